@@ -1,0 +1,1 @@
+"""App wiring, settings, the command line and the channels (console, Telegram, Zalo)."""

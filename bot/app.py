@@ -1,0 +1,70 @@
+"""Application wiring: one place that builds the engine, the configuration and the services.
+
+Channels, the CLI and the scheduler receive an `App`; nothing else constructs services.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+
+from bot.settings import Settings
+from domain.reporting import ReportingCalendar
+from domain.units import UnitDirectory
+from scheduler.clock import Clock
+from scheduler.workdays import WorkingCalendar
+from services.plan_service import PlanService
+from storage.db import create_engine, session_factory, upgrade
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class App:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker
+    units: UnitDirectory
+    reporting: ReportingCalendar
+    workdays: WorkingCalendar
+    clock: Clock
+    plans: PlanService
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+def load_config(settings: Settings) -> tuple[UnitDirectory, ReportingCalendar, WorkingCalendar]:
+    return (
+        UnitDirectory.load(settings.units_file),
+        ReportingCalendar.load(settings.reporting_calendar_file),
+        WorkingCalendar.load(settings.calendar_overrides_file),
+    )
+
+
+async def build_app(settings: Settings, *, clock: Clock | None = None, migrate: bool = True) -> App:
+    engine = create_engine(settings.db_url)
+    if migrate:
+        await upgrade(engine)
+    sessions = session_factory(engine)
+    units, reporting, workdays = load_config(settings)
+    clock = clock or Clock(settings.tz, settings.cchc_today)
+    app = App(
+        settings=settings, engine=engine, sessions=sessions, units=units, reporting=reporting,
+        workdays=workdays, clock=clock, plans=PlanService(sessions, units, reporting, workdays),
+    )
+    return app
+
+
+@asynccontextmanager
+async def running_app(settings: Settings, **kwargs):
+    app = await build_app(settings, **kwargs)
+    try:
+        yield app
+    finally:
+        await app.close()

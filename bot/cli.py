@@ -1,0 +1,167 @@
+"""`cchc-bot` command line (CONTRACTS §1). Bad input → one line on stderr and a non-zero exit, never a
+traceback."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+
+from pydantic import ValidationError
+
+from bot.app import App, running_app
+from bot.settings import Settings
+from domain.plan import PlanFormatError
+from services.plan_service import PlanNotLoaded
+from storage.db import DatabaseUrlError
+
+
+class CliError(Exception):
+    """An expected failure with a message for the operator."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, no usage dump
+        self.exit(2, f"cchc-bot: lỗi tham số: {message} (xem `cchc-bot --help`)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="cchc-bot", description="Trợ lý Kế hoạch CCHC — Sở Công Thương")
+    parser.add_argument("--db", help="URL cơ sở dữ liệu (mặc định: DATABASE_URL hoặc SQLite nhúng)")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    sub.add_parser("run", help="chạy các kênh đã cấu hình và bộ nhắc việc (không có token: chat console)")
+
+    chat = sub.add_parser("chat", help="chat trên console, cùng bộ máy hội thoại")
+    chat.add_argument("--as", dest="as_unit", default="van-phong", metavar="UNIT_ID")
+    chat.add_argument("--role", default="head", choices=["head", "officer", "coordinator", "leader", "admin"])
+
+    plan = sub.add_parser("plan", help="nhập / xuất kế hoạch").add_subparsers(dest="plan_command", required=True)
+    imp = plan.add_parser("import", help="nhập kế hoạch từ .txt, .docx, .xlsx")
+    imp.add_argument("path")
+    imp.add_argument("--year", type=int, help="đổi mọi mốc thời gian sang năm N")
+    dump = plan.add_parser("dump", help="in kế hoạch đã lưu")
+    dump.add_argument("--json", action="store_true", required=True)
+    dump.add_argument("--year", type=int)
+
+    nlu = sub.add_parser("nlu", help="phân tích câu hỏi (JSON lines trên stdin)")
+    nlu.add_argument("--today", required=True, type=_date)
+
+    invite = sub.add_parser("invite", help="tạo mã mời dùng một lần")
+    invite.add_argument("--unit", required=True)
+    invite.add_argument("--role", required=True, choices=["head", "officer", "coordinator", "leader", "admin"])
+    invite.add_argument("--json", action="store_true")
+
+    reminders = sub.add_parser("reminders", help="nhắc việc").add_subparsers(dest="reminders_command", required=True)
+    due = reminders.add_parser("due", help="chạy thử: các nhắc việc đến hạn tại thời điểm AT")
+    due.add_argument("--at", required=True, type=_datetime)
+    due.add_argument("--json", action="store_true")
+
+    export = sub.add_parser("export", help="xuất báo cáo").add_subparsers(dest="export_command", required=True)
+    xlsx = export.add_parser("xlsx", help="bảng phụ lục kèm tình trạng, dạng Excel")
+    xlsx.add_argument("path")
+    xlsx.add_argument("--period", choices=["Q1", "Q2", "H1", "Q3", "Y"])
+    return parser
+
+
+def _date(value: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"ngày không hợp lệ «{value}» (cần YYYY-MM-DD)") from None
+
+
+def _datetime(value: str):
+    import datetime as dt
+
+    try:
+        return dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"thời điểm không hợp lệ «{value}» (cần ISO, vd. 2022-09-23T08:00)") from None
+
+
+# -- commands ---------------------------------------------------------------------------------------
+async def cmd_plan_import(app: App, args) -> int:
+    result = await app.plans.import_plan(args.path, args.year)
+    verb = "Đã nhập" if result.created else "Đã cập nhật"
+    print(
+        f"{verb} kế hoạch năm {result.year}: {result.tasks} nhiệm vụ, {result.assignments} dòng phân công, "
+        f"{result.milestones} mốc thời gian."
+    )
+    return 0
+
+
+async def cmd_plan_dump(app: App, args) -> int:
+    print(json.dumps(await app.plans.dump(args.year), ensure_ascii=False, indent=2))
+    return 0
+
+
+COMMANDS: dict[str, Callable[[App, argparse.Namespace], Awaitable[int]]] = {
+    "plan import": cmd_plan_import,
+    "plan dump": cmd_plan_dump,
+}
+
+
+def _command_key(args) -> str:
+    sub = getattr(args, f"{args.command}_command", None)
+    return f"{args.command} {sub}" if sub else args.command
+
+
+def register(name: str):
+    """Decorator used by other modules (chat, nlu, invite, reminders, export) to add a command."""
+
+    def wrap(fn):
+        COMMANDS[name] = fn
+        return fn
+
+    return wrap
+
+
+def _load_command_modules() -> None:
+    import importlib
+
+    for module in ("bot.commands",):
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+
+
+async def _dispatch(args) -> int:
+    settings = Settings(**({"database_url": args.db} if args.db else {}))
+    key = _command_key(args)
+    handler = COMMANDS.get(key)
+    if handler is None:
+        raise CliError(f"lệnh «{key}» chưa được hỗ trợ")
+    async with running_app(settings) as app:
+        return await handler(app, args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _load_command_modules()
+    args = build_parser().parse_args(argv)
+    try:
+        return asyncio.run(_dispatch(args))
+    except KeyboardInterrupt:
+        return 130
+    except (CliError, PlanFormatError, PlanNotLoaded, DatabaseUrlError, FileNotFoundError) as exc:
+        print(f"cchc-bot: lỗi: {exc}", file=sys.stderr)
+        return 1
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        print(f"cchc-bot: cấu hình không hợp lệ: {first['loc'][0]}: {first['msg']}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"cchc-bot: lỗi hệ thống: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # last resort: still one line, the details go to the log
+        logging.getLogger("cchc").exception("unexpected error")
+        print(f"cchc-bot: lỗi không mong đợi: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1

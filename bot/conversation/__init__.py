@@ -1,0 +1,1 @@
+"""The messenger-neutral conversation core: message model, formatting, router."""

@@ -1,0 +1,59 @@
+"""One settings object, read from the environment and `.env` (see `.env.example`, CONTRACTS §1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cached_property
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULTS = Path(__file__).parent / "defaults"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    cchc_data_dir: Path = Field(default=Path("data"))
+    database_url: str | None = None
+    telegram_bot_token: str | None = None
+    telegram_base_url: str = "https://api.telegram.org/bot"
+    telegram_base_file_url: str = "https://api.telegram.org/file/bot"
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: str | None = None
+    telegram_webhook_listen: str = "127.0.0.1"
+    telegram_webhook_port: int = 8443
+    zalo_bot_token: str | None = None
+    zalo_base_url: str = "https://bot-api.zaloplatforms.com"
+    zalo_webhook_secret: str | None = None
+    zalo_webhook_url: str | None = None
+    evidence_dir: Path | None = None
+    evidence_max_bytes: int = 20 * 1024 * 1024
+    tz_name: str = "Asia/Ho_Chi_Minh"
+    cchc_today: dt.date | None = None
+    units_file: Path = DEFAULTS / "units.yaml"
+    reporting_calendar_file: Path = DEFAULTS / "reporting_calendar.yaml"
+    calendar_overrides_file: Path = DEFAULTS / "calendar_overrides.yaml"
+    reminder_policy_file: Path | None = None
+    seed_plan_file: Path = DEFAULTS / "ke-hoach-cchc-2022.txt"
+    invite_ttl_days: int = 7
+    log_level: str = "INFO"
+
+    @field_validator("cchc_today", mode="before")
+    @classmethod
+    def _empty_today(cls, value):
+        return value or None
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.cchc_data_dir / 'cchc.db').as_posix()}"
+
+    @property
+    def evidence_path(self) -> Path:
+        return self.evidence_dir or self.cchc_data_dir / "evidence"
+
+    @cached_property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.tz_name)

@@ -1,0 +1,64 @@
+"""The reporting calendar: when each periodic report is due (editable YAML, legal basis inside)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+PERIODS = ("Q1", "Q2", "H1", "Q3", "Y")
+PERIOD_NAMES = {"Q1": "Quý I", "Q2": "Quý II", "H1": "6 tháng", "Q3": "Quý III", "Y": "năm"}
+REPORT_NAMES = {"cchc": "Báo cáo CCHC", "kiem-soat-tthc": "Báo cáo kiểm soát TTHC"}
+
+
+@dataclass(frozen=True)
+class ReportDate:
+    report: str
+    period: str
+    due: dt.date
+    cutoff: dt.date | None
+
+    @property
+    def title(self) -> str:
+        return f"{REPORT_NAMES.get(self.report, self.report)} {PERIOD_NAMES[self.period]}"
+
+
+@dataclass
+class ReportingCalendar:
+    reports: dict[str, dict[str, tuple[str, str | None]]]  # report -> period -> (MM-DD due, MM-DD cutoff)
+    remind_before_days: list[int] = field(default_factory=lambda: [10, 5, 2, 0])
+    timezone: str = "Asia/Ho_Chi_Minh"
+
+    @classmethod
+    def load(cls, path: str | Path) -> ReportingCalendar:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        reports = {
+            name: {period: (str(v["due"]), str(v["cutoff"]) if v.get("cutoff") else None) for period, v in periods.items()}
+            for name, periods in data["reports"].items()
+        }
+        return cls(
+            reports=reports,
+            remind_before_days=list(data.get("remind_before_days", [10, 5, 2, 0])),
+            timezone=data.get("timezone", "Asia/Ho_Chi_Minh"),
+        )
+
+    def periods(self, report: str) -> list[str]:
+        return list(self.reports.get(report, {}))
+
+    def date(self, report: str, period: str, year: int) -> ReportDate | None:
+        entry = self.reports.get(report, {}).get(period)
+        if entry is None:
+            return None
+        due, cutoff = entry
+        return ReportDate(report, period, _md(due, year), _md(cutoff, year) if cutoff else None)
+
+    def all_dates(self, year: int) -> list[ReportDate]:
+        dates = [self.date(r, p, year) for r in self.reports for p in self.reports[r]]
+        return sorted((d for d in dates if d), key=lambda d: (d.due, d.report))
+
+
+def _md(month_day: str, year: int) -> dt.date:
+    month, day = (int(x) for x in month_day.split("-"))
+    return dt.date(year, month, day)

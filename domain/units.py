@@ -1,0 +1,123 @@
+"""The unit directory: who the department's phòng/đơn vị are and how people name them.
+
+Loaded from `units.yaml` (a copy ships in `bot/defaults/`). Resolution is case-, diacritics- and
+punctuation-insensitive, tries exact aliases first, then the longest alias contained in the phrase,
+then rapidfuzz for typos — in that order, because a near miss must never beat an exact name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from rapidfuzz import fuzz, process
+
+from domain.text import fold, nfc
+
+MEMBER_KINDS = ("leadership", "internal", "affiliated", "desk")
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: str
+    name: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def is_external(self) -> bool:
+        return self.kind == "external"
+
+
+@dataclass(frozen=True)
+class Collective:
+    phrase: str
+    kinds: tuple[str, ...]
+
+
+@dataclass
+class UnitDirectory:
+    department: str
+    units: list[Unit]
+    collectives: list[Collective] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._by_id = {u.id: u for u in self.units}
+        self._names: dict[str, str] = {}
+        for unit in self.units:
+            for name in (unit.name, *unit.aliases, unit.id):
+                self._names.setdefault(fold(name), unit.id)
+        self._collectives = sorted(
+            ((fold(c.phrase), c) for c in self.collectives), key=lambda pair: -len(pair[0])
+        )
+        self._alias_by_length = sorted(self._names, key=len, reverse=True)
+
+    # -- loading -----------------------------------------------------------------------------------
+    @classmethod
+    def load(cls, path: str | Path) -> UnitDirectory:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        units = [
+            Unit(id=u["id"], name=nfc(u["name"]), kind=u["kind"], aliases=tuple(nfc(a) for a in u.get("aliases", [])))
+            for u in data["units"]
+        ]
+        collectives = [Collective(nfc(c["phrase"]), tuple(c["kinds"])) for c in data.get("collectives", [])]
+        return cls(department=data.get("department", ""), units=units, collectives=collectives)
+
+    # -- lookups -----------------------------------------------------------------------------------
+    def get(self, unit_id: str) -> Unit | None:
+        return self._by_id.get(unit_id)
+
+    def name(self, unit_id: str) -> str:
+        unit = self._by_id.get(unit_id)
+        return unit.name if unit else unit_id
+
+    def members_of_kinds(self, kinds: tuple[str, ...]) -> list[str]:
+        return [u.id for u in self.units if u.kind in kinds]
+
+    @property
+    def member_units(self) -> list[Unit]:
+        """Units whose people use the bot (everything but external bodies)."""
+        return [u for u in self.units if u.kind in MEMBER_KINDS]
+
+    def collective(self, phrase: str) -> tuple[Collective, str] | None:
+        """The collective that `phrase` starts with (longest wins) and the folded remainder."""
+        folded = fold(phrase)
+        for key, collective in self._collectives:
+            if folded == key or folded.startswith(key + " "):
+                return collective, folded[len(key) :].strip()
+        return None
+
+    def resolve(self, phrase: str, *, fuzzy: bool = True, cutoff: float = 88.0) -> str | None:
+        """The id of the unit named by `phrase` (exact alias, then fuzzy), or None."""
+        folded = fold(phrase)
+        if not folded:
+            return None
+        if folded in self._names:
+            return self._names[folded]
+        if fuzzy and len(folded) >= 4:
+            match = process.extractOne(folded, list(self._names), scorer=fuzz.ratio, score_cutoff=cutoff)
+            if match:
+                return self._names[match[0]]
+        return None
+
+    def find_in_text(self, text: str, *, fuzzy: bool = True) -> str | None:
+        """The unit mentioned anywhere in a free-text sentence (the longest alias wins)."""
+        folded = f" {fold(text)} "
+        for alias in self._alias_by_length:
+            if len(alias) >= 2 and f" {alias} " in folded:
+                return self._names[alias]
+        if not fuzzy:
+            return None
+        words = folded.split()
+        best: tuple[float, str] | None = None
+        for alias in self._alias_by_length:
+            n = len(alias.split())
+            if n < 2 or len(alias) < 8:
+                continue
+            for i in range(len(words) - n + 1):
+                window = " ".join(words[i : i + n])
+                score = fuzz.ratio(window, alias)
+                if score >= 90 and (best is None or score > best[0]):
+                    best = (score, self._names[alias])
+        return best[1] if best else None

@@ -1,0 +1,1 @@
+"""Time: the Vietnamese working-day calendar, deadlines and reminders."""

@@ -1,0 +1,124 @@
+"""Use cases on the plan: import a document, dump it (CONTRACTS §2), record a trigger date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from domain.plan import AFTER_EVENT, RELATIVE, ParsedPlan
+from domain.reporting import ReportingCalendar
+from domain.units import UnitDirectory
+from scheduler.workdays import WorkingCalendar
+from storage.importers import parse_plan_file
+from storage.models import Milestone
+from storage.repositories.plans import PlanRepository
+
+
+@dataclass
+class ImportResult:
+    year: int
+    tasks: int
+    assignments: int
+    milestones: int
+    created: bool
+
+
+class PlanNotLoaded(LookupError):
+    pass
+
+
+class PlanService:
+    def __init__(
+        self,
+        sessions: async_sessionmaker,
+        units: UnitDirectory,
+        reporting: ReportingCalendar,
+        workdays: WorkingCalendar,
+    ) -> None:
+        self.sessions = sessions
+        self.units = units
+        self.reporting = reporting
+        self.workdays = workdays
+
+    def trigger_due(self, milestone: Milestone) -> dt.date | None:
+        """The date a relative / after-event milestone falls on once its trigger date is known."""
+        start = milestone.trigger_date
+        if start is None:
+            return milestone.due
+        if milestone.kind == RELATIVE and milestone.offset_days is not None:
+            if milestone.working_days:
+                return self.workdays.add_working_days(start, milestone.offset_days)
+            return start + dt.timedelta(days=milestone.offset_days)
+        if milestone.kind == AFTER_EVENT:
+            return start
+        return milestone.due
+
+    def parse(self, path: str | Path, year: int | None = None) -> ParsedPlan:
+        return parse_plan_file(path, self.units, self.reporting, year=year)
+
+    async def import_plan(self, path: str | Path, year: int | None = None) -> ImportResult:
+        """Parse fully first, then write in one transaction: a bad file changes nothing."""
+        parsed = self.parse(path, year)
+        return await self.store(parsed, source=Path(path).name)
+
+    async def store(self, parsed: ParsedPlan, source: str | None = None) -> ImportResult:
+        async with self.sessions() as session, session.begin():
+            repo = PlanRepository(session)
+            await repo.sync_units(self.units)
+            _, created = await repo.upsert(parsed, source, self.trigger_due)
+        assignments = sum(len(t.assignments) for t in parsed.tasks)
+        milestones = sum(len(a.milestones) for t in parsed.tasks for a in t.assignments)
+        return ImportResult(parsed.year, len(parsed.tasks), assignments, milestones, created)
+
+    async def has_plan(self) -> bool:
+        async with self.sessions() as session:
+            return await PlanRepository(session).current_plan() is not None
+
+    async def dump(self, year: int | None = None) -> dict:
+        async with self.sessions() as session:
+            repo = PlanRepository(session)
+            plan = await (repo.plan_by_year(year) if year else repo.current_plan())
+            if plan is None:
+                raise PlanNotLoaded("chưa có kế hoạch nào trong cơ sở dữ liệu — chạy `cchc-bot plan import TỆP`")
+            plan, sections, tasks = await repo.load_full(plan.id)
+            return {
+                "plan": {"year": plan.year, "title": plan.title, "issuer": plan.issuer},
+                "sections": [
+                    {"number": s.number, "roman": s.roman, "title": s.title, "targets": list(s.targets or [])}
+                    for s in sections
+                ],
+                "tasks": [
+                    {
+                        "number": t.number,
+                        "section": t.section_number,
+                        "title": t.title,
+                        "assignments": [_assignment_json(a) for a in t.assignments],
+                    }
+                    for t in tasks
+                ],
+            }
+
+
+def _assignment_json(a) -> dict:
+    return {
+        "lead": list(a.lead),
+        "coordinating": list(a.coordinating),
+        "external_coordinating": list(a.external_coordinating),
+        "products": list(a.products),
+        "scope": a.scope,
+        "milestones": [milestone_json(m) for m in a.milestones],
+    }
+
+
+def milestone_json(m: Milestone) -> dict:
+    data = {"label": m.label, "kind": m.kind, "due": m.due.isoformat() if m.due else None, "text": m.text}
+    if m.kind == RELATIVE:
+        data.update(offset_days=m.offset_days, working_days=bool(m.working_days), trigger=m.trigger)
+    elif m.kind == AFTER_EVENT:
+        data["trigger"] = m.trigger
+    elif m.kind == "periodic_report":
+        data["period"] = m.period
+    return data

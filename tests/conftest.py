@@ -1,0 +1,66 @@
+"""Shared fixtures: an App on a fresh SQLite file, and (when CCHC_TEST_POSTGRES_URL is set) on a
+fresh PostgreSQL schema."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+
+from bot.app import build_app
+from bot.settings import DEFAULTS, Settings
+
+SEED = DEFAULTS / "ke-hoach-cchc-2022.txt"
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+POSTGRES_URL = os.environ.get("CCHC_TEST_POSTGRES_URL")
+
+
+def make_settings(tmp_path: Path, **overrides) -> Settings:
+    values = {"cchc_data_dir": tmp_path, "database_url": f"sqlite:///{tmp_path / 'test.db'}", "_env_file": None}
+    values.update(overrides)
+    return Settings(**values)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return make_settings(tmp_path)
+
+
+@pytest.fixture
+async def app(settings):
+    application = await build_app(settings)
+    yield application
+    await application.close()
+
+
+@pytest.fixture
+async def seeded_app(app):
+    await app.plans.import_plan(SEED)
+    return app
+
+
+@pytest.fixture
+def postgres_url():
+    """A fresh, empty database on the test PostgreSQL server; dropped afterwards."""
+    if not POSTGRES_URL:
+        pytest.skip("CCHC_TEST_POSTGRES_URL is not set (e.g. postgresql://postgres@127.0.0.1:5432/test)")
+    import asyncio
+
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    name = f"cchc_test_{uuid.uuid4().hex[:12]}"
+    admin = make_url(POSTGRES_URL).set(drivername="postgresql")
+
+    async def run(sql: str) -> None:
+        conn = await asyncpg.connect(admin.render_as_string(hide_password=False))
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(run(f'CREATE DATABASE "{name}"'))
+    yield admin.set(database=name).render_as_string(hide_password=False)
+    asyncio.run(run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
