@@ -33,6 +33,8 @@ class App:
     workdays: WorkingCalendar
     clock: Clock
     plans: PlanService
+    # Outbound side of each running channel, by channel name ("telegram", "zalo", "console").
+    senders: dict[str, Any] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)
 
     async def close(self) -> None:

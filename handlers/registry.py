@@ -1,0 +1,59 @@
+"""Which handler serves which intent or button. Handler modules register themselves on import:
+
+    @intent("task_info")
+    async def show_task(ctx: Context) -> list[Reply]: ...
+
+    @callback("st")          # buttons whose data is "st:<...>:<...>"
+    async def press_status(ctx: Context) -> list[Reply]: ...
+
+`public=True` marks what an unregistered sender may use (register, help, greeting).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from bot.conversation.messages import Reply
+from handlers.base import Context
+
+Handler = Callable[[Context], Awaitable[list[Reply]]]
+
+
+@dataclass(frozen=True)
+class Route:
+    handler: Handler
+    public: bool = False
+
+
+INTENTS: dict[str, Route] = {}
+CALLBACKS: dict[str, Route] = {}
+
+
+def intent(*names: str, public: bool = False):
+    def wrap(fn: Handler) -> Handler:
+        for name in names:
+            INTENTS[name] = Route(fn, public)
+        return fn
+
+    return wrap
+
+
+def callback(prefix: str, public: bool = False):
+    def wrap(fn: Handler) -> Handler:
+        CALLBACKS[prefix] = Route(fn, public)
+        return fn
+
+    return wrap
+
+
+def load_all() -> None:
+    """Import every handler module so that its decorators run."""
+    import importlib
+    import pkgutil
+
+    import handlers
+
+    for module in pkgutil.iter_modules(handlers.__path__):
+        if module.name not in ("base", "registry"):
+            importlib.import_module(f"handlers.{module.name}")
