@@ -12,41 +12,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from bot.conversation.messages import Incoming, Reply
+from domain.people import ROLE_NAMES, ROLES, UserView
 
 if TYPE_CHECKING:
     from bot.app import App
     from bot.nlu import NluResult
 
-ROLES = ("head", "officer", "coordinator", "leader", "admin")
-ROLE_NAMES = {
-    "head": "trưởng đơn vị",
-    "officer": "công chức",
-    "coordinator": "điều phối (Văn phòng)",
-    "leader": "Lãnh đạo Sở",
-    "admin": "quản trị",
-}
-
-
-@dataclass(frozen=True)
-class UserView:
-    """The registered sender, as handlers need it (no ORM object leaks out of the services)."""
-
-    id: int
-    unit_id: str
-    role: str
-    display_name: str = ""
-
-    @property
-    def sees_all_units(self) -> bool:
-        return self.role in ("coordinator", "leader", "admin")
-
-    @property
-    def can_write(self) -> bool:
-        return self.role in ("head", "officer", "coordinator", "admin")
-
-    @property
-    def is_coordinator(self) -> bool:
-        return self.role in ("coordinator", "admin")
+__all__ = ["ROLES", "ROLE_NAMES", "Context", "UserView"]
 
 
 @dataclass

@@ -1,0 +1,36 @@
+"""Roles and the view of a registered person that the conversation core works with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ROLES = ("head", "officer", "coordinator", "leader", "admin")
+ROLE_NAMES = {
+    "head": "trưởng đơn vị",
+    "officer": "công chức",
+    "coordinator": "điều phối (Văn phòng)",
+    "leader": "Lãnh đạo Sở",
+    "admin": "quản trị",
+}
+
+
+@dataclass(frozen=True)
+class UserView:
+    """The registered sender, as handlers need it (no ORM object leaks out of the services)."""
+
+    id: int
+    unit_id: str
+    role: str
+    display_name: str = ""
+
+    @property
+    def sees_all_units(self) -> bool:
+        return self.role in ("coordinator", "leader", "admin")
+
+    @property
+    def can_write(self) -> bool:
+        return self.role in ("head", "officer", "coordinator", "admin")
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role in ("coordinator", "admin")
