@@ -17,7 +17,11 @@ from domain.reporting import ReportingCalendar
 from domain.units import UnitDirectory
 from scheduler.clock import Clock
 from scheduler.workdays import WorkingCalendar
+from services.inbox import Inbox
 from services.plan_service import PlanService
+from services.query_service import QueryService
+from services.status_service import StatusService
+from services.user_service import UserService
 from storage.db import create_engine, session_factory, upgrade
 
 log = logging.getLogger(__name__)
@@ -33,6 +37,10 @@ class App:
     workdays: WorkingCalendar
     clock: Clock
     plans: PlanService
+    users: UserService
+    queries: QueryService
+    statuses: StatusService
+    inbox: Inbox
     # Outbound side of each running channel, by channel name ("telegram", "zalo", "console").
     senders: dict[str, Any] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)
@@ -56,9 +64,14 @@ async def build_app(settings: Settings, *, clock: Clock | None = None, migrate: 
     sessions = session_factory(engine)
     units, reporting, workdays = load_config(settings)
     clock = clock or Clock(settings.tz, settings.cchc_today)
+    plans = PlanService(sessions, units, reporting, workdays)
     app = App(
         settings=settings, engine=engine, sessions=sessions, units=units, reporting=reporting,
-        workdays=workdays, clock=clock, plans=PlanService(sessions, units, reporting, workdays),
+        workdays=workdays, clock=clock, plans=plans,
+        users=UserService(sessions, units, settings.invite_ttl_days),
+        queries=QueryService(sessions, units),
+        statuses=StatusService(sessions, plans),
+        inbox=Inbox(sessions),
     )
     return app
 

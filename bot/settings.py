@@ -21,6 +21,7 @@ class Settings(BaseSettings):
     telegram_bot_token: str | None = None
     telegram_base_url: str = "https://api.telegram.org/bot"
     telegram_base_file_url: str = "https://api.telegram.org/file/bot"
+    telegram_bot_username: str | None = None  # for invite links; looked up with getMe when unset
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: str | None = None
     telegram_webhook_listen: str = "127.0.0.1"

@@ -76,7 +76,7 @@ def parse_phrase(phrase: str, year: int) -> ParsedMilestone:
     if f.startswith("sau khi"):
         m.kind, m.trigger = AFTER_EVENT, _after_words(phrase, "sau khi")
         return m
-    if f.startswith("khi co") or "yeu cau" in f and f.startswith("khi"):
+    if f.startswith("khi co") or ("yeu cau" in f and f.startswith("khi")):
         m.kind = ON_REQUEST
         return m
     if f.startswith("theo quy dinh") or f.startswith("theo thoi han") or f.startswith("theo ke hoach"):

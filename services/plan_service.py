@@ -73,6 +73,12 @@ class PlanService:
         milestones = sum(len(a.milestones) for t in parsed.tasks for a in t.assignments)
         return ImportResult(parsed.year, len(parsed.tasks), assignments, milestones, created)
 
+    async def current_version(self) -> tuple[int, int, dt.datetime] | None:
+        """(plan id, year, imported_at) of the current plan: a cheap cache key for derived indexes."""
+        async with self.sessions() as session:
+            plan = await PlanRepository(session).current_plan()
+            return (plan.id, plan.year, plan.imported_at) if plan else None
+
     async def has_plan(self) -> bool:
         async with self.sessions() as session:
             return await PlanRepository(session).current_plan() is not None

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from alembic import command
+from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
-
-from alembic import command
-from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

@@ -7,6 +7,7 @@ is done only when each unit says so, and each unit is reminded of its own share.
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -29,7 +30,7 @@ def utcnow() -> dt.datetime:
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {dict: JSON, list: JSON}
+    type_annotation_map: ClassVar = {dict: JSON, list: JSON}
 
 
 class Plan(Base):

@@ -7,6 +7,7 @@ import asyncio
 import os
 
 from alembic import context
+
 from storage.models import Base
 
 target_metadata = Base.metadata

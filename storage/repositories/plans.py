@@ -67,6 +67,9 @@ class PlanRepository:
             )
         )
 
+    async def section(self, plan_id: int, number: int) -> Section | None:
+        return await self.session.scalar(select(Section).where(Section.plan_id == plan_id, Section.number == number))
+
     async def milestone(self, milestone_id: int) -> Milestone | None:
         return await self.session.get(Milestone, milestone_id)
 

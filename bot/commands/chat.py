@@ -1,0 +1,48 @@
+"""`cchc-bot chat [--as UNIT] [--role ROLE]` and the console fallback of `cchc-bot run`."""
+
+from __future__ import annotations
+
+import sys
+
+from bot.app import App
+from bot.channels.console import run_console
+from bot.cli import CliError, register
+from bot.conversation.router import Router
+from domain.people import ROLE_NAMES
+from services.user_service import InviteError
+
+
+async def ensure_plan(app: App) -> str | None:
+    """On an empty database, import the bundled plan re-based to the current year; say what was done."""
+    if await app.plans.has_plan():
+        return None
+    year = app.clock.today().year
+    result = await app.plans.import_plan(app.settings.seed_plan_file, year)
+    return (
+        f"Cơ sở dữ liệu còn trống: đã nạp kế hoạch mẫu (Kế hoạch CCHC 2022 của Sở Công Thương) "
+        f"chuyển sang năm {result.year} — {result.tasks} nhiệm vụ."
+    )
+
+
+async def open_console(app: App, unit: str, role: str) -> int:
+    note = await ensure_plan(app)
+    try:
+        user = await app.users.ensure_local_user("console", f"{unit}:{role}", unit, role, f"Console {unit}")
+    except InviteError as exc:
+        raise CliError(str(exc)) from exc
+    today = app.clock.today()
+    print(f"Trợ lý Kế hoạch CCHC — chat console (hôm nay {today:%d/%m/%Y}).")
+    if note:
+        print(note)
+    print(
+        f"Anh/chị đang là {ROLE_NAMES.get(user.role, user.role)} — {app.units.name(user.unit_id)}. "
+        "Gõ câu hỏi, «hướng dẫn» để xem ví dụ, /thoat để thoát.\n",
+        flush=True,
+    )
+    await run_console(Router(app), sender_id=f"{unit}:{role}", name=f"Console {unit}", stdout=sys.stdout)
+    return 0
+
+
+@register("chat")
+async def cmd_chat(app: App, args) -> int:
+    return await open_console(app, args.as_unit, args.role)

@@ -1,0 +1,67 @@
+"""`cchc-bot run`: every configured channel plus the reminder scheduler; the console when no
+messenger token is configured."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+
+from bot.app import App
+from bot.channels.console import ConsoleSender
+from bot.cli import register
+from bot.commands.chat import ensure_plan, open_console
+from bot.conversation.router import Router
+
+log = logging.getLogger(__name__)
+
+
+async def _start_scheduler(app: App):
+    try:
+        from scheduler.runner import start_scheduler
+    except ImportError:  # pragma: no cover - the scheduler module is part of the product
+        log.warning("reminder scheduler unavailable")
+        return None
+    return await start_scheduler(app)
+
+
+@register("run")
+async def cmd_run(app: App, args) -> int:
+    settings = app.settings
+    logging.getLogger().setLevel(settings.log_level)
+    channels = []
+    if settings.telegram_bot_token:
+        from bot.channels.telegram import serve as serve_telegram
+
+        channels.append(serve_telegram)
+    if settings.zalo_bot_token:
+        from bot.channels.zalo import serve as serve_zalo
+
+        channels.append(serve_zalo)
+    if not channels:
+        app.senders["console"] = ConsoleSender(sys.stdout)
+        scheduler = await _start_scheduler(app)
+        try:
+            return await open_console(app, "van-phong", "head")
+        finally:
+            if scheduler:
+                scheduler.shutdown(wait=False)
+    note = await ensure_plan(app)
+    if note:
+        log.info(note)
+    router = Router(app)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    scheduler = None
+    try:
+        tasks = [asyncio.create_task(serve(app, router, stop)) for serve in channels]
+        await asyncio.sleep(0)
+        scheduler = await _start_scheduler(app)
+        await asyncio.gather(*tasks)
+    finally:
+        if scheduler:
+            scheduler.shutdown(wait=False)
+    return 0

@@ -1,0 +1,175 @@
+"""Read side: what is due, what a task is, how far a unit has got. No writes here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from domain.plan import AFTER_EVENT, RELATIVE, YEAR_ROUND
+from domain.units import UnitDirectory
+from services.views import LeadView, ListItem, MilestoneView, StatusLine, TaskDetail, TaskList
+from storage.models import Assignment, AssignmentLead, Task
+from storage.repositories.plans import PlanRepository
+from storage.repositories.statuses import StatusRepository
+
+OPEN_STATUSES = ("not_started", "in_progress", "blocked")
+
+
+class NoPlan(LookupError):
+    pass
+
+
+def lead_view(lead: AssignmentLead, assignment: Assignment, task: Task) -> LeadView:
+    return LeadView(
+        lead_id=lead.id, unit_id=lead.unit_id, task_number=task.number, task_title=task.title,
+        section=task.section_number, assignment_id=assignment.id, assignment_position=assignment.position,
+        scope=assignment.scope, status=lead.status, percent=lead.percent, status_at=lead.status_at,
+        milestones=tuple(
+            MilestoneView(m.id, m.label, m.kind, m.text, m.due, m.period, m.trigger, m.trigger_date)
+            for m in assignment.milestones
+        ),
+        products=tuple(assignment.products or ()), coordinating=tuple(assignment.coordinating or ()),
+        external_coordinating=tuple(assignment.external_coordinating or ()),
+    )
+
+
+def is_overdue(milestone: MilestoneView, status: str, today: dt.date) -> bool:
+    return status != "done" and milestone.due is not None and milestone.due < today
+
+
+class QueryService:
+    def __init__(self, sessions: async_sessionmaker, units: UnitDirectory) -> None:
+        self.sessions = sessions
+        self.units = units
+
+    async def plan_info(self) -> tuple[int, int, int] | None:
+        """(plan id, year, number of tasks) of the current plan."""
+        async with self.sessions() as session:
+            plan = await PlanRepository(session).current_plan()
+            if plan is None:
+                return None
+            _, _, tasks = await PlanRepository(session).load_full(plan.id)
+            return plan.id, plan.year, len(tasks)
+
+    async def _plan_id(self, session) -> int:
+        plan = await PlanRepository(session).current_plan()
+        if plan is None:
+            raise NoPlan("chưa có kế hoạch")
+        return plan.id
+
+    async def leads(self, *, unit_ids: list[str] | None = None, task: int | None = None) -> list[LeadView]:
+        async with self.sessions() as session:
+            plan_id = await self._plan_id(session)
+            rows = await StatusRepository(session).leads(plan_id, unit_ids=unit_ids, task_number=task)
+            return [lead_view(*row) for row in rows]
+
+    async def list_tasks(
+        self,
+        *,
+        unit_ids: list[str] | None,
+        period: tuple[dt.date, dt.date] | None,
+        status: str | None,
+        today: dt.date,
+    ) -> TaskList:
+        """Milestones of the units' assignments: dated ones in the period first (by date), then
+        year-round work, then those waiting for a trigger, then those without a fixed date."""
+        items: list[ListItem] = []
+        for lead in await self.leads(unit_ids=unit_ids):
+            if not _status_matches(lead.status, status):
+                continue
+            for m in lead.milestones:
+                item = _classify(lead, m, period, status, today)
+                if item:
+                    items.append(item)
+        order = {"dated": 0, "year_round": 1, "waiting": 2, "undated": 3}
+        items.sort(key=lambda i: (order[i.group], i.milestone.due or dt.date.max, i.lead.task_number, i.lead.unit_id))
+        return TaskList(items=items, units=unit_ids, period=period, status=status)
+
+    async def task_detail(self, number: int) -> TaskDetail | None:
+        async with self.sessions() as session:
+            plans = PlanRepository(session)
+            plan_id = await self._plan_id(session)
+            task = await plans.task(plan_id, number)
+            if task is None:
+                return None
+            section = await plans.section(plan_id, task.section_number)
+            views = [lead_view(lead, a, task) for a in task.assignments for lead in sorted(a.leads, key=lambda x: x.id)]
+            lead_ids = [v.lead_id for v in views]
+            repo = StatusRepository(session)
+            latest = await repo.latest(lead_ids)
+            evidence = await repo.evidence_counts(lead_ids)
+            assignments = [
+                {
+                    "position": a.position, "lead": list(a.lead), "coordinating": list(a.coordinating),
+                    "external": list(a.external_coordinating), "products": list(a.products), "scope": a.scope,
+                    "milestones": [
+                        MilestoneView(m.id, m.label, m.kind, m.text, m.due, m.period, m.trigger, m.trigger_date)
+                        for m in a.milestones
+                    ],
+                }
+                for a in task.assignments
+            ]
+        statuses = []
+        for v in views:
+            update, user = latest.get(v.lead_id, (None, None))
+            statuses.append(
+                StatusLine(
+                    unit_id=v.unit_id, status=v.status, percent=v.percent, at=v.status_at,
+                    by=(user.display_name or f"#{user.id}") if user else None,
+                    note=update.note if update else None, evidence=evidence.get(v.lead_id, 0),
+                )
+            )
+        return TaskDetail(
+            number, task.title, task.section_number, section.title if section else "", views, statuses, assignments
+        )
+
+    async def progress(self, unit_ids: list[str] | None, today: dt.date) -> dict[str, Counter]:
+        """Counts per status (plus 'overdue') per unit; key '*' holds the total."""
+        result: dict[str, Counter] = {"*": Counter()}
+        for lead in await self.leads(unit_ids=unit_ids):
+            bucket = result.setdefault(lead.unit_id, Counter())
+            keys = [lead.status]
+            if any(is_overdue(m, lead.status, today) for m in lead.milestones):
+                keys.append("overdue")
+            for key in keys:
+                bucket[key] += 1
+                result["*"][key] += 1
+            bucket["total"] += 1
+            result["*"]["total"] += 1
+        return result
+
+    async def targets(self) -> list[tuple[int, str, list[str]]]:
+        async with self.sessions() as session:
+            plan_id = await self._plan_id(session)
+            _, sections, _ = await PlanRepository(session).load_full(plan_id)
+            return [(s.number, s.title, list(s.targets or [])) for s in sections]
+
+
+def _status_matches(current: str, wanted: str | None) -> bool:
+    if wanted in (None, "overdue"):
+        return wanted is None or current != "done"
+    if wanted == "open":
+        return current in OPEN_STATUSES
+    return current == wanted
+
+
+def _classify(
+    lead: LeadView, m: MilestoneView, period: tuple[dt.date, dt.date] | None, status: str | None, today: dt.date
+) -> ListItem | None:
+    if status == "overdue":
+        return ListItem(lead, m, "dated") if is_overdue(m, lead.status, today) and m.kind != YEAR_ROUND else (
+            ListItem(lead, m, "year_round") if is_overdue(m, lead.status, today) else None
+        )
+    if m.kind == YEAR_ROUND:
+        if period is None or (period[0] <= m.due and period[1] >= m.due.replace(month=1, day=1)):
+            return ListItem(lead, m, "year_round")
+        return None
+    if m.due is not None:
+        if period is None or period[0] <= m.due <= period[1]:
+            return ListItem(lead, m, "dated")
+        return None
+    if m.kind in (RELATIVE, AFTER_EVENT):
+        return ListItem(lead, m, "waiting")
+    return ListItem(lead, m, "undated") if period is None else None

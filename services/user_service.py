@@ -1,0 +1,136 @@
+"""People: invites, registration, identification and roles."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from domain.people import ROLES, UserView
+from domain.units import UnitDirectory
+from storage.models import Invite, User
+from storage.repositories.users import UserRepository
+
+# No 0/O, 1/I/L: codes are read aloud and typed on phones.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 6
+
+
+class InviteError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class InviteInfo:
+    code: str
+    unit_id: str
+    role: str
+    expires_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class RegisterOutcome:
+    ok: bool
+    message_key: str  # registered | linked | already | unknown_code | expired | used
+    user: UserView | None = None
+
+
+def view(user: User) -> UserView:
+    return UserView(id=user.id, unit_id=user.unit_id, role=user.role, display_name=user.display_name or "")
+
+
+class UserService:
+    def __init__(self, sessions: async_sessionmaker, units: UnitDirectory, invite_ttl_days: int = 7) -> None:
+        self.sessions = sessions
+        self.units = units
+        self.invite_ttl = dt.timedelta(days=invite_ttl_days)
+
+    async def identify(self, channel: str, external_id: str) -> UserView | None:
+        async with self.sessions() as session:
+            found = await UserRepository(session).by_identity(channel, external_id)
+            return view(found[0]) if found else None
+
+    async def create_invite(
+        self, unit_id: str, role: str, *, now: dt.datetime, for_user_id: int | None = None
+    ) -> InviteInfo:
+        unit = self.units.get(unit_id)
+        if unit is None or unit.is_external:
+            known = ", ".join(u.id for u in self.units.member_units)
+            raise InviteError(f"không có đơn vị «{unit_id}» (các đơn vị: {known})")
+        if role not in ROLES:
+            raise InviteError(f"vai trò «{role}» không hợp lệ (chọn: {', '.join(ROLES)})")
+        async with self.sessions() as session, session.begin():
+            repo = UserRepository(session)
+            from storage.repositories.plans import PlanRepository
+
+            await PlanRepository(session).sync_units(self.units)
+            for _ in range(20):
+                code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+                if not await repo.code_exists(code):
+                    break
+            expires = now + self.invite_ttl
+            await repo.add_invite(
+                Invite(code=code, unit_id=unit_id, role=role, created_at=now, expires_at=expires, for_user_id=for_user_id)
+            )
+        return InviteInfo(code, unit_id, role, expires)
+
+    async def register(
+        self, *, channel: str, external_id: str, chat_id: str | None, code: str, display_name: str, now: dt.datetime
+    ) -> RegisterOutcome:
+        """Bind a channel account to a user with a one-time code (or link a second channel)."""
+        code = code.strip().upper()
+        try:
+            async with self.sessions() as session, session.begin():
+                repo = UserRepository(session)
+                existing = await repo.by_identity(channel, external_id)
+                if existing:
+                    return RegisterOutcome(False, "already", view(existing[0]))
+                invite = await repo.invite(code, for_update=True)
+                if invite is None:
+                    return RegisterOutcome(False, "unknown_code")
+                if invite.used_at is not None:
+                    return RegisterOutcome(False, "used")
+                if _aware(invite.expires_at) < now:
+                    return RegisterOutcome(False, "expired")
+                if invite.for_user_id:
+                    user = await repo.get(invite.for_user_id)
+                    key = "linked"
+                else:
+                    user = await repo.add_user(invite.unit_id, invite.role, display_name)
+                    key = "registered"
+                await repo.add_identity(user, channel, external_id, chat_id)
+                repo.mark_used(invite, user, now)
+                return RegisterOutcome(True, key, view(user))
+        except IntegrityError:  # the same account registering twice at once
+            return RegisterOutcome(False, "already")
+
+    async def ensure_local_user(self, channel: str, external_id: str, unit_id: str, role: str, name: str) -> UserView:
+        """The console's user: created on first use, no invite needed (it is the operator's terminal)."""
+        if self.units.get(unit_id) is None:
+            raise InviteError(f"không có đơn vị «{unit_id}»")
+        if role not in ROLES:
+            raise InviteError(f"vai trò «{role}» không hợp lệ")
+        async with self.sessions() as session, session.begin():
+            repo = UserRepository(session)
+            from storage.repositories.plans import PlanRepository
+
+            await PlanRepository(session).sync_units(self.units)
+            found = await repo.by_identity(channel, external_id)
+            if found:
+                user = found[0]
+                user.unit_id, user.role = unit_id, role
+                return view(user)
+            user = await repo.add_user(unit_id, role, name)
+            await repo.add_identity(user, channel, external_id, external_id)
+            return view(user)
+
+    async def link_invite(self, user: UserView, now: dt.datetime) -> InviteInfo:
+        """A code that links another messenger account to the same person."""
+        return await self.create_invite(user.unit_id, user.role, now=now, for_user_id=user.id)
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)

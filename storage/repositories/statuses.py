@@ -1,0 +1,101 @@
+"""Status of each (assignment, lead unit): the append-only history and its current value."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from storage.models import Assignment, AssignmentLead, Evidence, StatusUpdate, Task, User
+
+
+class StatusRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def leads(self, plan_id: int, *, unit_ids: list[str] | None = None, task_number: int | None = None):
+        """(lead, assignment, task) rows of a plan with milestones loaded, in plan order."""
+        query = (
+            select(AssignmentLead, Assignment, Task)
+            .join(Assignment, AssignmentLead.assignment_id == Assignment.id)
+            .join(Task, Assignment.task_id == Task.id)
+            .where(Task.plan_id == plan_id)
+            .options(selectinload(Assignment.milestones))
+            .order_by(Task.number, Assignment.position, AssignmentLead.id)
+        )
+        if unit_ids is not None:
+            query = query.where(AssignmentLead.unit_id.in_(unit_ids))
+        if task_number is not None:
+            query = query.where(Task.number == task_number)
+        return (await self.session.execute(query)).all()
+
+    async def lead(self, lead_id: int):
+        query = (
+            select(AssignmentLead, Assignment, Task)
+            .join(Assignment, AssignmentLead.assignment_id == Assignment.id)
+            .join(Task, Assignment.task_id == Task.id)
+            .where(AssignmentLead.id == lead_id)
+            .options(selectinload(Assignment.milestones))
+        )
+        return (await self.session.execute(query)).first()
+
+    async def key_seen(self, key: str) -> bool:
+        return await self.session.scalar(select(StatusUpdate.id).where(StatusUpdate.idempotency_key == key)) is not None
+
+    async def record(
+        self,
+        lead: AssignmentLead,
+        *,
+        status: str,
+        percent: int | None,
+        note: str | None,
+        user_id: int | None,
+        channel: str,
+        text: str | None,
+        key: str | None,
+        at: dt.datetime,
+    ) -> StatusUpdate:
+        update = StatusUpdate(
+            lead_id=lead.id, status=status, percent=percent, note=note, user_id=user_id, channel=channel,
+            original_text=text, idempotency_key=key, created_at=at,
+        )
+        self.session.add(update)
+        lead.status, lead.percent, lead.status_at = status, percent, at
+        await self.session.flush()
+        return update
+
+    async def latest(self, lead_ids: list[int]) -> dict[int, tuple[StatusUpdate, User | None]]:
+        """The newest history row per lead, with its author."""
+        if not lead_ids:
+            return {}
+        newest = (
+            select(StatusUpdate.lead_id, func.max(StatusUpdate.id).label("id"))
+            .where(StatusUpdate.lead_id.in_(lead_ids))
+            .group_by(StatusUpdate.lead_id)
+            .subquery()
+        )
+        rows = await self.session.execute(
+            select(StatusUpdate, User)
+            .join(newest, newest.c.id == StatusUpdate.id)
+            .outerjoin(User, User.id == StatusUpdate.user_id)
+        )
+        return {update.lead_id: (update, user) for update, user in rows.all()}
+
+    async def history(self, lead_ids: list[int]) -> list[tuple[StatusUpdate, User | None]]:
+        rows = await self.session.execute(
+            select(StatusUpdate, User)
+            .outerjoin(User, User.id == StatusUpdate.user_id)
+            .where(StatusUpdate.lead_id.in_(lead_ids))
+            .order_by(StatusUpdate.created_at, StatusUpdate.id)
+        )
+        return list(rows.all())
+
+    async def evidence_counts(self, lead_ids: list[int]) -> dict[int, int]:
+        if not lead_ids:
+            return {}
+        rows = await self.session.execute(
+            select(Evidence.lead_id, func.count()).where(Evidence.lead_id.in_(lead_ids)).group_by(Evidence.lead_id)
+        )
+        return dict(rows.all())
