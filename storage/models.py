@@ -146,8 +146,10 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    # Reminder preferences (issue: reminders): None = the policy default.
-    reminders_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Reminder preferences (issue: reminders): None = the policy default. For `reminders_enabled`
+    # the default depends on the role (heads and coordinators on, officers off until they opt in),
+    # so it needs a third state besides on/off.
+    reminders_enabled: Mapped[bool | None] = mapped_column(Boolean, default=None)
     remind_days_before: Mapped[int | None] = mapped_column(Integer)
     snoozed_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     preferred_channel: Mapped[str | None] = mapped_column(String(16))

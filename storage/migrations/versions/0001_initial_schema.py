@@ -76,7 +76,7 @@ def upgrade() -> None:
     sa.Column('role', sa.String(length=16), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('reminders_enabled', sa.Boolean(), nullable=False),
+    sa.Column('reminders_enabled', sa.Boolean(), nullable=True),
     sa.Column('remind_days_before', sa.Integer(), nullable=True),
     sa.Column('snoozed_until', sa.DateTime(timezone=True), nullable=True),
     sa.Column('preferred_channel', sa.String(length=16), nullable=True),
