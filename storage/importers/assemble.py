@@ -46,6 +46,7 @@ class _TaskRows:
 
 def build_plan(source: PlanSource, units: UnitDirectory, calendar: ReportingCalendar) -> ParsedPlan:
     title, issuer, year = _read_title(source)
+    issuer = issuer or units.department  # a workbook named from its file name has no "của <cơ quan>"
     targets = _read_targets(source.narrative)
     sections, grouped = _group_rows(source.rows)
     for section in sections:
@@ -56,17 +57,19 @@ def build_plan(source: PlanSource, units: UnitDirectory, calendar: ReportingCale
 
 
 # -- narrative ------------------------------------------------------------------------------------
+def find_title(narrative: list[str]) -> str | None:
+    """The plan's name from its heading: a line 'KẾ HOẠCH' followed by the name, or 'Kế hoạch ...'."""
+    lines = [nfc(line) for line in narrative if line.strip()]
+    for i, line in enumerate(lines):
+        if fold(line) == "ke hoach" and i + 1 < len(lines):
+            return f"Kế hoạch {lines[i + 1]}"
+        if fold(line).startswith("ke hoach "):
+            return line[0].upper() + line[1:]
+    return None
+
+
 def _read_title(source: PlanSource) -> tuple[str, str, int]:
-    lines = [nfc(line) for line in source.narrative if line.strip()]
-    title = source.extra.get("title")
-    if not title:
-        for i, line in enumerate(lines):
-            if fold(line) == "ke hoach" and i + 1 < len(lines):
-                title = f"Kế hoạch {lines[i + 1]}"
-                break
-            if fold(line).startswith("ke hoach "):
-                title = line[0].upper() + line[1:]
-                break
+    title = source.extra.get("title") or find_title(source.narrative)
     if not title:
         raise PlanFormatError("không thấy tên kế hoạch (dòng 'KẾ HOẠCH' và tên kế hoạch ở đầu văn bản)")
     year_match = re.search(r"(?:năm|nam)\s+(\d{4})", title, re.IGNORECASE)
@@ -120,6 +123,11 @@ def _group_rows(rows: list[Row]) -> tuple[list[ParsedSection], list[_TaskRows]]:
         cells = [c or "" for c in row.cells]
         stt = clean(cells[0]).rstrip(".")
         if stt.upper() in ROMANS and not stt.isdigit():
+            if ROMANS[stt.upper()] != len(sections) + 1:  # a lost or repeated section shifts every task
+                expected = {n: r for r, n in ROMANS.items()}.get(len(sections) + 1, str(len(sections) + 1))
+                raise PlanFormatError(
+                    f"mục La Mã không liên tục: cần mục {expected}, gặp mục {stt.upper()}", where=row.where
+                )
             sections.append(ParsedSection(number=ROMANS[stt.upper()], roman=stt.upper(), title=clean(cells[1])))
             continue
         if stt.isdigit():
@@ -238,6 +246,8 @@ def _check_numbering(tasks: list[ParsedTask], grouped: list[_TaskRows], source: 
                 f"số thứ tự nhiệm vụ không liên tục: cần {expected}, gặp {task.number}", where=group.where[0]
             )
     if source.total is None:
+        if not source.require_total:
+            return
         raise PlanFormatError(f"thiếu dòng tổng «TỔNG SỐ: {len(tasks)} NHIỆM VỤ» ở cuối bảng (tệp bị cắt?)")
     if source.total != len(tasks):
         raise PlanFormatError(

@@ -20,4 +20,8 @@ class PlanSource:
     rows: list[Row]
     total: int | None = None  # "TỔNG SỐ: 59 NHIỆM VỤ"
     total_where: str | None = None
+    # The .txt extraction is the format that gets cut off (a page lost in copy-paste), so there the
+    # total line is the proof that nothing is missing; a .docx/.xlsx table is whole or unreadable,
+    # and its total is checked only when the author wrote one.
+    require_total: bool = True
     extra: dict[str, str] = field(default_factory=dict)
