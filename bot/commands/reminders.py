@@ -1,0 +1,82 @@
+"""`cchc-bot reminders due --at ISO [--json]`: the dry run of CONTRACTS §4.
+
+It sends nothing and writes nothing: operators use it to see who would be reminded of what at a given
+instant — including units where nobody would receive it (no registered head, reminders turned off).
+"""
+
+from __future__ import annotations
+
+import json
+
+from bot.app import App
+from bot.cli import CliError, register
+from scheduler.policy import PolicyError
+from services.reminder_service import ReminderService, as_contract
+
+KIND_NAMES = {
+    "before_due": "trước hạn",
+    "due_today": "đến hạn",
+    "overdue": "quá hạn",
+    "report_before_due": "báo cáo sắp đến hạn",
+    "digest": "tổng hợp tuần",
+}
+
+
+@register("reminders due")
+async def cmd_reminders_due(app: App, args) -> int:
+    at = args.at if args.at.tzinfo else args.at.replace(tzinfo=app.settings.tz)
+    try:
+        service = ReminderService.for_app(app)
+    except PolicyError as exc:
+        raise CliError(str(exc)) from None
+    items = as_contract(await service.due(at))
+    if args.json:
+        print(json.dumps(items, ensure_ascii=False, indent=2))
+        return 0
+    local = service.planner.local(at)
+    if not service.planner.window_open(at):
+        opening = service.planner.next_window_opening(at)
+        print(
+            f"{local:%H:%M %d/%m/%Y} nằm ngoài giờ gửi nhắc việc "
+            f"({service.policy.window_start:%H:%M}–{service.policy.window_end:%H:%M} ngày làm việc): "
+            f"không có gì được gửi lúc này. Lần gửi kế tiếp: {opening:%H:%M %d/%m/%Y}."
+        )
+        return 0
+    if not items:
+        print(f"Không có nhắc việc nào đến hạn lúc {local:%H:%M %d/%m/%Y}.")
+        return 0
+    print(_table(items))
+    nobody = sum(1 for item in items if not item["recipients"])
+    print(f"\n{len(items)} nhắc việc đến hạn lúc {local:%H:%M %d/%m/%Y}; {nobody} không có ai nhận "
+          "(đơn vị chưa có người đăng ký hoặc đã tắt nhắc nhở).")
+    return 0
+
+
+def _table(items: list[dict]) -> str:
+    header = ("Đơn vị", "NV", "Mốc", "Hạn", "Loại", "Trước hạn", "Người nhận")
+    rows = [
+        (
+            item["recipient_unit"] or "(điều phối)",
+            str(item["task"] or "—"),
+            _clip(item["milestone"], 40),
+            _date(item["due"]),
+            KIND_NAMES.get(item["kind"], item["kind"]),
+            "—" if item["days_before"] is None else str(item["days_before"]),
+            ", ".join(f"#{uid}" for uid in item["recipients"]) or "(không ai)",
+        )
+        for item in items
+    ]
+    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
+    line = lambda row: "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))  # noqa: E731
+    return "\n".join([line(header), "  ".join("-" * w for w in widths), *map(line, rows)])
+
+
+def _date(iso: str | None) -> str:
+    if not iso:
+        return "—"
+    year, month, day = iso.split("-")
+    return f"{day}/{month}/{year}"
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

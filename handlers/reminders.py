@@ -1,0 +1,77 @@
+"""Reminder settings in chat («tắt nhắc nhở», «bật lại», «nhắc trước 5 ngày», /nhacnho) and the
+buttons under a reminder (💤 1 ngày / 3 ngày / đến thứ Hai) and under the settings message.
+
+Button data (prefix `sn`, ≤ 64 bytes): `sn:<delivery_id>:1d|3d|mon` snoozes from a reminder — the
+delivery id proves the reminder was this person's; `sn:set:on|off|resume|d<N>` changes a setting.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.conversation.messages import Reply
+from handlers.base import Context
+from handlers.registry import callback, intent
+from scheduler.texts import settings_buttons, settings_text, snoozed_text
+from services.reminder_service import ReminderService, SettingsError
+
+OFF = "🔕 Đã tắt nhắc nhở. Anh/chị vẫn hỏi việc bình thường; nhắn «bật lại» khi cần nhắc trở lại.\n"
+ON = "🔔 Đã bật nhắc nhở.\n"
+
+
+def _request(nlu: Any) -> dict:
+    """`nlu.reminder` is {"action": "off"|"on"|"days_before", "days": N} or None (show settings)."""
+    value = getattr(nlu, "reminder", None)
+    if value is None:
+        return {}
+    if isinstance(value, dict):
+        return value
+    return {"action": getattr(value, "action", None), "days": getattr(value, "days", None)}
+
+
+@intent("reminder_settings")
+async def reminder_settings(ctx: Context) -> list[Reply]:
+    request = _request(ctx.nlu)
+    return await _apply(ctx, request.get("action"), request.get("days"))
+
+
+@callback("sn")
+async def reminder_button(ctx: Context) -> list[Reply]:
+    if len(ctx.args) < 2:
+        return ctx.reply("Nút này đã cũ. Gõ /nhacnho để xem cài đặt nhắc việc.")
+    first, choice = ctx.args[0], ctx.args[1]
+    if first == "set":
+        if choice.startswith("d") and choice[1:].isdigit():
+            return await _apply(ctx, "days_before", int(choice[1:]), edit=True)
+        return await _apply(ctx, choice, None, edit=True)
+    if not first.isdigit():
+        return ctx.reply("Nút này đã cũ. Gõ /nhacnho để xem cài đặt nhắc việc.")
+    service = ReminderService.for_app(ctx.app)
+    try:
+        until = await service.snooze(ctx.user.id, int(first), choice, ctx.now)
+    except SettingsError as exc:
+        return ctx.reply(str(exc))
+    return ctx.reply(snoozed_text(until, service.tz))
+
+
+async def _apply(ctx: Context, action: str | None, days: Any, *, edit: bool = False) -> list[Reply]:
+    service = ReminderService.for_app(ctx.app)
+    uid = ctx.user.id
+    prefix = ""
+    try:
+        if action == "off":
+            view, prefix = await service.set_enabled(uid, False), OFF
+        elif action == "on":
+            view, prefix = await service.set_enabled(uid, True), ON
+        elif action == "resume":
+            view, prefix = await service.resume(uid), "▶️ Đã bỏ tạm hoãn.\n"
+        elif action == "days_before":
+            if days is None:
+                return ctx.reply("Anh/chị muốn được nhắc trước bao nhiêu ngày làm việc? Ví dụ: «nhắc trước 5 ngày».")
+            view = await service.set_days_before(uid, int(days))
+            prefix = f"✅ Từ nay nhắc trước {int(days)} ngày làm việc.\n"
+        else:
+            view = await service.settings(uid)
+    except (SettingsError, ValueError) as exc:
+        return ctx.reply(str(exc) if isinstance(exc, SettingsError) else "Số ngày không hợp lệ.")
+    return [Reply(text=prefix + settings_text(view, service.tz), buttons=settings_buttons(view), edit=edit)]

@@ -1,0 +1,274 @@
+"""Claim → send → mark, with retries, backoff and pacing.
+
+Exactly-once across processes comes from the database, never from the scheduler (APScheduler's job
+stores cannot be shared between processes): a delivery is *claimed* by inserting its idempotency key
+into `reminder_deliveries` (unique) and committing BEFORE anything is sent. Whoever inserted the row
+sends; everyone else's insert does nothing. Afterwards only the claimant (its `claimed_by` token) may
+mark the row sent / failed / skipped.
+
+What can still go wrong, and what happens:
+- the process dies between claim and send → the row stays `claimed`; once older than the lease
+  (`delivery.lease_seconds`) another tick takes it over and sends it: not lost, not duplicated;
+- the send fails (network, Bot API 5xx, 429) → `failed` with `next_attempt_at` (backoff, or the
+  messenger's retry-after); retried while the reminder is still the current one, at most
+  `max_attempts` times;
+- the recipient blocked the bot → that identity is marked unreachable, the next one is tried;
+- the process dies after the messenger accepted the message but before it was marked sent → after
+  the lease it is sent again. That window (one HTTP round trip) is the only at-least-once case left;
+  closing it would need the messenger to deduplicate, which no Bot API does.
+
+Leases and backoff are measured on the *wall* clock (they are about processes and networks), while
+what is due is decided on the app's clock (which tests and demos may pin or simulate).
+
+Pacing: python-telegram-bot's AIORateLimiter lets ~60 sends pass inside one sliding second and never
+limits private chats, so we space sends ourselves with a token bucket of capacity 1 per channel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import itertools
+import logging
+import os
+import socket
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from bot.conversation.messages import Reply, RetryLater, Sender, Unreachable
+from scheduler.policy import DeliveryPolicy
+from scheduler.reminders import aware
+from storage.repositories.reminders import Channel, Claimed, LedgerRow, ReminderRepository
+
+log = logging.getLogger(__name__)
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class TokenBucket:
+    """Spaces acquisitions at `rate` per second on a fixed grid (GCRA with no burst allowance).
+
+    The grid, not "now + interval", is what keeps the long-run rate at `rate` despite the event loop's
+    late wake-ups; after an idle period the grid restarts from now, so no credit is hoarded for a burst.
+    """
+
+    def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic) -> None:
+        if rate <= 0:
+            raise ValueError("rate must be positive")
+        self.interval = 1.0 / rate
+        self.clock = clock
+        self._next = 0.0
+        self._lock = asyncio.Lock()
+
+    async def acquire(self) -> None:
+        async with self._lock:
+            now = self.clock()
+            if self._next > now:
+                await asyncio.sleep(self._next - now)
+                self._next += self.interval
+            else:
+                self._next = now + self.interval
+
+
+@dataclass
+class Outgoing:
+    """One delivery to one person. `render(delivery_id)` builds the message once the claim is ours
+    (the snooze buttons carry the delivery id)."""
+
+    key: str
+    user_id: int
+    kind: str
+    unit_id: str | None
+    lead_id: int | None
+    milestone_id: int | None
+    due: dt.date | None
+    routes: Sequence[Channel]
+    render: Callable[[int], Reply]
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    failed: int = 0
+    skipped: int = 0  # no longer due when its turn came, or every identity unreachable
+    unreachable: int = 0  # identities found blocked during this run
+    claimed: int = 0
+    reclaimed: int = 0  # failed retries and stale claims taken over
+    held_elsewhere: int = 0  # claimed by another process (or already handled)
+    lost_claims: int = 0  # our claim was taken over before we could mark it (lease too short?)
+    sent_keys: list[str] = field(default_factory=list)
+
+    def add(self, other: DeliveryReport) -> None:
+        for name in ("sent", "failed", "skipped", "unreachable", "claimed", "reclaimed", "held_elsewhere",
+                     "lost_claims"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.sent_keys.extend(other.sent_keys)
+
+
+Recheck = Callable[[Sequence[Outgoing]], Awaitable[set[str]]]
+
+
+class DeliveryEngine:
+    def __init__(
+        self,
+        sessions: async_sessionmaker,
+        policy: DeliveryPolicy,
+        *,
+        wall: Callable[[], dt.datetime] = utc_now,
+        worker: str | None = None,
+    ) -> None:
+        self.sessions = sessions
+        self.policy = policy
+        self.wall = wall
+        self.worker = worker or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self._tokens = itertools.count(1)
+        self._buckets: dict[str, TokenBucket] = {}
+        self._write = asyncio.Lock()  # one writer per process: SQLite has a single write lock anyway
+
+    def bucket(self, channel: str) -> TokenBucket:
+        if channel not in self._buckets:
+            self._buckets[channel] = TokenBucket(self.policy.rate_per_second)
+        return self._buckets[channel]
+
+    async def deliver(
+        self, outgoing: Sequence[Outgoing], senders: Mapping[str, Sender], recheck: Recheck | None = None
+    ) -> DeliveryReport:
+        """Claim and send what nobody has handled yet; return what happened."""
+        report = DeliveryReport()
+        if not outgoing:
+            return report
+        async with self.sessions() as session:
+            ledger = await ReminderRepository(session).ledger([o.key for o in outgoing])
+        now = self.wall()
+        cutoff = now - dt.timedelta(seconds=self.policy.lease_seconds)
+        work: list[tuple[Outgoing, LedgerRow | None]] = []
+        for o in outgoing:
+            row = ledger.get(o.key)
+            if row is None or self.retryable(row, now, cutoff):
+                work.append((o, row))
+            else:
+                report.held_elsewhere += 1
+        semaphore = asyncio.Semaphore(max(1, self.policy.concurrency))
+        tasks: list[asyncio.Task] = []
+        try:
+            for start in range(0, len(work), max(1, self.policy.claim_batch)):
+                batch = work[start : start + self.policy.claim_batch]
+                claimed = await self._claim(batch, report)
+                if recheck and claimed:
+                    gone = await recheck([o for o, _, _ in claimed])
+                    for _o, claim, token in [c for c in claimed if c[0].key in gone]:
+                        await self._finish(claim, token, report, state="skipped", error="không còn đến hạn")
+                        report.skipped += 1
+                    claimed = [c for c in claimed if c[0].key not in gone]
+                for o, claim, token in claimed:
+                    await semaphore.acquire()
+                    task = asyncio.create_task(self._send(o, claim, token, senders, report))
+                    task.add_done_callback(lambda _t: semaphore.release())
+                    tasks.append(task)
+        finally:
+            if tasks:
+                await asyncio.gather(*tasks, return_exceptions=True)
+        return report
+
+    def retryable(self, row: LedgerRow, now: dt.datetime, cutoff: dt.datetime) -> bool:
+        if row.attempts >= self.policy.max_attempts:
+            return False
+        if row.state == "failed":
+            return row.next_attempt_at is not None and aware(row.next_attempt_at) <= now
+        if row.state == "claimed":
+            return row.claimed_at is not None and aware(row.claimed_at) < cutoff
+        return False
+
+    async def _claim(
+        self, batch: Sequence[tuple[Outgoing, LedgerRow | None]], report: DeliveryReport
+    ) -> list[tuple[Outgoing, Claimed, str]]:
+        """One committed transaction per batch: the claims exist in the database before any send."""
+        token = f"{self.worker}:{next(self._tokens)}"
+        now = self.wall()
+        cutoff = now - dt.timedelta(seconds=self.policy.lease_seconds)
+        by_key = {o.key: o for o, _ in batch}
+        claimed: list[tuple[Outgoing, Claimed, str]] = []
+        async with self._write, self.sessions() as session, session.begin():
+            repo = ReminderRepository(session)
+            new_rows = [
+                {"key": o.key, "kind": o.kind, "unit_id": o.unit_id, "user_id": o.user_id, "lead_id": o.lead_id,
+                 "milestone_id": o.milestone_id, "due": o.due}
+                for o, row in batch if row is None
+            ]
+            for claim in await repo.claim_new(new_rows, token, now):
+                claimed.append((by_key[claim.key], claim, token))
+                report.claimed += 1
+            for o, row in batch:
+                if row is None:
+                    continue
+                claim = await repo.reclaim(row, token, now, cutoff)
+                if claim is not None:
+                    claimed.append((o, claim, token))
+                    report.reclaimed += 1
+                    log.info("reminder %s: retry %d (was %s)", o.key, claim.attempts, row.state)
+        report.held_elsewhere += len(batch) - len(claimed)
+        return claimed
+
+    async def _send(
+        self, o: Outgoing, claim: Claimed, token: str, senders: Mapping[str, Sender], report: DeliveryReport
+    ) -> None:
+        try:
+            reply = o.render(claim.id)
+            for route in o.routes:
+                sender = senders.get(route.channel)
+                if sender is None:
+                    continue
+                await self.bucket(route.channel).acquire()
+                try:
+                    await sender.send(route.chat_id, reply)
+                except Unreachable:
+                    report.unreachable += 1
+                    async with self._write, self.sessions() as session, session.begin():
+                        await ReminderRepository(session).mark_unreachable(route.identity_id)
+                    continue
+                except RetryLater as exc:
+                    await self._failed(o, claim, token, report, f"retry after {exc.seconds}s", exc.seconds)
+                    return
+                except Exception as exc:
+                    log.warning("reminder %s to user %s failed: %s", o.key, o.user_id, exc)
+                    await self._failed(o, claim, token, report, f"{type(exc).__name__}: {exc}"[:500], None)
+                    return
+                if await self._finish(claim, token, report, state="sent"):
+                    report.sent += 1
+                    report.sent_keys.append(o.key)
+                return
+            await self._finish(claim, token, report, state="skipped", error="không liên lạc được")
+            report.skipped += 1
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # a rendering bug must not leave the claim hanging until the lease expires
+            log.exception("reminder %s: unexpected error", o.key)
+            with contextlib.suppress(Exception):
+                await self._failed(o, claim, token, report, "lỗi nội bộ khi dựng tin nhắn", None)
+
+    async def _failed(
+        self, o: Outgoing, claim: Claimed, token: str, report: DeliveryReport, error: str, retry_after: float | None
+    ) -> None:
+        report.failed += 1
+        if claim.attempts >= self.policy.max_attempts:
+            await self._finish(claim, token, report, state="failed", error=error)
+            return
+        wait = retry_after if retry_after is not None else self.policy.backoff(claim.attempts)
+        retry_at = self.wall() + dt.timedelta(seconds=max(wait, 0.0))
+        await self._finish(claim, token, report, state="failed", error=error, next_attempt_at=retry_at)
+
+    async def _finish(self, claim: Claimed, token: str, report: DeliveryReport, **values) -> bool:
+        async with self._write, self.sessions() as session, session.begin():
+            ok = await ReminderRepository(session).finish(claim.id, token, now=self.wall(), **values)
+        if not ok:
+            report.lost_claims += 1
+            log.warning("reminder %s: claim was taken over before it could be marked %s", claim.key, values["state"])
+        return ok
+

@@ -1,0 +1,340 @@
+"""Reminders as use cases: what is due now (dry run), one scheduler tick, and each person's settings.
+
+A tick reads the data (candidates in a date window, people, the delivery ledger), lets the pure planner
+(`scheduler.reminders`) decide what is due, and hands the deliveries to the engine
+(`scheduler.delivery`), which claims each key in the database before sending. Nothing is remembered
+between ticks except in the database, so any number of processes may tick at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from bot.conversation.messages import Reply, Sender
+from domain.reporting import ReportingCalendar
+from domain.units import UnitDirectory
+from scheduler.clock import Clock
+from scheduler.delivery import DeliveryEngine, DeliveryReport, Outgoing, utc_now
+from scheduler.policy import ReminderPolicy
+from scheduler.reminders import (
+    DIGEST,
+    KINDS,
+    OVERVIEW,
+    DueItem,
+    Planner,
+    Recipient,
+    aware,
+    digest_key,
+    overview_key,
+)
+from scheduler.texts import (
+    SNOOZE_CHOICES,
+    DigestContent,
+    SettingsView,
+    digest_reply,
+    overview_reply,
+    reminder_reply,
+    split_digest,
+    week_label,
+)
+from scheduler.workdays import WorkingCalendar
+from storage.repositories.reminders import Channel, LedgerRow, ReminderRepository
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+log = logging.getLogger(__name__)
+
+MAX_DAYS_BEFORE = 20  # «nhắc trước N ngày»: a month of working days is the most that still helps
+KIND_ORDER = {kind: i for i, kind in enumerate((*KINDS, OVERVIEW))}
+
+
+class SettingsError(ValueError):
+    """A settings request the service refuses; the message is for the user."""
+
+
+@dataclass
+class TickReport:
+    at: dt.datetime
+    window_open: bool
+    items: int = 0
+    deliveries: int = 0
+    unreachable: int = 0  # (reminder, person) pairs skipped: no reachable channel among running senders
+    delivery: DeliveryReport = field(default_factory=DeliveryReport)
+    seconds: float = 0.0
+
+
+class ReminderService:
+    def __init__(
+        self,
+        sessions: async_sessionmaker,
+        units: UnitDirectory,
+        reporting: ReportingCalendar,
+        workdays: WorkingCalendar,
+        clock: Clock,
+        policy: ReminderPolicy,
+        *,
+        wall: Callable[[], dt.datetime] = utc_now,
+        worker: str | None = None,
+    ) -> None:
+        self.sessions = sessions
+        self.units = units
+        self.workdays = workdays
+        self.clock = clock
+        self.policy = policy
+        self.tz: ZoneInfo = ZoneInfo(reporting.timezone) if reporting.timezone else clock.tz
+        self.planner = Planner(policy, workdays, self.tz, reporting.remind_before_days)
+        self.engine = DeliveryEngine(sessions, policy.delivery, wall=wall, worker=worker)
+
+    @classmethod
+    def for_app(cls, app: App) -> ReminderService:
+        """The app's service, built once (the delivery engine's rate buckets must be shared)."""
+        service = app.extras.get("reminders")
+        if service is None:
+            policy = ReminderPolicy.load(app.settings.reminder_policy_file)
+            service = cls(app.sessions, app.units, app.reporting, app.workdays, app.clock, policy)
+            app.extras["reminders"] = service
+        return service
+
+    # -- what is due ----------------------------------------------------------------------------------
+    async def due(self, at: dt.datetime) -> list[DueItem]:
+        """Dry run (CONTRACTS §4): unit-level reminders due at `at` and not sent before; sends and
+        writes nothing. A unit nobody would reach is listed with no recipients."""
+        items, _ = await self._plan(at, channels=None, dry_run=True)
+        keys = [item.delivery_key(uid) for item in items for uid in item.recipients]
+        async with self.sessions() as session:
+            ledger = await ReminderRepository(session).ledger(keys)
+        wall = self.engine.wall()
+        lease_cutoff = wall - dt.timedelta(seconds=self.policy.delivery.lease_seconds)
+        listed = []
+        for item in items:
+            pending = [
+                uid for uid in item.recipients
+                if (row := ledger.get(item.delivery_key(uid))) is None or self.engine.retryable(row, wall, lease_cutoff)
+            ]
+            if pending or not item.recipients:
+                item.recipients = pending
+                listed.append(item)
+        return listed
+
+    async def tick(self, senders: Mapping[str, Sender], now: dt.datetime | None = None) -> TickReport:
+        """One pass: compute what is due now and deliver it (claim → send → mark)."""
+        started = time.perf_counter()
+        now = now or self.clock.now()
+        report = TickReport(at=now, window_open=self.planner.window_open(now))
+        if not report.window_open or not senders:
+            report.seconds = time.perf_counter() - started
+            return report
+        items, routes = await self._plan(now, channels=list(senders), dry_run=False)
+        today = self.planner.local(now).date()
+        outgoing: list[Outgoing] = []
+        for item in items:
+            report.unreachable += len(item.unreachable)
+            for uid in item.recipients:
+                outgoing.append(
+                    Outgoing(
+                        key=item.delivery_key(uid), user_id=uid, kind=item.kind, unit_id=item.unit_id,
+                        lead_id=item.candidate.lead_id if item.candidate else None,
+                        milestone_id=item.candidate.milestone_id if item.candidate else None,
+                        due=item.due, routes=routes.get(uid, []), render=self._renderer(item, today),
+                    )
+                )
+        report.items, report.deliveries = len(items), len(outgoing)
+        if report.unreachable:
+            log.info("reminders: %d skipped, recipient has no reachable channel", report.unreachable)
+        report.delivery = await self.engine.deliver(outgoing, senders, recheck=self._still_open)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    async def _plan(
+        self, now: dt.datetime, *, channels: Sequence[str] | None, dry_run: bool
+    ) -> tuple[list[DueItem], dict[int, list[Channel]]]:
+        if not self.planner.window_open(now):
+            return [], {}
+        today = self.planner.local(now).date()
+        async with self.sessions() as session:
+            repo = ReminderRepository(session)
+            recipients, routes = await repo.recipients(channels)
+            extra = {r.days_before for r in recipients if r.days_before}
+            lo, hi = self.planner.candidate_window(today, extra)
+            candidates = await repo.candidates(lo, hi)
+            items = self.planner.plan(now, candidates, recipients)
+            week = self.planner.digest_due(now)
+            if week is not None:
+                items.extend(await self._weekly(repo, now, week, recipients, dry_run))
+        items.sort(key=lambda i: (KIND_ORDER[i.kind], i.unit_id or "", i.task_number or 0, i.key))
+        return items, routes
+
+    async def _weekly(
+        self, repo: ReminderRepository, now: dt.datetime, week: dt.date, recipients: list[Recipient], dry_run: bool
+    ) -> list[DueItem]:
+        """This week's digests (unit heads) and overview (coordinators). Content is read only for the
+        units whose digest is still pending, so Monday's later ticks cost one ledger lookup."""
+        digest = self.policy.digest
+        today = self.planner.local(now).date()
+        awake = [r for r in recipients if not r.paused(now)]
+        heads: dict[str, list[Recipient]] = defaultdict(list)
+        for r in awake:
+            if r.wants_digest(self.policy):
+                heads[r.unit_id].append(r)
+        coordinators = [r for r in awake if r.wants_overview(self.policy)]
+        keys = [f"{digest_key(u, week)}:u{r.user_id}" for u, rs in heads.items() for r in rs]
+        keys += [f"{overview_key(week)}:u{r.user_id}" for r in coordinators]
+        ledger = await repo.ledger(keys)
+
+        def pending(key: str) -> bool:
+            row: LedgerRow | None = ledger.get(key)
+            return row is None or row.state in ("failed", "claimed")
+
+        units = {u for u, rs in heads.items() if any(pending(f"{digest_key(u, week)}:u{r.user_id}") for r in rs)}
+        if dry_run:
+            units |= set(await repo.units_with_leads()) - set(heads)
+        report_until = today + dt.timedelta(days=digest.upcoming_report_days)
+        items: list[DueItem] = []
+        if units:
+            by_unit: dict[str, list] = defaultdict(list)
+            for c in await repo.open_items(max(report_until, week + dt.timedelta(days=6)), sorted(units)):
+                by_unit[c.unit_id].append(c)
+            for unit_id in sorted(units):
+                content = split_digest(week, by_unit.get(unit_id, []), report_until)
+                if content.empty and digest.skip_empty:
+                    continue
+                people = heads.get(unit_id, [])
+                items.append(
+                    DueItem(
+                        key=digest_key(unit_id, week), kind=DIGEST, unit_id=unit_id, offset=None, due=week,
+                        label=f"Tổng hợp tuần {week_label(week)}", content=content,
+                        recipients=[r.user_id for r in people if r.channels],
+                        unreachable=[r.user_id for r in people if not r.channels],
+                    )
+                )
+        if any(pending(f"{overview_key(week)}:u{r.user_id}") for r in coordinators) or (dry_run and not coordinators):
+            everything = await repo.open_items(week + dt.timedelta(days=6))
+            content = split_digest(week, everything, week)
+            if not (content.overdue or content.this_week) and digest.skip_empty:
+                return items
+            items.append(
+                DueItem(
+                    key=overview_key(week), kind=OVERVIEW, unit_id=None, offset=None, due=week,
+                    label=f"Tổng quan tuần {week_label(week)}", content=content,
+                    recipients=[r.user_id for r in coordinators if r.channels],
+                    unreachable=[r.user_id for r in coordinators if not r.channels],
+                )
+            )
+        return items
+
+    def _renderer(self, item: DueItem, today: dt.date) -> Callable[[int], Reply]:
+        max_items = self.policy.digest.max_items
+        if item.kind == DIGEST:
+            assert isinstance(item.content, DigestContent)
+            content = item.content
+            name = self.units.name(item.unit_id or "")
+            return lambda _id: digest_reply(name, content, today, self.workdays, max_items)
+        if item.kind == OVERVIEW:
+            assert isinstance(item.content, DigestContent)
+            content = item.content
+            return lambda _id: overview_reply(content.week, content.overdue, content.this_week, self.units, max_items)
+        return lambda delivery_id: reminder_reply(item, today, self.workdays, self.units, delivery_id)
+
+    async def _still_open(self, batch: Sequence[Outgoing]) -> set[str]:
+        """Keys whose share was marked done after the tick read it (a broadcast takes a while)."""
+        leads = {o.lead_id for o in batch if o.lead_id is not None}
+        async with self.sessions() as session:
+            done = await ReminderRepository(session).done_leads(sorted(leads))
+        return {o.key for o in batch if o.lead_id in done}
+
+    # -- settings -------------------------------------------------------------------------------------
+    async def settings(self, user_id: int) -> SettingsView:
+        async with self.sessions() as session:
+            user = await ReminderRepository(session).user(user_id)
+            if user is None:
+                raise SettingsError("không tìm thấy người dùng")
+            return self._view(user)
+
+    async def set_enabled(self, user_id: int, enabled: bool) -> SettingsView:
+        """«tắt nhắc nhở» / «bật lại». Turning on also ends a snooze: the person wants reminders now."""
+        return await self._update(user_id, reminders_enabled=enabled, **({"snoozed_until": None} if enabled else {}))
+
+    async def set_days_before(self, user_id: int, days: int) -> SettingsView:
+        """«nhắc trước N ngày»: the first reminder N working days before; asking for it turns reminders on."""
+        if not 0 <= days <= MAX_DAYS_BEFORE:
+            raise SettingsError(f"Số ngày nhắc trước phải từ 0 đến {MAX_DAYS_BEFORE} ngày làm việc.")
+        return await self._update(user_id, remind_days_before=days, reminders_enabled=True)
+
+    async def resume(self, user_id: int) -> SettingsView:
+        return await self._update(user_id, snoozed_until=None)
+
+    async def snooze(self, user_id: int, delivery_id: int, choice: str, now: dt.datetime) -> dt.datetime:
+        """A snooze button on a reminder: pause this person's reminders until a working morning."""
+        if choice not in SNOOZE_CHOICES:
+            raise SettingsError("Lựa chọn tạm hoãn không hợp lệ.")
+        async with self.sessions() as session, session.begin():
+            repo = ReminderRepository(session)
+            delivery = await repo.delivery(delivery_id)
+            if delivery is None or delivery.user_id != user_id:
+                raise SettingsError("Lời nhắc này không phải của anh/chị, hoặc đã cũ.")
+            user = await repo.user(user_id)
+            until = self.snooze_until(now, choice)
+            user.snoozed_until = until.astimezone(dt.UTC)
+        return until
+
+    def snooze_until(self, now: dt.datetime, choice: str) -> dt.datetime:
+        """1 ngày → the next working morning; 3 ngày → the third working day's morning; đến thứ Hai →
+        next Monday's morning (a holiday Monday simply sends nothing until the window opens)."""
+        today = self.planner.local(now).date()
+        if choice == "1d":
+            day = self.workdays.add_working_days(today, 1)
+        elif choice == "3d":
+            day = self.workdays.add_working_days(today, 3)
+        else:
+            day = today + dt.timedelta(days=7 - today.weekday())
+        return dt.datetime.combine(day, self.policy.window_start, self.tz)
+
+    async def _update(self, user_id: int, **values) -> SettingsView:
+        async with self.sessions() as session, session.begin():
+            user = await ReminderRepository(session).user(user_id)
+            if user is None:
+                raise SettingsError("không tìm thấy người dùng")
+            for name, value in values.items():
+                setattr(user, name, value)
+            return self._view(user)
+
+    def _view(self, user) -> SettingsView:
+        person = Recipient(
+            user_id=user.id, unit_id=user.unit_id, role=user.role, enabled=user.reminders_enabled,
+            days_before=user.remind_days_before, snoozed_until=user.snoozed_until,
+        )
+        snoozed = aware(user.snoozed_until) if user.snoozed_until else None
+        if snoozed is not None and snoozed <= self.clock.now():
+            snoozed = None
+        enabled = person.wants_items(self.policy) or person.wants_overview(self.policy)
+        return SettingsView(
+            role=user.role, enabled=enabled, explicit=user.reminders_enabled, days_before=user.remind_days_before,
+            offsets=self.policy.offsets_for(user.remind_days_before), snoozed_until=snoozed,
+        )
+
+
+def as_contract(items: Sequence[DueItem]) -> list[dict]:
+    """CONTRACTS §4 objects."""
+    return [
+        {
+            "recipient_unit": item.unit_id,
+            "recipients": sorted(item.recipients),
+            "task": item.task_number,
+            "milestone": item.label,
+            "due": item.due.isoformat() if item.due else None,
+            "kind": item.contract_kind,
+            "days_before": item.offset,
+            "key": item.key,
+        }
+        for item in items
+    ]

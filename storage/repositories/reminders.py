@@ -1,0 +1,232 @@
+"""SQL of the reminder engine: candidates by date window, recipients, and the delivery ledger.
+
+The ledger (`reminder_deliveries`) is what makes delivery exactly-once across processes: a row is
+inserted (unique `key`) in its own committed transaction BEFORE the message is sent, and every later
+state change is a conditional UPDATE that only the current claimant (its `claimed_by` token) can make.
+Statements are plain SQL that SQLite and PostgreSQL both run (INSERT … ON CONFLICT DO NOTHING
+RETURNING exists in SQLite ≥ 3.35).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import and_, bindparam, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from scheduler.reminders import Candidate, Recipient
+from storage.models import Assignment, AssignmentLead, Identity, Milestone, ReminderDelivery, Task, User
+
+CHUNK = 2000  # keys per IN (...) lookup; well under SQLite's variable limit
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    id: int
+    key: str
+    state: str
+    attempts: int
+    claimed_by: str | None
+    claimed_at: dt.datetime | None
+    next_attempt_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class Channel:
+    identity_id: int
+    channel: str
+    chat_id: str
+
+
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    key: str
+    attempts: int
+
+
+class ReminderRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    @property
+    def _dialect(self) -> str:
+        return self.session.bind.dialect.name
+
+    # -- what could be due ----------------------------------------------------------------------------
+    async def candidates(
+        self, lo: dt.date, hi: dt.date, units: Sequence[str] | None = None, *, with_titles: bool = True
+    ) -> list[Candidate]:
+        """Not-done (lead, milestone) pairs whose deadline lies in [lo, hi] — the index on
+        `milestones.due` narrows 100,000 rows to the few thousand a tick can act on."""
+        columns = [
+            AssignmentLead.id, AssignmentLead.unit_id, Milestone.id, Milestone.kind, Milestone.label,
+            Milestone.due, Task.number, AssignmentLead.status, AssignmentLead.percent,
+        ]
+        if with_titles:
+            columns.append(Task.title)
+        query = (
+            select(*columns)
+            .select_from(Milestone)
+            .join(AssignmentLead, AssignmentLead.assignment_id == Milestone.assignment_id)
+            .join(Assignment, Assignment.id == Milestone.assignment_id)
+            .join(Task, Task.id == Assignment.task_id)
+            .where(Milestone.due >= lo, Milestone.due <= hi, AssignmentLead.status != "done")
+        )
+        if units is not None:
+            query = query.where(AssignmentLead.unit_id.in_(list(units)))
+        rows = (await self.session.execute(query)).all()
+        return [
+            Candidate(
+                lead_id=r[0], unit_id=r[1], milestone_id=r[2], milestone_kind=r[3], label=r[4], due=r[5],
+                task_number=r[6], status=r[7], percent=r[8], task_title=r[9] if with_titles else "",
+            )
+            for r in rows
+        ]
+
+    async def candidate(self, lead_id: int, milestone_id: int) -> Candidate | None:
+        """One pair, re-read just before sending: the status may have changed since the tick began."""
+        row = (
+            await self.session.execute(
+                select(
+                    AssignmentLead.id, AssignmentLead.unit_id, Milestone.id, Milestone.kind, Milestone.label,
+                    Milestone.due, Task.number, AssignmentLead.status, AssignmentLead.percent, Task.title,
+                )
+                .select_from(Milestone)
+                .join(AssignmentLead, AssignmentLead.assignment_id == Milestone.assignment_id)
+                .join(Assignment, Assignment.id == Milestone.assignment_id)
+                .join(Task, Task.id == Assignment.task_id)
+                .where(AssignmentLead.id == lead_id, Milestone.id == milestone_id)
+            )
+        ).first()
+        if row is None or row[5] is None:
+            return None
+        return Candidate(
+            lead_id=row[0], unit_id=row[1], milestone_id=row[2], milestone_kind=row[3], label=row[4], due=row[5],
+            task_number=row[6], status=row[7], percent=row[8], task_title=row[9],
+        )
+
+    async def done_leads(self, lead_ids: Sequence[int]) -> set[int]:
+        if not lead_ids:
+            return set()
+        rows = await self.session.scalars(
+            select(AssignmentLead.id).where(AssignmentLead.id.in_(list(lead_ids)), AssignmentLead.status == "done")
+        )
+        return set(rows.all())
+
+    async def units_with_leads(self) -> list[str]:
+        return list((await self.session.scalars(select(AssignmentLead.unit_id).distinct())).all())
+
+    # -- who ------------------------------------------------------------------------------------------
+    async def recipients(self, channels: Iterable[str] | None = None) -> tuple[list[Recipient], dict[int, list[Channel]]]:
+        """Every active person with their reachable channels (preferred channel first). `channels`
+        limits to the senders actually running; None = any channel (dry run)."""
+        rows = (
+            await self.session.execute(
+                select(
+                    User.id, User.unit_id, User.role, User.reminders_enabled, User.remind_days_before,
+                    User.snoozed_until, User.preferred_channel, Identity.id, Identity.channel, Identity.chat_id,
+                    Identity.reachable,
+                )
+                .outerjoin(Identity, Identity.user_id == User.id)
+                .where(User.active.is_(True))
+                .order_by(User.id, Identity.id)
+            )
+        ).all()
+        allowed = set(channels) if channels is not None else None
+        people: dict[int, tuple] = {}
+        routes: dict[int, list[Channel]] = {}
+        for r in rows:
+            people.setdefault(r[0], r)
+            ok = r[7] is not None and r[10] and r[9] and (allowed is None or r[8] in allowed)
+            if ok:
+                routes.setdefault(r[0], []).append(Channel(r[7], r[8], r[9]))
+        order = {"telegram": 0, "zalo": 1, "console": 2}
+        recipients = []
+        for uid, r in people.items():
+            mine = routes.get(uid, [])
+            mine.sort(key=lambda c, pref=r[6]: (c.channel != pref, order.get(c.channel, 9), c.identity_id))
+            recipients.append(
+                Recipient(
+                    user_id=uid, unit_id=r[1], role=r[2], enabled=r[3], days_before=r[4], snoozed_until=r[5],
+                    channels=tuple(c.channel for c in mine),
+                )
+            )
+        return recipients, routes
+
+    async def mark_unreachable(self, identity_id: int) -> None:
+        await self.session.execute(update(Identity).where(Identity.id == identity_id).values(reachable=False))
+
+    # -- digests --------------------------------------------------------------------------------------
+    async def open_items(self, until: dt.date, units: Sequence[str] | None = None) -> list[Candidate]:
+        """Not-done pairs with a deadline up to `until` (overdue ones included), for digests."""
+        return await self.candidates(dt.date.min, until, units)
+
+    # -- the ledger -----------------------------------------------------------------------------------
+    async def ledger(self, keys: Sequence[str]) -> dict[str, LedgerRow]:
+        found: dict[str, LedgerRow] = {}
+        stmt = select(
+            ReminderDelivery.id, ReminderDelivery.key, ReminderDelivery.state, ReminderDelivery.attempts,
+            ReminderDelivery.claimed_by, ReminderDelivery.claimed_at, ReminderDelivery.next_attempt_at,
+        ).where(ReminderDelivery.key.in_(bindparam("keys", expanding=True)))
+        for start in range(0, len(keys), CHUNK):
+            chunk = list(keys[start : start + CHUNK])
+            for r in (await self.session.execute(stmt, {"keys": chunk})).all():
+                found[r[1]] = LedgerRow(*r)
+        return found
+
+    async def claim_new(self, rows: list[dict], token: str, now: dt.datetime) -> list[Claimed]:
+        """Insert claims; a key someone else holds is silently not ours (ON CONFLICT DO NOTHING)."""
+        if not rows:
+            return []
+        values = [
+            {**row, "state": "claimed", "attempts": 1, "claimed_by": token, "claimed_at": now} for row in rows
+        ]
+        insert = pg_insert if self._dialect == "postgresql" else sqlite_insert
+        stmt = (
+            insert(ReminderDelivery)
+            .values(values)
+            .on_conflict_do_nothing(index_elements=["key"])
+            .returning(ReminderDelivery.id, ReminderDelivery.key)
+        )
+        return [Claimed(r[0], r[1], 1) for r in (await self.session.execute(stmt)).all()]
+
+    async def reclaim(self, row: LedgerRow, token: str, now: dt.datetime, lease_cutoff: dt.datetime) -> Claimed | None:
+        """Take over a failed row whose retry time has come, or a claim whose process died (older
+        than the lease). The WHERE repeats the condition, so two processes cannot both win."""
+        retry = and_(ReminderDelivery.state == "failed", ReminderDelivery.next_attempt_at <= now)
+        stale = and_(ReminderDelivery.state == "claimed", ReminderDelivery.claimed_at < lease_cutoff)
+        result = await self.session.execute(
+            update(ReminderDelivery)
+            .where(ReminderDelivery.id == row.id, ReminderDelivery.attempts == row.attempts, or_(retry, stale))
+            .values(state="claimed", claimed_by=token, claimed_at=now, attempts=row.attempts + 1,
+                    next_attempt_at=None)
+        )
+        return Claimed(row.id, row.key, row.attempts + 1) if result.rowcount == 1 else None
+
+    async def finish(
+        self, delivery_id: int, token: str, *, state: str, now: dt.datetime,
+        error: str | None = None, next_attempt_at: dt.datetime | None = None,
+    ) -> bool:
+        """Record the outcome — only if the claim is still ours (a lease may have been taken over)."""
+        values: dict = {"state": state, "error": error, "next_attempt_at": next_attempt_at}
+        if state == "sent":
+            values["sent_at"] = now
+        result = await self.session.execute(
+            update(ReminderDelivery)
+            .where(ReminderDelivery.id == delivery_id, ReminderDelivery.claimed_by == token,
+                   ReminderDelivery.state == "claimed")
+            .values(**values)
+        )
+        return result.rowcount == 1
+
+    async def delivery(self, delivery_id: int) -> ReminderDelivery | None:
+        return await self.session.get(ReminderDelivery, delivery_id)
+
+    # -- settings -------------------------------------------------------------------------------------
+    async def user(self, user_id: int) -> User | None:
+        return await self.session.get(User, user_id)
