@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     zalo_base_url: str = "https://bot-api.zaloplatforms.com"
     zalo_webhook_secret: str | None = None
     zalo_webhook_url: str | None = None
+    zalo_webhook_listen: str = "127.0.0.1"  # the reverse proxy forwards ZALO_WEBHOOK_URL here
+    zalo_webhook_port: int = 8444
     evidence_dir: Path | None = None
     evidence_max_bytes: int = 20 * 1024 * 1024
     tz_name: str = "Asia/Ho_Chi_Minh"

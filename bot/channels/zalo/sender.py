@@ -1,0 +1,65 @@
+"""The outbound side of the Zalo channel: answers, reminders and notifications.
+
+A push (a reminder with status choices) has no incoming message behind it, so the router never sees
+its buttons; the sender remembers them in the chat's state itself, which is what lets a user answer a
+reminder with "1" exactly as they would answer the bot's own question.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from bot.conversation.messages import ZALO, Reply, RetryLater, Unreachable
+
+from .client import ZaloApiError, ZaloClient
+from .render import render
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+log = logging.getLogger(__name__)
+
+UNREACHABLE_CODES = frozenset({403, 404})  # blocked / no such chat (as far as the platform tells)
+DEFAULT_RETRY_SECONDS = 30.0
+
+
+class ZaloSender:
+    """`Sender` for Zalo: renders a `Reply` to numbered plain text and sends it part by part."""
+
+    channel = ZALO
+
+    def __init__(self, client: ZaloClient, app: App | None = None) -> None:
+        self.client = client
+        self.app = app
+
+    async def send(self, chat_id: str, reply: Reply) -> None:
+        """Deliver `reply` to `chat_id`; raise `Unreachable` / `RetryLater` as the delivery loop expects."""
+        await self.send_parts(chat_id, reply)
+        if reply.buttons and self.app is not None:
+            await self.remember_choices(chat_id, reply)
+
+    async def send_parts(self, chat_id: str, reply: Reply) -> None:
+        """Send without touching the chat's state: for answers, whose buttons the router keeps."""
+        parts = render(reply)
+        if not parts:
+            return
+        try:
+            for part in parts:
+                await self.client.send_message(chat_id, part)
+        except ZaloApiError as exc:
+            if exc.code in UNREACHABLE_CODES:
+                raise Unreachable(str(exc)) from exc
+            if exc.transient:
+                raise RetryLater(exc.retry_after or DEFAULT_RETRY_SECONDS, str(exc)) from exc
+            raise
+
+    async def remember_choices(self, chat_id: str, reply: Reply) -> None:
+        choices = [button.data for row in reply.buttons for button in row]
+        app = self.app
+        if app is None or not choices:
+            return
+        try:
+            await app.inbox.update_state(ZALO, chat_id, app.clock.now(), choices=choices)
+        except Exception:  # the message is out; losing the numbers only costs a retyped command
+            log.exception("could not remember the choices of a push to a Zalo chat")
