@@ -215,14 +215,15 @@ class Planner:
         span = policy.overdue_every_working_days * policy.overdue_max_times
         lo = wd.subtract_working_days(floor, span) - dt.timedelta(days=1)
         ahead = max((*policy.before_due_working_days, *extra_offsets, 0))
-        last_slot = wd.add_working_days(today, ahead)
-        hi = wd.next_working_day(last_slot + dt.timedelta(days=1)) - dt.timedelta(days=1)
+        last_day = wd.add_working_days(today, ahead)  # the latest effective deadline with a step by today
         report_ahead = max((*self.report_days, 0))
         if policy.report_days_are_working_days:
-            report_hi = wd.next_working_day(wd.add_working_days(today, report_ahead) + dt.timedelta(days=1))
+            last_day = max(last_day, wd.add_working_days(today, report_ahead))
         else:
-            report_hi = today + dt.timedelta(days=report_ahead + 1)
-        return lo, max(hi, report_hi)
+            last_day = max(last_day, today + dt.timedelta(days=report_ahead))
+        # A deadline on a day off is reminded for the working day before it: the days off that follow
+        # `last_day` belong to it too.
+        return lo, wd.next_working_day(last_day + dt.timedelta(days=1)) - dt.timedelta(days=1)
 
     # -- digests ------------------------------------------------------------------------------------
     def week_of(self, day: dt.date) -> dt.date:

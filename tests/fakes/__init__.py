@@ -1,0 +1,1 @@
+"""Test doubles shared by several test modules and benchmarks (reminder senders, a fake Bot API)."""
