@@ -14,7 +14,7 @@ formats' results can only come from the readers, never from a re-typed fixture. 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from docx import Document
@@ -74,7 +74,14 @@ def paragraphs_of(cell: str) -> list[str]:
 
 
 # -- Word -------------------------------------------------------------------------------------------
-def write_docx(path: Path, *, shape: str = "natural", narrative: Iterable[str] | None = None) -> Path:
+def write_docx(
+    path: Path,
+    *,
+    shape: str = "natural",
+    narrative: Iterable[str] | None = None,
+    edit: Callable[[list[list[str]]], None] | None = None,
+) -> Path:
+    """The seed as a Word document; `edit` may change the table rows (header included) in place."""
     document = Document()
     layout = document.add_table(rows=1, cols=2)  # the usual heading block above the plan
     layout.cell(0, 0).text = "UBND TỈNH BÌNH ĐỊNH\nSỞ CÔNG THƯƠNG"
@@ -84,12 +91,15 @@ def write_docx(path: Path, *, shape: str = "natural", narrative: Iterable[str] |
     if shape == "extracted":
         table_rows = extracted_table()
         total = table_rows.pop()
+        if edit:
+            edit(table_rows)
         _word_table(document, table_rows, merge=False)
         document.add_paragraph(total[0])  # the total as a paragraph under the table
     else:
-        header = [list(COLUMNS)]
-        _word_table(document, header + [r.cells for r in natural_rows()] + [["TỔNG SỐ: 59 NHIỆM VỤ"] + [""] * 5],
-                    merge=True)
+        table_rows = [list(COLUMNS), *(r.cells for r in natural_rows()), ["TỔNG SỐ: 59 NHIỆM VỤ"] + [""] * 5]
+        if edit:
+            edit(table_rows)
+        _word_table(document, table_rows, merge=True)
     document.add_paragraph("Nơi nhận: - Lưu: VT")
     document.save(path)
     return path
@@ -97,9 +107,8 @@ def write_docx(path: Path, *, shape: str = "natural", narrative: Iterable[str] |
 
 def _word_table(document, rows: list[list[str]], *, merge: bool) -> None:
     table = document.add_table(rows=len(rows), cols=len(COLUMNS))
-    for r, cells in enumerate(rows):
-        for c, text in enumerate(cells):
-            cell = table.cell(r, c)
+    for r, (row, cells) in enumerate(zip(table.rows, rows, strict=True)):
+        for cell, text in zip(row.cells, cells, strict=False):  # (table.cell(r, c) is quadratic)
             paragraphs = paragraphs_of(text)
             cell.text = ""
             for i, paragraph in enumerate(paragraphs):
@@ -128,8 +137,14 @@ def _word_table(document, rows: list[list[str]], *, merge: bool) -> None:
 
 # -- Excel ------------------------------------------------------------------------------------------
 def write_xlsx(
-    path: Path, *, shape: str = "natural", narrative_sheet: bool = True, heading: Iterable[str] | None = None
+    path: Path,
+    *,
+    shape: str = "natural",
+    narrative_sheet: bool = True,
+    heading: Iterable[str] | None = None,
+    edit: Callable[[list[list[str]]], None] | None = None,
 ) -> Path:
+    """The seed as a workbook; `edit` may change the table rows (header included) in place."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Phụ lục"
@@ -145,6 +160,8 @@ def write_xlsx(
         rows = [_bullet_lines(cells) for cells in extracted_table()]
     else:
         rows = [list(COLUMNS)] + [_bullet_lines(r.cells) for r in natural_rows()] + [["TỔNG SỐ: 59 NHIỆM VỤ"]]
+    if edit:
+        edit(rows)
     for offset, cells in enumerate(rows):
         sheet.append([_excel_value(c) for c in cells])
         if shape == "natural" and cells[0] == "1":  # task 1: STT and title merged down

@@ -130,7 +130,11 @@ def _paragraph_lines(cell: _Cell) -> Iterator[str]:
 def _is_list_item(paragraph: Paragraph) -> bool:
     """A Word bulleted/numbered list paragraph (its marker is not part of `paragraph.text`)."""
     ppr = paragraph._p.pPr
-    if ppr is not None and ppr.find(qn("w:numPr")) is not None:
+    if ppr is None:
+        return False
+    if ppr.find(qn("w:numPr")) is not None:
         return True
-    style = paragraph.style.name if paragraph.style is not None else ""
-    return (style or "").lower().startswith("list bullet")
+    if ppr.pStyle is None:  # the default paragraph style; looking it up is slow and it is never a list
+        return False
+    style = paragraph.style
+    return bool(style is not None and (style.name or "").lower().startswith("list bullet"))
