@@ -12,9 +12,10 @@ import httpx
 
 from bot.conversation.messages import Attachment
 
-IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif", "image/heic", "image/heif")
-_EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif",
-               "image/heic": "heic", "image/heif": "heif"}
+# The evidence policy accepts JPG/PNG photos (as on Telegram); anything else is refused here already,
+# before the bytes are kept.
+IMAGE_TYPES = ("image/jpeg", "image/jpg", "image/png")
+_EXTENSIONS = {"image/jpeg": "jpg", "image/jpg": "jpg", "image/png": "png"}
 
 
 class DownloadRefused(Exception):
@@ -62,7 +63,7 @@ async def download_image(
     data = b"".join(chunks)
     if not data:
         raise DownloadRefused("Ảnh nhận được bị rỗng. Anh/chị gửi lại nhé.", "empty body")
-    attachment.mime_type = mime
+    attachment.mime_type = "image/jpeg" if mime == "image/jpg" else mime  # some CDNs say image/jpg
     attachment.size = len(data)
     if not attachment.file_name:
         attachment.file_name = f"zalo-{attachment.file_id or 'photo'}.{_EXTENSIONS.get(mime, 'jpg')}"
