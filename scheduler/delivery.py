@@ -162,6 +162,8 @@ class DeliveryEngine:
                 batch = work[start : start + self.policy.claim_batch]
                 claimed = await self._claim(batch, report)
                 if recheck and claimed:
+                    async with semaphore:  # look at the data again only once a send slot is free
+                        pass
                     gone = await recheck([o for o, _, _ in claimed])
                     for _o, claim, token in [c for c in claimed if c[0].key in gone]:
                         await self._finish(claim, token, report, state="skipped", error="không còn đến hạn")

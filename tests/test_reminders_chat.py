@@ -1,0 +1,132 @@
+"""Per-person reminder settings in chat and the snooze buttons under a reminder (handlers → service)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from bot.conversation.messages import CALLBACK_DATA_MAX_BYTES, Incoming
+from bot.nlu.result import NluResult
+from domain.people import UserView
+from handlers import registry
+from handlers import reminders as reminder_handlers
+from handlers.base import Context
+from scheduler.clock import FixedClock
+from storage.models import User
+from tests.fakes.reminders import RecordingSender, add_person, fast_service
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def ctx(app, user: UserView, *, reminder: dict | None = None, data: str | None = None) -> Context:
+    now = app.clock.now()
+    args = data.split(":")[1:] if data else []
+    message = Incoming(channel="telegram", sender_id=str(user.id), chat_id=str(user.id), callback_data=data,
+                       text="" if data else "/nhacnho", message_id="m1")
+    nlu = NluResult(intent="button" if data else "reminder_settings", reminder=reminder)
+    return Context(app=app, message=message, nlu=nlu, user=user, today=now.date(), now=now, args=args)
+
+
+async def user_row(app, uid: int) -> User:
+    async with app.sessions() as session:
+        return await session.get(User, uid)
+
+
+def all_buttons(replies) -> list[str]:
+    return [b.data for r in replies for row in r.buttons for b in row]
+
+
+def test_handlers_are_registered():
+    assert registry.INTENTS["reminder_settings"].handler is reminder_handlers.reminder_settings
+    assert registry.CALLBACKS["sn"].handler is reminder_handlers.reminder_button
+
+
+async def test_show_settings_then_turn_off_and_on(seeded_app):
+    app = seeded_app
+    app.clock = FixedClock(dt.datetime(2022, 9, 21, 9, tzinfo=TZ))
+    uid = await add_person(app, "van-phong", "head")
+    me = UserView(uid, "van-phong", "head")
+    replies = await reminder_handlers.reminder_settings(ctx(app, me))
+    assert "đang bật" in replies[0].text and "7, 3, 1 ngày làm việc" in replies[0].text
+    buttons = all_buttons(replies)
+    assert "sn:set:off" in buttons and all(len(b.encode()) <= CALLBACK_DATA_MAX_BYTES for b in buttons)
+
+    replies = await reminder_handlers.reminder_settings(ctx(app, me, reminder={"action": "off"}))
+    assert "Đã tắt nhắc nhở" in replies[0].text and "sn:set:on" in all_buttons(replies)
+    assert (await user_row(app, uid)).reminders_enabled is False
+    service = fast_service(app)
+    assert all(uid not in i.recipients for i in await service.due(app.clock.now()))
+
+    replies = await reminder_handlers.reminder_button(ctx(app, me, data="sn:set:on"))
+    assert "Đã bật nhắc nhở" in replies[0].text and replies[0].edit
+    assert any(uid in i.recipients for i in await service.due(app.clock.now()))
+
+
+async def test_days_before_changes_the_schedule(seeded_app):
+    app = seeded_app
+    app.clock = FixedClock(dt.datetime(2022, 9, 23, 9, tzinfo=TZ))  # 5 working days before 30/09
+    uid = await add_person(app, "van-phong", "head")
+    me = UserView(uid, "van-phong", "head")
+    replies = await reminder_handlers.reminder_settings(ctx(app, me, reminder={"action": "days_before", "days": 5}))
+    assert "nhắc trước 5 ngày" in replies[0].text and "5, 3, 1 ngày làm việc" in replies[0].text
+    assert (await user_row(app, uid)).remind_days_before == 5
+    sender = RecordingSender(app.clock)
+    await fast_service(app).tick({"telegram": sender})
+    task3 = [s for s in sender.sent if "**Nhiệm vụ 3:**" in s.reply.text]
+    assert len(task3) == 1 and "còn 5 ngày làm việc" in task3[0].reply.text
+    bad = await reminder_handlers.reminder_settings(ctx(app, me, reminder={"action": "days_before", "days": 90}))
+    assert "từ 0 đến 20" in bad[0].text and (await user_row(app, uid)).remind_days_before == 5
+    ask = await reminder_handlers.reminder_settings(ctx(app, me, reminder={"action": "days_before", "days": None}))
+    assert "bao nhiêu ngày" in ask[0].text
+
+
+async def test_an_officer_opts_in(seeded_app):
+    app = seeded_app
+    app.clock = FixedClock(dt.datetime(2022, 9, 21, 9, tzinfo=TZ))
+    uid = await add_person(app, "van-phong", "officer")
+    me = UserView(uid, "van-phong", "officer")
+    service = fast_service(app)
+    assert all(uid not in i.recipients for i in await service.due(app.clock.now()))
+    replies = await reminder_handlers.reminder_settings(ctx(app, me))
+    assert "đang tắt" in replies[0].text and "sn:set:on" in all_buttons(replies)
+    await reminder_handlers.reminder_settings(ctx(app, me, reminder={"action": "on"}))
+    assert any(uid in i.recipients for i in await service.due(app.clock.now()))
+
+
+async def test_snooze_buttons_on_a_reminder(seeded_app):
+    app = seeded_app
+    app.clock = FixedClock(dt.datetime(2022, 9, 21, 9, tzinfo=TZ))  # Wednesday
+    uid = await add_person(app, "van-phong", "head")
+    other = await add_person(app, "ttkc", "head")
+    service = fast_service(app)
+    sender = RecordingSender(app.clock)
+    await service.tick({"telegram": sender})
+    reminder = next(s for s in sender.sent if "**Nhiệm vụ 3:**" in s.reply.text)
+    snooze = [b.data for b in reminder.reply.buttons[1]]
+    assert [b.text for b in reminder.reply.buttons[1]] == ["💤 1 ngày", "💤 3 ngày", "💤 đến thứ Hai"]
+    me = UserView(uid, "van-phong", "head")
+
+    refused = await reminder_handlers.reminder_button(ctx(app, UserView(other, "ttkc", "head"), data=snooze[0]))
+    assert "không phải của anh/chị" in refused[0].text and (await user_row(app, uid)).snoozed_until is None
+
+    replies = await reminder_handlers.reminder_button(ctx(app, me, data=snooze[1]))  # 3 ngày → Mon 26/09 08:00
+    assert "26/09/2022" in replies[0].text
+    until = (await user_row(app, uid)).snoozed_until
+    assert until.replace(tzinfo=until.tzinfo or dt.UTC) == dt.datetime(2022, 9, 26, 8, tzinfo=TZ)
+    await reminder_handlers.reminder_button(ctx(app, me, data=snooze[2]))  # đến thứ Hai
+    await reminder_handlers.reminder_button(ctx(app, me, data=snooze[0]))  # 1 ngày → Thu 22/09 08:00
+    until = (await user_row(app, uid)).snoozed_until
+    assert until.replace(tzinfo=until.tzinfo or dt.UTC) == dt.datetime(2022, 9, 22, 8, tzinfo=TZ)
+
+    settings = await reminder_handlers.reminder_settings(ctx(app, me))
+    assert "Đang tạm hoãn đến 08:00 22/09/2022" in settings[0].text and "sn:set:resume" in all_buttons(settings)
+    await reminder_handlers.reminder_button(ctx(app, me, data="sn:set:resume"))
+    assert (await user_row(app, uid)).snoozed_until is None
+    stale = await reminder_handlers.reminder_button(ctx(app, me, data="sn:xyz"))
+    assert "Nút này đã cũ" in stale[0].text
+
+
+async def test_leaders_are_told_who_gets_reminders(seeded_app):
+    uid = await add_person(seeded_app, "lanh-dao-so", "leader")
+    replies = await reminder_handlers.reminder_settings(ctx(seeded_app, UserView(uid, "lanh-dao-so", "leader")))
+    assert "trưởng đơn vị" in replies[0].text and replies[0].buttons == []
