@@ -1,0 +1,361 @@
+"""The Telegram channel on python-telegram-bot 22: building the `Application`, long polling or a
+webhook, and the glue between Telegram updates and the conversation engine.
+
+Design choices, and why:
+- One `TypeHandler` receives every update and hands it to `TelegramChannel`; PTB's command and
+  message filters are not used because the engine's NLU already understands "/nv 17" and "nv 17"
+  alike — two routing layers would disagree sooner or later.
+- Updates are processed concurrently across chats but in order within a chat
+  (`ChatOrderedProcessor`): one slow answer must not hold up the whole department, yet "nv 3" and the
+  "1" that answers its question must not overtake each other.
+- `AIORateLimiter(max_retries=...)` keeps under Telegram's flood limits and retries a 429 after the
+  time Telegram asks for, so a burst of reminders does not lose messages.
+- The bot token is part of every Bot API URL, and PTB/httpx log URLs: `hide_secret` redacts it from
+  every log record before any handler sees it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import urllib.parse
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING, Any
+
+from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import InvalidToken, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    BaseRateLimiter,
+    BaseUpdateProcessor,
+    ContextTypes,
+    TypeHandler,
+)
+
+from bot.channels.telegram.adapter import Parsed, UpdateAdapter
+from bot.channels.telegram.sender import TelegramSender
+from bot.conversation.messages import TELEGRAM, Engine, Incoming, Reply, RetryLater, Unreachable
+from services.reachability import set_reachable, unreachable_chats
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+log = logging.getLogger(__name__)
+
+MAX_RETRIES = 3  # a 429 is retried this many times (after Telegram's retry_after) before giving up
+MAX_CONCURRENT_UPDATES = 128
+POLL_TIMEOUT = 10  # seconds a getUpdates long poll stays open
+ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
+COMMANDS = [
+    ("start", "Bắt đầu, đăng ký bằng mã mời"),
+    ("viec", "Việc của đơn vị"),
+    ("quynay", "Việc đến hạn trong quý này"),
+    ("trehan", "Việc đã trễ hạn"),
+    ("nv", "Xem một nhiệm vụ, ví dụ: /nv 17"),
+    ("capnhat", "Báo tiến độ, ví dụ: /capnhat 17 xong"),
+    ("minhchung", "Minh chứng của nhiệm vụ, ví dụ: /minhchung 17"),
+    ("baocao", "Lịch nộp báo cáo định kỳ"),
+    ("chitieu", "Chỉ tiêu của Kế hoạch CCHC"),
+    ("tiendo", "Tiến độ của đơn vị, của toàn Sở"),
+    ("nhacnho", "Cài đặt nhắc việc"),
+    ("huongdan", "Hướng dẫn sử dụng"),
+]
+APOLOGY = "Xin lỗi, trợ lý gặp lỗi khi xử lý tin nhắn này. Anh/chị vui lòng thử lại sau ít phút."
+UNSUPPORTED = (
+    "Trợ lý đọc tin nhắn chữ, ảnh và tệp PDF, Word (DOCX), Excel (XLSX). "
+    "Gõ «hướng dẫn» để xem các cách hỏi."
+)
+START_IN_GROUP = (
+    "Đăng ký và thông tin riêng của đơn vị chỉ gửi trong chat riêng. "
+    "Anh/chị bấm «Mở chat riêng» rồi bấm Bắt đầu (Start)."
+)
+SENT_PRIVATELY = "🔒 Đã gửi riêng cho {name} (thông tin của đơn vị không đăng trong nhóm)."
+OPEN_PRIVATE_CHAT = (
+    "🔒 {name}: thông tin này chỉ gửi trong chat riêng, nhưng anh/chị chưa mở chat với trợ lý. "
+    "Bấm «Mở chat riêng», bấm Bắt đầu (Start), rồi hỏi lại."
+)
+
+
+# -- the token never reaches a log ----------------------------------------------------------------
+_SECRETS: set[str] = set()
+_previous_factory = None
+
+
+def hide_secret(secret: str | None) -> None:
+    """Redact `secret` from every log record created from now on (message, arguments, traceback).
+
+    A record factory is used rather than a `logging.Filter` because filters on a logger do not see
+    records of its children (PTB and httpx log from many loggers), and handlers are configured
+    elsewhere (the CLI, pytest)."""
+    global _previous_factory
+    if not secret or len(secret) < 8:
+        return
+    _SECRETS.add(secret)
+    if _previous_factory is None:
+        _previous_factory = logging.getLogRecordFactory()
+        logging.setLogRecordFactory(_redacting_factory)
+
+
+def redact(text: str) -> str:
+    for secret in _SECRETS:
+        text = text.replace(secret, "<TOKEN>")
+    return text
+
+
+def _redacting_factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+    record = _previous_factory(*args, **kwargs)  # type: ignore[misc]
+    try:
+        message = record.getMessage()
+    except Exception:  # a malformed record stays as it is; logging reports it later
+        return record
+    if any(secret in message for secret in _SECRETS):
+        record.msg, record.args = redact(message), None
+    if record.exc_info and record.exc_info[0] is not None:
+        record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+    return record
+
+
+# -- ordering ---------------------------------------------------------------------------------------
+class ChatOrderedProcessor(BaseUpdateProcessor):
+    """Concurrent across chats, sequential within one chat (arrival order: asyncio locks are FIFO)."""
+
+    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int | None, tuple[asyncio.Lock, int]] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        chat = update.effective_chat if isinstance(update, Update) else None
+        key = chat.id if chat else None
+        lock, users = self._locks.get(key) or (asyncio.Lock(), 0)
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            lock, users = self._locks[key]
+            if users <= 1:
+                del self._locks[key]  # nobody waits: no lock kept per chat forever
+            else:
+                self._locks[key] = (lock, users - 1)
+
+    async def initialize(self) -> None:
+        """Nothing to allocate."""
+
+    async def shutdown(self) -> None:
+        """Nothing to free."""
+
+
+# -- the channel ------------------------------------------------------------------------------------
+class TelegramChannel:
+    """Telegram updates in, engine replies out."""
+
+    def __init__(self, app: App, engine: Engine, application: Application) -> None:
+        self.app = app
+        self.engine = engine
+        self.application = application
+        self.bot = application.bot
+        self.sender = TelegramSender(self.bot, on_unreachable=self._mark_unreachable)
+        self.adapter: UpdateAdapter | None = None
+        self.username = ""
+        self._unreachable: set[str] = set()
+
+    async def start(self) -> None:
+        """After `Application.initialize` (getMe): learn the bot's username, load the chats known to
+        have blocked the bot, publish the command menu."""
+        self.username = (self.app.settings.telegram_bot_username or self.bot.username or "").lstrip("@")
+        self.adapter = UpdateAdapter(self.bot, self.username)
+        self._unreachable = await unreachable_chats(self.app.sessions, TELEGRAM)
+        try:
+            await self.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
+        except TelegramError:  # the menu is a convenience; the bot answers without it
+            log.warning("setMyCommands failed; the command menu is not updated", exc_info=True)
+
+    @property
+    def private_link(self) -> str:
+        return f"https://t.me/{self.username}"
+
+    # -- updates -----------------------------------------------------------------------------------
+    async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert self.adapter is not None, "TelegramChannel.start() not called"
+        parsed = self.adapter.parse(update)
+        if parsed.kind == "ignored":
+            return
+        if parsed.kind == "membership":
+            await self._membership(parsed)
+            return
+        if parsed.callback_id is not None:
+            await self._answer_callback(parsed.callback_id)
+        if not parsed.is_group and parsed.chat_id is not None and str(parsed.chat_id) in self._unreachable:
+            await self._mark_reachable(str(parsed.chat_id))  # they write again: they unblocked the bot
+        if parsed.kind == "unsupported":
+            await self.sender.deliver(parsed.chat_id, Reply(UNSUPPORTED))
+            return
+        if parsed.kind == "start_in_group":
+            await self.sender.deliver(parsed.chat_id, Reply(START_IN_GROUP), markup=self._private_button())
+            return
+        message = parsed.incoming
+        assert message is not None
+        for reply in await self.engine.handle(message):
+            await self.deliver(parsed, message, reply)
+
+    async def deliver(self, parsed: Parsed, message: Incoming, reply: Reply) -> None:
+        """One reply: to another chat when it says so (notifications), privately when it holds unit
+        data and the question came from a group, else where the question came from."""
+        if reply.chat_id is not None:
+            await self._push(reply)
+            return
+        if parsed.is_group and reply.private_only:
+            await self._send_privately(parsed, message, reply)
+            return
+        edit = parsed.source_message_id if parsed.callback_id is not None else None
+        try:
+            await self.sender.deliver(parsed.chat_id, reply, edit_message_id=edit)
+        except Unreachable:
+            log.info("reply to chat %s not delivered: the bot cannot write there", parsed.chat_id)
+
+    async def _push(self, reply: Reply) -> None:
+        sender = self.app.senders.get(reply.channel or TELEGRAM) or (self.sender if reply.channel in (None, TELEGRAM) else None)
+        if sender is None:
+            log.warning("no running sender for channel %s; notification dropped", reply.channel)
+            return
+        try:
+            await sender.send(reply.chat_id, reply)
+        except (Unreachable, RetryLater) as exc:
+            log.info("notification to %s:%s not delivered: %s", reply.channel or TELEGRAM, reply.chat_id, exc)
+
+    async def _send_privately(self, parsed: Parsed, message: Incoming, reply: Reply) -> None:
+        name = message.sender_name or "anh/chị"
+        try:
+            await self.sender.deliver(parsed.user_id, reply)
+        except Unreachable:  # never started the bot (or blocked it): say so in the group, with the way out
+            await self.sender.deliver(
+                parsed.chat_id, Reply(OPEN_PRIVATE_CHAT.format(name=name)), markup=self._private_button()
+            )
+            return
+        await self.sender.deliver(parsed.chat_id, Reply(SENT_PRIVATELY.format(name=name)))
+
+    def _private_button(self) -> InlineKeyboardMarkup:
+        return InlineKeyboardMarkup([[InlineKeyboardButton("💬 Mở chat riêng", url=self.private_link)]])
+
+    async def _answer_callback(self, callback_id: str) -> None:
+        """Stop the button's spinner at once; the answer itself comes as a message."""
+        try:
+            await self.bot.answer_callback_query(callback_id)
+        except TelegramError as exc:  # too old a query: the press is still handled
+            log.debug("answerCallbackQuery failed: %s", exc)
+
+    # -- reachability --------------------------------------------------------------------------------
+    async def _membership(self, parsed: Parsed) -> None:
+        chat = str(parsed.chat_id)
+        if parsed.blocked:
+            await self._mark_unreachable(chat)
+        else:
+            await self._mark_reachable(chat)
+
+    async def _mark_unreachable(self, chat_id: str) -> None:
+        self._unreachable.add(chat_id)
+        await set_reachable(self.app.sessions, TELEGRAM, chat_id, False)
+
+    async def _mark_reachable(self, chat_id: str) -> None:
+        self._unreachable.discard(chat_id)
+        await set_reachable(self.app.sessions, TELEGRAM, chat_id, True)
+
+    # -- errors ----------------------------------------------------------------------------------------
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Anything the engine did not already turn into an apology: log it with where it happened,
+        and tell the user something went wrong rather than leave them waiting."""
+        error = context.error
+        if isinstance(update, Update):
+            chat = update.effective_chat
+            log.error(
+                "telegram update failed: update_id=%s chat=%s user=%s", update.update_id,
+                chat.id if chat else None, update.effective_user.id if update.effective_user else None,
+                exc_info=error,
+            )
+            if chat is not None:
+                try:
+                    await self.bot.send_message(chat.id, APOLOGY)
+                except TelegramError:
+                    log.warning("apology to chat %s not delivered", chat.id)
+        else:
+            log.error("telegram channel error: %s", type(error).__name__, exc_info=error)
+
+
+def build_application(
+    app: App,
+    engine: Engine,
+    *,
+    rate_limiter: BaseRateLimiter | None = None,
+    max_concurrent_updates: int = MAX_CONCURRENT_UPDATES,
+) -> tuple[Application, TelegramChannel]:
+    """The PTB `Application` wired to the engine (not started)."""
+    settings = app.settings
+    if not settings.telegram_bot_token:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    hide_secret(settings.telegram_bot_token)
+    hide_secret(settings.telegram_webhook_secret)
+    application = (
+        Application.builder()
+        .token(settings.telegram_bot_token)
+        .base_url(settings.telegram_base_url)
+        .base_file_url(settings.telegram_base_file_url)
+        .rate_limiter(rate_limiter or AIORateLimiter(max_retries=MAX_RETRIES))
+        .concurrent_updates(ChatOrderedProcessor(max_concurrent_updates))
+        .media_write_timeout(60)
+        .build()
+    )
+    channel = TelegramChannel(app, engine, application)
+    application.add_handler(TypeHandler(Update, channel.on_update))
+    application.add_error_handler(channel.on_error)
+    return application, channel
+
+
+def webhook_path(url: str) -> str:
+    """The path PTB's webhook server listens on: the public URL's path (a reverse proxy forwards
+    https://host/telegram to http://127.0.0.1:8443/telegram)."""
+    return urllib.parse.urlsplit(url).path.lstrip("/")
+
+
+async def serve(app: App, router: Engine, stop: asyncio.Event) -> None:
+    """Run the Telegram channel until `stop` is set (called by `cchc-bot run`).
+
+    Long polling by default; a webhook when TELEGRAM_WEBHOOK_URL is set (then TELEGRAM_WEBHOOK_SECRET
+    is required: Telegram sends it in every request and PTB refuses requests without it)."""
+    from bot.cli import CliError
+
+    settings = app.settings
+    if settings.telegram_webhook_url and not settings.telegram_webhook_secret:
+        raise CliError("TELEGRAM_WEBHOOK_SECRET là bắt buộc khi đặt TELEGRAM_WEBHOOK_URL (chuỗi ngẫu nhiên A-Z, a-z, 0-9, _ -)")
+    if logging.getLogger("httpx").level == logging.NOTSET:
+        logging.getLogger("httpx").setLevel(logging.WARNING)  # one INFO line per long poll is noise
+    application, channel = build_application(app, router)
+    try:
+        await application.initialize()
+    except InvalidToken:
+        raise CliError("Telegram từ chối TELEGRAM_BOT_TOKEN (kiểm tra lại token do @BotFather cấp)") from None
+    try:
+        await channel.start()
+        app.senders[TELEGRAM] = channel.sender
+        await application.start()
+        assert application.updater is not None
+        if settings.telegram_webhook_url:
+            await application.updater.start_webhook(
+                listen=settings.telegram_webhook_listen, port=settings.telegram_webhook_port,
+                url_path=webhook_path(settings.telegram_webhook_url), webhook_url=settings.telegram_webhook_url,
+                secret_token=settings.telegram_webhook_secret, allowed_updates=ALLOWED_UPDATES,
+            )
+            log.info("telegram: webhook on %s:%s (%s)", settings.telegram_webhook_listen,
+                     settings.telegram_webhook_port, settings.telegram_webhook_url)
+        else:
+            await application.updater.start_polling(timeout=POLL_TIMEOUT, allowed_updates=ALLOWED_UPDATES)
+            log.info("telegram: long polling as @%s", channel.username)
+        await stop.wait()
+    finally:
+        if app.senders.get(TELEGRAM) is channel.sender:
+            del app.senders[TELEGRAM]
+        if application.updater is not None and application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()
+        await application.shutdown()
