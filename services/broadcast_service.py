@@ -1,0 +1,119 @@
+"""Pushes that a person did not ask for in this chat: a coordinator's notice to every unit head, and
+the notification a head gets when a coordinator reviews the unit's evidence.
+
+Everything goes through ONE path, the reminders' delivery engine (`scheduler.delivery`), because that
+is where sending is paced (a token bucket per channel — python-telegram-bot's AIORateLimiter alone lets
+a burst of ~60 messages through and draws HTTP 429s), retried with backoff, and made exactly-once by
+claiming an idempotency key in `reminder_deliveries` before sending. A notice pressed twice, or
+redelivered by the messenger, therefore reaches each head once, and a broadcast shares the rate budget
+with the reminders instead of competing with them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bot.conversation.messages import Reply
+from domain.people import UserView
+from storage.repositories.review import ReviewRepository
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+MAX_NOTICE_CHARS = 1000  # "a short notice": long texts belong in an official document
+BROADCAST_KIND = "broadcast"
+NOTICE_KIND = "notice"
+
+
+@dataclass
+class PushReport:
+    """What became of a push: `no_route` people have no reachable chat on a running channel."""
+
+    recipients: int = 0
+    sent: int = 0
+    failed: int = 0
+    no_route: int = 0
+    unreachable: int = 0
+    already: int = 0  # this key was delivered (or is being delivered) before
+
+    @property
+    def delivered_or_queued(self) -> int:
+        return self.sent + self.already
+
+
+async def push(app: App, user_ids: Sequence[int], key: str, reply: Reply, *, kind: str = NOTICE_KIND) -> PushReport:
+    """Send `reply` to each person once (key `<key>:u<user id>`), paced with the reminders.
+
+    Only channels that are running (`app.senders`) are used; the person's preferred channel first.
+    """
+    # Imported here: the delivery engine belongs to the scheduler, which the CLI's export and the
+    # services' tests do not otherwise need.
+    from scheduler.delivery import Outgoing
+    from services.reminder_service import ReminderService
+    from storage.repositories.reminders import ReminderRepository
+
+    report = PushReport(recipients=len(set(user_ids)))
+    if not user_ids:
+        return report
+    senders = dict(app.senders)
+    async with app.sessions() as session:
+        people, routes = await ReminderRepository(session).recipients(list(senders))
+    units = {p.user_id: p.unit_id for p in people}
+    outgoing = []
+    for uid in dict.fromkeys(user_ids):
+        mine = routes.get(uid) or []
+        if not mine:
+            report.no_route += 1
+            continue
+        outgoing.append(
+            Outgoing(
+                key=f"{key}:u{uid}", user_id=uid, kind=kind, unit_id=units.get(uid), lead_id=None,
+                milestone_id=None, due=None, routes=mine, render=lambda _delivery_id: reply,
+            )
+        )
+    if not outgoing:
+        return report
+    delivery = await ReminderService.for_app(app).engine.deliver(outgoing, senders)
+    report.sent, report.failed = delivery.sent, delivery.failed
+    report.unreachable, report.already = delivery.unreachable, delivery.held_elsewhere
+    report.no_route += delivery.skipped  # every chat of that person turned out blocked
+    return report
+
+
+@dataclass
+class BroadcastOutcome:
+    kind: str  # sent | forbidden | read_only | empty | too_long
+    report: PushReport | None = None
+    heads: int = 0
+
+
+def broadcast_key(source_key: str | None) -> str:
+    """The idempotency key of one notice: derived from the coordinator's message when there is one, so
+    that the same command delivered twice is one broadcast; otherwise unique."""
+    seed = source_key or uuid.uuid4().hex
+    return "bc:" + hashlib.sha256(seed.encode()).hexdigest()[:16]
+
+
+def notice_reply(text: str, sender: UserView, sender_unit: str) -> Reply:
+    who = sender.display_name or "Văn phòng Sở"
+    return Reply(f"📣 **Thông báo của {sender_unit}**\n{text.strip()}\n— {who}", private_only=True)
+
+
+async def broadcast(app: App, user: UserView, text: str, *, source_key: str | None) -> BroadcastOutcome:
+    """A coordinator's short notice to every active unit head (all units), through the paced path."""
+    if not user.is_coordinator:
+        return BroadcastOutcome("read_only" if user.sees_all_units else "forbidden")
+    text = (text or "").strip()
+    if not text:
+        return BroadcastOutcome("empty")
+    if len(text) > MAX_NOTICE_CHARS:
+        return BroadcastOutcome("too_long")
+    async with app.sessions() as session:
+        heads = [uid for uid, _unit in await ReviewRepository(session).users_with_roles(("head",))]
+    reply = notice_reply(text, user, app.units.name(user.unit_id))
+    report = await push(app, heads, broadcast_key(source_key), reply, kind=BROADCAST_KIND)
+    return BroadcastOutcome("sent", report, len(heads))

@@ -1,0 +1,289 @@
+"""Evidence review: coordinators accept a unit's evidence or return it with a comment, and the unit
+is told.
+
+Rules (decided here, documented in docs/coordinators.md):
+- Only coordinators (and admins) review. Leaders see the queue read-only; heads and officers never see
+  other units' files here and cannot review (their own files are listed by the evidence handler).
+- A file is reviewed once. A returned file stays returned; the unit sends a new one. Hence the
+  evidence row is the whole review history and the audit trail needs no extra table.
+- A unit's share of a task is **done and verified** when its status is `done`, at least one of its
+  files was accepted and none is still waiting for review. A pending file means the coordinator has
+  not finished looking at what the unit submitted, so the report must not claim verification yet;
+  returned files do not count against it (they were replaced or judged unnecessary).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from bot.conversation.messages import Button, Reply
+from domain.people import UserView
+from domain.units import UnitDirectory
+from services.broadcast_service import PushReport, push
+from storage.repositories.plans import PlanRepository
+from storage.repositories.review import ACCEPTED, PENDING, RETURNED, ReviewRepository
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+PAGE = 5
+MAX_COMMENT_CHARS = 500
+STATE_NAMES = {PENDING: "chờ duyệt", ACCEPTED: "đã xác nhận", RETURNED: "bị trả lại"}
+
+
+class ReviewForbidden(PermissionError):
+    """The person may not see the review queue (heads and officers)."""
+
+
+@dataclass(frozen=True)
+class EvidenceView:
+    id: int
+    lead_id: int
+    unit_id: str
+    task_number: int
+    task_title: str
+    section: int
+    file_name: str | None
+    caption: str | None
+    mime_type: str
+    size: int
+    path: str
+    sha256: str
+    channel: str
+    created_at: dt.datetime
+    uploader_id: int | None
+    uploader: str | None
+    review_state: str
+    review_comment: str | None
+    reviewer: str | None
+    reviewed_at: dt.datetime | None
+    lead_status: str = "not_started"
+
+    @property
+    def label(self) -> str:
+        """How people recognise the file: its name, else its caption, else its number."""
+        return self.file_name or (self.caption or "").strip()[:60] or f"tệp #{self.id}"
+
+    @property
+    def is_image(self) -> bool:
+        return self.mime_type.startswith("image/")
+
+
+def person(user) -> str | None:
+    return (user.display_name or f"#{user.id}") if user is not None else None
+
+
+def evidence_view(row) -> EvidenceView:
+    ev, lead, _assignment, task, uploader, reviewer = row
+    return EvidenceView(
+        id=ev.id, lead_id=ev.lead_id, unit_id=lead.unit_id, task_number=task.number, task_title=task.title,
+        section=task.section_number, file_name=ev.file_name, caption=ev.caption, mime_type=ev.mime_type or "",
+        size=ev.size or 0, path=ev.path, sha256=ev.sha256, channel=ev.channel, created_at=ev.created_at,
+        uploader_id=ev.user_id, uploader=person(uploader), review_state=ev.review_state or PENDING,
+        review_comment=ev.review_comment, reviewer=person(reviewer), reviewed_at=ev.reviewed_at,
+        lead_status=lead.status,
+    )
+
+
+@dataclass(frozen=True)
+class Verification:
+    """Review tallies of one unit's share of a task."""
+
+    accepted: int = 0
+    pending: int = 0
+    returned: int = 0
+
+    @property
+    def files(self) -> int:
+        return self.accepted + self.pending + self.returned
+
+    def verified(self, status: str) -> bool:
+        return status == "done" and self.accepted > 0 and self.pending == 0
+
+
+@dataclass
+class PendingPage:
+    items: list[EvidenceView]
+    total: int  # pending files in scope, this page included
+    remaining: int  # after this page
+
+
+@dataclass
+class ReviewOutcome:
+    kind: str  # accepted | returned | forbidden | read_only | not_found | already_reviewed | empty_comment
+    evidence: EvidenceView | None = None
+    verified: bool = False  # the unit's share is now done and verified
+    notify: list[int] = field(default_factory=list)
+
+
+class ReviewService:
+    def __init__(self, sessions: async_sessionmaker, units: UnitDirectory, evidence_dir: Path) -> None:
+        self.sessions = sessions
+        self.units = units
+        self.evidence_dir = evidence_dir
+
+    @classmethod
+    def for_app(cls, app: App) -> ReviewService:
+        service = app.extras.get("review")
+        if service is None:
+            service = cls(app.sessions, app.units, app.settings.evidence_path)
+            app.extras["review"] = service
+        return service
+
+    async def _plan_id(self, session) -> int | None:
+        plan = await PlanRepository(session).current_plan()
+        return plan.id if plan else None
+
+    # -- reading --------------------------------------------------------------------------------------
+    async def pending(
+        self, user: UserView, *, task: int | None = None, after_id: int | None = None, limit: int = PAGE
+    ) -> PendingPage:
+        """Files waiting for review, oldest first (coordinators, admins and, read-only, leaders)."""
+        if not user.sees_all_units:
+            raise ReviewForbidden(user.role)
+        async with self.sessions() as session:
+            plan_id = await self._plan_id(session)
+            if plan_id is None:
+                return PendingPage([], 0, 0)
+            repo = ReviewRepository(session)
+            total = await repo.count(plan_id, state=PENDING, task_number=task)
+            rows = await repo.evidence(plan_id, state=PENDING, task_number=task, after_id=after_id, limit=limit)
+            items = [evidence_view(r) for r in rows]
+            remaining = (
+                await repo.count(plan_id, state=PENDING, task_number=task, after_id=items[-1].id) if items else 0
+            )
+        return PendingPage(items, total, remaining)
+
+    async def get(self, evidence_id: int) -> EvidenceView | None:
+        async with self.sessions() as session:
+            row = await ReviewRepository(session).one(evidence_id)
+            return evidence_view(row) if row else None
+
+    async def verification(self, lead_ids: list[int] | None = None) -> dict[int, Verification]:
+        async with self.sessions() as session:
+            tallies = await ReviewRepository(session).tallies(lead_ids)
+        return {
+            lead_id: Verification(t.get(ACCEPTED, 0), t.get(PENDING, 0), t.get(RETURNED, 0))
+            for lead_id, t in tallies.items()
+        }
+
+    async def new_since(self, since: dt.datetime) -> int:
+        async with self.sessions() as session:
+            plan_id = await self._plan_id(session)
+            if plan_id is None:
+                return 0
+            return await ReviewRepository(session).count(plan_id, state=PENDING, since=since)
+
+    def file_path(self, evidence: EvidenceView) -> Path | None:
+        """The stored file, if it is still on disk (paths are absolute or relative to EVIDENCE_DIR)."""
+        path = Path(evidence.path)
+        if not path.is_absolute():
+            path = self.evidence_dir / path
+        return path if path.is_file() else None
+
+    # -- reviewing ------------------------------------------------------------------------------------
+    async def accept(self, user: UserView, evidence_id: int, *, now: dt.datetime) -> ReviewOutcome:
+        return await self._review(user, evidence_id, ACCEPTED, None, now)
+
+    async def return_(self, user: UserView, evidence_id: int, comment: str, *, now: dt.datetime) -> ReviewOutcome:
+        comment = (comment or "").strip()[:MAX_COMMENT_CHARS]
+        if not comment:
+            return ReviewOutcome("empty_comment")
+        return await self._review(user, evidence_id, RETURNED, comment, now)
+
+    async def _review(
+        self, user: UserView, evidence_id: int, state: str, comment: str | None, now: dt.datetime
+    ) -> ReviewOutcome:
+        if not user.is_coordinator:
+            return ReviewOutcome("read_only" if user.sees_all_units else "forbidden")
+        async with self.sessions() as session, session.begin():
+            repo = ReviewRepository(session)
+            row = await repo.one(evidence_id)
+            if row is None:
+                return ReviewOutcome("not_found")
+            if not await repo.review(evidence_id, state=state, comment=comment, user_id=user.id, at=now):
+                return ReviewOutcome("already_reviewed", evidence_view(row))
+            row = await repo.one(evidence_id)
+            await session.refresh(row[0])
+            view = evidence_view(row)
+            tally = (await repo.tallies([view.lead_id])).get(view.lead_id, {})
+            verification = Verification(tally.get(ACCEPTED, 0), tally.get(PENDING, 0), tally.get(RETURNED, 0))
+            notify = list(dict.fromkeys([*await repo.heads_of(view.unit_id), *([view.uploader_id] if view.uploader_id else [])]))
+        notify = [uid for uid in notify if uid != user.id]
+        return ReviewOutcome(
+            "accepted" if state == ACCEPTED else "returned", view, verification.verified(view.lead_status), notify
+        )
+
+
+# -- notifications ----------------------------------------------------------------------------------------
+def review_notice(outcome: ReviewOutcome, units: UnitDirectory) -> Reply:
+    """What the unit reads when its file was reviewed."""
+    ev = outcome.evidence
+    assert ev is not None
+    title = f"nhiệm vụ {ev.task_number} — {short(ev.task_title)}"
+    if outcome.kind == "accepted":
+        text = f"✅ Minh chứng «{ev.label}» của {title} đã được Văn phòng Sở **xác nhận**."
+        if outcome.verified:
+            text += f"\nPhần việc của {units.name(ev.unit_id)} đã hoàn thành và được xác nhận."
+        return Reply(text, private_only=True)
+    text = (
+        f"↩️ Minh chứng «{ev.label}» của {title} bị Văn phòng Sở **trả lại**.\n"
+        f"Ý kiến: {ev.review_comment}\n"
+        f"Anh/chị gửi lại minh chứng đã bổ sung: ảnh hoặc tệp kèm chú thích «nv {ev.task_number} ...»."
+    )
+    return Reply(text, buttons=[[Button("📎 Gửi lại minh chứng", f"ev:{ev.lead_id}")]], private_only=True)
+
+
+DIGEST_KIND = "review_digest"
+
+
+async def send_review_digest(app: App, now: dt.datetime | None = None) -> PushReport | None:
+    """The coordinators' daily digest of evidence waiting for review, with a button that opens the queue.
+
+    Safe to call on every scheduler tick: it only sends inside the reminders' sending window (working
+    days, office hours) and at most once per day and coordinator (idempotency key `rvd:<date>`).
+    Returns None when nothing was due.
+    """
+    from services.reminder_service import ReminderService
+
+    now = now or app.clock.now()
+    planner = ReminderService.for_app(app).planner
+    if not planner.window_open(now):
+        return None
+    today = planner.local(now).date()
+    since_day = app.workdays.previous_working_day(today, include=False)
+    since = dt.datetime.combine(since_day, dt.time(8), tzinfo=planner.tz)
+    async with app.sessions() as session:
+        plan = await PlanRepository(session).current_plan()
+        if plan is None:
+            return None
+        repo = ReviewRepository(session)
+        waiting = await repo.count(plan.id, state=PENDING)
+        fresh = await repo.count(plan.id, state=PENDING, since=since)
+        coordinators = [uid for uid, _ in await repo.users_with_roles(("coordinator",))]
+    if not waiting or not coordinators:
+        return None
+    text = (
+        f"📎 **Minh chứng chờ duyệt: {waiting}** ({fresh} mới từ {since:%H:%M %d/%m}).\n"
+        "Bấm «Duyệt ngay» hoặc gõ /minhchung để xem từng tệp và chấp nhận / trả lại."
+    )
+    reply = Reply(text, buttons=[[Button("📎 Duyệt ngay", "rv:l")]], private_only=True)
+    return await push(app, coordinators, f"rvd:{today.isoformat()}", reply, kind=DIGEST_KIND)
+
+
+async def notify_review(app: App, outcome: ReviewOutcome) -> PushReport:
+    """Tell the unit's heads (and the uploader) about a review, once, through the paced path."""
+    if outcome.evidence is None or outcome.kind not in ("accepted", "returned"):
+        return PushReport()
+    key = f"rv:{outcome.evidence.id}:{outcome.kind}"
+    return await push(app, outcome.notify, key, review_notice(outcome, app.units))
+
+
+def short(text: str, limit: int = 70) -> str:
+    text = text.strip().rstrip(".")
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
