@@ -1,0 +1,70 @@
+"""/xuatbaocao [q3]: the appendix with live statuses as an Excel file.
+
+Coordinators, leaders and admins get the whole department. Heads and officers get a workbook of their
+own unit only — their shares' status, evidence and history, and the department total in the summary —
+because they may not read other units' detail. The file is private (never posted into a group chat).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+from bot.conversation.messages import OutgoingFile, Reply
+from handlers.base import Context
+from handlers.registry import intent
+from services.export_service import PERIOD_RANGES, PERIOD_TITLES, XLSX_MIME, ExportService
+from services.query_service import NoPlan
+
+
+@intent("export")
+async def export(ctx: Context) -> list[Reply]:
+    user = ctx.user
+    period = (getattr(ctx.nlu, "report", None) or "").upper() or None
+    if period is not None and period not in PERIOD_RANGES:
+        period = None
+    asked = getattr(ctx.nlu, "unit", None)
+    units = ctx.app.units
+    if user.sees_all_units:
+        unit = asked  # None: the whole department
+    elif asked and asked != user.unit_id:
+        return ctx.reply(
+            f"Anh/chị chỉ xuất được báo cáo của {units.name(user.unit_id)}; báo cáo của {units.name(asked)} "
+            "hay toàn Sở do Văn phòng Sở xuất. Gõ /xuatbaocao để nhận bảng của đơn vị mình."
+        )
+    else:
+        unit = user.unit_id
+    stamp = ctx.now.strftime("%Y%m%d-%H%M%S")
+    scope = unit or "toan-so"
+    folder = ctx.app.settings.cchc_data_dir / "exports"
+    path = folder / f"bao-cao-cchc-{scope}-{period or 'tong-hop'}-{stamp}-{user.id}.xlsx"
+    try:
+        result = await ExportService.for_app(ctx.app).export(path, now=ctx.now, unit_id=unit, period=period)
+    except NoPlan:
+        return ctx.reply("Chưa có kế hoạch CCHC nào được nạp. Văn phòng Sở cần nạp kế hoạch trước.")
+    _prune(folder, keep=dt.timedelta(days=1))
+    who = units.name(unit) if unit else "toàn Sở"
+    lines = [f"📊 **Báo cáo tình hình thực hiện Kế hoạch CCHC — {who}**"]
+    lines.append(f"Phụ lục {result.tasks} nhiệm vụ, {result.rows} dòng; các trang: {', '.join(result.sheets)}.")
+    if period:
+        lines.append(f"Trang «Hoàn thành {PERIOD_TITLES[period]}»: {result.period_rows} phần việc hoàn thành trong kỳ.")
+    if unit and not user.sees_all_units:
+        lines.append("Anh/chị nhận bảng của đơn vị mình; bảng toàn Sở do Văn phòng Sở xuất.")
+    name = f"bao-cao-cchc-{scope}" + (f"-{period.lower()}" if period else "") + f"-{ctx.today:%Y%m%d}.xlsx"
+    caption = f"Báo cáo CCHC — {who}" + (f", {PERIOD_TITLES[period]}" if period else "") + f" ({ctx.today:%d/%m/%Y})"
+    return [
+        Reply("\n".join(lines), private_only=True),
+        Reply(file=OutgoingFile(path, name, XLSX_MIME, caption), private_only=True),
+    ]
+
+
+def _prune(folder, *, keep: dt.timedelta) -> None:
+    """Exports are sent once; older files are removed so the data directory does not grow (wall clock:
+    the files' ages are real even when the bot's calendar is pinned for a demo)."""
+    limit = time.time() - keep.total_seconds()
+    for old in folder.glob("bao-cao-cchc-*.xlsx"):
+        try:
+            if old.stat().st_mtime < limit:
+                old.unlink()
+        except OSError:
+            pass
