@@ -1,0 +1,324 @@
+"""Evidence (minh chứng): a photo or a document proving a unit's share of a task was done.
+
+- A file with a caption naming a task ("#17 biên bản kiểm tra", "nv 17 ...") is attached to the
+  sender's share of that task — only members of a lead unit, or coordinators, may attach.
+- A file without one: the bot keeps it (staged) and asks which task, with buttons of the sender's open
+  tasks; the answer is a button (`ev:<lead_id>`) or a typed task number.
+- The "📎 Đính kèm minh chứng" button of a task detail (`ev:<lead_id>`) with no file waiting asks for
+  the file; the next file sent is attached there.
+- "/minhchung 17" lists a task's evidence and sends the files back (everyone sees their own unit's;
+  coordinators and leaders see every unit's).
+
+A caption is matched only by an explicit number: a description ("biên bản kiểm tra") could pick the
+wrong task, and evidence filed under the wrong task is worse than a question.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.conversation.messages import TELEGRAM, Button, OutgoingFile, Reply
+from handlers.base import Context
+from handlers.common import fmt_date, short
+from handlers.registry import callback, intent
+from handlers.task_info import unknown_task_reply
+from services.evidence_service import ACCEPTED_TEXT, EvidenceRefused, EvidenceService, Received, size_text
+from services.query_service import NoPlan
+from services.views import LeadView
+
+# "#17", "nv 17", "nv17", "nhiệm vụ số 17", "việc 17", "NV.17"
+_TASK = re.compile(
+    r"(?:#\s*|\b(?:nv|nhiệm\s*vụ|nhiem\s*vu|việc|viec|task)\s*(?:số|so)?\s*[.:]?\s*)(\d{1,3})\b", re.IGNORECASE
+)
+_BARE_NUMBER = re.compile(r"^\s*(?:#\s*)?(\d{1,3})\s*[.!]?\s*$")
+MAX_TASK_BUTTONS = 8
+MAX_FILES_BACK = 10
+REVIEW_NAMES = {"pending": "chờ xem xét", "accepted": "đã chấp nhận", "returned": "bị trả lại"}
+READ_ONLY = "Vai trò của anh/chị chỉ xem, không gửi minh chứng được. Tệp chưa được lưu."
+
+
+def caption_task(text: str, nlu_task: int | None = None, nlu_source: str | None = None) -> int | None:
+    """The task a caption names by number, or None."""
+    match = _TASK.search(text or "")
+    if match:
+        return int(match.group(1))
+    return nlu_task if nlu_source == "number" else None
+
+
+@intent("evidence")
+async def evidence(ctx: Context) -> list[Reply]:
+    if ctx.message.attachments:
+        return await receive(ctx)
+    return await show_evidence(ctx)
+
+
+# -- receiving a file -----------------------------------------------------------------------------------
+async def receive(ctx: Context) -> list[Reply]:
+    if not ctx.user.can_write:
+        return ctx.reply(READ_ONLY)
+    service = EvidenceService.of(ctx.app)
+    attachment = ctx.message.attachments[0]  # a Telegram message carries one file; an album is several messages
+    try:
+        service.precheck(attachment)
+    except EvidenceRefused as refused:
+        return ctx.reply(refused.message)
+    caption = ctx.message.text.strip()
+    task = caption_task(caption, ctx.nlu.task, getattr(ctx.nlu, "task_source", None))
+    state = await _state(ctx)
+    lead: LeadView | None = None
+    choices: list[LeadView] = []
+    if task is not None:
+        found = await _leads_for(ctx, task)
+        if isinstance(found, list) and len(found) == 1:
+            lead = found[0]
+        elif isinstance(found, list):
+            choices = found
+        else:
+            return found.as_replies()
+    elif state.get("evidence_for"):
+        lead = await ctx.app.statuses.can_update(ctx.user, int(state["evidence_for"]["lead_id"]))
+    try:
+        received = await service.fetch(attachment)
+    except EvidenceRefused as refused:
+        return ctx.reply(refused.message)
+    if lead is not None:
+        await _forget(ctx, "evidence_for")
+        return await _attach(ctx, lead, received, caption)
+    await service.stage(received)
+    pending = {**received.as_state(), "caption": caption[:1000], "user_id": ctx.user.id}
+    if choices:
+        await ctx.app.inbox.update_state(ctx.message.channel, ctx.message.chat_id, ctx.now, evidence_pending=pending)
+        return [Reply(
+            f"📎 Đã nhận «{_name(received)}». Nhiệm vụ {task} có nhiều phần việc: minh chứng này cho phần nào?",
+            buttons=[[Button(_lead_label(ctx, o), f"ev:{o.lead_id}")] for o in choices[:MAX_TASK_BUTTONS]],
+        )]
+    open_leads = await _open_leads(ctx)
+    await ctx.app.inbox.update_state(
+        ctx.message.channel, ctx.message.chat_id, ctx.now, evidence_pending=pending,
+        awaiting={"kind": "evidence_task"},
+    )
+    text = (
+        f"📎 Đã nhận «{_name(received)}» ({size_text(received.size)}). Minh chứng này cho nhiệm vụ nào?\n"
+        "Chọn bên dưới hoặc gõ số nhiệm vụ, ví dụ «17». Lần sau có thể ghi chú thích «nv 17 ...» khi gửi tệp."
+    )
+    buttons = [[Button(f"NV {o.task_number} · {short(o.task_title, 40)}", f"ev:{o.lead_id}")] for o in open_leads]
+    return [Reply(text, buttons=buttons)]
+
+
+class _Refusal:
+    def __init__(self, replies: list[Reply]) -> None:
+        self.replies = replies
+
+    def as_replies(self) -> list[Reply]:
+        return self.replies
+
+
+async def _leads_for(ctx: Context, task: int) -> list[LeadView] | _Refusal:
+    """The shares of `task` the sender may attach evidence to: their own unit's; for a coordinator
+    whose unit does not lead it, every lead unit's."""
+    try:
+        leads = await ctx.app.queries.leads(task=task)
+    except NoPlan:
+        return _Refusal(ctx.reply("Chưa có kế hoạch CCHC nào được nạp. Văn phòng Sở cần nạp kế hoạch trước."))
+    if not leads:
+        detail = await ctx.app.queries.task_detail(task)
+        if detail is None:
+            return _Refusal(await unknown_task_reply(ctx, task))
+        return _Refusal(ctx.reply(f"Nhiệm vụ {task} không có đơn vị chủ trì trong Sở; không gắn minh chứng được."))
+    own = [lead for lead in leads if lead.unit_id == ctx.user.unit_id]
+    if own:
+        return own
+    if ctx.user.is_coordinator:
+        return leads
+    units = ctx.app.units
+    lead_units = ", ".join(dict.fromkeys(units.name(lead.unit_id) for lead in leads))
+    return _Refusal(ctx.reply(
+        f"Nhiệm vụ {task} do {lead_units} chủ trì; {units.name(ctx.user.unit_id)} không gửi minh chứng cho "
+        "nhiệm vụ này được. Tệp chưa được lưu. Nếu phân công có sai sót, xin báo Văn phòng Sở."
+    ))
+
+
+async def _open_leads(ctx: Context) -> list[LeadView]:
+    """The sender's unit's unfinished shares, the nearest deadline first (the likeliest answers)."""
+    try:
+        leads = await ctx.app.queries.leads(unit_ids=[ctx.user.unit_id])
+    except NoPlan:
+        return []
+
+    def next_due(lead: LeadView):
+        dues = [m.due for m in lead.milestones if m.due is not None and m.due >= ctx.today]
+        return (min(dues) if dues else ctx.today.replace(year=ctx.today.year + 100), lead.task_number)
+
+    open_leads = sorted((lead for lead in leads if lead.status != "done"), key=next_due)
+    return open_leads[:MAX_TASK_BUTTONS]
+
+
+async def _attach(ctx: Context, lead: LeadView, received: Received, caption: str | None) -> list[Reply]:
+    service = EvidenceService.of(ctx.app)
+    outcome = await service.attach(
+        user_id=ctx.user.id, lead_id=lead.lead_id, received=received, channel=ctx.message.channel,
+        caption=caption or None, now=ctx.now,
+    )
+    unit = ctx.app.units.name(lead.unit_id)
+    if outcome.kind == "duplicate":
+        return ctx.reply(
+            f"Tệp «{_name(received)}» đã có trong minh chứng của nhiệm vụ {lead.task_number} ({unit}); "
+            "không lưu thêm bản trùng."
+        )
+    text = (
+        f"📎 Đã lưu minh chứng cho **nhiệm vụ {lead.task_number}** — {short(lead.task_title)}\n"
+        f"{unit}: «{_name(received)}» ({size_text(received.size)}). Phần việc này có {outcome.count} minh chứng."
+    )
+    if lead.status != "done":
+        text += f"\nNếu đã hoàn thành, gõ «nv {lead.task_number} xong»."
+    return ctx.reply(text)
+
+
+@callback("ev")
+async def press_evidence(ctx: Context) -> list[Reply]:
+    """ev:<lead_id> — attach the file waiting in this chat, or ask for one. Re-authorised on every
+    press: a keyboard forwarded to another unit does not let them file evidence there."""
+    try:
+        lead_id = int(ctx.args[0])
+    except (IndexError, ValueError):
+        return ctx.reply("Nút này đã cũ. Anh/chị mở lại nhiệm vụ nhé.")
+    lead = await ctx.app.statuses.can_update(ctx.user, lead_id)
+    if lead is None:
+        return ctx.reply("Anh/chị không có quyền gửi minh chứng cho phần việc này. Không có gì thay đổi.")
+    state = await _state(ctx)
+    pending = state.get("evidence_pending")
+    if pending and pending.get("user_id") == ctx.user.id:
+        return await _attach_pending(ctx, lead, pending)
+    await ctx.app.inbox.update_state(
+        ctx.message.channel, ctx.message.chat_id, ctx.now, evidence_for={"lead_id": lead_id}
+    )
+    return ctx.reply(
+        f"Anh/chị gửi ảnh hoặc tệp minh chứng cho **nhiệm vụ {lead.task_number}** ({ACCEPTED_TEXT}, tối đa "
+        f"{size_text(EvidenceService.of(ctx.app).max_bytes)})."
+    )
+
+
+@intent("await:evidence_task")
+async def answer_task(ctx: Context) -> list[Reply]:
+    """The text typed after "which task is this file for?"."""
+    state = await _state(ctx)
+    pending = state.get("evidence_pending")
+    if not pending or pending.get("user_id") != ctx.user.id:
+        return ctx.reply("Không còn tệp nào đang chờ. Anh/chị gửi lại tệp kèm chú thích «nv 17 ...» nhé.")
+    text = ctx.message.text
+    bare = _BARE_NUMBER.match(text)
+    choices = [c for c in state.get("choices") or [] if c.startswith("ev:")]
+    if bare and ctx.message.channel != TELEGRAM and 1 <= int(bare.group(1)) <= len(choices):
+        # channels without buttons show them numbered: "2" presses the second one
+        lead = await ctx.app.statuses.can_update(ctx.user, int(choices[int(bare.group(1)) - 1].split(":")[1]))
+        if lead is None:
+            return ctx.reply("Anh/chị không có quyền gửi minh chứng cho phần việc này.")
+        return await _attach_pending(ctx, lead, pending)
+    task = int(bare.group(1)) if bare else caption_task(text)
+    if task is None:
+        return ctx.reply(
+            "Tôi chưa rõ tệp vừa gửi thuộc nhiệm vụ nào. Anh/chị chọn nút ở tin trên hoặc gõ số nhiệm vụ "
+            "(ví dụ «17»). Nếu muốn hỏi việc khác, xin gửi lại câu hỏi."
+        )
+    found = await _leads_for(ctx, task)
+    if isinstance(found, _Refusal):
+        return found.as_replies()
+    if len(found) > 1:
+        return [Reply(
+            f"Nhiệm vụ {task} có nhiều phần việc: minh chứng này cho phần nào?",
+            buttons=[[Button(_lead_label(ctx, o), f"ev:{o.lead_id}")] for o in found[:MAX_TASK_BUTTONS]],
+        )]
+    return await _attach_pending(ctx, found[0], pending)
+
+
+async def _attach_pending(ctx: Context, lead: LeadView, pending: dict) -> list[Reply]:
+    service = EvidenceService.of(ctx.app)
+    received = service.load_staged(pending)
+    await ctx.app.inbox.update_state(
+        ctx.message.channel, ctx.message.chat_id, ctx.now, evidence_pending=None, awaiting=None, evidence_for=None
+    )
+    if received is None:
+        return ctx.reply("Tệp chờ gắn đã hết hạn. Anh/chị gửi lại tệp kèm chú thích «nv 17 ...» nhé.")
+    return await _attach(ctx, lead, received, pending.get("caption"))
+
+
+# -- listing a task's evidence ------------------------------------------------------------------------
+async def show_evidence(ctx: Context) -> list[Reply]:
+    task = ctx.nlu.task
+    if task is None:
+        return ctx.reply(
+            "Gửi minh chứng: gửi ảnh hoặc tệp (" + ACCEPTED_TEXT + ") kèm chú thích «nv 17 ...».\n"
+            "Xem minh chứng của một nhiệm vụ: «/minhchung 17»."
+        )
+    service = EvidenceService.of(ctx.app)
+    units = None if ctx.user.sees_all_units else [ctx.user.unit_id]
+    rows = await service.for_task(task, units)
+    if rows is None:
+        return ctx.reply("Chưa có kế hoạch CCHC nào được nạp. Văn phòng Sở cần nạp kế hoạch trước.")
+    if not rows:
+        if await ctx.app.queries.task_detail(task) is None:
+            return await unknown_task_reply(ctx, task)
+        whose = "" if units is None else f" của {ctx.app.units.name(ctx.user.unit_id)}"
+        return ctx.reply(f"Nhiệm vụ {task} chưa có minh chứng nào{whose}.", private_only=True)
+    lines = [f"**Minh chứng nhiệm vụ {task}** — {len(rows)} tệp"]
+    for i, row in enumerate(rows, 1):
+        who = f" · {row.uploaded_by}" if row.uploaded_by else ""
+        lines.append(
+            f"{i}. {ctx.app.units.name(row.unit_id)} · {row.file_name or _kind_name(row.mime_type)} · "
+            f"{size_text(row.size)} · {fmt_date(row.created_at.date())}{who} · "
+            f"{REVIEW_NAMES.get(row.review_state, row.review_state)}"
+        )
+    newest = rows[-MAX_FILES_BACK:]
+    if len(rows) > MAX_FILES_BACK:
+        lines.append(f"(gửi kèm {MAX_FILES_BACK} tệp mới nhất)")
+    replies = [Reply("\n".join(lines), private_only=True)]
+    for row in newest:
+        path = service.absolute(row.path)
+        if not path.is_file():
+            replies.append(Reply(f"⚠️ Không tìm thấy tệp {row.path} trên máy chủ (báo quản trị).", private_only=True))
+            continue
+        ext = row.path.rsplit(".", 1)[-1]
+        replies.append(Reply(
+            file=OutgoingFile(
+                path=path, name=_download_name(row.file_name, task, row.sha256, ext), mime_type=row.mime_type,
+                caption=f"NV {task} · {ctx.app.units.name(row.unit_id)} · {fmt_date(row.created_at.date())}",
+            ),
+            private_only=True,
+        ))
+    return replies
+
+
+# -- helpers ---------------------------------------------------------------------------------------------
+async def _state(ctx: Context) -> dict:
+    return await ctx.app.inbox.get_state(ctx.message.channel, ctx.message.chat_id, ctx.now) or {}
+
+
+async def _forget(ctx: Context, key: str) -> None:
+    if (await _state(ctx)).get(key) is not None:
+        await ctx.app.inbox.update_state(ctx.message.channel, ctx.message.chat_id, ctx.now, **{key: None})
+
+
+def _name(received: Received) -> str:
+    return received.file_name or ("ảnh" if received.type.ext in ("jpg", "png") else "tệp")
+
+
+def _kind_name(mime_type: str) -> str:
+    return "ảnh" if mime_type.startswith("image/") else mime_type.rsplit("/", 1)[-1]
+
+
+def _lead_label(ctx: Context, lead: LeadView) -> str:
+    label = ctx.app.units.name(lead.unit_id)
+    if lead.scope:
+        label += f" ({short(lead.scope, 30)})"
+    elif lead.products:
+        label += f" · {short(lead.products[0], 30)}"
+    return label
+
+
+def _download_name(file_name: str | None, task: int, sha256: str, ext: str) -> str:
+    """The name the file is sent back under: the sender's, without any path, else a neutral one."""
+    if file_name:
+        name = file_name.replace("\\", "/").rsplit("/", 1)[-1].strip()
+        if name and not name.startswith("."):
+            return name[:200]
+    return f"nv{task}-{sha256[:8]}.{ext}"

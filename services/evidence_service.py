@@ -1,0 +1,330 @@
+"""Evidence (minh chứng): files that prove a unit's share of a task was done.
+
+Rules, and why:
+- Only PDF, DOCX, XLSX, JPG and PNG are kept: what the department files and can open on any office
+  PC. The type is decided from the *content* (magic bytes, the parts inside a DOCX/XLSX zip), not
+  from the name or the messenger's MIME type, which the sender controls.
+- Over `EVIDENCE_MAX_BYTES` (20 MB, also the Bot API's download limit) is refused before
+  downloading when the messenger tells the size, and again after downloading when it did not.
+- Files are downloaded at once (a messenger's file reference may expire; the plan year's evidence
+  must outlive the chat) and stored at `EVIDENCE_DIR/<year>/<task>/<sha256>.<ext>`: the name comes
+  from the content, never from user input (no path tricks, no clashes), and an existing file is never
+  overwritten — the same content has the same name.
+- A file whose task is not known yet is staged in `EVIDENCE_DIR/.incoming/` and referenced from the
+  chat state until the user says which task it belongs to.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import hashlib
+import io
+import logging
+import os
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from bot.conversation.messages import Attachment
+from storage.models import Evidence
+from storage.repositories.evidence import EvidenceRepository, EvidenceRow
+from storage.repositories.plans import PlanRepository
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+log = logging.getLogger(__name__)
+
+STAGING = ".incoming"
+STAGING_TTL = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class FileType:
+    ext: str
+    mime: str
+    label: str
+
+
+PDF = FileType("pdf", "application/pdf", "PDF")
+DOCX = FileType("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word (DOCX)")
+XLSX = FileType("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel (XLSX)")
+JPG = FileType("jpg", "image/jpeg", "ảnh JPG")
+PNG = FileType("png", "image/png", "ảnh PNG")
+ACCEPTED = {t.ext: t for t in (PDF, DOCX, XLSX, JPG, PNG)}
+BY_MIME = {t.mime: t for t in ACCEPTED.values()} | {"image/jpg": JPG, "image/pjpeg": JPG}
+EXT_ALIASES = {"jpeg": "jpg", "jpe": "jpg"}
+ACCEPTED_TEXT = "PDF, Word (DOCX), Excel (XLSX) hoặc ảnh JPG/PNG"
+
+
+class EvidenceRefused(Exception):
+    """A file the bot will not keep; `message` tells the user why, in Vietnamese."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason  # too_big | bad_type | bad_content | download_failed | empty
+        self.message = message
+
+
+@dataclass
+class Received:
+    """A downloaded, checked file, not yet attached to a task."""
+
+    data: bytes | None  # None when staged on disk (`staged` holds where)
+    sha256: str
+    size: int
+    type: FileType
+    file_name: str | None  # as the sender named it — shown to people, never used as a path
+    file_id: str | None
+    staged: Path | None = None
+
+    def as_state(self) -> dict:
+        """JSON-able form kept in the chat state while the bot asks which task."""
+        return {
+            "sha256": self.sha256, "size": self.size, "ext": self.type.ext, "file_name": self.file_name,
+            "file_id": self.file_id, "staged": self.staged.name if self.staged else None,
+        }
+
+
+@dataclass(frozen=True)
+class AttachOutcome:
+    kind: str  # stored | duplicate
+    path: str  # relative to the evidence root
+    evidence_id: int
+    count: int  # files of that unit's share of the task after this one
+
+
+def size_text(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
+    if size >= 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size} byte"
+
+
+def display_name(attachment: Attachment) -> str:
+    if attachment.file_name:
+        return attachment.file_name
+    return "ảnh" if attachment.kind == "photo" else "tệp"
+
+
+def declared_type(attachment: Attachment) -> FileType | None:
+    """What the sender claims the file is (kind, MIME type, then the name's extension)."""
+    if attachment.kind == "photo":
+        return JPG  # messengers re-encode photos as JPEG
+    if attachment.kind != "document":
+        return None
+    by_mime = BY_MIME.get((attachment.mime_type or "").lower())
+    if by_mime:
+        return by_mime
+    if attachment.file_name and "." in attachment.file_name:
+        ext = attachment.file_name.rsplit(".", 1)[1].lower()
+        return ACCEPTED.get(EXT_ALIASES.get(ext, ext))
+    return None
+
+
+def sniff(data: bytes) -> FileType | None:
+    """The type the content really has, or None for anything not accepted."""
+    if data.startswith(b"%PDF-"):
+        return PDF
+    if data.startswith(b"\xff\xd8\xff"):
+        return JPG
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+        except zipfile.BadZipFile:
+            return None
+        if "word/document.xml" in names:
+            return DOCX
+        if "xl/workbook.xml" in names:
+            return XLSX
+    return None
+
+
+class EvidenceService:
+    def __init__(self, sessions: async_sessionmaker, root: Path, max_bytes: int) -> None:
+        self.sessions = sessions
+        self.root = Path(root)
+        self.max_bytes = max_bytes
+
+    @classmethod
+    def of(cls, app: App) -> EvidenceService:
+        """The app's evidence service (created on first use; `App` has no field for it)."""
+        service = app.extras.get("evidence")
+        if service is None:
+            service = cls(app.sessions, app.settings.evidence_path, app.settings.evidence_max_bytes)
+            app.extras["evidence"] = service
+        return service
+
+    # -- checks and download -----------------------------------------------------------------------
+    def precheck(self, attachment: Attachment) -> FileType:
+        """Refuse before downloading whatever the messenger already tells us is too big or of
+        another type."""
+        name = display_name(attachment)
+        declared = declared_type(attachment)
+        if declared is None:
+            raise EvidenceRefused(
+                "bad_type",
+                f"Tệp «{name}» không phải định dạng minh chứng được nhận. Trợ lý chỉ lưu {ACCEPTED_TEXT}, "
+                "tối đa " + size_text(self.max_bytes) + ". Minh chứng chưa được lưu.",
+            )
+        if attachment.size is not None and attachment.size > self.max_bytes:
+            raise self._too_big(name, attachment.size)
+        return declared
+
+    async def fetch(self, attachment: Attachment) -> Received:
+        """Download and check the file (size, real type); nothing is written yet."""
+        declared = self.precheck(attachment)
+        name = display_name(attachment)
+        if attachment.fetch is None:
+            raise EvidenceRefused("download_failed", f"Không tải được «{name}». Anh/chị gửi lại tệp nhé.")
+        try:
+            data = await attachment.fetch()
+        except Exception:
+            log.warning("evidence download failed: file_id=%s", attachment.file_id, exc_info=True)
+            raise EvidenceRefused(
+                "download_failed", f"Không tải được «{name}» từ máy chủ tin nhắn. Anh/chị gửi lại sau ít phút nhé."
+            ) from None
+        if not data:
+            raise EvidenceRefused("empty", f"Tệp «{name}» rỗng. Minh chứng chưa được lưu.")
+        if len(data) > self.max_bytes:
+            raise self._too_big(name, len(data))
+        real = sniff(data)
+        if real is None:
+            raise EvidenceRefused(
+                "bad_content",
+                f"Nội dung tệp «{name}» không phải {declared.label} hợp lệ (tệp hỏng hoặc đổi đuôi). "
+                f"Trợ lý chỉ lưu {ACCEPTED_TEXT}. Minh chứng chưa được lưu.",
+            )
+        sha = await asyncio.to_thread(lambda: hashlib.sha256(data).hexdigest())
+        return Received(data, sha, len(data), real, attachment.file_name, attachment.file_id)
+
+    def _too_big(self, name: str, size: int) -> EvidenceRefused:
+        return EvidenceRefused(
+            "too_big",
+            f"Tệp «{name}» nặng {size_text(size)}, vượt giới hạn {size_text(self.max_bytes)}. "
+            "Minh chứng chưa được lưu. Anh/chị giảm dung lượng (nén PDF, chụp ảnh nhỏ hơn) "
+            "hoặc tách thành nhiều tệp rồi gửi lại.",
+        )
+
+    # -- staging (task not known yet) ---------------------------------------------------------------
+    async def stage(self, received: Received) -> Received:
+        folder = self.root / STAGING
+        target = folder / f"{received.sha256}.{received.type.ext}"
+        await asyncio.to_thread(self._write_once, target, received.data)
+        await asyncio.to_thread(self._sweep_staging, folder)
+        received.staged = target
+        return received
+
+    def load_staged(self, state: dict) -> Received | None:
+        """The staged file a chat state refers to, or None when it is gone (swept, or a bad state)."""
+        file_type = ACCEPTED.get(str(state.get("ext")))
+        name = state.get("staged")
+        if file_type is None or not name or "/" in name or "\\" in name or name.startswith("."):
+            return None
+        path = self.root / STAGING / name
+        if not path.is_file():
+            return None
+        return Received(
+            None, str(state["sha256"]), int(state["size"]), file_type, state.get("file_name"),
+            state.get("file_id"), staged=path,
+        )
+
+    @staticmethod
+    def _sweep_staging(folder: Path) -> None:
+        """Forget files nobody attached within a day (the question expired long ago)."""
+        cutoff = time.time() - STAGING_TTL.total_seconds()
+        for path in folder.iterdir():
+            with contextlib.suppress(OSError):
+                if path.stat().st_mtime < cutoff:
+                    path.unlink()
+
+    # -- attaching ---------------------------------------------------------------------------------
+    async def attach(
+        self, *, user_id: int | None, lead_id: int, received: Received, channel: str, caption: str | None,
+        now: dt.datetime,
+    ) -> AttachOutcome:
+        """Store the file for one unit's share of a task. The same content sent again for the same
+        share is not stored twice."""
+        async with self.sessions() as session, session.begin():
+            repo = EvidenceRepository(session)
+            where = await repo.plan_year_of_lead(lead_id)
+            if where is None:
+                raise LookupError(f"no assignment lead {lead_id}")
+            year, task = where
+            relative = f"{year}/{task}/{received.sha256}.{received.type.ext}"
+            existing = await repo.find(lead_id, received.sha256)
+            if existing is not None:
+                return AttachOutcome("duplicate", existing.path, existing.id, await self._count(repo, lead_id))
+            await asyncio.to_thread(self._place, self.root / relative, received)
+            row = await repo.add(Evidence(
+                lead_id=lead_id, user_id=user_id, channel=channel, caption=(caption or None) and caption[:1000],
+                file_name=(received.file_name or None) and received.file_name[:300],
+                channel_file_id=received.file_id, sha256=received.sha256, size=received.size,
+                mime_type=received.type.mime, path=relative, created_at=now,
+            ))
+            count = await self._count(repo, lead_id)
+        log.info("evidence stored: lead=%s path=%s size=%s", lead_id, relative, received.size)
+        return AttachOutcome("stored", relative, row.id, count)
+
+    @staticmethod
+    async def _count(repo: EvidenceRepository, lead_id: int) -> int:
+        from storage.repositories.statuses import StatusRepository
+
+        return (await StatusRepository(repo.session).evidence_counts([lead_id])).get(lead_id, 0)
+
+    def _place(self, target: Path, received: Received) -> None:
+        if received.data is not None:
+            self._write_once(target, received.data)
+            return
+        assert received.staged is not None
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists():
+            return
+        try:
+            os.link(received.staged, target)  # never replaces an existing file
+        except FileExistsError:
+            return
+        except OSError:  # another file system, or no hard links: copy without overwriting
+            self._write_once(target, received.staged.read_bytes())
+
+    @staticmethod
+    def _write_once(target: Path, data: bytes | None) -> None:
+        """Write `data` at `target` unless a file is already there (same name = same content).
+        A temporary file plus a hard link keeps a crash from leaving a half-written evidence file."""
+        assert data is not None
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists():
+            return
+        temp = target.with_name(f".{target.name}.{os.getpid()}.{time.monotonic_ns()}.part")
+        temp.write_bytes(data)
+        try:
+            os.link(temp, target)
+        except FileExistsError:
+            pass
+        except OSError:
+            if not target.exists():
+                os.replace(temp, target)
+                return
+        with contextlib.suppress(OSError):
+            temp.unlink()
+
+    # -- reading -----------------------------------------------------------------------------------
+    async def for_task(self, task: int, unit_ids: list[str] | None = None) -> list[EvidenceRow] | None:
+        """Evidence of a task of the current plan (None: no plan loaded)."""
+        async with self.sessions() as session:
+            plan = await PlanRepository(session).current_plan()
+            if plan is None:
+                return None
+            return await EvidenceRepository(session).for_task(plan.id, task, unit_ids)
+
+    def absolute(self, relative: str) -> Path:
+        return self.root / relative
