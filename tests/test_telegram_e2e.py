@@ -210,3 +210,34 @@ async def test_a_429_is_retried_without_losing_the_answer(tmp_path):
     statuses = [c.status for c in bot.fake.calls_to("sendMessage")]
     assert statuses[-2:] == [429, 200]
     assert "NV 3 " in answer.text
+
+
+async def test_cchc_bot_run_with_a_token_polls_and_answers(tmp_path):
+    """`cchc-bot run` as an operator starts it: a separate process, configured by the environment."""
+    import asyncio
+    import signal
+    import sys
+
+    from tests.fake_telegram import FakeTelegram
+
+    async with FakeTelegram() as fake:
+        env = {
+            **os.environ, "CCHC_DATA_DIR": str(tmp_path), "TELEGRAM_BOT_TOKEN": fake.token,
+            "TELEGRAM_BASE_URL": fake.base_url, "TELEGRAM_BASE_FILE_URL": fake.base_file_url,
+            "CCHC_TODAY": "2022-08-15", "DATABASE_URL": "",
+        }
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", env=env, cwd=tmp_path,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )
+        try:
+            await fake.wait_for(lambda c: c.method == "getUpdates", timeout=30)
+            fake.message(STRANGER, "/start")
+            [reply] = await fake.wait_sent(STRANGER.id, timeout=15)
+        finally:
+            process.send_signal(signal.SIGTERM)
+            _, stderr = await asyncio.wait_for(process.communicate(), 20)
+    assert "mã mời" in reply.text
+    assert process.returncode == 0, stderr.decode()[-2000:]
+    assert fake.token not in stderr.decode()
+    assert [c["command"] for c in fake.commands][:2] == ["start", "viec"]
