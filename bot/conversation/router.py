@@ -24,7 +24,7 @@ APOLOGY = (
 )
 NOT_REGISTERED = (
     "Anh/chị chưa đăng ký sử dụng trợ lý CCHC.\n"
-    "Hãy xin **mã mời** từ Văn phòng Sở rồi gửi: `đăng ký MÃ` (ví dụ: đăng ký K7Q2XP).\n"
+    "Hãy xin **mã mời** từ Văn phòng Sở rồi gửi: «đăng ký MÃ» (ví dụ: đăng ký K7Q2XP).\n"
     "Gõ «hướng dẫn» để xem trợ lý làm được gì."
 )
 
