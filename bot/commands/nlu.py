@@ -1,0 +1,43 @@
+"""`cchc-bot nlu --today YYYY-MM-DD` (CONTRACTS §1, §3): JSON lines in, one JSON line out per input.
+
+Each input line is an object with a string "text"; each output line has exactly the nine contract keys.
+Blank lines are skipped. A malformed line (not JSON, not an object, no string "text") gets no output
+line: a one-line error naming the line number goes to stderr and processing continues, because one bad
+line in a batch must not hide the answers to the others — and a made-up `unknown` answer would be
+indistinguishable from a real one. The exit status is 1 when any line was malformed, else 0.
+Internal intents (record_trigger, confirm, ...; see `bot.nlu`) are printed under their own names.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from bot.cli import register
+from bot.nlu import Understander
+from services.task_index import load_task_index
+
+
+@register("nlu")
+async def cmd_nlu(app, args) -> int:
+    understander = Understander(app.units, await load_task_index(app))
+    today = args.today
+    stdin = open(sys.stdin.fileno(), encoding="utf-8", errors="replace", closefd=False)  # noqa: SIM115
+    bad = 0
+    for number, line in enumerate(stdin, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            bad += 1
+            print(f"cchc-bot nlu: dòng {number}: JSON không hợp lệ ({exc.msg})", file=sys.stderr, flush=True)
+            continue
+        if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+            bad += 1
+            print(f'cchc-bot nlu: dòng {number}: cần một đối tượng có "text" là chuỗi', file=sys.stderr, flush=True)
+            continue
+        result = understander.parse(item["text"], today).to_contract()
+        sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+    return 1 if bad else 0

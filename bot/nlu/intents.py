@@ -1,0 +1,488 @@
+"""Deciding what a message asks for, from the slots found in it and a few cue phrases.
+
+Rules, not a model: the bot must be predictable for the people whose work it records, runs with no
+network, and the vocabulary of a CCHC plan is small. The decision is an ordered cascade — the order is
+the design:
+
+1. slash commands, then one-word replies (a number, "có", "không", "huỷ") and pure greetings;
+2. things that carry their own unmistakable marker: an invite code, reminder settings, "hướng dẫn sử
+   dụng", a broadcast, an export, the history of a task, evidence, a trigger date;
+3. a *statement* about a task (a task reference and a status word, not a question) → update_status;
+4. a report-schedule, target or progress question;
+5. a task number → task_info;
+6. a listing question (cue phrases, a status filter, a period, a unit) → list_tasks, unless a task
+   description matches so well that the user is clearly asking about that one task;
+7. a task named by description → task_info; then weaker greeting/help cues; else unknown.
+
+Slots that do not belong to the chosen intent are cleared, so that "báo cáo năm nộp khi nào" does not
+also carry a period and the CLI output equals the contract's expectations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+
+from bot.nlu import commands
+from bot.nlu.accounts import parse_account
+from bot.nlu.normalize import ABBREVIATIONS, Normalized, Normalizer, fold_canonical
+from bot.nlu.periods import RULES, find_dates, find_period, find_report_period, period_spans
+from bot.nlu.result import NluResult, Period
+from bot.nlu.slots import (
+    LIST_STATUS,
+    UPDATE_STATUS,
+    SectionFinder,
+    UnitFinder,
+    cut_note,
+    find_code,
+    find_percent,
+    find_reminder,
+    find_status,
+    find_task_number,
+    mask,
+    percent_spans,
+)
+from bot.nlu.tasks import TaskIndex
+from domain.units import UnitDirectory
+
+log = logging.getLogger(__name__)
+
+CONFIDENT = 0.75
+
+# Which slots each intent keeps (the contract's "slots that matter", plus what internal intents need).
+KEEP: dict[str, frozenset[str]] = {
+    "list_tasks": frozenset({"unit", "period", "status"}),
+    "task_info": frozenset({"task"}),
+    "update_status": frozenset({"task", "status", "percent", "note"}),
+    "report_schedule": frozenset({"report"}),
+    "targets": frozenset({"section"}),
+    "progress": frozenset({"unit"}),
+    "register": frozenset({"code"}),
+    "record_trigger": frozenset({"task", "trigger_date"}),
+    "reminder_settings": frozenset({"reminder"}),
+    "evidence": frozenset({"task"}),
+    "export": frozenset({"report", "unit"}),
+    "history": frozenset({"task"}),
+    "broadcast": frozenset({"note"}),
+    "choice": frozenset({"choice"}),
+}
+SLOTS = ("task", "unit", "period", "status", "percent", "report", "section", "code", "note", "trigger_date",
+         "choice", "reminder")
+
+
+def _re(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# -- cue phrases (on the canonical folded text) ------------------------------------------------------
+FILLERS = r"(?:\s+(?:a|nhe|nha|nhen|ha|ban|bot|oi|roi|vay|luon|di|nhe ban|tro ly|anh|chi|em|ad|admin|nhi|nay))*"
+CHOICE = _re(r"^(?:so|chon|phuong an|cai|lua chon|option|muc|dong|y)?\s*(?P<n>\d{1,2})(?:\s+(?:a|nhe|nha))?$")
+CONFIRM = _re(
+    r"^(?:co|ok|dong y|dung|dung roi|dung vay|dung the|chinh xac|u|vang|da|da vang|da dung|yes|y|yep|chuan|"
+    r"chuan roi|xac nhan|duoc|phai|phai roi|ok roi|ghi nhan|ghi di|cap nhat di|dung a|co a|dong y a|oc|okay)"
+    + FILLERS + "$"
+)
+DENY = _re(r"^(?:khong|khong phai|sai|sai roi|khong dung|chua dung|no|nham|nham roi|khong co|khong chinh xac)" + FILLERS + "$")
+CANCEL = _re(
+    r"^(?:huy|huy bo|huy lenh|thoi|bo qua|cancel|stop|dung lai|thoi khong can|khong can nua|khong can|bo|"
+    r"huy di|thoi bo di|thoi khoi|bo di)" + FILLERS + "$"
+)
+GREETING = _re(
+    r"^(?:xin chao|chao|hello|helo|hi|hey|alo|a lo|chao buoi sang|chao buoi chieu|good morning|chao ca nha|"
+    r"cam on|thank|thanks|thank you|tks|thanks you|cam on nhieu|xin cam on)"
+    r"(?:\s+(?:ban|bot|anh|chi|em|a|oi|nhe|nha|moi nguoi|tro ly|buoi sang|buoi chieu|buoi toi|sang|chieu|"
+    r"toi|cchc|so|ad|admin|ca nha|nhe|nhe|nhieu|xin chao|chao|hello|hi))*$"
+)
+GREETING_WORD = _re(r"^(?:xin chao|chao|hello|hi|alo)\b")
+REGISTER_CUE = _re(
+    r"\b(?:dang ky|ma moi|ma dang ky|ma kich hoat|kich hoat|ma cua (?:toi|em|minh)|ma (?:toi|em|minh)? ?la|"
+    r"ma so|invite|register|code)\b"
+)
+# Registering without a code yet ("tôi muốn đăng ký", "làm sao để có mã mời"): the handler explains how.
+REGISTER_ONLY = _re(
+    r"^(?:(?:toi|em|minh)\s+)?(?:(?:muon|can|xin|lam sao de|lam sao|cach)\s+)?(?:(?:dang ky|kich hoat|lay|co|xin)\s+)?"
+    r"(?:dang ky|kich hoat|ma moi|ma dang ky)(?:\s+(?:tai khoan|su dung|bot|tro ly|o dau|nhu the nao|the nao|sao|"
+    r"lam sao|voi|nhe|a|di|nao|gi|the nao a))*$"
+)
+HELP_STRONG = _re(
+    r"\b(?:huong dan su dung|huong dan dung|huong dan cach dung|cach dung|cach su dung|su dung nhu the nao|"
+    r"dung nhu the nao|dung the nao|lam duoc gi|lam duoc nhung gi|biet lam gi|co the lam gi|giup duoc gi|"
+    r"ho tro duoc gi|ho tro gi|giup gi|giup duoc gi|tro giup|help|menu|cac lenh|danh sach lenh|hoi gi|"
+    r"(?:chuc nang|tinh nang)\s+(?:cua\s+)?(?:bot|tro ly|ban|he thong)|^(?:cac\s+)?(?:chuc nang|tinh nang)$|"
+    r"hoi duoc gi|hoi nhung gi|lam gi duoc|bot la ai|ban la ai)\b"
+)
+HELP_ONLY = _re(r"^(?:huong dan|giup|giup toi|giup em|giup voi|giup do|ho tro|can giup|can ho tro|hd|\?+)" + FILLERS + "$")
+BROADCAST = _re(
+    r"^(?:gui\s+)?thong bao\s+(?:cho|toi|den|gui)\s+(?:tat ca|toan bo|cac don vi|cac phong|moi nguoi|ca so|"
+    r"toan so|toan the|tat ca don vi|cac phong ban)"
+)
+EXPORT = _re(
+    r"\bxuat\s+(?:ra\s+)?(?:bao cao|file|excel|bang|du lieu|phu luc|tep)\b|\bfile excel\b|\b(?:tai|gui)\s+"
+    r"(?:file|tep|bang)\s+(?:excel|bao cao|tong hop)\b|\bxuat excel\b|\bexport\b"
+)
+HISTORY = _re(r"\blich su\b|\bai\s+(?:da\s+)?cap nhat\b|\bnhat ky\b|\bcap nhat\s+(?:luc|khi)\s+nao\b")
+EVIDENCE = _re(r"\bminh chung\b|\btai lieu kiem chung\b")
+EVIDENCE_BLOCK = _re(r"\b(?:xong|hoan thanh|dang lam|vuong|chua lam)\b|\d\s*%")
+TRIGGER_CUE = _re(
+    r"\b(?:nhan duoc|da nhan|nhan|tiep nhan|ngay nhan|kich hoat|moc tinh|tinh tu|bat dau tinh)\b"
+    r"|\bubnd\b.*\b(?:ban hanh|phe duyet|cong bo|giao|ky)\b|\b(?:quyet dinh|van ban|cong van|ke hoach)\s+"
+    r"(?:cua\s+)?(?:ubnd|so noi vu|bo|cap tren|tinh)\b.*\b(?:ban hanh|ngay|ky)\b"
+)
+RECEIVED_DOCUMENT = _re(r"\bnhan\s+(?:duoc\s+)?(?:van ban|quyet dinh|cong van)")
+UPDATE_VERB = _re(r"\b(?:cap nhat|bao cao tien do|bao tien do|ghi nhan)\b")
+QUESTION = _re(
+    r"\b(?:khi nao|bao gio|the nao|ra sao|nhu the nao|bao nhieu|la gi|o dau|hay chua|duoc chua|chua nhi|"
+    r"phai khong|dung khong|co phai|lam sao|tai sao|vi sao|ai)\b|\b(?:chua|khong|chang|nhi|sao)\s*$"
+)
+REPORT = _re(r"\bbao cao\b")
+REPORT_WHEN = _re(
+    r"\b(?:han|khi nao|bao gio|ngay nao|ngay may|hom nao|nop|lich|thoi han|deadline|truoc ngay|dinh ky|"
+    r"cham nhat|moc|thoi gian|gui|ky bao cao|luc nao|thang may|the nao)\b"
+)
+NOT_REPORT = _re(r"\bbao cao tien do\b|\bbao cao\s+(?:xong|hoan thanh)\b")
+TARGETS = _re(
+    r"\bchi tieu\b(?!\s+noi bo)|\bmuc tieu\b|\bkpi\b"
+    r"|\b(?:ty le|phan tram|%)\b.*\b(?:phai dat|can dat|dat bao nhieu|toi thieu|yeu cau|bao nhieu|la bao nhieu)\b"
+    r"|\b(?:phai dat|can dat|phan dau dat|dat toi thieu|yeu cau dat)\b.*\b(?:bao nhieu|may)\b"
+)
+SECTION_NUMBER = _re(r"\b(?:muc|phan|linh vuc|section|nhom)\s+(?P<n>[1-7]|vii|vi|v|iv|iii|ii|i)\b")
+ROMAN7 = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7}
+PROGRESS = _re(
+    r"\btien do\b|\bden dau\b|\btoi dau\b|\bdat bao nhieu\b|\bduoc bao nhieu\b|\bty le hoan thanh\b"
+    r"|\btinh hinh\b|\btong quan\b|\bthong ke\b|\bket qua thuc hien\b|\bhoan thanh bao nhieu\b"
+    r"|\bbao nhieu phan tram\b|\bthe nao roi\b|\bra sao roi\b|\bso lieu\b|\bhoan thanh duoc\b|\bbao nhieu %"
+)
+LATE_PROGRESS = _re(r"\b(?:cham|tre|bi cham|bi tre)\s+tien do\b")
+LIST_CUE = _re(
+    r"\b(?:viec gi|viec nao|nhiem vu nao|nhiem vu gi|cong viec gi|cong viec nao|nhung viec|cac viec|"
+    r"nhung nhiem vu|cac nhiem vu|nhung cong viec|cac cong viec|co gi|lam gi|phai lam|can lam|den han|toi han|"
+    r"het han|co han|han gi|han nao|liet ke|danh sach|phai nop|can nop|nop gi|bao nhieu viec|bao nhieu nhiem vu|"
+    r"con gi|viec can|viec phai|tat ca viec|tat ca nhiem vu|viec cua|nhiem vu cua|cong viec cua|viec trong|"
+    r"nhiem vu trong|viec sap|can hoan thanh|phai hoan thanh|co viec|co nhiem vu|list|task|cac han|nhung han|"
+    r"gi can|gi phai|gi de|viec dang|viec chua|viec da|nhiem vu chua|nhiem vu dang|nhiem vu da|phan cong|"
+    r"duoc giao|viec duoc|viec ben|nhiem vu ben|tat ca|toan bo)\b"
+)
+INFO_CUE = _re(
+    r"\b(?:ai chu tri|chu tri|ai lam|do ai|ai phu trach|phu trach|la gi|the nao|thi sao|ra sao|khi nao|bao gio|"
+    r"han|chi tiet|thong tin|noi dung|san pham|nhiem vu|viec|o dau|gom|gom nhung gi|phoi hop|ket qua|can gi|"
+    r"yeu cau|nhu nao)\b"
+)
+TRAILING_PARTICLES = frozenset({"a", "nhe", "nha", "roi", "ha", "vay", "day"})
+PARTICLES = TRAILING_PARTICLES | {"nhen", "oi", "nhi", "ad", "luon", "di", "yep", "oc", "u", "y"}
+
+# A few hundred everyday syllables: typo correction must not "fix" an ordinary word into a keyword.
+COMMON_WORDS = words(
+    """
+    anh chi em toi ban minh chung ta ho no ai gi nao dau sao the nay kia do day vay roi nhe nha a oi
+    co khong chua da dang se sap van con cung deu rat qua lam hon nhat nua moi cac nhung mot hai ba bon nam
+    sau bay tam chin muoi tram nghin trieu ngay tuan thang quy nam gio phut sang trua chieu toi dem hom mai
+    qua truoc sau tren duoi trong ngoai giua ben canh cho voi cua ve tu den toi tai vi nen neu thi ma nhung
+    hay hoac va la o bi duoc phai can muon nen biet hieu nghi thay xem nghe noi hoi tra loi gui nhan lay
+    dua lam viec hoc choi an uong ngu di ve den gap goi nhan tin nhan tin nhac nho quen nho xin cam on
+    chao tam biet vui buon met khoe om dau benh nha cua xe duong pho cho tien gia xang dau dien nuoc troi
+    mua nang gio bao lanh nong thoi tiet song bien nui rung dat nuoc viet nam tinh huyen xa thanh pho
+    nguoi dan doanh nghiep cong ty truong hoc benh vien so phong ban nganh cap tren duoi lanh dao can bo
+    nhan vien chuyen vien truong pho giam doc chu tich bi thu dang uy ban hoi dong quoc hoi chinh phu
+    bo nganh dia phuong trung uong van ban giay to tai lieu file anh hinh video link trang web mang
+    dien thoai may tinh email zalo telegram facebook nhanh cham som muon dung sai tot xau dep lon nho
+    cao thap dai ngan moi cu nhieu it du thieu het con them bot tang giam mo dong bat tat chay dung xong
+    duyet ky trinh soan sua xoa them tao dat dat gui nop chuyen phat hanh luu tru in chup quet tai
+    """
+)
+
+
+class Understander:
+    """Parses one chat message into an `NluResult`. Build it once per plan (it precomputes the folded
+    aliases, vocabularies and indices); `parse` is then pure and takes well under a millisecond."""
+
+    def __init__(self, units: UnitDirectory, tasks: TaskIndex | None, sections: dict[int, str] | None = None) -> None:
+        self.units = units
+        self.tasks = tasks
+        self.unit_finder = UnitFinder(units)
+        self.section_finder = SectionFinder(sections if sections is not None else (tasks.section_titles if tasks else None))
+        keywords: set[str] = set()
+        for pattern in _cue_patterns():
+            keywords.update(re.findall(r"[a-z]{2,}", pattern.pattern))
+        for unit in units.units:
+            for name in (unit.name, *unit.aliases):
+                keywords.update(fold_canonical(name).split())
+        keywords -= PARTICLES  # "hna" is "hạn" mistyped far more often than "nha"
+        vocabulary: set[str] = set(COMMON_WORDS) | keywords | PARTICLES
+        for expansion in ABBREVIATIONS.values():
+            vocabulary.update(expansion.split())
+        vocabulary.update(ABBREVIATIONS)
+        for unit in units.units:
+            for name in (unit.name, *unit.aliases):
+                vocabulary.update(fold_canonical(name).split())
+        if tasks is not None:
+            vocabulary.update(tasks.vocabulary)
+        self.vocabulary = frozenset(vocabulary)
+        self._task_text = {n: fold_canonical(t) for n, t in tasks.titles.items()} if tasks is not None else {}
+        self.normalizer = Normalizer(self.vocabulary, keywords)
+
+    # -- entry point -------------------------------------------------------------------------------
+    def parse(self, text: str, today: dt.date) -> NluResult:
+        """Never raises: a message the rules cannot handle is `unknown` (and the error is logged)."""
+        try:
+            return self._parse(text if isinstance(text, str) else str(text or ""), today)
+        except Exception:
+            log.exception("NLU failed on %.200r", text)
+            return NluResult("unknown", confidence=0.0)
+
+    def _parse(self, text: str, today: dt.date) -> NluResult:
+        stripped = text.strip()
+        account = parse_account(stripped)  # linking messengers / where reminders go: bot/nlu/accounts.py
+        if account is not None:
+            return account
+        if stripped.startswith("/"):
+            parsed = commands.parse_command(self, stripped, today)
+            if parsed is not None:
+                return parsed
+        n = self.normalizer.normalize(text)
+        s = n.text
+        if not s:
+            if n.emoji_only and any(ch in n.original for ch in "👋🙋🤝🙏"):
+                return NluResult("greeting", confidence=0.8)
+            return NluResult("unknown", confidence=1.0 if not n.original else 0.5)
+        short = self._short_reply(s)
+        if short is not None:
+            return short
+        return _finish(self._classify(n, today))
+
+    # -- pieces reused by the slash-command parser --------------------------------------------------
+    def normalize(self, text: str) -> Normalized:
+        return self.normalizer.normalize(text)
+
+    def find_unit(self, s: str) -> str | None:
+        found = self.unit_finder.find(s)
+        return found[0] if found else None
+
+    def find_section(self, s: str) -> int | None:
+        m = SECTION_NUMBER.search(s)
+        if m:
+            word = m.group("n")
+            return int(word) if word.isdigit() else ROMAN7[word]
+        return self.section_finder.find(re.sub(r"\bchi tieu\b(?!\s+noi bo)", " ", s))
+
+    def best_task(self, content: str) -> tuple[int, float] | None:
+        return self.tasks.best(content) if self.tasks is not None else None
+
+    # -- the cascade -------------------------------------------------------------------------------
+    def _short_reply(self, s: str) -> NluResult | None:
+        m = CHOICE.match(s)
+        if m:
+            return NluResult("choice", choice=int(m.group("n")))
+        if CONFIRM.match(s):
+            return NluResult("confirm")
+        if CANCEL.match(s):
+            return NluResult("cancel")
+        if DENY.match(s):
+            return NluResult("deny")
+        if GREETING.match(s):
+            return NluResult("greeting")
+        return None
+
+    def _classify(self, n: Normalized, today: dt.date) -> NluResult:
+        s = n.text
+        tokens = s.split()
+        found_period = find_period(s, today, n.original)
+        spans = period_spans(s) + percent_spans(s)
+        masked = mask(s, spans)
+        taskref = find_task_number(masked)
+        percent = find_percent(s, bare=taskref is not None)
+        unit_found = self.unit_finder.find(s)
+        upd = find_status(s, UPDATE_STATUS)
+        lst = find_status(s, LIST_STATUS)
+        question = n.has_question_mark or bool(QUESTION.search(s))
+        task = taskref.number if taskref else None
+        period = found_period[0] if found_period else None
+        unit = unit_found[0] if unit_found else None
+
+        # 2. unmistakable markers
+        has_register_cue = bool(REGISTER_CUE.search(s))
+        code = find_code(n.original[:200], self.vocabulary, strict=not has_register_cue)
+        if taskref is None and (
+            (has_register_cue and code)
+            or REGISTER_ONLY.match(s)
+            or (code and len(tokens) <= 2 and _looks_like_code(code))
+        ):
+            return NluResult("register", code=code)
+        reminder = find_reminder(s)
+        if reminder:
+            return NluResult("reminder_settings", reminder=reminder)
+        if taskref is None and (HELP_STRONG.search(s) or HELP_ONLY.match(s)):
+            return NluResult("help")
+        if BROADCAST.match(s):
+            return NluResult("broadcast", note=_after_colon(n.original) or None)
+        if EXPORT.search(s):
+            return NluResult("export", report=find_report_period(s, today), unit=unit)
+        if HISTORY.search(s) and taskref is not None:
+            return NluResult("history", task=task)
+        if EVIDENCE.search(s) and not EVIDENCE_BLOCK.search(s):
+            return NluResult("evidence", task=task)
+        dates = find_dates(s, today)
+        if (
+            dates
+            and TRIGGER_CUE.search(s)
+            and not (upd and upd[0] != "done" and "nhan" not in s)
+            and (taskref is not None or RECEIVED_DOCUMENT.search(s))
+        ):
+            return NluResult("record_trigger", task=task, trigger_date=dates[-1][0])
+
+        # 3. a statement about one task
+        is_listing = bool(LIST_CUE.search(s))
+        if taskref is not None and not question and (upd or percent or UPDATE_VERB.search(s)):
+            return self._update(n, task, upd, percent, confidence=0.95 if taskref.marked else 0.8)
+        if (
+            taskref is None and (upd or percent) and not question and not is_listing
+            and not PROGRESS.search(s) and not TARGETS.search(s)
+        ):
+            content = mask(s, [upd[1]] if upd else [])
+            match = self.best_task(_content(content, spans))
+            if match and match[1] >= 0.55:
+                # Written by description: always ask before writing (confidence below CONFIDENT).
+                return self._update(n, match[0], upd, percent, confidence=min(0.7, 0.4 + 0.3 * match[1]), by_desc=True)
+            if len([t for t in tokens if t not in TRAILING_PARTICLES]) <= 5 and not period:
+                return self._update(n, None, upd, percent, confidence=0.6)
+
+        # 4. reports, targets, progress
+        # "VP còn việc gì chưa xong, em cần báo cáo lãnh đạo": "báo cáo" as a verb inside a listing question
+        strong_listing = is_listing and (lst is not None or unit is not None)
+        if (
+            taskref is None
+            and REPORT.search(s)
+            and not NOT_REPORT.search(s)
+            and not TARGETS.search(s)
+            and not strong_listing
+        ):
+            report = find_report_period(s, today)
+            # a named report period, or a "when/deadline" cue (or a bare "báo cáo") and no period shorter than
+            # the year: "tháng 9 có báo cáo gì phải nộp" asks for a listing of that month
+            short_period = period is not None and (period.end - period.start).days < 300
+            if report or (not short_period and (REPORT_WHEN.search(s) or len(tokens) <= 4)):
+                return NluResult("report_schedule", report=report)
+        if taskref is None and TARGETS.search(s) and not (unit and PROGRESS.search(s)):
+            return NluResult("targets", section=self.find_section(s))
+        progress_cue = PROGRESS.search(s) if taskref is None else None
+        if progress_cue and not LATE_PROGRESS.search(s):
+            # "Theo dõi tình hình thi hành pháp luật" is task 16's title, not a progress question
+            match = self.best_task(_content(s, spans))
+            if not (match and match[1] >= 0.8 and progress_cue.group(0) in self._task_text.get(match[0], "")):
+                return NluResult("progress", unit=unit)
+            return NluResult("task_info", task=match[0], confidence=match[1], task_source="description")
+
+        # 5. a task by number
+        if taskref is not None:
+            return NluResult("task_info", task=task, confidence=0.95 if taskref.marked else 0.7)
+
+        # 6. listing, unless one task is clearly meant
+        list_status = lst[0] if lst else None
+        content = _content(s, spans + ([unit_found[1]] if unit_found else []) + ([lst[1]] if lst else []))
+        match = self.best_task(content)
+        if is_listing or list_status:
+            # "việc xin lỗi tổ chức cá nhân khi trễ hẹn": the status word belongs to one task's own title
+            if match and match[1] >= 0.8 and unit is None and period is None and not (list_status and is_listing):
+                return NluResult("task_info", task=match[0], confidence=match[1] * 0.9, task_source="description")
+            return NluResult("list_tasks", unit=unit, period=period, status=list_status, confidence=0.9)
+
+        # 7. a task by description, weaker cues
+        threshold = 0.5 if INFO_CUE.search(s) else 0.75
+        if match and match[1] >= threshold:
+            return NluResult("task_info", task=match[0], confidence=match[1], task_source="description")
+        if (period is not None or unit is not None) and not _leftover(content):
+            # only a period and/or a unit ("quý này?", "VP tháng sau") — a listing; "giá xăng hôm nay" is not
+            return NluResult("list_tasks", unit=unit, period=period, confidence=0.6)
+        if GREETING_WORD.search(s):
+            return NluResult("greeting", confidence=0.7)
+        if re.search(r"\b(?:huong dan|giup|ho tro)\b", s):
+            return NluResult("help", confidence=0.6)
+        return NluResult("unknown", confidence=0.3)
+
+    def _update(
+        self, n: Normalized, task: int | None, upd, percent, *, confidence: float, by_desc: bool = False
+    ) -> NluResult:
+        status = upd[0] if upd else None
+        value = percent[0] if percent else None
+        if value is not None and status != "blocked":
+            status = "done" if value == 100 else "not_started" if value == 0 and status != "in_progress" else "in_progress"
+        note = blocked_reason(n) if status == "blocked" else None
+        # every typo the normaliser had to fix makes the reading less certain; two of them → ask first
+        confidence = round(max(0.3, confidence - 0.15 * n.corrections), 2)
+        return NluResult(
+            "update_status", task=task, status=status, percent=value, note=note, confidence=confidence,
+            task_source=("description" if by_desc else "number") if task is not None else None,
+        )
+
+
+# -- helpers -----------------------------------------------------------------------------------------
+_NOTE_TASK = re.compile(
+    r"\b(?:nhiem\s+vu|nv|nvu|viec|cong\s+viec|cv|task)\s*(?:so\s*)?\d{1,4}\b|^\s*/\w+(?:@\w+)?\s+\d{1,4}\b|^\s*\d{1,4}\b"
+)
+_NOTE_STATUS = re.compile(
+    r"\b(?:dang\s+|bi\s+|gap\s+|con\s+|van\s+)*(?:vuong\s+mac|vuong|kho\s+khan|bi\s+tac|ach\s+tac|tac\s+nghen|bi\s+ket|"
+    r"gap\s+van\s+de|bi\s+chan|tam\s+dung|tam\s+hoan|tam\s+ngung|dung\s+lai|blocked)\b"
+)
+
+
+def blocked_reason(n: Normalized) -> str | None:
+    """The reason of a blocked task in the user's own words (diacritics and case kept)."""
+    remove = [m.span() for m in _NOTE_TASK.finditer(n.aligned)]
+    remove += [m.span() for m in _NOTE_STATUS.finditer(n.aligned)]
+    remove += [m.span() for m in re.finditer(r"^\s*cap\s+nhat\b|\bcap\s+nhat\b", n.aligned)]
+    return cut_note(n.original, n.aligned, remove)
+
+
+def _content(s: str, spans: list[tuple[int, int]]) -> str:
+    return mask(s, [sp for sp in spans if sp != (0, 0)])
+
+
+_LEFTOVER_OK = words(
+    "co gi nao thi sao the a nhe nha cua ben minh em toi anh chi ban bot oi ha vay roi khong chua va voi "
+    "trong o tai cho xem hoi nhi day kia nay la duoc phai can lam viec nhiem vu cong han den"
+)
+
+
+def _leftover(content: str) -> list[str]:
+    """Content words of a message once its period, unit and status phrases are removed."""
+    return [t for t in content.split() if t not in _LEFTOVER_OK and not t.isdigit()]
+
+
+def _looks_like_code(code: str) -> bool:
+    return any(c.isdigit() for c in code) and any(c.isalpha() for c in code)
+
+
+def _after_colon(original: str) -> str:
+    if ":" in original:
+        return original.split(":", 1)[1].strip()
+    return ""
+
+
+def _finish(result: NluResult) -> NluResult:
+    """Clear the slots that do not belong to the intent (see module docstring)."""
+    keep = KEEP.get(result.intent, frozenset())
+    for slot in SLOTS:
+        if slot not in keep and getattr(result, slot) is not None:
+            setattr(result, slot, None)
+    if result.intent not in ("task_info", "update_status"):
+        result.task_source = None
+    return result
+
+
+def _cue_patterns() -> list[re.Pattern[str]]:
+    from bot.nlu import slots
+
+    patterns = [value for value in globals().values() if isinstance(value, re.Pattern)]
+    patterns += [p for _, p in slots.UPDATE_STATUS + slots.LIST_STATUS]
+    patterns += [p for p, _ in RULES]
+    patterns += [slots._REMINDER_OFF, slots._REMINDER_ON, slots._REMINDER_DAYS]
+    for topics in slots.SECTION_TOPICS.values():
+        patterns += [re.compile(re.escape(t)) for t in topics]
+    return patterns
+
+
+__all__ = ["CONFIDENT", "NluResult", "Period", "Understander", "blocked_reason"]

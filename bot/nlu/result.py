@@ -1,0 +1,57 @@
+"""The NLU's output types. Kept apart from the rules so that handlers can import them without pulling in
+the matching machinery."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+CONTRACT_KEYS = ("intent", "task", "unit", "period", "status", "percent", "report", "section", "code")
+
+
+@dataclass(frozen=True)
+class Period:
+    """An inclusive date range (CONTRACTS §3: ranges are inclusive)."""
+
+    start: dt.date
+    end: dt.date
+
+    def to_contract(self) -> dict[str, str]:
+        return {"from": self.start.isoformat(), "to": self.end.isoformat()}
+
+
+@dataclass
+class NluResult:
+    """What a message means. `to_contract()` is the CONTRACTS §3 view; the other fields serve handlers."""
+
+    intent: str
+    task: int | None = None
+    unit: str | None = None
+    period: Period | None = None
+    status: str | None = None
+    percent: int | None = None
+    report: str | None = None
+    section: int | None = None
+    code: str | None = None
+    # < 0.75 means "ask the user to confirm before writing anything" (see handlers/update_status.py).
+    confidence: float = 1.0
+    note: str | None = None
+    trigger_date: dt.date | None = None
+    choice: int | None = None
+    reminder: dict | None = None
+    # How the task number was found: "number" (typed), "description" (best match of the plan's titles).
+    task_source: str | None = None
+
+    def to_contract(self) -> dict:
+        """Exactly the nine keys of CONTRACTS §3, period as {"from", "to"} ISO dates or null."""
+        return {
+            "intent": self.intent,
+            "task": self.task,
+            "unit": self.unit,
+            "period": self.period.to_contract() if self.period else None,
+            "status": self.status,
+            "percent": self.percent,
+            "report": self.report,
+            "section": self.section,
+            "code": self.code,
+        }

@@ -1,0 +1,73 @@
+"""`cchc-bot nlu --today D` as an operator runs it: a subprocess on an empty data directory (the task
+index then comes from the bundled seed plan), JSON lines in, exactly the contract's keys out."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.nlu import CONTRACT_KEYS
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_nlu(tmp_path: Path, stdin: str, today: str = "2022-08-15") -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CCHC_TODAY")}
+    env["CCHC_DATA_DIR"] = str(tmp_path)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "nlu", "--today", today],
+        input=stdin.encode("utf-8"), capture_output=True, cwd=tmp_path, env=env, timeout=120,
+    )
+
+
+def null_row(intent: str, **slots) -> dict:
+    row = dict.fromkeys(CONTRACT_KEYS)
+    row.update(intent=intent, **slots)
+    return row
+
+
+def test_cli_answers_each_line_with_the_contract_keys(tmp_path):
+    lines = [
+        {"text": "Quý này có việc gì đến hạn?"},
+        {"text": "nv 17 dang lam duoc 60%"},
+        {"text": "việc kê khai tài sản ai chủ trì"},  # by description: needs the seed plan's index
+        {"text": "mã đăng ký của tôi là K7Q2XP"},
+        {"text": "khi nào nộp báo cáo CCHC quý 3?", "today": "ignored"},
+        {"text": "😀😀"},
+    ]
+    proc = run_nlu(tmp_path, "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines))
+    assert proc.returncode == 0, proc.stderr.decode()
+    out = [json.loads(line) for line in proc.stdout.decode("utf-8").splitlines()]
+    assert [tuple(row) for row in out] == [CONTRACT_KEYS] * len(lines)
+    assert out == [
+        null_row("list_tasks", period={"from": "2022-07-01", "to": "2022-09-30"}),
+        null_row("update_status", task=17, status="in_progress", percent=60),
+        null_row("task_info", task=42),
+        null_row("register", code="K7Q2XP"),
+        null_row("report_schedule", report="Q3"),
+        null_row("unknown"),
+    ]
+
+
+def test_cli_today_drives_periods(tmp_path):
+    proc = run_nlu(tmp_path, '{"text": "quý sau có việc gì"}\n', today="2022-12-20")
+    assert json.loads(proc.stdout) == null_row("list_tasks", period={"from": "2023-01-01", "to": "2023-03-31"})
+
+
+def test_cli_skips_malformed_lines_and_says_so(tmp_path):
+    stdin = '{"text": "xin chào"}\nnot json\n\n{"text": 5}\n["text"]\n{"text": "hướng dẫn"}\n'
+    proc = run_nlu(tmp_path, stdin)
+    assert proc.returncode == 1
+    assert [json.loads(line)["intent"] for line in proc.stdout.decode().splitlines()] == ["greeting", "help"]
+    errors = proc.stderr.decode("utf-8").strip().splitlines()
+    assert len(errors) == 3 and all(e.startswith("cchc-bot nlu: dòng ") for e in errors)
+    assert "Traceback" not in proc.stderr.decode("utf-8")
+
+
+def test_cli_rejects_a_bad_date_in_one_line(tmp_path):
+    proc = run_nlu(tmp_path, "", today="15/08/2022")
+    assert proc.returncode == 2
+    assert len(proc.stderr.decode("utf-8").strip().splitlines()) == 1
