@@ -25,6 +25,7 @@ from bot.conversation.messages import Button, Reply
 from domain.people import UserView
 from domain.units import UnitDirectory
 from services.broadcast_service import PushReport, push
+from services.views import STATUS_NAMES
 from storage.repositories.plans import PlanRepository
 from storage.repositories.review import ACCEPTED, PENDING, RETURNED, ReviewRepository
 
@@ -218,6 +219,58 @@ class ReviewService:
         return ReviewOutcome(
             "accepted" if state == ACCEPTED else "returned", view, verification.verified(view.lead_status), notify
         )
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    at: dt.datetime
+    unit_id: str
+    event: str  # status | evidence | accepted | returned
+    text: str
+    who: str
+    channel: str | None
+
+
+async def task_audit(app: App, task: int, *, unit_ids: list[str] | None = None) -> list[AuditLine] | None:
+    """A task's full history for the chat's /lichsu: every status change, evidence upload and review,
+    oldest first (None: no such task). The export's «Lịch sử» sheet holds the same events."""
+    rows = await app.statuses.history(task)
+    if rows is None:
+        return None
+    lines = [
+        AuditLine(at, unit, "status", _status_words(status, percent) + (f" — {note}" if note else ""), who, channel)
+        for unit, status, percent, note, at, who, channel in rows
+        if unit_ids is None or unit in unit_ids
+    ]
+    async with app.sessions() as session:
+        plan = await PlanRepository(session).current_plan()
+        files = [
+            evidence_view(r)
+            for r in await ReviewRepository(session).evidence(plan.id, task_number=task, unit_ids=unit_ids)
+        ] if plan else []
+    for ev in files:
+        lines.append(AuditLine(ev.created_at, ev.unit_id, "evidence", f"gửi minh chứng «{ev.label}»",
+                               ev.uploader or "?", ev.channel))
+        if ev.review_state == ACCEPTED and ev.reviewed_at:
+            lines.append(AuditLine(ev.reviewed_at, ev.unit_id, "accepted", f"xác nhận minh chứng «{ev.label}»",
+                                   ev.reviewer or "?", None))
+        elif ev.review_state == RETURNED and ev.reviewed_at:
+            lines.append(AuditLine(ev.reviewed_at, ev.unit_id, "returned",
+                                   f"trả lại minh chứng «{ev.label}»: {ev.review_comment}", ev.reviewer or "?", None))
+    order = {"status": 0, "evidence": 1, "accepted": 2, "returned": 2}
+    tz = app.clock.tz
+    lines.sort(key=lambda line: (_wall(line.at, tz), order[line.event]))
+    return lines
+
+
+def _status_words(status: str, percent: int | None) -> str:
+    name = STATUS_NAMES.get(status, status)
+    return f"{name} {percent}%" if status == "in_progress" and percent is not None else name
+
+
+def _wall(at: dt.datetime, tz) -> dt.datetime:
+    """Sort key: SQLite gives naive local wall times, PostgreSQL aware ones; compare as local wall time."""
+    return at if at.tzinfo is None else at.astimezone(tz).replace(tzinfo=None)
 
 
 # -- notifications ----------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from services.review_service import (
     notify_review,
     review_notice,
     send_review_digest,
+    task_audit,
 )
 from storage.models import Evidence, ReminderDelivery
 from tests.conftest import SEED
@@ -219,3 +220,23 @@ async def test_daily_digest_goes_to_coordinators_once_per_working_day(app, peopl
     assert kinds == ["review_digest"]
     queue = await review_handlers.press(context(app, people["coord"], data="rv:l"))
     assert "3 minh chứng chờ duyệt" in queue[0].text
+
+
+async def test_task_audit_merges_status_changes_evidence_and_reviews(app, people, files):
+    service = ReviewService.for_app(app)
+    await service.accept(people["coord"], files["first"], now=at(8, 12, 8))
+    await service.return_(people["coord"], files["second"], "Ảnh mờ", now=at(8, 12, 9))
+    await set_status(app, people["head"], 3, "in_progress", at(8, 14), percent=90, note="bổ sung biên bản")
+    lines = await task_audit(app, 3)
+    assert [(line.event, line.who) for line in lines] == [
+        ("status", "Nguyễn Văn A"),
+        ("evidence", "Nguyễn Văn A"),
+        ("evidence", "Phạm Văn D"),
+        ("accepted", "Trần Thị B"),
+        ("returned", "Trần Thị B"),
+        ("status", "Nguyễn Văn A"),
+    ]
+    assert lines[-2].text == "trả lại minh chứng «anh-hop.jpg»: Ảnh mờ"
+    assert lines[-1].text == "Đang thực hiện 90% — bổ sung biên bản"
+    assert await task_audit(app, 3, unit_ids=["thanh-tra"]) == []
+    assert await task_audit(app, 999) is None
