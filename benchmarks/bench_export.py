@@ -14,6 +14,7 @@ import argparse
 import asyncio
 import datetime as dt
 import hashlib
+import os
 import random
 import statistics
 import sys
@@ -94,7 +95,8 @@ async def main() -> None:
             started = time.perf_counter()
             await populate(app, args.updates, args.evidence)
             print(f"setup: seed plan + {args.updates} status updates + {args.evidence} evidence rows "
-                  f"in {time.perf_counter() - started:.2f} s ({app.engine.dialect.name})")
+                  f"in {time.perf_counter() - started:.2f} s ({app.engine.dialect.name}); "
+                  f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs (figures scale with it)")
             service = ExportService.for_app(app)
             for label, unit in (("toàn Sở", None), ("Văn phòng Sở", "van-phong")):
                 totals, loads, writes = [], [], []
