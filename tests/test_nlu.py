@@ -72,6 +72,72 @@ def test_dev_set(nlu):
     assert exact / len(rows) >= 0.90, misses
 
 
+# -- the dev set's questions asked differently (no diacritics, abbreviations, other word order) -------------
+Q3 = ("2022-07-01", "2022-09-30")
+PARAPHRASES = [
+    ("quy nay co nhiem vu nao den han ko", expected("list_tasks", period=Q3)),
+    ("Quý này cần làm những gì?", expected("list_tasks", period=Q3)),
+    ("van phong so con nhung nhiem vu nao chua hoan thanh", expected("list_tasks", unit="van-phong", status="open")),
+    ("VP còn tồn việc gì", expected("list_tasks", unit="van-phong", status="open")),
+    ("nhung viec nao da qua han", expected("list_tasks", status="overdue")),
+    ("viec bi cham", expected("list_tasks", status="overdue")),
+    ("thanh tra q4 can lam gi", expected("list_tasks", unit="thanh-tra", period=("2022-10-01","2022-12-31"))),
+    ("thang toi don vi minh phai nop gi", expected("list_tasks", period=("2022-09-01","2022-09-30"))),
+    ("trung tâm khuyến công quý 3 có nhiệm vụ gì", expected("list_tasks", unit="ttkc", period=Q3)),
+    ("ds nhiệm vụ phòng khtcth", expected("list_tasks", unit="khtcth")),
+    ("1 tuần tới có gì đến hạn", expected("list_tasks", period=("2022-08-15","2022-08-22"))),
+    ("nhung viec sap toi han", expected("list_tasks", period=("2022-08-15","2022-08-29"))),
+    ("vp da hoan thanh nhung viec nao", expected("list_tasks", unit="van-phong", status="done")),
+    ("tuan nay ben em can lam gi", expected("list_tasks", period=("2022-08-15","2022-08-21"))),
+    ("quy truoc con viec gi chua xong", expected("list_tasks", period=("2022-04-01","2022-06-30"), status="open")),
+    ("phong ql cong nghiep nam nay lam nhung gi", expected("list_tasks", unit="qlcn", period=("2022-01-01","2022-12-31"))),
+    ("nhung viec thanh tra dang lam", expected("list_tasks", unit="thanh-tra", status="in_progress")),
+    ("hom nay co viec gi den han khong", expected("list_tasks", period=("2022-08-15","2022-08-15"))),
+    ("thang 10 p.qltm can lam gi", expected("list_tasks", unit="qltm", period=("2022-10-01","2022-10-31"))),
+    ("nv 17 la gi", expected("task_info", task=17)),
+    ("xem chi tiết nhiệm vụ 36", expected("task_info", task=36)),
+    ("danh gia ccvc hang nam han khi nao", expected("task_info", task=37)),
+    ("ke khai tai san do phong nao lam", expected("task_info", task=42)),
+    ("nhiem vu ISO 9001", expected("task_info", task=58)),
+    ("cho hỏi nhiệm vụ 5", expected("task_info", task=5)),
+    ("ke hoach kiem tra cchc la nhiem vu nao", expected("task_info", task=3)),
+    ("ky so van ban ai phu trach", expected("task_info", task=52)),
+    ("nv36 da xong", expected("update_status", task=36, status="done")),
+    ("nhiệm vụ 17 đang làm, được 60%", expected("update_status", task=17, status="in_progress", percent=60)),
+    ("cap nhat nv 41 dang thuc hien", expected("update_status", task=41, status="in_progress")),
+    ("nv 33 vướng: chưa có hướng dẫn", expected("update_status", task=33, status="blocked")),
+    ("da xong nv 3", expected("update_status", task=3, status="done")),
+    ("nhiem vu 52 dat 80 phan tram", expected("update_status", task=52, status="in_progress", percent=80)),
+    ("nv 9 chua thuc hien", expected("update_status", task=9, status="not_started")),
+    ("bao cao cchc quy 3 nop khi nao", expected("report_schedule", report="Q3")),
+    ("han bc 6 thang", expected("report_schedule", report="H1")),
+    ("bc nam nop truoc ngay nao", expected("report_schedule", report="Y")),
+    ("lich nop bc dinh ky", expected("report_schedule")),
+    ("bao cao kiem soat tthc q2 han ngay nao", expected("report_schedule", report="Q2")),
+    ("chi tieu ve thanh toan truc tuyen", expected("targets", section=3)),
+    ("ty le van ban ky so can dat bao nhieu", expected("targets", section=7)),
+    ("chi tieu cua ke hoach cchc", expected("targets")),
+    ("chi tieu kiem tra cai cach hanh chinh", expected("targets", section=1)),
+    ("chi tieu che do cong vu", expected("targets", section=5)),
+    ("tien do toan so the nao", expected("progress")),
+    ("p.qltm lam den dau roi", expected("progress", unit="qltm")),
+    ("thanh tra so tien do ra sao", expected("progress", unit="thanh-tra")),
+    ("ma dang ky cua toi la k7q2xp", expected("register", code="K7Q2XP")),
+    ("dk K7Q2XP", expected("register", code="K7Q2XP")),
+    ("chao ban", expected("greeting")),
+    ("xin chào bot", expected("greeting")),
+    ("bot lam dc gi", expected("help")),
+    ("huong dan su dung", expected("help")),
+    ("thoi tiet hom nay ntn", expected("unknown")),
+    ("gia xang hom nay bao nhieu", expected("unknown")),
+]
+
+
+@pytest.mark.parametrize(("text", "want"), PARAPHRASES)
+def test_dev_set_paraphrases(nlu, text, want):
+    assert nlu.parse(text, MID_AUGUST).to_contract() == want
+
+
 # -- list_tasks ------------------------------------------------------------------------------------------
 LIST_CASES = [
     # (text, today, unit, period, status)

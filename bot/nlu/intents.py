@@ -138,6 +138,7 @@ UPDATE_VERB = _re(r"\b(?:cap nhat|bao cao tien do|bao tien do|ghi nhan)\b")
 QUESTION = _re(
     r"\b(?:khi nao|bao gio|the nao|ra sao|nhu the nao|bao nhieu|la gi|o dau|hay chua|duoc chua|chua nhi|"
     r"phai khong|dung khong|co phai|lam sao|tai sao|vi sao|ai)\b|\b(?:chua|khong|chang|nhi|sao)\s*$"
+    r"|(?<!chua lam )\bgi\b"
 )
 REPORT = _re(r"\bbao cao\b")
 REPORT_WHEN = _re(
@@ -156,6 +157,7 @@ PROGRESS = _re(
     r"\btien do\b|\bden dau\b|\btoi dau\b|\bdat bao nhieu\b|\bduoc bao nhieu\b|\bty le hoan thanh\b"
     r"|\btinh hinh\b|\btong quan\b|\bthong ke\b|\bket qua thuc hien\b|\bhoan thanh bao nhieu\b"
     r"|\bbao nhieu phan tram\b|\bthe nao roi\b|\bra sao roi\b|\bso lieu\b|\bhoan thanh duoc\b|\bbao nhieu %"
+    r"|\b(?:xong|hoan thanh)\s+(?:duoc\s+)?bao nhieu\b|\bbao nhieu\s+(?:viec|nhiem vu)\s+(?:da\s+)?(?:xong|hoan thanh)\b"
 )
 LATE_PROGRESS = _re(r"\b(?:cham|tre|bi cham|bi tre)\s+tien do\b")
 LIST_CUE = _re(
@@ -165,7 +167,7 @@ LIST_CUE = _re(
     r"con gi|viec can|viec phai|tat ca viec|tat ca nhiem vu|viec cua|nhiem vu cua|cong viec cua|viec trong|"
     r"nhiem vu trong|viec sap|can hoan thanh|phai hoan thanh|co viec|co nhiem vu|list|task|cac han|nhung han|"
     r"gi can|gi phai|gi de|viec dang|viec chua|viec da|nhiem vu chua|nhiem vu dang|nhiem vu da|phan cong|"
-    r"duoc giao|viec duoc|viec ben|nhiem vu ben|tat ca|toan bo)\b"
+    r"duoc giao|viec duoc|viec ben|nhiem vu ben|tat ca|toan bo|nhung gi|gi het|gi khong)\b"
 )
 INFO_CUE = _re(
     r"\b(?:ai chu tri|chu tri|ai lam|do ai|ai phu trach|phu trach|la gi|the nao|thi sao|ra sao|khi nao|bao gio|"
@@ -443,7 +445,7 @@ def _content(s: str, spans: list[tuple[int, int]]) -> str:
 
 _LEFTOVER_OK = words(
     "co gi nao thi sao the a nhe nha cua ben minh em toi anh chi ban bot oi ha vay roi khong chua va voi "
-    "trong o tai cho xem hoi nhi day kia nay la duoc phai can lam viec nhiem vu cong han den"
+    "trong o tai cho xem hoi nhi day kia nay la duoc phai can lam viec nhiem vu cong han den nhung cac het"
 )
 
 

@@ -48,7 +48,7 @@ ABBREVIATIONS: dict[str, str] = {
     "nv": "nhiem vu", "nvu": "nhiem vu", "nhiemvu": "nhiem vu", "vc": "viec", "cv": "cong viec",
     "bc": "bao cao", "bcao": "bao cao", "baocao": "bao cao", "ht": "hoan thanh", "htanh": "hoan thanh",
     "hoanthanh": "hoan thanh", "xg": "xong", "dag": "dang", "dg": "dang", "lm": "lam", "dv": "don vi",
-    "tiendo": "tien do", "chitieu": "chi tieu", "huongdan": "huong dan", "capnhat": "cap nhat",
+    "ds": "danh sach", "dsach": "danh sach", "tiendo": "tien do", "chitieu": "chi tieu", "huongdan": "huong dan", "capnhat": "cap nhat",
     "cnhat": "cap nhat", "qui": "quy",
     # the plan's own abbreviations, expanded so that both spellings meet
     "dvctt": "dich vu cong truc tuyen", "dvc": "dich vu cong", "vpdt": "van phong dien tu",

@@ -35,6 +35,8 @@ _NEXT = r"(?:sau|toi|ke tiep|ke|tiep theo|tiep)"
 _PREV = r"(?:truoc|vua qua|qua|roi)"
 _THIS = r"(?:nay|hien tai|nay nhe|nay a)"
 _YEAR_SUFFIX = r"(?:\s*/\s*(?P<y4>\d{4})|\s+nam\s+(?P<yw>nay|sau|toi|truoc|ngoai|\d{4}))?"
+# "năm" closing a phrase ("6 tháng đầu năm") unless it starts the year suffix ("... năm 2023")
+_NAM = r"(?: nam(?!\s+(?:nay|sau|toi|truoc|ngoai|\d{4})\b))?"
 _COUNT = r"(?P<n>\d{1,3}|muoi mot|muoi hai|mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi)"
 
 
@@ -175,6 +177,16 @@ def _half(first: bool) -> Callable[[re.Match, dt.date], Period]:
     return resolve
 
 
+def _months_of_year(m: re.Match, today: dt.date) -> Period | None:
+    n = _count(m.group("n"))
+    if n is None or not 1 <= n <= 12:
+        return None
+    year = _year(m, today) or today.year
+    if m.group("side") == "dau":
+        return Period(dt.date(year, 1, 1), month_range(year, n).end)
+    return Period(dt.date(year, 13 - n, 1), dt.date(year, 12, 31))
+
+
 def _next_n(m: re.Match, today: dt.date) -> Period | None:
     n = _count(m.group("n"))
     if n is None or n <= 0 or n > 366:
@@ -266,8 +278,10 @@ _SOON_DAYS = 14
 RULES: tuple[Rule, ...] = (
     (re.compile(rf"\btu\s+(?:ngay\s+)?{_D.format(i=1)}\s+(?:den|toi|-)\s+(?:ngay\s+)?{_D.format(i=2)}"), _range_dates),
     (re.compile(r"\b(?:truoc|den|toi|han chot|cham nhat)\s+(?:het\s+)?(?:ngay\s+)?(?P<d>\d{1,2})/(?P<m>\d{1,2})(?:/(?P<y>\d{4}|\d{2}))?"), _until_date),
-    (re.compile(rf"\b(?:(?:6|sau) thang dau(?: nam)?|nua dau nam){_YEAR_SUFFIX}"), _half(True)),
-    (re.compile(rf"\b(?:(?:6|sau) thang cuoi(?: nam)?|nua cuoi nam){_YEAR_SUFFIX}"), _half(False)),
+    (re.compile(rf"\bnua dau{_NAM}{_YEAR_SUFFIX}"), _half(True)),
+    (re.compile(rf"\bnua cuoi{_NAM}{_YEAR_SUFFIX}"), _half(False)),
+    # "6 tháng đầu năm" → 01-01..06-30, "6 tháng cuối năm" → 07-01..12-31, likewise 3 or 9 months
+    (re.compile(rf"\b{_COUNT}\s+thang\s+(?P<side>dau|cuoi){_NAM}{_YEAR_SUFFIX}"), _months_of_year),
     (re.compile(rf"\b{_COUNT}\s+(?P<u>ngay|tuan|thang)\s+(?:toi|nua|sap toi|ke tiep|tiep theo|sap den|sau)\b"), _next_n),
     (re.compile(rf"\btrong(?:\s+vong)?\s+{_COUNT}\s+(?P<u>ngay|tuan|thang)\b"), _next_n),
     (re.compile(rf"\bquy\s+{_THIS}\b"), _quarter_relative(0)),
@@ -326,7 +340,8 @@ def period_spans(text: str) -> list[Span]:
 _REPORT_RULES: tuple[tuple[re.Pattern[str], Callable[[re.Match, dt.date], str | None]], ...] = (
     (re.compile(r"\b(?:6|sau) thang cuoi\b|\bnua cuoi nam\b"), lambda m, t: "Y"),
     (re.compile(r"\b(?:6|sau) thang\b|\bnua nam\b|\bgiua nam\b|\bso ket\b|\bh1\b|\bban nien\b"), lambda m, t: "H1"),
-    (re.compile(r"\bquy\s+(?P<q>[1-4]|iv|iii|ii|i|mot|hai|ba|bon|tu)\b"), lambda m, t: _report_of_quarter(m.group("q"))),
+    (re.compile(r"\b(?:9|chin) thang\b"), lambda m, t: "Q3"),  # the nine-month report is the Q3 one
+    (re.compile(r"\bquy\s+(?P<q>[1-4]|iv|iii|ii|i|mot|hai|ba|bon|tu|dau|cuoi)\b"), lambda m, t: _report_of_quarter(m.group("q"))),
     (re.compile(rf"\bquy\s+{_THIS}\b"), lambda m, t: _report_of_quarter(str(quarter_of(t)))),
     (re.compile(rf"\bquy\s+{_NEXT}\b"), lambda m, t: _report_of_quarter(str(shift_quarter(t.year, quarter_of(t), 1)[1]))),
     (re.compile(rf"\bquy\s+{_PREV}\b"), lambda m, t: _report_of_quarter(str(shift_quarter(t.year, quarter_of(t), -1)[1]))),
