@@ -69,7 +69,7 @@ async def build_app(settings: Settings, *, clock: Clock | None = None, migrate: 
         settings=settings, engine=engine, sessions=sessions, units=units, reporting=reporting,
         workdays=workdays, clock=clock, plans=plans,
         users=UserService(sessions, units, settings.invite_ttl_days),
-        queries=QueryService(sessions, units),
+        queries=QueryService(sessions, units, plans),
         statuses=StatusService(sessions, plans),
         inbox=Inbox(sessions),
     )

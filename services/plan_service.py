@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from scheduler.workdays import WorkingCalendar
 from storage.importers import parse_plan_file
 from storage.models import Milestone
 from storage.repositories.plans import PlanRepository
+
+VERSION_TTL = 5.0  # seconds
 
 
 @dataclass
@@ -42,6 +45,7 @@ class PlanService:
         self.units = units
         self.reporting = reporting
         self.workdays = workdays
+        self._version: tuple[float, tuple[int, int, dt.datetime]] | None = None
 
     def trigger_due(self, milestone: Milestone) -> dt.date | None:
         """The date a relative / after-event milestone falls on once its trigger date is known."""
@@ -69,15 +73,25 @@ class PlanService:
             repo = PlanRepository(session)
             await repo.sync_units(self.units)
             _, created = await repo.upsert(parsed, source, self.trigger_due)
+        self._version = None
         assignments = sum(len(t.assignments) for t in parsed.tasks)
         milestones = sum(len(a.milestones) for t in parsed.tasks for a in t.assignments)
         return ImportResult(parsed.year, len(parsed.tasks), assignments, milestones, created)
 
     async def current_version(self) -> tuple[int, int, dt.datetime] | None:
-        """(plan id, year, imported_at) of the current plan: a cheap cache key for derived indexes."""
+        """(plan id, year, imported_at) of the current plan: the cache key of derived indexes.
+
+        Asked on every message, so it is remembered for a few seconds; an import in this process
+        forgets it at once, one in another process is seen within VERSION_TTL.
+        """
+        now = time.monotonic()
+        if self._version is not None and now - self._version[0] < VERSION_TTL:
+            return self._version[1]
         async with self.sessions() as session:
             plan = await PlanRepository(session).current_plan()
-            return (plan.id, plan.year, plan.imported_at) if plan else None
+            version = (plan.id, plan.year, plan.imported_at) if plan else None
+        self._version = (now, version) if version else None
+        return version
 
     async def has_plan(self) -> bool:
         async with self.sessions() as session:

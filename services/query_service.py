@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from domain.plan import AFTER_EVENT, RELATIVE, YEAR_ROUND
 from domain.units import UnitDirectory
+from services.plan_service import PlanService
 from services.views import LeadView, ListItem, MilestoneView, StatusLine, TaskDetail, TaskList
 from storage.models import Assignment, AssignmentLead, Task
 from storage.repositories.plans import PlanRepository
@@ -40,30 +41,44 @@ def is_overdue(milestone: MilestoneView, status: str, today: dt.date) -> bool:
 
 
 class QueryService:
-    def __init__(self, sessions: async_sessionmaker, units: UnitDirectory) -> None:
+    def __init__(self, sessions: async_sessionmaker, units: UnitDirectory, plans: PlanService) -> None:
         self.sessions = sessions
         self.units = units
+        self.plans = plans
 
     async def plan_info(self) -> tuple[int, int, int] | None:
         """(plan id, year, number of tasks) of the current plan."""
+        version = await self.plans.current_version()
+        if version is None:
+            return None
         async with self.sessions() as session:
-            plan = await PlanRepository(session).current_plan()
-            if plan is None:
-                return None
-            _, _, tasks = await PlanRepository(session).load_full(plan.id)
-            return plan.id, plan.year, len(tasks)
+            count = await PlanRepository(session).task_count(version[0])
+        return version[0], version[1], count
 
-    async def _plan_id(self, session) -> int:
-        plan = await PlanRepository(session).current_plan()
-        if plan is None:
+    async def _plan_id(self, session=None) -> int:
+        version = await self.plans.current_version()
+        if version is None:
             raise NoPlan("chưa có kế hoạch")
-        return plan.id
+        return version[0]
 
     async def leads(self, *, unit_ids: list[str] | None = None, task: int | None = None) -> list[LeadView]:
+        plan_id = await self._plan_id()
         async with self.sessions() as session:
-            plan_id = await self._plan_id(session)
-            rows = await StatusRepository(session).leads(plan_id, unit_ids=unit_ids, task_number=task)
-            return [lead_view(*row) for row in rows]
+            rows, milestones = await StatusRepository(session).lead_rows(plan_id, unit_ids=unit_ids, task_number=task)
+        cache: dict[int, tuple[MilestoneView, ...]] = {}
+        views = []
+        for (lid, unit, status, percent, at, aid, position, scope, products, coord, ext, number, title, section) in rows:
+            if aid not in cache:
+                cache[aid] = tuple(MilestoneView(*m) for m in milestones.get(aid, ()))
+            views.append(
+                LeadView(
+                    lead_id=lid, unit_id=unit, task_number=number, task_title=title, section=section,
+                    assignment_id=aid, assignment_position=position, scope=scope, status=status, percent=percent,
+                    status_at=at, milestones=cache[aid], products=tuple(products or ()),
+                    coordinating=tuple(coord or ()), external_coordinating=tuple(ext or ()),
+                )
+            )
+        return views
 
     async def list_tasks(
         self,
@@ -141,9 +156,9 @@ class QueryService:
         return result
 
     async def targets(self) -> list[tuple[int, str, list[str]]]:
+        plan_id = await self._plan_id()
         async with self.sessions() as session:
-            plan_id = await self._plan_id(session)
-            _, sections, _ = await PlanRepository(session).load_full(plan_id)
+            sections = await PlanRepository(session).sections(plan_id)
             return [(s.number, s.title, list(s.targets or [])) for s in sections]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -41,9 +41,7 @@ class PlanRepository:
 
     async def load_full(self, plan_id: int) -> tuple[Plan, list[Section], list[Task]]:
         plan = await self.session.get(Plan, plan_id)
-        sections = (
-            await self.session.scalars(select(Section).where(Section.plan_id == plan_id).order_by(Section.number))
-        ).all()
+        sections = await self.sections(plan_id)
         tasks = (
             await self.session.scalars(
                 select(Task)
@@ -66,6 +64,13 @@ class PlanRepository:
                 selectinload(Task.assignments).selectinload(Assignment.leads),
             )
         )
+
+    async def task_count(self, plan_id: int) -> int:
+        return await self.session.scalar(select(func.count()).select_from(Task).where(Task.plan_id == plan_id))
+
+    async def sections(self, plan_id: int) -> list[Section]:
+        query = select(Section).where(Section.plan_id == plan_id).order_by(Section.number)
+        return list((await self.session.scalars(query)).all())
 
     async def section(self, plan_id: int, number: int) -> Section | None:
         return await self.session.scalar(select(Section).where(Section.plan_id == plan_id, Section.number == number))
