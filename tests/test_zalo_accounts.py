@@ -67,3 +67,23 @@ async def test_overview_for_a_single_account_offers_linking(app):
     user = (await _register(app, "zalo", "za-2")).user
     (overview,) = await accounts.reminder_channel(_ctx(app, user, "zalo", "/nhacqua"))
     assert "gõ /lienket" in overview.text and "Telegram" in overview.text
+
+
+def test_nlu_maps_account_phrases():
+    import datetime as dt
+
+    from bot.app import load_config
+    from bot.nlu import Understander
+    from bot.nlu.accounts import parse_account
+    from bot.settings import Settings
+
+    units, _, _ = load_config(Settings(_env_file=None))
+    understander = Understander(units, None)
+    today = dt.date(2022, 8, 15)
+    for text in ("/lienket", "liên kết tài khoản", "lien ket zalo", "/lienket@bot.cchc"):
+        assert understander.parse(text, today).intent == "link_account", text
+    for text in ("nhắc qua zalo", "Nhac qua Telegram nhé", "gửi nhắc việc qua zalo", "/nhacqua", "/nhacqua tele"):
+        assert understander.parse(text, today).intent == "reminder_channel", text
+    for text in ("nv 12 liên kết dữ liệu", "liên kết dữ liệu với Sở Nội vụ là việc gì", "nhắc trước 5 ngày",
+                 "tắt nhắc nhở"):
+        assert parse_account(text) is None, text

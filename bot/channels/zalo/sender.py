@@ -7,6 +7,7 @@ reminder with "1" exactly as they would answer the bot's own question.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING
 
@@ -32,12 +33,27 @@ class ZaloSender:
     def __init__(self, client: ZaloClient, app: App | None = None) -> None:
         self.client = client
         self.app = app
+        self._chats: dict[str, tuple[asyncio.Lock, int]] = {}  # chat → (lock, holders + waiters)
 
     async def send(self, chat_id: str, reply: Reply) -> None:
-        """Deliver `reply` to `chat_id`; raise `Unreachable` / `RetryLater` as the delivery loop expects."""
-        await self.send_parts(chat_id, reply)
-        if reply.buttons and self.app is not None:
-            await self.remember_choices(chat_id, reply)
+        """Deliver `reply` to `chat_id`; raise `Unreachable` / `RetryLater` as the delivery loop expects.
+
+        Pushes to one chat go one at a time (the delivery engine sends several concurrently): the parts
+        of two long messages must not interleave, and the numbers remembered must be those of the
+        message the user sees last."""
+        lock, users = self._chats.get(chat_id) or (asyncio.Lock(), 0)
+        self._chats[chat_id] = (lock, users + 1)
+        try:
+            async with lock:
+                await self.send_parts(chat_id, reply)
+                if reply.buttons and self.app is not None:
+                    await self.remember_choices(chat_id, reply)
+        finally:
+            lock, users = self._chats[chat_id]
+            if users <= 1:
+                del self._chats[chat_id]
+            else:
+                self._chats[chat_id] = (lock, users - 1)
 
     async def send_parts(self, chat_id: str, reply: Reply) -> None:
         """Send without touching the chat's state: for answers, whose buttons the router keeps."""
