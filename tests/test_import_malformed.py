@@ -110,3 +110,14 @@ async def test_malformed_plan_on_an_empty_database_writes_nothing(app, tmp_path)
 async def test_missing_file(app, tmp_path):
     with pytest.raises(PlanFormatError, match="không tìm thấy tệp"):
         await app.plans.import_plan(tmp_path / "nothing.txt")
+
+
+async def test_text_encodings(app, tmp_path):
+    """Notepad's "Unicode" (UTF-16) is read; a legacy 8-bit encoding is refused with the line named."""
+    utf16 = tmp_path / "utf16.txt"
+    utf16.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-16")
+    assert (await app.plans.import_plan(utf16)).tasks == 59
+    legacy = tmp_path / "legacy.txt"
+    legacy.write_bytes(SEED.read_text(encoding="utf-8").encode("cp1258", errors="replace"))
+    with pytest.raises(PlanFormatError, match=r"«legacy\.txt» không phải văn bản UTF-8 \(byte lạ ở dòng 4\)"):
+        await app.plans.import_plan(legacy)

@@ -22,7 +22,7 @@ def read_source(path: Path) -> PlanSource:
     if suffix == ".txt":
         from storage.importers.text import read_text
 
-        return read_text(path.read_text(encoding="utf-8-sig"))
+        return read_text(_decode_text(path))
     if suffix == ".docx":
         from storage.importers.word import read_docx
 
@@ -32,6 +32,19 @@ def read_source(path: Path) -> PlanSource:
 
         return read_xlsx(path)
     raise PlanFormatError(f"định dạng «{suffix or path.name}» không được hỗ trợ (chỉ nhận .txt, .docx, .xlsx)")
+
+
+def _decode_text(path: Path) -> str:
+    """UTF-8 (with or without BOM), or UTF-16 with BOM — what Notepad saves as "Unicode"."""
+    data = path.read_bytes()
+    encoding = "utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise PlanFormatError(
+            f"tệp «{path.name}» không phải văn bản UTF-8 (byte lạ ở dòng {line}); hãy lưu lại với mã hóa UTF-8"
+        ) from exc
 
 
 def parse_plan_file(
