@@ -94,7 +94,7 @@ def _grid(table: Table) -> list[list[str]]:
     rows: list[list[str]] = []
     above: dict[int, str] = {}  # grid column → text of the cell that a vertical merge continues
     for tr in table._tbl.tr_lst:
-        cells: list[str] = [""] * tr.grid_before
+        cells: list[str] = [""] * getattr(tr, "grid_before", 0)  # (python-docx >= 1.1.1)
         for tc in tr.tc_lst:
             column = len(cells)
             if tc.vMerge == "continue":
@@ -104,7 +104,7 @@ def _grid(table: Table) -> list[list[str]]:
                 above[column] = text
             cells.append(text)
             cells.extend([""] * (tc.grid_span - 1))
-        cells.extend([""] * tr.grid_after)
+        cells.extend([""] * getattr(tr, "grid_after", 0))
         rows.append(cells)
     return rows
 
