@@ -111,6 +111,16 @@ async def test_group_only_commands_and_mentions_reach_the_engine(app, fake):
     assert all(m.is_group for m in engine.seen)
 
 
+async def test_registration_in_a_group_is_sent_to_the_private_chat(app, fake):
+    engine = ScriptedEngine()
+    async with running_zalo(app, engine, fake):
+        fake.push(text_update("u1", "/dangky K7Q2XP", chat_id="g1", chat_type="GROUP", name="Chị Lan"),
+                  text_update("u1", "@Trợ lý CCHC đăng ký K7Q2XP", chat_id="g1", chat_type="GROUP", name="Chị Lan"))
+        sent = await fake.wait_sent(2, "g1")
+    assert engine.seen == []
+    assert all("chat riêng" in text and "Chị Lan" in text for text in sent)
+
+
 async def test_private_data_asked_in_a_group_goes_to_the_private_chat(app, fake):
     invite = await app.users.create_invite("van-phong", "head", now=app.clock.now())
     await app.users.register(channel="zalo", external_id="u1", chat_id="u1", code=invite.code,

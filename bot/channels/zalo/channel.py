@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from bot.conversation.messages import ZALO, Attachment, Engine, Incoming, Reply
+from domain.text import fold
 from services.account_service import AccountService
 
 from .adapter import Parsed, parse_update
@@ -35,6 +36,13 @@ UNSUPPORTED_TEXT = (
 STICKER_TEXT = "👋 Anh/chị gõ «hướng dẫn» để xem trợ lý làm được gì."
 SENT_PRIVATELY = "🔒 Thông tin của đơn vị đã được gửi riêng cho {name}."
 OPEN_PRIVATE_CHAT = "🔒 Thông tin của đơn vị không đăng trong nhóm. {name} vui lòng nhắn riêng cho trợ lý."
+REGISTER_IN_PRIVATE = (
+    "🔒 Đăng ký và liên kết tài khoản chỉ làm trong chat riêng với trợ lý (mã mời không nên đăng trong nhóm). "
+    "{name} vui lòng nhắn riêng cho trợ lý: đăng ký MÃ."
+)
+# Registration in a group would make the group the person's reminder chat (the identity keeps the chat
+# it registered from) and show the one-time code to everyone: it is sent back to the private chat.
+_ACCOUNT_WORDS = ("dang ky", "dangky", "dk ", "start", "lienket", "lien ket")
 
 
 class ZaloChannel:
@@ -108,6 +116,9 @@ class ZaloChannel:
         if parsed.is_group:
             if message is None or not self._addressed(message):
                 return  # group chatter, stickers and files are not for the bot
+            if fold(message.text).startswith(_ACCOUNT_WORDS):
+                await self._say(chat_id, REGISTER_IN_PRIVATE.format(name=message.sender_name or "Anh/chị"))
+                return
         elif message is None:
             await self._say(chat_id, STICKER_TEXT if parsed.kind == "sticker" else UNSUPPORTED_TEXT)
             return
