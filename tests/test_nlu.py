@@ -196,6 +196,12 @@ LIST_CASES = [
     ("sắp đến hạn", D(2022, 12, 20), None, ("2022-12-20", "2023-01-03"), None),
     ("tháng 2 có việc gì", D(2024, 1, 10), None, ("2024-02-01", "2024-02-29"), None),  # leap year
     ("năm nay thanh tra có những việc gì", D(2023, 3, 1), "thanh-tra", ("2023-01-01", "2023-12-31"), None),
+    ("cuối năm phải làm gì", MID_AUGUST, None, ("2022-10-01", "2022-12-31"), None),
+    ("5 việc sắp đến hạn", MID_AUGUST, None, ("2022-08-15", "2022-08-29"), None),  # a count, not task 5
+    ("VP đã hoàn thành gì rồi", MID_AUGUST, "van-phong", None, "done"),
+    ("tháng 9 có báo cáo gì phải nộp", MID_AUGUST, None, ("2022-09-01", "2022-09-30"), None),
+    ("Văn phòng còn việc gì chưa xong trong quý này, em cần báo cáo lãnh đạo", MID_AUGUST, "van-phong",
+     ("2022-07-01", "2022-09-30"), "open"),
 ]
 
 
@@ -223,6 +229,9 @@ INFO_CASES = [
     ("dịch vụ bưu chính công ích thì sao", 59),
     ("việc xin lỗi tổ chức cá nhân khi trễ hẹn", 25),
     ("sáng kiến cải cách hành chính", 9),
+    ("Theo dõi tình hình thi hành pháp luật", 16),  # "tình hình" here is the task's own title
+    ("việc đăng ký rà soát TTHC", 17),
+    ("biên bản đánh giá cuối năm ai làm", 11),
 ]
 
 
@@ -257,6 +266,12 @@ UPDATE_CASES = [
     ("nhiemj vuj 17 xong", 17, "done", None),  # Telex left-overs
     ("cập nhật 17 xong", 17, "done", None),
     ("cap nhat nv 17", 17, None, None),  # the handler then asks for the status
+    ("17: đang làm 40%", 17, "in_progress", 40),
+    ("nv 36 ok rồi", 36, "done", None),
+    ("nhiệm vụ 15 đang được triển khai", 15, "in_progress", None),
+    ("nv 50 đã làm được một nửa", 50, "in_progress", None),
+    ("nhiệm vụ 17 tiến độ 50%", 17, "in_progress", 50),
+    ("nhiệm vụ 17 quý 3 đã xong", 17, "done", None),
 ]
 
 
@@ -334,6 +349,13 @@ OTHER_CASES = [
     ("giá vàng hôm nay bao nhiêu", expected("unknown")),
     ("kể chuyện cười đi", expected("unknown")),
     ("haha", expected("unknown")),
+    ("Bạn có thể giúp gì cho tôi?", expected("help")),
+    ("các mốc báo cáo trong năm", expected("report_schedule")),
+    ("báo cáo 9 tháng nộp khi nào", expected("report_schedule", report="Q3")),
+    ("phòng QLTM đã xong bao nhiêu việc", expected("progress", unit="qltm")),
+    ("làm sao để có mã mời", expected("register")),
+    ("K7Q2XP là mã của tôi", expected("register", code="K7Q2XP")),
+    ("Xin chào, tôi là Lan ở phòng QLTM", expected("greeting")),
 ]
 
 
@@ -426,6 +448,18 @@ def test_noise_is_unknown_or_greeting(nlu, text):
     result = nlu.parse(text, MID_AUGUST)
     assert result.intent in ("unknown", "greeting")
     assert result.to_contract() == expected(result.intent)
+
+
+def test_unicode_forms_and_invisible_characters(nlu):
+    import unicodedata
+
+    nfd = unicodedata.normalize("NFD", "Nhiệm vụ 36 đã hoàn thành")
+    assert nlu.parse(nfd, MID_AUGUST).to_contract() == expected("update_status", task=36, status="done")
+    zero_width = "nv\u200b 17\ufeff đang\u200d làm 60%"
+    assert nlu.parse(zero_width, MID_AUGUST).to_contract() == expected(
+        "update_status", task=17, status="in_progress", percent=60
+    )
+    assert nlu.parse("nv 17\n\nxong 🎉🎉", MID_AUGUST).to_contract() == expected("update_status", task=17, status="done")
 
 
 def test_wave_emoji_greets(nlu):

@@ -18,10 +18,11 @@ Internal intents (used by the conversation engine; the CLI prints them verbatim)
 - broadcast         /thongbao <text>, "thông báo cho tất cả các đơn vị: ..." → note = the text
 - confirm, deny, cancel   "có", "ok", "đồng ý", "đúng rồi" / "không", "sai" / "huỷ", "thôi"
 - choice            a bare "1", "2", "chọn 2" → choice
+- link_account, reminder_channel   messenger-account phrases, see `bot.nlu.accounts` (checked first)
 
 Module map: `normalize` (spelling variety), `periods` (dates and periods), `slots` (task numbers,
 statuses, units, codes, ...), `tasks` (task by description), `commands` (slash commands), `intents`
-(the decision cascade), `result` (output types).
+(the decision cascade), `result` (output types), `accounts` (messenger-account phrases).
 """
 
 from __future__ import annotations

@@ -261,6 +261,11 @@ class Understander:
         return self.normalizer.normalize(text)
 
     def find_unit(self, s: str) -> str | None:
+        """A member unit named in folded text `s` (a whole phrase is first resolved by the directory)."""
+        unit_id = self.units.resolve(s) if s else None
+        unit = self.units.get(unit_id) if unit_id else None
+        if unit is not None and not unit.is_external:
+            return unit.id
         found = self.unit_finder.find(s)
         return found[0] if found else None
 
@@ -293,11 +298,12 @@ class Understander:
         s = n.text
         tokens = s.split()
         found_period = find_period(s, today, n.original)
-        spans = period_spans(s) + percent_spans(s)
-        masked = mask(s, spans)
-        taskref = find_task_number(masked)
-        percent = find_percent(s, bare=taskref is not None)
-        unit_found = self.unit_finder.find(s)
+        time_spans = period_spans(s)
+        spans = time_spans + percent_spans(s)
+        taskref = find_task_number(mask(s, spans))
+        # "được 60" counts as a percentage only next to a task number, and never inside a date or period
+        percent = find_percent(mask(s, time_spans), bare=taskref is not None)
+        unit_found = self.unit_finder.find(s, fuzzy=n.unknown_words > 0)
         upd = find_status(s, UPDATE_STATUS)
         lst = find_status(s, LIST_STATUS)
         question = n.has_question_mark or bool(QUESTION.search(s))

@@ -88,6 +88,7 @@ class Normalized:
     emoji_only: bool
     has_question_mark: bool
     corrections: int = 0  # tokens changed by typo correction: lowers the confidence of writes
+    unknown_words: int = 0  # alphabetic tokens still outside the vocabulary after correction
 
     @property
     def tokens(self) -> list[str]:
@@ -211,6 +212,7 @@ class Normalizer:
             emoji_only=bool(original) and not has_meaningful_chars(original),
             has_question_mark="?" in head,
             corrections=sum(a != b for a, b in zip(raw_tokens, tokens, strict=True)),
+            unknown_words=sum(1 for t in tokens if t.isalpha() and t not in self.vocabulary),
         )
 
 

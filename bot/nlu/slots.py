@@ -35,7 +35,11 @@ _TASK_MARKED = re.compile(
     r"(?:\b(?:nhiem vu|cong viec|viec|task|muc|stt|so thu tu)\s*(?:so\s*|thu\s*)?|#\s*|^\s*so\s+)(?P<n>\d{1,4})\b"
 )
 _TASK_AFTER_VERB = re.compile(r"\b(?:cap nhat|bao cao tien do|tien do|xem|chi tiet)\s+(?:cho\s+)?(?P<n>\d{1,4})\b")
-_TASK_LEADING = re.compile(r"^\s*(?P<n>\d{1,3})\b(?!\s*(?:%|phan tram|ngay|tuan|thang|nam|quy|/))")
+# "17 xong", "17: đang làm" — but "5 việc sắp đến hạn" counts tasks, it does not name one
+_TASK_LEADING = re.compile(
+    r"^\s*(?P<n>\d{1,3})\b(?!\s*(?:%|phan tram|ngay|tuan|thang|nam|quy|/|viec|nhiem vu|cong viec|nguoi|don vi|"
+    r"phong|bao cao|lan|van ban|ho so|muc|chi tieu|cai)\b)"
+)
 
 
 @dataclass(frozen=True)
@@ -104,7 +108,8 @@ UPDATE_STATUS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|\bin progress\b|\bdang lam\b|\b(?:duoc|lam duoc|xong)\s+(?:mot nua|mot phan|phan nao|phan lon)\b")),
     ("done", re.compile(
         _NOT_YET + r"\b(?:da\s+)?(?:xong|hoan thanh|hoan tat|ket thuc|done|finish|finished)\b"
-        r"|\bda\s+(?:lam|thuc hien|nop|gui|ban hanh|trinh|phat hanh|hoan thien|cong khai|dang tai|to chuc)\b(?!\s+(?:xong\s+)?chua)")),
+        r"|\bda\s+(?:lam|thuc hien|nop|gui|ban hanh|trinh|phat hanh|hoan thien|cong khai|dang tai|to chuc)\b(?!\s+(?:xong\s+)?chua)"
+        r"|\b(?:ok|oke)\s+roi\b|\bxong xuoi\b|\bda ok\b")),
 )
 
 # Which tasks the asker wants listed. "cần hoàn thành gì" asks what to do, it is not a "done" filter:
@@ -185,14 +190,19 @@ class UnitFinder:
         ordered = sorted(names, key=len, reverse=True)
         self._pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in ordered if n) + r")\b")
 
-    def find(self, text: str) -> tuple[str, Span] | None:
-        """(unit id, span in `text`) of the longest alias found, else a fuzzy match (span (0, 0))."""
+    def find(self, text: str, *, fuzzy: bool = True) -> tuple[str, Span] | None:
+        """(unit id, span in `text`) of the longest alias found, else a fuzzy match (span (0, 0)).
+
+        Callers pass `fuzzy=False` when every word of the text is known: typo correction has then
+        already turned a misspelt unit name into its exact alias, and the fuzzy scan would find nothing."""
         best: re.Match | None = None
         for m in self._pattern.finditer(text):
             if best is None or len(m.group(0)) > len(best.group(0)):
                 best = m
         if best:
             return self._names[best.group(0)], best.span()
+        if not fuzzy:
+            return None
         # the directory's fuzzy matcher compares every window with every alias: bound it to the head
         unit_id = self.units.find_in_text(" ".join(text.split()[:FUZZY_WINDOW_TOKENS]))
         unit = self.units.get(unit_id) if unit_id else None
