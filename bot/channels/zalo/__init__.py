@@ -54,6 +54,7 @@ async def serve(
         names = [str(me[k]) for k in ("account_name", "display_name", "name") if me.get(k)]
         log.info("Zalo bot: %s", names[0] if names else me.get("id", "?"))
         channel = ZaloChannel(app, engine, client, bot_names=names)
+        await channel.load_unreachable()
         app.senders[ZALO] = channel.sender
         try:
             if settings.zalo_webhook_url:

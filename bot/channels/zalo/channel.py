@@ -18,6 +18,7 @@ import httpx
 from bot.conversation.messages import ZALO, Attachment, Engine, Incoming, Reply
 from domain.text import fold
 from services.account_service import AccountService
+from services.reachability import set_reachable, unreachable_chats
 
 from .adapter import Parsed, parse_update
 from .client import ZaloApiError, ZaloClient
@@ -84,6 +85,10 @@ class ZaloChannel:
         for task in pending:
             task.cancel()
 
+    async def load_unreachable(self) -> None:
+        """Chats marked unreachable before this start: a message from one of them clears the mark."""
+        self.sender.unreachable |= await unreachable_chats(self.app.sessions, ZALO)
+
     async def aclose(self) -> None:
         await self.drain()
         if self._owns_media_http:
@@ -119,9 +124,13 @@ class ZaloChannel:
             if fold(message.text).startswith(_ACCOUNT_WORDS):
                 await self._say(chat_id, REGISTER_IN_PRIVATE.format(name=message.sender_name or "Anh/chị"))
                 return
-        elif message is None:
-            await self._say(chat_id, STICKER_TEXT if parsed.kind == "sticker" else UNSUPPORTED_TEXT)
-            return
+        else:
+            if chat_id in self.sender.unreachable:  # they write again: reminders may reach them again
+                self.sender.unreachable.discard(chat_id)
+                await set_reachable(self.app.sessions, ZALO, chat_id, True)
+            if message is None:
+                await self._say(chat_id, STICKER_TEXT if parsed.kind == "sticker" else UNSUPPORTED_TEXT)
+                return
         if message.attachments and not await self._prefetch(message):
             return
         typing = asyncio.create_task(self._typing(chat_id))

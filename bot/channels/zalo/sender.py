@@ -33,6 +33,8 @@ class ZaloSender:
     def __init__(self, client: ZaloClient, app: App | None = None) -> None:
         self.client = client
         self.app = app
+        # Chats Zalo refused (blocked bot): the channel clears the mark when the person writes again.
+        self.unreachable: set[str] = set()
         self._chats: dict[str, tuple[asyncio.Lock, int]] = {}  # chat → (lock, holders + waiters)
 
     async def send(self, chat_id: str, reply: Reply) -> None:
@@ -65,6 +67,7 @@ class ZaloSender:
                 await self.client.send_message(chat_id, part)
         except ZaloApiError as exc:
             if exc.code in UNREACHABLE_CODES:
+                self.unreachable.add(chat_id)
                 raise Unreachable(str(exc)) from exc
             if exc.transient:
                 raise RetryLater(exc.retry_after or DEFAULT_RETRY_SECONDS, str(exc)) from exc
