@@ -44,7 +44,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_RETRIES = 3  # a 429 is retried this many times (after Telegram's retry_after) before giving up
-MAX_CONCURRENT_UPDATES = 128
+# Updates handled at once (across chats; one chat is always sequential). Against Telegram each reply
+# waits ~100 ms for the network, so a few in flight keep the bot busy; more only adds contention
+# (measured with benchmarks/bench_telegram.py: 1 → 4 doubles throughput, beyond 16 nothing is gained).
+MAX_CONCURRENT_UPDATES = 16
 POLL_TIMEOUT = 10  # seconds a getUpdates long poll stays open
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 COMMANDS = [
@@ -317,11 +320,15 @@ def webhook_path(url: str) -> str:
     return urllib.parse.urlsplit(url).path.lstrip("/")
 
 
-async def serve(app: App, router: Engine, stop: asyncio.Event) -> None:
+async def serve(
+    app: App, router: Engine, stop: asyncio.Event, *, rate_limiter: BaseRateLimiter | None = None
+) -> None:
     """Run the Telegram channel until `stop` is set (called by `cchc-bot run`).
 
     Long polling by default; a webhook when TELEGRAM_WEBHOOK_URL is set (then TELEGRAM_WEBHOOK_SECRET
-    is required: Telegram sends it in every request and PTB refuses requests without it)."""
+    is required: Telegram sends it in every request and PTB refuses requests without it).
+    `rate_limiter` replaces the default `AIORateLimiter` (the benchmark lifts the 30 messages/s
+    throttle to measure the bot rather than Telegram's flood limit)."""
     from bot.cli import CliError
 
     settings = app.settings
@@ -329,7 +336,7 @@ async def serve(app: App, router: Engine, stop: asyncio.Event) -> None:
         raise CliError("TELEGRAM_WEBHOOK_SECRET là bắt buộc khi đặt TELEGRAM_WEBHOOK_URL (chuỗi ngẫu nhiên A-Z, a-z, 0-9, _ -)")
     if logging.getLogger("httpx").level == logging.NOTSET:
         logging.getLogger("httpx").setLevel(logging.WARNING)  # one INFO line per long poll is noise
-    application, channel = build_application(app, router)
+    application, channel = build_application(app, router, rate_limiter=rate_limiter)
     try:
         await application.initialize()
     except InvalidToken:

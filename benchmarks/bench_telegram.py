@@ -1,0 +1,163 @@
+"""Throughput of the Telegram channel: N updates through the local fake Bot API server to the bot,
+and — in the same run, against the same fake — to a bare python-telegram-bot echo bot.
+
+The echo bot is the floor PTB itself sets on this machine (long polling, one sendMessage per update,
+no database, no NLU); the ratio says how much of that the whole assistant keeps (goal: ≥ 0.7×).
+All receive the same updates: U users each sending N/U questions from a fixed corpus of real ones.
+Three figures, so that a shortfall can be placed:
+- the bare PTB echo bot (PTB's defaults);
+- this Telegram channel with an echo engine (adapter, renderer, per-chat ordering, rate limiter) —
+  the cost of the channel itself;
+- the whole assistant (registered heads: every question runs the NLU, the handler and SQLite).
+"tiến độ" is left out of the corpus: it renders a chart and answers with two messages (the
+engine's own benchmark, bench_engine.py, measures it).
+
+The assistant runs with the AIORateLimiter's throttles lifted (retries on 429 kept): with them, it is
+capped at Telegram's ~30 messages/s flood limit by design, which would measure Telegram, not the bot.
+`--production-limiter` shows that capped figure too.
+
+    .venv/bin/python benchmarks/bench_telegram.py [--updates 500] [--users 20] [--repeat 3] [--production-limiter]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import logging
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from telegram import Update
+from telegram.ext import AIORateLimiter, Application, ContextTypes, MessageHandler, filters
+
+from bot.app import build_app
+from bot.channels.telegram import serve
+from bot.conversation.messages import TELEGRAM, Incoming, Reply
+from bot.conversation.router import Router
+from bot.settings import DEFAULTS, Settings
+from scheduler.clock import FixedClock
+from tests.fake_telegram import FakeTelegram, TgUser
+from tests.fake_telegram.harness import AUG_15_2022
+
+CORPUS = [
+    "quý này có việc gì đến hạn?",
+    "nhiệm vụ 17 là gì",
+    "khi nào nộp báo cáo CCHC quý 3?",
+    "văn phòng còn việc gì chưa xong",
+    "nv 3 đang làm 60%",
+    "việc kê khai tài sản ai chủ trì",
+    "chỉ tiêu thanh toán trực tuyến là bao nhiêu",
+    "7 ngày tới có gì đến hạn",
+    "xin chào",
+]
+
+
+def push_updates(fake: FakeTelegram, users: list[TgUser], n: int) -> None:
+    texts = itertools.cycle(CORPUS)
+    for i in range(n):
+        fake.message(users[i % len(users)], next(texts))
+
+
+async def wait_answers(fake: FakeTelegram, n: int, chats: set[int], timeout: float = 600) -> float:
+    """Seconds until `n` messages reached the users' chats (every corpus question gets one)."""
+    start = time.perf_counter()
+    await fake.wait_for(lambda c: c.ok and c.method == "sendMessage" and c.chat_id in chats, count=n, timeout=timeout)
+    return time.perf_counter() - start
+
+
+async def echo_bot(n: int, users: list[TgUser]) -> float:
+    """The bare PTB echo bot, with PTB's defaults."""
+
+    async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await update.message.reply_text(update.message.text)
+
+    async with FakeTelegram() as fake:
+        application = Application.builder().token(fake.token).base_url(fake.base_url).build()
+        application.add_handler(MessageHandler(filters.TEXT, echo))
+        async with application:
+            await application.start()
+            await application.updater.start_polling(timeout=10)
+            await fake.wait_for(lambda c: c.method == "getUpdates")
+            push_updates(fake, users, n)
+            seconds = await wait_answers(fake, n, {u.id for u in users})
+            await application.updater.stop()
+            await application.stop()
+    return seconds
+
+
+class EchoEngine:
+    """The conversation engine replaced by an echo: what remains is the channel's own cost."""
+
+    async def handle(self, message: Incoming) -> list[Reply]:
+        return [Reply(message.text)]
+
+
+async def assistant(n: int, users: list[TgUser], production_limiter: bool, *, echo: bool = False) -> float:
+    with tempfile.TemporaryDirectory() as tmp:
+        async with FakeTelegram() as fake:
+            settings = Settings(
+                _env_file=None, cchc_data_dir=Path(tmp), database_url=f"sqlite:///{tmp}/bench.db",
+                telegram_bot_token=fake.token, telegram_base_url=fake.base_url, telegram_base_file_url=fake.base_file_url,
+            )
+            app = await build_app(settings, clock=FixedClock(AUG_15_2022))
+            await app.plans.import_plan(DEFAULTS / "ke-hoach-cchc-2022.txt")
+            for user in users:
+                invite = await app.users.create_invite("van-phong",
+                                                   "head", now=app.clock.now())
+                await app.users.register(channel=TELEGRAM, external_id=str(user.id), chat_id=str(user.id),
+                                         code=invite.code, display_name=user.first_name, now=app.clock.now())
+            limiter = AIORateLimiter(max_retries=3) if production_limiter else AIORateLimiter(
+                overall_max_rate=0, group_max_rate=0, max_retries=3
+            )
+            stop = asyncio.Event()
+            engine = EchoEngine() if echo else Router(app)
+            task = asyncio.create_task(serve(app, engine, stop, rate_limiter=limiter))
+            await fake.wait_for(lambda c: c.method == "getUpdates")
+            push_updates(fake, users, n)
+            seconds = await wait_answers(fake, n, {u.id for u in users})
+            stop.set()
+            await task
+            await app.close()
+    return seconds
+
+
+async def main(n: int, n_users: int, repeat: int, production_limiter: bool) -> None:
+    """Interleaved rounds, medians reported: a shared machine's load drifts during a run, and all
+    three bots should see the same drift."""
+    logging.basicConfig(level=logging.WARNING)
+    users = [TgUser(10_000 + i, f"Người {i}") for i in range(n_users)]
+    runs: dict[str, list[float]] = {"echo": [], "channel": [], "assistant": []}
+    for _ in range(repeat):
+        runs["echo"].append(n / await echo_bot(n, users))
+        runs["channel"].append(n / await assistant(n, users, production_limiter=False, echo=True))
+        runs["assistant"].append(n / await assistant(n, users, production_limiter=False))
+    echo_rate = statistics.median(runs["echo"])
+    print(f"{n} updates from {n_users} users, long polling against the local fake Bot API server; "
+          f"median of {repeat} interleaved rounds")
+    print("| bot | updates/s (median) | rounds | × echo floor |")
+    print("|---|---|---|---|")
+    for key, label in (("echo", "bare PTB echo bot"), ("channel", "Telegram channel + echo engine"),
+                       ("assistant", "CCHC assistant (channel + engine)")):
+        rate = statistics.median(runs[key])
+        rounds = ", ".join(f"{r:.0f}" for r in runs[key])
+        print(f"| {label} | {rate:.1f} | {rounds} | {rate / echo_rate:.2f} |")
+    print("goal: ≥ 0.70× the echo floor")
+    if production_limiter:
+        capped = await assistant(min(n, 300), users, production_limiter=True)
+        print(f"with the production AIORateLimiter (30 messages/s): {min(n, 300) / capped:.1f} updates/s")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--updates", type=int, default=500)
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--production-limiter", action="store_true")
+    args = parser.parse_args()
+    asyncio.run(main(args.updates, args.users, args.repeat, args.production_limiter))
