@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.nlu import CONTRACT_KEYS, NluResult, Period, TaskIndex, Understander
 from bot.settings import DEFAULTS
@@ -481,6 +484,30 @@ def test_five_thousand_characters_fast_and_sane(nlu):
 def test_parse_never_raises(nlu):
     for text in [None, 12, "nv " + "9" * 50, "/", "/ ", "//", "%%%", "ngày 31/2 có gì", "tháng 13 có gì", "quý 5"]:
         assert isinstance(nlu.parse(text, MID_AUGUST), NluResult)  # type: ignore[arg-type]
+
+
+FRAGMENTS = (
+    "nv", "nhiệm vụ", "việc", "17", "999", "quý", "này", "sau", "tháng", "12", "tuần", "tới", "ngày", "10/5",
+    "31/2", "xong", "đang làm", "60%", "150%", "vướng", "chưa", "báo cáo", "năm", "chỉ tiêu", "tiến độ", "vp",
+    "thanh tra", "đăng ký", "K7Q2XP", "/capnhat", "/nv", "@bot", "?", "😀", "hủy", "có", "1", ":", ",", "nhắc",
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    text=st.one_of(
+        st.text(max_size=300),
+        st.lists(st.sampled_from(FRAGMENTS), max_size=12).map(" ".join),
+    ),
+    days=st.integers(min_value=0, max_value=3650),
+)
+def test_any_text_gives_a_contract_answer(nlu, text, days):
+    result = nlu.parse(text, D(2020, 1, 1) + dt.timedelta(days=days))
+    out = result.to_contract()
+    assert tuple(out) == CONTRACT_KEYS and isinstance(out["intent"], str)
+    assert result.period is None or result.period.start <= result.period.end
+    assert result.code is None or re.fullmatch(r"[A-Z0-9]{6,10}", result.code)
+    assert result.percent is None or 0 <= result.percent <= 100
 
 
 def test_no_task_index_still_works(units):

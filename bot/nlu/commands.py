@@ -20,6 +20,7 @@ from domain.text import fold
 
 if TYPE_CHECKING:
     from bot.nlu.intents import Understander
+    from bot.nlu.normalize import Normalized
 
 _COMMAND = re.compile(r"^/(?P<name>[^\s@/]+?)(?P<glued>\d*)(?:@[\w.]+)?(?:\s+(?P<args>.*))?$", re.S)
 
@@ -106,7 +107,7 @@ def _first_int(s: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _update(nlu: Understander, norm, number: int | None) -> NluResult:
+def _update(nlu: Understander, norm: Normalized | None, number: int | None) -> NluResult:
     """`/capnhat 17 xong`, `/capnhat 17 dang lam 60`, `/capnhat 17 vuong <lý do>`, `/capnhat 17 chua lam`."""
     from bot.nlu.intents import blocked_reason
 

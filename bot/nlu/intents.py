@@ -33,6 +33,7 @@ from bot.nlu.slots import (
     LIST_STATUS,
     UPDATE_STATUS,
     SectionFinder,
+    Span,
     UnitFinder,
     cut_note,
     find_code,
@@ -412,8 +413,17 @@ class Understander:
         return NluResult("unknown", confidence=0.3)
 
     def _update(
-        self, n: Normalized, task: int | None, upd, percent, *, confidence: float, by_desc: bool = False
+        self,
+        n: Normalized,
+        task: int | None,
+        upd: tuple[str, Span] | None,
+        percent: tuple[int, Span] | None,
+        *,
+        confidence: float,
+        by_desc: bool = False,
     ) -> NluResult:
+        """An update_status result; a percentage decides the status (100 → done, 0 → not started) unless
+        the user said the task is blocked."""
         status = upd[0] if upd else None
         value = percent[0] if percent else None
         if value is not None and status != "blocked":
