@@ -128,8 +128,10 @@ async def test_start_in_a_group_points_to_the_private_chat(tmp_path):
     engine = StubEngine()
     async with telegram_bot(tmp_path, engine=engine, seed=False) as bot:
         [reply] = await bot.ask(AN, "/start@cchc_test_bot K7Q2XP", chat=GROUP)
-    assert engine.seen == []  # the code is not used in front of the group
+        [typed] = await bot.ask(AN, "@cchc_test_bot đăng ký K7Q2XP", chat=GROUP)
+    assert engine.seen == []  # the code is not used in front of the group (nor bound to the group chat)
     assert reply.buttons == [{"text": "💬 Mở chat riêng", "url": "https://t.me/cchc_test_bot"}]
+    assert typed.buttons == reply.buttons and "chat riêng" in typed.text
 
 
 async def test_private_replies_asked_in_a_group_go_to_the_private_chat_or_offer_to_open_it(tmp_path):

@@ -19,10 +19,12 @@ from telegram import Bot, Message, Update
 from telegram.constants import ChatType
 
 from bot.conversation.messages import TELEGRAM, Attachment, Incoming
+from domain.text import fold
 
 GROUP_TYPES = {ChatType.GROUP, ChatType.SUPERGROUP}
 OTHER_MEDIA = ("video", "audio", "voice", "animation", "video_note")
 _COMMAND = re.compile(r"^/(\w+)(?:@(\w+))?(.*)$", re.DOTALL)
+REGISTER_COMMANDS = {"start", "dangky", "register", "dk"}
 ALBUM_MEMORY = 256  # remembered album captions (Telegram gives the caption to one item of an album)
 
 
@@ -31,8 +33,8 @@ class Parsed:
     """What one update means for the channel.
 
     kind: "message" (hand `incoming` to the engine), "ignored" (not for the bot), "unsupported" (a
-    sticker, a location...: tell a private chat what the bot reads), "start_in_group" ("/start" in a
-    group: registration belongs in the private chat), "membership" (the user blocked or unblocked
+    sticker, a location...: tell a private chat what the bot reads), "start_in_group" ("/start" or
+    "đăng ký CODE" in a group: registration belongs in the private chat), "membership" (the user blocked or unblocked
     the bot: `blocked` says which).
     """
 
@@ -96,7 +98,7 @@ class UpdateAdapter:
             addressed, text = self._addressed(message, text)
             if not addressed:
                 return Parsed("ignored", **base)
-            if _command(text) == "start":
+            if _registers(text):
                 return Parsed("start_in_group", **base)
         if not text and not attachments:
             return Parsed("ignored" if is_group else "unsupported", **base)
@@ -169,6 +171,15 @@ class UpdateAdapter:
 def _command(text: str) -> str | None:
     match = _COMMAND.match(text)
     return match.group(1).lower() if match else None
+
+
+def _registers(text: str) -> bool:
+    """"/start", "/dangky K7Q2XP", "đăng ký K7Q2XP": registration. In a group it must not happen —
+    the code would be shown to everyone and the account would be bound to the group's chat, so
+    reminders meant for one person would be posted to the whole group."""
+    if _command(text) in REGISTER_COMMANDS:
+        return True
+    return fold(text).startswith(("dang ky", "dangky"))
 
 
 def _name(user) -> str:

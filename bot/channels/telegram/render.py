@@ -9,6 +9,7 @@ last part, where the user's eyes are when they finish reading.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, LinkPreviewOptions, Message
@@ -87,7 +88,7 @@ async def _send_file(bot: Bot, chat_id: int | str, reply: Reply, markup) -> list
     caption_parts = split_text(caption.strip(), CAPTION_LIMIT) if caption.strip() else []
     fits = len(caption_parts) <= 1
     caption_html = to_html(caption_parts[0]) if caption_parts and fits else None
-    data = outgoing.path.read_bytes()
+    data = await asyncio.to_thread(outgoing.path.read_bytes)  # up to 20 MB: not on the event loop
     as_photo = outgoing.as_photo and outgoing.mime_type in IMAGE_TYPES
     common = {"caption": caption_html, "parse_mode": ParseMode.HTML, "reply_markup": markup if fits else None}
     if as_photo:
