@@ -32,6 +32,9 @@ _TASK = re.compile(
 )
 _BARE_NUMBER = re.compile(r"^\s*(?:#\s*)?(\d{1,3})\s*[.!]?\s*$")
 MAX_TASK_BUTTONS = 8
+# Progress a caption may report along with the file. Not "not_started"/"blocked": "biên bản chưa ký"
+# must not reset a task, and a blockage needs its reason asked for.
+CAPTION_STATUSES = ("done", "in_progress")
 MAX_FILES_BACK = 10
 REVIEW_NAMES = {"pending": "chờ xem xét", "accepted": "đã chấp nhận", "returned": "bị trả lại"}
 READ_ONLY = "Vai trò của anh/chị chỉ xem, không gửi minh chứng được. Tệp chưa được lưu."
@@ -83,7 +86,10 @@ async def receive(ctx: Context) -> list[Reply]:
         return ctx.reply(refused.message)
     if lead is not None:
         await _forget(ctx, "evidence_for")
-        return await _attach(ctx, lead, received, caption)
+        replies = await _attach(ctx, lead, received, caption)
+        if task is not None and ctx.nlu.status in CAPTION_STATUSES and replies[0].text.startswith("📎"):
+            replies += await _caption_status(ctx, lead)
+        return replies
     await service.stage(received)
     pending = {**received.as_state(), "caption": caption[:1000], "user_id": ctx.user.id}
     if choices:
@@ -169,9 +175,21 @@ async def _attach(ctx: Context, lead: LeadView, received: Received, caption: str
         f"📎 Đã lưu minh chứng cho **nhiệm vụ {lead.task_number}** — {short(lead.task_title)}\n"
         f"{unit}: «{_name(received)}» ({size_text(received.size)}). Phần việc này có {outcome.count} minh chứng."
     )
-    if lead.status != "done":
+    if lead.status != "done" and ctx.nlu.status not in CAPTION_STATUSES:
         text += f"\nNếu đã hoàn thành, gõ «nv {lead.task_number} xong»."
     return ctx.reply(text)
+
+
+async def _caption_status(ctx: Context, lead: LeadView) -> list[Reply]:
+    """A caption that also reports progress ("nv 3 xong, biên bản kèm theo") records it too: the
+    photo of the minutes and the word "xong" usually come together."""
+    from handlers.update_status import apply_update
+
+    pending = {
+        "task": lead.task_number, "status": ctx.nlu.status, "percent": ctx.nlu.percent, "note": ctx.nlu.note,
+        "text": ctx.message.text, "key": ctx.message.idempotency_key,
+    }
+    return await apply_update(ctx, pending, lead_id=lead.lead_id)
 
 
 @callback("ev")

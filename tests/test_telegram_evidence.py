@@ -202,3 +202,12 @@ async def test_staged_references_cannot_point_outside_the_staging_folder(tmp_pat
     assert service.load_staged(state).staged == received.staged
     assert service.load_staged({**state, "staged": "../../etc/passwd"}) is None
     assert service.load_staged({**state, "ext": "exe"}) is None
+
+
+async def test_a_caption_that_reports_progress_records_it_with_the_file(bot):
+    app, router = bot
+    lan = await person(app, router, "1", "van-phong")
+    text = await lan.send("nv 3 xong, biên bản kèm theo", document(PDF_BYTES, "bb.pdf", "application/pdf"))
+    assert "Đã lưu minh chứng" in text and "Đã ghi nhận" in text
+    assert (await app.queries.leads(unit_ids=["van-phong"], task=3))[0].status == "done"
+    assert len(await rows(app)) == 1

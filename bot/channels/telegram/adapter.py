@@ -25,6 +25,7 @@ GROUP_TYPES = {ChatType.GROUP, ChatType.SUPERGROUP}
 OTHER_MEDIA = ("video", "audio", "voice", "animation", "video_note")
 _COMMAND = re.compile(r"^/(\w+)(?:@(\w+))?(.*)$", re.DOTALL)
 REGISTER_COMMANDS = {"start", "dangky", "register", "dk"}
+DOWNLOAD_TIMEOUT = 120  # seconds
 ALBUM_MEMORY = 256  # remembered album captions (Telegram gives the caption to one item of an album)
 
 
@@ -153,7 +154,8 @@ class UpdateAdapter:
     def _fetcher(self, file_id: str):
         async def fetch() -> bytes:
             telegram_file = await self.bot.get_file(file_id)
-            return bytes(await telegram_file.download_as_bytearray())
+            # 20 MB on a slow office line takes longer than PTB's default 5 s read timeout
+            return bytes(await telegram_file.download_as_bytearray(read_timeout=DOWNLOAD_TIMEOUT))
 
         return fetch
 
