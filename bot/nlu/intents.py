@@ -239,7 +239,8 @@ class Understander:
 
     def _parse(self, text: str, today: dt.date) -> NluResult:
         stripped = text.strip()
-        account = parse_account(stripped)  # linking messengers / where reminders go: bot/nlu/accounts.py
+        # linking messengers / where reminders go (bot/nlu/accounts.py); only short messages can be those
+        account = parse_account(stripped) if len(stripped) <= 200 else None
         if account is not None:
             return account
         if stripped.startswith("/"):
