@@ -123,20 +123,81 @@ class DeliveryEngine:
         *,
         wall: Callable[[], dt.datetime] = utc_now,
         worker: str | None = None,
+        mark_interval: float = 0.2,
     ) -> None:
         self.sessions = sessions
         self.policy = policy
         self.wall = wall
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.mark_interval = mark_interval
         self._tokens = itertools.count(1)
         self._buckets: dict[str, TokenBucket] = {}
         self._write = asyncio.Lock()  # one writer per process: SQLite has a single write lock anyway
+        # Keys known to be settled for good (sent, skipped, given up). Settled is final whichever process
+        # settled it, so remembering it is safe; it spares the per-minute tick a lookup of every key
+        # still due today. Forgotten when the day changes, which also bounds its size.
+        self._settled: set[str] = set()
+        self._settled_day: dt.date | None = None
 
     def bucket(self, channel: str) -> TokenBucket:
         if channel not in self._buckets:
             self._buckets[channel] = TokenBucket(self.policy.rate_per_second)
         return self._buckets[channel]
 
+    # -- the ledger ---------------------------------------------------------------------------------
+    def new_day(self, day: dt.date) -> None:
+        if day != self._settled_day:
+            self._settled.clear()
+            self._settled_day = day
+
+    def is_settled(self, key: str) -> bool:
+        return key in self._settled
+
+    def settled(self, row: LedgerRow) -> bool:
+        if row.state in ("sent", "skipped"):
+            return True
+        return row.state == "failed" and (row.next_attempt_at is None or row.attempts >= self.policy.max_attempts)
+
+    def retryable(self, row: LedgerRow, now: dt.datetime, cutoff: dt.datetime) -> bool:
+        if row.attempts >= self.policy.max_attempts:
+            return False
+        if row.state == "failed":
+            return row.next_attempt_at is not None and aware(row.next_attempt_at) <= now
+        if row.state == "claimed":
+            return row.claimed_at is not None and aware(row.claimed_at) < cutoff
+        return False
+
+    async def unsettled(self, keys: Sequence[str]) -> dict[str, LedgerRow | None]:
+        """Each key that is not settled for good → its ledger row (None: never claimed)."""
+        unknown = [k for k in keys if k not in self._settled]
+        if not unknown:
+            return {}
+        async with self.sessions() as session:
+            rows = await ReminderRepository(session).ledger(unknown)
+        result: dict[str, LedgerRow | None] = {}
+        for key in unknown:
+            row = rows.get(key)
+            if row is not None and self.settled(row):
+                self._settled.add(key)
+            else:
+                result[key] = row
+        return result
+
+    async def sendable(self, keys: Sequence[str]) -> set[str]:
+        """The keys a tick would claim now: never claimed, a retry whose time has come, or a stale claim."""
+        rows = await self.unsettled(keys)
+        now = self.wall()
+        cutoff = now - dt.timedelta(seconds=self.policy.lease_seconds)
+        return {k for k, row in rows.items() if row is None or self.retryable(row, now, cutoff)}
+
+    async def settle_quietly(self, rows: Sequence[dict], reason: str) -> None:
+        """Record deliveries that need no message (an empty digest) as `skipped`, once."""
+        token = f"{self.worker}:{next(self._tokens)}"
+        async with self._write, self.sessions() as session, session.begin():
+            await ReminderRepository(session).claim_new(list(rows), token, self.wall(), state="skipped", error=reason)
+        self._settled.update(row["key"] for row in rows)
+
+    # -- delivering ---------------------------------------------------------------------------------
     async def deliver(
         self, outgoing: Sequence[Outgoing], senders: Mapping[str, Sender], recheck: Recheck | None = None
     ) -> DeliveryReport:
@@ -144,18 +205,19 @@ class DeliveryEngine:
         report = DeliveryReport()
         if not outgoing:
             return report
-        async with self.sessions() as session:
-            ledger = await ReminderRepository(session).ledger([o.key for o in outgoing])
+        rows = await self.unsettled([o.key for o in outgoing])
         now = self.wall()
         cutoff = now - dt.timedelta(seconds=self.policy.lease_seconds)
         work: list[tuple[Outgoing, LedgerRow | None]] = []
         for o in outgoing:
-            row = ledger.get(o.key)
-            if row is None or self.retryable(row, now, cutoff):
-                work.append((o, row))
+            if o.key in rows and (rows[o.key] is None or self.retryable(rows[o.key], now, cutoff)):
+                work.append((o, rows[o.key]))
             else:
                 report.held_elsewhere += 1
+        if not work:
+            return report
         semaphore = asyncio.Semaphore(max(1, self.policy.concurrency))
+        marks = _SentMarks(self, report)
         tasks: list[asyncio.Task] = []
         try:
             for start in range(0, len(work), max(1, self.policy.claim_batch)):
@@ -171,22 +233,14 @@ class DeliveryEngine:
                     claimed = [c for c in claimed if c[0].key not in gone]
                 for o, claim, token in claimed:
                     await semaphore.acquire()
-                    task = asyncio.create_task(self._send(o, claim, token, senders, report))
+                    task = asyncio.create_task(self._send(o, claim, token, senders, report, marks))
                     task.add_done_callback(lambda _t: semaphore.release())
                     tasks.append(task)
         finally:
             if tasks:
                 await asyncio.gather(*tasks, return_exceptions=True)
+            await marks.close()
         return report
-
-    def retryable(self, row: LedgerRow, now: dt.datetime, cutoff: dt.datetime) -> bool:
-        if row.attempts >= self.policy.max_attempts:
-            return False
-        if row.state == "failed":
-            return row.next_attempt_at is not None and aware(row.next_attempt_at) <= now
-        if row.state == "claimed":
-            return row.claimed_at is not None and aware(row.claimed_at) < cutoff
-        return False
 
     async def _claim(
         self, batch: Sequence[tuple[Outgoing, LedgerRow | None]], report: DeliveryReport
@@ -219,7 +273,8 @@ class DeliveryEngine:
         return claimed
 
     async def _send(
-        self, o: Outgoing, claim: Claimed, token: str, senders: Mapping[str, Sender], report: DeliveryReport
+        self, o: Outgoing, claim: Claimed, token: str, senders: Mapping[str, Sender], report: DeliveryReport,
+        marks: _SentMarks,
     ) -> None:
         try:
             reply = o.render(claim.id)
@@ -236,15 +291,13 @@ class DeliveryEngine:
                         await ReminderRepository(session).mark_unreachable(route.identity_id)
                     continue
                 except RetryLater as exc:
-                    await self._failed(o, claim, token, report, f"retry after {exc.seconds}s", exc.seconds)
+                    await self._failed(claim, token, report, f"retry after {exc.seconds}s", exc.seconds)
                     return
                 except Exception as exc:
                     log.warning("reminder %s to user %s failed: %s", o.key, o.user_id, exc)
-                    await self._failed(o, claim, token, report, f"{type(exc).__name__}: {exc}"[:500], None)
+                    await self._failed(claim, token, report, f"{type(exc).__name__}: {exc}"[:500], None)
                     return
-                if await self._finish(claim, token, report, state="sent"):
-                    report.sent += 1
-                    report.sent_keys.append(o.key)
+                await marks.add(claim, token)
                 return
             await self._finish(claim, token, report, state="skipped", error="không liên lạc được")
             report.skipped += 1
@@ -253,10 +306,10 @@ class DeliveryEngine:
         except Exception:  # a rendering bug must not leave the claim hanging until the lease expires
             log.exception("reminder %s: unexpected error", o.key)
             with contextlib.suppress(Exception):
-                await self._failed(o, claim, token, report, "lỗi nội bộ khi dựng tin nhắn", None)
+                await self._failed(claim, token, report, "lỗi nội bộ khi dựng tin nhắn", None)
 
     async def _failed(
-        self, o: Outgoing, claim: Claimed, token: str, report: DeliveryReport, error: str, retry_after: float | None
+        self, claim: Claimed, token: str, report: DeliveryReport, error: str, retry_after: float | None
     ) -> None:
         report.failed += 1
         if claim.attempts >= self.policy.max_attempts:
@@ -272,5 +325,62 @@ class DeliveryEngine:
         if not ok:
             report.lost_claims += 1
             log.warning("reminder %s: claim was taken over before it could be marked %s", claim.key, values["state"])
+        elif values["state"] != "failed" or values.get("next_attempt_at") is None:
+            self._settled.add(claim.key)
         return ok
 
+
+class _SentMarks:
+    """Marks accepted messages `sent` in small groups — one UPDATE per claim token every
+    `mark_interval` seconds or `claim_batch` messages — instead of one transaction per message.
+
+    The price is that a crash can leave up to one group sent-but-unmarked (re-sent after the lease);
+    at the paced rate that is a handful of messages, and it spares a commit (an fsync) per message.
+    """
+
+    def __init__(self, engine: DeliveryEngine, report: DeliveryReport) -> None:
+        self.engine = engine
+        self.report = report
+        self.pending: list[tuple[Claimed, str]] = []
+        self.timer: asyncio.Task | None = None  # set only while it sleeps, so cancelling never cuts a flush
+        self.lock = asyncio.Lock()
+
+    async def add(self, claim: Claimed, token: str) -> None:
+        self.pending.append((claim, token))
+        if len(self.pending) >= max(1, self.engine.policy.claim_batch):
+            await self.flush()
+        elif self.timer is None:
+            self.timer = asyncio.create_task(self._later())
+
+    async def _later(self) -> None:
+        try:
+            await asyncio.sleep(self.engine.mark_interval)
+        except asyncio.CancelledError:
+            return
+        self.timer = None
+        await self.flush()
+
+    async def flush(self) -> None:
+        async with self.lock:
+            pending, self.pending = self.pending, []
+            by_token: dict[str, list[Claimed]] = {}
+            for claim, token in pending:
+                by_token.setdefault(token, []).append(claim)
+            engine = self.engine
+            for token, claims in by_token.items():
+                async with engine._write, engine.sessions() as session, session.begin():
+                    done = await ReminderRepository(session).mark_sent([c.id for c in claims], token, engine.wall())
+                for claim in claims:
+                    if claim.id in done:
+                        self.report.sent += 1
+                        self.report.sent_keys.append(claim.key)
+                        engine._settled.add(claim.key)
+                    else:
+                        self.report.lost_claims += 1
+                        log.warning("reminder %s: claim was taken over before it could be marked sent", claim.key)
+
+    async def close(self) -> None:
+        timer, self.timer = self.timer, None
+        if timer is not None:
+            timer.cancel()
+        await self.flush()  # waits for a flush the timer may have started

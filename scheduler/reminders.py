@@ -85,6 +85,29 @@ class Recipient:
         return self.snoozed_until is not None and aware(self.snoozed_until) > now
 
 
+WEEK, LATE, REPORTS = "week", "overdue", "reports"  # the sections of a weekly digest
+
+
+@dataclass
+class WeekSummary:
+    """One unit's week for its digest: milestones due this week, overdue ones (before this week),
+    periodic reports coming up — the first few of each, and how many there are in all."""
+
+    week: dt.date
+    items: dict[str, list[Candidate]] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def section(self, name: str) -> list[Candidate]:
+        return self.items.get(name, [])
+
+    def total(self, name: str) -> int:
+        return self.counts.get(name, 0)
+
+    @property
+    def empty(self) -> bool:
+        return not any(self.counts.values())
+
+
 @dataclass(frozen=True, order=True)
 class Step:
     """One reminder of a milestone. Ordered by (slot, rank): the greater is the more recent."""

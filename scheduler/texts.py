@@ -16,10 +16,14 @@ from domain.units import UnitDirectory
 from scheduler.reminders import (
     BEFORE_DUE,
     DUE_TODAY,
+    LATE,
     OVERDUE,
     REPORT_BEFORE_DUE,
+    REPORTS,
+    WEEK,
     Candidate,
     DueItem,
+    WeekSummary,
 )
 from scheduler.workdays import WorkingCalendar
 from services.views import STATUS_NAMES
@@ -96,88 +100,55 @@ def reminder_reply(
 
 
 # -- weekly messages --------------------------------------------------------------------------------
-@dataclass
-class DigestContent:
-    """One unit's week: milestones due this week, overdue ones, periodic reports coming up."""
-
-    week: dt.date
-    this_week: list[Candidate]
-    overdue: list[Candidate]
-    reports: list[Candidate]
-
-    @property
-    def empty(self) -> bool:
-        return not (self.this_week or self.overdue or self.reports)
-
-
-def split_digest(week: dt.date, items: Sequence[Candidate], report_until: dt.date) -> DigestContent:
-    end = week + dt.timedelta(days=6)
-    key = lambda c: (c.due, c.task_number)  # noqa: E731
-    return DigestContent(
-        week=week,
-        this_week=sorted((c for c in items if week <= c.due <= end), key=key),
-        overdue=sorted((c for c in items if c.due < week), key=key),
-        reports=sorted((c for c in items if c.is_report and end < c.due <= report_until), key=key),
-    )
-
-
 def week_label(week: dt.date) -> str:
     end = week + dt.timedelta(days=6)
     return f"{week.strftime('%d/%m')}–{end.strftime('%d/%m/%Y')}"
 
 
-def _lines(items: Sequence[Candidate], limit: int, today: dt.date, workdays: WorkingCalendar) -> list[str]:
+def _lines(items: Sequence[Candidate], total: int, today: dt.date, workdays: WorkingCalendar) -> list[str]:
     out = []
-    for c in items[:limit]:
+    for c in items:
         when = fmt_day(c.due)
         if c.due < today:
             when += f", quá {workdays.working_days_between(c.due, today)} ngày làm việc"
         out.append(f"• NV {c.task_number} · {c.label} — {when} · {status_name(c.status, c.percent)}")
-    if len(items) > limit:
-        out.append(f"• … và {len(items) - limit} phần việc khác")
+    if total > len(items):
+        out.append(f"• … và {total - len(items)} phần việc khác")
     return out
 
 
-def digest_reply(
-    unit_name: str, content: DigestContent, today: dt.date, workdays: WorkingCalendar, max_items: int
-) -> Reply:
-    lines = [f"📅 **Tổng hợp tuần {week_label(content.week)} — {unit_name}**"]
-    for title, items in (
-        ("Đến hạn trong tuần", content.this_week),
-        ("Quá hạn", content.overdue),
-        ("Báo cáo sắp đến hạn", content.reports),
-    ):
-        if items:
-            lines.append(f"**{title} ({len(items)}):**")
-            lines.extend(_lines(items, max_items, today, workdays))
-    if content.empty:
+def digest_reply(unit_name: str, summary: WeekSummary, today: dt.date, workdays: WorkingCalendar) -> Reply:
+    lines = [f"📅 **Tổng hợp tuần {week_label(summary.week)} — {unit_name}**"]
+    for title, name in (("Đến hạn trong tuần", WEEK), ("Quá hạn", LATE), ("Báo cáo sắp đến hạn", REPORTS)):
+        if summary.total(name):
+            lines.append(f"**{title} ({summary.total(name)}):**")
+            lines.extend(_lines(summary.section(name), summary.total(name), today, workdays))
+    if summary.empty:
         lines.append("Tuần này đơn vị không có mốc nào đến hạn và không có việc quá hạn. 👍")
     lines.append("Gõ «việc của tôi» hoặc «nv SỐ» để xem chi tiết; báo tiến độ: «xong nhiệm vụ SỐ».")
     return Reply(text="\n".join(lines), private_only=True)
 
 
-def overview_reply(
-    week: dt.date, overdue: Sequence[Candidate], this_week: Sequence[Candidate], units: UnitDirectory,
-    max_items: int,
-) -> Reply:
+def overview_reply(week: dt.date, by_unit: dict[str, WeekSummary], units: UnitDirectory, max_items: int) -> Reply:
+    """Coordinators' Monday view: overdue work by unit (most first), and how much falls due this week."""
     lines = [f"📋 **Tổng quan tuần {week_label(week)} — toàn Sở**"]
-    by_unit: dict[str, list[Candidate]] = {}
-    for c in overdue:
-        by_unit.setdefault(c.unit_id, []).append(c)
-    if by_unit:
-        lines.append(f"**Quá hạn theo đơn vị ({len(overdue)} phần việc):**")
-        ranked = sorted(by_unit.items(), key=lambda kv: (-len(kv[1]), units.name(kv[0])))
-        for unit_id, items in ranked[:max_items]:
-            numbers = sorted({c.task_number for c in items})
-            shown = ", ".join(str(n) for n in numbers[:8]) + (", …" if len(numbers) > 8 else "")
-            lines.append(f"• {units.name(unit_id)}: {len(items)} (NV {shown})")
-        if len(ranked) > max_items:
-            lines.append(f"• … và {len(ranked) - max_items} đơn vị khác")
+    late = sorted(
+        ((unit_id, s) for unit_id, s in by_unit.items() if s.total(LATE)),
+        key=lambda pair: (-pair[1].total(LATE), units.name(pair[0])),
+    )
+    if late:
+        lines.append(f"**Quá hạn theo đơn vị ({sum(s.total(LATE) for _, s in late)} phần việc):**")
+        for unit_id, s in late[:max_items]:
+            numbers = list(dict.fromkeys(c.task_number for c in s.section(LATE)))
+            more = ", …" if s.total(LATE) > len(s.section(LATE)) else ""
+            lines.append(f"• {units.name(unit_id)}: {s.total(LATE)} (NV {', '.join(map(str, numbers))}{more})")
+        if len(late) > max_items:
+            lines.append(f"• … và {len(late) - max_items} đơn vị khác")
     else:
         lines.append("Không có phần việc nào quá hạn. 👍")
-    if this_week:
-        unit_count = len({c.unit_id for c in this_week})
-        lines.append(f"Đến hạn trong tuần: {len(this_week)} phần việc của {unit_count} đơn vị.")
+    due = [s.total(WEEK) for s in by_unit.values() if s.total(WEEK)]
+    if due:
+        lines.append(f"Đến hạn trong tuần: {sum(due)} phần việc của {len(due)} đơn vị.")
     lines.append("Gõ «việc trễ hạn» hoặc «tiến độ toàn Sở» để xem chi tiết.")
     return Reply(text="\n".join(lines), private_only=True)
 

@@ -32,34 +32,44 @@ from scheduler.reminders import (
     DueItem,
     Planner,
     Recipient,
+    WeekSummary,
     aware,
     digest_key,
     overview_key,
 )
 from scheduler.texts import (
     SNOOZE_CHOICES,
-    DigestContent,
     SettingsView,
     digest_reply,
     overview_reply,
     reminder_reply,
-    split_digest,
     week_label,
 )
 from scheduler.workdays import WorkingCalendar
-from storage.repositories.reminders import Channel, LedgerRow, ReminderRepository
+from storage.repositories.reminders import Channel, ReminderRepository
 
 if TYPE_CHECKING:
     from bot.app import App
 
 log = logging.getLogger(__name__)
 
+OVERVIEW_TASKS = 8  # task numbers shown per unit in the coordinators' overview
 MAX_DAYS_BEFORE = 20  # «nhắc trước N ngày»: a month of working days is the most that still helps
 KIND_ORDER = {kind: i for i, kind in enumerate((*KINDS, OVERVIEW))}
 
 
 class SettingsError(ValueError):
     """A settings request the service refuses; the message is for the user."""
+
+
+@dataclass
+class Planned:
+    """What one look at the data found: the items due, how to reach each person, and the empty
+    digests to settle without a message."""
+
+    items: list[DueItem] = field(default_factory=list)
+    routes: dict[int, list[Channel]] = field(default_factory=dict)
+    quiet: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -109,18 +119,11 @@ class ReminderService:
     async def due(self, at: dt.datetime) -> list[DueItem]:
         """Dry run (CONTRACTS §4): unit-level reminders due at `at` and not sent before; sends and
         writes nothing. A unit nobody would reach is listed with no recipients."""
-        items, _ = await self._plan(at, channels=None, dry_run=True)
-        keys = [item.delivery_key(uid) for item in items for uid in item.recipients]
-        async with self.sessions() as session:
-            ledger = await ReminderRepository(session).ledger(keys)
-        wall = self.engine.wall()
-        lease_cutoff = wall - dt.timedelta(seconds=self.policy.delivery.lease_seconds)
+        items = (await self._plan(at, channels=None, dry_run=True)).items
+        sendable = await self.engine.sendable([item.delivery_key(uid) for item in items for uid in item.recipients])
         listed = []
         for item in items:
-            pending = [
-                uid for uid in item.recipients
-                if (row := ledger.get(item.delivery_key(uid))) is None or self.engine.retryable(row, wall, lease_cutoff)
-            ]
+            pending = [uid for uid in item.recipients if item.delivery_key(uid) in sendable]
             if pending or not item.recipients:
                 item.recipients = pending
                 listed.append(item)
@@ -134,12 +137,17 @@ class ReminderService:
         if not report.window_open or not senders:
             report.seconds = time.perf_counter() - started
             return report
-        items, routes = await self._plan(now, channels=list(senders), dry_run=False)
+        planned = await self._plan(now, channels=list(senders), dry_run=False)
+        items, routes = planned.items, planned.routes
+        if planned.quiet:  # empty digests: settle them so the week's later ticks do not look again
+            await self.engine.settle_quietly(planned.quiet, "không có gì để báo trong tuần")
         today = self.planner.local(now).date()
         outgoing: list[Outgoing] = []
         for item in items:
             report.unreachable += len(item.unreachable)
             for uid in item.recipients:
+                if self.engine.is_settled(item.delivery_key(uid)):
+                    continue  # the usual case once a day's reminders are out: skip building anything
                 outgoing.append(
                     Outgoing(
                         key=item.delivery_key(uid), user_id=uid, kind=item.kind, unit_id=item.unit_id,
@@ -155,31 +163,34 @@ class ReminderService:
         report.seconds = time.perf_counter() - started
         return report
 
-    async def _plan(
-        self, now: dt.datetime, *, channels: Sequence[str] | None, dry_run: bool
-    ) -> tuple[list[DueItem], dict[int, list[Channel]]]:
+    async def _plan(self, now: dt.datetime, *, channels: Sequence[str] | None, dry_run: bool) -> Planned:
+        planned = Planned()
         if not self.planner.window_open(now):
-            return [], {}
+            return planned
         today = self.planner.local(now).date()
+        self.engine.new_day(today)
         async with self.sessions() as session:
             repo = ReminderRepository(session)
             recipients, routes = await repo.recipients(channels)
             extra = {r.days_before for r in recipients if r.days_before}
             lo, hi = self.planner.candidate_window(today, extra)
             candidates = await repo.candidates(lo, hi)
-            items = self.planner.plan(now, candidates, recipients)
+            planned.items = self.planner.plan(now, candidates, recipients)
+            planned.routes = routes
             week = self.planner.digest_due(now)
             if week is not None:
-                items.extend(await self._weekly(repo, now, week, recipients, dry_run))
-        items.sort(key=lambda i: (KIND_ORDER[i.kind], i.unit_id or "", i.task_number or 0, i.key))
-        return items, routes
+                await self._weekly(repo, now, week, recipients, dry_run, planned)
+        planned.items.sort(key=lambda i: (KIND_ORDER[i.kind], i.unit_id or "", i.task_number or 0, i.key))
+        return planned
 
     async def _weekly(
-        self, repo: ReminderRepository, now: dt.datetime, week: dt.date, recipients: list[Recipient], dry_run: bool
-    ) -> list[DueItem]:
-        """This week's digests (unit heads) and overview (coordinators). Content is read only for the
-        units whose digest is still pending, so Monday's later ticks cost one ledger lookup."""
-        digest = self.policy.digest
+        self, repo: ReminderRepository, now: dt.datetime, week: dt.date, recipients: list[Recipient],
+        dry_run: bool, planned: Planned,
+    ) -> None:
+        """This week's digests (unit heads) and overview (coordinators). Content is read only while some
+        digest is still pending; an empty one is settled without a message, so the week's later ticks
+        cost one ledger lookup."""
+        policy = self.policy.digest
         today = self.planner.local(now).date()
         awake = [r for r in recipients if not r.paused(now)]
         heads: dict[str, list[Recipient]] = defaultdict(list)
@@ -189,60 +200,60 @@ class ReminderService:
         coordinators = [r for r in awake if r.wants_overview(self.policy)]
         keys = [f"{digest_key(u, week)}:u{r.user_id}" for u, rs in heads.items() for r in rs]
         keys += [f"{overview_key(week)}:u{r.user_id}" for r in coordinators]
-        ledger = await repo.ledger(keys)
+        pending = await self.engine.unsettled(keys)
 
-        def pending(key: str) -> bool:
-            row: LedgerRow | None = ledger.get(key)
-            return row is None or row.state in ("failed", "claimed")
-
-        units = {u for u, rs in heads.items() if any(pending(f"{digest_key(u, week)}:u{r.user_id}") for r in rs)}
+        units = {u for u, rs in heads.items() if any(f"{digest_key(u, week)}:u{r.user_id}" in pending for r in rs)}
         if dry_run:
             units |= set(await repo.units_with_leads()) - set(heads)
-        report_until = today + dt.timedelta(days=digest.upcoming_report_days)
-        items: list[DueItem] = []
+        report_until = today + dt.timedelta(days=policy.upcoming_report_days)
+        limit = 0 if dry_run else policy.max_items  # a dry run needs to know what is empty, not the lines
+        summaries: dict[str, WeekSummary] = {}
         if units:
-            by_unit: dict[str, list] = defaultdict(list)
-            for c in await repo.open_items(max(report_until, week + dt.timedelta(days=6)), sorted(units)):
-                by_unit[c.unit_id].append(c)
-            for unit_id in sorted(units):
-                content = split_digest(week, by_unit.get(unit_id, []), report_until)
-                if content.empty and digest.skip_empty:
-                    continue
-                people = heads.get(unit_id, [])
-                items.append(
-                    DueItem(
-                        key=digest_key(unit_id, week), kind=DIGEST, unit_id=unit_id, offset=None, due=week,
-                        label=f"Tổng hợp tuần {week_label(week)}", content=content,
-                        recipients=[r.user_id for r in people if r.channels],
-                        unreachable=[r.user_id for r in people if not r.channels],
-                    )
+            # Many units: one pass over everything beats a long IN list (and the dry run wants them all).
+            scope = None if dry_run or len(units) > 200 else sorted(units)
+            summaries = await repo.week_summaries(week, report_until, scope, limit=limit)
+        items = planned.items
+        for unit_id in sorted(units):
+            summary = summaries.get(unit_id) or WeekSummary(week)
+            people = heads.get(unit_id, [])
+            if summary.empty and policy.skip_empty:
+                key = digest_key(unit_id, week)
+                planned.quiet.extend(
+                    {"key": f"{key}:u{r.user_id}", "kind": DIGEST, "unit_id": unit_id, "user_id": r.user_id,
+                     "due": week}
+                    for r in people if f"{key}:u{r.user_id}" in pending
                 )
-        if any(pending(f"{overview_key(week)}:u{r.user_id}") for r in coordinators) or (dry_run and not coordinators):
-            everything = await repo.open_items(week + dt.timedelta(days=6))
-            content = split_digest(week, everything, week)
-            if not (content.overdue or content.this_week) and digest.skip_empty:
-                return items
+                continue
             items.append(
                 DueItem(
-                    key=overview_key(week), kind=OVERVIEW, unit_id=None, offset=None, due=week,
-                    label=f"Tổng quan tuần {week_label(week)}", content=content,
-                    recipients=[r.user_id for r in coordinators if r.channels],
-                    unreachable=[r.user_id for r in coordinators if not r.channels],
+                    key=digest_key(unit_id, week), kind=DIGEST, unit_id=unit_id, offset=None, due=week,
+                    label=f"Tổng hợp tuần {week_label(week)}", content=summary,
+                    recipients=[r.user_id for r in people if r.channels],
+                    unreachable=[r.user_id for r in people if not r.channels],
                 )
             )
-        return items
+        if any(f"{overview_key(week)}:u{r.user_id}" in pending for r in coordinators) or (dry_run and not coordinators):
+            by_unit = await repo.week_summaries(week, week, None, limit=0 if dry_run else OVERVIEW_TASKS)
+            if by_unit or not policy.skip_empty:
+                items.append(
+                    DueItem(
+                        key=overview_key(week), kind=OVERVIEW, unit_id=None, offset=None, due=week,
+                        label=f"Tổng quan tuần {week_label(week)}", content=by_unit,
+                        recipients=[r.user_id for r in coordinators if r.channels],
+                        unreachable=[r.user_id for r in coordinators if not r.channels],
+                    )
+                )
 
     def _renderer(self, item: DueItem, today: dt.date) -> Callable[[int], Reply]:
-        max_items = self.policy.digest.max_items
+        content = item.content
         if item.kind == DIGEST:
-            assert isinstance(item.content, DigestContent)
-            content = item.content
+            assert isinstance(content, WeekSummary)
             name = self.units.name(item.unit_id or "")
-            return lambda _id: digest_reply(name, content, today, self.workdays, max_items)
+            return lambda _id: digest_reply(name, content, today, self.workdays)
         if item.kind == OVERVIEW:
-            assert isinstance(item.content, DigestContent)
-            content = item.content
-            return lambda _id: overview_reply(content.week, content.overdue, content.this_week, self.units, max_items)
+            assert isinstance(content, dict)
+            week, max_units = item.due, self.policy.digest.max_items
+            return lambda _id: overview_reply(week, content, self.units, max_units)
         return lambda delivery_id: reminder_reply(item, today, self.workdays, self.units, delivery_id)
 
     async def _still_open(self, batch: Sequence[Outgoing]) -> set[str]:

@@ -13,15 +13,16 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import and_, bindparam, or_, select, update
+from sqlalchemy import ARRAY, String, and_, any_, bindparam, case, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from scheduler.reminders import Candidate, Recipient
+from domain.plan import PERIODIC_REPORT
+from scheduler.reminders import LATE, REPORTS, WEEK, Candidate, Recipient, WeekSummary
 from storage.models import Assignment, AssignmentLead, Identity, Milestone, ReminderDelivery, Task, User
 
-CHUNK = 2000  # keys per IN (...) lookup; well under SQLite's variable limit
+CHUNK = 2000  # keys per IN (...) lookup on SQLite; well under its variable limit
 
 
 @dataclass(frozen=True)
@@ -88,28 +89,6 @@ class ReminderRepository:
             for r in rows
         ]
 
-    async def candidate(self, lead_id: int, milestone_id: int) -> Candidate | None:
-        """One pair, re-read just before sending: the status may have changed since the tick began."""
-        row = (
-            await self.session.execute(
-                select(
-                    AssignmentLead.id, AssignmentLead.unit_id, Milestone.id, Milestone.kind, Milestone.label,
-                    Milestone.due, Task.number, AssignmentLead.status, AssignmentLead.percent, Task.title,
-                )
-                .select_from(Milestone)
-                .join(AssignmentLead, AssignmentLead.assignment_id == Milestone.assignment_id)
-                .join(Assignment, Assignment.id == Milestone.assignment_id)
-                .join(Task, Task.id == Assignment.task_id)
-                .where(AssignmentLead.id == lead_id, Milestone.id == milestone_id)
-            )
-        ).first()
-        if row is None or row[5] is None:
-            return None
-        return Candidate(
-            lead_id=row[0], unit_id=row[1], milestone_id=row[2], milestone_kind=row[3], label=row[4], due=row[5],
-            task_number=row[6], status=row[7], percent=row[8], task_title=row[9],
-        )
-
     async def done_leads(self, lead_ids: Sequence[int]) -> set[int]:
         if not lead_ids:
             return set()
@@ -162,38 +141,100 @@ class ReminderRepository:
         await self.session.execute(update(Identity).where(Identity.id == identity_id).values(reachable=False))
 
     # -- digests --------------------------------------------------------------------------------------
-    async def open_items(self, until: dt.date, units: Sequence[str] | None = None) -> list[Candidate]:
-        """Not-done pairs with a deadline up to `until` (overdue ones included), for digests."""
-        return await self.candidates(dt.date.min, until, units)
+    async def week_summaries(
+        self, week: dt.date, report_until: dt.date, units: Sequence[str] | None, *, limit: int
+    ) -> dict[str, WeekSummary]:
+        """Per unit: not-done milestones due this week, overdue (before this week) and periodic reports
+        due after this week up to `report_until` — counted in SQL, the first `limit` of each listed
+        (ROW_NUMBER), so a national-scale Monday never loads every open row. limit=0: counts only."""
+        end = week + dt.timedelta(days=6)
+        section = case((Milestone.due < week, LATE), (Milestone.due <= end, WEEK), else_=REPORTS)
+        where = [
+            AssignmentLead.status != "done", Milestone.due.is_not(None), Milestone.due <= max(end, report_until),
+            or_(Milestone.due <= end, Milestone.kind == PERIODIC_REPORT),
+        ]
+        if units is not None:
+            where.append(AssignmentLead.unit_id.in_(list(units)))
+        joined = (
+            select(AssignmentLead.unit_id, section.label("section"), func.count())
+            .select_from(Milestone)
+            .join(AssignmentLead, AssignmentLead.assignment_id == Milestone.assignment_id)
+            .where(*where)
+            .group_by(AssignmentLead.unit_id, section)
+        )
+        result: dict[str, WeekSummary] = {}
+        for unit_id, name, count in (await self.session.execute(joined)).all():
+            result.setdefault(unit_id, WeekSummary(week)).counts[name] = count
+        if limit <= 0 or not result:
+            return result
+        rank = func.row_number().over(
+            partition_by=(AssignmentLead.unit_id, section), order_by=(Milestone.due, Task.number, AssignmentLead.id)
+        )
+        inner = (
+            select(
+                AssignmentLead.id.label("lead_id"), AssignmentLead.unit_id, Milestone.id.label("milestone_id"),
+                Milestone.kind, Milestone.label, Milestone.due, Task.number, Task.title, AssignmentLead.status,
+                AssignmentLead.percent, section.label("section"), rank.label("rank"),
+            )
+            .select_from(Milestone)
+            .join(AssignmentLead, AssignmentLead.assignment_id == Milestone.assignment_id)
+            .join(Assignment, Assignment.id == Milestone.assignment_id)
+            .join(Task, Task.id == Assignment.task_id)
+            .where(*where)
+            .subquery()
+        )
+        rows = (await self.session.execute(select(inner).where(inner.c.rank <= limit))).all()
+        for r in rows:
+            candidate = Candidate(
+                lead_id=r.lead_id, unit_id=r.unit_id, milestone_id=r.milestone_id, milestone_kind=r.kind,
+                label=r.label, due=r.due, task_number=r.number, task_title=r.title, status=r.status,
+                percent=r.percent,
+            )
+            result[r.unit_id].items.setdefault(r.section, []).append(candidate)
+        for summary in result.values():
+            for items in summary.items.values():
+                items.sort(key=lambda c: (c.due, c.task_number, c.lead_id))
+        return result
 
     # -- the ledger -----------------------------------------------------------------------------------
     async def ledger(self, keys: Sequence[str]) -> dict[str, LedgerRow]:
         found: dict[str, LedgerRow] = {}
-        stmt = select(
+        columns = (
             ReminderDelivery.id, ReminderDelivery.key, ReminderDelivery.state, ReminderDelivery.attempts,
             ReminderDelivery.claimed_by, ReminderDelivery.claimed_at, ReminderDelivery.next_attempt_at,
-        ).where(ReminderDelivery.key.in_(bindparam("keys", expanding=True)))
-        for start in range(0, len(keys), CHUNK):
-            chunk = list(keys[start : start + CHUNK])
+        )
+        if self._dialect == "postgresql":  # one array parameter: no per-key SQL to render
+            stmt = select(*columns).where(ReminderDelivery.key == any_(bindparam("keys", type_=ARRAY(String))))
+            chunk_size = 50_000
+        else:
+            stmt = select(*columns).where(ReminderDelivery.key.in_(bindparam("keys", expanding=True)))
+            chunk_size = CHUNK
+        for start in range(0, len(keys), chunk_size):
+            chunk = list(keys[start : start + chunk_size])
             for r in (await self.session.execute(stmt, {"keys": chunk})).all():
                 found[r[1]] = LedgerRow(*r)
         return found
 
-    async def claim_new(self, rows: list[dict], token: str, now: dt.datetime) -> list[Claimed]:
+    async def claim_new(
+        self, rows: list[dict], token: str, now: dt.datetime, *, state: str = "claimed", error: str | None = None
+    ) -> list[Claimed]:
         """Insert claims; a key someone else holds is silently not ours (ON CONFLICT DO NOTHING)."""
         if not rows:
             return []
+        attempts = 1 if state == "claimed" else 0
         values = [
-            {**row, "state": "claimed", "attempts": 1, "claimed_by": token, "claimed_at": now} for row in rows
+            {"unit_id": None, "user_id": None, "lead_id": None, "milestone_id": None, "due": None, **row,
+             "state": state, "attempts": attempts, "claimed_by": token, "claimed_at": now, "error": error}
+            for row in rows
         ]
         insert = pg_insert if self._dialect == "postgresql" else sqlite_insert
+        # executemany with RETURNING ("insertmanyvalues"): one cached statement, batched VALUES.
         stmt = (
             insert(ReminderDelivery)
-            .values(values)
             .on_conflict_do_nothing(index_elements=["key"])
             .returning(ReminderDelivery.id, ReminderDelivery.key)
         )
-        return [Claimed(r[0], r[1], 1) for r in (await self.session.execute(stmt)).all()]
+        return [Claimed(r[0], r[1], 1) for r in (await self.session.execute(stmt, values)).all()]
 
     async def reclaim(self, row: LedgerRow, token: str, now: dt.datetime, lease_cutoff: dt.datetime) -> Claimed | None:
         """Take over a failed row whose retry time has come, or a claim whose process died (older
@@ -223,6 +264,19 @@ class ReminderRepository:
             .values(**values)
         )
         return result.rowcount == 1
+
+    async def mark_sent(self, ids: Sequence[int], token: str, now: dt.datetime) -> set[int]:
+        """Mark a group of claims sent; returns the ids that were still ours."""
+        if not ids:
+            return set()
+        result = await self.session.execute(
+            update(ReminderDelivery)
+            .where(ReminderDelivery.id.in_(list(ids)), ReminderDelivery.claimed_by == token,
+                   ReminderDelivery.state == "claimed")
+            .values(state="sent", sent_at=now, error=None, next_attempt_at=None)
+            .returning(ReminderDelivery.id)
+        )
+        return set(result.scalars().all())
 
     async def delivery(self, delivery_id: int) -> ReminderDelivery | None:
         return await self.session.get(ReminderDelivery, delivery_id)
