@@ -255,3 +255,29 @@ async def _cli(argv: list[str]) -> int:
         return await asyncio.to_thread(cli_main, argv)
     except SystemExit as exc:  # argparse errors exit
         return int(exc.code)
+
+
+async def test_export_on_postgresql_keeps_local_times(postgres_url, tmp_path):
+    """PostgreSQL returns aware timestamps (SQLite naive local ones): the workbook shows local time."""
+    from tests.conftest import make_settings
+
+    application = await build_app(make_settings(tmp_path, database_url=postgres_url), clock=FixedClock(NOW))
+    try:
+        await application.plans.import_plan(SEED)
+        head = await person(application, "van-phong", "head", "Nguyễn Văn A")
+        coord = await person(application, "van-phong", "coordinator", "Trần Thị B")
+        lead = await set_status(application, head, 3, "done", at(8, 10, 14, 30))
+        ev = await add_evidence(application, lead, head, "bien-ban.pdf", at(8, 10, 15))
+        assert (await ReviewService.for_app(application).accept(coord, ev, now=at(8, 11, 8))).kind == "accepted"
+        _, wb = await export(application, tmp_path, period="Q3")
+    finally:
+        await application.close()
+    t3 = task_row(wb["Phụ lục"], 3)
+    assert t3["Tình trạng"] == "Hoàn thành — đã xác nhận"
+    assert t3["Cập nhật lần cuối"] == "Nguyễn Văn A, 10/08/2022 14:30"
+    audit = [v for v in wb["Lịch sử"].iter_rows(min_row=4, values_only=True) if v[0] is not None]
+    assert [(e[0].strftime("%d/%m %H:%M"), e[3]) for e in audit] == [
+        ("10/08 14:30", "Cập nhật tình trạng"), ("10/08 15:00", "Gửi minh chứng"), ("11/08 08:00", "Xác nhận minh chứng"),
+    ]
+    rows = [v for v in wb["Hoàn thành Quý III"].iter_rows(min_row=4, values_only=True) if v[1] is not None]
+    assert [(r[1], r[5].date().isoformat()) for r in rows] == [(3, "2022-08-10")]
