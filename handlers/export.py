@@ -1,6 +1,6 @@
 """/xuatbaocao [q3]: the appendix with live statuses as an Excel file.
 
-Coordinators, leaders and admins get the whole department. Heads and officers get a workbook of their
+Coordinators, leaders and admins get the whole department (or the unit they name). Heads and officers get a workbook of their
 own unit only — their shares' status, evidence and history, and the department total in the summary —
 because they may not read other units' detail. The file is private (never posted into a group chat).
 """
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from pathlib import Path
 
 from bot.conversation.messages import OutgoingFile, Reply
 from handlers.base import Context
@@ -58,7 +59,7 @@ async def export(ctx: Context) -> list[Reply]:
     ]
 
 
-def _prune(folder, *, keep: dt.timedelta) -> None:
+def _prune(folder: Path, *, keep: dt.timedelta) -> None:
     """Exports are sent once; older files are removed so the data directory does not grow (wall clock:
     the files' ages are real even when the bot's calendar is pinned for a demo)."""
     limit = time.time() - keep.total_seconds()

@@ -18,9 +18,13 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from services.query_service import is_overdue
 from services.views import LeadView
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 STACK = (
     ("done", "Hoàn thành", "#2e7d32"),
@@ -49,7 +53,7 @@ def tally_leads(leads: Iterable[LeadView], today: dt.date) -> tuple[dict[str, Co
     return by_unit, by_section, total
 
 
-def _panel(ax, title: str, rows: Sequence[tuple[str, Counter]]) -> None:
+def _panel(ax: Axes, title: str, rows: Sequence[tuple[str, Counter]]) -> None:
     labels = [textwrap.fill(name, 30) for name, _ in rows]
     positions = list(range(len(rows)))[::-1]  # first row at the top
     left = [0] * len(rows)

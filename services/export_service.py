@@ -22,7 +22,7 @@ import asyncio
 import datetime as dt
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from copy import copy
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -30,8 +30,10 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
@@ -360,7 +362,9 @@ def status_phrase(share: Share) -> str:
     return name
 
 
-def _per_share(units: UnitDirectory, shares: list[Share], text, *, skip_empty: bool = True) -> str:
+def _per_share(
+    units: UnitDirectory, shares: list[Share], text: Callable[[Share], str], *, skip_empty: bool = True
+) -> str:
     """One line (or block) per unit; the unit's name is only written when several units lead."""
     if len(shares) == 1:
         return text(shares[0])
@@ -403,7 +407,7 @@ def bullet_list(items: list[str]) -> str:
     return "\n".join(f"- {p}" for p in items) if len(items) > 1 else (items[0] if items else "")
 
 
-def clip(value):
+def clip(value: object) -> object:
     if isinstance(value, str) and len(value) > CELL_LIMIT:
         return value[: CELL_LIMIT - 1] + "…"
     return value
@@ -449,7 +453,7 @@ class Styles:
         wb.remove(scratch)
 
     @classmethod
-    def of(cls, ws) -> Styles:
+    def of(cls, ws: Worksheet) -> Styles:
         wb = ws.parent
         styles = getattr(wb, "_cchc_styles", None)
         if styles is None:
@@ -457,18 +461,18 @@ class Styles:
             wb._cchc_styles = styles
         return styles
 
-    def apply(self, cell, name: str, fmt: str | None = None) -> None:
+    def apply(self, cell: Cell, name: str, fmt: str | None = None) -> None:
         cell._style = copy(self.arrays[f"{name}:{fmt}" if fmt else name])
 
 
-def _headers(ws, row: int, headers) -> None:
+def _headers(ws: Worksheet, row: int, headers: Sequence[tuple[str, float]]) -> None:
     styles = Styles.of(ws)
     for col, (name, width) in enumerate(headers, start=1):
         styles.apply(ws.cell(row=row, column=col, value=name), "header")
         ws.column_dimensions[get_column_letter(col)].width = width
 
 
-def _title(ws, text: str, subtitle: str, columns: int) -> None:
+def _title(ws: Worksheet, text: str, subtitle: str, columns: int) -> None:
     styles = Styles.of(ws)
     styles.apply(ws.cell(row=1, column=1, value=text), "title")
     styles.apply(ws.cell(row=2, column=1, value=subtitle), "subtitle")
@@ -477,7 +481,7 @@ def _title(ws, text: str, subtitle: str, columns: int) -> None:
 
 
 def _put(
-    ws, row: int, values, *, center: tuple[int, ...] = (1,), kind: str = "body", formats: dict[int, str] | None = None
+    ws: Worksheet, row: int, values: Sequence[object], *, center: tuple[int, ...] = (1,), kind: str = "body", formats: dict[int, str] | None = None
 ) -> None:
     """One bordered, wrapped row; `center` columns centred, `formats` = column → number format key."""
     styles = Styles.of(ws)
@@ -487,7 +491,7 @@ def _put(
         styles.apply(cell, f"{kind}_c" if col in center else kind, formats.get(col))
 
 
-def _page_setup(ws, header_row: int) -> None:
+def _page_setup(ws: Worksheet, header_row: int) -> None:
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     ws.print_title_rows = f"{header_row}:{header_row}"
     ws.page_setup.orientation = "landscape"
@@ -502,7 +506,7 @@ def scope_text(data: ReportData, units: UnitDirectory) -> str:
     return f"Phạm vi: {who} — tình trạng cập nhật đến {fmt_time(data.generated_at)}"
 
 
-def write_appendix(ws, data: ReportData, units: UnitDirectory) -> int:
+def write_appendix(ws: Worksheet, data: ReportData, units: UnitDirectory) -> int:
     ncol = len(APPENDIX_HEADERS)
     _title(ws, f"PHỤ LỤC — CÁC NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH NĂM {data.year}", scope_text(data, units), ncol)
     _headers(ws, 3, APPENDIX_HEADERS)
@@ -546,14 +550,14 @@ def write_appendix(ws, data: ReportData, units: UnitDirectory) -> int:
 SUMMARY_KEYS = ("total", "done", "verified", "in_progress", "blocked", "not_started", "overdue")
 
 
-def _summary_row(ws, row: int, stt, name: str, counts: Counter, *, kind: str = "body") -> None:
+def _summary_row(ws: Worksheet, row: int, stt: int | str | None, name: str, counts: Counter, *, kind: str = "body") -> None:
     values = [stt, name, *[counts.get(k, 0) for k in SUMMARY_KEYS]]
     total = counts.get("total", 0)
     values.append(counts.get("done", 0) / total if total else 0)
     _put(ws, row, values, center=(1, 3, 4, 5, 6, 7, 8, 9, 10), kind=kind, formats={10: "percent"})
 
 
-def write_summary(ws, data: ReportData, units: UnitDirectory) -> None:
+def write_summary(ws: Worksheet, data: ReportData, units: UnitDirectory) -> None:
     ncol = len(SUMMARY_HEADERS)
     _title(ws, f"TỔNG HỢP TIẾN ĐỘ KẾ HOẠCH CCHC NĂM {data.year}", scope_text(data, units), ncol)
     _headers(ws, 3, SUMMARY_HEADERS)
@@ -607,7 +611,7 @@ def audit_events(data: ReportData) -> list[tuple]:
     return [(at, task, unit, kind, content, who, channel) for at, _, _, task, unit, kind, content, who, channel in events]
 
 
-def write_audit(ws, data: ReportData, units: UnitDirectory) -> int:
+def write_audit(ws: Worksheet, data: ReportData, units: UnitDirectory) -> int:
     ncol = len(AUDIT_HEADERS)
     _title(ws, f"LỊCH SỬ CẬP NHẬT KẾ HOẠCH CCHC NĂM {data.year}", scope_text(data, units), ncol)
     _headers(ws, 3, AUDIT_HEADERS)
@@ -639,7 +643,7 @@ def completed_in(data: ReportData, start: dt.date, end: dt.date) -> list[tuple[T
     return found
 
 
-def write_period(ws, data: ReportData, units: UnitDirectory, period: str) -> int:
+def write_period(ws: Worksheet, data: ReportData, units: UnitDirectory, period: str) -> int:
     start, end = period_range(period, data.year)
     ncol = len(PERIOD_HEADERS)
     _title(
