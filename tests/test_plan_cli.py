@@ -60,20 +60,28 @@ def import_and_dump(data_dir: Path, path: Path, *extra: str) -> dict:
     return json.loads(ok(cli(data_dir, *extra, "plan", "dump", "--json")))
 
 
-def test_import_and_dump_on_sqlite(tmp_path):
-    dump = import_and_dump(tmp_path, SEED)
-    check_seed_dump(dump)
-    assert (tmp_path / "cchc.db").exists()  # the embedded database lives in CCHC_DATA_DIR
+@pytest.fixture(scope="module")
+def seed_dump(tmp_path_factory) -> dict:
+    """The seed imported and dumped through the CLI on SQLite (once: every CLI run starts the app)."""
+    data = tmp_path_factory.mktemp("seed-cli")
+    dump = import_and_dump(data, SEED)
+    assert (data / "cchc.db").exists()  # the embedded database lives in CCHC_DATA_DIR
+    return dump
+
+
+def test_import_and_dump_on_sqlite(tmp_path, seed_dump):
+    check_seed_dump(seed_dump)
+    ok(cli(tmp_path, "plan", "import", str(SEED)))
     again = ok(cli(tmp_path, "plan", "import", str(SEED)))
     assert again.startswith("Đã cập nhật kế hoạch năm 2022: 59 nhiệm vụ, 61 dòng phân công")
-    assert json.loads(ok(cli(tmp_path, "plan", "dump", "--json"))) == dump
+    assert json.loads(ok(cli(tmp_path, "plan", "dump", "--json"))) == seed_dump
 
 
-def test_import_and_dump_on_postgres(tmp_path, postgres_url):
-    dump = import_and_dump(tmp_path / "pg", SEED, "--db", postgres_url)
+def test_import_and_dump_on_postgres(tmp_path, postgres_url, seed_dump):
+    dump = import_and_dump(tmp_path, SEED, "--db", postgres_url)
     check_seed_dump(dump)
-    assert not (tmp_path / "pg" / "cchc.db").exists()
-    assert dump == import_and_dump(tmp_path / "lite", SEED)
+    assert not (tmp_path / "cchc.db").exists()
+    assert dump == seed_dump
 
 
 def test_year_option(tmp_path):
@@ -88,10 +96,10 @@ def test_year_option(tmp_path):
 
 
 @pytest.mark.parametrize("suffix", [".docx", ".xlsx"])
-def test_word_and_excel_give_the_text_dump(tmp_path, suffix):
+def test_word_and_excel_give_the_text_dump(tmp_path, suffix, seed_dump):
     build = write_docx if suffix == ".docx" else write_xlsx
     document = build(tmp_path / f"ke-hoach{suffix}")
-    assert import_and_dump(tmp_path / "doc", document) == import_and_dump(tmp_path / "txt", SEED)
+    assert import_and_dump(tmp_path / "doc", document) == seed_dump
 
 
 def _malformed(tmp_path: Path) -> list[tuple[Path, str]]:
@@ -119,11 +127,12 @@ def _malformed(tmp_path: Path) -> list[tuple[Path, str]]:
     ]
 
 
-def test_malformed_files_fail_with_one_line_and_change_nothing(tmp_path):
+def test_malformed_files_fail_with_one_line_and_change_nothing(tmp_path, seed_dump):
     import re
 
     data = tmp_path / "data"
-    before = import_and_dump(data, SEED)
+    ok(cli(data, "plan", "import", str(SEED)))
+    before = seed_dump
     for path, message in _malformed(tmp_path):
         line = one_line_error(cli(data, "plan", "import", str(path)))
         assert line.startswith("cchc-bot: lỗi: ")
