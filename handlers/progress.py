@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
 from collections import Counter
 
 from bot.conversation.messages import OutgoingFile, Reply
 from handlers.base import Context
 from handlers.registry import intent
-from services.charts import area_label, chart_dir, render_progress_chart, tally_leads
+from services.charts import area_label, cached_progress_chart, chart_dir, tally_leads
 from services.query_service import NoPlan
 from services.review_service import ReviewService
 
@@ -91,11 +90,10 @@ async def _chart(ctx: Context, unit: str | None, bars, areas) -> Reply | None:
     plan = await ctx.app.queries.plan_info()
     year = plan[1] if plan else ctx.today.year
     when = ctx.today.strftime("%d/%m/%Y")
-    path = chart_dir(ctx.app.settings.cchc_data_dir) / f"tien-do-{uuid.uuid4().hex[:12]}.png"
     try:
-        await asyncio.to_thread(
-            render_progress_chart, path, title=f"Tiến độ Kế hoạch CCHC năm {year} — {who}",
-            subtitle=f"đến ngày {when}", by_unit=bars, by_area=areas,
+        path = await asyncio.to_thread(
+            cached_progress_chart, chart_dir(ctx.app.settings.cchc_data_dir),
+            title=f"Tiến độ Kế hoạch CCHC năm {year} — {who}", subtitle=f"đến ngày {when}", by_unit=bars, by_area=areas,
         )
     except Exception:
         log.exception("progress chart failed")

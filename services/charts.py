@@ -12,7 +12,10 @@ the appendix — like the text answer and the Excel summary.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import hashlib
+import os
 import textwrap
 import time
 from collections import Counter
@@ -109,6 +112,31 @@ def render_progress_chart(
     fig.subplots_adjust(left=0.3, right=0.97, top=1 - 1.15 / (1.3 + unit_h + area_h), bottom=0.06)
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, format="png", dpi=DPI)
+    return path
+
+
+def cached_progress_chart(
+    folder: Path,
+    *,
+    title: str,
+    by_unit: Sequence[tuple[str, Counter]],
+    by_area: Sequence[tuple[str, Counter]],
+    subtitle: str = "",
+) -> Path:
+    """The chart for these exact figures, drawn only if no identical one is on disk.
+
+    Drawing costs most of a second of CPU; the same question asked again the same day has the same
+    figures, so the file name is a digest of everything drawn and a second request reuses the file.
+    """
+    content = repr((title, subtitle, [(n, sorted(c.items())) for n, c in by_unit], [(n, sorted(c.items())) for n, c in by_area]))
+    path = folder / f"tien-do-{hashlib.sha256(content.encode()).hexdigest()[:24]}.png"
+    if path.exists():
+        with contextlib.suppress(OSError):
+            path.touch()  # keep it from the age-based clean-up while it is in use
+        return path
+    partial = path.with_suffix(f".{os.getpid()}.tmp")
+    render_progress_chart(partial, title=title, subtitle=subtitle, by_unit=by_unit, by_area=by_area)
+    partial.replace(path)  # atomic: another process never sends a half-written file
     return path
 
 

@@ -126,3 +126,18 @@ async def test_a_head_sees_own_unit_and_the_total_only(app):
     leader = await registered(app, router, "l1", "lanh-dao-so", role="leader")
     text, _ = await leader.say("tiến độ của thanh tra")
     assert "**Tiến độ của Thanh tra Sở**" in text.text and "theo dõi" not in text.text
+
+
+def test_identical_figures_reuse_the_drawn_chart(tmp_path, monkeypatch):
+    import services.charts as charts
+
+    drawn: list[Path] = []
+    real = charts.render_progress_chart
+    monkeypatch.setattr(charts, "render_progress_chart", lambda path, **kw: drawn.append(path) or real(path, **kw))
+    rows = [("Văn phòng Sở", Counter(done=2, total=5))]
+    first = charts.cached_progress_chart(tmp_path, title="T", by_unit=rows, by_area=rows)
+    again = charts.cached_progress_chart(tmp_path, title="T", by_unit=rows, by_area=rows)
+    other = charts.cached_progress_chart(tmp_path, title="T", by_unit=[("Văn phòng Sở", Counter(done=3, total=5))], by_area=rows)
+    assert first == again != other
+    assert len(drawn) == 2 and first.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not list(tmp_path.glob("*.tmp"))
