@@ -199,13 +199,15 @@ class DeliveryEngine:
 
     # -- delivering ---------------------------------------------------------------------------------
     async def deliver(
-        self, outgoing: Sequence[Outgoing], senders: Mapping[str, Sender], recheck: Recheck | None = None
+        self, outgoing: Sequence[Outgoing], senders: Mapping[str, Sender], recheck: Recheck | None = None,
+        known: Mapping[str, LedgerRow | None] | None = None,
     ) -> DeliveryReport:
-        """Claim and send what nobody has handled yet; return what happened."""
+        """Claim and send what nobody has handled yet; return what happened. `known`: the caller's fresh
+        `unsettled()` answer for these keys, so the ledger is not read twice."""
         report = DeliveryReport()
         if not outgoing:
             return report
-        rows = await self.unsettled([o.key for o in outgoing])
+        rows = dict(known) if known is not None else await self.unsettled([o.key for o in outgoing])
         now = self.wall()
         cutoff = now - dt.timedelta(seconds=self.policy.lease_seconds)
         work: list[tuple[Outgoing, LedgerRow | None]] = []

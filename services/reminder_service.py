@@ -127,7 +127,7 @@ class ReminderService:
             if pending or not item.recipients:
                 item.recipients = pending
                 listed.append(item)
-        return listed
+        return await self._fill(listed)
 
     async def tick(self, senders: Mapping[str, Sender], now: dt.datetime | None = None) -> TickReport:
         """One pass: compute what is due now and deliver it (claim → send → mark)."""
@@ -138,30 +138,50 @@ class ReminderService:
             report.seconds = time.perf_counter() - started
             return report
         planned = await self._plan(now, channels=list(senders), dry_run=False)
-        items, routes = planned.items, planned.routes
         if planned.quiet:  # empty digests: settle them so the week's later ticks do not look again
             await self.engine.settle_quietly(planned.quiet, "không có gì để báo trong tuần")
+        settled = self.engine.is_settled
+        keys = [k for item in planned.items for uid in item.recipients if not settled(k := item.delivery_key(uid))]
+        rows = await self.engine.unsettled(keys)  # once a day's reminders are out: nothing left to look up
+        live = [i for i in planned.items if any(i.delivery_key(uid) in rows for uid in i.recipients)]
         today = self.planner.local(now).date()
-        outgoing: list[Outgoing] = []
-        for item in items:
-            report.unreachable += len(item.unreachable)
-            for uid in item.recipients:
-                if self.engine.is_settled(item.delivery_key(uid)):
-                    continue  # the usual case once a day's reminders are out: skip building anything
-                outgoing.append(
-                    Outgoing(
-                        key=item.delivery_key(uid), user_id=uid, kind=item.kind, unit_id=item.unit_id,
-                        lead_id=item.candidate.lead_id if item.candidate else None,
-                        milestone_id=item.candidate.milestone_id if item.candidate else None,
-                        due=item.due, routes=routes.get(uid, []), render=self._renderer(item, today),
-                    )
-                )
-        report.items, report.deliveries = len(items), len(outgoing)
+        outgoing = [
+            Outgoing(
+                key=item.delivery_key(uid), user_id=uid, kind=item.kind, unit_id=item.unit_id,
+                lead_id=item.candidate.lead_id if item.candidate else None,
+                milestone_id=item.candidate.milestone_id if item.candidate else None,
+                due=item.due, routes=planned.routes.get(uid, []), render=self._renderer(item, today),
+            )
+            for item in await self._fill(live)
+            for uid in item.recipients
+            if item.delivery_key(uid) in rows
+        ]
+        report.items, report.deliveries = len(planned.items), len(outgoing)
+        report.unreachable = sum(len(item.unreachable) for item in planned.items)
         if report.unreachable:
             log.info("reminders: %d skipped, recipient has no reachable channel", report.unreachable)
-        report.delivery = await self.engine.deliver(outgoing, senders, recheck=self._still_open)
+        report.delivery = await self.engine.deliver(outgoing, senders, recheck=self._still_open, known=rows)
         report.seconds = time.perf_counter() - started
         return report
+
+    async def _fill(self, items: list[DueItem]) -> list[DueItem]:
+        """Read what the messages will say (task, title, label, status) for the few items about to be
+        listed or sent, in a stable order; an item whose share was done or re-dated meanwhile is dropped."""
+        pairs = [(i.candidate.lead_id, i.candidate.milestone_id) for i in items if i.candidate]
+        details = {}
+        if pairs:
+            async with self.sessions() as session:
+                details = await ReminderRepository(session).details(pairs)
+        kept = []
+        for item in items:
+            if item.candidate is not None:
+                full = details.get((item.candidate.lead_id, item.candidate.milestone_id))
+                if full is None or full.status == "done" or full.due != item.due:
+                    continue
+                item.candidate, item.task_number, item.label = full, full.task_number, full.label
+            kept.append(item)
+        kept.sort(key=lambda i: (KIND_ORDER[i.kind], i.unit_id or "", i.task_number or 0, i.key))
+        return kept
 
     async def _plan(self, now: dt.datetime, *, channels: Sequence[str] | None, dry_run: bool) -> Planned:
         planned = Planned()
@@ -180,7 +200,6 @@ class ReminderService:
             week = self.planner.digest_due(now)
             if week is not None:
                 await self._weekly(repo, now, week, recipients, dry_run, planned)
-        planned.items.sort(key=lambda i: (KIND_ORDER[i.kind], i.unit_id or "", i.task_number or 0, i.key))
         return planned
 
     async def _weekly(
