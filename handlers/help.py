@@ -17,7 +17,17 @@ EXAMPLES = (
     "• xong nhiệm vụ 3 · nv 17 đang làm 60% · việc 33 vướng, chưa có hướng dẫn\n"
     "**Lịch báo cáo, chỉ tiêu, tiến độ**\n"
     "• khi nào nộp báo cáo quý 3 · chỉ tiêu thanh toán trực tuyến · tiến độ toàn Sở\n"
-    "**Lệnh nhanh**: /viec /quynay /trehan /nv 17 /capnhat 17 xong /baocao /chitieu /tiendo /nhacnho /huongdan"
+    "**Minh chứng**: gửi ảnh hoặc tệp (PDF, DOCX, XLSX, JPG, PNG ≤ 20 MB) kèm chú thích «nv 17 biên bản ...»\n"
+    "**Nhắc việc**: tắt nhắc nhở · bật lại nhắc nhở · nhắc trước 5 ngày · /nhacnho\n"
+    "**Nhiều ứng dụng**: /lienket (lấy mã để dùng thêm Zalo/Telegram) · nhắc qua zalo · nhắc qua telegram\n"
+    "**Lệnh nhanh**: /viec /quynay /trehan /nv 17 /capnhat 17 xong /baocao /chitieu /tiendo /lichsu 17 /huongdan"
+)
+COORDINATOR_EXAMPLES = (
+    "\n**Dành cho Văn phòng (điều phối)**\n"
+    "• /tiendo — tiến độ từng đơn vị kèm biểu đồ · /trehan — việc trễ hạn toàn Sở\n"
+    "• /xuatbaocao q3 — bảng phụ lục Excel kèm tình trạng · /minhchung — duyệt minh chứng\n"
+    "• /thongbao <nội dung> — gửi thông báo tới trưởng các đơn vị\n"
+    "• nv 18: đã nhận văn bản UBND ngày 10/5 — ghi ngày sự kiện cho mốc chờ"
 )
 
 
@@ -30,7 +40,10 @@ async def show_help(ctx: Context) -> list[Reply]:
             + EXAMPLES
         )
     who = f"{ROLE_NAMES.get(ctx.user.role, ctx.user.role)} — {ctx.app.units.name(ctx.user.unit_id)}"
-    return ctx.reply(f"Anh/chị đang dùng trợ lý với vai trò {who}. Có thể hỏi bằng tiếng Việt có hoặc không dấu:\n\n{EXAMPLES}")
+    extra = COORDINATOR_EXAMPLES if ctx.user.sees_all_units else ""
+    return ctx.reply(
+        f"Anh/chị đang dùng trợ lý với vai trò {who}. Có thể hỏi bằng tiếng Việt có hoặc không dấu:\n\n{EXAMPLES}{extra}"
+    )
 
 
 @intent("greeting", public=True)

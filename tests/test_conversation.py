@@ -201,3 +201,18 @@ async def test_status_rows_per_unit(app):
     async with app.sessions() as session:
         leads = await session.scalar(select(func.count()).select_from(AssignmentLead))
     assert leads > 59  # collective tasks give every member unit its own share
+
+
+async def test_history_lists_status_changes_and_evidence(app, router):
+    from storage.models import Evidence
+
+    head = await registered(app, router, "27", "van-phong")
+    await head.say("nv 8 đang làm 40%")
+    lead = (await app.queries.leads(unit_ids=["van-phong"], task=8))[0]
+    async with app.sessions() as session, session.begin():
+        session.add(Evidence(
+            lead_id=lead.lead_id, channel="test", caption="nv 8 biên bản kiểm tra", file_name="bien-ban.pdf",
+            sha256="0" * 64, size=10, mime_type="application/pdf", path="/dev/null", created_at=app.clock.now(),
+        ))
+    history = await head.text("/lichsu 8")
+    assert "Đang thực hiện 40%" in history and "gửi minh chứng" in history
