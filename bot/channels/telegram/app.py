@@ -45,9 +45,10 @@ log = logging.getLogger(__name__)
 
 MAX_RETRIES = 3  # a 429 is retried this many times (after Telegram's retry_after) before giving up
 # Updates handled at once (across chats; one chat is always sequential). Against Telegram each reply
-# waits ~100 ms for the network, so a few in flight keep the bot busy; more only adds contention
-# (measured with benchmarks/bench_telegram.py: 1 → 4 doubles throughput, beyond 16 nothing is gained).
-MAX_CONCURRENT_UPDATES = 16
+# waits ~100 ms for the network, so a few in flight keep the bot busy; more only adds contention.
+# Measured with benchmarks/bench_telegram.py: the whole assistant gains ~25 % from 1 to 4-8 and
+# nothing beyond; the channel alone keeps ~0.8× the bare PTB echo floor at 4-8 but drops to ~0.55× at 16.
+MAX_CONCURRENT_UPDATES = 8
 POLL_TIMEOUT = 10  # seconds a getUpdates long poll stays open
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 COMMANDS = [
