@@ -7,6 +7,7 @@ Keeping this a plain dataclass tree lets the three importers be compared with `=
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 # Milestone kinds, per CONTRACTS §2.
@@ -74,18 +75,53 @@ class ParsedPlan:
     tasks: list[ParsedTask]
 
     def rebase(self, year: int) -> ParsedPlan:
-        """The same plan moved to `year`: every date keeps its day and month, years shift together."""
+        """The same plan moved to `year`: every date keeps its day and month, years shift together —
+        in the dates and in the words ("Kế hoạch CCHC năm 2022", "Tháng 12/2021"), so that answers and
+        reminders never mix the two years. Legal references ("Nghị định 60/2021/NĐ-CP") are left alone."""
         shift = year - self.year
         if shift == 0:
             return self
+        years = range(self.year - 1, self.year + 2)
+
+        def words(text: str | None) -> str | None:
+            return shift_years_in_text(text, shift, years) if text else text
+
+        for section in self.sections:
+            section.targets = [words(t) for t in section.targets]
         for task in self.tasks:
+            task.title = words(task.title)
             for assignment in task.assignments:
+                assignment.products = [words(p) for p in assignment.products]
+                assignment.scope = words(assignment.scope)
+                assignment.deadline_text = words(assignment.deadline_text)
                 for milestone in assignment.milestones:
                     if milestone.due is not None:
                         milestone.due = shift_year(milestone.due, shift)
-        self.title = self.title.replace(str(self.year), str(year))
+                    milestone.label, milestone.text = words(milestone.label), words(milestone.text)
+                    milestone.trigger = words(milestone.trigger)
+        self.title = words(self.title)
         self.year = year
         return self
+
+
+_MONTH_YEAR = re.compile(r"(?i)(tháng\s*\d{1,2}\s*/\s*)(\d{4})\b")
+_FULL_DATE_BEFORE = re.compile(r"(?i)ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s*$")
+_BARE_YEAR = re.compile(r"(?<![/\d.-])(\d{4})(?![/\d])")
+
+
+def shift_years_in_text(text: str, shift: int, years: range) -> str:
+    """Move the plan's years written in a sentence: 'năm 2022', 'Tháng 12/2021' — but not the years
+    inside document numbers ('60/2021/NĐ-CP') nor the issue date of a document ('ngày 21 tháng 6 năm
+    2021'), which are history, not schedule."""
+
+    def move(match: re.Match, group: int) -> str:
+        value = int(match.group(group))
+        dated = _FULL_DATE_BEFORE.search(text[: match.start(group)])
+        moved = str(value + shift) if value in years and not dated else match.group(group)
+        return match.group(0)[: match.start(group) - match.start(0)] + moved
+
+    text = _MONTH_YEAR.sub(lambda m: move(m, 2), text)
+    return _BARE_YEAR.sub(lambda m: move(m, 1), text)
 
 
 def shift_year(day: dt.date, shift: int) -> dt.date:
