@@ -21,6 +21,7 @@ from bot.conversation.messages import TELEGRAM, Button, OutgoingFile, Reply
 from handlers.base import Context
 from handlers.common import fmt_date, short
 from handlers.registry import callback, intent
+from handlers.review import review_inbox
 from handlers.task_info import unknown_task_reply
 from services.evidence_service import ACCEPTED_TEXT, EvidenceRefused, EvidenceService, Received, size_text
 from services.query_service import NoPlan
@@ -263,6 +264,8 @@ async def _attach_pending(ctx: Context, lead: LeadView, pending: dict) -> list[R
 # -- listing a task's evidence ------------------------------------------------------------------------
 async def show_evidence(ctx: Context) -> list[Reply]:
     task = ctx.nlu.task
+    if task is None and ctx.user.sees_all_units:  # coordinators and leaders: the review queue
+        return await review_inbox(ctx)
     if task is None:
         return ctx.reply(
             "Gửi minh chứng: gửi ảnh hoặc tệp (" + ACCEPTED_TEXT + ") kèm chú thích «nv 17 ...».\n"

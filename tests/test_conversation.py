@@ -216,3 +216,18 @@ async def test_history_lists_status_changes_and_evidence(app, router):
         ))
     history = await head.text("/lichsu 8")
     assert "Đang thực hiện 40%" in history and "gửi minh chứng" in history
+
+
+async def test_minhchung_opens_the_review_queue_for_coordinators(app, router):
+    from storage.models import Evidence
+
+    lead = (await app.queries.leads(unit_ids=["thanh-tra"], task=16))[0]
+    async with app.sessions() as session, session.begin():
+        session.add(Evidence(
+            lead_id=lead.lead_id, channel="test", caption="nv 16 kế hoạch", file_name="ke-hoach.pdf",
+            sha256="1" * 64, size=10, mime_type="application/pdf", path="x.pdf", created_at=app.clock.now(),
+        ))
+    coordinator = await registered(app, router, "28", "van-phong", role="coordinator")
+    assert "1 minh chứng chờ duyệt" in await coordinator.text("/minhchung")
+    head = await registered(app, router, "29", "qltm")
+    assert "chờ duyệt" not in await head.text("/minhchung")
