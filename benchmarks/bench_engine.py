@@ -18,12 +18,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.app import build_app  # noqa: E402
-from bot.conversation.messages import Incoming  # noqa: E402
-from bot.conversation.router import Router  # noqa: E402
-from bot.settings import DEFAULTS, Settings  # noqa: E402
-from scheduler.clock import FixedClock  # noqa: E402
-from tests.conversation_kit import AUG_15_2022  # noqa: E402
+from bot.app import build_app
+from bot.conversation.messages import Incoming
+from bot.conversation.router import Router
+from bot.settings import DEFAULTS, Settings
+from scheduler.clock import FixedClock
+from tests.conversation_kit import AUG_15_2022
 
 CORPUS = [
     "quý này có việc gì đến hạn?",

@@ -1,14 +1,34 @@
-# Dev helper: autogenerate the next Alembic revision from storage/models.py.
-# Usage: PYTHONPATH=. .venv/bin/python scripts/new_migration.py "message" 0002
-import asyncio, sys
+"""Dev helper: autogenerate the next Alembic revision from storage/models.py.
+
+Usage: PYTHONPATH=. .venv/bin/python scripts/new_migration.py "message" 0002
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+from pathlib import Path
+
 from alembic import command
-from storage.db import create_engine, alembic_config
-async def main(msg, rev):
-    engine = create_engine("sqlite:////tmp/gen.db")
-    def run(conn):
-        cfg = alembic_config(); cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
-        command.revision(cfg, message=msg, autogenerate=True, rev_id=rev)
-    async with engine.begin() as c:
-        await c.run_sync(run)
-asyncio.run(main(sys.argv[1], sys.argv[2]))
+
+from storage.db import alembic_config, create_engine
+
+
+async def main(message: str, revision: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = create_engine(f"sqlite:///{Path(tmp) / 'gen.db'}")
+
+        def run(connection) -> None:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+            command.revision(config, message=message, autogenerate=True, rev_id=revision)
+
+        async with engine.begin() as connection:
+            await connection.run_sync(run)
+        await engine.dispose()
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1], sys.argv[2]))
