@@ -27,6 +27,7 @@ limits private chats, so we space sends ourselves with a token bucket of capacit
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import datetime as dt
 import itertools
@@ -53,28 +54,36 @@ def utc_now() -> dt.datetime:
 
 
 class TokenBucket:
-    """Spaces acquisitions at `rate` per second on a fixed grid (GCRA with no burst allowance).
+    """Spaces acquisitions at `rate` per second, and never lets more than `rate × window` through in
+    any sliding `window` — the rule Telegram applies (about 30 messages per second per bot).
 
-    The grid, not "now + interval", is what keeps the long-run rate at `rate` despite the event loop's
-    late wake-ups; after an idle period the grid restarts from now, so no credit is hoarded for a burst.
+    The spacing follows a fixed grid (GCRA without burst allowance), not "now + interval", so the
+    event loop's late wake-ups do not lower the long-run rate; the sliding-window cap then stops the
+    grid from catching up with a small burst after such a late wake-up. After an idle period the grid
+    restarts from now, so no credit is hoarded.
     """
 
-    def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, rate: float, window: float = 1.0, clock: Callable[[], float] = time.monotonic) -> None:
         if rate <= 0:
             raise ValueError("rate must be positive")
         self.interval = 1.0 / rate
+        self.window = window
+        self.cap = max(1, int(rate * window))
         self.clock = clock
         self._next = 0.0
+        self._grants: collections.deque[float] = collections.deque(maxlen=self.cap)
         self._lock = asyncio.Lock()
 
     async def acquire(self) -> None:
         async with self._lock:
             now = self.clock()
-            if self._next > now:
-                await asyncio.sleep(self._next - now)
-                self._next += self.interval
-            else:
-                self._next = now + self.interval
+            at = max(now, self._next)
+            if len(self._grants) == self.cap:
+                at = max(at, self._grants[0] + self.window)
+            if at > now:
+                await asyncio.sleep(at - now)
+            self._grants.append(max(self.clock(), at))
+            self._next = at + self.interval
 
 
 @dataclass
