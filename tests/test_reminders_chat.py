@@ -130,3 +130,34 @@ async def test_leaders_are_told_who_gets_reminders(seeded_app):
     uid = await add_person(seeded_app, "lanh-dao-so", "leader")
     replies = await reminder_handlers.reminder_settings(ctx(seeded_app, UserView(uid, "lanh-dao-so", "leader")))
     assert "trưởng đơn vị" in replies[0].text and replies[0].buttons == []
+
+
+async def test_through_the_router_with_the_real_nlu(seeded_app):
+    """A head registered with an invite gets a reminder, presses its buttons and changes settings in
+    plain Vietnamese — the whole path: channel message → router → NLU → handler → service."""
+    from bot.conversation.router import Router
+    from tests.conversation_kit import registered
+
+    app = seeded_app
+    app.clock = FixedClock(dt.datetime(2022, 10, 5, 9, tzinfo=TZ))  # task 3 (Quý III) is 3 working days late
+    router = Router(app)
+    chat = await registered(app, router, "vp-head", "van-phong")
+    sender = RecordingSender(app.clock, channel="test")
+    service = fast_service(app)
+    await service.tick({"test": sender})
+    reminder = next(s for s in sender.to("vp-head") if "**Nhiệm vụ 3:**" in s.reply.text)
+    assert "Đã quá hạn 3 ngày làm việc" in reminder.reply.text
+
+    done = reminder.reply.buttons[0][0].data
+    replies = await chat.press(done)  # ✅ Hoàn thành — the conversation engine's `st` handler
+    if any(b.data.startswith("cf:") for r in replies for row in r.buttons for b in row):
+        replies = await chat.press("cf:yes")
+    app.clock.set(dt.datetime(2022, 10, 10, 9, tzinfo=TZ))  # the next overdue repeat would be today
+    await service.tick({"test": sender})
+    assert len([s for s in sender.to("vp-head") if "**Nhiệm vụ 3:**" in s.reply.text]) == 1
+
+    snooze = next(s for s in sender.to("vp-head") if s.reply.buttons).reply.buttons[1][0].data
+    assert "Đã tạm hoãn nhắc việc đến 08:00" in (await chat.press(snooze))[0].text
+    assert "Đã tắt nhắc nhở" in await chat.text("tắt nhắc nhở")
+    assert "Từ nay nhắc trước 5 ngày" in await chat.text("nhắc trước 5 ngày")
+    assert "đang bật" in await chat.text("/nhacnho")
