@@ -114,12 +114,6 @@ class DeliveryReport:
     lost_claims: int = 0  # our claim was taken over before we could mark it (lease too short?)
     sent_keys: list[str] = field(default_factory=list)
 
-    def add(self, other: DeliveryReport) -> None:
-        for name in ("sent", "failed", "skipped", "unreachable", "claimed", "reclaimed", "held_elsewhere",
-                     "lost_claims"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.sent_keys.extend(other.sent_keys)
-
 
 Recheck = Callable[[Sequence[Outgoing]], Awaitable[set[str]]]
 
@@ -163,9 +157,10 @@ class DeliveryEngine:
         return key in self._settled
 
     def settled(self, row: LedgerRow) -> bool:
-        if row.state in ("sent", "skipped"):
+        """Final: sent, skipped, or given up (no retry planned, or the attempts are used up)."""
+        if row.state in ("sent", "skipped") or row.attempts >= self.policy.max_attempts:
             return True
-        return row.state == "failed" and (row.next_attempt_at is None or row.attempts >= self.policy.max_attempts)
+        return row.state == "failed" and row.next_attempt_at is None
 
     def retryable(self, row: LedgerRow, now: dt.datetime, cutoff: dt.datetime) -> bool:
         if row.attempts >= self.policy.max_attempts:

@@ -2,8 +2,9 @@
 
 A tick reads the data (candidates in a date window, people, the delivery ledger), lets the pure planner
 (`scheduler.reminders`) decide what is due, and hands the deliveries to the engine
-(`scheduler.delivery`), which claims each key in the database before sending. Nothing is remembered
-between ticks except in the database, so any number of processes may tick at once.
+(`scheduler.delivery`), which claims each key in the database before sending. Between ticks a
+process remembers only which keys are settled for good (a cache of final states); everything else is
+read again, so any number of processes may tick at once.
 """
 
 from __future__ import annotations

@@ -123,6 +123,13 @@ def test_sending_window(planner):
     assert planner.window_open(dt.datetime(2022, 9, 27, 2, 0, tzinfo=dt.UTC))
 
 
+def test_bundled_overrides_day_off_and_make_up_saturday(planner):
+    """calendar_overrides.yaml: 02/01/2026 is off (swapped with Saturday 10/01/2026)."""
+    assert not planner.window_open(at("2026-01-02", "09:00"))
+    assert planner.window_open(at("2026-01-10", "09:00"))
+    assert planner.next_window_opening(at("2026-01-01", "18:00")) == at("2026-01-05", "08:00")
+
+
 def test_next_window_opening_skips_tet(planner):
     """Friday 28/01/2022 after office hours: the next working morning is Monday 07/02 (Tết)."""
     assert planner.next_window_opening(at("2022-01-28", "17:30")) == at("2022-02-07", "08:00")
