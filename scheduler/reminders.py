@@ -139,8 +139,13 @@ class DueItem:
         return DIGEST if self.kind == OVERVIEW else self.kind
 
     def delivery_key(self, user_id: int) -> str:
-        """The idempotency key of one delivery: (recipient, lead, milestone, kind, offset, due)."""
-        return f"{self.key}:u{user_id}"
+        return person_key(self.key, user_id)
+
+
+def person_key(item: str, user_id: int) -> str:
+    """The idempotency key of one delivery: the unit-level item's key — (unit, lead, milestone, kind,
+    offset, due date) or (unit, digest, week) — plus the person it goes to."""
+    return f"{item}:u{user_id}"
 
 
 def item_key(c: Candidate, step: Step) -> str:

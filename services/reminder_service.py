@@ -37,6 +37,7 @@ from scheduler.reminders import (
     aware,
     digest_key,
     overview_key,
+    person_key,
 )
 from scheduler.texts import (
     SNOOZE_CHOICES,
@@ -218,11 +219,19 @@ class ReminderService:
             if r.wants_digest(self.policy):
                 heads[r.unit_id].append(r)
         coordinators = [r for r in awake if r.wants_overview(self.policy)]
-        keys = [f"{digest_key(u, week)}:u{r.user_id}" for u, rs in heads.items() for r in rs]
-        keys += [f"{overview_key(week)}:u{r.user_id}" for r in coordinators]
+        overview = overview_key(week)
+        keys = [person_key(digest_key(u, week), r.user_id) for u, rs in heads.items() for r in rs]
+        keys += [person_key(overview, r.user_id) for r in coordinators]
         pending = await self.engine.unsettled(keys)
 
-        units = {u for u, rs in heads.items() if any(f"{digest_key(u, week)}:u{r.user_id}" in pending for r in rs)}
+        def quiet(key: str, unit_id: str | None, people: list[Recipient]) -> None:
+            planned.quiet.extend(
+                {"key": person_key(key, r.user_id), "kind": DIGEST, "unit_id": unit_id, "user_id": r.user_id,
+                 "due": week}
+                for r in people if person_key(key, r.user_id) in pending
+            )
+
+        units = {u for u, rs in heads.items() if any(person_key(digest_key(u, week), r.user_id) in pending for r in rs)}
         if dry_run:
             units |= set(await repo.units_with_leads()) - set(heads)
         report_until = today + dt.timedelta(days=policy.upcoming_report_days)
@@ -232,19 +241,13 @@ class ReminderService:
             # Many units: one pass over everything beats a long IN list (and the dry run wants them all).
             scope = None if dry_run or len(units) > 200 else sorted(units)
             summaries = await repo.week_summaries(week, report_until, scope, limit=limit)
-        items = planned.items
         for unit_id in sorted(units):
             summary = summaries.get(unit_id) or WeekSummary(week)
             people = heads.get(unit_id, [])
             if summary.empty and policy.skip_empty:
-                key = digest_key(unit_id, week)
-                planned.quiet.extend(
-                    {"key": f"{key}:u{r.user_id}", "kind": DIGEST, "unit_id": unit_id, "user_id": r.user_id,
-                     "due": week}
-                    for r in people if f"{key}:u{r.user_id}" in pending
-                )
+                quiet(digest_key(unit_id, week), unit_id, people)
                 continue
-            items.append(
+            planned.items.append(
                 DueItem(
                     key=digest_key(unit_id, week), kind=DIGEST, unit_id=unit_id, offset=None, due=week,
                     label=f"Tổng hợp tuần {week_label(week)}", content=summary,
@@ -252,17 +255,19 @@ class ReminderService:
                     unreachable=[r.user_id for r in people if not r.channels],
                 )
             )
-        if any(f"{overview_key(week)}:u{r.user_id}" in pending for r in coordinators) or (dry_run and not coordinators):
+        if any(person_key(overview, r.user_id) in pending for r in coordinators) or (dry_run and not coordinators):
             by_unit = await repo.week_summaries(week, week, None, limit=0 if dry_run else OVERVIEW_TASKS)
-            if by_unit or not policy.skip_empty:
-                items.append(
-                    DueItem(
-                        key=overview_key(week), kind=OVERVIEW, unit_id=None, offset=None, due=week,
-                        label=f"Tổng quan tuần {week_label(week)}", content=by_unit,
-                        recipients=[r.user_id for r in coordinators if r.channels],
-                        unreachable=[r.user_id for r in coordinators if not r.channels],
-                    )
+            if not by_unit and policy.skip_empty:
+                quiet(overview, None, coordinators)
+                return
+            planned.items.append(
+                DueItem(
+                    key=overview, kind=OVERVIEW, unit_id=None, offset=None, due=week,
+                    label=f"Tổng quan tuần {week_label(week)}", content=by_unit,
+                    recipients=[r.user_id for r in coordinators if r.channels],
+                    unreachable=[r.user_id for r in coordinators if not r.channels],
                 )
+            )
 
     def _renderer(self, item: DueItem, today: dt.date) -> Callable[[int], Reply]:
         content = item.content
