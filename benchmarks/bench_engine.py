@@ -49,7 +49,7 @@ CORPUS = [
 ]
 
 
-async def main(rounds: int, db: str | None) -> None:
+async def main(rounds: int, db: str | None, verbose: bool = False) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(_env_file=None, cchc_data_dir=Path(tmp), database_url=db or f"sqlite:///{tmp}/bench.db")
         app = await build_app(settings, clock=FixedClock(AUG_15_2022))
@@ -64,6 +64,7 @@ async def main(rounds: int, db: str | None) -> None:
         for text in CORPUS:  # warm-up: caches, prepared statements
             await router.handle(Incoming("bench", senders[0], senders[0], text=text))
         samples: list[float] = []
+        by_kind: dict[str, list[float]] = {text: [] for text in CORPUS}
         counter = 0
         for _ in range(rounds):
             for sender in senders:
@@ -73,6 +74,7 @@ async def main(rounds: int, db: str | None) -> None:
                     start = time.perf_counter()
                     await router.handle(message)
                     samples.append((time.perf_counter() - start) * 1000)
+                    by_kind[text].append(samples[-1])
         await app.close()
     samples.sort()
 
@@ -85,11 +87,17 @@ async def main(rounds: int, db: str | None) -> None:
     print("|---|---|---|---|---|")
     mean = statistics.fmean(samples)
     print(f"| {pct(0.50):.2f} | {pct(0.95):.2f} | {pct(0.99):.2f} | {mean:.2f} | {1000 / mean:.0f} |")
+    if verbose:
+        print("\n| message | p50 ms | max ms |\n|---|---|---|")
+        for text, values in by_kind.items():
+            values.sort()
+            print(f"| {text} | {values[len(values) // 2]:.1f} | {values[-1]:.1f} |")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--db")
+    parser.add_argument("--verbose", action="store_true", help="also print figures per message kind")
     options = parser.parse_args()
-    asyncio.run(main(options.rounds, options.db))
+    asyncio.run(main(options.rounds, options.db, options.verbose))

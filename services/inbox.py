@@ -9,19 +9,57 @@ a restart and work across several bot processes.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from domain.people import UserView
+from services.user_service import view
 from storage.models import ChatState, ProcessedMessage
+from storage.repositories.users import UserRepository
 
 PENDING_TTL = dt.timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """What the router needs to know before it can understand a message."""
+
+    new: bool  # False: this channel message was handled before (a redelivery)
+    user: UserView | None
+    state: dict
 
 
 class Inbox:
     def __init__(self, sessions: async_sessionmaker) -> None:
         self.sessions = sessions
+
+    async def receive(
+        self, channel: str, key: str | None, sender_id: str, chat_id: str, now: dt.datetime
+    ) -> Arrival:
+        """Record the message id, find the sender and the chat's pending state — in one transaction,
+        because on SQLite every separate session costs a round of thread hand-offs per message."""
+        async with self.sessions() as session, session.begin():
+            if key:
+                dialect = session.bind.dialect.name
+                insert_ = pg_insert if dialect == "postgresql" else sqlite_insert
+                result = await session.execute(
+                    insert_(ProcessedMessage)
+                    .values(channel=channel, message_key=key[:200], created_at=now)
+                    .on_conflict_do_nothing(index_elements=["channel", "message_key"])
+                )
+                if result.rowcount == 0:
+                    return Arrival(False, None, {})
+            found = await UserRepository(session).by_identity(channel, sender_id)
+            row = await session.scalar(
+                select(ChatState).where(ChatState.channel == channel, ChatState.chat_id == chat_id)
+            )
+            state = dict(row.data) if row is not None and _aware(row.expires_at) > now else {}
+            return Arrival(True, view(found[0]) if found else None, state)
 
     async def first_time(self, channel: str, key: str) -> bool:
         try:
@@ -38,8 +76,7 @@ class Inbox:
             )
             if row is None:
                 return None
-            expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=dt.UTC)
-            return dict(row.data) if expires > now else None
+            return dict(row.data) if _aware(row.expires_at) > now else None
 
     async def set_state(
         self, channel: str, chat_id: str, data: dict, now: dt.datetime, ttl: dt.timedelta = PENDING_TTL
@@ -69,3 +106,7 @@ class Inbox:
             await session.execute(
                 delete(ChatState).where(ChatState.channel == channel, ChatState.chat_id == chat_id)
             )
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)

@@ -13,11 +13,23 @@ from domain.plan import AFTER_EVENT, RELATIVE, ParsedPlan
 from domain.reporting import ReportingCalendar
 from domain.units import UnitDirectory
 from scheduler.workdays import WorkingCalendar
+from services.views import MilestoneView
 from storage.importers import parse_plan_file
 from storage.models import Milestone
 from storage.repositories.plans import PlanRepository
+from storage.repositories.statuses import StatusRepository
 
 VERSION_TTL = 5.0  # seconds
+
+
+@dataclass(frozen=True)
+class AssignmentShape:
+    """What lists and reminders need of an assignment besides its status: static between imports."""
+
+    products: tuple[str, ...]
+    coordinating: tuple[str, ...]
+    external: tuple[str, ...]
+    milestones: tuple[MilestoneView, ...]
 
 
 @dataclass
@@ -46,6 +58,8 @@ class PlanService:
         self.reporting = reporting
         self.workdays = workdays
         self._version: tuple[float, tuple[int, int, dt.datetime]] | None = None
+        self._structure: tuple[float, int, dict[int, AssignmentShape]] | None = None
+        self._sections: tuple[tuple, list[tuple[int, str, list[str]]]] | None = None
 
     def trigger_due(self, milestone: Milestone) -> dt.date | None:
         """The date a relative / after-event milestone falls on once its trigger date is known."""
@@ -73,7 +87,7 @@ class PlanService:
             repo = PlanRepository(session)
             await repo.sync_units(self.units)
             _, created = await repo.upsert(parsed, source, self.trigger_due)
-        self._version = None
+        self.forget()
         assignments = sum(len(t.assignments) for t in parsed.tasks)
         milestones = sum(len(a.milestones) for t in parsed.tasks for a in t.assignments)
         return ImportResult(parsed.year, len(parsed.tasks), assignments, milestones, created)
@@ -92,6 +106,42 @@ class PlanService:
             version = (plan.id, plan.year, plan.imported_at) if plan else None
         self._version = (now, version) if version else None
         return version
+
+    async def structure(self, plan_id: int, *, fresh: bool = False) -> dict[int, AssignmentShape]:
+        """Products, coordinating units and milestones of every assignment, remembered like the plan
+        version: an import or a trigger date recorded here forgets it at once, elsewhere within
+        VERSION_TTL."""
+        now = time.monotonic()
+        cached = self._structure
+        if not fresh and cached and cached[1] == plan_id and now - cached[0] < VERSION_TTL:
+            return cached[2]
+        async with self.sessions() as session:
+            rows = await StatusRepository(session).assignment_structure(plan_id)
+        shapes = {
+            aid: AssignmentShape(
+                tuple(products or ()), tuple(coord or ()), tuple(ext or ()), tuple(MilestoneView(*m) for m in ms)
+            )
+            for aid, (products, coord, ext, ms) in rows.items()
+        }
+        self._structure = (now, plan_id, shapes)
+        return shapes
+
+    async def sections(self, plan_id: int) -> list[tuple[int, str, list[str]]]:
+        """(number, title, targets) of the plan's reform areas; they change only with an import, which
+        gives the plan a new version (id, imported_at)."""
+        version = await self.current_version()
+        key = (plan_id, version[2] if version else None)
+        if self._sections is None or self._sections[0] != key:
+            async with self.sessions() as session:
+                rows = await PlanRepository(session).sections(plan_id)
+                self._sections = (key, [(s.number, s.title, list(s.targets or [])) for s in rows])
+        return self._sections[1]
+
+    def forget(self) -> None:
+        """Drop cached plan data after a change made in this process."""
+        self._version = None
+        self._structure = None
+        self._sections = None
 
     async def has_plan(self) -> bool:
         async with self.sessions() as session:

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from domain.plan import AFTER_EVENT, RELATIVE, YEAR_ROUND
 from domain.units import UnitDirectory
-from services.plan_service import PlanService
+from services.plan_service import AssignmentShape, PlanService
 from services.views import LeadView, ListItem, MilestoneView, StatusLine, TaskDetail, TaskList
 from storage.models import Assignment, AssignmentLead, Task
 from storage.repositories.plans import PlanRepository
@@ -63,19 +63,21 @@ class QueryService:
 
     async def leads(self, *, unit_ids: list[str] | None = None, task: int | None = None) -> list[LeadView]:
         plan_id = await self._plan_id()
+        structure = await self.plans.structure(plan_id)
         async with self.sessions() as session:
-            rows, milestones = await StatusRepository(session).lead_rows(plan_id, unit_ids=unit_ids, task_number=task)
-        cache: dict[int, tuple[MilestoneView, ...]] = {}
+            rows = await StatusRepository(session).lead_rows(plan_id, unit_ids=unit_ids, task_number=task)
         views = []
-        for (lid, unit, status, percent, at, aid, position, scope, products, coord, ext, number, title, section) in rows:
-            if aid not in cache:
-                cache[aid] = tuple(MilestoneView(*m) for m in milestones.get(aid, ()))
+        for lid, unit, status, percent, at, aid, position, scope, number, title, section in rows:
+            shared = structure.get(aid)
+            if shared is None:  # the plan changed under a cached structure: read it afresh once
+                structure = await self.plans.structure(plan_id, fresh=True)
+                shared = structure.get(aid, AssignmentShape((), (), (), ()))
             views.append(
                 LeadView(
                     lead_id=lid, unit_id=unit, task_number=number, task_title=title, section=section,
                     assignment_id=aid, assignment_position=position, scope=scope, status=status, percent=percent,
-                    status_at=at, milestones=cache[aid], products=tuple(products or ()),
-                    coordinating=tuple(coord or ()), external_coordinating=tuple(ext or ()),
+                    status_at=at, milestones=shared.milestones, products=shared.products,
+                    coordinating=shared.coordinating, external_coordinating=shared.external,
                 )
             )
         return views
@@ -103,29 +105,24 @@ class QueryService:
         return TaskList(items=items, units=unit_ids, period=period, status=status)
 
     async def task_detail(self, number: int) -> TaskDetail | None:
+        views = await self.leads(task=number)
+        if not views:
+            return None
+        sections = await self.plans.sections(await self._plan_id())
+        lead_ids = [v.lead_id for v in views]
         async with self.sessions() as session:
-            plans = PlanRepository(session)
-            plan_id = await self._plan_id(session)
-            task = await plans.task(plan_id, number)
-            if task is None:
-                return None
-            section = await plans.section(plan_id, task.section_number)
-            views = [lead_view(lead, a, task) for a in task.assignments for lead in sorted(a.leads, key=lambda x: x.id)]
-            lead_ids = [v.lead_id for v in views]
             repo = StatusRepository(session)
             latest = await repo.latest(lead_ids)
             evidence = await repo.evidence_counts(lead_ids)
-            assignments = [
-                {
-                    "position": a.position, "lead": list(a.lead), "coordinating": list(a.coordinating),
-                    "external": list(a.external_coordinating), "products": list(a.products), "scope": a.scope,
-                    "milestones": [
-                        MilestoneView(m.id, m.label, m.kind, m.text, m.due, m.period, m.trigger, m.trigger_date)
-                        for m in a.milestones
-                    ],
-                }
-                for a in task.assignments
-            ]
+        assignments: list[dict] = []
+        for v in views:
+            if not assignments or assignments[-1]["id"] != v.assignment_id:
+                assignments.append({
+                    "id": v.assignment_id, "position": v.assignment_position, "lead": [],
+                    "coordinating": list(v.coordinating), "external": list(v.external_coordinating),
+                    "products": list(v.products), "scope": v.scope, "milestones": list(v.milestones),
+                })
+            assignments[-1]["lead"].append(v.unit_id)
         statuses = []
         for v in views:
             update, user = latest.get(v.lead_id, (None, None))
@@ -136,9 +133,9 @@ class QueryService:
                     note=update.note if update else None, evidence=evidence.get(v.lead_id, 0),
                 )
             )
-        return TaskDetail(
-            number, task.title, task.section_number, section.title if section else "", views, statuses, assignments
-        )
+        first = views[0]
+        section_title = next((title for n, title, _ in sections if n == first.section), "")
+        return TaskDetail(number, first.task_title, first.section, section_title, views, statuses, assignments)
 
     async def progress(self, unit_ids: list[str] | None, today: dt.date) -> dict[str, Counter]:
         """Counts per status (plus 'overdue') per unit; key '*' holds the total."""
@@ -156,11 +153,7 @@ class QueryService:
         return result
 
     async def targets(self) -> list[tuple[int, str, list[str]]]:
-        plan_id = await self._plan_id()
-        async with self.sessions() as session:
-            sections = await PlanRepository(session).sections(plan_id)
-            return [(s.number, s.title, list(s.targets or [])) for s in sections]
-
+        return await self.plans.sections(await self._plan_id())
 
 def _status_matches(current: str, wanted: str | None) -> bool:
     if wanted in (None, "overdue"):

@@ -126,7 +126,9 @@ class StatusService:
                 milestone.trigger_date = day
                 milestone.trigger_recorded_by = user.id
                 milestone.due = self.plans.trigger_due(milestone)
-            return TriggerOutcome("recorded", [(m.label, m.due) for m in waiting])
+            outcome = TriggerOutcome("recorded", [(m.label, m.due) for m in waiting])
+        self.plans.forget()
+        return outcome
 
     async def history(self, task: int) -> list[tuple[str, str, int | None, str | None, dt.datetime, str, str]] | None:
         """(unit, status, percent, note, when, who, channel) of every change of a task, oldest first."""

@@ -44,6 +44,9 @@ def create_engine(url: str, **kwargs) -> AsyncEngine:
     is_sqlite = full.startswith("sqlite")
     if is_sqlite:
         kwargs.setdefault("connect_args", {"timeout": 30})
+        # Every Session ends its own transaction (commit, or rollback on close); the pool's extra
+        # rollback on return is one more thread hand-off per request on aiosqlite.
+        kwargs.setdefault("pool_reset_on_return", None)
     engine = create_async_engine(full, **kwargs)
     if is_sqlite:
 
@@ -51,6 +54,7 @@ def create_engine(url: str, **kwargs) -> AsyncEngine:
         def _sqlite_pragmas(dbapi_connection, _record) -> None:  # pragma: no cover - trivial
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")  # WAL keeps the file consistent; fsync per checkpoint
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()

@@ -55,13 +55,13 @@ class Router:
 
     async def _handle(self, message: Incoming) -> list[Reply]:
         app = self.app
+        now = app.clock.now()
         key = message.idempotency_key
-        if key and not await app.inbox.first_time(message.channel, key):
+        arrival = await app.inbox.receive(message.channel, key, message.sender_id, message.chat_id, now)
+        if not arrival.new:
             log.info("duplicate message dropped: %s", key)
             return []
-        now = app.clock.now()
-        user = await app.users.identify(message.channel, message.sender_id)
-        state = await app.inbox.get_state(message.channel, message.chat_id, now) or {}
+        user, state = arrival.user, arrival.state
         ctx_state: dict = {}
         data = message.callback_data
         nlu = NluResult(intent="button")
@@ -93,12 +93,12 @@ class Router:
             app=app, message=message, nlu=nlu, user=user, today=now.date(), now=now, args=args, state=ctx_state
         )
         replies = await route.handler(ctx)
-        await self._remember_choices(message, replies, now)
+        await self._remember_choices(message, replies, now, state.get("choices"))
         return replies
 
-    async def _remember_choices(self, message: Incoming, replies: list[Reply], now) -> None:
+    async def _remember_choices(self, message: Incoming, replies: list[Reply], now, previous) -> None:
         """Keep the buttons of the last answer, so that typing «1», «2» presses them (channels without
-        buttons render them as numbered lines)."""
+        buttons render them as numbered lines). Unchanged choices are not written again."""
         choices = [b.data for r in replies if r.chat_id is None for row in r.buttons for b in row]
-        if choices:
+        if choices and choices != previous:
             await self.app.inbox.update_state(message.channel, message.chat_id, now, choices=choices)
