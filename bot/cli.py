@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from bot.app import App, running_app
 from bot.settings import Settings
 from domain.plan import PlanFormatError
+from scheduler.policy import PolicyError
 from services.plan_service import PlanNotLoaded
 from storage.db import DatabaseUrlError
 
@@ -151,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_dispatch(args))
     except KeyboardInterrupt:
         return 130
-    except (CliError, PlanFormatError, PlanNotLoaded, DatabaseUrlError, FileNotFoundError) as exc:
+    except (CliError, PlanFormatError, PlanNotLoaded, DatabaseUrlError, PolicyError, FileNotFoundError) as exc:
         print(f"cchc-bot: lỗi: {exc}", file=sys.stderr)
         return 1
     except ValidationError as exc:

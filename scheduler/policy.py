@@ -18,6 +18,12 @@ DEFAULT_POLICY_FILE = Path(__file__).resolve().parents[1] / "bot" / "defaults" /
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
+TOP_LEVEL_KEYS = frozenset({
+    "window", "before_due_working_days", "due_today", "overdue", "report_days_are_working_days",
+    "catch_up_working_days", "recipients", "digest", "delivery",
+})
+
+
 class PolicyError(ValueError):
     """The policy file is malformed; the message names the offending key (shown to the operator)."""
 
@@ -69,7 +75,10 @@ class ReminderPolicy:
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:
-            raise PolicyError(f"tệp chính sách nhắc việc {path} không đọc được: {exc}") from None
+            mark = getattr(exc, "problem_mark", None)
+            where = f" (dòng {mark.line + 1})" if mark else ""
+            problem = getattr(exc, "problem", None) or type(exc).__name__
+            raise PolicyError(f"tệp chính sách nhắc việc {path} không đọc được{where}: {problem}") from None
         return cls.from_dict(data)
 
     @classmethod
@@ -81,6 +90,11 @@ class ReminderPolicy:
 
     @classmethod
     def _from_dict(cls, data: dict[str, Any]) -> ReminderPolicy:
+        if not isinstance(data, dict):
+            raise ValueError("tệp phải là một bảng khóa: giá trị (xem bot/defaults/reminder_policy.yaml)")
+        unknown = set(data) - TOP_LEVEL_KEYS
+        if unknown:  # a misspelt key would otherwise silently keep the default
+            raise ValueError(f"khóa không biết {sorted(unknown)} (các khóa: {', '.join(sorted(TOP_LEVEL_KEYS))})")
         policy = cls()
         values: dict[str, Any] = {}
         window = data.get("window") or {}

@@ -218,3 +218,15 @@ def test_plan_follows_each_persons_days_before(planner):
     policy = replace(planner.policy, head_reminders=False)
     quiet = Planner(policy, planner.workdays, TZ)
     assert [i.recipients for i in quiet.plan(at("2022-09-23"), [_candidate()], people)] == [[]]
+
+
+def test_a_misspelt_policy_key_is_an_error_not_a_silent_default(tmp_path):
+    from scheduler.policy import PolicyError, ReminderPolicy
+
+    path = tmp_path / "policy.yaml"
+    path.write_text("before_due: [5]\n", encoding="utf-8")
+    with pytest.raises(PolicyError, match="before_due"):
+        ReminderPolicy.load(path)
+    path.write_text("window: {start: '08:00'\n", encoding="utf-8")
+    with pytest.raises(PolicyError, match="dòng"):
+        ReminderPolicy.load(path)

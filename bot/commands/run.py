@@ -29,7 +29,6 @@ async def _start_scheduler(app: App):
 @register("run")
 async def cmd_run(app: App, args) -> int:
     settings = app.settings
-    logging.getLogger().setLevel(settings.log_level)
     channels = []
     if settings.telegram_bot_token:
         from bot.channels.telegram import serve as serve_telegram
@@ -47,6 +46,7 @@ async def cmd_run(app: App, args) -> int:
         finally:
             if scheduler:
                 scheduler.shutdown(wait=False)
+    logging.getLogger().setLevel(settings.log_level)  # a server's log; the console keeps warnings only
     note = await ensure_plan(app)
     if note:
         log.info(note)
