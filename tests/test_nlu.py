@@ -412,6 +412,8 @@ def test_slash_commands(nlu, text, want):
         ("tắt nhắc nhở", "reminder_settings", {"reminder": {"action": "off"}}),
         ("đừng nhắc nữa", "reminder_settings", {"reminder": {"action": "off"}}),
         ("bật lại nhắc nhở", "reminder_settings", {"reminder": {"action": "on"}}),
+        ("bật lại", "reminder_settings", {"reminder": {"action": "on"}}),
+        ("bat lai nhe", "reminder_settings", {"reminder": {"action": "on"}}),
         ("nhắc trước 5 ngày", "reminder_settings", {"reminder": {"action": "days_before", "days": 5}}),
         ("nhac toi truoc 3 ngay", "reminder_settings", {"reminder": {"action": "days_before", "days": 3}}),
         ("gửi minh chứng nv 17", "evidence", {"task": 17}),

@@ -261,9 +261,13 @@ def find_reminder(text: str) -> dict | None:
         return {"action": "days_before", "days": days}
     if _REMINDER_OFF.search(text):
         return {"action": "off"}
-    if _REMINDER_ON.search(text):
+    if _REMINDER_ON.search(text) or _BARE_ON.match(text.strip()):
         return {"action": "on"}
     return None
+
+
+# "bật lại" on its own can only mean reminders: it is what people answer after "tắt nhắc nhở".
+_BARE_ON = re.compile(r"^(?:bat|mo) lai(?: (?:nhe|nha|di|giup|giup toi|giup em|cho toi|cho em|a))*$")
 
 
 # -- sections of the plan (for "chỉ tiêu ...") ---------------------------------------------------------
