@@ -16,6 +16,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from services.reminder_service import ReminderService, TickReport
+from services.review_service import send_review_digest
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -32,6 +33,10 @@ async def run_tick(app: App) -> TickReport | None:
     except Exception:
         log.exception("reminder tick failed")
         return None
+    try:  # the coordinators' daily «evidence waiting for review» digest decides itself when it is due
+        await send_review_digest(app)
+    except Exception:
+        log.exception("review digest failed")
     d = report.delivery
     if d.sent or d.failed or d.skipped or report.unreachable:
         log.info(

@@ -240,3 +240,11 @@ async def test_task_audit_merges_status_changes_evidence_and_reviews(app, people
     assert lines[-1].text == "Đang thực hiện 90% — bổ sung biên bản"
     assert await task_audit(app, 3, unit_ids=["thanh-tra"]) == []
     assert await task_audit(app, 999) is None
+
+
+async def test_the_scheduler_tick_sends_the_review_digest(app, people, files):
+    from scheduler.runner import run_tick
+
+    app.clock.set(at(8, 15, 8, 30))
+    await run_tick(app)
+    assert any("Minh chứng chờ duyệt: 3" in m.reply.text for m in sent_to(app, "van-phong-coordinator"))
