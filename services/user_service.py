@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from domain.people import ROLES, UserView
 from domain.units import UnitDirectory
 from storage.models import Invite, User
+from storage.repositories.plans import PlanRepository
 from storage.repositories.users import UserRepository
 
 # No 0/O, 1/I/L: codes are read aloud and typed on phones.
@@ -48,6 +49,15 @@ class UserService:
         self.units = units
         self.invite_ttl = dt.timedelta(days=invite_ttl_days)
 
+    def _check(self, unit_id: str, role: str) -> None:
+        """A person belongs to one of the department's own units, with one of the known roles."""
+        unit = self.units.get(unit_id)
+        if unit is None or unit.is_external:
+            known = ", ".join(u.id for u in self.units.member_units)
+            raise InviteError(f"không có đơn vị «{unit_id}» (các đơn vị: {known})")
+        if role not in ROLES:
+            raise InviteError(f"vai trò «{role}» không hợp lệ (chọn: {', '.join(ROLES)})")
+
     async def identify(self, channel: str, external_id: str) -> UserView | None:
         async with self.sessions() as session:
             found = await UserRepository(session).by_identity(channel, external_id)
@@ -56,16 +66,9 @@ class UserService:
     async def create_invite(
         self, unit_id: str, role: str, *, now: dt.datetime, for_user_id: int | None = None
     ) -> InviteInfo:
-        unit = self.units.get(unit_id)
-        if unit is None or unit.is_external:
-            known = ", ".join(u.id for u in self.units.member_units)
-            raise InviteError(f"không có đơn vị «{unit_id}» (các đơn vị: {known})")
-        if role not in ROLES:
-            raise InviteError(f"vai trò «{role}» không hợp lệ (chọn: {', '.join(ROLES)})")
+        self._check(unit_id, role)
         async with self.sessions() as session, session.begin():
             repo = UserRepository(session)
-            from storage.repositories.plans import PlanRepository
-
             await PlanRepository(session).sync_units(self.units)
             for _ in range(20):
                 code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
@@ -109,14 +112,9 @@ class UserService:
 
     async def ensure_local_user(self, channel: str, external_id: str, unit_id: str, role: str, name: str) -> UserView:
         """The console's user: created on first use, no invite needed (it is the operator's terminal)."""
-        if self.units.get(unit_id) is None:
-            raise InviteError(f"không có đơn vị «{unit_id}»")
-        if role not in ROLES:
-            raise InviteError(f"vai trò «{role}» không hợp lệ")
+        self._check(unit_id, role)
         async with self.sessions() as session, session.begin():
             repo = UserRepository(session)
-            from storage.repositories.plans import PlanRepository
-
             await PlanRepository(session).sync_units(self.units)
             found = await repo.by_identity(channel, external_id)
             if found:
