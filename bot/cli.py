@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
+import os
 import sys
 from collections.abc import Awaitable, Callable
 
@@ -152,6 +154,10 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_dispatch(args))
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `cchc-bot plan dump --json | head`: the reader left, nothing went wrong
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except (CliError, PlanFormatError, PlanNotLoaded, DatabaseUrlError, PolicyError, FileNotFoundError) as exc:
         print(f"cchc-bot: lỗi: {exc}", file=sys.stderr)
         return 1
