@@ -33,8 +33,8 @@ class StatusRepository:
 
     async def lead_rows(
         self, plan_id: int, *, unit_ids: list[str] | None = None, task_number: int | None = None
-    ) -> tuple[list, dict[int, list]]:
-        """Plain rows (no ORM identity map) of the leads of a plan and of their milestones.
+    ) -> list:
+        """Plain rows (no ORM identity map) of the leads of a plan with their current status.
 
         The read path of every question goes through here, so it selects columns, not entities:
         building ORM objects for every share of every task cost more than the whole rest of an answer.
@@ -42,9 +42,8 @@ class StatusRepository:
         query = (
             select(
                 AssignmentLead.id, AssignmentLead.unit_id, AssignmentLead.status, AssignmentLead.percent,
-                AssignmentLead.status_at, Assignment.id, Assignment.position, Assignment.scope, Assignment.products,
-                Assignment.coordinating, Assignment.external_coordinating, Task.number, Task.title,
-                Task.section_number,
+                AssignmentLead.status_at, Assignment.id, Assignment.position, Assignment.scope, Task.number,
+                Task.title, Task.section_number,
             )
             .join(Assignment, AssignmentLead.assignment_id == Assignment.id)
             .join(Task, Assignment.task_id == Task.id)
@@ -55,24 +54,30 @@ class StatusRepository:
             query = query.where(AssignmentLead.unit_id.in_(unit_ids))
         if task_number is not None:
             query = query.where(Task.number == task_number)
-        leads = (await self.session.execute(query)).all()
-        assignment_ids = {row[5] for row in leads}
-        milestones: dict[int, list] = {}
-        if assignment_ids:
-            rows = await self.session.execute(
-                select(
-                    Milestone.assignment_id, Milestone.id, Milestone.label, Milestone.kind, Milestone.text,
-                    Milestone.due, Milestone.period, Milestone.trigger, Milestone.trigger_date,
-                )
-                .join(Assignment, Milestone.assignment_id == Assignment.id)
-                .join(Task, Assignment.task_id == Task.id)
-                .where(Task.plan_id == plan_id)
-                .order_by(Milestone.assignment_id, Milestone.position)
+        return list((await self.session.execute(query)).all())
+
+    async def assignment_structure(self, plan_id: int) -> dict[int, list]:
+        """Per assignment of the plan: [products, coordinating, external, [milestone rows]] — the part of
+        the plan that only an import or a recorded trigger date changes."""
+        plan_assignments = select(Assignment.id).join(Task, Assignment.task_id == Task.id).where(
+            Task.plan_id == plan_id
+        )
+        rows = await self.session.execute(
+            select(Assignment.id, Assignment.products, Assignment.coordinating, Assignment.external_coordinating)
+            .where(Assignment.id.in_(plan_assignments))
+        )
+        assignments = {row[0]: [row[1], row[2], row[3], []] for row in rows.all()}
+        rows = await self.session.execute(
+            select(
+                Milestone.assignment_id, Milestone.id, Milestone.label, Milestone.kind, Milestone.text,
+                Milestone.due, Milestone.period, Milestone.trigger, Milestone.trigger_date,
             )
-            for row in rows.all():
-                if row[0] in assignment_ids:
-                    milestones.setdefault(row[0], []).append(row[1:])
-        return leads, milestones
+            .where(Milestone.assignment_id.in_(plan_assignments))
+            .order_by(Milestone.assignment_id, Milestone.position)
+        )
+        for row in rows.all():
+            assignments[row[0]][3].append(row[1:])
+        return assignments
 
     async def lead(self, lead_id: int):
         query = (
