@@ -18,6 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.synthetic import FreshPostgres
 from bot.app import build_app
 from bot.conversation.messages import Incoming
 from bot.conversation.router import Router
@@ -50,6 +51,14 @@ CORPUS = [
 
 
 async def main(rounds: int, db: str | None, verbose: bool = False) -> None:
+    if db and db.startswith("postgres"):
+        async with FreshPostgres(db) as scratch:  # a throw-away database, never the server's own
+            await run(rounds, scratch, verbose)
+    else:
+        await run(rounds, db, verbose)
+
+
+async def run(rounds: int, db: str | None, verbose: bool) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(_env_file=None, cchc_data_dir=Path(tmp), database_url=db or f"sqlite:///{tmp}/bench.db")
         app = await build_app(settings, clock=FixedClock(AUG_15_2022))
