@@ -36,6 +36,18 @@ async def app(settings):
 
 
 @pytest.fixture
+async def plan_app(settings):
+    """The real 2022 plan with the clock standing at Monday 15/08/2022 09:00 (Asia/Ho_Chi_Minh)."""
+    from scheduler.clock import FixedClock
+    from tests.conversation_kit import AUG_15_2022
+
+    application = await build_app(settings, clock=FixedClock(AUG_15_2022))
+    await application.plans.import_plan(SEED)
+    yield application
+    await application.close()
+
+
+@pytest.fixture
 async def seeded_app(app):
     await app.plans.import_plan(SEED)
     return app

@@ -6,14 +6,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.app import build_app
 from bot.conversation.messages import Unreachable
 from handlers import broadcast as broadcast_handlers
-from scheduler.clock import FixedClock
 from services.broadcast_service import MAX_NOTICE_CHARS, broadcast
 from services.reminder_service import ReminderService
 from storage.models import Identity, ReminderDelivery
-from tests.conftest import SEED
 from tests.coordinator_kit import CHANNEL, at, context, person
 from tests.fakes.reminders import RecordingSender
 
@@ -22,12 +19,9 @@ HEAD_UNITS = ("van-phong", "thanh-tra", "khtcth", "qlcn", "ttkc")
 
 
 @pytest.fixture
-async def app(settings):
-    application = await build_app(settings, clock=FixedClock(NOW))
-    await application.plans.import_plan(SEED)
-    application.senders[CHANNEL] = RecordingSender(application.clock, channel=CHANNEL)
-    yield application
-    await application.close()
+def app(plan_app):
+    plan_app.senders[CHANNEL] = RecordingSender(plan_app.clock, channel=CHANNEL)
+    return plan_app
 
 
 @pytest.fixture

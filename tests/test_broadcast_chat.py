@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.app import build_app
 from bot.conversation.router import Router
-from scheduler.clock import FixedClock
-from tests.conftest import SEED
 from tests.conversation_kit import registered
 from tests.coordinator_kit import at
 from tests.fakes.reminders import RecordingSender
@@ -16,12 +13,9 @@ NOW = at(8, 15, 9)
 
 
 @pytest.fixture
-async def app(settings):
-    application = await build_app(settings, clock=FixedClock(NOW))
-    await application.plans.import_plan(SEED)
-    application.senders["test"] = RecordingSender(application.clock, channel="test")
-    yield application
-    await application.close()
+def app(plan_app):
+    plan_app.senders["test"] = RecordingSender(plan_app.clock, channel="test")
+    return plan_app
 
 
 @pytest.fixture

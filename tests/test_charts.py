@@ -12,11 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import build_app
 from bot.conversation.router import Router
-from scheduler.clock import FixedClock
 from services.charts import render_progress_chart, tally_leads
-from tests.conftest import SEED
 from tests.conversation_kit import registered
 from tests.coordinator_kit import at, person, set_status
 
@@ -39,11 +36,8 @@ def sensible(width: int, height: int, size: int) -> bool:
 
 
 @pytest.fixture
-async def app(settings):
-    application = await build_app(settings, clock=FixedClock(NOW))
-    await application.plans.import_plan(SEED)
-    yield application
-    await application.close()
+def app(plan_app):
+    return plan_app
 
 
 def test_chart_is_drawn_without_a_display_and_without_pyplot(tmp_path):

@@ -7,20 +7,14 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from bot.app import build_app
 from bot.conversation.router import APOLOGY, NOT_REGISTERED, Router
-from scheduler.clock import FixedClock
 from storage.models import AssignmentLead, StatusUpdate
-from tests.conftest import SEED
-from tests.conversation_kit import AUG_15_2022, Chat, registered
+from tests.conversation_kit import Chat, registered
 
 
 @pytest.fixture
-async def app(settings):
-    application = await build_app(settings, clock=FixedClock(AUG_15_2022))
-    await application.plans.import_plan(SEED)
-    yield application
-    await application.close()
+def app(plan_app):
+    return plan_app
 
 
 @pytest.fixture

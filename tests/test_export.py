@@ -18,11 +18,8 @@ NOW = at(8, 15, 9)
 
 
 @pytest.fixture
-async def app(settings):
-    application = await build_app(settings, clock=FixedClock(NOW))
-    await application.plans.import_plan(SEED)
-    yield application
-    await application.close()
+def app(plan_app):
+    return plan_app
 
 
 @pytest.fixture

@@ -6,11 +6,8 @@ from __future__ import annotations
 import pytest
 from openpyxl import load_workbook
 
-from bot.app import build_app
 from bot.conversation.router import Router
-from scheduler.clock import FixedClock
 from services.export_service import XLSX_MIME
-from tests.conftest import SEED
 from tests.conversation_kit import registered
 from tests.coordinator_kit import at
 
@@ -18,11 +15,8 @@ NOW = at(8, 15, 9)
 
 
 @pytest.fixture
-async def app(settings):
-    application = await build_app(settings, clock=FixedClock(NOW))
-    await application.plans.import_plan(SEED)
-    yield application
-    await application.close()
+def app(plan_app):
+    return plan_app
 
 
 @pytest.fixture

@@ -6,10 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.app import build_app
 from bot.conversation.messages import Unreachable
 from handlers import review as review_handlers
-from scheduler.clock import FixedClock
 from services.review_service import (
     ReviewForbidden,
     ReviewService,
@@ -20,7 +18,6 @@ from services.review_service import (
     task_audit,
 )
 from storage.models import Evidence, ReminderDelivery
-from tests.conftest import SEED
 from tests.coordinator_kit import CHANNEL, add_evidence, at, context, lead_of, person, set_status
 from tests.fakes.reminders import RecordingSender
 
@@ -28,12 +25,9 @@ NOW = at(8, 15, 9)
 
 
 @pytest.fixture
-async def app(settings):
-    application = await build_app(settings, clock=FixedClock(NOW))
-    await application.plans.import_plan(SEED)
-    application.senders[CHANNEL] = RecordingSender(application.clock, channel=CHANNEL)
-    yield application
-    await application.close()
+def app(plan_app):
+    plan_app.senders[CHANNEL] = RecordingSender(plan_app.clock, channel=CHANNEL)
+    return plan_app
 
 
 @pytest.fixture

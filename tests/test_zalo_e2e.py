@@ -14,23 +14,17 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from bot.app import build_app
 from bot.conversation.messages import Reply
 from bot.conversation.router import Router
-from scheduler.clock import FixedClock
 from storage.models import ProcessedMessage, StatusUpdate, User
-from tests.conftest import SEED
 from tests.conversation_kit import AUG_15_2022
 from tests.fake_zalo import FakeZalo, image_update, text_update
 from tests.fake_zalo.kit import running_zalo
 
 
 @pytest.fixture
-async def app(settings):
-    application = await build_app(settings, clock=FixedClock(AUG_15_2022))
-    await application.plans.import_plan(SEED)
-    yield application
-    await application.close()
+def app(plan_app):
+    return plan_app
 
 
 @pytest.fixture
