@@ -24,7 +24,7 @@ def test_run_without_token_opens_console_on_empty_database(tmp_path):
     result = _run(["run"], tmp_path, "quý này có việc gì đến hạn?\n/thoat\n", CCHC_TODAY="2022-08-15")
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "đã nạp kế hoạch mẫu" in out and "năm 2022" in out
+    assert "đã nạp kế hoạch mẫu (Kế hoạch CCHC 2022 của Sở Công Thương)" in out
     assert "NV 3 " in out and "30/09/2022" in out and "NV 8 " in out
     assert "Traceback" not in result.stderr and "apscheduler" not in result.stderr  # no log noise in the chat
     assert (tmp_path / "cchc.db").exists()
@@ -33,7 +33,8 @@ def test_run_without_token_opens_console_on_empty_database(tmp_path):
 def test_bundled_plan_is_rebased_to_the_current_year(tmp_path):
     result = _run(["chat", "--as", "thanh-tra"], tmp_path, "nhiệm vụ 16 là gì\n", CCHC_TODAY="2026-03-02")
     assert result.returncode == 0, result.stderr
-    assert "năm 2026" in result.stdout and "Theo dõi tình hình thi hành pháp luật" in result.stdout
+    assert "chuyển các mốc sang năm 2026" in result.stdout
+    assert "Theo dõi tình hình thi hành pháp luật" in result.stdout
     dump = json.loads(_run(["plan", "dump", "--json"], tmp_path).stdout)
     assert dump["plan"]["year"] == 2026
 

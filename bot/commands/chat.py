@@ -17,10 +17,13 @@ async def ensure_plan(app: App) -> str | None:
     if await app.plans.has_plan():
         return None
     year = app.clock.today().year
-    result = await app.plans.import_plan(app.settings.seed_plan_file, year)
+    parsed = app.plans.parse(app.settings.seed_plan_file)
+    original = parsed.year
+    result = await app.plans.store(parsed.rebase(year), source=app.settings.seed_plan_file.name)
+    moved = f", chuyển các mốc sang năm {result.year}" if result.year != original else ""
     return (
-        f"Cơ sở dữ liệu còn trống: đã nạp kế hoạch mẫu (Kế hoạch CCHC 2022 của Sở Công Thương) "
-        f"chuyển sang năm {result.year} — {result.tasks} nhiệm vụ."
+        f"Cơ sở dữ liệu còn trống: đã nạp kế hoạch mẫu (Kế hoạch CCHC {original} của Sở Công Thương{moved}) "
+        f"— {result.tasks} nhiệm vụ."
     )
 
 
