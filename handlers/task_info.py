@@ -40,7 +40,7 @@ async def task_info(ctx: Context) -> list[Reply]:
         elif a["scope"]:
             lines.append(f"Phạm vi: {a['scope']}")
         if a["products"]:
-            lines.append("Sản phẩm: " + "; ".join(a["products"]))
+            lines.append("Sản phẩm: " + "; ".join(p.rstrip(" .;") for p in a["products"]))
         lines.append("Chủ trì: " + ", ".join(units.name(u) for u in a["lead"]))
         coordinating = [units.name(u) for u in a["coordinating"]] + a["external"]
         if coordinating:
