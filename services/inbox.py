@@ -18,7 +18,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from domain.people import UserView
-from services.user_service import view
 from storage.models import ChatState, ProcessedMessage
 from storage.repositories.users import UserRepository
 
@@ -54,12 +53,17 @@ class Inbox:
                 )
                 if result.rowcount == 0:
                     return Arrival(False, None, {})
-            found = await UserRepository(session).by_identity(channel, sender_id)
-            row = await session.scalar(
-                select(ChatState).where(ChatState.channel == channel, ChatState.chat_id == chat_id)
-            )
-            state = dict(row.data) if row is not None and _aware(row.expires_at) > now else {}
-            return Arrival(True, view(found[0]) if found else None, state)
+            found = await UserRepository(session).view_by_identity(channel, sender_id)
+            row = (
+                await session.execute(
+                    select(ChatState.data, ChatState.expires_at).where(
+                        ChatState.channel == channel, ChatState.chat_id == chat_id
+                    )
+                )
+            ).first()
+            state = dict(row[0]) if row is not None and _aware(row[1]) > now else {}
+            user = UserView(id=found[0], unit_id=found[1], role=found[2], display_name=found[3] or "") if found else None
+            return Arrival(True, user, state)
 
     async def first_time(self, channel: str, key: str) -> bool:
         try:

@@ -125,12 +125,11 @@ class QueryService:
             assignments[-1]["lead"].append(v.unit_id)
         statuses = []
         for v in views:
-            update, user = latest.get(v.lead_id, (None, None))
+            note, by = latest.get(v.lead_id, (None, None))
             statuses.append(
                 StatusLine(
-                    unit_id=v.unit_id, status=v.status, percent=v.percent, at=v.status_at,
-                    by=(user.display_name or f"#{user.id}") if user else None,
-                    note=update.note if update else None, evidence=evidence.get(v.lead_id, 0),
+                    unit_id=v.unit_id, status=v.status, percent=v.percent, at=v.status_at, by=by, note=note,
+                    evidence=evidence.get(v.lead_id, 0),
                 )
             )
         first = views[0]

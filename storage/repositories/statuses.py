@@ -114,22 +114,24 @@ class StatusRepository:
         await self.session.flush()
         return update
 
-    async def latest(self, lead_ids: list[int]) -> dict[int, tuple[StatusUpdate, User | None]]:
-        """The newest history row per lead, with its author."""
+    async def latest(self, lead_ids: list[int]) -> dict[int, tuple[str | None, str | None]]:
+        """(note, author's name or '#id') of the newest history row per lead."""
         if not lead_ids:
             return {}
         newest = (
-            select(StatusUpdate.lead_id, func.max(StatusUpdate.id).label("id"))
+            select(func.max(StatusUpdate.id))
             .where(StatusUpdate.lead_id.in_(lead_ids))
             .group_by(StatusUpdate.lead_id)
-            .subquery()
         )
         rows = await self.session.execute(
-            select(StatusUpdate, User)
-            .join(newest, newest.c.id == StatusUpdate.id)
+            select(StatusUpdate.lead_id, StatusUpdate.note, User.id, User.display_name)
             .outerjoin(User, User.id == StatusUpdate.user_id)
+            .where(StatusUpdate.id.in_(newest))
         )
-        return {update.lead_id: (update, user) for update, user in rows.all()}
+        return {
+            lead_id: (note, (name or f"#{uid}") if uid is not None else None)
+            for lead_id, note, uid, name in rows.all()
+        }
 
     async def history(self, lead_ids: list[int]) -> list[tuple[StatusUpdate, User | None]]:
         rows = await self.session.execute(

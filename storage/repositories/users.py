@@ -24,6 +24,18 @@ class UserRepository:
         ).first()
         return (row[0], row[1]) if row else None
 
+    async def view_by_identity(self, channel: str, external_id: str) -> tuple[int, str, str, str] | None:
+        """(id, unit_id, role, display_name) of the active user behind a channel account — columns only,
+        because every incoming message asks."""
+        row = (
+            await self.session.execute(
+                select(User.id, User.unit_id, User.role, User.display_name)
+                .join(Identity, Identity.user_id == User.id)
+                .where(Identity.channel == channel, Identity.external_id == external_id, User.active.is_(True))
+            )
+        ).first()
+        return tuple(row) if row else None
+
     async def get(self, user_id: int) -> User | None:
         return await self.session.get(User, user_id)
 
