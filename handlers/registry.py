@@ -30,10 +30,22 @@ INTENTS: dict[str, Route] = {}
 CALLBACKS: dict[str, Route] = {}
 
 
+def _register(table: dict[str, Route], key: str, route: Route, what: str) -> None:
+    """Two modules claiming one intent or button prefix would make the winner depend on import
+    order; refuse it at start-up instead."""
+    existing = table.get(key)
+    if existing is not None and existing.handler is not route.handler:
+        raise RuntimeError(
+            f"{what} «{key}» đã do {existing.handler.__module__}.{existing.handler.__qualname__} xử lý; "
+            f"không thể gán thêm cho {route.handler.__module__}.{route.handler.__qualname__}"
+        )
+    table[key] = route
+
+
 def intent(*names: str, public: bool = False):
     def wrap(fn: Handler) -> Handler:
         for name in names:
-            INTENTS[name] = Route(fn, public)
+            _register(INTENTS, name, Route(fn, public), "intent")
         return fn
 
     return wrap
@@ -41,7 +53,7 @@ def intent(*names: str, public: bool = False):
 
 def callback(prefix: str, public: bool = False):
     def wrap(fn: Handler) -> Handler:
-        CALLBACKS[prefix] = Route(fn, public)
+        _register(CALLBACKS, prefix, Route(fn, public), "nút")
         return fn
 
     return wrap
