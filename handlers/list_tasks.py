@@ -101,11 +101,14 @@ def _line(ctx: Context, item: ListItem, units=None) -> str:
     label = "" if m.label == m.text else f"{m.label}: "
     text = f"NV {lead.task_number} {short(lead.task_title, 60)} — {label}{milestone_when(m, ctx.today)}"
     if units is None:
+        if lead.milestone_done(m) and lead.status != "done":
+            return f"{status_icon('done')} {text} · mốc này đã xong"
         extra = f" · {status_text(lead.status, lead.percent)}" if lead.status != "not_started" else ""
         return f"{status_icon(lead.status)} {text}{extra}"
     if len(units) == 1:
-        return f"{status_icon(units[0].status)} {text} · {ctx.app.units.name(units[0].unit_id)}"
-    done = sum(1 for u in units if u.status == "done")
+        icon = status_icon("done" if units[0].milestone_done(m) else units[0].status)
+        return f"{icon} {text} · {ctx.app.units.name(units[0].unit_id)}"
+    done = sum(1 for u in units if u.milestone_done(m))
     return f"• {text} · {len(units)} đơn vị ({done} xong)"
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bot.conversation.messages import Button, Reply
 from handlers.base import Context
-from handlers.common import short, status_buttons, status_text
+from handlers.common import fmt_date, short, status_buttons, status_text
 from handlers.registry import callback, intent
 from handlers.task_info import unknown_task_reply
 from services.status_service import UpdateOutcome
@@ -55,6 +55,14 @@ async def apply_update(ctx: Context, pending: dict, lead_id: int | None = None) 
 async def render(ctx: Context, outcome: UpdateOutcome, pending: dict) -> list[Reply]:
     units = ctx.app.units
     task = pending["task"]
+    if outcome.kind == "recorded" and outcome.completed:
+        lead = outcome.lead
+        ahead = "; ".join(f"{label} ({fmt_date(due)})" for label, due in outcome.remaining)
+        return ctx.reply(
+            f"✅ Đã ghi nhận hoàn thành mốc **«{outcome.completed}»** của nhiệm vụ {lead.task_number} — "
+            f"{short(lead.task_title)}\n{units.name(lead.unit_id)}: **{status_text(lead.status, lead.percent)}**; "
+            f"còn: {ahead}.\nNhớ gửi minh chứng: ảnh hoặc tệp kèm chú thích «nv {task} ...»."
+        )
     if outcome.kind == "recorded":
         lead = outcome.lead
         text = (

@@ -48,7 +48,7 @@ def tally_leads(leads: Iterable[LeadView], today: dt.date) -> tuple[dict[str, Co
     total: Counter = Counter()
     for lead in leads:
         keys = [lead.status, "total"]
-        if any(is_overdue(m, lead.status, today) for m in lead.milestones):
+        if any(is_overdue(m, lead, today) for m in lead.milestones):
             keys.append("overdue")
         for bucket in (by_unit.setdefault(lead.unit_id, Counter()), by_section.setdefault(lead.section, Counter()), total):
             for key in keys:

@@ -40,7 +40,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from domain.units import UnitDirectory
 from services.query_service import NoPlan
 from services.review_service import STATE_NAMES, EvidenceView, Verification, evidence_view
-from services.views import STATUS_NAMES
+from services.views import STATUS_NAMES, milestone_done
 from storage.models import Assignment, AssignmentLead, StatusUpdate, Task, User
 from storage.repositories.plans import PlanRepository
 from storage.repositories.review import ACCEPTED, PENDING, RETURNED, ReviewRepository
@@ -288,8 +288,9 @@ class ExportService:
             for a in task.assignments:
                 shares = []
                 for lead in sorted(a.leads, key=lambda x: x.id):
-                    overdue = lead.status != "done" and any(
-                        m.due is not None and m.due < today for m in a.milestones
+                    overdue = any(
+                        m.due is not None and m.due < today and not milestone_done(lead.status, lead.done_through, m.due)
+                        for m in a.milestones
                     )
                     mine = files.get(lead.id, [])
                     verification = Verification(

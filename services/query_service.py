@@ -32,12 +32,12 @@ def lead_view(lead: AssignmentLead, assignment: Assignment, task: Task) -> LeadV
             for m in assignment.milestones
         ),
         products=tuple(assignment.products or ()), coordinating=tuple(assignment.coordinating or ()),
-        external_coordinating=tuple(assignment.external_coordinating or ()),
+        external_coordinating=tuple(assignment.external_coordinating or ()), done_through=lead.done_through,
     )
 
 
-def is_overdue(milestone: MilestoneView, status: str, today: dt.date) -> bool:
-    return status != "done" and milestone.due is not None and milestone.due < today
+def is_overdue(milestone: MilestoneView, lead: LeadView, today: dt.date) -> bool:
+    return lead.overdue(milestone, today)
 
 
 class QueryService:
@@ -67,7 +67,7 @@ class QueryService:
         async with self.sessions() as session:
             rows = await StatusRepository(session).lead_rows(plan_id, unit_ids=unit_ids, task_number=task)
         views = []
-        for lid, unit, status, percent, at, aid, position, scope, number, title, section in rows:
+        for lid, unit, status, percent, at, done_through, aid, position, scope, number, title, section in rows:
             shared = structure.get(aid)
             if shared is None:  # the plan changed under a cached structure: read it afresh once
                 structure = await self.plans.structure(plan_id, fresh=True)
@@ -78,6 +78,7 @@ class QueryService:
                     assignment_id=aid, assignment_position=position, scope=scope, status=status, percent=percent,
                     status_at=at, milestones=shared.milestones, products=shared.products,
                     coordinating=shared.coordinating, external_coordinating=shared.external,
+                    done_through=done_through,
                 )
             )
         return views
@@ -142,7 +143,7 @@ class QueryService:
         for lead in await self.leads(unit_ids=unit_ids):
             bucket = result.setdefault(lead.unit_id, Counter())
             keys = [lead.status]
-            if any(is_overdue(m, lead.status, today) for m in lead.milestones):
+            if any(is_overdue(m, lead, today) for m in lead.milestones):
                 keys.append("overdue")
             for key in keys:
                 bucket[key] += 1
@@ -166,9 +167,11 @@ def _classify(
     lead: LeadView, m: MilestoneView, period: tuple[dt.date, dt.date] | None, status: str | None, today: dt.date
 ) -> ListItem | None:
     if status == "overdue":
-        return ListItem(lead, m, "dated") if is_overdue(m, lead.status, today) and m.kind != YEAR_ROUND else (
-            ListItem(lead, m, "year_round") if is_overdue(m, lead.status, today) else None
+        return ListItem(lead, m, "dated") if is_overdue(m, lead, today) and m.kind != YEAR_ROUND else (
+            ListItem(lead, m, "year_round") if is_overdue(m, lead, today) else None
         )
+    if status == "open" and lead.milestone_done(m):
+        return None
     if m.kind == YEAR_ROUND:
         if period is None or (period[0] <= m.due and period[1] >= m.due.replace(month=1, day=1)):
             return ListItem(lead, m, "year_round")

@@ -29,12 +29,31 @@ class UpdateOutcome:
     previous: str | None = None
     options: list[LeadView] = field(default_factory=list)
     lead_units: list[str] = field(default_factory=list)
+    completed: str | None = None  # the one milestone this "done" completed, when later ones remain
+    remaining: list[tuple[str, dt.date]] = field(default_factory=list)
 
 
 @dataclass
 class TriggerOutcome:
     kind: str  # recorded | unknown_task | forbidden | no_trigger
     milestones: list[tuple[str, dt.date | None]] = field(default_factory=list)
+
+
+def _done_step(lead, assignment, today: dt.date):
+    """When «xong» completes only part of a share: (the last milestone it completes, those still
+    ahead, the share's percent); None when it completes the whole share.
+
+    A share with several dated milestones (four periodic reports, or «Ban hành Kế hoạch: Quý I» then
+    «Thực hiện: Cả năm») is done milestone by milestone — everything already due, or else the next
+    one — so that reporting the first report sent does not silence the reminders of the next ones."""
+    dated = sorted((m for m in assignment.milestones if m.due is not None), key=lambda m: (m.due, m.position))
+    ahead = [m for m in dated if lead.done_through is None or m.due > lead.done_through]
+    reached = [m for m in ahead if m.due <= today] or ahead[:1]
+    left = ahead[len(reached):]
+    if not left:
+        return None
+    done_count = len(dated) - len(left)
+    return reached[-1], left, round(100 * done_count / len(dated))
 
 
 class StatusService:
@@ -91,11 +110,28 @@ class StatusService:
                     return UpdateOutcome("choose", options=[lead_view(*r) for r in allowed], lead_units=lead_units)
                 lead, assignment, task_row = allowed[0]
                 previous = lead.status
+                step = _done_step(lead, assignment, now.date()) if status == "done" else None
+                if step and not note:
+                    note = f"hoàn thành mốc «{step[0].label}»"
                 await repo.record(
                     lead, status=status, percent=percent, note=note, user_id=user.id, channel=channel,
-                    text=text, key=key, at=now,
+                    text=text, key=key, at=now, milestone_id=step[0].id if step else None,
                 )
-                return UpdateOutcome("recorded", lead=lead_view(lead, assignment, task_row), previous=previous)
+                completed, remaining = None, []
+                if step:  # one milestone done, later ones still ahead: the share goes on
+                    milestone, remaining_milestones, share = step
+                    lead.status, lead.percent, lead.done_through = "in_progress", share, milestone.due
+                    completed = milestone.label
+                    remaining = [(m.label, m.due) for m in remaining_milestones]
+                elif status == "done":
+                    dated = [m.due for m in assignment.milestones if m.due is not None]
+                    lead.done_through = max(dated) if dated else None
+                elif status == "not_started":
+                    lead.done_through = None
+                return UpdateOutcome(
+                    "recorded", lead=lead_view(lead, assignment, task_row), previous=previous,
+                    completed=completed, remaining=remaining,
+                )
         except IntegrityError:  # the same message raced in twice: the unique key kept one
             return UpdateOutcome("duplicate")
 

@@ -14,6 +14,11 @@ STATUS_NAMES = {
 STATUS_ICONS = {"not_started": "⬜", "in_progress": "🔄", "blocked": "⚠️", "done": "✅"}
 
 
+def milestone_done(status: str, done_through: dt.date | None, due: dt.date | None) -> bool:
+    """A milestone is done when its share is, or when the share has been done up to its date."""
+    return status == "done" or (due is not None and done_through is not None and due <= done_through)
+
+
 @dataclass(frozen=True)
 class MilestoneView:
     id: int
@@ -45,6 +50,13 @@ class LeadView:
     products: tuple[str, ...] = ()
     coordinating: tuple[str, ...] = ()
     external_coordinating: tuple[str, ...] = ()
+    done_through: dt.date | None = None
+
+    def milestone_done(self, m: MilestoneView) -> bool:
+        return milestone_done(self.status, self.done_through, m.due)
+
+    def overdue(self, m: MilestoneView, today: dt.date) -> bool:
+        return m.due is not None and m.due < today and not self.milestone_done(m)
 
 
 @dataclass(frozen=True)

@@ -113,6 +113,9 @@ class AssignmentLead(Base):
     status: Mapped[str] = mapped_column(String(16), default="not_started")
     percent: Mapped[int | None] = mapped_column(Integer)
     status_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # Milestones due on or before this date are done, though later ones are not (a share with four
+    # periodic reports is done report by report; `status` becomes "done" with the last one).
+    done_through: Mapped[dt.date | None] = mapped_column(Date)
 
     assignment: Mapped[Assignment] = relationship(back_populates="leads")
 
@@ -198,6 +201,8 @@ class StatusUpdate(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     channel: Mapped[str] = mapped_column(String(16))
     original_text: Mapped[str | None] = mapped_column(Text)
+    # Set when the update completed one milestone of a share with several dated ones.
+    milestone_id: Mapped[int | None] = mapped_column(ForeignKey("milestones.id", ondelete="SET NULL"))
     idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

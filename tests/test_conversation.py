@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from bot.conversation.router import APOLOGY, NOT_REGISTERED, Router
 from storage.models import AssignmentLead, StatusUpdate
-from tests.conversation_kit import Chat, registered
+from tests.conversation_kit import AUG_15_2022, Chat, registered
 
 
 @pytest.fixture
@@ -225,3 +225,31 @@ async def test_minhchung_opens_the_review_queue_for_coordinators(app, router):
     assert "1 minh chứng chờ duyệt" in await coordinator.text("/minhchung")
     head = await registered(app, router, "29", "qltm")
     assert "chờ duyệt" not in await head.text("/minhchung")
+
+
+async def test_a_share_with_several_reports_is_done_report_by_report(app, router):
+    """«xong nhiệm vụ 5» in August completes the reports already due (Quý I, 6 tháng), not the ones
+    ahead: Quý III is still listed and still reminded, and the share is done with the annual report."""
+    import datetime as dt
+
+    from services.reminder_service import ReminderService
+
+    head = await registered(app, router, "30", "van-phong")
+    answer = await head.text("xong nhiệm vụ 5")
+    assert "hoàn thành mốc **«Báo cáo 6 tháng»**" in answer
+    assert "Báo cáo Quý III (15/09/2022); Báo cáo năm (15/12/2022)" in answer
+    assert await _lead_status(app, 5, "van-phong") == ("in_progress", 50)
+
+    def task5(text: str) -> str:
+        return "\n".join(line for line in text.split("\n") if "NV 5 " in line)
+
+    assert task5(await head.text("việc nào trễ hạn")) == ""  # Quý I and 6 tháng are done
+    assert "Báo cáo Quý III: 15/09/2022" in task5(await head.text("quý này có việc gì đến hạn"))
+
+    due = await ReminderService.for_app(app).due(dt.datetime(2022, 9, 5, 9, 0, tzinfo=AUG_15_2022.tzinfo))
+    assert any(item.task_number == 5 and item.kind == "report_before_due" for item in due)
+
+    assert "hoàn thành mốc **«Báo cáo Quý III»**" in await head.text("nv 5 xong")
+    assert "Đã ghi nhận" in await head.text("nv 5 xong")
+    assert await _lead_status(app, 5, "van-phong") == ("done", 100)
+    assert task5(await head.text("việc nào trễ hạn")) == ""

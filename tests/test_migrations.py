@@ -32,3 +32,39 @@ async def test_sqlite_schema_matches_models(tmp_path):
 
 async def test_postgres_schema_matches_models(postgres_url):
     assert await _diff(postgres_url) == []
+
+
+async def test_upgrade_from_the_first_release_keeps_statuses(tmp_path):
+    from alembic import command
+    from sqlalchemy import text
+
+    from storage.db import alembic_config
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'old.db'}")
+
+    def to(connection, revision: str) -> None:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(to, "0001")
+            for sql in (
+                "insert into units(id, name, kind) values ('vp', 'VP', 'internal')",
+                "insert into plans(id, year, title, issuer, imported_at) values (1, 2022, 't', 'i', CURRENT_TIMESTAMP)",
+                "insert into tasks(id, plan_id, section_number, number, title) values (1, 1, 1, 1, 'x')",
+                "insert into assignments(id, task_id, position, lead, coordinating, external_coordinating, products,"
+                " deadline_text) values (1, 1, 0, '[]', '[]', '[]', '[]', '')",
+                "insert into assignment_leads(id, assignment_id, unit_id, status) values (1, 1, 'vp', 'done')",
+                "insert into status_updates(id, lead_id, status, channel, created_at)"
+                " values (1, 1, 'done', 'test', CURRENT_TIMESTAMP)",
+            ):
+                await connection.execute(text(sql))
+        await upgrade(engine)
+        async with engine.connect() as connection:
+            rows = (await connection.execute(text("select status, milestone_id from status_updates"))).all()
+            leads = (await connection.execute(text("select status, done_through from assignment_leads"))).all()
+        assert rows == [("done", None)] and leads == [("done", None)]
+    finally:
+        await engine.dispose()

@@ -130,7 +130,10 @@ async def test_reminders_reach_zalo_and_are_answered_by_number(app, fake):
         task = int(re.search(r"Nhiệm vụ (\d+):", last).group(1))
         assert task in (3, 5, 7, 8)  # due 30/09, or Q3 reports overdue
         assert "Đã ghi nhận" in await head.say("1")
-        assert await _lead_status(app, task, "van-phong") == ("done", 100)
+        # Tasks 3 and 8 end on 30/09; tasks 5 and 7 still have their annual report ahead (milestone-level
+        # completion: the reports up to Q3 are done, the share goes on at 3 of 4).
+        expected = ("done", 100) if task in (3, 8) else ("in_progress", 75)
+        assert await _lead_status(app, task, "van-phong") == expected
 
 
 async def test_link_zalo_to_a_telegram_user_and_choose_zalo(app, fake):

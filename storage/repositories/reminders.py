@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.plan import PERIODIC_REPORT
 from scheduler.reminders import LATE, REPORTS, WEEK, Candidate, Recipient, WeekSummary
+from services.views import milestone_done
 from storage.models import Assignment, AssignmentLead, Identity, Milestone, ReminderDelivery, Task, User
 
 CHUNK = 2000  # keys per IN (...) lookup on SQLite; well under its variable limit
@@ -50,6 +51,15 @@ class Claimed:
     attempts: int
 
 
+def open_milestone() -> tuple:
+    """SQL for «this (share, milestone) is not done»: the share is not done, and it has not been done
+    up to the milestone's date (services.views.milestone_done says the same in Python)."""
+    return (
+        AssignmentLead.status != "done",
+        or_(AssignmentLead.done_through.is_(None), Milestone.due > AssignmentLead.done_through),
+    )
+
+
 class ReminderRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -68,7 +78,7 @@ class ReminderRepository:
                 select(AssignmentLead.id, AssignmentLead.unit_id, Milestone.id, Milestone.kind, Milestone.due)
                 .select_from(Milestone)
                 .join(AssignmentLead, AssignmentLead.assignment_id == Milestone.assignment_id)
-                .where(Milestone.due >= lo, Milestone.due <= hi, AssignmentLead.status != "done")
+                .where(Milestone.due >= lo, Milestone.due <= hi, *open_milestone())
             )
         ).all()
         return [Candidate(lead_id=r[0], unit_id=r[1], milestone_id=r[2], milestone_kind=r[3], label="", due=r[4],
@@ -83,6 +93,7 @@ class ReminderRepository:
             select(
                 AssignmentLead.id, AssignmentLead.unit_id, Milestone.id, Milestone.kind, Milestone.label,
                 Milestone.due, Task.number, AssignmentLead.status, AssignmentLead.percent, Task.title,
+                AssignmentLead.done_through,
             )
             .select_from(AssignmentLead)
             .join(Milestone, Milestone.assignment_id == AssignmentLead.assignment_id)
@@ -95,7 +106,8 @@ class ReminderRepository:
                 if (r[0], r[2]) in wanted:
                     found[(r[0], r[2])] = Candidate(
                         lead_id=r[0], unit_id=r[1], milestone_id=r[2], milestone_kind=r[3], label=r[4],
-                        due=r[5], task_number=r[6], status=r[7], percent=r[8], task_title=r[9],
+                        due=r[5], task_number=r[6], status="done" if milestone_done(r[7], r[10], r[5]) else r[7],
+                        percent=r[8], task_title=r[9],
                     )
         return found
 
@@ -160,7 +172,7 @@ class ReminderRepository:
         end = week + dt.timedelta(days=6)
         section = case((Milestone.due < week, LATE), (Milestone.due <= end, WEEK), else_=REPORTS)
         where = [
-            AssignmentLead.status != "done", Milestone.due.is_not(None), Milestone.due <= max(end, report_until),
+            *open_milestone(), Milestone.due.is_not(None), Milestone.due <= max(end, report_until),
             or_(Milestone.due <= end, Milestone.kind == PERIODIC_REPORT),
         ]
         if units is not None:

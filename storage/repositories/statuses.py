@@ -42,8 +42,8 @@ class StatusRepository:
         query = (
             select(
                 AssignmentLead.id, AssignmentLead.unit_id, AssignmentLead.status, AssignmentLead.percent,
-                AssignmentLead.status_at, Assignment.id, Assignment.position, Assignment.scope, Task.number,
-                Task.title, Task.section_number,
+                AssignmentLead.status_at, AssignmentLead.done_through, Assignment.id, Assignment.position,
+                Assignment.scope, Task.number, Task.title, Task.section_number,
             )
             .join(Assignment, AssignmentLead.assignment_id == Assignment.id)
             .join(Task, Assignment.task_id == Task.id)
@@ -104,10 +104,11 @@ class StatusRepository:
         text: str | None,
         key: str | None,
         at: dt.datetime,
+        milestone_id: int | None = None,
     ) -> StatusUpdate:
         update = StatusUpdate(
             lead_id=lead.id, status=status, percent=percent, note=note, user_id=user_id, channel=channel,
-            original_text=text, idempotency_key=key, created_at=at,
+            original_text=text, idempotency_key=key, created_at=at, milestone_id=milestone_id,
         )
         self.session.add(update)
         lead.status, lead.percent, lead.status_at = status, percent, at
