@@ -124,6 +124,12 @@ def shift_years_in_text(text: str, shift: int, years: range) -> str:
     return _BARE_YEAR.sub(lambda m: move(m, 1), text)
 
 
+def milestone_done(status: str, done_through: dt.date | None, due: dt.date | None) -> bool:
+    """A milestone is done when its share is, or when the share has been done up to its date
+    (shares with several dated milestones are completed one milestone at a time)."""
+    return status == "done" or (due is not None and done_through is not None and due <= done_through)
+
+
 def shift_year(day: dt.date, shift: int) -> dt.date:
     try:
         return day.replace(year=day.year + shift)

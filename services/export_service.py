@@ -37,10 +37,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from domain.plan import milestone_done
 from domain.units import UnitDirectory
 from services.query_service import NoPlan
 from services.review_service import STATE_NAMES, EvidenceView, Verification, evidence_view
-from services.views import STATUS_NAMES, milestone_done
+from services.views import STATUS_NAMES
 from storage.models import Assignment, AssignmentLead, StatusUpdate, Task, User
 from storage.repositories.plans import PlanRepository
 from storage.repositories.review import ACCEPTED, PENDING, RETURNED, ReviewRepository

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from domain.plan import milestone_done
+
 STATUS_NAMES = {
     "not_started": "Chưa thực hiện",
     "in_progress": "Đang thực hiện",
@@ -12,11 +14,6 @@ STATUS_NAMES = {
     "done": "Hoàn thành",
 }
 STATUS_ICONS = {"not_started": "⬜", "in_progress": "🔄", "blocked": "⚠️", "done": "✅"}
-
-
-def milestone_done(status: str, done_through: dt.date | None, due: dt.date | None) -> bool:
-    """A milestone is done when its share is, or when the share has been done up to its date."""
-    return status == "done" or (due is not None and done_through is not None and due <= done_through)
 
 
 @dataclass(frozen=True)
