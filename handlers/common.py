@@ -6,14 +6,9 @@ import datetime as dt
 
 from bot.conversation.messages import Button
 from domain.units import UnitDirectory
-from services.views import STATUS_ICONS, STATUS_NAMES, LeadView, MilestoneView
+from services.views import STATUS_ICONS, LeadView, MilestoneView, fmt_date, short, status_text
 
-SHORT_TITLE = 70
-
-
-def fmt_date(day: dt.date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else "—"
-
+__all__ = ["days_left", "fmt_date", "milestone_when", "short", "status_buttons", "status_icon", "status_text", "unit_name"]
 
 def days_left(day: dt.date, today: dt.date) -> str:
     delta = (day - today).days
@@ -24,20 +19,8 @@ def days_left(day: dt.date, today: dt.date) -> str:
     return f"trễ {-delta} ngày"
 
 
-def short(text: str, limit: int = SHORT_TITLE) -> str:
-    text = text.strip().rstrip(".")
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 def unit_name(units: UnitDirectory, unit_id: str | None) -> str:
     return units.name(unit_id) if unit_id else "toàn Sở"
-
-
-def status_text(status: str, percent: int | None) -> str:
-    name = STATUS_NAMES.get(status, status)
-    if status == "in_progress" and percent is not None:
-        return f"{name} {percent}%"
-    return name
 
 
 def status_icon(status: str) -> str:

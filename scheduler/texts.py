@@ -26,29 +26,15 @@ from scheduler.reminders import (
     WeekSummary,
 )
 from scheduler.workdays import WorkingCalendar
-from services.views import STATUS_NAMES
+from services.views import fmt_date, short, status_text
 
 WEEKDAY_NAMES = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
 SHORT_TITLE = 80
 SNOOZE_CHOICES = {"1d": "1 ngày", "3d": "3 ngày", "mon": "đến thứ Hai"}
 
 
-def fmt_date(day: dt.date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
 def fmt_day(day: dt.date) -> str:
     return f"{fmt_date(day)} ({WEEKDAY_NAMES[day.weekday()]})"
-
-
-def short(text: str, limit: int = SHORT_TITLE) -> str:
-    text = " ".join(text.split()).rstrip(".")
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def status_name(status: str, percent: int | None) -> str:
-    name = STATUS_NAMES.get(status, status)
-    return f"{name} {percent}%" if status == "in_progress" and percent is not None else name
 
 
 def reminder_buttons(lead_id: int, delivery_id: int) -> list[list[Button]]:
@@ -88,9 +74,9 @@ def reminder_reply(
     assert c is not None, "milestone reminders carry their candidate"
     lines = [
         headline(item, c, today, workdays),
-        f"**Nhiệm vụ {c.task_number}:** {short(c.task_title)}",
+        f"**Nhiệm vụ {c.task_number}:** {short(c.task_title, SHORT_TITLE)}",
         f"Mốc: **{c.label}** — hạn **{fmt_day(c.due)}**",
-        f"Đơn vị chủ trì: {units.name(c.unit_id)} · Tình trạng: {status_name(c.status, c.percent)}",
+        f"Đơn vị chủ trì: {units.name(c.unit_id)} · Tình trạng: {status_text(c.status, c.percent)}",
     ]
     if item.kind in (DUE_TODAY, OVERDUE):
         lines.append("Anh/chị cập nhật tình trạng bằng các nút dưới đây (hoặc gửi minh chứng nếu đã xong).")
@@ -111,7 +97,7 @@ def _lines(items: Sequence[Candidate], total: int, today: dt.date, workdays: Wor
         when = fmt_day(c.due)
         if c.due < today:
             when += f", quá {workdays.working_days_between(c.due, today)} ngày làm việc"
-        out.append(f"• NV {c.task_number} · {c.label} — {when} · {status_name(c.status, c.percent)}")
+        out.append(f"• NV {c.task_number} · {c.label} — {when} · {status_text(c.status, c.percent)}")
     if total > len(items):
         out.append(f"• … và {total - len(items)} phần việc khác")
     return out

@@ -25,7 +25,7 @@ from bot.conversation.messages import Button, Reply
 from domain.people import UserView
 from domain.units import UnitDirectory
 from services.broadcast_service import PushReport, push
-from services.views import STATUS_NAMES
+from services.views import STATUS_NAMES, short
 from storage.repositories.plans import PlanRepository
 from storage.repositories.review import ACCEPTED, PENDING, RETURNED, ReviewRepository
 
@@ -335,8 +335,3 @@ async def notify_review(app: App, outcome: ReviewOutcome) -> PushReport:
         return PushReport()
     key = f"rv:{outcome.evidence.id}:{outcome.kind}"
     return await push(app, outcome.notify, key, review_notice(outcome, app.units))
-
-
-def short(text: str, limit: int = 70) -> str:
-    text = text.strip().rstrip(".")
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
