@@ -31,8 +31,9 @@ class ReviewRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    def _evidence_query(self, plan_id: int):
-        """Evidence of one plan with its lead, assignment, task, uploader and reviewer (one round trip)."""
+    @staticmethod
+    def _evidence_rows():
+        """Evidence with its lead, assignment, task, uploader and reviewer (one round trip)."""
         return (
             select(Evidence, AssignmentLead, Assignment, Task, Uploader, Reviewer)
             .join(AssignmentLead, AssignmentLead.id == Evidence.lead_id)
@@ -40,8 +41,10 @@ class ReviewRepository:
             .join(Task, Task.id == Assignment.task_id)
             .outerjoin(Uploader, Uploader.id == Evidence.user_id)
             .outerjoin(Reviewer, Reviewer.id == Evidence.reviewed_by)
-            .where(Task.plan_id == plan_id)
         )
+
+    def _evidence_query(self, plan_id: int):
+        return self._evidence_rows().where(Task.plan_id == plan_id)
 
     async def evidence(
         self,
@@ -72,16 +75,7 @@ class ReviewRepository:
         return list((await self.session.execute(query)).all())
 
     async def one(self, evidence_id: int) -> tuple | None:
-        query = (
-            select(Evidence, AssignmentLead, Assignment, Task, Uploader, Reviewer)
-            .join(AssignmentLead, AssignmentLead.id == Evidence.lead_id)
-            .join(Assignment, Assignment.id == AssignmentLead.assignment_id)
-            .join(Task, Task.id == Assignment.task_id)
-            .outerjoin(Uploader, Uploader.id == Evidence.user_id)
-            .outerjoin(Reviewer, Reviewer.id == Evidence.reviewed_by)
-            .where(Evidence.id == evidence_id)
-        )
-        return (await self.session.execute(query)).first()
+        return (await self.session.execute(self._evidence_rows().where(Evidence.id == evidence_id))).first()
 
     async def count(
         self,
