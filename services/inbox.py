@@ -53,7 +53,7 @@ class Inbox:
                 )
                 if result.rowcount == 0:
                     return Arrival(False, None, {})
-            found = await UserRepository(session).view_by_identity(channel, sender_id)
+            user = await UserRepository(session).view_by_identity(channel, sender_id)
             row = (
                 await session.execute(
                     select(ChatState.data, ChatState.expires_at).where(
@@ -62,7 +62,6 @@ class Inbox:
                 )
             ).first()
             state = dict(row[0]) if row is not None and _aware(row[1]) > now else {}
-            user = UserView(id=found[0], unit_id=found[1], role=found[2], display_name=found[3] or "") if found else None
             return Arrival(True, user, state)
 
     async def first_time(self, channel: str, key: str) -> bool:

@@ -60,8 +60,7 @@ class UserService:
 
     async def identify(self, channel: str, external_id: str) -> UserView | None:
         async with self.sessions() as session:
-            found = await UserRepository(session).by_identity(channel, external_id)
-            return view(found[0]) if found else None
+            return await UserRepository(session).view_by_identity(channel, external_id)
 
     async def create_invite(
         self, unit_id: str, role: str, *, now: dt.datetime, for_user_id: int | None = None

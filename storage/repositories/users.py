@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.people import UserView
 from storage.models import Identity, Invite, User
 
 
@@ -24,9 +25,8 @@ class UserRepository:
         ).first()
         return (row[0], row[1]) if row else None
 
-    async def view_by_identity(self, channel: str, external_id: str) -> tuple[int, str, str, str] | None:
-        """(id, unit_id, role, display_name) of the active user behind a channel account — columns only,
-        because every incoming message asks."""
+    async def view_by_identity(self, channel: str, external_id: str) -> UserView | None:
+        """The active user behind a channel account — columns only, because every incoming message asks."""
         row = (
             await self.session.execute(
                 select(User.id, User.unit_id, User.role, User.display_name)
@@ -34,7 +34,7 @@ class UserRepository:
                 .where(Identity.channel == channel, Identity.external_id == external_id, User.active.is_(True))
             )
         ).first()
-        return tuple(row) if row else None
+        return UserView(id=row[0], unit_id=row[1], role=row[2], display_name=row[3] or "") if row else None
 
     async def get(self, user_id: int) -> User | None:
         return await self.session.get(User, user_id)
