@@ -11,10 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from domain.people import UserView
@@ -64,14 +63,6 @@ class Inbox:
             state = dict(row[0]) if row is not None and _aware(row[1]) > now else {}
             return Arrival(True, user, state)
 
-    async def first_time(self, channel: str, key: str) -> bool:
-        try:
-            async with self.sessions() as session, session.begin():
-                session.add(ProcessedMessage(channel=channel, message_key=key[:200]))
-            return True
-        except IntegrityError:
-            return False
-
     async def get_state(self, channel: str, chat_id: str, now: dt.datetime) -> dict | None:
         async with self.sessions() as session:
             row = await session.scalar(
@@ -103,12 +94,6 @@ class Inbox:
                 state[key] = value
         await self.set_state(channel, chat_id, state, now)
         return state
-
-    async def clear_state(self, channel: str, chat_id: str) -> None:
-        async with self.sessions() as session, session.begin():
-            await session.execute(
-                delete(ChatState).where(ChatState.channel == channel, ChatState.chat_id == chat_id)
-            )
 
 
 def _aware(value: dt.datetime) -> dt.datetime:
