@@ -22,10 +22,9 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.synthetic import populate
-from bot.app import build_app
+from bot.bootstrap import build_app
 from bot.settings import Settings
-from scheduler.clock import FixedClock
-from services.reminder_service import ReminderService
+from domain.clock import FixedClock
 from tests.fakes.bot_api import BotApiSender, FakeBotApiProcess
 from tests.fakes.reminders import fast_service
 
@@ -42,7 +41,7 @@ async def broadcast(messages: int, latency: float, paced: bool) -> dict:
         sender = BotApiSender(server.base_url)
         try:
             await populate(app, assignments=messages, units=messages, due=lambda _i: DEADLINE)
-            service = ReminderService.for_app(app) if paced else fast_service(app)
+            service = app.reminders if paced else fast_service(app)
             started = time.perf_counter()
             report = await service.tick({"telegram": sender}, WEDNESDAY)
             seconds = time.perf_counter() - started

@@ -19,11 +19,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.synthetic import FreshPostgres
-from bot.app import build_app
-from bot.conversation.messages import Incoming
-from bot.conversation.router import Router
+from bot.bootstrap import build_app
 from bot.settings import DEFAULTS, Settings
-from scheduler.clock import FixedClock
+from conversation.router import Router
+from domain.clock import FixedClock
+from domain.messages import Incoming
 from tests.conversation_kit import AUG_15_2022
 
 CORPUS = [

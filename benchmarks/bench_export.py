@@ -27,10 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from bot.app import build_app
+from bot.bootstrap import build_app
 from bot.settings import DEFAULTS, Settings
-from scheduler.clock import FixedClock
-from services.export_service import ExportService
+from domain.clock import FixedClock
 from storage.models import AssignmentLead, Evidence, User
 from storage.repositories.plans import PlanRepository
 from storage.repositories.statuses import StatusRepository
@@ -97,7 +96,7 @@ async def main() -> None:
             print(f"setup: seed plan + {args.updates} status updates + {args.evidence} evidence rows "
                   f"in {time.perf_counter() - started:.2f} s ({app.engine.dialect.name}); "
                   f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs (figures scale with it)")
-            service = ExportService.for_app(app)
+            service = app.exports
             for label, unit in (("toàn Sở", None), ("Văn phòng Sở", "van-phong")):
                 totals, loads, writes = [], [], []
                 for i in range(args.rounds):

@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.app import build_app
+from bot.bootstrap import build_app
 from bot.settings import DEFAULTS, Settings
 from storage.importers.text import is_header
 

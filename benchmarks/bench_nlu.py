@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.nlu import TaskIndex, Understander  # noqa: E402
+from conversation.nlu import TaskIndex, Understander  # noqa: E402
 from domain.reporting import ReportingCalendar  # noqa: E402
 from domain.units import UnitDirectory  # noqa: E402
 from storage.importers import parse_plan_file  # noqa: E402

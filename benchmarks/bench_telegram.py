@@ -36,12 +36,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from telegram import Update
 from telegram.ext import AIORateLimiter, Application, ContextTypes, MessageHandler, filters
 
-from bot.app import build_app
+from bot.bootstrap import build_app
 from bot.channels.telegram import serve
-from bot.conversation.messages import TELEGRAM, Incoming, Reply
-from bot.conversation.router import Router
 from bot.settings import DEFAULTS, Settings
-from scheduler.clock import FixedClock
+from conversation.router import Router
+from domain.clock import FixedClock
+from domain.messages import TELEGRAM, Incoming, Reply
 from tests.fake_telegram import FakeTelegram, TgUser
 from tests.fake_telegram.harness import AUG_15_2022
 

@@ -27,9 +27,9 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.synthetic import FreshPostgres, populate, postgres_server
-from bot.app import build_app
+from bot.bootstrap import build_app
 from bot.settings import Settings
-from scheduler.clock import FixedClock
+from domain.clock import FixedClock
 from storage.repositories.reminders import ReminderRepository
 from tests.fakes.reminders import fast_service
 

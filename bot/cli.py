@@ -14,10 +14,10 @@ from collections.abc import Awaitable, Callable
 
 from pydantic import ValidationError
 
-from bot.app import App, running_app
+from bot.bootstrap import App, running_app
 from bot.settings import Settings
 from domain.plan import PlanFormatError
-from scheduler.policy import PolicyError
+from domain.reminder_policy import PolicyError
 from services.plan_service import PlanNotLoaded
 from storage.db import DatabaseUrlError
 

@@ -7,11 +7,11 @@ code is bound to this user), and the choice of channel is the person's own, not 
 
 from __future__ import annotations
 
-from bot.conversation.messages import TELEGRAM, ZALO, Button, Reply
+from conversation.context import Context
+from conversation.registry import callback, intent
+from domain.messages import TELEGRAM, ZALO, Button, Reply
 from domain.text import fold
-from handlers.base import Context
-from handlers.registry import callback, intent
-from services.account_service import CHANNEL_NAMES, MESSENGERS, Accounts, AccountService
+from services.account_service import CHANNEL_NAMES, MESSENGERS, Accounts
 
 _ALIASES = {ZALO: ("zalo", "za lo"), TELEGRAM: ("telegram", "tele", "tlg", "tg")}
 
@@ -51,7 +51,7 @@ async def reminder_channel_button(ctx: Context) -> list[Reply]:
 
 
 async def _choose(ctx: Context, wanted: str | None) -> list[Reply]:
-    service = AccountService(ctx.app.sessions)
+    service = ctx.app.accounts
     if wanted is None:
         return _overview(await service.accounts(ctx.user.id))
     outcome = await service.set_preferred(ctx.user.id, wanted)

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import uuid
 
-from bot.conversation.messages import Button, Reply
-from handlers.base import Context
-from handlers.registry import callback, intent
+from conversation.context import Context
+from conversation.registry import callback, intent
+from domain.messages import Button, Reply
 from services.broadcast_service import MAX_NOTICE_CHARS, BroadcastOutcome, broadcast
 from storage.repositories.review import ReviewRepository
 

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import re
 
-from bot.conversation.messages import TELEGRAM, Button, OutgoingFile, Reply
-from handlers.base import Context
-from handlers.common import fmt_date, short
-from handlers.registry import callback, intent
+from conversation.context import Context
+from conversation.registry import callback, intent
+from domain.messages import TELEGRAM, Button, OutgoingFile, Reply
 from handlers.review import review_inbox
 from handlers.task_info import unknown_task_reply
-from services.evidence_service import ACCEPTED_TEXT, EvidenceRefused, EvidenceService, Received, size_text
+from presentation.common import fmt_date, short
+from services.evidence_service import ACCEPTED_TEXT, EvidenceRefused, Received, size_text
 from services.query_service import NoPlan
 from services.views import LeadView
 
@@ -60,7 +60,7 @@ async def evidence(ctx: Context) -> list[Reply]:
 async def receive(ctx: Context) -> list[Reply]:
     if not ctx.user.can_write:
         return ctx.reply(READ_ONLY)
-    service = EvidenceService.of(ctx.app)
+    service = ctx.app.evidence
     attachment = ctx.message.attachments[0]  # a Telegram message carries one file; an album is several messages
     try:
         service.precheck(attachment)
@@ -161,7 +161,7 @@ async def _open_leads(ctx: Context) -> list[LeadView]:
 
 
 async def _attach(ctx: Context, lead: LeadView, received: Received, caption: str | None) -> list[Reply]:
-    service = EvidenceService.of(ctx.app)
+    service = ctx.app.evidence
     outcome = await service.attach(
         user_id=ctx.user.id, lead_id=lead.lead_id, received=received, channel=ctx.message.channel,
         caption=caption or None, now=ctx.now,
@@ -213,7 +213,7 @@ async def press_evidence(ctx: Context) -> list[Reply]:
     )
     return ctx.reply(
         f"Anh/chị gửi ảnh hoặc tệp minh chứng cho **nhiệm vụ {lead.task_number}** ({ACCEPTED_TEXT}, tối đa "
-        f"{size_text(EvidenceService.of(ctx.app).max_bytes)})."
+        f"{size_text(ctx.app.evidence.max_bytes)})."
     )
 
 
@@ -251,7 +251,7 @@ async def answer_task(ctx: Context) -> list[Reply]:
 
 
 async def _attach_pending(ctx: Context, lead: LeadView, pending: dict) -> list[Reply]:
-    service = EvidenceService.of(ctx.app)
+    service = ctx.app.evidence
     received = service.load_staged(pending)
     await ctx.app.inbox.update_state(
         ctx.message.channel, ctx.message.chat_id, ctx.now, evidence_pending=None, awaiting=None, evidence_for=None
@@ -271,7 +271,7 @@ async def show_evidence(ctx: Context) -> list[Reply]:
             "Gửi minh chứng: gửi ảnh hoặc tệp (" + ACCEPTED_TEXT + ") kèm chú thích «nv 17 ...».\n"
             "Xem minh chứng của một nhiệm vụ: «/minhchung 17»."
         )
-    service = EvidenceService.of(ctx.app)
+    service = ctx.app.evidence
     units = None if ctx.user.sees_all_units else [ctx.user.unit_id]
     rows = await service.for_task(task, units)
     if rows is None:

@@ -11,10 +11,10 @@ import datetime as dt
 import time
 from pathlib import Path
 
-from bot.conversation.messages import OutgoingFile, Reply
-from handlers.base import Context
-from handlers.registry import intent
-from services.export_service import PERIOD_RANGES, PERIOD_TITLES, XLSX_MIME, ExportService
+from conversation.context import Context
+from conversation.registry import intent
+from domain.messages import OutgoingFile, Reply
+from services.export_service import PERIOD_RANGES, PERIOD_TITLES, XLSX_MIME
 from services.query_service import NoPlan
 
 
@@ -40,7 +40,7 @@ async def export(ctx: Context) -> list[Reply]:
     folder = ctx.app.settings.cchc_data_dir / "exports"
     path = folder / f"bao-cao-cchc-{scope}-{period or 'tong-hop'}-{stamp}-{user.id}.xlsx"
     try:
-        result = await ExportService.for_app(ctx.app).export(path, now=ctx.now, unit_id=unit, period=period)
+        result = await ctx.app.exports.export(path, now=ctx.now, unit_id=unit, period=period)
     except NoPlan:
         return ctx.reply("Chưa có kế hoạch CCHC nào được nạp. Văn phòng Sở cần nạp kế hoạch trước.")
     _prune(folder, keep=dt.timedelta(days=1))

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.conversation.messages import Reply
-from handlers.base import Context
-from handlers.registry import intent
+from conversation.context import Context
+from conversation.registry import intent
+from domain.messages import Reply
 from handlers.task_info import unknown_task_reply
 from services.review_service import task_audit
 

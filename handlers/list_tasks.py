@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from itertools import groupby
 
-from bot.conversation.messages import Button, Reply
-from handlers.base import Context
-from handlers.common import milestone_when, short, status_icon, status_text
-from handlers.registry import callback, intent
+from conversation.context import Context
+from conversation.registry import callback, intent
+from domain.messages import Button, Reply
+from presentation.common import milestone_when, short, status_icon, status_text
 from services.query_service import NoPlan
 from services.views import ListItem
 

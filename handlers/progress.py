@@ -12,12 +12,11 @@ import asyncio
 import logging
 from collections import Counter
 
-from bot.conversation.messages import OutgoingFile, Reply
-from handlers.base import Context
-from handlers.registry import intent
+from conversation.context import Context
+from conversation.registry import intent
+from domain.messages import OutgoingFile, Reply
 from services.charts import area_label, cached_progress_chart, chart_dir, tally_leads
 from services.query_service import NoPlan
-from services.review_service import ReviewService
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +52,7 @@ async def progress(ctx: Context) -> list[Reply]:
     by_unit, _, total = tally_leads(leads, ctx.today)
     subject = [lead for lead in leads if unit is None or lead.unit_id == unit]
     _, subject_areas, subject_total = tally_leads(subject, ctx.today)
-    checks = await ReviewService.for_app(app).verification([lead.lead_id for lead in subject])
+    checks = await app.review.verification([lead.lead_id for lead in subject])
     verified = sum(1 for lead in subject if lead.lead_id in checks and checks[lead.lead_id].verified(lead.status))
     order = {u.id: i for i, u in enumerate(units.units)}
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.conversation.messages import Reply
-from handlers.base import ROLE_NAMES, Context
-from handlers.registry import intent
+from conversation.context import ROLE_NAMES, Context
+from conversation.registry import intent
+from domain.messages import Reply
 
 FAILURES = {
     "unknown_code": "Mã «{code}» không đúng. Anh/chị kiểm tra lại mã (6 ký tự, ví dụ K7Q2XP) hoặc xin mã mới ở Văn phòng Sở.",

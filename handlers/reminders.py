@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.conversation.messages import Reply
-from handlers.base import Context
-from handlers.registry import callback, intent
-from scheduler.texts import settings_buttons, settings_text, snoozed_text
-from services.reminder_service import ReminderService, SettingsError
+from conversation.context import Context
+from conversation.registry import callback, intent
+from domain.messages import Reply
+from presentation.reminders import settings_buttons, settings_text, snoozed_text
+from services.reminder_service import SettingsError
 
 OFF = "🔕 Đã tắt nhắc nhở. Anh/chị vẫn hỏi việc bình thường; nhắn «bật lại» khi cần nhắc trở lại.\n"
 ON = "🔔 Đã bật nhắc nhở.\n"
@@ -46,7 +46,7 @@ async def reminder_button(ctx: Context) -> list[Reply]:
         return await _apply(ctx, choice, None, edit=True)
     if not first.isdigit():
         return ctx.reply("Nút này đã cũ. Gõ /nhacnho để xem cài đặt nhắc việc.")
-    service = ReminderService.for_app(ctx.app)
+    service = ctx.app.reminders
     try:
         until = await service.snooze(ctx.user.id, int(first), choice, ctx.now)
     except SettingsError as exc:
@@ -55,7 +55,7 @@ async def reminder_button(ctx: Context) -> list[Reply]:
 
 
 async def _apply(ctx: Context, action: str | None, days: Any, *, edit: bool = False) -> list[Reply]:
-    service = ReminderService.for_app(ctx.app)
+    service = ctx.app.reminders
     uid = ctx.user.id
     prefix = ""
     try:

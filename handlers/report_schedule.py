@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bot.conversation.messages import Reply
+from conversation.context import Context
+from conversation.registry import intent
+from domain.messages import Reply
 from domain.reporting import ReportDate
-from handlers.base import Context
-from handlers.common import days_left, fmt_date
-from handlers.registry import intent
+from presentation.common import days_left, fmt_date
 
 
 @intent("report_schedule")

@@ -11,10 +11,10 @@ Buttons (data ≤ 64 bytes, re-authorised on every press — a forwarded keyboar
 
 from __future__ import annotations
 
-from bot.conversation.messages import Button, OutgoingFile, Reply
-from handlers.base import Context
-from handlers.common import fmt_date, short
-from handlers.registry import callback, intent
+from conversation.context import Context
+from conversation.registry import callback, intent
+from domain.messages import Button, OutgoingFile, Reply
+from presentation.common import fmt_date, short
 from services.broadcast_service import PushReport
 from services.review_service import (
     PENDING,
@@ -45,7 +45,7 @@ async def review_inbox(ctx: Context, *, task: int | None = None, after_id: int |
     if not user.sees_all_units:
         return ctx.reply(NOT_ALLOWED)
     task = task if task is not None else getattr(ctx.nlu, "task", None)
-    service = ReviewService.for_app(ctx.app)
+    service = ctx.app.review
     page = await service.pending(user, task=task, after_id=after_id)
     where = f" của nhiệm vụ {task}" if task else ""
     if not page.items:
@@ -112,7 +112,7 @@ async def press(ctx: Context) -> list[Reply]:
         return ctx.reply("Nút này đã cũ. Gõ /minhchung để xem lại danh sách.")
     if action == "a":
         await _forget_comment(ctx)
-        outcome = await ReviewService.for_app(ctx.app).accept(ctx.user, evidence_id, now=ctx.now)
+        outcome = await ctx.app.review.accept(ctx.user, evidence_id, now=ctx.now)
         return await _after_review(ctx, outcome)
     if action == "r":
         return await _ask_comment(ctx, evidence_id)
@@ -125,7 +125,7 @@ async def press(ctx: Context) -> list[Reply]:
 async def _ask_comment(ctx: Context, evidence_id: int) -> list[Reply]:
     if not ctx.user.is_coordinator:
         return ctx.reply(READ_ONLY if ctx.user.sees_all_units else NOT_ALLOWED)
-    ev = await ReviewService.for_app(ctx.app).get(evidence_id)
+    ev = await ctx.app.review.get(evidence_id)
     if ev is None:
         return ctx.reply("Không tìm thấy minh chứng này (có thể đã bị xóa).")
     if ev.review_state != PENDING:
@@ -145,7 +145,7 @@ async def _ask_comment(ctx: Context, evidence_id: int) -> list[Reply]:
 @intent(f"await:{AWAIT_KIND}")
 async def comment_given(ctx: Context) -> list[Reply]:
     evidence_id = int(ctx.state.get("evidence", 0))
-    outcome = await ReviewService.for_app(ctx.app).return_(ctx.user, evidence_id, ctx.message.text, now=ctx.now)
+    outcome = await ctx.app.review.return_(ctx.user, evidence_id, ctx.message.text, now=ctx.now)
     return await _after_review(ctx, outcome)
 
 
@@ -173,7 +173,7 @@ async def _after_review(ctx: Context, outcome: ReviewOutcome) -> list[Reply]:
         return ctx.reply("Cần ghi lý do trả lại. Bấm «Trả lại» lần nữa rồi nhập ý kiến.")
     ev = outcome.evidence
     if outcome.kind == "already_reviewed":
-        fresh = await ReviewService.for_app(ctx.app).get(ev.id) or ev
+        fresh = await ctx.app.review.get(ev.id) or ev
         return ctx.reply(_already(fresh))
     unit = ctx.app.units.name(ev.unit_id)
     if outcome.kind == "accepted":

@@ -3,10 +3,10 @@ the asker's own share."""
 
 from __future__ import annotations
 
-from bot.conversation.messages import Reply
-from handlers.base import Context
-from handlers.common import fmt_date, milestone_when, status_buttons, status_icon, status_text
-from handlers.registry import intent
+from conversation.context import Context
+from conversation.registry import intent
+from domain.messages import Reply
+from presentation.common import fmt_date, milestone_when, status_buttons, status_icon, status_text
 from services.query_service import NoPlan
 
 

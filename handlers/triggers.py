@@ -3,11 +3,11 @@ the milestone's due date follows (working days per BLDS 2015 Điều 147–148).
 
 from __future__ import annotations
 
-from bot.conversation.messages import Reply
-from handlers.base import Context
-from handlers.common import days_left, fmt_date
-from handlers.registry import intent
+from conversation.context import Context
+from conversation.registry import intent
+from domain.messages import Reply
 from handlers.task_info import unknown_task_reply
+from presentation.common import days_left, fmt_date
 
 
 @intent("record_trigger")

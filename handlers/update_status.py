@@ -7,11 +7,11 @@ someone of another unit does not let them change the task.
 
 from __future__ import annotations
 
-from bot.conversation.messages import Button, Reply
-from handlers.base import Context
-from handlers.common import fmt_date, short, status_buttons, status_text
-from handlers.registry import callback, intent
+from conversation.context import Context
+from conversation.registry import callback, intent
+from domain.messages import Button, Reply
 from handlers.task_info import unknown_task_reply
+from presentation.common import fmt_date, short, status_buttons, status_text
 from services.status_service import UpdateOutcome
 
 CONFIDENT = 0.75

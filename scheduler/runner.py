@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from services.reminder_service import ReminderService, TickReport
+from services.reminder_service import TickReport
 from services.review_service import send_review_digest
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.bootstrap import App
 
 log = logging.getLogger(__name__)
 JOB_ID = "reminders-tick"
@@ -29,7 +29,7 @@ async def run_tick(app: App) -> TickReport | None:
     """One tick with the app's running senders; errors are logged, never raised into the scheduler
     (a failing tick must not stop the next one)."""
     try:
-        report = await ReminderService.for_app(app).tick(app.senders)
+        report = await app.reminders.tick(app.senders)
     except Exception:
         log.exception("reminder tick failed")
         return None
@@ -52,7 +52,6 @@ async def start_scheduler(app: App, *, interval_seconds: float = 60.0) -> AsyncI
     `max_instances=1` + `coalesce`: a long broadcast (1,000 messages take ~35 s at 29 msg/s) makes the
     next tick wait instead of running twice in one process.
     """
-    ReminderService.for_app(app)  # fail now, not at the first tick, on a broken policy file
     scheduler = AsyncIOScheduler(timezone=app.settings.tz)
     scheduler.add_job(
         run_tick, IntervalTrigger(seconds=interval_seconds, timezone=app.settings.tz), args=[app], id=JOB_ID,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from bot.conversation.messages import TELEGRAM, ZALO
+from domain.messages import TELEGRAM, ZALO
 from storage.models import Identity, User
 
 MESSENGERS = (TELEGRAM, ZALO)  # channels a person can choose for reminders (the console is local)

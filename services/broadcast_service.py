@@ -1,7 +1,7 @@
 """Pushes that a person did not ask for in this chat: a coordinator's notice to every unit head, and
 the notification a head gets when a coordinator reviews the unit's evidence.
 
-Everything goes through ONE path, the reminders' delivery engine (`scheduler.delivery`), because that
+Everything goes through ONE path, the reminders' delivery engine (`services.delivery`), because that
 is where sending is paced (a token bucket per channel — python-telegram-bot's AIORateLimiter alone lets
 a burst of ~60 messages through and draws HTTP 429s), retried with backoff, and made exactly-once by
 claiming an idempotency key in `reminder_deliveries` before sending. A notice pressed twice, or
@@ -17,12 +17,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.conversation.messages import Reply
+from domain.messages import Reply
 from domain.people import UserView
 from storage.repositories.review import ReviewRepository
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.bootstrap import App
 
 MAX_NOTICE_CHARS = 1000  # "a short notice": long texts belong in an official document
 BROADCAST_KIND = "broadcast"
@@ -52,8 +52,7 @@ async def push(app: App, user_ids: Sequence[int], key: str, reply: Reply, *, kin
     """
     # Imported here: the delivery engine belongs to the scheduler, which the CLI's export and the
     # services' tests do not otherwise need.
-    from scheduler.delivery import Outgoing
-    from services.reminder_service import ReminderService
+    from services.delivery import Outgoing
     from storage.repositories.reminders import ReminderRepository
 
     report = PushReport(recipients=len(set(user_ids)))
@@ -77,7 +76,7 @@ async def push(app: App, user_ids: Sequence[int], key: str, reply: Reply, *, kin
         )
     if not outgoing:
         return report
-    delivery = await ReminderService.for_app(app).engine.deliver(outgoing, senders)
+    delivery = await app.reminders.engine.deliver(outgoing, senders)
     report.sent, report.failed = delivery.sent, delivery.failed
     report.unreachable, report.already = delivery.unreachable, delivery.held_elsewhere
     report.no_route += delivery.skipped  # every chat of that person turned out blocked

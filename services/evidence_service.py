@@ -31,13 +31,13 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from bot.conversation.messages import Attachment
+from domain.messages import Attachment
 from storage.models import Evidence
 from storage.repositories.evidence import EvidenceRepository, EvidenceRow
 from storage.repositories.plans import PlanRepository
 
 if TYPE_CHECKING:
-    from bot.app import App
+    pass
 
 log = logging.getLogger(__name__)
 
@@ -155,14 +155,6 @@ class EvidenceService:
         self.root = Path(root)
         self.max_bytes = max_bytes
 
-    @classmethod
-    def of(cls, app: App) -> EvidenceService:
-        """The app's evidence service (created on first use; `App` has no field for it)."""
-        service = app.extras.get("evidence")
-        if service is None:
-            service = cls(app.sessions, app.settings.evidence_path, app.settings.evidence_max_bytes)
-            app.extras["evidence"] = service
-        return service
 
     # -- checks and download -----------------------------------------------------------------------
     def precheck(self, attachment: Attachment) -> FileType:

@@ -47,7 +47,7 @@ from storage.repositories.plans import PlanRepository
 from storage.repositories.review import ACCEPTED, PENDING, RETURNED, ReviewRepository
 
 if TYPE_CHECKING:
-    from bot.app import App
+    pass
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PERIOD_RANGES = {
@@ -217,9 +217,6 @@ class ExportService:
         self.units = units
         self.tz = tz
 
-    @classmethod
-    def for_app(cls, app: App) -> ExportService:
-        return cls(app.sessions, app.units, app.clock.tz)
 
     def local(self, at: dt.datetime) -> dt.datetime:
         """Aware times are converted; naive ones (SQLite drops the offset) are already local wall time,

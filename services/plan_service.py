@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from domain.plan import AFTER_EVENT, RELATIVE, ParsedPlan
 from domain.reporting import ReportingCalendar
 from domain.units import UnitDirectory
-from scheduler.workdays import WorkingCalendar
+from domain.workdays import WorkingCalendar
 from services.views import MilestoneView
 from storage.importers import parse_plan_file
 from storage.models import Milestone

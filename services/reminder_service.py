@@ -1,8 +1,8 @@
 """Reminders as use cases: what is due now (dry run), one scheduler tick, and each person's settings.
 
 A tick reads the data (candidates in a date window, people, the delivery ledger), lets the pure planner
-(`scheduler.reminders`) decide what is due, and hands the deliveries to the engine
-(`scheduler.delivery`), which claims each key in the database before sending. Between ticks a
+(`domain.reminders`) decide what is due, and hands the deliveries to the engine
+(`services.delivery`), which claims each key in the database before sending. Between ticks a
 process remembers only which keys are settled for good (a cache of final states); everything else is
 read again, so any number of processes may tick at once.
 """
@@ -20,13 +20,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from bot.conversation.messages import Reply, Sender
-from domain.reporting import ReportingCalendar
-from domain.units import UnitDirectory
-from scheduler.clock import Clock
-from scheduler.delivery import DeliveryEngine, DeliveryReport, Outgoing, utc_now
-from scheduler.policy import ReminderPolicy
-from scheduler.reminders import (
+from domain.clock import Clock
+from domain.messages import Reply, Sender
+from domain.reminder_policy import ReminderPolicy
+from domain.reminders import (
     DIGEST,
     KINDS,
     OVERVIEW,
@@ -39,7 +36,10 @@ from scheduler.reminders import (
     overview_key,
     person_key,
 )
-from scheduler.texts import (
+from domain.reporting import ReportingCalendar
+from domain.units import UnitDirectory
+from domain.workdays import WorkingCalendar
+from presentation.reminders import (
     SNOOZE_CHOICES,
     SettingsView,
     digest_reply,
@@ -47,11 +47,11 @@ from scheduler.texts import (
     reminder_reply,
     week_label,
 )
-from scheduler.workdays import WorkingCalendar
+from services.delivery import DeliveryEngine, DeliveryReport, Outgoing, utc_now
 from storage.repositories.reminders import Channel, ReminderRepository
 
 if TYPE_CHECKING:
-    from bot.app import App
+    pass
 
 log = logging.getLogger(__name__)
 
@@ -107,15 +107,6 @@ class ReminderService:
         self.planner = Planner(policy, workdays, self.tz, reporting.remind_before_days)
         self.engine = DeliveryEngine(sessions, policy.delivery, wall=wall, worker=worker)
 
-    @classmethod
-    def for_app(cls, app: App) -> ReminderService:
-        """The app's service, built once (the delivery engine's rate buckets must be shared)."""
-        service = app.extras.get("reminders")
-        if service is None:
-            policy = ReminderPolicy.load(app.settings.reminder_policy_file)
-            service = cls(app.sessions, app.units, app.reporting, app.workdays, app.clock, policy)
-            app.extras["reminders"] = service
-        return service
 
     # -- what is due ----------------------------------------------------------------------------------
     async def due(self, at: dt.datetime) -> list[DueItem]:

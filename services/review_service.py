@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from bot.conversation.messages import Button, Reply
+from domain.messages import Button, Reply
 from domain.people import UserView
 from domain.units import UnitDirectory
 from services.broadcast_service import PushReport, push
@@ -30,7 +30,7 @@ from storage.repositories.plans import PlanRepository
 from storage.repositories.review import ACCEPTED, PENDING, RETURNED, ReviewRepository
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.bootstrap import App
 
 PAGE = 5
 MAX_COMMENT_CHARS = 500
@@ -128,13 +128,6 @@ class ReviewService:
         self.units = units
         self.evidence_dir = evidence_dir
 
-    @classmethod
-    def for_app(cls, app: App) -> ReviewService:
-        service = app.extras.get("review")
-        if service is None:
-            service = cls(app.sessions, app.units, app.settings.evidence_path)
-            app.extras["review"] = service
-        return service
 
     async def _plan_id(self, session) -> int | None:
         plan = await PlanRepository(session).current_plan()
@@ -302,10 +295,9 @@ async def send_review_digest(app: App, now: dt.datetime | None = None) -> PushRe
     days, office hours) and at most once per day and coordinator (idempotency key `rvd:<date>`).
     Returns None when nothing was due.
     """
-    from services.reminder_service import ReminderService
 
     now = now or app.clock.now()
-    planner = ReminderService.for_app(app).planner
+    planner = app.reminders.planner
     if not planner.window_open(now):
         return None
     today = planner.local(now).date()

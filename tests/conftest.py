@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import build_app
+from bot.bootstrap import build_app
 from bot.settings import DEFAULTS, Settings
 
 SEED = DEFAULTS / "ke-hoach-cchc-2022.txt"
@@ -38,7 +38,7 @@ async def app(settings):
 @pytest.fixture
 async def plan_app(settings):
     """The real 2022 plan with the clock standing at Monday 15/08/2022 09:00 (Asia/Ho_Chi_Minh)."""
-    from scheduler.clock import FixedClock
+    from domain.clock import FixedClock
     from tests.conversation_kit import AUG_15_2022
 
     application = await build_app(settings, clock=FixedClock(AUG_15_2022))

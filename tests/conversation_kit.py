@@ -6,8 +6,8 @@ import datetime as dt
 import itertools
 from zoneinfo import ZoneInfo
 
-from bot.conversation.messages import Incoming, Reply
-from bot.conversation.router import Router
+from conversation.router import Router
+from domain.messages import Incoming, Reply
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 AUG_15_2022 = dt.datetime(2022, 8, 15, 9, 0, tzinfo=TZ)

@@ -9,9 +9,9 @@ import itertools
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from bot.conversation.messages import Incoming
+from conversation.context import Context
+from domain.messages import Incoming
 from domain.people import UserView
-from handlers.base import Context
 from storage.models import Evidence
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")

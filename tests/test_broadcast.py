@@ -6,10 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.conversation.messages import Unreachable
+from domain.messages import Unreachable
 from handlers import broadcast as broadcast_handlers
 from services.broadcast_service import MAX_NOTICE_CHARS, broadcast
-from services.reminder_service import ReminderService
 from storage.models import Identity, ReminderDelivery
 from tests.coordinator_kit import CHANNEL, at, context, person
 from tests.fakes.reminders import RecordingSender
@@ -44,7 +43,7 @@ class CountingBucket:
 
 
 async def test_notice_reaches_every_head_once_through_the_reminders_paced_path(app, people):
-    engine = ReminderService.for_app(app).engine
+    engine = app.reminders.engine
     bucket = CountingBucket()
     engine._buckets[CHANNEL] = bucket
     outcome = await broadcast(app, people["coord"], "Họp giao ban CCHC lúc 14h thứ Sáu.", source_key="m1")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.conversation.router import Router
+from conversation.router import Router
 from tests.conversation_kit import registered
 from tests.coordinator_kit import at
 from tests.fakes.reminders import RecordingSender

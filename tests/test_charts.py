@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.conversation.router import Router
+from conversation.router import Router
 from services.charts import render_progress_chart, tally_leads
 from tests.conversation_kit import registered
 from tests.coordinator_kit import at, person, set_status

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from bot.conversation.router import APOLOGY, NOT_REGISTERED, Router
+from conversation.router import APOLOGY, NOT_REGISTERED, Router
 from storage.models import AssignmentLead, StatusUpdate
 from tests.conversation_kit import AUG_15_2022, Chat, registered
 
@@ -232,7 +232,6 @@ async def test_a_share_with_several_reports_is_done_report_by_report(app, router
     ahead: Quý III is still listed and still reminded, and the share is done with the annual report."""
     import datetime as dt
 
-    from services.reminder_service import ReminderService
 
     head = await registered(app, router, "30", "van-phong")
     answer = await head.text("xong nhiệm vụ 5")
@@ -246,7 +245,7 @@ async def test_a_share_with_several_reports_is_done_report_by_report(app, router
     assert task5(await head.text("việc nào trễ hạn")) == ""  # Quý I and 6 tháng are done
     assert "Báo cáo Quý III: 15/09/2022" in task5(await head.text("quý này có việc gì đến hạn"))
 
-    due = await ReminderService.for_app(app).due(dt.datetime(2022, 9, 5, 9, 0, tzinfo=AUG_15_2022.tzinfo))
+    due = await app.reminders.due(dt.datetime(2022, 9, 5, 9, 0, tzinfo=AUG_15_2022.tzinfo))
     assert any(item.task_number == 5 and item.kind == "report_before_due" for item in due)
 
     assert "hoàn thành mốc **«Báo cáo Quý III»**" in await head.text("nv 5 xong")

@@ -6,11 +6,10 @@ from __future__ import annotations
 import pytest
 from openpyxl import load_workbook
 
-from bot.app import build_app
+from bot.bootstrap import build_app
 from bot.cli import main as cli_main
-from scheduler.clock import FixedClock
-from services.export_service import APPENDIX_HEADERS, ExportService
-from services.review_service import ReviewService
+from domain.clock import FixedClock
+from services.export_service import APPENDIX_HEADERS
 from tests.conftest import SEED
 from tests.coordinator_kit import add_evidence, at, person, set_status
 
@@ -29,7 +28,7 @@ async def scripted(app):
     vp = await person(app, "van-phong", "head", "Nguyễn Văn A")
     tt = await person(app, "thanh-tra", "head", "Lê Thị C")
     coord = await person(app, "van-phong", "coordinator", "Trần Thị B")
-    review = ReviewService.for_app(app)
+    review = app.review
 
     lead3 = await set_status(app, vp, 3, "done", at(8, 10, 14, 30))
     ev = await add_evidence(app, lead3, vp, "bien-ban.pdf", at(8, 10, 15))
@@ -60,7 +59,7 @@ async def scripted(app):
 
 async def export(app, tmp_path, name="bao-cao.xlsx", **kwargs):
     path = tmp_path / name
-    result = await ExportService.for_app(app).export(path, now=NOW, **kwargs)
+    result = await app.exports.export(path, now=NOW, **kwargs)
     return result, load_workbook(path)
 
 
@@ -271,7 +270,7 @@ async def test_export_on_postgresql_keeps_local_times(postgres_url, tmp_path):
         coord = await person(application, "van-phong", "coordinator", "Trần Thị B")
         lead = await set_status(application, head, 3, "done", at(8, 10, 14, 30))
         ev = await add_evidence(application, lead, head, "bien-ban.pdf", at(8, 10, 15))
-        assert (await ReviewService.for_app(application).accept(coord, ev, now=at(8, 11, 8))).kind == "accepted"
+        assert (await application.review.accept(coord, ev, now=at(8, 11, 8))).kind == "accepted"
         _, wb = await export(application, tmp_path, period="Q3")
     finally:
         await application.close()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from openpyxl import load_workbook
 
-from bot.conversation.router import Router
+from conversation.router import Router
 from services.export_service import XLSX_MIME
 from tests.conversation_kit import registered
 from tests.coordinator_kit import at

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from bot.app import build_app
+from bot.bootstrap import build_app
 from bot.settings import DEFAULTS
 from domain.plan import PlanFormatError
 from domain.reporting import ReportingCalendar

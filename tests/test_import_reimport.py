@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from bot.app import build_app
+from bot.bootstrap import build_app
 from storage.models import Assignment, AssignmentLead, Evidence, Milestone, StatusUpdate, Task
 from tests.conftest import SEED, make_settings
 from tests.fixtures_plans import edit_seed, line_index

@@ -13,7 +13,7 @@ from collections import Counter
 
 import pytest
 
-from bot.app import build_app
+from bot.bootstrap import build_app
 from domain.text import nfc
 from tests.conftest import SEED, make_settings
 

@@ -18,11 +18,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.nlu import CONTRACT_KEYS, NluResult, Period, TaskIndex, Understander
 from bot.settings import DEFAULTS
+from conversation.nlu import CONTRACT_KEYS, NluResult, Period, TaskIndex, Understander
+from conversation.task_index import task_index_from_parsed
 from domain.reporting import ReportingCalendar
 from domain.units import UnitDirectory
-from services.task_index import task_index_from_parsed
 from storage.importers import parse_plan_file
 
 DEV_SET = Path(__file__).parent / "data" / "nlu_dev.jsonl"

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.nlu import CONTRACT_KEYS
+from conversation.nlu import CONTRACT_KEYS
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
-from bot.nlu.normalize import fold_canonical
-from bot.nlu.periods import find_dates, find_period, find_report_period
+from conversation.nlu.normalize import fold_canonical
+from conversation.nlu.periods import find_dates, find_period, find_report_period
 
 D = dt.date
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from handlers import registry
+import handlers
+from conversation import registry
 
 
 def test_all_handlers_load_without_conflicts():
-    registry.load_all()
+    handlers.load_all()
     for name in ("list_tasks", "task_info", "update_status", "report_schedule", "targets", "progress",
                  "register", "help", "greeting", "unknown", "evidence", "export", "history", "broadcast",
                  "reminder_settings", "record_trigger"):
@@ -17,7 +18,7 @@ def test_all_handlers_load_without_conflicts():
 
 
 def test_a_second_handler_for_the_same_intent_is_refused():
-    registry.load_all()
+    handlers.load_all()
 
     async def impostor(ctx):  # pragma: no cover - never called
         return []

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from bot.conversation.messages import CALLBACK_DATA_MAX_BYTES, Incoming
-from bot.nlu.result import NluResult
+from conversation import registry
+from conversation.context import Context
+from conversation.nlu.result import NluResult
+from domain.clock import FixedClock
+from domain.messages import CALLBACK_DATA_MAX_BYTES, Incoming
 from domain.people import UserView
-from handlers import registry
 from handlers import reminders as reminder_handlers
-from handlers.base import Context
-from scheduler.clock import FixedClock
 from storage.models import User
 from tests.fakes.reminders import RecordingSender, add_person, fast_service
 
@@ -135,7 +135,7 @@ async def test_leaders_are_told_who_gets_reminders(seeded_app):
 async def test_through_the_router_with_the_real_nlu(seeded_app):
     """A head registered with an invite gets a reminder, presses its buttons and changes settings in
     plain Vietnamese — the whole path: channel message → router → NLU → handler → service."""
-    from bot.conversation.router import Router
+    from conversation.router import Router
     from tests.conversation_kit import registered
 
     app = seeded_app

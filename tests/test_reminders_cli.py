@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from bot.app import build_app
+from bot.bootstrap import build_app
 from bot.cli import main
-from scheduler.clock import FixedClock
+from domain.clock import FixedClock
 from storage.models import ReminderDelivery
 from tests.conftest import SEED, make_settings
 from tests.fakes.reminders import RecordingSender, add_person, fast_service

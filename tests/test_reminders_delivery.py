@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, update
 
-from bot.conversation.messages import RetryLater, Unreachable
-from scheduler.clock import FixedClock
+from domain.clock import FixedClock
+from domain.messages import RetryLater, Unreachable
 from storage.models import Identity, ReminderDelivery, User
 from tests.fakes.reminders import RecordingSender, add_person, fast_service, set_status
 from tests.test_reminders_year import lead_id

@@ -10,9 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.settings import DEFAULTS
-from domain.reporting import ReportingCalendar
-from scheduler.policy import PolicyError, ReminderPolicy
-from scheduler.reminders import (
+from domain.reminder_policy import PolicyError, ReminderPolicy
+from domain.reminders import (
     BEFORE_DUE,
     DUE_TODAY,
     OVERDUE,
@@ -21,7 +20,8 @@ from scheduler.reminders import (
     Planner,
     Recipient,
 )
-from scheduler.workdays import WorkingCalendar
+from domain.reporting import ReportingCalendar
+from domain.workdays import WorkingCalendar
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 D = dt.date
@@ -221,7 +221,7 @@ def test_plan_follows_each_persons_days_before(planner):
 
 
 def test_a_misspelt_policy_key_is_an_error_not_a_silent_default(tmp_path):
-    from scheduler.policy import PolicyError, ReminderPolicy
+    from domain.reminder_policy import PolicyError, ReminderPolicy
 
     path = tmp_path / "policy.yaml"
     path.write_text("before_due: [5]\n", encoding="utf-8")

@@ -11,9 +11,9 @@ import holidays
 import pytest
 from sqlalchemy import func, select
 
-from bot.app import build_app
+from bot.bootstrap import build_app
+from domain.clock import FixedClock
 from domain.people import UserView
-from scheduler.clock import FixedClock
 from storage.models import Assignment, AssignmentLead, ReminderDelivery, Task
 from tests.conftest import SEED, make_settings
 from tests.fakes.reminders import RecordingSender, Sent, add_person, fast_service, set_status

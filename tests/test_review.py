@@ -6,11 +6,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.conversation.messages import Unreachable
+from domain.messages import Unreachable
 from handlers import review as review_handlers
 from services.review_service import (
     ReviewForbidden,
-    ReviewService,
     Verification,
     notify_review,
     review_notice,
@@ -57,7 +56,7 @@ def sent_to(app, chat: str):
 
 
 async def test_coordinator_accepts_and_the_head_and_uploader_are_told_once(app, people, files):
-    service = ReviewService.for_app(app)
+    service = app.review
     page = await service.pending(people["coord"])
     assert [e.id for e in page.items] == [files["first"], files["second"], files["third"]]
     assert page.total == 3 and page.remaining == 0
@@ -84,7 +83,7 @@ async def test_coordinator_accepts_and_the_head_and_uploader_are_told_once(app, 
 
 
 async def test_return_needs_a_comment_and_offers_to_send_again(app, people, files):
-    service = ReviewService.for_app(app)
+    service = app.review
     assert (await service.return_(people["coord"], files["third"], "   ", now=NOW)).kind == "empty_comment"
     outcome = await service.return_(people["coord"], files["third"], "Thiếu chữ ký, gửi lại bản có dấu", now=NOW)
     assert outcome.kind == "returned" and outcome.evidence.review_comment == "Thiếu chữ ký, gửi lại bản có dấu"
@@ -96,7 +95,7 @@ async def test_return_needs_a_comment_and_offers_to_send_again(app, people, file
 
 
 async def test_a_file_is_reviewed_once(app, people, files):
-    service = ReviewService.for_app(app)
+    service = app.review
     assert (await service.accept(people["coord"], files["first"], now=NOW)).kind == "accepted"
     late = await service.return_(people["coord"], files["first"], "nhầm", now=NOW)
     assert late.kind == "already_reviewed"
@@ -108,7 +107,7 @@ async def test_a_file_is_reviewed_once(app, people, files):
 @pytest.mark.parametrize("who", ["head", "officer", "tt_head"])
 async def test_heads_and_officers_cannot_review_or_see_the_queue(app, people, files, who):
     user = people[who]
-    service = ReviewService.for_app(app)
+    service = app.review
     with pytest.raises(ReviewForbidden):
         await service.pending(user)
     assert (await service.accept(user, files["first"], now=NOW)).kind == "forbidden"
@@ -131,7 +130,7 @@ async def test_leaders_see_the_queue_read_only(app, people, files):
     assert "3 minh chứng" in replies[0].text and "chỉ xem" in replies[0].text
     assert all(not r.buttons for r in replies)
     assert len(replies) == 4
-    assert (await ReviewService.for_app(app).accept(leader, files["first"], now=NOW)).kind == "read_only"
+    assert (await app.review.accept(leader, files["first"], now=NOW)).kind == "read_only"
     replies = await review_handlers.press(context(app, leader, data=f"rv:a:{files['first']}"))
     assert "chỉ xem" in replies[0].text
 
@@ -171,7 +170,7 @@ async def test_review_flow_in_chat_accept_return_with_comment_and_cancel(app, pe
     [cancelled] = await review_handlers.press(context(app, coord, data=f"rv:x:{files['third']}"))
     assert "hủy" in cancelled.text
     assert "awaiting" not in (await app.inbox.get_state(CHANNEL, "van-phong-coordinator", NOW) or {})
-    assert (await ReviewService.for_app(app).get(files["third"])).review_state == "pending"
+    assert (await app.review.get(files["third"])).review_state == "pending"
 
     [again] = await review_handlers.press(context(app, coord, data=f"rv:a:{files['first']}"))
     assert "đã được duyệt trước đó bởi Trần Thị B" in again.text
@@ -217,7 +216,7 @@ async def test_daily_digest_goes_to_coordinators_once_per_working_day(app, peopl
 
 
 async def test_task_audit_merges_status_changes_evidence_and_reviews(app, people, files):
-    service = ReviewService.for_app(app)
+    service = app.review
     await service.accept(people["coord"], files["first"], now=at(8, 12, 8))
     await service.return_(people["coord"], files["second"], "Ảnh mờ", now=at(8, 12, 9))
     await set_status(app, people["head"], 3, "in_progress", at(8, 14), percent=90, note="bổ sung biên bản")

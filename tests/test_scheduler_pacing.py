@@ -8,9 +8,8 @@ import time
 from zoneinfo import ZoneInfo
 
 from benchmarks.synthetic import populate
-from scheduler.clock import FixedClock
-from scheduler.delivery import TokenBucket
-from services.reminder_service import ReminderService
+from domain.clock import FixedClock
+from services.delivery import TokenBucket
 from tests.fakes.bot_api import BotApiSender, FakeBotApiProcess
 from tests.fakes.reminders import fast_service
 
@@ -42,7 +41,7 @@ async def broadcast(app, paced: bool, messages: int = 60) -> tuple[dict, object]
     with FakeBotApiProcess(limit=30, latency=0.02) as api:
         sender = BotApiSender(api.base_url)
         try:
-            service = ReminderService.for_app(app) if paced else fast_service(app)
+            service = app.reminders if paced else fast_service(app)
             report = await service.tick({"telegram": sender}, WEDNESDAY)
         finally:
             await sender.close()

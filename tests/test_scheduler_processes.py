@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.app import build_app
-from scheduler.clock import FixedClock
+from bot.bootstrap import build_app
+from domain.clock import FixedClock
 from storage.models import ReminderDelivery
 from tests.conftest import SEED, make_settings
 from tests.fakes.reminders import add_person, fast_service

@@ -8,9 +8,8 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from scheduler.clock import FixedClock
+from domain.clock import FixedClock
 from scheduler.runner import JOB_ID, run_tick, start_scheduler
-from services.reminder_service import ReminderService
 from tests.fakes.reminders import RecordingSender, add_person
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -38,7 +37,7 @@ async def test_ticks_once_at_start_with_the_apps_senders(seeded_app):
 
 
 async def test_a_failing_tick_is_logged_not_raised(seeded_app, caplog, monkeypatch):
-    service = ReminderService.for_app(seeded_app)
+    service = seeded_app.reminders
 
     async def broken(*args, **kwargs):
         raise RuntimeError("database gone")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from bot.app import build_app
+from bot.bootstrap import build_app
 from tests.conftest import SEED, make_settings
 
 

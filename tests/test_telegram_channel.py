@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from bot.channels.telegram.app import COMMANDS, ChatOrderedProcessor
 from bot.channels.telegram.render import CAPTION_LIMIT, TEXT_LIMIT
-from bot.conversation.messages import TELEGRAM, Button, Incoming, OutgoingFile, Reply, Unreachable
+from domain.messages import TELEGRAM, Button, Incoming, OutgoingFile, Reply, Unreachable
 from storage.models import Identity
 from tests.fake_telegram import FakeTelegram, TgUser
 from tests.fake_telegram.harness import telegram_bot

@@ -249,7 +249,7 @@ async def test_cchc_bot_run_with_a_token_polls_and_answers(tmp_path):
 async def test_evidence_status_and_reachability_on_postgresql(tmp_path, postgres_url):
     """The same paths on PostgreSQL (the production database): evidence rows and files, a button
     status, an update redelivered, a blocked user."""
-    from bot.conversation.messages import TELEGRAM, Reply, Unreachable
+    from domain.messages import TELEGRAM, Reply, Unreachable
 
     async with telegram_bot(tmp_path, database_url=postgres_url) as bot:
         app, fake = bot.app, bot.fake

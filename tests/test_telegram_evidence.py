@@ -12,11 +12,11 @@ import zipfile
 import pytest
 from sqlalchemy import select
 
-from bot.app import build_app
-from bot.conversation.messages import CONSOLE, TELEGRAM, Attachment, Incoming
-from bot.conversation.router import Router
+from bot.bootstrap import build_app
+from conversation.router import Router
+from domain.clock import FixedClock
+from domain.messages import CONSOLE, TELEGRAM, Attachment, Incoming
 from handlers.evidence import caption_task
-from scheduler.clock import FixedClock
 from services.evidence_service import (
     DOCX,
     JPG,

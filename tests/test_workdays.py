@@ -1,4 +1,4 @@
-"""Vietnamese working days (`scheduler/workdays.py`): holidays, official swaps, BLDS 2015 counting."""
+"""Vietnamese working days (`domain/workdays.py`): holidays, official swaps, BLDS 2015 counting."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.settings import DEFAULTS
-from scheduler.workdays import WorkingCalendar
+from domain.workdays import WorkingCalendar
 
 D = dt.date.fromisoformat
 SHIPPED = WorkingCalendar.load(DEFAULTS / "calendar_overrides.yaml")

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.conversation.messages import Incoming
-from bot.nlu.result import NluResult
+from conversation.context import Context
+from conversation.nlu.result import NluResult
+from domain.messages import Incoming
 from handlers import accounts
-from handlers.base import Context
-from services.account_service import AccountService
 from storage.models import User
 
 
@@ -60,7 +59,7 @@ async def test_link_then_choose_zalo(app):
     assert [b.data for row in overview.buttons for b in row] == ["rc:telegram", "rc:zalo"]
     (back,) = await accounts.reminder_channel_button(_ctx(app, user, "zalo", args=["telegram"]))
     assert "qua **Telegram**" in back.text
-    assert (await AccountService(app.sessions).accounts(user.id)).preferred == "telegram"
+    assert (await app.accounts.accounts(user.id)).preferred == "telegram"
 
 
 async def test_overview_for_a_single_account_offers_linking(app):
@@ -72,10 +71,10 @@ async def test_overview_for_a_single_account_offers_linking(app):
 def test_nlu_maps_account_phrases():
     import datetime as dt
 
-    from bot.app import load_config
-    from bot.nlu import Understander
-    from bot.nlu.accounts import parse_account
+    from bot.bootstrap import load_config
     from bot.settings import Settings
+    from conversation.nlu import Understander
+    from conversation.nlu.accounts import parse_account
 
     units, _, _ = load_config(Settings(_env_file=None))
     understander = Understander(units, None)

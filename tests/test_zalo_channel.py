@@ -15,7 +15,7 @@ import pytest
 
 from bot.channels.zalo import ZaloConfigError, serve
 from bot.channels.zalo.channel import STICKER_TEXT, UNSUPPORTED_TEXT
-from bot.conversation.messages import Button, Incoming, Reply, RetryLater, Unreachable
+from domain.messages import Button, Incoming, Reply, RetryLater, Unreachable
 from tests.fake_zalo import FakeZalo, image_update, sticker_update, text_update, unsupported_update
 from tests.fake_zalo.kit import running_zalo
 

@@ -14,8 +14,8 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from bot.conversation.messages import Reply
-from bot.conversation.router import Router
+from conversation.router import Router
+from domain.messages import Reply
 from storage.models import ProcessedMessage, StatusUpdate, User
 from tests.conversation_kit import AUG_15_2022
 from tests.fake_zalo import FakeZalo, image_update, text_update
@@ -108,7 +108,6 @@ async def test_photo_is_stored_as_evidence(app, fake):
 
 
 async def test_reminders_reach_zalo_and_are_answered_by_number(app, fake):
-    from services.reminder_service import ReminderService
 
     async with running_zalo(app, Router(app), fake):
         head = Person(fake, "zalo-head-3")
@@ -117,13 +116,13 @@ async def test_reminders_reach_zalo_and_are_answered_by_number(app, fake):
         assert fake.sent(head.id)[-1] == "🔔 Thử nhắc việc"
 
         before = len(fake.sent(head.id))
-        report = await ReminderService.for_app(app).tick(app.senders, AUG_15_2022)  # Monday: weekly digest
+        report = await app.reminders.tick(app.senders, AUG_15_2022)  # Monday: weekly digest
         assert report.delivery.sent == 1
         assert "Tổng hợp tuần" in fake.sent(head.id)[before]
 
         app.clock.set(dt.datetime(2022, 9, 21, 8, 30, tzinfo=AUG_15_2022.tzinfo))  # 7 working days before 30/09
         before = len(fake.sent(head.id))
-        report = await ReminderService.for_app(app).tick(app.senders)
+        report = await app.reminders.tick(app.senders)
         pushed = fake.sent(head.id)[before:]
         assert report.delivery.sent >= 2 and len(pushed) == report.delivery.sent
         last = next(t for t in reversed(pushed) if "1. ✅ Hoàn thành" in t)  # the reminder on screen

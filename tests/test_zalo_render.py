@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot.channels.zalo.adapter import parse_update, photo_url
 from bot.channels.zalo.render import CHOICE_HINT, render
-from bot.conversation.messages import Button, OutgoingFile, Reply
+from domain.messages import Button, OutgoingFile, Reply
 from tests.fake_zalo import image_update, sticker_update, text_update, unsupported_update
 
 

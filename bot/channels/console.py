@@ -12,8 +12,8 @@ import itertools
 import sys
 from typing import TextIO
 
-from bot.conversation.format import to_plain
-from bot.conversation.messages import CONSOLE, Engine, Incoming, Reply
+from domain.messages import CONSOLE, Engine, Incoming, Reply
+from presentation.markup import to_plain
 
 EXIT_WORDS = {"/thoat", "/exit", "/quit", "thoat", "exit", "quit"}
 

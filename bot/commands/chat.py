@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import sys
 
-from bot.app import App
+from bot.bootstrap import App
 from bot.channels.console import run_console
 from bot.cli import CliError, register
-from bot.conversation.router import Router
+from conversation.router import Router
 from domain.people import ROLE_NAMES
 from services.user_service import InviteError
 

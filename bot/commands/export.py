@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.app import App
+from bot.bootstrap import App
 from bot.cli import CliError, register
-from services.export_service import PERIOD_TITLES, ExportService
+from services.export_service import PERIOD_TITLES
 from services.query_service import NoPlan
 
 
@@ -24,7 +24,7 @@ async def cmd_export_xlsx(app: App, args) -> int:
     if not path.parent.exists():
         raise CliError(f"thư mục {path.parent} không tồn tại")
     try:
-        result = await ExportService.for_app(app).export(path, now=app.clock.now(), period=args.period)
+        result = await app.exports.export(path, now=app.clock.now(), period=args.period)
     except NoPlan:
         raise CliError("chưa có kế hoạch trong cơ sở dữ liệu — chạy `cchc-bot plan import PATH` trước") from None
     period = f", kỳ {PERIOD_TITLES[args.period]}: {result.period_rows} phần việc hoàn thành" if args.period else ""

@@ -7,7 +7,7 @@ import logging
 
 import httpx
 
-from bot.app import App
+from bot.bootstrap import App
 from bot.cli import CliError, register
 from services.user_service import InviteError
 

@@ -5,7 +5,7 @@ Blank lines are skipped. A malformed line (not JSON, not an object, no string "t
 line: a one-line error naming the line number goes to stderr and processing continues, because one bad
 line in a batch must not hide the answers to the others — and a made-up `unknown` answer would be
 indistinguishable from a real one. The exit status is 1 when any line was malformed, else 0.
-Internal intents (record_trigger, confirm, ...; see `bot.nlu`) are printed under their own names.
+Internal intents (record_trigger, confirm, ...; see `conversation.nlu`) are printed under their own names.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import json
 import sys
 
 from bot.cli import register
-from bot.nlu import Understander
-from services.task_index import load_task_index
+from conversation.nlu import Understander
+from conversation.task_index import load_task_index
 
 
 @register("nlu")

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 
-from bot.app import App
+from bot.bootstrap import App
 from bot.cli import CliError, register
-from scheduler.policy import PolicyError
-from services.reminder_service import ReminderService, as_contract
+from domain.reminder_policy import PolicyError
+from services.reminder_service import as_contract
 
 KIND_NAMES = {
     "before_due": "trước hạn",
@@ -26,7 +26,7 @@ KIND_NAMES = {
 async def cmd_reminders_due(app: App, args) -> int:
     at = args.at if args.at.tzinfo else args.at.replace(tzinfo=app.settings.tz)
     try:
-        service = ReminderService.for_app(app)
+        service = app.reminders
     except PolicyError as exc:
         raise CliError(str(exc)) from None
     items = as_contract(await service.due(at))

@@ -8,11 +8,11 @@ import logging
 import signal
 import sys
 
-from bot.app import App
+from bot.bootstrap import App
 from bot.channels.console import ConsoleSender
 from bot.cli import register
 from bot.commands.chat import ensure_plan, open_console
-from bot.conversation.router import Router
+from conversation.router import Router
 
 log = logging.getLogger(__name__)
 

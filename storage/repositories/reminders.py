@@ -19,7 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.plan import PERIODIC_REPORT, milestone_done
-from scheduler.reminders import LATE, REPORTS, WEEK, Candidate, Recipient, WeekSummary
+from domain.reminders import LATE, REPORTS, WEEK, Candidate, Recipient, WeekSummary
 from storage.models import Assignment, AssignmentLead, Identity, Milestone, ReminderDelivery, Task, User
 
 CHUNK = 2000  # keys per IN (...) lookup on SQLite; well under its variable limit

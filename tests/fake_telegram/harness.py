@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.app import App, build_app
-from bot.conversation.messages import Engine
-from scheduler.clock import FixedClock
+from bot.bootstrap import App, build_app
+from domain.clock import FixedClock
+from domain.messages import Engine
 from tests.conftest import SEED, make_settings
 from tests.fake_telegram.server import Call, FakeTelegram, TgUser
 
@@ -79,7 +79,7 @@ async def telegram_bot(
 ) -> AsyncIterator[RunningBot]:
     """The channel's `serve()` running in the background until the block ends."""
     from bot.channels.telegram import serve
-    from bot.conversation.router import Router
+    from conversation.router import Router
 
     own_fake = fake is None
     fake = fake or await FakeTelegram().start()

@@ -25,8 +25,8 @@ from pathlib import Path
 
 import httpx
 
-from bot.conversation.format import to_html
-from bot.conversation.messages import Reply, RetryLater, Unreachable
+from domain.messages import Reply, RetryLater, Unreachable
+from presentation.markup import to_html
 
 
 class FakeBotApi:

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import update
 
-from bot.conversation.messages import Reply
-from scheduler.clock import Clock
+from domain.clock import Clock
+from domain.messages import Reply
 from storage.models import AssignmentLead, Identity, User
 
 
@@ -72,8 +72,8 @@ def fast_service(app, *, wall=None, worker: str | None = None, **delivery):
     """The app's reminder service with pacing lifted (tests send thousands of simulated messages)."""
     from dataclasses import replace
 
-    from scheduler.delivery import utc_now
-    from scheduler.policy import ReminderPolicy
+    from domain.reminder_policy import ReminderPolicy
+    from services.delivery import utc_now
     from services.reminder_service import ReminderService
 
     policy = ReminderPolicy.load(app.settings.reminder_policy_file)
@@ -81,5 +81,5 @@ def fast_service(app, *, wall=None, worker: str | None = None, **delivery):
     service = ReminderService(
         app.sessions, app.units, app.reporting, app.workdays, app.clock, policy, wall=wall or utc_now, worker=worker
     )
-    app.extras["reminders"] = service
+    app.reminders = service
     return service

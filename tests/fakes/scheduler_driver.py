@@ -22,10 +22,10 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bot.app import build_app
-from bot.conversation.messages import Reply
+from bot.bootstrap import build_app
 from bot.settings import Settings
-from scheduler.clock import FixedClock
+from domain.clock import FixedClock
+from domain.messages import Reply
 from services.reminder_service import ReminderService
 from tests.fakes.reminders import fast_service
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from telegram import Bot, Message, Update
 from telegram.constants import ChatType
 
-from bot.conversation.messages import TELEGRAM, Attachment, Incoming
+from domain.messages import TELEGRAM, Attachment, Incoming
 from domain.text import fold
 
 GROUP_TYPES = {ChatType.GROUP, ChatType.SUPERGROUP}

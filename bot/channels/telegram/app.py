@@ -35,11 +35,11 @@ from telegram.ext import (
 
 from bot.channels.telegram.adapter import Parsed, UpdateAdapter
 from bot.channels.telegram.sender import TelegramSender
-from bot.conversation.messages import TELEGRAM, Engine, Incoming, Reply, RetryLater, Unreachable
+from domain.messages import TELEGRAM, Engine, Incoming, Reply, RetryLater, Unreachable
 from services.reachability import set_reachable, unreachable_chats
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.bootstrap import App
 
 log = logging.getLogger(__name__)
 

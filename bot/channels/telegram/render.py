@@ -16,8 +16,8 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile,
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
-from bot.conversation.format import split_text, to_html
-from bot.conversation.messages import Button, Reply
+from domain.messages import Button, Reply
+from presentation.markup import split_text, to_html
 
 log = logging.getLogger(__name__)
 

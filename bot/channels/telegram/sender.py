@@ -17,7 +17,7 @@ from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, RetryAfter
 
 from bot.channels.telegram.render import render
-from bot.conversation.messages import TELEGRAM, Reply, RetryLater, Unreachable
+from domain.messages import TELEGRAM, Reply, RetryLater, Unreachable
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from bot.cli import CliError
-from bot.conversation.messages import ZALO, Engine
+from domain.messages import ZALO, Engine
 
 from .channel import ZaloChannel
 from .client import ZaloApiError, ZaloClient, check_secret
@@ -21,7 +21,7 @@ from .sender import ZaloSender
 from .webhook import WebhookServer, webhook_path
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.bootstrap import App
 
 __all__ = ["ZaloApiError", "ZaloChannel", "ZaloClient", "ZaloConfigError", "ZaloSender", "serve"]
 

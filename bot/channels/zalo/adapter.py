@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.conversation.messages import ZALO, Attachment, Incoming
+from domain.messages import ZALO, Attachment, Incoming
 
 log = logging.getLogger(__name__)
 

@@ -15,9 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from bot.conversation.messages import ZALO, Attachment, Engine, Incoming, Reply
+from domain.messages import ZALO, Attachment, Engine, Incoming, Reply
 from domain.text import fold
-from services.account_service import AccountService
 from services.reachability import set_reachable, unreachable_chats
 
 from .adapter import Parsed, parse_update
@@ -26,7 +25,7 @@ from .media import DownloadRefused, download_image
 from .sender import ZaloSender
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.bootstrap import App
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +59,7 @@ class ZaloChannel:
         self.engine = engine
         self.client = client
         self.sender = ZaloSender(client, app)
-        self.accounts = AccountService(app.sessions)
+        self.accounts = app.accounts
         self.max_bytes = app.settings.evidence_max_bytes
         self._media_http = media_http or httpx.AsyncClient(timeout=30)
         self._owns_media_http = media_http is None

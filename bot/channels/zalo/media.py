@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import httpx
 
-from bot.conversation.messages import Attachment
+from domain.messages import Attachment
 
 # The evidence policy accepts JPG/PNG photos (as on Telegram); anything else is refused here already,
 # before the bytes are kept.

@@ -10,8 +10,8 @@ question they answer.
 
 from __future__ import annotations
 
-from bot.conversation.format import split_text, to_plain
-from bot.conversation.messages import Reply
+from domain.messages import Reply
+from presentation.markup import split_text, to_plain
 
 from .client import MESSAGE_LIMIT
 

@@ -11,13 +11,13 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING
 
-from bot.conversation.messages import ZALO, Reply, RetryLater, Unreachable
+from domain.messages import ZALO, Reply, RetryLater, Unreachable
 
 from .client import ZaloApiError, ZaloClient
 from .render import render
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.bootstrap import App
 
 log = logging.getLogger(__name__)
 

@@ -11,9 +11,8 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.conversation.messages import Button, Reply
-from domain.units import UnitDirectory
-from scheduler.reminders import (
+from domain.messages import Button, Reply
+from domain.reminders import (
     BEFORE_DUE,
     DUE_TODAY,
     LATE,
@@ -25,7 +24,8 @@ from scheduler.reminders import (
     DueItem,
     WeekSummary,
 )
-from scheduler.workdays import WorkingCalendar
+from domain.units import UnitDirectory
+from domain.workdays import WorkingCalendar
 from services.views import fmt_date, short, status_text
 
 WEEKDAY_NAMES = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")

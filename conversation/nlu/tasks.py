@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from bot.nlu.normalize import fold_canonical
+from conversation.nlu.normalize import fold_canonical
 
 # Function words and question/intent words: they say what the user wants, not which task.
 QUERY_NOISE = re.compile(

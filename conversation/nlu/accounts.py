@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from bot.nlu.result import NluResult
+from conversation.nlu.result import NluResult
 from domain.text import fold
 
 MAX_WORDS = 8

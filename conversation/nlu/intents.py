@@ -24,12 +24,12 @@ import datetime as dt
 import logging
 import re
 
-from bot.nlu import commands
-from bot.nlu.accounts import parse_account
-from bot.nlu.normalize import ABBREVIATIONS, Normalized, Normalizer, fold_canonical
-from bot.nlu.periods import RULES, find_dates, find_period, find_report_period, period_spans
-from bot.nlu.result import NluResult, Period
-from bot.nlu.slots import (
+from conversation.nlu import commands
+from conversation.nlu.accounts import parse_account
+from conversation.nlu.normalize import ABBREVIATIONS, Normalized, Normalizer, fold_canonical
+from conversation.nlu.periods import RULES, find_dates, find_period, find_report_period, period_spans
+from conversation.nlu.result import NluResult, Period
+from conversation.nlu.slots import (
     LIST_STATUS,
     UPDATE_STATUS,
     SectionFinder,
@@ -44,7 +44,7 @@ from bot.nlu.slots import (
     mask,
     percent_spans,
 )
-from bot.nlu.tasks import TaskIndex
+from conversation.nlu.tasks import TaskIndex
 from domain.units import UnitDirectory
 
 log = logging.getLogger(__name__)
@@ -493,7 +493,7 @@ def _finish(result: NluResult) -> NluResult:
 
 
 def _cue_patterns() -> list[re.Pattern[str]]:
-    from bot.nlu import slots
+    from conversation.nlu import slots
 
     patterns = [value for value in globals().values() if isinstance(value, re.Pattern)]
     patterns += [p for _, p in slots.UPDATE_STATUS + slots.LIST_STATUS]

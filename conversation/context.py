@@ -11,12 +11,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from bot.conversation.messages import Incoming, Reply
+from domain.messages import Incoming, Reply
 from domain.people import ROLE_NAMES, ROLES, UserView
 
 if TYPE_CHECKING:
-    from bot.app import App
-    from bot.nlu import NluResult
+    from bot.bootstrap import App
+    from conversation.nlu import NluResult
 
 __all__ = ["ROLES", "ROLE_NAMES", "Context", "UserView"]
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from bot.conversation.messages import Incoming, Reply
-from bot.nlu import NluResult, Understander
-from handlers import registry
-from handlers.base import Context
+from conversation import registry
+from conversation.context import Context
+from conversation.nlu import NluResult, Understander
+from domain.messages import Incoming, Reply
 
 log = logging.getLogger(__name__)
 
@@ -32,13 +32,12 @@ NOT_REGISTERED = (
 class Router:
     def __init__(self, app) -> None:
         self.app = app
-        registry.load_all()
         self._understander: tuple[object, Understander] | None = None
 
     async def understander(self) -> Understander:
         version = await self.app.plans.current_version()
         if self._understander is None or self._understander[0] != version:
-            from services.task_index import load_task_index
+            from conversation.task_index import load_task_index
 
             index = await load_task_index(self.app)
             self._understander = (version, Understander(self.app.units, index))

@@ -8,18 +8,25 @@ from __future__ import annotations
 import logging
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+import handlers
 from bot.settings import Settings
+from domain.clock import Clock
+from domain.messages import Sender
+from domain.reminder_policy import ReminderPolicy
 from domain.reporting import ReportingCalendar
 from domain.units import UnitDirectory
-from scheduler.clock import Clock
-from scheduler.workdays import WorkingCalendar
+from domain.workdays import WorkingCalendar
+from services.account_service import AccountService
+from services.evidence_service import EvidenceService
+from services.export_service import ExportService
 from services.inbox import Inbox
 from services.plan_service import PlanService
 from services.query_service import QueryService
+from services.reminder_service import ReminderService
+from services.review_service import ReviewService
 from services.status_service import StatusService
 from services.user_service import UserService
 from storage.db import create_engine, session_factory, upgrade
@@ -41,9 +48,13 @@ class App:
     queries: QueryService
     statuses: StatusService
     inbox: Inbox
+    reminders: ReminderService
+    review: ReviewService
+    evidence: EvidenceService
+    exports: ExportService
+    accounts: AccountService
     # Outbound side of each running channel, by channel name ("telegram", "zalo", "console").
-    senders: dict[str, Any] = field(default_factory=dict)
-    extras: dict[str, Any] = field(default_factory=dict)
+    senders: dict[str, Sender] = field(default_factory=dict)
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -58,11 +69,13 @@ def load_config(settings: Settings) -> tuple[UnitDirectory, ReportingCalendar, W
 
 
 async def build_app(settings: Settings, *, clock: Clock | None = None, migrate: bool = True) -> App:
+    handlers.load_all()
+    units, reporting, workdays = load_config(settings)
+    policy = ReminderPolicy.load(settings.reminder_policy_file)  # a broken file fails here, before any I/O
     engine = create_engine(settings.db_url)
     if migrate:
         await upgrade(engine)
     sessions = session_factory(engine)
-    units, reporting, workdays = load_config(settings)
     clock = clock or Clock(settings.tz, settings.cchc_today)
     plans = PlanService(sessions, units, reporting, workdays)
     app = App(
@@ -72,6 +85,11 @@ async def build_app(settings: Settings, *, clock: Clock | None = None, migrate: 
         queries=QueryService(sessions, units, plans),
         statuses=StatusService(sessions, plans),
         inbox=Inbox(sessions),
+        reminders=ReminderService(sessions, units, reporting, workdays, clock, policy),
+        review=ReviewService(sessions, units, settings.evidence_path),
+        evidence=EvidenceService(sessions, settings.evidence_path, settings.evidence_max_bytes),
+        exports=ExportService(sessions, units, clock.tz),
+        accounts=AccountService(sessions),
     )
     return app
 

@@ -41,9 +41,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from bot.conversation.messages import Reply, RetryLater, Sender, Unreachable
-from scheduler.policy import DeliveryPolicy
-from scheduler.reminders import aware
+from domain.messages import Reply, RetryLater, Sender, Unreachable
+from domain.reminder_policy import DeliveryPolicy
+from domain.reminders import aware
 from storage.repositories.reminders import Channel, Claimed, LedgerRow, ReminderRepository
 
 log = logging.getLogger(__name__)

@@ -13,14 +13,14 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING
 
-from bot.nlu.periods import find_period, find_report_period, quarter_of, quarter_range
-from bot.nlu.result import NluResult
-from bot.nlu.slots import LIST_STATUS, UPDATE_STATUS, find_code, find_percent, find_status, mask
+from conversation.nlu.periods import find_period, find_report_period, quarter_of, quarter_range
+from conversation.nlu.result import NluResult
+from conversation.nlu.slots import LIST_STATUS, UPDATE_STATUS, find_code, find_percent, find_status, mask
 from domain.text import fold
 
 if TYPE_CHECKING:
-    from bot.nlu.intents import Understander
-    from bot.nlu.normalize import Normalized
+    from conversation.nlu.intents import Understander
+    from conversation.nlu.normalize import Normalized
 
 _COMMAND = re.compile(r"^/(?P<name>[^\s@/]+?)(?P<glued>\d*)(?:@[\w.]+)?(?:\s+(?P<args>.*))?$", re.S)
 
@@ -109,7 +109,7 @@ def _first_int(s: str) -> int | None:
 
 def _update(nlu: Understander, norm: Normalized | None, number: int | None) -> NluResult:
     """`/capnhat 17 xong`, `/capnhat 17 dang lam 60`, `/capnhat 17 vuong <lý do>`, `/capnhat 17 chua lam`."""
-    from bot.nlu.intents import blocked_reason
+    from conversation.nlu.intents import blocked_reason
 
     if norm is None:
         return NluResult("update_status")

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.nlu import TaskIndex
+from conversation.nlu import TaskIndex
 from domain.plan import ParsedPlan
 from services.plan_service import PlanNotLoaded
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.bootstrap import App
 
 
 def task_index_from_dump(plan: dict) -> TaskIndex:

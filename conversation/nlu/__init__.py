@@ -18,7 +18,7 @@ Internal intents (used by the conversation engine; the CLI prints them verbatim)
 - broadcast         /thongbao <text>, "thông báo cho tất cả các đơn vị: ..." → note = the text
 - confirm, deny, cancel   "có", "ok", "đồng ý", "đúng rồi" / "không", "sai" / "huỷ", "thôi"
 - choice            a bare "1", "2", "chọn 2" → choice
-- link_account, reminder_channel   messenger-account phrases, see `bot.nlu.accounts` (checked first)
+- link_account, reminder_channel   messenger-account phrases, see `conversation.nlu.accounts` (checked first)
 
 Module map: `normalize` (spelling variety), `periods` (dates and periods), `slots` (task numbers,
 statuses, units, codes, ...), `tasks` (task by description), `commands` (slash commands), `intents`
@@ -27,8 +27,8 @@ statuses, units, codes, ...), `tasks` (task by description), `commands` (slash c
 
 from __future__ import annotations
 
-from bot.nlu.intents import CONFIDENT, Understander
-from bot.nlu.result import CONTRACT_KEYS, NluResult, Period
-from bot.nlu.tasks import TaskIndex
+from conversation.nlu.intents import CONFIDENT, Understander
+from conversation.nlu.result import CONTRACT_KEYS, NluResult, Period
+from conversation.nlu.tasks import TaskIndex
 
 __all__ = ["CONFIDENT", "CONTRACT_KEYS", "NluResult", "Period", "TaskIndex", "Understander"]

@@ -15,7 +15,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 
-from bot.nlu.result import Period
+from conversation.nlu.result import Period
 
 Span = tuple[int, int]
 

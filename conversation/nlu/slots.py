@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.nlu.normalize import fold_canonical
+from conversation.nlu.normalize import fold_canonical
 from domain.units import MEMBER_KINDS, UnitDirectory
 
 Span = tuple[int, int]

@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from bot.conversation.messages import Reply
-from handlers.base import Context
+from conversation.context import Context
+from domain.messages import Reply
 
 Handler = Callable[[Context], Awaitable[list[Reply]]]
 
@@ -57,15 +57,3 @@ def callback(prefix: str, public: bool = False):
         return fn
 
     return wrap
-
-
-def load_all() -> None:
-    """Import every handler module so that its decorators run."""
-    import importlib
-    import pkgutil
-
-    import handlers
-
-    for module in pkgutil.iter_modules(handlers.__path__):
-        if module.name not in ("base", "registry"):
-            importlib.import_module(f"handlers.{module.name}")

@@ -20,8 +20,8 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from domain.plan import PERIODIC_REPORT
-from scheduler.policy import ReminderPolicy
-from scheduler.workdays import WorkingCalendar
+from domain.reminder_policy import ReminderPolicy
+from domain.workdays import WorkingCalendar
 
 BEFORE_DUE = "before_due"
 DUE_TODAY = "due_today"

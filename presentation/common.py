@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.conversation.messages import Button
+from domain.messages import Button
 from domain.units import UnitDirectory
 from services.views import STATUS_ICONS, LeadView, MilestoneView, fmt_date, short, status_text
 

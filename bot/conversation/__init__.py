@@ -1,1 +1,0 @@
-"""The messenger-neutral conversation core: message model, formatting, router."""
