@@ -1,0 +1,93 @@
+"""The unit of work: one transaction, and the repositories that work inside it.
+
+Services never open sessions or write SQL; they say what they need in one block:
+
+    async with self.uow() as uow:
+        lead = await uow.statuses.lead(lead_id)
+        ...
+        await uow.commit()
+
+Leaving the block without `commit()` rolls back, so an exception half-way never leaves half a change.
+Repositories are created lazily: a read that needs one repository builds only that one.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from types import TracebackType
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.repositories.evidence import EvidenceRepository
+from storage.repositories.plans import PlanRepository
+from storage.repositories.reminders import ReminderRepository
+from storage.repositories.review import ReviewRepository
+from storage.repositories.statuses import StatusRepository
+from storage.repositories.users import UserRepository
+
+
+class UnitOfWork:
+    def __init__(self, sessions: async_sessionmaker) -> None:
+        self._sessions = sessions
+        self.session: AsyncSession | None = None
+
+    async def __aenter__(self) -> UnitOfWork:
+        self.session = self._sessions()
+        await self.session.__aenter__()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        assert self.session is not None
+        try:
+            await self.session.rollback()  # a no-op after commit(); undoes everything else
+        finally:
+            await self.session.__aexit__(exc_type, exc, tb)
+            self.session = None
+
+    async def commit(self) -> None:
+        assert self.session is not None, "commit() outside «async with»"
+        await self.session.commit()
+
+    async def flush(self) -> None:
+        assert self.session is not None
+        await self.session.flush()
+
+    @cached_property
+    def plans(self) -> PlanRepository:
+        return PlanRepository(self._live())
+
+    @cached_property
+    def statuses(self) -> StatusRepository:
+        return StatusRepository(self._live())
+
+    @cached_property
+    def users(self) -> UserRepository:
+        return UserRepository(self._live())
+
+    @cached_property
+    def evidence(self) -> EvidenceRepository:
+        return EvidenceRepository(self._live())
+
+    @cached_property
+    def review(self) -> ReviewRepository:
+        return ReviewRepository(self._live())
+
+    @cached_property
+    def reminders(self) -> ReminderRepository:
+        return ReminderRepository(self._live())
+
+    def _live(self) -> AsyncSession:
+        assert self.session is not None, "repositories live inside «async with uow»"
+        return self.session
+
+
+class UnitOfWorkFactory:
+    """What services receive from the bootstrap: `uow()` opens a fresh unit of work."""
+
+    def __init__(self, sessions: async_sessionmaker) -> None:
+        self.sessions = sessions
+
+    def __call__(self) -> UnitOfWork:
+        return UnitOfWork(self.sessions)
