@@ -7,54 +7,46 @@ from __future__ import annotations
 
 import logging
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 import handlers
 from bot.settings import Settings
 from domain.clock import Clock
-from domain.messages import Sender
 from domain.reminder_policy import ReminderPolicy
 from domain.reporting import ReportingCalendar
 from domain.units import UnitDirectory
 from domain.workdays import WorkingCalendar
+from services import container
 from services.account_service import AccountService
+from services.broadcast_service import BroadcastService
+from services.container import AppConfig, Senders
 from services.evidence_service import EvidenceService
 from services.export_service import ExportService
 from services.inbox import Inbox
 from services.plan_service import PlanService
 from services.query_service import QueryService
+from services.reachability import ReachabilityService
 from services.reminder_service import ReminderService
 from services.review_service import ReviewService
 from services.status_service import StatusService
 from services.user_service import UserService
 from storage.db import create_engine, session_factory, upgrade
+from storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
 
-@dataclass
-class App:
+@dataclass(kw_only=True)
+class App(container.App):
+    """The running application as the entry points (CLI, channels, scheduler start-up, tests) hold it:
+    the services' container (`services.container.App`, all that the layers below may see) plus the
+    settings, the engine and its session factory."""
+
     settings: Settings
     engine: AsyncEngine
     sessions: async_sessionmaker
-    units: UnitDirectory
-    reporting: ReportingCalendar
-    workdays: WorkingCalendar
-    clock: Clock
-    plans: PlanService
-    users: UserService
-    queries: QueryService
-    statuses: StatusService
-    inbox: Inbox
-    reminders: ReminderService
-    review: ReviewService
-    evidence: EvidenceService
-    exports: ExportService
-    accounts: AccountService
-    # Outbound side of each running channel, by channel name ("telegram", "zalo", "console").
-    senders: dict[str, Sender] = field(default_factory=dict)
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -68,7 +60,16 @@ def load_config(settings: Settings) -> tuple[UnitDirectory, ReportingCalendar, W
     )
 
 
+def app_config(settings: Settings) -> AppConfig:
+    username = (settings.telegram_bot_username or "").lstrip("@") or None
+    return AppConfig(
+        tz=settings.tz, data_dir=settings.cchc_data_dir, seed_plan_file=settings.seed_plan_file,
+        telegram_bot_username=username,
+    )
+
+
 async def build_app(settings: Settings, *, clock: Clock | None = None, migrate: bool = True) -> App:
+    """Build every service once, in dependency order; the only place that constructs services."""
     handlers.load_all()
     units, reporting, workdays = load_config(settings)
     policy = ReminderPolicy.load(settings.reminder_policy_file)  # a broken file fails here, before any I/O
@@ -76,22 +77,31 @@ async def build_app(settings: Settings, *, clock: Clock | None = None, migrate: 
     if migrate:
         await upgrade(engine)
     sessions = session_factory(engine)
+    uow = UnitOfWorkFactory(sessions)
     clock = clock or Clock(settings.tz, settings.cchc_today)
-    plans = PlanService(sessions, units, reporting, workdays)
-    app = App(
-        settings=settings, engine=engine, sessions=sessions, units=units, reporting=reporting,
-        workdays=workdays, clock=clock, plans=plans,
-        users=UserService(sessions, units, settings.invite_ttl_days),
-        queries=QueryService(sessions, units, plans),
-        statuses=StatusService(sessions, plans),
+    senders: Senders = {}
+    plans = PlanService(uow, units, reporting, workdays)
+    reminders = ReminderService(sessions, units, reporting, workdays, clock, policy)
+    broadcasts = BroadcastService(uow, units, reminders, senders)
+    statuses = StatusService(uow, plans)
+    return App(
+        settings=settings, engine=engine, sessions=sessions, config=app_config(settings), units=units,
+        reporting=reporting, workdays=workdays, clock=clock, plans=plans, senders=senders,
+        users=UserService(uow, units, settings.invite_ttl_days),
+        queries=QueryService(uow, units, plans),
+        statuses=statuses,
         inbox=Inbox(sessions),
-        reminders=ReminderService(sessions, units, reporting, workdays, clock, policy),
-        review=ReviewService(sessions, units, settings.evidence_path),
-        evidence=EvidenceService(sessions, settings.evidence_path, settings.evidence_max_bytes),
-        exports=ExportService(sessions, units, clock.tz),
-        accounts=AccountService(sessions),
+        reminders=reminders,
+        review=ReviewService(
+            uow, units, settings.evidence_path, statuses=statuses, broadcasts=broadcasts, reminders=reminders,
+            workdays=workdays, clock=clock,
+        ),
+        evidence=EvidenceService(uow, settings.evidence_path, settings.evidence_max_bytes),
+        exports=ExportService(uow, units, clock.tz),
+        accounts=AccountService(uow),
+        broadcasts=broadcasts,
+        reachability=ReachabilityService(uow),
     )
-    return app
 
 
 @asynccontextmanager

@@ -15,8 +15,8 @@ from domain.messages import Incoming, Reply
 from domain.people import ROLE_NAMES, ROLES, UserView
 
 if TYPE_CHECKING:
-    from bot.bootstrap import App
     from conversation.nlu import NluResult
+    from services.container import App
 
 __all__ = ["ROLES", "ROLE_NAMES", "Context", "UserView"]
 

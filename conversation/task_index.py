@@ -14,7 +14,7 @@ from domain.plan import ParsedPlan
 from services.plan_service import PlanNotLoaded
 
 if TYPE_CHECKING:
-    from bot.bootstrap import App
+    from services.container import App
 
 
 def task_index_from_dump(plan: dict) -> TaskIndex:
@@ -36,4 +36,4 @@ async def load_task_index(app: App) -> TaskIndex:
     try:
         return task_index_from_dump(await app.plans.dump())
     except PlanNotLoaded:
-        return task_index_from_parsed(app.plans.parse(app.settings.seed_plan_file))
+        return task_index_from_parsed(app.plans.parse(app.config.seed_plan_file))

@@ -9,6 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+# The share's rules live in domain/shares.py; re-exported for the modules that read it from here.
+from domain.shares import milestone_done as milestone_done
+
+if TYPE_CHECKING:
+    from domain.workdays import WorkingCalendar
 
 # Milestone kinds, per CONTRACTS §2.
 DATE = "date"
@@ -124,10 +131,27 @@ def shift_years_in_text(text: str, shift: int, years: range) -> str:
     return _BARE_YEAR.sub(lambda m: move(m, 1), text)
 
 
-def milestone_done(status: str, done_through: dt.date | None, due: dt.date | None) -> bool:
-    """A milestone is done when its share is, or when the share has been done up to its date
-    (shares with several dated milestones are completed one milestone at a time)."""
-    return status == "done" or (due is not None and done_through is not None and due <= done_through)
+class TriggeredMilestone(Protocol):
+    kind: str
+    due: dt.date | None
+    trigger_date: dt.date | None
+    offset_days: int | None
+    working_days: bool | None
+
+
+def trigger_due(milestone: TriggeredMilestone, workdays: WorkingCalendar) -> dt.date | None:
+    """The date a relative / after-event milestone falls on once its trigger date is known
+    («N ngày làm việc kể từ ngày X»: working days per `workdays`; otherwise calendar days)."""
+    start = milestone.trigger_date
+    if start is None:
+        return milestone.due
+    if milestone.kind == RELATIVE and milestone.offset_days is not None:
+        if milestone.working_days:
+            return workdays.add_working_days(start, milestone.offset_days)
+        return start + dt.timedelta(days=milestone.offset_days)
+    if milestone.kind == AFTER_EVENT:
+        return start
+    return milestone.due
 
 
 def shift_year(day: dt.date, shift: int) -> dt.date:

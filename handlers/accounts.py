@@ -32,7 +32,7 @@ async def link_account(ctx: Context) -> list[Reply]:
         f"🔗 Mã liên kết: **{invite.code}** (dùng một lần, hết hạn {invite.expires_at:%H:%M %d/%m/%Y}).",
         f"Mở trợ lý CCHC trên {other} và gửi: đăng ký {invite.code}",
     ]
-    username = ctx.app.settings.telegram_bot_username
+    username = ctx.app.config.telegram_bot_username
     if here != TELEGRAM and username:
         lines.append(f"Trên Telegram có thể bấm: https://t.me/{username.lstrip('@')}?start={invite.code}")
     lines.append("Sau đó chọn nơi nhận nhắc việc: «nhắc qua zalo» hoặc «nhắc qua telegram».")

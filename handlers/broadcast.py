@@ -13,8 +13,7 @@ import uuid
 from conversation.context import Context
 from conversation.registry import callback, intent
 from domain.messages import Button, Reply
-from services.broadcast_service import MAX_NOTICE_CHARS, BroadcastOutcome, broadcast
-from storage.repositories.review import ReviewRepository
+from services.broadcast_service import MAX_NOTICE_CHARS, BroadcastOutcome
 
 AWAIT_KIND = "broadcast_text"
 NOT_ALLOWED = "Chỉ Văn phòng Sở (cán bộ điều phối) gửi được thông báo chung tới các trưởng đơn vị."
@@ -56,8 +55,7 @@ async def _confirm(ctx: Context, text: str) -> list[Reply]:
             f"Thông báo dài {len(text)} ký tự, quá {MAX_NOTICE_CHARS} ký tự cho phép. Anh/chị rút gọn, "
             "hoặc gửi văn bản chính thức qua hệ thống quản lý văn bản."
         )
-    async with ctx.app.sessions() as session:
-        heads = len(await ReviewRepository(session).users_with_roles(("head",)))
+    heads = await ctx.app.broadcasts.head_count()
     if heads == 0:
         return ctx.reply("Chưa có trưởng đơn vị nào đăng ký dùng trợ lý, nên chưa có ai để nhận thông báo.")
     key = ctx.message.idempotency_key or uuid.uuid4().hex
@@ -87,7 +85,7 @@ async def press(ctx: Context) -> list[Reply]:
         return _refusal(ctx)
     if not pending:
         return ctx.reply("Không có thông báo nào đang chờ gửi (có thể đã gửi hoặc đã quá 30 phút). Gõ /thongbao để soạn lại.")
-    outcome = await broadcast(ctx.app, ctx.user, pending["text"], source_key=pending["key"])
+    outcome = await ctx.app.broadcasts.broadcast(ctx.user, pending["text"], source_key=pending["key"])
     return [Reply(result_text(outcome), edit=True)]
 
 

@@ -37,7 +37,7 @@ async def export(ctx: Context) -> list[Reply]:
         unit = user.unit_id
     stamp = ctx.now.strftime("%Y%m%d-%H%M%S")
     scope = unit or "toan-so"
-    folder = ctx.app.settings.cchc_data_dir / "exports"
+    folder = ctx.app.config.data_dir / "exports"
     path = folder / f"bao-cao-cchc-{scope}-{period or 'tong-hop'}-{stamp}-{user.id}.xlsx"
     try:
         result = await ctx.app.exports.export(path, now=ctx.now, unit_id=unit, period=period)

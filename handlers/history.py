@@ -6,14 +6,13 @@ from conversation.context import Context
 from conversation.registry import intent
 from domain.messages import Reply
 from handlers.task_info import unknown_task_reply
-from services.review_service import task_audit
 
 
 @intent("history")
 async def history(ctx: Context) -> list[Reply]:
     if ctx.nlu.task is None:
         return ctx.reply("Xem lịch sử nhiệm vụ nào? Ví dụ: /lichsu 17")
-    lines = await task_audit(ctx.app, ctx.nlu.task)
+    lines = await ctx.app.review.audit(ctx.nlu.task)
     if lines is None:
         return await unknown_task_reply(ctx, ctx.nlu.task)
     if not lines:

@@ -91,7 +91,7 @@ async def _chart(ctx: Context, unit: str | None, bars, areas) -> Reply | None:
     when = ctx.today.strftime("%d/%m/%Y")
     try:
         path = await asyncio.to_thread(
-            cached_progress_chart, chart_dir(ctx.app.settings.cchc_data_dir),
+            cached_progress_chart, chart_dir(ctx.app.config.data_dir),
             title=f"Tiến độ Kế hoạch CCHC năm {year} — {who}", subtitle=f"đến ngày {when}", by_unit=bars, by_area=areas,
         )
     except Exception:

@@ -22,7 +22,6 @@ from services.review_service import (
     EvidenceView,
     ReviewOutcome,
     ReviewService,
-    notify_review,
 )
 from services.views import STATUS_NAMES
 
@@ -182,7 +181,7 @@ async def _after_review(ctx: Context, outcome: ReviewOutcome) -> list[Reply]:
             text += "\nPhần việc này nay được tính là **hoàn thành và đã xác nhận**."
     else:
         text = f"↩️ Đã trả lại minh chứng «{ev.label}» — NV {ev.task_number}, {unit}.\nÝ kiến: {ev.review_comment}"
-    report = await notify_review(ctx.app, outcome)
+    report = await ctx.app.review.notify(outcome)
     text += "\n" + notice_line(report, unit)
     return [Reply(text, edit=ctx.message.callback_data is not None)]
 

@@ -19,7 +19,7 @@ from services.reminder_service import TickReport
 from services.review_service import send_review_digest
 
 if TYPE_CHECKING:
-    from bot.bootstrap import App
+    from services.container import App
 
 log = logging.getLogger(__name__)
 JOB_ID = "reminders-tick"

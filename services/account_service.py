@@ -9,11 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import async_sessionmaker
-
 from domain.messages import TELEGRAM, ZALO
-from storage.models import Identity, User
+from storage.uow import UnitOfWorkFactory
 
 MESSENGERS = (TELEGRAM, ZALO)  # channels a person can choose for reminders (the console is local)
 CHANNEL_NAMES = {TELEGRAM: "Telegram", ZALO: "Zalo"}
@@ -34,37 +31,29 @@ class PreferenceOutcome:
 
 
 class AccountService:
-    def __init__(self, sessions: async_sessionmaker) -> None:
-        self.sessions = sessions
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
+        self.uow = uow
 
     async def accounts(self, user_id: int) -> Accounts:
-        async with self.sessions() as session:
-            user = await session.get(User, user_id)
-            rows = (await session.scalars(select(Identity).where(Identity.user_id == user_id))).all()
-        channels = tuple(c for c in MESSENGERS if any(r.channel == c for r in rows))
-        unreachable = tuple(c for c in channels if not any(r.channel == c and r.reachable for r in rows))
-        return Accounts(channels, unreachable, user.preferred_channel if user else None)
+        async with self.uow() as uow:
+            preferred = await uow.users.preferred_channel(user_id)
+            rows = await uow.users.channels_of(user_id)
+        channels = tuple(c for c in MESSENGERS if any(channel == c for channel, _ in rows))
+        unreachable = tuple(c for c in channels if not any(channel == c and ok for channel, ok in rows))
+        return Accounts(channels, unreachable, preferred)
 
     async def set_preferred(self, user_id: int, channel: str) -> PreferenceOutcome:
         """Send reminders to `channel` from now on, if the user has an account there."""
         channel = channel.lower()
         if channel not in MESSENGERS:
             return PreferenceOutcome(False, "unknown_channel", await self.accounts(user_id))
-        async with self.sessions() as session, session.begin():
-            has = await session.scalar(
-                select(Identity.id).where(Identity.user_id == user_id, Identity.channel == channel).limit(1)
-            )
-            if has is None:
-                outcome_key = "no_account"
-            else:
-                user = await session.get(User, user_id)
-                user.preferred_channel = channel
-                outcome_key = "set"
-        return PreferenceOutcome(outcome_key == "set", outcome_key, await self.accounts(user_id))
+        async with self.uow() as uow:
+            done = await uow.users.set_preferred_channel(user_id, channel)
+            await uow.commit()
+        outcome_key = "set" if done else "no_account"
+        return PreferenceOutcome(done, outcome_key, await self.accounts(user_id))
 
     async def private_chat(self, channel: str, external_id: str) -> str | None:
         """The chat where this account registered: where unit data may be sent instead of a group."""
-        async with self.sessions() as session:
-            return await session.scalar(
-                select(Identity.chat_id).where(Identity.channel == channel, Identity.external_id == external_id)
-            )
+        async with self.uow() as uow:
+            return await uow.users.chat_of(channel, external_id)

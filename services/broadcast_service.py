@@ -13,16 +13,15 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from domain.messages import Reply
+from domain.messages import Reply, Sender
 from domain.people import UserView
-from storage.repositories.review import ReviewRepository
-
-if TYPE_CHECKING:
-    from bot.bootstrap import App
+from domain.units import UnitDirectory
+from services.delivery import Outgoing
+from services.reminder_service import ReminderService
+from storage.uow import UnitOfWorkFactory
 
 MAX_NOTICE_CHARS = 1000  # "a short notice": long texts belong in an official document
 BROADCAST_KIND = "broadcast"
@@ -45,44 +44,6 @@ class PushReport:
         return self.sent + self.already
 
 
-async def push(app: App, user_ids: Sequence[int], key: str, reply: Reply, *, kind: str = NOTICE_KIND) -> PushReport:
-    """Send `reply` to each person once (key `<key>:u<user id>`), paced with the reminders.
-
-    Only channels that are running (`app.senders`) are used; the person's preferred channel first.
-    """
-    # Imported here: the delivery engine belongs to the scheduler, which the CLI's export and the
-    # services' tests do not otherwise need.
-    from services.delivery import Outgoing
-    from storage.repositories.reminders import ReminderRepository
-
-    report = PushReport(recipients=len(set(user_ids)))
-    if not user_ids:
-        return report
-    senders = dict(app.senders)
-    async with app.sessions() as session:
-        people, routes = await ReminderRepository(session).recipients(list(senders))
-    units = {p.user_id: p.unit_id for p in people}
-    outgoing = []
-    for uid in dict.fromkeys(user_ids):
-        mine = routes.get(uid) or []
-        if not mine:
-            report.no_route += 1
-            continue
-        outgoing.append(
-            Outgoing(
-                key=f"{key}:u{uid}", user_id=uid, kind=kind, unit_id=units.get(uid), lead_id=None,
-                milestone_id=None, due=None, routes=mine, render=lambda _delivery_id: reply,
-            )
-        )
-    if not outgoing:
-        return report
-    delivery = await app.reminders.engine.deliver(outgoing, senders)
-    report.sent, report.failed = delivery.sent, delivery.failed
-    report.unreachable, report.already = delivery.unreachable, delivery.held_elsewhere
-    report.no_route += delivery.skipped  # every chat of that person turned out blocked
-    return report
-
-
 @dataclass
 class BroadcastOutcome:
     kind: str  # sent | forbidden | read_only | empty | too_long
@@ -102,17 +63,72 @@ def notice_reply(text: str, sender: UserView, sender_unit: str) -> Reply:
     return Reply(f"📣 **Thông báo của {sender_unit}**\n{text.strip()}\n— {who}", private_only=True)
 
 
-async def broadcast(app: App, user: UserView, text: str, *, source_key: str | None) -> BroadcastOutcome:
-    """A coordinator's short notice to every active unit head (all units), through the paced path."""
-    if not user.is_coordinator:
-        return BroadcastOutcome("read_only" if user.sees_all_units else "forbidden")
-    text = (text or "").strip()
-    if not text:
-        return BroadcastOutcome("empty")
-    if len(text) > MAX_NOTICE_CHARS:
-        return BroadcastOutcome("too_long")
-    async with app.sessions() as session:
-        heads = [uid for uid, _unit in await ReviewRepository(session).users_with_roles(("head",))]
-    reply = notice_reply(text, user, app.units.name(user.unit_id))
-    report = await push(app, heads, broadcast_key(source_key), reply, kind=BROADCAST_KIND)
-    return BroadcastOutcome("sent", report, len(heads))
+class BroadcastService:
+    """Pushes through the reminders' paced, exactly-once delivery engine.
+
+    `senders` is the App's own dict of running channels (the bootstrap passes the same object), so a
+    channel that starts later is used by the next push."""
+
+    def __init__(
+        self, uow: UnitOfWorkFactory, units: UnitDirectory, reminders: ReminderService, senders: Mapping[str, Sender]
+    ) -> None:
+        self.uow = uow
+        self.units = units
+        self.reminders = reminders
+        self.senders = senders
+
+    async def push(
+        self, user_ids: Sequence[int], key: str, reply: Reply, *, kind: str = NOTICE_KIND
+    ) -> PushReport:
+        """Send `reply` to each person once (key `<key>:u<user id>`), paced with the reminders.
+
+        Only channels that are running (`senders`) are used; the person's preferred channel first.
+        """
+        report = PushReport(recipients=len(set(user_ids)))
+        if not user_ids:
+            return report
+        senders = dict(self.senders)
+        async with self.uow() as uow:
+            people, routes = await uow.reminders.recipients(list(senders))
+        units = {p.user_id: p.unit_id for p in people}
+        outgoing = []
+        for uid in dict.fromkeys(user_ids):
+            mine = routes.get(uid) or []
+            if not mine:
+                report.no_route += 1
+                continue
+            outgoing.append(
+                Outgoing(
+                    key=f"{key}:u{uid}", user_id=uid, kind=kind, unit_id=units.get(uid), lead_id=None,
+                    milestone_id=None, due=None, routes=mine, render=lambda _delivery_id: reply,
+                )
+            )
+        if not outgoing:
+            return report
+        delivery = await self.reminders.engine.deliver(outgoing, senders)
+        report.sent, report.failed = delivery.sent, delivery.failed
+        report.unreachable, report.already = delivery.unreachable, delivery.held_elsewhere
+        report.no_route += delivery.skipped  # every chat of that person turned out blocked
+        return report
+
+    async def people_with_roles(self, roles: tuple[str, ...]) -> list[int]:
+        """Ids of the active people with these roles (who a push to «every head» reaches)."""
+        async with self.uow() as uow:
+            return [uid for uid, _unit in await uow.review.users_with_roles(roles)]
+
+    async def head_count(self) -> int:
+        return len(await self.people_with_roles(("head",)))
+
+    async def broadcast(self, user: UserView, text: str, *, source_key: str | None) -> BroadcastOutcome:
+        """A coordinator's short notice to every active unit head (all units), through the paced path."""
+        if not user.is_coordinator:
+            return BroadcastOutcome("read_only" if user.sees_all_units else "forbidden")
+        text = (text or "").strip()
+        if not text:
+            return BroadcastOutcome("empty")
+        if len(text) > MAX_NOTICE_CHARS:
+            return BroadcastOutcome("too_long")
+        heads = await self.people_with_roles(("head",))
+        reply = notice_reply(text, user, self.units.name(user.unit_id))
+        report = await self.push(heads, broadcast_key(source_key), reply, kind=BROADCAST_KIND)
+        return BroadcastOutcome("sent", report, len(heads))

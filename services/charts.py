@@ -23,17 +23,17 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from services.query_service import is_overdue
+from domain.shares import Status
 from services.views import LeadView
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 STACK = (
-    ("done", "Hoàn thành", "#2e7d32"),
-    ("in_progress", "Đang thực hiện", "#1e88e5"),
-    ("blocked", "Vướng mắc", "#f9a825"),
-    ("not_started", "Chưa thực hiện", "#c7c7c7"),
+    (Status.DONE, "Hoàn thành", "#2e7d32"),
+    (Status.IN_PROGRESS, "Đang thực hiện", "#1e88e5"),
+    (Status.BLOCKED, "Vướng mắc", "#f9a825"),
+    (Status.NOT_STARTED, "Chưa thực hiện", "#c7c7c7"),
 )
 OVERDUE_COLOR = "#c62828"
 WIDTH_IN = 10.0
@@ -48,7 +48,7 @@ def tally_leads(leads: Iterable[LeadView], today: dt.date) -> tuple[dict[str, Co
     total: Counter = Counter()
     for lead in leads:
         keys = [lead.status, "total"]
-        if any(is_overdue(m, lead, today) for m in lead.milestones):
+        if lead.is_overdue(today):
             keys.append("overdue")
         for bucket in (by_unit.setdefault(lead.unit_id, Counter()), by_section.setdefault(lead.section, Counter()), total):
             for key in keys:
@@ -67,10 +67,10 @@ def _panel(ax: Axes, title: str, rows: Sequence[tuple[str, Counter]]) -> None:
         for pos, start, value in zip(positions, left, values, strict=True):
             if value and value >= longest * 0.045:  # a number wider than its segment would be unreadable
                 ax.text(start + value / 2, pos, str(value), ha="center", va="center", fontsize=8,
-                        color="white" if key in ("done", "in_progress") else "#222222")
+                        color="white" if key in (Status.DONE, Status.IN_PROGRESS) else "#222222")
         left = [a + b for a, b in zip(left, values, strict=True)]
     for pos, (_, counts), end in zip(positions, rows, left, strict=True):
-        done, total = counts.get("done", 0), counts.get("total", 0)
+        done, total = counts.get(Status.DONE, 0), counts.get("total", 0)
         note = f"{round(100 * done / total) if total else 0}% xong"
         ax.text(end + longest * 0.01, pos + 0.12, note, va="center", fontsize=8, color="#333333")
         if counts.get("overdue"):

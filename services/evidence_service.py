@@ -27,17 +27,10 @@ import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from domain.messages import Attachment
-from storage.models import Evidence
-from storage.repositories.evidence import EvidenceRepository, EvidenceRow
-from storage.repositories.plans import PlanRepository
-
-if TYPE_CHECKING:
-    pass
+from storage.repositories.evidence import EvidenceRow
+from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
@@ -150,11 +143,10 @@ def sniff(data: bytes) -> FileType | None:
 
 
 class EvidenceService:
-    def __init__(self, sessions: async_sessionmaker, root: Path, max_bytes: int) -> None:
-        self.sessions = sessions
+    def __init__(self, uow: UnitOfWorkFactory, root: Path, max_bytes: int) -> None:
+        self.uow = uow
         self.root = Path(root)
         self.max_bytes = max_bytes
-
 
     # -- checks and download -----------------------------------------------------------------------
     def precheck(self, attachment: Attachment) -> FileType:
@@ -246,8 +238,8 @@ class EvidenceService:
     ) -> AttachOutcome:
         """Store the file for one unit's share of a task. The same content sent again for the same
         share is not stored twice."""
-        async with self.sessions() as session, session.begin():
-            repo = EvidenceRepository(session)
+        async with self.uow() as uow:
+            repo = uow.evidence
             where = await repo.plan_year_of_lead(lead_id)
             if where is None:
                 raise LookupError(f"no assignment lead {lead_id}")
@@ -255,23 +247,22 @@ class EvidenceService:
             relative = f"{year}/{task}/{received.sha256}.{received.type.ext}"
             existing = await repo.find(lead_id, received.sha256)
             if existing is not None:
-                return AttachOutcome("duplicate", existing.path, existing.id, await self._count(repo, lead_id))
+                return AttachOutcome("duplicate", existing.path, existing.id, await self._count(uow, lead_id))
             await asyncio.to_thread(self._place, self.root / relative, received)
-            row = await repo.add(Evidence(
+            evidence_id = await repo.add(
                 lead_id=lead_id, user_id=user_id, channel=channel, caption=(caption or None) and caption[:1000],
                 file_name=(received.file_name or None) and received.file_name[:300],
                 channel_file_id=received.file_id, sha256=received.sha256, size=received.size,
                 mime_type=received.type.mime, path=relative, created_at=now,
-            ))
-            count = await self._count(repo, lead_id)
+            )
+            count = await self._count(uow, lead_id)
+            await uow.commit()
         log.info("evidence stored: lead=%s path=%s size=%s", lead_id, relative, received.size)
-        return AttachOutcome("stored", relative, row.id, count)
+        return AttachOutcome("stored", relative, evidence_id, count)
 
     @staticmethod
-    async def _count(repo: EvidenceRepository, lead_id: int) -> int:
-        from storage.repositories.statuses import StatusRepository
-
-        return (await StatusRepository(repo.session).evidence_counts([lead_id])).get(lead_id, 0)
+    async def _count(uow: UnitOfWork, lead_id: int) -> int:
+        return (await uow.statuses.evidence_counts([lead_id])).get(lead_id, 0)
 
     def _place(self, target: Path, received: Received) -> None:
         if received.data is not None:
@@ -312,11 +303,11 @@ class EvidenceService:
     # -- reading -----------------------------------------------------------------------------------
     async def for_task(self, task: int, unit_ids: list[str] | None = None) -> list[EvidenceRow] | None:
         """Evidence of a task of the current plan (None: no plan loaded)."""
-        async with self.sessions() as session:
-            plan = await PlanRepository(session).current_plan()
+        async with self.uow() as uow:
+            plan = await uow.plans.current_plan()
             if plan is None:
                 return None
-            return await EvidenceRepository(session).for_task(plan.id, task, unit_ids)
+            return await uow.evidence.for_task(plan.id, task, unit_ids)
 
     def absolute(self, relative: str) -> Path:
         return self.root / relative

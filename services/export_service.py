@@ -26,7 +26,6 @@ from collections.abc import Callable, Iterable, Sequence
 from copy import copy
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
@@ -34,20 +33,14 @@ from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from domain.plan import milestone_done
+from domain.shares import Status, share_overdue
 from domain.units import UnitDirectory
 from services.query_service import NoPlan
 from services.review_service import STATE_NAMES, EvidenceView, Verification, evidence_view
-from services.views import STATUS_NAMES
-from storage.models import Assignment, AssignmentLead, StatusUpdate, Task, User
-from storage.repositories.plans import PlanRepository
-from storage.repositories.review import ACCEPTED, PENDING, RETURNED, ReviewRepository
-
-if TYPE_CHECKING:
-    pass
+from services.views import status_text
+from storage.repositories.review import ACCEPTED, PENDING, RETURNED
+from storage.uow import UnitOfWorkFactory
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PERIOD_RANGES = {
@@ -212,8 +205,8 @@ def tally(counter: Counter, share: Share) -> None:
 
 
 class ExportService:
-    def __init__(self, sessions: async_sessionmaker, units: UnitDirectory, tz: ZoneInfo) -> None:
-        self.sessions = sessions
+    def __init__(self, uow: UnitOfWorkFactory, units: UnitDirectory, tz: ZoneInfo) -> None:
+        self.uow = uow
         self.units = units
         self.tz = tz
 
@@ -242,35 +235,21 @@ class ExportService:
 
     async def load(self, *, now: dt.datetime, unit_id: str | None = None) -> ReportData:
         today = self.local(now).date()
-        async with self.sessions() as session:
-            plans = PlanRepository(session)
-            plan = await plans.current_plan()
+        async with self.uow() as uow:
+            plan = await uow.plans.current_plan()
             if plan is None:
                 raise NoPlan("chưa có kế hoạch")
-            _, sections, tasks = await plans.load_full(plan.id)
-            query = (
-                select(StatusUpdate, AssignmentLead.unit_id, Task.number, User)
-                .join(AssignmentLead, AssignmentLead.id == StatusUpdate.lead_id)
-                .join(Assignment, Assignment.id == AssignmentLead.assignment_id)
-                .join(Task, Task.id == Assignment.task_id)
-                .outerjoin(User, User.id == StatusUpdate.user_id)
-                .where(Task.plan_id == plan.id)
-                .order_by(StatusUpdate.created_at, StatusUpdate.id)
-            )
-            if unit_id is not None:
-                query = query.where(AssignmentLead.unit_id == unit_id)
+            _, sections, tasks = await uow.plans.load_full(plan.id)
             updates = [
                 UpdateRow(
                     u.id, u.lead_id, unit, number, u.status, u.percent, u.note, self.local(u.created_at),
                     (who.display_name or f"#{who.id}") if who else "?", u.channel,
                 )
-                for u, unit, number, who in (await session.execute(query)).all()
+                for u, unit, number, who in await uow.statuses.plan_history(plan.id, unit_id=unit_id)
             ]
             evidence = [
                 self._localised(evidence_view(row))
-                for row in await ReviewRepository(session).evidence(
-                    plan.id, unit_ids=[unit_id] if unit_id is not None else None
-                )
+                for row in await uow.review.evidence(plan.id, unit_ids=[unit_id] if unit_id is not None else None)
             ]
         latest: dict[int, UpdateRow] = {}
         for u in updates:
@@ -286,10 +265,7 @@ class ExportService:
             for a in task.assignments:
                 shares = []
                 for lead in sorted(a.leads, key=lambda x: x.id):
-                    overdue = any(
-                        m.due is not None and m.due < today and not milestone_done(lead.status, lead.done_through, m.due)
-                        for m in a.milestones
-                    )
+                    overdue = share_overdue(lead.status, lead.done_through, (m.due for m in a.milestones), today)
                     mine = files.get(lead.id, [])
                     verification = Verification(
                         sum(1 for e in mine if e.review_state == ACCEPTED),
@@ -345,10 +321,8 @@ def fmt_time(at: dt.datetime | None) -> str:
 
 
 def status_phrase(share: Share) -> str:
-    name = STATUS_NAMES.get(share.status, share.status)
-    if share.status == "in_progress" and share.percent is not None:
-        name += f" {share.percent}%"
-    if share.status == "done":
+    name = status_text(share.status, share.percent)
+    if share.status == Status.DONE:
         v = share.verification
         if v.verified(share.status):
             name += " — đã xác nhận"
@@ -546,13 +520,13 @@ def write_appendix(ws: Worksheet, data: ReportData, units: UnitDirectory) -> int
     return row - 4
 
 
-SUMMARY_KEYS = ("total", "done", "verified", "in_progress", "blocked", "not_started", "overdue")
+SUMMARY_KEYS = ("total", Status.DONE, "verified", Status.IN_PROGRESS, Status.BLOCKED, Status.NOT_STARTED, "overdue")
 
 
 def _summary_row(ws: Worksheet, row: int, stt: int | str | None, name: str, counts: Counter, *, kind: str = "body") -> None:
     values = [stt, name, *[counts.get(k, 0) for k in SUMMARY_KEYS]]
     total = counts.get("total", 0)
-    values.append(counts.get("done", 0) / total if total else 0)
+    values.append(counts.get(Status.DONE, 0) / total if total else 0)
     _put(ws, row, values, center=(1, 3, 4, 5, 6, 7, 8, 9, 10), kind=kind, formats={10: "percent"})
 
 
@@ -588,9 +562,7 @@ def audit_events(data: ReportData) -> list[tuple]:
     """(when, task, unit, event, content, who, channel) of every change, oldest first."""
     events: list[tuple] = []
     for u in data.updates:
-        what = STATUS_NAMES.get(u.status, u.status)
-        if u.status == "in_progress" and u.percent is not None:
-            what += f" {u.percent}%"
+        what = status_text(u.status, u.percent)
         if u.note:
             what += f" — {u.note}"
         events.append((u.at, 0, u.id, u.task_number, u.unit_id, "Cập nhật tình trạng", what, u.who, u.channel))
@@ -632,9 +604,9 @@ def completed_in(data: ReportData, start: dt.date, end: dt.date) -> list[tuple[T
         by_lead[u.lead_id].append(u)
     found = []
     for task, a, share in data.shares():
-        previous, hit = "not_started", None
+        previous, hit = Status.NOT_STARTED, None
         for u in by_lead.get(share.lead_id, []):
-            if u.status == "done" and previous != "done" and start <= u.at.date() <= end:
+            if u.status == Status.DONE and previous != Status.DONE and start <= u.at.date() <= end:
                 hit = u
             previous = u.status
         if hit is not None:

@@ -7,17 +7,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy.ext.asyncio import async_sessionmaker
-
-from domain.plan import AFTER_EVENT, RELATIVE, ParsedPlan
+from domain.plan import AFTER_EVENT, PERIODIC_REPORT, RELATIVE, ParsedPlan, TriggeredMilestone, trigger_due
 from domain.reporting import ReportingCalendar
 from domain.units import UnitDirectory
 from domain.workdays import WorkingCalendar
 from services.views import MilestoneView
 from storage.importers import parse_plan_file
-from storage.models import Milestone
-from storage.repositories.plans import PlanRepository
-from storage.repositories.statuses import StatusRepository
+from storage.uow import UnitOfWorkFactory
 
 VERSION_TTL = 5.0  # seconds
 
@@ -48,12 +44,12 @@ class PlanNotLoaded(LookupError):
 class PlanService:
     def __init__(
         self,
-        sessions: async_sessionmaker,
+        uow: UnitOfWorkFactory,
         units: UnitDirectory,
         reporting: ReportingCalendar,
         workdays: WorkingCalendar,
     ) -> None:
-        self.sessions = sessions
+        self.uow = uow
         self.units = units
         self.reporting = reporting
         self.workdays = workdays
@@ -61,18 +57,9 @@ class PlanService:
         self._structure: tuple[float, int, dict[int, AssignmentShape]] | None = None
         self._sections: tuple[tuple, list[tuple[int, str, list[str]]]] | None = None
 
-    def trigger_due(self, milestone: Milestone) -> dt.date | None:
+    def trigger_due(self, milestone: TriggeredMilestone) -> dt.date | None:
         """The date a relative / after-event milestone falls on once its trigger date is known."""
-        start = milestone.trigger_date
-        if start is None:
-            return milestone.due
-        if milestone.kind == RELATIVE and milestone.offset_days is not None:
-            if milestone.working_days:
-                return self.workdays.add_working_days(start, milestone.offset_days)
-            return start + dt.timedelta(days=milestone.offset_days)
-        if milestone.kind == AFTER_EVENT:
-            return start
-        return milestone.due
+        return trigger_due(milestone, self.workdays)
 
     def parse(self, path: str | Path, year: int | None = None) -> ParsedPlan:
         return parse_plan_file(path, self.units, self.reporting, year=year)
@@ -83,10 +70,10 @@ class PlanService:
         return await self.store(parsed, source=Path(path).name)
 
     async def store(self, parsed: ParsedPlan, source: str | None = None) -> ImportResult:
-        async with self.sessions() as session, session.begin():
-            repo = PlanRepository(session)
-            await repo.sync_units(self.units)
-            _, created = await repo.upsert(parsed, source, self.trigger_due)
+        async with self.uow() as uow:
+            await uow.plans.sync_units(self.units)
+            _, created = await uow.plans.upsert(parsed, source, self.trigger_due)
+            await uow.commit()
         self.forget()
         assignments = sum(len(t.assignments) for t in parsed.tasks)
         milestones = sum(len(a.milestones) for t in parsed.tasks for a in t.assignments)
@@ -101,8 +88,8 @@ class PlanService:
         now = time.monotonic()
         if self._version is not None and now - self._version[0] < VERSION_TTL:
             return self._version[1]
-        async with self.sessions() as session:
-            plan = await PlanRepository(session).current_plan()
+        async with self.uow() as uow:
+            plan = await uow.plans.current_plan()
             version = (plan.id, plan.year, plan.imported_at) if plan else None
         self._version = (now, version) if version else None
         return version
@@ -115,8 +102,8 @@ class PlanService:
         cached = self._structure
         if not fresh and cached and cached[1] == plan_id and now - cached[0] < VERSION_TTL:
             return cached[2]
-        async with self.sessions() as session:
-            rows = await StatusRepository(session).assignment_structure(plan_id)
+        async with self.uow() as uow:
+            rows = await uow.statuses.assignment_structure(plan_id)
         shapes = {
             aid: AssignmentShape(
                 tuple(products or ()), tuple(coord or ()), tuple(ext or ()), tuple(MilestoneView(*m) for m in ms)
@@ -132,8 +119,8 @@ class PlanService:
         version = await self.current_version()
         key = (plan_id, version[2] if version else None)
         if self._sections is None or self._sections[0] != key:
-            async with self.sessions() as session:
-                rows = await PlanRepository(session).sections(plan_id)
+            async with self.uow() as uow:
+                rows = await uow.plans.sections(plan_id)
                 self._sections = (key, [(s.number, s.title, list(s.targets or [])) for s in rows])
         return self._sections[1]
 
@@ -144,12 +131,12 @@ class PlanService:
         self._sections = None
 
     async def has_plan(self) -> bool:
-        async with self.sessions() as session:
-            return await PlanRepository(session).current_plan() is not None
+        async with self.uow() as uow:
+            return await uow.plans.current_plan() is not None
 
     async def dump(self, year: int | None = None) -> dict:
-        async with self.sessions() as session:
-            repo = PlanRepository(session)
+        async with self.uow() as uow:
+            repo = uow.plans
             plan = await (repo.plan_by_year(year) if year else repo.current_plan())
             if plan is None:
                 raise PlanNotLoaded("chưa có kế hoạch nào trong cơ sở dữ liệu — chạy `cchc-bot plan import TỆP`")
@@ -183,12 +170,13 @@ def _assignment_json(a) -> dict:
     }
 
 
-def milestone_json(m: Milestone) -> dict:
+def milestone_json(m) -> dict:
+    """CONTRACTS §2 shape of a stored milestone row."""
     data = {"label": m.label, "kind": m.kind, "due": m.due.isoformat() if m.due else None, "text": m.text}
     if m.kind == RELATIVE:
         data.update(offset_days=m.offset_days, working_days=bool(m.working_days), trigger=m.trigger)
     elif m.kind == AFTER_EVENT:
         data["trigger"] = m.trigger
-    elif m.kind == "periodic_report":
+    elif m.kind == PERIODIC_REPORT:
         data["period"] = m.period
     return data

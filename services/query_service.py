@@ -5,24 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from sqlalchemy.ext.asyncio import async_sessionmaker
-
 from domain.plan import AFTER_EVENT, RELATIVE, YEAR_ROUND
+from domain.shares import OPEN_STATUSES, Status
 from domain.units import UnitDirectory
 from services.plan_service import AssignmentShape, PlanService
 from services.views import LeadView, ListItem, MilestoneView, StatusLine, TaskDetail, TaskList
-from storage.models import Assignment, AssignmentLead, Task
-from storage.repositories.plans import PlanRepository
-from storage.repositories.statuses import StatusRepository
-
-OPEN_STATUSES = ("not_started", "in_progress", "blocked")
+from storage.uow import UnitOfWorkFactory
 
 
 class NoPlan(LookupError):
     pass
 
 
-def lead_view(lead: AssignmentLead, assignment: Assignment, task: Task) -> LeadView:
+def lead_view(lead, assignment, task) -> LeadView:
+    """The read model of a (lead, assignment, task) row of `StatusRepository.leads` / `.lead`."""
     return LeadView(
         lead_id=lead.id, unit_id=lead.unit_id, task_number=task.number, task_title=task.title,
         section=task.section_number, assignment_id=assignment.id, assignment_position=assignment.position,
@@ -41,8 +37,8 @@ def is_overdue(milestone: MilestoneView, lead: LeadView, today: dt.date) -> bool
 
 
 class QueryService:
-    def __init__(self, sessions: async_sessionmaker, units: UnitDirectory, plans: PlanService) -> None:
-        self.sessions = sessions
+    def __init__(self, uow: UnitOfWorkFactory, units: UnitDirectory, plans: PlanService) -> None:
+        self.uow = uow
         self.units = units
         self.plans = plans
 
@@ -51,11 +47,11 @@ class QueryService:
         version = await self.plans.current_version()
         if version is None:
             return None
-        async with self.sessions() as session:
-            count = await PlanRepository(session).task_count(version[0])
+        async with self.uow() as uow:
+            count = await uow.plans.task_count(version[0])
         return version[0], version[1], count
 
-    async def _plan_id(self, session=None) -> int:
+    async def _plan_id(self) -> int:
         version = await self.plans.current_version()
         if version is None:
             raise NoPlan("chưa có kế hoạch")
@@ -64,8 +60,8 @@ class QueryService:
     async def leads(self, *, unit_ids: list[str] | None = None, task: int | None = None) -> list[LeadView]:
         plan_id = await self._plan_id()
         structure = await self.plans.structure(plan_id)
-        async with self.sessions() as session:
-            rows = await StatusRepository(session).lead_rows(plan_id, unit_ids=unit_ids, task_number=task)
+        async with self.uow() as uow:
+            rows = await uow.statuses.lead_rows(plan_id, unit_ids=unit_ids, task_number=task)
         views = []
         for lid, unit, status, percent, at, done_through, aid, position, scope, number, title, section in rows:
             shared = structure.get(aid)
@@ -111,8 +107,8 @@ class QueryService:
             return None
         sections = await self.plans.sections(await self._plan_id())
         lead_ids = [v.lead_id for v in views]
-        async with self.sessions() as session:
-            repo = StatusRepository(session)
+        async with self.uow() as uow:
+            repo = uow.statuses
             latest = await repo.latest(lead_ids)
             evidence = await repo.evidence_counts(lead_ids)
         assignments: list[dict] = []
@@ -143,7 +139,7 @@ class QueryService:
         for lead in await self.leads(unit_ids=unit_ids):
             bucket = result.setdefault(lead.unit_id, Counter())
             keys = [lead.status]
-            if any(is_overdue(m, lead, today) for m in lead.milestones):
+            if lead.is_overdue(today):
                 keys.append("overdue")
             for key in keys:
                 bucket[key] += 1
@@ -157,7 +153,7 @@ class QueryService:
 
 def _status_matches(current: str, wanted: str | None) -> bool:
     if wanted in (None, "overdue"):
-        return wanted is None or current != "done"
+        return wanted is None or current != Status.DONE
     if wanted == "open":
         return current in OPEN_STATUSES
     return current == wanted

@@ -8,28 +8,22 @@ is reachable again.
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import async_sessionmaker
-
-from storage.models import Identity
+from storage.uow import UnitOfWorkFactory
 
 
-async def set_reachable(sessions: async_sessionmaker, channel: str, chat_id: str, reachable: bool) -> int:
-    """Mark every identity of `channel` whose private chat is `chat_id`; returns how many changed."""
-    async with sessions() as session, session.begin():
-        result = await session.execute(
-            update(Identity)
-            .where(Identity.channel == channel, Identity.chat_id == str(chat_id), Identity.reachable.isnot(reachable))
-            .values(reachable=reachable)
-        )
-        return result.rowcount or 0
+class ReachabilityService:
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
+        self.uow = uow
 
+    async def set_reachable(self, channel: str, chat_id: str, reachable: bool) -> int:
+        """Mark every identity of `channel` whose private chat is `chat_id`; returns how many changed."""
+        async with self.uow() as uow:
+            changed = await uow.users.set_reachable(channel, str(chat_id), reachable)
+            await uow.commit()
+        return changed
 
-async def unreachable_chats(sessions: async_sessionmaker, channel: str) -> set[str]:
-    """Chats of `channel` currently marked unreachable (a channel loads them at start, so a message
-    from such a chat can clear the mark without a database write on every message)."""
-    async with sessions() as session:
-        rows = await session.scalars(
-            select(Identity.chat_id).where(Identity.channel == channel, Identity.reachable.is_(False))
-        )
-        return {str(chat) for chat in rows if chat is not None}
+    async def unreachable_chats(self, channel: str) -> set[str]:
+        """Chats of `channel` currently marked unreachable (a channel loads them at start, so a message
+        from such a chat can clear the mark without a database write on every message)."""
+        async with self.uow() as uow:
+            return await uow.users.unreachable_chats(channel)

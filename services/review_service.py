@@ -17,20 +17,20 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from sqlalchemy.ext.asyncio import async_sessionmaker
-
+from domain.clock import Clock
 from domain.messages import Button, Reply
 from domain.people import UserView
+from domain.shares import Status
 from domain.units import UnitDirectory
-from services.broadcast_service import PushReport, push
-from services.views import STATUS_NAMES, short
-from storage.repositories.plans import PlanRepository
-from storage.repositories.review import ACCEPTED, PENDING, RETURNED, ReviewRepository
-
-if TYPE_CHECKING:
-    from bot.bootstrap import App
+from domain.workdays import WorkingCalendar
+from services.broadcast_service import BroadcastService, PushReport
+from services.reminder_service import ReminderService
+from services.status_service import StatusService
+from services.views import short, status_text
+from storage.repositories.review import ACCEPTED, PENDING, RETURNED
+from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 PAGE = 5
 MAX_COMMENT_CHARS = 500
@@ -63,7 +63,7 @@ class EvidenceView:
     review_comment: str | None
     reviewer: str | None
     reviewed_at: dt.datetime | None
-    lead_status: str = "not_started"
+    lead_status: str = Status.NOT_STARTED
 
     @property
     def label(self) -> str:
@@ -104,7 +104,7 @@ class Verification:
         return self.accepted + self.pending + self.returned
 
     def verified(self, status: str) -> bool:
-        return status == "done" and self.accepted > 0 and self.pending == 0
+        return status == Status.DONE and self.accepted > 0 and self.pending == 0
 
 
 @dataclass
@@ -123,14 +123,30 @@ class ReviewOutcome:
 
 
 class ReviewService:
-    def __init__(self, sessions: async_sessionmaker, units: UnitDirectory, evidence_dir: Path) -> None:
-        self.sessions = sessions
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        units: UnitDirectory,
+        evidence_dir: Path,
+        *,
+        statuses: StatusService,
+        broadcasts: BroadcastService,
+        reminders: ReminderService,
+        workdays: WorkingCalendar,
+        clock: Clock,
+    ) -> None:
+        self.uow = uow
         self.units = units
         self.evidence_dir = evidence_dir
+        self.statuses = statuses
+        self.broadcasts = broadcasts
+        self.reminders = reminders
+        self.workdays = workdays
+        self.clock = clock
 
-
-    async def _plan_id(self, session) -> int | None:
-        plan = await PlanRepository(session).current_plan()
+    @staticmethod
+    async def _plan_id(uow: UnitOfWork) -> int | None:
+        plan = await uow.plans.current_plan()
         return plan.id if plan else None
 
     # -- reading --------------------------------------------------------------------------------------
@@ -140,11 +156,11 @@ class ReviewService:
         """Files waiting for review, oldest first (coordinators, admins and, read-only, leaders)."""
         if not user.sees_all_units:
             raise ReviewForbidden(user.role)
-        async with self.sessions() as session:
-            plan_id = await self._plan_id(session)
+        async with self.uow() as uow:
+            plan_id = await self._plan_id(uow)
             if plan_id is None:
                 return PendingPage([], 0, 0)
-            repo = ReviewRepository(session)
+            repo = uow.review
             total = await repo.count(plan_id, state=PENDING, task_number=task)
             rows = await repo.evidence(plan_id, state=PENDING, task_number=task, after_id=after_id, limit=limit)
             items = [evidence_view(r) for r in rows]
@@ -154,24 +170,24 @@ class ReviewService:
         return PendingPage(items, total, remaining)
 
     async def get(self, evidence_id: int) -> EvidenceView | None:
-        async with self.sessions() as session:
-            row = await ReviewRepository(session).one(evidence_id)
+        async with self.uow() as uow:
+            row = await uow.review.one(evidence_id)
             return evidence_view(row) if row else None
 
     async def verification(self, lead_ids: list[int] | None = None) -> dict[int, Verification]:
-        async with self.sessions() as session:
-            tallies = await ReviewRepository(session).tallies(lead_ids)
+        async with self.uow() as uow:
+            tallies = await uow.review.tallies(lead_ids)
         return {
             lead_id: Verification(t.get(ACCEPTED, 0), t.get(PENDING, 0), t.get(RETURNED, 0))
             for lead_id, t in tallies.items()
         }
 
     async def new_since(self, since: dt.datetime) -> int:
-        async with self.sessions() as session:
-            plan_id = await self._plan_id(session)
+        async with self.uow() as uow:
+            plan_id = await self._plan_id(uow)
             if plan_id is None:
                 return 0
-            return await ReviewRepository(session).count(plan_id, state=PENDING, since=since)
+            return await uow.review.count(plan_id, state=PENDING, since=since)
 
     def file_path(self, evidence: EvidenceView) -> Path | None:
         """The stored file, if it is still on disk (paths are absolute or relative to EVIDENCE_DIR)."""
@@ -195,22 +211,87 @@ class ReviewService:
     ) -> ReviewOutcome:
         if not user.is_coordinator:
             return ReviewOutcome("read_only" if user.sees_all_units else "forbidden")
-        async with self.sessions() as session, session.begin():
-            repo = ReviewRepository(session)
+        async with self.uow() as uow:
+            repo = uow.review
             row = await repo.one(evidence_id)
             if row is None:
                 return ReviewOutcome("not_found")
             if not await repo.review(evidence_id, state=state, comment=comment, user_id=user.id, at=now):
                 return ReviewOutcome("already_reviewed", evidence_view(row))
-            row = await repo.one(evidence_id)
-            await session.refresh(row[0])
-            view = evidence_view(row)
+            view = evidence_view(await repo.one(evidence_id, fresh=True))
             tally = (await repo.tallies([view.lead_id])).get(view.lead_id, {})
             verification = Verification(tally.get(ACCEPTED, 0), tally.get(PENDING, 0), tally.get(RETURNED, 0))
             notify = list(dict.fromkeys([*await repo.heads_of(view.unit_id), *([view.uploader_id] if view.uploader_id else [])]))
+            await uow.commit()
         notify = [uid for uid in notify if uid != user.id]
         return ReviewOutcome(
             "accepted" if state == ACCEPTED else "returned", view, verification.verified(view.lead_status), notify
+        )
+
+    # -- the audit trail ------------------------------------------------------------------------------
+    async def audit(self, task: int, *, unit_ids: list[str] | None = None) -> list[AuditLine] | None:
+        """A task's full history for the chat's /lichsu: every status change, evidence upload and review,
+        oldest first (None: no such task). The export's «Lịch sử» sheet holds the same events."""
+        rows = await self.statuses.history(task)
+        if rows is None:
+            return None
+        lines = [
+            AuditLine(at, unit, "status", status_text(status, percent) + (f" — {note}" if note else ""), who, channel)
+            for unit, status, percent, note, at, who, channel in rows
+            if unit_ids is None or unit in unit_ids
+        ]
+        async with self.uow() as uow:
+            plan_id = await self._plan_id(uow)
+            files = [
+                evidence_view(r) for r in await uow.review.evidence(plan_id, task_number=task, unit_ids=unit_ids)
+            ] if plan_id is not None else []
+        for ev in files:
+            lines.append(AuditLine(ev.created_at, ev.unit_id, "evidence", f"gửi minh chứng «{ev.label}»",
+                                   ev.uploader or "?", ev.channel))
+            if ev.review_state == ACCEPTED and ev.reviewed_at:
+                lines.append(AuditLine(ev.reviewed_at, ev.unit_id, "accepted", f"xác nhận minh chứng «{ev.label}»",
+                                       ev.reviewer or "?", None))
+            elif ev.review_state == RETURNED and ev.reviewed_at:
+                lines.append(AuditLine(ev.reviewed_at, ev.unit_id, "returned",
+                                       f"trả lại minh chứng «{ev.label}»: {ev.review_comment}", ev.reviewer or "?", None))
+        order = {"status": 0, "evidence": 1, "accepted": 2, "returned": 2}
+        tz = self.clock.tz
+        lines.sort(key=lambda line: (_wall(line.at, tz), order[line.event]))
+        return lines
+
+    # -- telling people -------------------------------------------------------------------------------
+    async def notify(self, outcome: ReviewOutcome) -> PushReport:
+        """Tell the unit's heads (and the uploader) about a review, once, through the paced path."""
+        if outcome.evidence is None or outcome.kind not in ("accepted", "returned"):
+            return PushReport()
+        key = f"rv:{outcome.evidence.id}:{outcome.kind}"
+        return await self.broadcasts.push(outcome.notify, key, review_notice(outcome, self.units))
+
+    async def send_digest(self, now: dt.datetime | None = None) -> PushReport | None:
+        """The coordinators' daily digest of evidence waiting for review, with a button that opens the queue.
+
+        Safe to call on every scheduler tick: it only sends inside the reminders' sending window (working
+        days, office hours) and at most once per day and coordinator (idempotency key `rvd:<date>`).
+        Returns None when nothing was due.
+        """
+        now = now or self.clock.now()
+        planner = self.reminders.planner
+        if not planner.window_open(now):
+            return None
+        today = planner.local(now).date()
+        since_day = self.workdays.previous_working_day(today, include=False)
+        since = dt.datetime.combine(since_day, dt.time(8), tzinfo=planner.tz)
+        async with self.uow() as uow:
+            plan_id = await self._plan_id(uow)
+            if plan_id is None:
+                return None
+            waiting = await uow.review.count(plan_id, state=PENDING)
+            fresh = await uow.review.count(plan_id, state=PENDING, since=since)
+            coordinators = [uid for uid, _ in await uow.review.users_with_roles(("coordinator",))]
+        if not waiting or not coordinators:
+            return None
+        return await self.broadcasts.push(
+            coordinators, f"rvd:{today.isoformat()}", digest_reply(waiting, fresh, since), kind=DIGEST_KIND
         )
 
 
@@ -222,43 +303,6 @@ class AuditLine:
     text: str
     who: str
     channel: str | None
-
-
-async def task_audit(app: App, task: int, *, unit_ids: list[str] | None = None) -> list[AuditLine] | None:
-    """A task's full history for the chat's /lichsu: every status change, evidence upload and review,
-    oldest first (None: no such task). The export's «Lịch sử» sheet holds the same events."""
-    rows = await app.statuses.history(task)
-    if rows is None:
-        return None
-    lines = [
-        AuditLine(at, unit, "status", _status_words(status, percent) + (f" — {note}" if note else ""), who, channel)
-        for unit, status, percent, note, at, who, channel in rows
-        if unit_ids is None or unit in unit_ids
-    ]
-    async with app.sessions() as session:
-        plan = await PlanRepository(session).current_plan()
-        files = [
-            evidence_view(r)
-            for r in await ReviewRepository(session).evidence(plan.id, task_number=task, unit_ids=unit_ids)
-        ] if plan else []
-    for ev in files:
-        lines.append(AuditLine(ev.created_at, ev.unit_id, "evidence", f"gửi minh chứng «{ev.label}»",
-                               ev.uploader or "?", ev.channel))
-        if ev.review_state == ACCEPTED and ev.reviewed_at:
-            lines.append(AuditLine(ev.reviewed_at, ev.unit_id, "accepted", f"xác nhận minh chứng «{ev.label}»",
-                                   ev.reviewer or "?", None))
-        elif ev.review_state == RETURNED and ev.reviewed_at:
-            lines.append(AuditLine(ev.reviewed_at, ev.unit_id, "returned",
-                                   f"trả lại minh chứng «{ev.label}»: {ev.review_comment}", ev.reviewer or "?", None))
-    order = {"status": 0, "evidence": 1, "accepted": 2, "returned": 2}
-    tz = app.clock.tz
-    lines.sort(key=lambda line: (_wall(line.at, tz), order[line.event]))
-    return lines
-
-
-def _status_words(status: str, percent: int | None) -> str:
-    name = STATUS_NAMES.get(status, status)
-    return f"{name} {percent}%" if status == "in_progress" and percent is not None else name
 
 
 def _wall(at: dt.datetime, tz) -> dt.datetime:
@@ -288,42 +332,18 @@ def review_notice(outcome: ReviewOutcome, units: UnitDirectory) -> Reply:
 DIGEST_KIND = "review_digest"
 
 
-async def send_review_digest(app: App, now: dt.datetime | None = None) -> PushReport | None:
-    """The coordinators' daily digest of evidence waiting for review, with a button that opens the queue.
-
-    Safe to call on every scheduler tick: it only sends inside the reminders' sending window (working
-    days, office hours) and at most once per day and coordinator (idempotency key `rvd:<date>`).
-    Returns None when nothing was due.
-    """
-
-    now = now or app.clock.now()
-    planner = app.reminders.planner
-    if not planner.window_open(now):
-        return None
-    today = planner.local(now).date()
-    since_day = app.workdays.previous_working_day(today, include=False)
-    since = dt.datetime.combine(since_day, dt.time(8), tzinfo=planner.tz)
-    async with app.sessions() as session:
-        plan = await PlanRepository(session).current_plan()
-        if plan is None:
-            return None
-        repo = ReviewRepository(session)
-        waiting = await repo.count(plan.id, state=PENDING)
-        fresh = await repo.count(plan.id, state=PENDING, since=since)
-        coordinators = [uid for uid, _ in await repo.users_with_roles(("coordinator",))]
-    if not waiting or not coordinators:
-        return None
+def digest_reply(waiting: int, fresh: int, since: dt.datetime) -> Reply:
     text = (
         f"📎 **Minh chứng chờ duyệt: {waiting}** ({fresh} mới từ {since:%H:%M %d/%m}).\n"
         "Bấm «Duyệt ngay» hoặc gõ /minhchung để xem từng tệp và chấp nhận / trả lại."
     )
-    reply = Reply(text, buttons=[[Button("📎 Duyệt ngay", "rv:l")]], private_only=True)
-    return await push(app, coordinators, f"rvd:{today.isoformat()}", reply, kind=DIGEST_KIND)
+    return Reply(text, buttons=[[Button("📎 Duyệt ngay", "rv:l")]], private_only=True)
 
 
-async def notify_review(app: App, outcome: ReviewOutcome) -> PushReport:
-    """Tell the unit's heads (and the uploader) about a review, once, through the paced path."""
-    if outcome.evidence is None or outcome.kind not in ("accepted", "returned"):
-        return PushReport()
-    key = f"rv:{outcome.evidence.id}:{outcome.kind}"
-    return await push(app, outcome.notify, key, review_notice(outcome, app.units))
+class HasReview(Protocol):
+    review: ReviewService
+
+
+async def send_review_digest(app: HasReview, now: dt.datetime | None = None) -> PushReport | None:
+    """The scheduler's entry to `ReviewService.send_digest` (called on every tick with the App)."""
+    return await app.review.send_digest(now)

@@ -7,13 +7,10 @@ import secrets
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from domain.people import ROLES, UserView
 from domain.units import UnitDirectory
-from storage.models import Invite, User
-from storage.repositories.plans import PlanRepository
-from storage.repositories.users import UserRepository
+from storage.uow import UnitOfWorkFactory
 
 # No 0/O, 1/I/L: codes are read aloud and typed on phones.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -39,13 +36,14 @@ class RegisterOutcome:
     user: UserView | None = None
 
 
-def view(user: User) -> UserView:
+def view(user) -> UserView:
+    """The person as the conversation sees them (from a repository's user row)."""
     return UserView(id=user.id, unit_id=user.unit_id, role=user.role, display_name=user.display_name or "")
 
 
 class UserService:
-    def __init__(self, sessions: async_sessionmaker, units: UnitDirectory, invite_ttl_days: int = 7) -> None:
-        self.sessions = sessions
+    def __init__(self, uow: UnitOfWorkFactory, units: UnitDirectory, invite_ttl_days: int = 7) -> None:
+        self.uow = uow
         self.units = units
         self.invite_ttl = dt.timedelta(days=invite_ttl_days)
 
@@ -59,24 +57,25 @@ class UserService:
             raise InviteError(f"vai trò «{role}» không hợp lệ (chọn: {', '.join(ROLES)})")
 
     async def identify(self, channel: str, external_id: str) -> UserView | None:
-        async with self.sessions() as session:
-            return await UserRepository(session).view_by_identity(channel, external_id)
+        async with self.uow() as uow:
+            return await uow.users.view_by_identity(channel, external_id)
 
     async def create_invite(
         self, unit_id: str, role: str, *, now: dt.datetime, for_user_id: int | None = None
     ) -> InviteInfo:
         self._check(unit_id, role)
-        async with self.sessions() as session, session.begin():
-            repo = UserRepository(session)
-            await PlanRepository(session).sync_units(self.units)
+        async with self.uow() as uow:
+            repo = uow.users
+            await uow.plans.sync_units(self.units)
             for _ in range(20):
                 code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
                 if not await repo.code_exists(code):
                     break
             expires = now + self.invite_ttl
             await repo.add_invite(
-                Invite(code=code, unit_id=unit_id, role=role, created_at=now, expires_at=expires, for_user_id=for_user_id)
+                code=code, unit_id=unit_id, role=role, created_at=now, expires_at=expires, for_user_id=for_user_id
             )
+            await uow.commit()
         return InviteInfo(code, unit_id, role, expires)
 
     async def register(
@@ -85,8 +84,8 @@ class UserService:
         """Bind a channel account to a user with a one-time code (or link a second channel)."""
         code = code.strip().upper()
         try:
-            async with self.sessions() as session, session.begin():
-                repo = UserRepository(session)
+            async with self.uow() as uow:
+                repo = uow.users
                 existing = await repo.by_identity(channel, external_id)
                 if existing:
                     return RegisterOutcome(False, "already", view(existing[0]))
@@ -105,6 +104,7 @@ class UserService:
                     key = "registered"
                 await repo.add_identity(user, channel, external_id, chat_id)
                 repo.mark_used(invite, user, now)
+                await uow.commit()
                 return RegisterOutcome(True, key, view(user))
         except IntegrityError:  # the same account registering twice at once
             return RegisterOutcome(False, "already")
@@ -112,16 +112,17 @@ class UserService:
     async def ensure_local_user(self, channel: str, external_id: str, unit_id: str, role: str, name: str) -> UserView:
         """The console's user: created on first use, no invite needed (it is the operator's terminal)."""
         self._check(unit_id, role)
-        async with self.sessions() as session, session.begin():
-            repo = UserRepository(session)
-            await PlanRepository(session).sync_units(self.units)
+        async with self.uow() as uow:
+            repo = uow.users
+            await uow.plans.sync_units(self.units)
             found = await repo.by_identity(channel, external_id)
             if found:
                 user = found[0]
-                user.unit_id, user.role = unit_id, role
-                return view(user)
-            user = await repo.add_user(unit_id, role, name)
-            await repo.add_identity(user, channel, external_id, external_id)
+                await repo.set_unit_and_role(user, unit_id, role)
+            else:
+                user = await repo.add_user(unit_id, role, name)
+                await repo.add_identity(user, channel, external_id, external_id)
+            await uow.commit()
             return view(user)
 
     async def link_invite(self, user: UserView, now: dt.datetime) -> InviteInfo:

@@ -5,15 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from domain.plan import milestone_done
+from domain.shares import Status, milestone_done, milestone_overdue, share_overdue
 
 STATUS_NAMES = {
-    "not_started": "Chưa thực hiện",
-    "in_progress": "Đang thực hiện",
-    "blocked": "Vướng mắc",
-    "done": "Hoàn thành",
+    Status.NOT_STARTED: "Chưa thực hiện",
+    Status.IN_PROGRESS: "Đang thực hiện",
+    Status.BLOCKED: "Vướng mắc",
+    Status.DONE: "Hoàn thành",
 }
-STATUS_ICONS = {"not_started": "⬜", "in_progress": "🔄", "blocked": "⚠️", "done": "✅"}
+STATUS_ICONS = {Status.NOT_STARTED: "⬜", Status.IN_PROGRESS: "🔄", Status.BLOCKED: "⚠️", Status.DONE: "✅"}
 SHORT_TITLE = 70
 
 
@@ -29,7 +29,7 @@ def short(text: str, limit: int = SHORT_TITLE) -> str:
 
 def status_text(status: str, percent: int | None) -> str:
     name = STATUS_NAMES.get(status, status)
-    return f"{name} {percent}%" if status == "in_progress" and percent is not None else name
+    return f"{name} {percent}%" if status == Status.IN_PROGRESS and percent is not None else name
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,11 @@ class LeadView:
         return milestone_done(self.status, self.done_through, m.due)
 
     def overdue(self, m: MilestoneView, today: dt.date) -> bool:
-        return m.due is not None and m.due < today and not self.milestone_done(m)
+        return milestone_overdue(self.status, self.done_through, m.due, today)
+
+    def is_overdue(self, today: dt.date) -> bool:
+        """Any of the share's milestones overdue (the rule: `domain.shares.share_overdue`)."""
+        return share_overdue(self.status, self.done_through, (m.due for m in self.milestones), today)
 
 
 @dataclass(frozen=True)

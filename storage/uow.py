@@ -8,6 +8,7 @@ Services never open sessions or write SQL; they say what they need in one block:
         await uow.commit()
 
 Leaving the block without `commit()` rolls back, so an exception half-way never leaves half a change.
+Objects read inside the block stay readable afterwards (detached, never expired).
 Repositories are created lazily: a read that needs one repository builds only that one.
 """
 
@@ -41,9 +42,11 @@ class UnitOfWork:
     ) -> None:
         assert self.session is not None
         try:
-            await self.session.rollback()  # a no-op after commit(); undoes everything else
-        finally:
+            # Closing the session ends its transaction: what was not committed is rolled back. Unlike
+            # an explicit rollback() it does not expire the objects read inside the block, so a service
+            # may still read what it loaded (detached, as it was) after the block.
             await self.session.__aexit__(exc_type, exc, tb)
+        finally:
             self.session = None
 
     async def commit(self) -> None:

@@ -11,10 +11,8 @@ from handlers import review as review_handlers
 from services.review_service import (
     ReviewForbidden,
     Verification,
-    notify_review,
     review_notice,
     send_review_digest,
-    task_audit,
 )
 from storage.models import Evidence, ReminderDelivery
 from tests.coordinator_kit import CHANNEL, add_evidence, at, context, lead_of, person, set_status
@@ -63,14 +61,14 @@ async def test_coordinator_accepts_and_the_head_and_uploader_are_told_once(app, 
 
     outcome = await service.accept(people["coord"], files["second"], now=NOW)
     assert outcome.kind == "accepted" and not outcome.verified  # bien-ban.pdf still waits
-    report = await notify_review(app, outcome)
+    report = await app.review.notify(outcome)
     assert report.sent == 2  # the head of Văn phòng and the officer who sent the photo
     [to_head] = sent_to(app, "van-phong-head")
     assert "anh-hop.jpg" in to_head.reply.text and "xác nhận" in to_head.reply.text
     assert len(sent_to(app, "van-phong-officer")) == 1
     assert sent_to(app, "van-phong-coordinator") == []  # the reviewer is not told about their own act
 
-    again = await notify_review(app, outcome)  # the same notification cannot go twice
+    again = await app.review.notify(outcome)  # the same notification cannot go twice
     assert again.sent == 0 and again.already == 2
     assert len(sent_to(app, "van-phong-head")) == 1
 
@@ -87,7 +85,7 @@ async def test_return_needs_a_comment_and_offers_to_send_again(app, people, file
     assert (await service.return_(people["coord"], files["third"], "   ", now=NOW)).kind == "empty_comment"
     outcome = await service.return_(people["coord"], files["third"], "Thiếu chữ ký, gửi lại bản có dấu", now=NOW)
     assert outcome.kind == "returned" and outcome.evidence.review_comment == "Thiếu chữ ký, gửi lại bản có dấu"
-    await notify_review(app, outcome)
+    await app.review.notify(outcome)
     [notice] = sent_to(app, "thanh-tra-head")
     assert "trả lại" in notice.reply.text and "Thiếu chữ ký" in notice.reply.text
     lead15 = await lead_of(app, 15, "thanh-tra")
@@ -220,7 +218,7 @@ async def test_task_audit_merges_status_changes_evidence_and_reviews(app, people
     await service.accept(people["coord"], files["first"], now=at(8, 12, 8))
     await service.return_(people["coord"], files["second"], "Ảnh mờ", now=at(8, 12, 9))
     await set_status(app, people["head"], 3, "in_progress", at(8, 14), percent=90, note="bổ sung biên bản")
-    lines = await task_audit(app, 3)
+    lines = await app.review.audit(3)
     assert [(line.event, line.who) for line in lines] == [
         ("status", "Nguyễn Văn A"),
         ("evidence", "Nguyễn Văn A"),
@@ -231,8 +229,8 @@ async def test_task_audit_merges_status_changes_evidence_and_reviews(app, people
     ]
     assert lines[-2].text == "trả lại minh chứng «anh-hop.jpg»: Ảnh mờ"
     assert lines[-1].text == "Đang thực hiện 90% — bổ sung biên bản"
-    assert await task_audit(app, 3, unit_ids=["thanh-tra"]) == []
-    assert await task_audit(app, 999) is None
+    assert await app.review.audit(3, unit_ids=["thanh-tra"]) == []
+    assert await app.review.audit(999) is None
 
 
 async def test_the_scheduler_tick_sends_the_review_digest(app, people, files):

@@ -56,3 +56,12 @@ async def test_repositories_exist_only_inside_the_block(uow):
         _ = u.plans
     async with u:
         assert u.plans is u.plans  # one repository per unit of work
+
+
+async def test_what_was_read_stays_readable_after_the_block(uow):
+    async with uow() as u:
+        u.session.add(invite("DDDDDD"))
+        await u.commit()
+    async with uow() as u:
+        unit = await u.session.get(Unit, "DDDDDD")
+    assert unit.name == "Đơn vị DDDDDD"  # not expired by leaving the block

@@ -203,16 +203,14 @@ async def test_push_errors_map_to_unreachable_and_retry_later(app, fake):
 
 
 async def test_a_blocked_chat_is_reachable_again_when_the_person_writes(app, fake):
-    from services.reachability import set_reachable, unreachable_chats
-
     invite = await app.users.create_invite("van-phong", "head", now=app.clock.now())
     await app.users.register(channel="zalo", external_id="u1", chat_id="u1", code=invite.code,
                              display_name="", now=app.clock.now())
-    await set_reachable(app.sessions, "zalo", "u1", False)  # as the delivery engine does after a 403
+    await app.reachability.set_reachable("zalo", "u1", False)  # as the delivery engine does after a 403
     async with running_zalo(app, ScriptedEngine(), fake):
         fake.push(text_update("u1", "xin chào"))
         await fake.wait_sent(1, "u1")
-    assert await unreachable_chats(app.sessions, "zalo") == set()
+    assert await app.reachability.unreachable_chats("zalo") == set()
 
 
 # -- webhook -----------------------------------------------------------------------------------------

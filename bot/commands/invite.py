@@ -3,30 +3,18 @@
 from __future__ import annotations
 
 import json
-import logging
-
-import httpx
 
 from bot.bootstrap import App
 from bot.cli import CliError, register
 from services.user_service import InviteError
 
-log = logging.getLogger(__name__)
-
 
 async def bot_username(app: App) -> str | None:
-    settings = app.settings
-    if settings.telegram_bot_username:
-        return settings.telegram_bot_username.lstrip("@")
-    if not settings.telegram_bot_token:
-        return None
-    try:
-        async with httpx.AsyncClient(timeout=5) as client:
-            response = await client.post(f"{settings.telegram_base_url}{settings.telegram_bot_token}/getMe")
-            return response.json()["result"]["username"]
-    except (httpx.HTTPError, KeyError, ValueError):
-        log.warning("getMe failed; invite link left empty (set TELEGRAM_BOT_USERNAME)")
-        return None
+    """The Telegram bot's username for the deep link (the Telegram channel asks getMe). Imported here,
+    like `run` does: python-telegram-bot loads only when a command needs it."""
+    from bot.channels.telegram import bot_username as lookup
+
+    return await lookup(app.settings)
 
 
 @register("invite")

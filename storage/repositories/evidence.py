@@ -51,10 +51,12 @@ class EvidenceRepository:
             select(Evidence).where(Evidence.lead_id == lead_id, Evidence.sha256 == sha256).limit(1)
         )
 
-    async def add(self, evidence: Evidence) -> Evidence:
+    async def add(self, **values) -> int:
+        """Store one evidence row (the columns of `Evidence`); its id."""
+        evidence = Evidence(**values)
         self.session.add(evidence)
         await self.session.flush()
-        return evidence
+        return evidence.id
 
     async def for_task(self, plan_id: int, task_number: int, unit_ids: list[str] | None = None) -> list[EvidenceRow]:
         query = (

@@ -79,6 +79,14 @@ class PlanRepository:
         return await self.session.get(Milestone, milestone_id)
 
     # -- writing ----------------------------------------------------------------------------------
+    @staticmethod
+    async def record_trigger(milestones: list[Milestone], day: dt.date, user_id: int, trigger_due: TriggerDue) -> None:
+        """The event these milestones wait for happened on `day`; their due dates follow."""
+        for milestone in milestones:
+            milestone.trigger_date = day
+            milestone.trigger_recorded_by = user_id
+            milestone.due = trigger_due(milestone)
+
     async def upsert(self, parsed: ParsedPlan, source: str | None, trigger_due: TriggerDue) -> tuple[Plan, bool]:
         """Insert the plan, or update it in place keeping ids — and so statuses, history and evidence.
 

@@ -74,8 +74,13 @@ class ReviewRepository:
             query = query.limit(limit)
         return list((await self.session.execute(query)).all())
 
-    async def one(self, evidence_id: int) -> tuple | None:
-        return (await self.session.execute(self._evidence_rows().where(Evidence.id == evidence_id))).first()
+    async def one(self, evidence_id: int, *, fresh: bool = False) -> tuple | None:
+        """One file's row; `fresh` re-reads objects already loaded in this unit of work (after `review`,
+        whose UPDATE bypasses them)."""
+        query = self._evidence_rows().where(Evidence.id == evidence_id)
+        if fresh:
+            query = query.execution_options(populate_existing=True)
+        return (await self.session.execute(query)).first()
 
     async def count(
         self,

@@ -115,6 +115,13 @@ class StatusRepository:
         await self.session.flush()
         return update
 
+    @staticmethod
+    async def set_current(
+        lead: AssignmentLead, *, status: str, percent: int | None, done_through: dt.date | None
+    ) -> None:
+        """The share's current values after an update (written with the unit of work's commit)."""
+        lead.status, lead.percent, lead.done_through = status, percent, done_through
+
     async def latest(self, lead_ids: list[int]) -> dict[int, tuple[str | None, str | None]]:
         """(note, author's name or '#id') of the newest history row per lead."""
         if not lead_ids:
@@ -142,6 +149,23 @@ class StatusRepository:
             .order_by(StatusUpdate.created_at, StatusUpdate.id)
         )
         return list(rows.all())
+
+    async def plan_history(
+        self, plan_id: int, *, unit_id: str | None = None
+    ) -> list[tuple[StatusUpdate, str, int, User | None]]:
+        """(update, lead unit, task number, author) of every status change of a plan, oldest first."""
+        query = (
+            select(StatusUpdate, AssignmentLead.unit_id, Task.number, User)
+            .join(AssignmentLead, AssignmentLead.id == StatusUpdate.lead_id)
+            .join(Assignment, Assignment.id == AssignmentLead.assignment_id)
+            .join(Task, Task.id == Assignment.task_id)
+            .outerjoin(User, User.id == StatusUpdate.user_id)
+            .where(Task.plan_id == plan_id)
+            .order_by(StatusUpdate.created_at, StatusUpdate.id)
+        )
+        if unit_id is not None:
+            query = query.where(AssignmentLead.unit_id == unit_id)
+        return [tuple(row) for row in (await self.session.execute(query)).all()]
 
     async def evidence_counts(self, lead_ids: list[int]) -> dict[int, int]:
         if not lead_ids:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.people import UserView
@@ -45,6 +45,10 @@ class UserRepository:
         await self.session.flush()
         return user
 
+    async def set_unit_and_role(self, user: User, unit_id: str, role: str) -> None:
+        user.unit_id, user.role = unit_id, role
+        await self.session.flush()
+
     async def add_identity(self, user: User, channel: str, external_id: str, chat_id: str | None) -> Identity:
         identity = Identity(user_id=user.id, channel=channel, external_id=external_id, chat_id=chat_id)
         self.session.add(identity)
@@ -65,8 +69,16 @@ class UserRepository:
         return list((await self.session.scalars(query)).all())
 
     # -- invites ----------------------------------------------------------------------------------
-    async def add_invite(self, invite: Invite) -> None:
-        self.session.add(invite)
+    async def add_invite(
+        self, *, code: str, unit_id: str, role: str, created_at: dt.datetime, expires_at: dt.datetime,
+        for_user_id: int | None = None,
+    ) -> None:
+        self.session.add(
+            Invite(
+                code=code, unit_id=unit_id, role=role, created_at=created_at, expires_at=expires_at,
+                for_user_id=for_user_id,
+            )
+        )
         await self.session.flush()
 
     async def invite(self, code: str, *, for_update: bool = False) -> Invite | None:
@@ -81,3 +93,45 @@ class UserRepository:
     @staticmethod
     def mark_used(invite: Invite, user: User, at: dt.datetime) -> None:
         invite.used_at, invite.used_by = at, user.id
+
+    # -- reachability and reminder channel ----------------------------------------------------------
+    async def set_reachable(self, channel: str, chat_id: str, reachable: bool) -> int:
+        """Mark every identity of `channel` whose private chat is `chat_id`; how many changed."""
+        result = await self.session.execute(
+            update(Identity)
+            .where(Identity.channel == channel, Identity.chat_id == chat_id, Identity.reachable.isnot(reachable))
+            .values(reachable=reachable)
+        )
+        return result.rowcount or 0
+
+    async def unreachable_chats(self, channel: str) -> set[str]:
+        rows = await self.session.scalars(
+            select(Identity.chat_id).where(Identity.channel == channel, Identity.reachable.is_(False))
+        )
+        return {str(chat) for chat in rows if chat is not None}
+
+    async def channels_of(self, user_id: int) -> list[tuple[str, bool]]:
+        """(channel, reachable) of each account of a person, oldest first."""
+        rows = await self.session.execute(
+            select(Identity.channel, Identity.reachable).where(Identity.user_id == user_id).order_by(Identity.id)
+        )
+        return [(channel, bool(reachable)) for channel, reachable in rows.all()]
+
+    async def preferred_channel(self, user_id: int) -> str | None:
+        return await self.session.scalar(select(User.preferred_channel).where(User.id == user_id))
+
+    async def set_preferred_channel(self, user_id: int, channel: str) -> bool:
+        """Send this person's reminders to `channel` — only if they have an account there."""
+        has = await self.session.scalar(
+            select(Identity.id).where(Identity.user_id == user_id, Identity.channel == channel).limit(1)
+        )
+        if has is None:
+            return False
+        await self.session.execute(update(User).where(User.id == user_id).values(preferred_channel=channel))
+        return True
+
+    async def chat_of(self, channel: str, external_id: str) -> str | None:
+        """The private chat where this account registered."""
+        return await self.session.scalar(
+            select(Identity.chat_id).where(Identity.channel == channel, Identity.external_id == external_id)
+        )

@@ -22,7 +22,7 @@ import urllib.parse
 from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any
 
-from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
     AIORateLimiter,
@@ -36,10 +36,10 @@ from telegram.ext import (
 from bot.channels.telegram.adapter import Parsed, UpdateAdapter
 from bot.channels.telegram.sender import TelegramSender
 from domain.messages import TELEGRAM, Engine, Incoming, Reply, RetryLater, Unreachable
-from services.reachability import set_reachable, unreachable_chats
 
 if TYPE_CHECKING:
     from bot.bootstrap import App
+    from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -169,7 +169,7 @@ class TelegramChannel:
         have blocked the bot, publish the command menu."""
         self.username = (self.app.settings.telegram_bot_username or self.bot.username or "").lstrip("@")
         self.adapter = UpdateAdapter(self.bot, self.username)
-        self._unreachable = await unreachable_chats(self.app.sessions, TELEGRAM)
+        self._unreachable = await self.app.reachability.unreachable_chats(TELEGRAM)
         try:
             await self.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
         except TelegramError:  # the menu is a convenience; the bot answers without it
@@ -259,11 +259,11 @@ class TelegramChannel:
 
     async def _mark_unreachable(self, chat_id: str) -> None:
         self._unreachable.add(chat_id)
-        await set_reachable(self.app.sessions, TELEGRAM, chat_id, False)
+        await self.app.reachability.set_reachable(TELEGRAM, chat_id, False)
 
     async def _mark_reachable(self, chat_id: str) -> None:
         self._unreachable.discard(chat_id)
-        await set_reachable(self.app.sessions, TELEGRAM, chat_id, True)
+        await self.app.reachability.set_reachable(TELEGRAM, chat_id, True)
 
     # -- errors ----------------------------------------------------------------------------------------
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -313,6 +313,24 @@ def build_application(
     application.add_handler(TypeHandler(Update, channel.on_update))
     application.add_error_handler(channel.on_error)
     return application, channel
+
+
+async def bot_username(settings: Settings) -> str | None:
+    """The bot's @username for t.me links: TELEGRAM_BOT_USERNAME, else asked with getMe (the Bot's
+    own request machinery, same base URL as the channel); None without a token or when Telegram
+    cannot be reached (the caller prints the code without a link)."""
+    if settings.telegram_bot_username:
+        return settings.telegram_bot_username.lstrip("@")
+    if not settings.telegram_bot_token:
+        return None
+    bot = Bot(settings.telegram_bot_token, base_url=settings.telegram_base_url,
+              base_file_url=settings.telegram_base_file_url)
+    try:
+        async with bot:  # initialize() calls getMe
+            return bot.username
+    except TelegramError:
+        log.warning("getMe failed; invite link left empty (set TELEGRAM_BOT_USERNAME)")
+        return None
 
 
 def webhook_path(url: str) -> str:

@@ -17,7 +17,6 @@ import httpx
 
 from domain.messages import ZALO, Attachment, Engine, Incoming, Reply
 from domain.text import fold
-from services.reachability import set_reachable, unreachable_chats
 
 from .adapter import Parsed, parse_update
 from .client import ZaloApiError, ZaloClient
@@ -86,7 +85,7 @@ class ZaloChannel:
 
     async def load_unreachable(self) -> None:
         """Chats marked unreachable before this start: a message from one of them clears the mark."""
-        self.sender.unreachable |= await unreachable_chats(self.app.sessions, ZALO)
+        self.sender.unreachable |= await self.app.reachability.unreachable_chats(ZALO)
 
     async def aclose(self) -> None:
         await self.drain()
@@ -126,7 +125,7 @@ class ZaloChannel:
         else:
             if chat_id in self.sender.unreachable:  # they write again: reminders may reach them again
                 self.sender.unreachable.discard(chat_id)
-                await set_reachable(self.app.sessions, ZALO, chat_id, True)
+                await self.app.reachability.set_reachable(ZALO, chat_id, True)
             if message is None:
                 await self._say(chat_id, STICKER_TEXT if parsed.kind == "sticker" else UNSUPPORTED_TEXT)
                 return

@@ -1,0 +1,170 @@
+"""A lead unit's share of a task: its status, who may write it, its percent, and how «done» completes
+it milestone by milestone. Pure rules — the status service loads the share, asks these functions what
+changes, and has the repository write it.
+
+A share is one (assignment × lead unit): a task led collectively by «Các phòng, đơn vị thuộc Sở» is
+done for a unit when that unit says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TypeVar
+
+from domain.people import UserView
+
+
+class Status(StrEnum):
+    """The status of a share. A StrEnum: equal to its value, so the database and JSON keep the words."""
+
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    BLOCKED = "blocked"
+    DONE = "done"
+
+
+STATUSES: tuple[Status, ...] = tuple(Status)
+OPEN_STATUSES: tuple[Status, ...] = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.BLOCKED)
+PERCENT_MIN, PERCENT_MAX = 0, 100
+
+
+class ShareRuleError(ValueError):
+    """A request the share's rules refuse; nothing is written."""
+
+
+class UnknownStatus(ShareRuleError):
+    def __init__(self, value: object) -> None:
+        super().__init__(f"unknown status {value!r} (one of {', '.join(STATUSES)})")
+        self.value = value
+
+
+class PercentOutOfRange(ShareRuleError):
+    def __init__(self, value: int) -> None:
+        super().__init__(f"percent {value} outside {PERCENT_MIN}–{PERCENT_MAX}")
+        self.value = value
+        self.low, self.high = PERCENT_MIN, PERCENT_MAX
+
+
+def parse_status(value: object) -> Status:
+    try:
+        return Status(value)
+    except ValueError:
+        raise UnknownStatus(value) from None
+
+
+def share_percent(status: Status, percent: int | None) -> int | None:
+    """The percent a status update records: 100 for done, none for not started, else the one given —
+    which must lie in 0–100 (refused otherwise, never clamped: a typo must not be written)."""
+    if status is Status.DONE:
+        return PERCENT_MAX
+    if status is Status.NOT_STARTED:
+        return None
+    if percent is not None and not PERCENT_MIN <= percent <= PERCENT_MAX:
+        raise PercentOutOfRange(percent)
+    return percent
+
+
+# -- who may write which share -----------------------------------------------------------------------
+def may_write(user: UserView, unit_id: str) -> bool:
+    """Heads and officers write their own unit's shares; coordinators (and admins) any unit's;
+    leaders read only."""
+    return user.can_write and (user.is_coordinator or unit_id == user.unit_id)
+
+
+T = TypeVar("T")
+
+
+def writable(
+    user: UserView, shares: Sequence[T], unit_of: Callable[[T], str], *, chosen: Callable[[T], bool] | None = None
+) -> list[T]:
+    """The shares of one task this user may write, narrowed to the one they chose (`chosen`) or, for a
+    coordinator facing several, to their own unit's when it has one. More than one left: ask which."""
+    allowed = [s for s in shares if may_write(user, unit_of(s))]
+    if chosen is not None:
+        return [s for s in allowed if chosen(s)]
+    if user.is_coordinator and len(allowed) > 1:
+        own = [s for s in allowed if unit_of(s) == user.unit_id]
+        return own or allowed
+    return allowed
+
+
+# -- milestones ----------------------------------------------------------------------------------------
+def milestone_done(status: str, done_through: dt.date | None, due: dt.date | None) -> bool:
+    """A milestone is done when its share is, or when the share has been done up to its date
+    (shares with several dated milestones are completed one milestone at a time)."""
+    return status == Status.DONE or (due is not None and done_through is not None and due <= done_through)
+
+
+def milestone_overdue(status: str, done_through: dt.date | None, due: dt.date | None, today: dt.date) -> bool:
+    """THE overdue rule: a dated milestone whose day has passed and that is not done."""
+    return due is not None and due < today and not milestone_done(status, done_through, due)
+
+
+def share_overdue(status: str, done_through: dt.date | None, dues: Iterable[dt.date | None], today: dt.date) -> bool:
+    """A share is overdue when any of its milestones is."""
+    return any(milestone_overdue(status, done_through, due, today) for due in dues)
+
+
+@dataclass(frozen=True)
+class DatedMilestone:
+    """What completion needs of a milestone: which one, what it is called, when it is due."""
+
+    id: int
+    label: str
+    due: dt.date
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class ShareChange:
+    """What one status update does to a share.
+
+    `recorded` / `recorded_percent` go to the history (what the person reported); `status`,
+    `percent`, `done_through` are the share's new current values. When «done» completes only part of
+    a share, `completed` is the last milestone it completes and `remaining` the ones still ahead."""
+
+    recorded: Status
+    recorded_percent: int | None
+    status: Status
+    percent: int | None
+    done_through: dt.date | None
+    completed: DatedMilestone | None = None
+    remaining: tuple[DatedMilestone, ...] = ()
+
+    @property
+    def partial(self) -> bool:
+        return self.completed is not None
+
+
+def apply_update(
+    status: Status,
+    percent: int | None,
+    *,
+    done_through: dt.date | None,
+    milestones: Iterable[DatedMilestone],
+    today: dt.date,
+) -> ShareChange:
+    """The share after a status update.
+
+    A share with several dated milestones (four periodic reports, or «Ban hành Kế hoạch: Quý I» then
+    «Thực hiện: Cả năm») is done milestone by milestone — everything already due, or else the next
+    one — so that reporting the first report sent does not silence the reminders of the next ones.
+    The last one makes the share done. «Chưa thực hiện» starts the share over."""
+    status = parse_status(status)
+    percent = share_percent(status, percent)
+    if status is Status.NOT_STARTED:
+        return ShareChange(status, percent, status, percent, None)
+    if status is not Status.DONE:
+        return ShareChange(status, percent, status, percent, done_through)
+    dated = sorted(milestones, key=lambda m: (m.due, m.position))
+    ahead = [m for m in dated if done_through is None or m.due > done_through]
+    reached = [m for m in ahead if m.due <= today] or ahead[:1]
+    left = ahead[len(reached):]
+    if not left:
+        return ShareChange(status, percent, status, percent, max((m.due for m in dated), default=None))
+    share = round(100 * (len(dated) - len(left)) / len(dated))
+    last = reached[-1]
+    return ShareChange(status, percent, Status.IN_PROGRESS, share, last.due, last, tuple(left))

@@ -1,0 +1,71 @@
+"""The typed container of the application's services: what the conversation core, the handlers and the
+scheduler's runner see as `app`.
+
+`bot/bootstrap.py::build_app` is the one place that builds it (every service once, as a typed field);
+nothing below the entry points constructs a service or reaches the settings. The entry points hold a
+subclass (`bot.bootstrap.App`) that adds what only they touch: the pydantic `Settings`, the database
+engine and its session factory.
+
+A new service = a new typed field here, built in `build_app`. Never an untyped bag of extras, never a
+service looked up or constructed lazily.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from domain.clock import Clock
+from domain.messages import Sender
+from domain.reporting import ReportingCalendar
+from domain.units import UnitDirectory
+from domain.workdays import WorkingCalendar
+from services.account_service import AccountService
+from services.broadcast_service import BroadcastService
+from services.evidence_service import EvidenceService
+from services.export_service import ExportService
+from services.inbox import Inbox
+from services.plan_service import PlanService
+from services.query_service import QueryService
+from services.reachability import ReachabilityService
+from services.reminder_service import ReminderService
+from services.review_service import ReviewService
+from services.status_service import StatusService
+from services.user_service import UserService
+
+# The outbound side of each running channel, by channel name ("telegram", "zalo", "console"). One
+# dict shared by the App and the services that push: a channel registers its sender when it starts.
+Senders = dict[str, Sender]
+
+
+@dataclass(frozen=True)
+class AppConfig:
+    """The few configuration values the layers below the entry points need (not the Settings object)."""
+
+    tz: dt.tzinfo
+    data_dir: Path  # charts and exports are written under it
+    seed_plan_file: Path  # the bundled plan: the NLU's task index before any plan is imported
+    telegram_bot_username: str | None = None  # for t.me links in chat answers
+
+
+@dataclass(kw_only=True)
+class App:
+    config: AppConfig
+    units: UnitDirectory
+    reporting: ReportingCalendar
+    workdays: WorkingCalendar
+    clock: Clock
+    plans: PlanService
+    users: UserService
+    queries: QueryService
+    statuses: StatusService
+    inbox: Inbox
+    reminders: ReminderService
+    review: ReviewService
+    evidence: EvidenceService
+    exports: ExportService
+    accounts: AccountService
+    broadcasts: BroadcastService
+    reachability: ReachabilityService
+    senders: Senders = field(default_factory=dict)
