@@ -162,6 +162,8 @@ def apply_update(
     dated = sorted(milestones, key=lambda m: (m.due, m.position))
     ahead = [m for m in dated if done_through is None or m.due > done_through]
     reached = [m for m in ahead if m.due <= today] or ahead[:1]
+    # Progress is kept as a date (`done_through`): milestones due the same day are completed together.
+    reached = [m for m in ahead if m.due <= reached[-1].due] if reached else []
     left = ahead[len(reached):]
     if not left:
         return ShareChange(status, percent, status, percent, max((m.due for m in dated), default=None))

@@ -96,6 +96,12 @@ async def render(ctx: Context, outcome: UpdateOutcome, pending: dict) -> list[Re
             for o in outcome.options[:20]
         ]
         return [Reply(f"Nhiệm vụ {task} có nhiều phần việc. Anh/chị cập nhật cho phần nào?", buttons=buttons)]
+    if outcome.kind == "bad_percent":
+        low, high = outcome.percent_range
+        return ctx.reply(
+            f"Tỷ lệ hoàn thành phải từ {low}% đến {high}%. Không có gì thay đổi. "
+            f"Anh/chị gửi lại, ví dụ: «nv {task} đang làm 60%»."
+        )
     if outcome.kind == "no_plan":
         return ctx.reply("Chưa có kế hoạch CCHC nào được nạp. Văn phòng Sở cần nạp kế hoạch trước.")
     return ctx.reply("Tình trạng không hợp lệ. Dùng: xong / đang làm N% / vướng / chưa làm.")

@@ -1,0 +1,167 @@
+"""The rules of a lead unit's share, without a database: status values, who may write which share,
+percent, the overdue rule and milestone-by-milestone completion."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from domain.people import UserView
+from domain.shares import (
+    OPEN_STATUSES,
+    PERCENT_MAX,
+    PERCENT_MIN,
+    STATUSES,
+    DatedMilestone,
+    PercentOutOfRange,
+    Status,
+    UnknownStatus,
+    apply_update,
+    may_write,
+    milestone_done,
+    milestone_overdue,
+    parse_status,
+    share_overdue,
+    share_percent,
+    writable,
+)
+
+D = dt.date
+# Task 5's four periodic reports of 2022 (CCHC quarterly reports: Q1, 6 tháng, Q3, cả năm).
+REPORTS = (
+    DatedMilestone(1, "Báo cáo Quý I", D(2022, 3, 15), 0),
+    DatedMilestone(2, "Báo cáo 6 tháng", D(2022, 6, 15), 1),
+    DatedMilestone(3, "Báo cáo Quý III", D(2022, 9, 15), 2),
+    DatedMilestone(4, "Báo cáo năm", D(2022, 12, 15), 3),
+)
+
+
+def user(role: str, unit: str = "qltm") -> UserView:
+    return UserView(id=1, unit_id=unit, role=role)
+
+
+# -- status -------------------------------------------------------------------------------------------
+def test_status_values_are_the_stored_words():
+    assert [str(s) for s in STATUSES] == ["not_started", "in_progress", "blocked", "done"]
+    assert Status.DONE == "done" and json.dumps({"status": Status.IN_PROGRESS}) == '{"status": "in_progress"}'
+    assert Status.DONE not in OPEN_STATUSES and set(OPEN_STATUSES) | {Status.DONE} == set(STATUSES)
+
+
+def test_an_unknown_status_is_refused():
+    assert parse_status("blocked") is Status.BLOCKED
+    with pytest.raises(UnknownStatus):
+        parse_status("finished")
+
+
+# -- percent ------------------------------------------------------------------------------------------
+def test_percent_follows_the_status():
+    assert share_percent(Status.DONE, 40) == 100
+    assert share_percent(Status.NOT_STARTED, 40) is None
+    assert share_percent(Status.IN_PROGRESS, 60) == 60
+    assert share_percent(Status.BLOCKED, None) is None
+    assert share_percent(Status.IN_PROGRESS, 0) == 0 and share_percent(Status.IN_PROGRESS, 100) == 100
+
+
+@pytest.mark.parametrize("percent", [-1, 101, 600])
+def test_a_percent_out_of_range_is_refused_with_the_range(percent):
+    with pytest.raises(PercentOutOfRange) as refused:
+        share_percent(Status.IN_PROGRESS, percent)
+    assert (refused.value.low, refused.value.high, refused.value.value) == (PERCENT_MIN, PERCENT_MAX, percent)
+    with pytest.raises(PercentOutOfRange):
+        apply_update(Status.IN_PROGRESS, percent, done_through=None, milestones=REPORTS, today=D(2022, 8, 15))
+
+
+# -- who writes which share -----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("role", "own", "other"),
+    [("head", True, False), ("officer", True, False), ("coordinator", True, True), ("admin", True, True),
+     ("leader", False, False)],
+)
+def test_who_may_write_which_share(role, own, other):
+    assert may_write(user(role), "qltm") is own
+    assert may_write(user(role), "thanh-tra") is other
+
+
+def test_a_coordinator_facing_several_shares_gets_their_own_units():
+    shares = [("qltm", 1), ("van-phong", 2), ("thanh-tra", 3)]
+    unit = lambda s: s[0]  # noqa: E731
+    assert writable(user("coordinator", "van-phong"), shares, unit) == [("van-phong", 2)]
+    assert writable(user("coordinator", "ttkc"), shares, unit) == shares  # none of their own: ask which
+    assert writable(user("head"), shares, unit) == [("qltm", 1)]
+    assert writable(user("leader"), shares, unit) == []
+    assert writable(user("coordinator", "van-phong"), shares, unit, chosen=lambda s: s[1] == 3) == [("thanh-tra", 3)]
+    assert writable(user("head"), shares, unit, chosen=lambda s: s[1] == 3) == []  # not theirs to choose
+
+
+# -- overdue ---------------------------------------------------------------------------------------------
+def test_the_overdue_rule():
+    today = D(2022, 8, 15)
+    assert milestone_overdue("in_progress", None, D(2022, 6, 15), today)
+    assert not milestone_overdue("in_progress", None, D(2022, 8, 15), today)  # due today is not late
+    assert not milestone_overdue("done", None, D(2022, 6, 15), today)
+    assert not milestone_overdue("in_progress", D(2022, 6, 15), D(2022, 6, 15), today)  # done through it
+    assert not milestone_overdue("in_progress", None, None, today)  # no date, never late
+    assert share_overdue("blocked", D(2022, 3, 15), [d.due for d in REPORTS], today)
+    assert not share_overdue("blocked", D(2022, 6, 15), [d.due for d in REPORTS], today)
+
+
+# -- milestone by milestone --------------------------------------------------------------------------------
+def test_done_in_august_completes_the_reports_already_due_and_the_share_goes_on():
+    change = apply_update(Status.DONE, None, done_through=None, milestones=REPORTS, today=D(2022, 8, 15))
+    assert (change.recorded, change.recorded_percent) == (Status.DONE, 100)  # what the person said
+    assert (change.status, change.percent, change.done_through) == (Status.IN_PROGRESS, 50, D(2022, 6, 15))
+    assert change.completed == REPORTS[1] and change.remaining == REPORTS[2:]
+    assert milestone_done(change.status, change.done_through, REPORTS[1].due)
+    assert not milestone_done(change.status, change.done_through, REPORTS[2].due)
+
+
+def test_when_nothing_is_due_done_completes_the_next_one_and_the_last_one_finishes_the_share():
+    step = apply_update(Status.DONE, None, done_through=D(2022, 6, 15), milestones=REPORTS, today=D(2022, 8, 15))
+    assert (step.status, step.percent, step.completed) == (Status.IN_PROGRESS, 75, REPORTS[2])
+    last = apply_update(Status.DONE, None, done_through=step.done_through, milestones=REPORTS, today=D(2022, 8, 16))
+    assert (last.status, last.percent, last.done_through) == (Status.DONE, 100, D(2022, 12, 15))
+    assert not last.partial and last.remaining == ()
+
+
+def test_other_statuses_keep_or_reset_the_progress_through_milestones():
+    kept = apply_update(Status.BLOCKED, None, done_through=D(2022, 6, 15), milestones=REPORTS, today=D(2022, 8, 15))
+    assert (kept.status, kept.done_through) == (Status.BLOCKED, D(2022, 6, 15))
+    reset = apply_update(Status.NOT_STARTED, 30, done_through=D(2022, 6, 15), milestones=REPORTS, today=D(2022, 8, 15))
+    assert (reset.status, reset.percent, reset.done_through) == (Status.NOT_STARTED, None, None)
+
+
+def test_a_share_with_one_or_no_dated_milestone_is_done_at_once():
+    one = apply_update(Status.DONE, None, done_through=None, milestones=REPORTS[3:], today=D(2022, 1, 5))
+    assert (one.status, one.done_through, one.completed) == (Status.DONE, D(2022, 12, 15), None)
+    none = apply_update(Status.DONE, None, done_through=None, milestones=(), today=D(2022, 1, 5))
+    assert (none.status, none.percent, none.done_through) == (Status.DONE, 100, None)
+
+
+@given(
+    dues=st.lists(st.dates(D(2022, 1, 1), D(2022, 12, 31)), min_size=1, max_size=8),
+    today=st.dates(D(2022, 1, 1), D(2023, 1, 31)),
+)
+def test_saying_done_again_and_again_always_finishes_with_percent_rising(dues, today):
+    milestones = [DatedMilestone(i, f"mốc {i}", due, i) for i, due in enumerate(dues)]
+    done_through, percent = None, 0
+    for _ in range(len(milestones)):
+        change = apply_update(Status.DONE, None, done_through=done_through, milestones=milestones, today=today)
+        assert change.percent >= percent
+        done_through, percent = change.done_through, change.percent
+        if change.status is Status.DONE:
+            break
+        assert change.completed is not None and all(m.due > change.done_through for m in change.remaining)
+    assert change.status is Status.DONE and done_through == max(dues)
+
+
+def test_milestones_due_the_same_day_are_completed_together():
+    """Found by the property test above: completing one of two milestones of the same date left the
+    other listed as «còn» although `done_through` already counted it done."""
+    same_day = (DatedMilestone(1, "Ban hành", D(2022, 3, 31), 0), DatedMilestone(2, "Triển khai", D(2022, 3, 31), 1),
+                DatedMilestone(3, "Báo cáo", D(2022, 12, 15), 2))
+    change = apply_update(Status.DONE, None, done_through=None, milestones=same_day, today=D(2022, 1, 5))
+    assert (change.completed, change.remaining, change.percent) == (same_day[1], same_day[2:], 67)
