@@ -24,6 +24,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from domain.shares import Status
+
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
@@ -110,7 +112,7 @@ class AssignmentLead(Base):
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id", ondelete="CASCADE"), index=True)
     unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"), index=True)
     # Denormalised current status (the latest StatusUpdate), so lists and reminder ticks need no history scan.
-    status: Mapped[str] = mapped_column(String(16), default="not_started")
+    status: Mapped[str] = mapped_column(String(16), default=Status.NOT_STARTED.value)
     percent: Mapped[int | None] = mapped_column(Integer)
     status_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     # Milestones due on or before this date are done, though later ones are not (a share with four

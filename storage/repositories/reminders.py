@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.plan import PERIODIC_REPORT, milestone_done
 from domain.reminders import LATE, REPORTS, WEEK, Candidate, Recipient, WeekSummary
+from domain.shares import Status
 from storage.models import Assignment, AssignmentLead, Identity, Milestone, ReminderDelivery, Task, User
 
 CHUNK = 2000  # keys per IN (...) lookup on SQLite; well under its variable limit
@@ -54,7 +55,7 @@ def open_milestone() -> tuple:
     """SQL for «this (share, milestone) is not done»: the share is not done, and it has not been done
     up to the milestone's date (services.views.milestone_done says the same in Python)."""
     return (
-        AssignmentLead.status != "done",
+        AssignmentLead.status != Status.DONE,
         or_(AssignmentLead.done_through.is_(None), Milestone.due > AssignmentLead.done_through),
     )
 
@@ -105,7 +106,7 @@ class ReminderRepository:
                 if (r[0], r[2]) in wanted:
                     found[(r[0], r[2])] = Candidate(
                         lead_id=r[0], unit_id=r[1], milestone_id=r[2], milestone_kind=r[3], label=r[4],
-                        due=r[5], task_number=r[6], status="done" if milestone_done(r[7], r[10], r[5]) else r[7],
+                        due=r[5], task_number=r[6], status=Status.DONE if milestone_done(r[7], r[10], r[5]) else r[7],
                         percent=r[8], task_title=r[9],
                     )
         return found
@@ -114,7 +115,7 @@ class ReminderRepository:
         if not lead_ids:
             return set()
         rows = await self.session.scalars(
-            select(AssignmentLead.id).where(AssignmentLead.id.in_(list(lead_ids)), AssignmentLead.status == "done")
+            select(AssignmentLead.id).where(AssignmentLead.id.in_(list(lead_ids)), AssignmentLead.status == Status.DONE)
         )
         return set(rows.all())
 
