@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy.exc import IntegrityError
-
 from domain.people import UserView
 from domain.plan import TRIGGERED
 from domain.shares import (
@@ -26,7 +24,7 @@ from domain.shares import (
 from services.plan_service import PlanService
 from services.query_service import lead_view
 from services.views import LeadView
-from storage.uow import UnitOfWorkFactory
+from storage.uow import Conflict, UnitOfWorkFactory
 
 __all__ = ["STATUSES", "StatusService", "TriggerOutcome", "UpdateOutcome"]
 
@@ -126,7 +124,7 @@ class StatusService:
                     completed=change.completed.label if change.completed else None,
                     remaining=[(m.label, m.due) for m in change.remaining],
                 )
-        except IntegrityError:  # the same message raced in twice: the unique key kept one
+        except Conflict:  # the same message raced in twice: the unique key kept one
             return UpdateOutcome("duplicate")
 
     async def can_update(self, user: UserView, lead_id: int) -> LeadView | None:

@@ -6,11 +6,9 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy.exc import IntegrityError
-
 from domain.people import ROLES, UserView
 from domain.units import UnitDirectory
-from storage.uow import UnitOfWorkFactory
+from storage.uow import Conflict, UnitOfWorkFactory
 
 # No 0/O, 1/I/L: codes are read aloud and typed on phones.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -106,7 +104,7 @@ class UserService:
                 repo.mark_used(invite, user, now)
                 await uow.commit()
                 return RegisterOutcome(True, key, view(user))
-        except IntegrityError:  # the same account registering twice at once
+        except Conflict:  # the same account registering twice at once
             return RegisterOutcome(False, "already")
 
     async def ensure_local_user(self, channel: str, external_id: str, unit_id: str, role: str, name: str) -> UserView:

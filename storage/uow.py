@@ -17,6 +17,7 @@ from __future__ import annotations
 from functools import cached_property
 from types import TracebackType
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.repositories.evidence import EvidenceRepository
@@ -25,6 +26,12 @@ from storage.repositories.reminders import ReminderRepository
 from storage.repositories.review import ReviewRepository
 from storage.repositories.statuses import StatusRepository
 from storage.repositories.users import UserRepository
+
+
+class Conflict(Exception):
+    """A uniqueness rule of the database refused the change — typically the same message, invite or
+    registration written twice at the same moment. Nothing of the unit of work was kept. Services
+    catch this instead of the driver's or SQLAlchemy's own error."""
 
 
 class UnitOfWork:
@@ -48,6 +55,8 @@ class UnitOfWork:
             await self.session.__aexit__(exc_type, exc, tb)
         finally:
             self.session = None
+        if isinstance(exc, IntegrityError):
+            raise Conflict(str(exc.orig)) from exc
 
     async def commit(self) -> None:
         assert self.session is not None, "commit() outside «async with»"

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from storage.db import create_engine, session_factory, upgrade
 from storage.models import Unit
-from storage.uow import UnitOfWorkFactory
+from storage.uow import Conflict, UnitOfWorkFactory
 
 
 @pytest.fixture
@@ -65,3 +65,16 @@ async def test_what_was_read_stays_readable_after_the_block(uow):
     async with uow() as u:
         unit = await u.session.get(Unit, "DDDDDD")
     assert unit.name == "Đơn vị DDDDDD"  # not expired by leaving the block
+
+
+async def test_a_uniqueness_refusal_is_a_conflict_and_keeps_nothing(uow):
+    async with uow() as u:
+        u.session.add(invite("EEEEEE"))
+        await u.commit()
+    with pytest.raises(Conflict):
+        async with uow() as u:
+            u.session.add(invite("FFFFFF"))
+            await u.flush()
+            u.session.add(invite("EEEEEE"))  # the same key again
+            await u.commit()
+    assert await count(uow) == 1
