@@ -1,6 +1,9 @@
-"""Application wiring: one place that builds the engine, the configuration and the services.
+"""Application wiring: the one place that builds the engine, the configuration and the services.
 
-Channels, the CLI and the scheduler receive an `App`; nothing else constructs services.
+`build_app` constructs every service once, in dependency order, over one `UnitOfWorkFactory`, and
+returns an `App`: the typed services container of `services/container.py` (what the conversation core,
+handlers and the scheduler's runner see) plus the settings, engine and session factory that only the
+entry points (CLI, channels, tests) touch. Nothing else constructs a service.
 """
 
 from __future__ import annotations
