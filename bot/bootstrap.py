@@ -26,10 +26,13 @@ from services.inbox import Inbox
 from services.plan_service import PlanService
 from services.query_service import QueryService
 from services.reminder_service import ReminderService
+from services.report_service import ReportService
 from services.review_service import ReviewService
 from services.status_service import StatusService
+from services.target_service import TargetService
 from services.user_service import UserService
 from storage.db import create_engine, session_factory, upgrade
+from storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +56,8 @@ class App:
     evidence: EvidenceService
     exports: ExportService
     accounts: AccountService
+    targets: TargetService
+    reports: ReportService
     # Outbound side of each running channel, by channel name ("telegram", "zalo", "console").
     senders: dict[str, Sender] = field(default_factory=dict)
 
@@ -78,6 +83,8 @@ async def build_app(settings: Settings, *, clock: Clock | None = None, migrate: 
     sessions = session_factory(engine)
     clock = clock or Clock(settings.tz, settings.cchc_today)
     plans = PlanService(sessions, units, reporting, workdays)
+    uow = UnitOfWorkFactory(sessions)
+    targets = TargetService(uow, clock.tz)
     app = App(
         settings=settings, engine=engine, sessions=sessions, units=units, reporting=reporting,
         workdays=workdays, clock=clock, plans=plans,
@@ -90,6 +97,8 @@ async def build_app(settings: Settings, *, clock: Clock | None = None, migrate: 
         evidence=EvidenceService(sessions, settings.evidence_path, settings.evidence_max_bytes),
         exports=ExportService(sessions, units, clock.tz),
         accounts=AccountService(sessions),
+        targets=targets,
+        reports=ReportService(uow, units, reporting, targets, clock.tz, settings.report_template_file),
     )
     return app
 

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from domain.plan import AFTER_EVENT, RELATIVE, ParsedPlan
 from domain.reporting import ReportingCalendar
+from domain.targets import ParsedTarget, section_targets
 from domain.units import UnitDirectory
 from domain.workdays import WorkingCalendar
 from services.views import MilestoneView
@@ -18,6 +19,7 @@ from storage.importers import parse_plan_file
 from storage.models import Milestone
 from storage.repositories.plans import PlanRepository
 from storage.repositories.statuses import StatusRepository
+from storage.repositories.targets import TargetRepository
 
 VERSION_TTL = 5.0  # seconds
 
@@ -39,6 +41,10 @@ class ImportResult:
     assignments: int
     milestones: int
     created: bool
+
+
+def plan_targets(parsed: ParsedPlan) -> list[ParsedTarget]:
+    return [t for s in parsed.sections for t in section_targets(s.number, list(s.targets))]
 
 
 class PlanNotLoaded(LookupError):
@@ -86,7 +92,8 @@ class PlanService:
         async with self.sessions() as session, session.begin():
             repo = PlanRepository(session)
             await repo.sync_units(self.units)
-            _, created = await repo.upsert(parsed, source, self.trigger_due)
+            plan, created = await repo.upsert(parsed, source, self.trigger_due)
+            await TargetRepository(session).sync(plan.id, plan_targets(parsed))
         self.forget()
         assignments = sum(len(t.assignments) for t in parsed.tasks)
         milestones = sum(len(a.milestones) for t in parsed.tasks for a in t.assignments)
