@@ -17,6 +17,7 @@ import zipfile
 from pathlib import Path
 
 import jinja2
+from docx.opc.exceptions import PackageNotFoundError
 from docxtpl import DocxTemplate
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -53,8 +54,8 @@ def render(draft, template: Path, out: Path) -> Path:
     try:
         doc = DocxTemplate(str(template))
         doc.render(context(draft), environment(), autoescape=True)
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise ReportTemplateError(f"mẫu báo cáo {template.name} không phải tệp Word .docx hợp lệ ({exc})") from None
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError):
+        raise ReportTemplateError(f"mẫu báo cáo {template.name} không phải tệp Word .docx hợp lệ") from None
     except jinja2.TemplateSyntaxError as exc:
         raise ReportTemplateError(f"mẫu báo cáo {template.name} có lỗi cú pháp: {exc.message}") from None
     except jinja2.UndefinedError as exc:
