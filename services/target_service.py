@@ -32,8 +32,9 @@ from domain.text import fold
 from storage.models import Target
 from storage.uow import UnitOfWorkFactory
 
+# Words that say «a figure» rather than which target (the topic is matched on what is left).
 STOPWORDS = frozenset(
-    ["chi", "tieu", "muc", "tieu", "dat", "duoc", "da", "la", "cua", "cac", "nhung", "mot", "va", "voi", "trong", "theo", "tren", "cho", "ve", "tu", "den", "co", "khong", "chua", "bao", "nhieu", "so", "lieu", "ket", "qua", "bao", "cao", "quy", "nam", "thang", "ky", "nay", "nhe", "a", "oi", "phan", "tram", "so", "lieu"]
+    ["chi", "tieu", "dat", "duoc", "da", "la", "cua", "cac", "nhung", "mot", "va", "voi", "trong", "theo", "tren", "cho", "ve", "tu", "den", "co", "khong", "chua", "nhieu", "lieu", "quy", "nam", "thang", "nay", "nhe", "a", "oi", "phan", "tram"]
 )
 CODE = re.compile(r"\b([1-9])\s*[.,]\s*(\d{1,2})\b")
 CONFIDENT_MARGIN = 0.8  # the runner-up must score below this share of the best
@@ -250,4 +251,4 @@ class TargetService:
             plan = await self._plan(uow)
             rows = await uow.targets.figures(plan.id, target_id=target_id)
             code = next((t.code for t in await uow.targets.targets(plan.id) if t.id == target_id), "?")
-        return [self._figure(f, who, code) for f, who in rows]
+            return [self._figure(f, who, code) for f, who in rows]
