@@ -40,6 +40,8 @@ def _font(style, size: float, bold: bool = False) -> None:
         rpr.append(fonts)
     for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(attr), FONT)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):  # a theme font would win
+        fonts.attrib.pop(qn(attr), None)
 
 
 def build(out: Path = OUT) -> Path:
@@ -87,8 +89,11 @@ def build(out: Path = OUT) -> Path:
     # -- heading block: issuer | national motto -------------------------------------------------------
     head = doc.add_table(rows=1, cols=2)
     head.alignment = WD_TABLE_ALIGNMENT.CENTER
+    head.autofit = False
     left, right = head.rows[0].cells
-    left.width, right.width = Cm(6.5), Cm(10)
+    for column, cell, width in zip(head.columns, (left, right), (Cm(6.2), Cm(10.3)), strict=True):
+        column.width = width
+        cell.width = width
     for cell, lines in (
         (left, [("UBND TỈNH BÌNH ĐỊNH", True, False), ("{{ issuer|upper }}", True, False),
                 ("Số: …/BC-SCT", False, False)]),
@@ -103,7 +108,7 @@ def build(out: Path = OUT) -> Path:
             p.paragraph_format.space_after = Pt(0)
             run = p.add_run(text)
             run.bold, run.italic = bold, italic
-            run.font.size = Pt(13)
+            run.font.size = Pt(12 if cell is right and i == 0 else 13)
 
     para()
     para("BÁO CÁO", bold=True, center=True)
@@ -163,7 +168,7 @@ def build(out: Path = OUT) -> Path:
          "{{ counts.overdue }} phần việc đã quá hạn.")
     doc.add_heading("2. Tồn tại, hạn chế", level=2)
     tag("{%p for b in blockers %}")
-    para("- Nhiệm vụ {{ b.task }} ({{ b.title }}) — {{ b.unit }} báo vướng mắc: «{{ b.note }}».")
+    para("- Nhiệm vụ {{ b.task }}: {{ b.title }} — {{ b.unit }} báo vướng mắc: «{{ b.note }}».")
     tag("{%p endfor %}")
     tag("{%p if not blockers %}")
     para("- Trong kỳ, các đơn vị không báo cáo vướng mắc.")
@@ -212,8 +217,11 @@ def build(out: Path = OUT) -> Path:
     para("Tình hình thực hiện các nhiệm vụ CCHC năm {{ year }} đến ngày {{ cutoff|d }}", bold=True, center=True)
     para("(Kèm theo Báo cáo số …/BC-SCT ngày … của {{ issuer }})", italic=True, center=True, size=13)
     headers = ("STT", "Nhiệm vụ", "Đơn vị chủ trì", "Thời gian hoàn thành", "Tình trạng")
-    widths = (Cm(1.2), Cm(6.3), Cm(3.2), Cm(2.8), Cm(3.0))
+    widths = (Cm(1.3), Cm(5.2), Cm(3.3), Cm(2.7), Cm(4.0))
     table = doc.add_table(rows=7, cols=len(headers))
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     rows = [
@@ -222,9 +230,9 @@ def build(out: Path = OUT) -> Path:
         ["{{ s.roman }}", "{{ s.title }}", "", "", ""],
         ["{%tr for t in s.tasks %}", "", "", "", ""],
         ["{{ t.number }}", "{{ t.title }}", "{{ t.leads }}", "{{ t.deadline }}",
-         "{% for sh in t.shares %}{% if t.shares|length > 1 %}{{ sh.unit }}: {% endif %}{{ sh.status }}"
+         "{% if t.uniform %}{{ t.uniform }}{% else %}{% for sh in t.shares %}{% if t.shares|length > 1 %}{{ sh.unit }}: {% endif %}{{ sh.status }}"
          "{% if sh.done_on %} ({{ sh.done_on|d }}){% endif %}{% if sh.overdue %}, trễ hạn{% endif %}"
-         "{% if not loop.last %}; {% endif %}{% endfor %}"],
+         "{% if not loop.last %}; {% endif %}{% endfor %}{% endif %}"],
         ["{%tr endfor %}", "", "", "", ""],
         ["{%tr endfor %}", "", "", "", ""],
     ]

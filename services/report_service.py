@@ -132,6 +132,7 @@ class AppendixTask:
     leads: str
     deadline: str
     shares: list[ShareStatus]
+    uniform: str = ""  # the one status shared by every lead unit (several units, none done or late)
 
 
 @dataclass
@@ -358,10 +359,14 @@ class ReportService:
                         due_items[lead.unit_id].append(
                             DueItem(t.number, t.title, lead.unit_id, m.text.strip().rstrip("."), m.due)
                         )
+            statuses = {s.status for s in task_shares}
+            uniform = ""
+            if len(task_shares) > 1 and len(statuses) == 1 and not any(s.overdue or s.done_on for s in task_shares):
+                uniform = f"{task_shares[0].status} (cả {len(task_shares)} đơn vị)"
             appendix[t.section_number].append(
                 AppendixTask(
                     t.number, t.title, "; ".join(self.units.name(u) for u in dict.fromkeys(leads_of_task)),
-                    "\n".join(d for d in dict.fromkeys(deadlines) if d), task_shares,
+                    "\n".join(d for d in dict.fromkeys(deadlines) if d), task_shares, uniform,
                 )
             )
         evidence_in_period = 0

@@ -254,3 +254,27 @@ def test_bundled_template_is_what_the_script_builds(tmp_path):
         return [p.text for p in d.paragraphs], cells
 
     assert body(built) == body(DEFAULTS / "report_template.docx")
+
+
+async def test_report_on_postgresql_reads_local_times(postgres_url, tmp_path):
+    """PostgreSQL returns aware UTC timestamps (SQLite naive local ones): a change at 01:00 local time on
+    15/09 is after the Q3 cut-off (14/09) although it is still 14/09 in UTC."""
+    from bot.bootstrap import build_app
+    from domain.clock import FixedClock
+    from tests.conftest import SEED, make_settings
+
+    application = await build_app(make_settings(tmp_path, database_url=postgres_url), clock=FixedClock(at(9, 1)))
+    try:
+        await application.plans.import_plan(SEED)
+        vp = await person(application, "van-phong", "head", "Nguyễn Văn A")
+        await set_status(application, vp, 3, "done", at(9, 14, 23, 30))
+        await set_status(application, vp, 8, "done", at(9, 15, 1, 0))
+        await figure(application, vp, "7.1", "Q3", 97, at(9, 14, 22))
+        await figure(application, vp, "7.1", "Q3", 98, at(9, 15, 1))
+        draft = await application.reports.draft("Q3", 2022)
+        done = [c.task for a in draft.areas for c in a.completed]
+        assert done == [3]
+        area7 = next(a for a in draft.areas if a.number == 7)
+        assert next(t for t in area7.targets if t.code == "7.1").figure == "97%"
+    finally:
+        await application.close()
