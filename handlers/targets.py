@@ -9,6 +9,8 @@ also see which ones still have no figure for the current period.
 
 from __future__ import annotations
 
+import re
+
 from conversation.context import Context
 from conversation.nlu import CONFIDENT
 from conversation.registry import callback, intent
@@ -17,10 +19,15 @@ from domain.report_period import current_period
 from presentation import targets as text
 from services.target_service import NoPlan
 
+TARGET_CODE = re.compile(r"(?<![\d.,/])([1-9])\.(\d{1,2})(?![\d.,/])")
+
 
 @intent("targets")
 async def targets(ctx: Context) -> list[Reply]:
     period = current_period(ctx.today)
+    code = TARGET_CODE.search(ctx.message.text or "")
+    if code is not None:  # «chỉ tiêu 7.1»: one target, its figures of the year (the history)
+        return await one_target(ctx, f"{code.group(1)}.{int(code.group(2))}")
     try:
         year, period, rows = await ctx.app.targets.status(period=period, today=ctx.today)
         sections = {n: title for n, title, _ in await ctx.app.queries.targets()}
@@ -34,6 +41,17 @@ async def targets(ctx: Context) -> list[Reply]:
     if ctx.user.is_coordinator and wanted is None:
         missing = [r.target for r in rows if r.figure is None and r.target.goal is not None]
     return ctx.reply(text.overview(year, period, chosen, sections, wanted=wanted, missing=missing))
+
+
+async def one_target(ctx: Context, code: str) -> list[Reply]:
+    try:
+        _, all_targets = await ctx.app.targets.targets()
+    except NoPlan:
+        return ctx.reply(text.NO_PLAN)
+    target = next((t for t in all_targets if t.code == code), None)
+    if target is None:
+        return ctx.reply(text.UNKNOWN)
+    return ctx.reply(text.detail(target, await ctx.app.targets.history(target.id), ctx.app.units))
 
 
 @intent("target_figure")

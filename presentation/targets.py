@@ -101,3 +101,23 @@ def recorded(outcome, period: str, year: int | None = None) -> str:
     if outcome.previous is not None:
         text += f"\nSố liệu trước đó: {figure_text(outcome.previous.value)} ({outcome.previous.at:%d/%m/%Y})."
     return text
+
+
+def detail(target, history, units) -> str:
+    """One target: the plan's words, its goal, and every figure reported (who, when, for which period)."""
+    lines = [
+        f"**Chỉ tiêu {target.code}** — {target.short_name}",
+        f"_{target.text}_",
+        f"Mục tiêu: {fmt_goal(target.goal, target.direction)}",
+    ]
+    if not history:
+        lines.append("Chưa có số liệu nào được báo cáo.")
+    else:
+        lines.append("**Số liệu đã báo cáo:**")
+        for f in history:
+            who = f.who or (units.name(f.unit_id) if f.unit_id else "?")
+            lines.append(
+                f"• {period_name(f.period)}: {figure_text(f.value, f.numerator, f.denominator)} — {who}, "
+                f"{f.at:%d/%m/%Y %H:%M}"
+            )
+    return "\n".join(lines)

@@ -185,3 +185,29 @@ async def test_report_and_figure_phrases_are_understood(app):
         result = understander.parse(text, today)
         assert (result.intent, result.report) == (intent, report), text
     assert understander.parse("tỷ lệ hồ sơ trực tuyến 6 tháng: 41,5%", today).figure["value"] == 41.5
+
+
+async def test_one_target_shows_its_history(app, router):
+    head = await registered(app, router, "h1", "van-phong")
+    coord = await registered(app, router, "c1", "van-phong", role="coordinator")
+    await head.say("chỉ tiêu ký số quý 3 đạt 97%")
+    await coord.say("chỉ tiêu 7.1 6 tháng đạt 95%")
+    reply = await head.text("chỉ tiêu 7.1")
+    assert "**Chỉ tiêu 7.1**" in reply and "ký số" in reply and "Mục tiêu: 100%" in reply
+    history = [line for line in reply.splitlines() if line.startswith("• ")]
+    assert len(history) == 2 and "Quý III: 97%" in history[0] and "6 tháng đầu năm: 95%" in history[1]
+    assert "15/08/2022" in history[0]
+
+
+async def test_targets_of_a_plan_imported_before_they_existed_are_derived_once(app):
+    """A database upgraded to 0004 has plans but no targets: the first use derives them from the plan."""
+    from sqlalchemy import delete, func, select
+
+    from storage.models import Target
+
+    async with app.sessions() as session, session.begin():
+        await session.execute(delete(Target))
+    _, targets = await app.targets.targets()
+    assert len(targets) == 25 and targets[0].code == "1.1"
+    async with app.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Target)) == 25
