@@ -38,6 +38,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from domain.plan import milestone_done
+from domain.targets import fmt_value
 from domain.units import UnitDirectory
 from services.query_service import NoPlan
 from services.review_service import STATE_NAMES, EvidenceView, Verification, evidence_view
@@ -45,6 +46,7 @@ from services.views import STATUS_NAMES
 from storage.models import Assignment, AssignmentLead, StatusUpdate, Task, User
 from storage.repositories.plans import PlanRepository
 from storage.repositories.review import ACCEPTED, PENDING, RETURNED, ReviewRepository
+from storage.repositories.targets import TargetRepository
 
 if TYPE_CHECKING:
     pass
@@ -178,6 +180,8 @@ class ReportData:
     updates: list[UpdateRow]  # in scope, oldest first
     evidence: list[EvidenceView]  # in scope, oldest first
     department_total: Counter = field(default_factory=Counter)  # always the whole department
+    # Target figures reported in scope (code, period, value, numerator, denominator, unit, who, at, channel).
+    figures: list[tuple] = field(default_factory=list)
 
     def shares(self) -> Iterable[tuple[TaskRow, AssignmentRow, Share]]:
         for task in self.tasks:
@@ -266,6 +270,13 @@ class ExportService:
                 )
                 for u, unit, number, who in (await session.execute(query)).all()
             ]
+            codes = {t.id: t.code for t in await TargetRepository(session).targets(plan.id)}
+            figures = [
+                (codes.get(f.target_id, "?"), f.period, f.value, f.numerator, f.denominator, f.unit_id, who or "?",
+                 self.local(f.created_at), f.channel)
+                for f, who in await TargetRepository(session).figures(plan.id)
+                if unit_id is None or f.unit_id == unit_id
+            ]
             evidence = [
                 self._localised(evidence_view(row))
                 for row in await ReviewRepository(session).evidence(
@@ -317,7 +328,7 @@ class ExportService:
         return ReportData(
             year=plan.year, title=plan.title, issuer=plan.issuer, generated_at=self.local(now), unit_id=unit_id,
             sections=[(s.number, s.roman, s.title) for s in sections], tasks=task_rows, updates=updates,
-            evidence=evidence, department_total=department,
+            evidence=evidence, department_total=department, figures=figures,
         )
 
 
@@ -606,6 +617,11 @@ def audit_events(data: ReportData) -> list[tuple]:
             else:
                 events.append((ev.reviewed_at, 2, ev.id, ev.task_number, ev.unit_id, "Trả lại minh chứng",
                                f"{ev.label}: {ev.review_comment or ''}", ev.reviewer or "?", None))
+    for i, (code, period, value, numerator, denominator, unit, who, at, channel) in enumerate(data.figures):
+        what = f"Chỉ tiêu {code} ({PERIOD_TITLES.get(period, period)}): {fmt_value(value)}"
+        if denominator:
+            what += f" ({numerator}/{denominator})"
+        events.append((at, 3, i, None, unit, "Báo số liệu chỉ tiêu", what, who, channel))
     events.sort(key=lambda e: (e[0], e[1], e[2]))
     return [(at, task, unit, kind, content, who, channel) for at, _, _, task, unit, kind, content, who, channel in events]
 

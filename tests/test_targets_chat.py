@@ -211,3 +211,20 @@ async def test_targets_of_a_plan_imported_before_they_existed_are_derived_once(a
     assert len(targets) == 25 and targets[0].code == "1.1"
     async with app.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Target)) == 25
+
+
+async def test_figures_are_in_the_exports_audit_trail(app, router, tmp_path):
+    from openpyxl import load_workbook
+
+    head = await registered(app, router, "h1", "thanh-tra")
+    await head.say("chỉ tiêu ký số quý 3 đạt 97%")
+    await head.say("đã kiểm tra 4/7 phòng")
+    path = tmp_path / "x.xlsx"
+    await app.exports.export(path, now=app.clock.now())
+    rows = [v for v in load_workbook(path)["Lịch sử"].iter_rows(min_row=4, values_only=True) if v[0] is not None]
+    figures = [r for r in rows if r[3] == "Báo số liệu chỉ tiêu"]
+    assert [r[4] for r in figures] == ["Chỉ tiêu 7.1 (Quý III): 97%", "Chỉ tiêu 1.2 (Quý III): 57% (4/7)"]
+    assert {r[2] for r in figures} == {"Thanh tra Sở"} and {r[6] for r in figures} == {"test"}
+    await app.exports.export(path, now=app.clock.now(), unit_id="van-phong")  # another unit's export: not there
+    rows = [v for v in load_workbook(path)["Lịch sử"].iter_rows(min_row=4, values_only=True) if v[0] is not None]
+    assert not any(r[3] == "Báo số liệu chỉ tiêu" for r in rows)
