@@ -32,8 +32,10 @@ from services.plan_service import PlanService
 from services.query_service import QueryService
 from services.reachability import ReachabilityService
 from services.reminder_service import ReminderService
+from services.report_service import ReportService
 from services.review_service import ReviewService
 from services.status_service import StatusService
+from services.target_service import TargetService
 from services.user_service import UserService
 from storage.db import create_engine, session_factory, upgrade
 from storage.uow import UnitOfWorkFactory
@@ -87,6 +89,7 @@ async def build_app(settings: Settings, *, clock: Clock | None = None, migrate: 
     reminders = ReminderService(sessions, units, reporting, workdays, clock, policy)
     broadcasts = BroadcastService(uow, units, reminders, senders)
     statuses = StatusService(uow, plans)
+    targets = TargetService(uow, clock.tz)
     return App(
         settings=settings, engine=engine, sessions=sessions, config=app_config(settings), units=units,
         reporting=reporting, workdays=workdays, clock=clock, plans=plans, senders=senders,
@@ -104,6 +107,8 @@ async def build_app(settings: Settings, *, clock: Clock | None = None, migrate: 
         accounts=AccountService(uow),
         broadcasts=broadcasts,
         reachability=ReachabilityService(uow),
+        targets=targets,
+        reports=ReportService(uow, units, reporting, targets, clock.tz, settings.report_template_file),
     )
 
 

@@ -67,7 +67,22 @@ def build_parser() -> argparse.ArgumentParser:
     xlsx = export.add_parser("xlsx", help="bảng phụ lục kèm tình trạng, dạng Excel")
     xlsx.add_argument("path")
     xlsx.add_argument("--period", choices=["Q1", "Q2", "H1", "Q3", "Y"])
+
+    report = sub.add_parser("report", help="báo cáo định kỳ").add_subparsers(dest="report_command", required=True)
+    draft = report.add_parser("draft", help="soạn dự thảo báo cáo CCHC (Word) từ số liệu các đơn vị đã báo")
+    draft.add_argument("--period", required=True, type=_period, metavar="Q1|Q2|H1|Q3|Y")
+    draft.add_argument("--year", type=int)
+    draft.add_argument("--out", required=True, metavar="PATH.docx")
     return parser
+
+
+def _period(value: str) -> str:
+    from domain.report_period import UnknownPeriod, normalise_period
+
+    try:
+        return normalise_period(value)
+    except UnknownPeriod as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _date(value: str):

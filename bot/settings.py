@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     calendar_overrides_file: Path = DEFAULTS / "calendar_overrides.yaml"
     reminder_policy_file: Path | None = None
     seed_plan_file: Path = DEFAULTS / "ke-hoach-cchc-2022.txt"
+    report_template_file: Path = DEFAULTS / "report_template.docx"
     invite_ttl_days: int = 7
     log_level: str = "INFO"
 

@@ -27,6 +27,7 @@ COORDINATOR_EXAMPLES = (
     "• /tiendo — tiến độ từng đơn vị kèm biểu đồ · /trehan — việc trễ hạn toàn Sở\n"
     "• /xuatbaocao q3 — bảng phụ lục Excel kèm tình trạng · /minhchung — duyệt minh chứng\n"
     "• /thongbao <nội dung> — gửi thông báo tới trưởng các đơn vị\n"
+    "• /baocao_cchc q3 — dự thảo báo cáo CCHC (Word) · chỉ tiêu ký số quý 3 đạt 97% — báo số liệu chỉ tiêu\n"
     "• nv 18: đã nhận văn bản UBND ngày 10/5 — ghi ngày sự kiện cho mốc chờ"
 )
 

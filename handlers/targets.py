@@ -1,25 +1,113 @@
-"""'Chỉ tiêu thanh toán trực tuyến là bao nhiêu': the plan's quantitative targets (part II, a)."""
+"""Targets (chỉ tiêu): «chỉ tiêu lĩnh vực 7 đạt chưa» (goal vs the latest figure), and figures reported
+by chat: «chỉ tiêu ký số quý 3 đạt 97%», «tỷ lệ hồ sơ trực tuyến 6 tháng: 41,5%», «đã kiểm tra 4/7 phòng».
+
+A figure is written at once only when the target was recognised with certainty (its code, or every word
+found in one target only) and the message needed no typo repair; otherwise the bot asks first, offering
+the next best targets as buttons — the same rule as status updates. Coordinators asking for the targets
+also see which ones still have no figure for the current period.
+"""
 
 from __future__ import annotations
 
+import re
+
 from conversation.context import Context
-from conversation.registry import intent
+from conversation.nlu import CONFIDENT
+from conversation.registry import callback, intent
 from domain.messages import Reply
-from services.query_service import NoPlan
+from domain.report_period import current_period
+from presentation import targets as text
+from services.target_service import NoPlan
+
+TARGET_CODE = re.compile(r"(?<![\d.,/])([1-9])\.(\d{1,2})(?![\d.,/])")
 
 
 @intent("targets")
 async def targets(ctx: Context) -> list[Reply]:
+    period = current_period(ctx.today)
+    code = TARGET_CODE.search(ctx.message.text or "")
+    if code is not None:  # «chỉ tiêu 7.1»: one target, its figures of the year (the history)
+        return await one_target(ctx, f"{code.group(1)}.{int(code.group(2))}")
     try:
-        sections = await ctx.app.queries.targets()
+        year, period, rows = await ctx.app.targets.status(period=period, today=ctx.today)
+        sections = {n: title for n, title, _ in await ctx.app.queries.targets()}
     except NoPlan:
-        return ctx.reply("Chưa có kế hoạch CCHC nào được nạp. Văn phòng Sở cần nạp kế hoạch trước.")
+        return ctx.reply(text.NO_PLAN)
     wanted = ctx.nlu.section
-    chosen = [s for s in sections if wanted is None or s[0] == wanted]
-    if not chosen:
-        return ctx.reply(f"Kế hoạch không có lĩnh vực số {wanted}. Các lĩnh vực: 1–{len(sections)}.")
-    lines = ["**Chỉ tiêu của kế hoạch**" if wanted is None else "**Chỉ tiêu**"]
-    for number, title, items in chosen:
-        lines.append(f"\n**{number}. {title.capitalize()}**")
-        lines.extend(f"• {item}" for item in items) if items else lines.append("• (không có chỉ tiêu định lượng)")
-    return ctx.reply("\n".join(lines))
+    if wanted is not None and wanted not in sections:
+        return ctx.reply(text.no_section(wanted, len(sections)))
+    chosen = [r for r in rows if wanted is None or r.target.section == wanted]
+    missing = None
+    if ctx.user.is_coordinator and wanted is None:
+        missing = [r.target for r in rows if r.figure is None and r.target.goal is not None]
+    return ctx.reply(text.overview(year, period, chosen, sections, wanted=wanted, missing=missing))
+
+
+async def one_target(ctx: Context, code: str) -> list[Reply]:
+    try:
+        _, all_targets = await ctx.app.targets.targets()
+    except NoPlan:
+        return ctx.reply(text.NO_PLAN)
+    target = next((t for t in all_targets if t.code == code), None)
+    if target is None:
+        return ctx.reply(text.UNKNOWN)
+    return ctx.reply(text.detail(target, await ctx.app.targets.history(target.id), ctx.app.units))
+
+
+@intent("target_figure")
+async def target_figure(ctx: Context) -> list[Reply]:
+    if ctx.user.role not in ("head", "coordinator", "admin"):
+        return ctx.reply(text.READ_ONLY)
+    figure = ctx.nlu.figure or {}
+    if figure.get("value") is None:
+        return ctx.reply(text.BAD_VALUE)
+    try:
+        match = await ctx.app.targets.match(ctx.nlu.note or "")
+    except NoPlan:
+        return ctx.reply(text.NO_PLAN)
+    if match is None:
+        return ctx.reply(text.UNKNOWN)
+    pending = {
+        "action": "target_figure", "target_id": match.target.id, "period": ctx.nlu.report or current_period(ctx.today),
+        "value": figure["value"], "numerator": figure.get("numerator"), "denominator": figure.get("denominator"),
+        "text": ctx.message.text, "key": ctx.message.idempotency_key,
+    }
+    if not match.confident or ctx.nlu.confidence < CONFIDENT:
+        await ctx.app.inbox.update_state(ctx.message.channel, ctx.message.chat_id, ctx.now, pending=pending)
+        question, buttons = text.confirm(match.target, pending, match.alternatives)
+        return [Reply(question, buttons=buttons)]
+    return await apply_figure(ctx, pending)
+
+
+async def apply_figure(ctx: Context, pending: dict) -> list[Reply]:
+    """Write a figure (after a confirmation, or at once when the target was certain)."""
+    try:
+        outcome = await ctx.app.targets.record(
+            ctx.user, target_id=int(pending["target_id"]), period=pending["period"], value=float(pending["value"]),
+            numerator=pending.get("numerator"), denominator=pending.get("denominator"), channel=ctx.message.channel,
+            text=pending.get("text"), key=pending.get("key"), now=ctx.now,
+        )
+    except NoPlan:
+        return ctx.reply(text.NO_PLAN)
+    if outcome.kind == "recorded":
+        return ctx.reply(text.recorded(outcome, pending["period"]))
+    messages = {
+        "duplicate": text.DUPLICATE, "read_only": text.READ_ONLY, "bad_value": text.BAD_VALUE,
+        "unknown_target": text.UNKNOWN,
+    }
+    return ctx.reply(messages.get(outcome.kind, text.UNKNOWN))
+
+
+@callback("tg")
+async def pick_target(ctx: Context) -> list[Reply]:
+    """tg:<target_id> — the right target for a pending figure, chosen among the alternatives."""
+    state = await ctx.app.inbox.get_state(ctx.message.channel, ctx.message.chat_id, ctx.now) or {}
+    pending = state.get("pending")
+    if not pending or pending.get("action") != "target_figure":
+        return ctx.reply(text.EXPIRED)
+    await ctx.app.inbox.update_state(ctx.message.channel, ctx.message.chat_id, ctx.now, pending=None)
+    try:
+        pending = {**pending, "target_id": int(ctx.args[0])}
+    except (IndexError, ValueError):
+        return ctx.reply(text.EXPIRED)
+    return await apply_figure(ctx, pending)

@@ -181,4 +181,8 @@ async def _confirm(ctx: Context, yes: bool) -> list[Reply]:
         return ctx.reply("Không có việc gì đang chờ xác nhận." if yes else "Đã huỷ.")
     if not yes:
         return ctx.reply("Đã huỷ, không có gì thay đổi.")
+    if pending.get("action") == "target_figure":  # a target figure waiting for «có» (handlers/targets.py)
+        from handlers.targets import apply_figure
+
+        return await apply_figure(ctx, pending)
     return await apply_update(ctx, pending)

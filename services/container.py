@@ -30,8 +30,10 @@ from services.plan_service import PlanService
 from services.query_service import QueryService
 from services.reachability import ReachabilityService
 from services.reminder_service import ReminderService
+from services.report_service import ReportService
 from services.review_service import ReviewService
 from services.status_service import StatusService
+from services.target_service import TargetService
 from services.user_service import UserService
 
 # The outbound side of each running channel, by channel name ("telegram", "zalo", "console"). One
@@ -68,4 +70,6 @@ class App:
     accounts: AccountService
     broadcasts: BroadcastService
     reachability: ReachabilityService
+    targets: TargetService
+    reports: ReportService
     senders: Senders = field(default_factory=dict)

@@ -35,6 +35,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from domain.shares import Status, share_overdue
+from domain.targets import fmt_value
 from domain.units import UnitDirectory
 from services.query_service import NoPlan
 from services.review_service import STATE_NAMES, EvidenceView, Verification, evidence_view
@@ -171,6 +172,8 @@ class ReportData:
     updates: list[UpdateRow]  # in scope, oldest first
     evidence: list[EvidenceView]  # in scope, oldest first
     department_total: Counter = field(default_factory=Counter)  # always the whole department
+    # Target figures reported in scope (code, period, value, numerator, denominator, unit, who, at, channel).
+    figures: list[tuple] = field(default_factory=list)
 
     def shares(self) -> Iterable[tuple[TaskRow, AssignmentRow, Share]]:
         for task in self.tasks:
@@ -247,6 +250,13 @@ class ExportService:
                 )
                 for u, unit, number, who in await uow.statuses.plan_history(plan.id, unit_id=unit_id)
             ]
+            codes = {t.id: t.code for t in await uow.targets.targets(plan.id)}
+            figures = [
+                (codes.get(f.target_id, "?"), f.period, f.value, f.numerator, f.denominator, f.unit_id, who or "?",
+                 self.local(f.created_at), f.channel)
+                for f, who in await uow.targets.figures(plan.id)
+                if unit_id is None or f.unit_id == unit_id
+            ]
             evidence = [
                 self._localised(evidence_view(row))
                 for row in await uow.review.evidence(plan.id, unit_ids=[unit_id] if unit_id is not None else None)
@@ -293,7 +303,7 @@ class ExportService:
         return ReportData(
             year=plan.year, title=plan.title, issuer=plan.issuer, generated_at=self.local(now), unit_id=unit_id,
             sections=[(s.number, s.roman, s.title) for s in sections], tasks=task_rows, updates=updates,
-            evidence=evidence, department_total=department,
+            evidence=evidence, department_total=department, figures=figures,
         )
 
 
@@ -578,6 +588,11 @@ def audit_events(data: ReportData) -> list[tuple]:
             else:
                 events.append((ev.reviewed_at, 2, ev.id, ev.task_number, ev.unit_id, "Trả lại minh chứng",
                                f"{ev.label}: {ev.review_comment or ''}", ev.reviewer or "?", None))
+    for i, (code, period, value, numerator, denominator, unit, who, at, channel) in enumerate(data.figures):
+        what = f"Chỉ tiêu {code} ({PERIOD_TITLES.get(period, period)}): {fmt_value(value)}"
+        if denominator:
+            what += f" ({numerator}/{denominator})"
+        events.append((at, 3, i, None, unit, "Báo số liệu chỉ tiêu", what, who, channel))
     events.sort(key=lambda e: (e[0], e[1], e[2]))
     return [(at, task, unit, kind, content, who, channel) for at, _, _, task, unit, kind, content, who, channel in events]
 

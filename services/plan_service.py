@@ -9,6 +9,7 @@ from pathlib import Path
 
 from domain.plan import AFTER_EVENT, PERIODIC_REPORT, RELATIVE, ParsedPlan, TriggeredMilestone, trigger_due
 from domain.reporting import ReportingCalendar
+from domain.targets import ParsedTarget, section_targets
 from domain.units import UnitDirectory
 from domain.workdays import WorkingCalendar
 from services.views import MilestoneView
@@ -35,6 +36,10 @@ class ImportResult:
     assignments: int
     milestones: int
     created: bool
+
+
+def plan_targets(parsed: ParsedPlan) -> list[ParsedTarget]:
+    return [t for s in parsed.sections for t in section_targets(s.number, list(s.targets))]
 
 
 class PlanNotLoaded(LookupError):
@@ -72,7 +77,8 @@ class PlanService:
     async def store(self, parsed: ParsedPlan, source: str | None = None) -> ImportResult:
         async with self.uow() as uow:
             await uow.plans.sync_units(self.units)
-            _, created = await uow.plans.upsert(parsed, source, self.trigger_due)
+            plan, created = await uow.plans.upsert(parsed, source, self.trigger_due)
+            await uow.targets.sync(plan.id, plan_targets(parsed))
             await uow.commit()
         self.forget()
         assignments = sum(len(t.assignments) for t in parsed.tasks)

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -227,6 +228,43 @@ class Evidence(Base):
     review_comment: Mapped[str | None] = mapped_column(Text)
     reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Target(Base):
+    """A chỉ tiêu of the plan (one measure of an area's «a) Chỉ tiêu»), kept across re-imports by its code."""
+
+    __tablename__ = "targets"
+    __table_args__ = (UniqueConstraint("plan_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    section_number: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    short_name: Mapped[str] = mapped_column(String(200))
+    goal: Mapped[float | None] = mapped_column(Float)
+    direction: Mapped[str | None] = mapped_column(String(4))  # ge | gt | le | lt
+    # False once a re-import no longer has this target but figures were reported for it (kept, not shown).
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class TargetFigure(Base):
+    """Append-only history of the figures reported for a target and a reporting period; the latest row of
+    (target, period) is the figure. Who, when, through which channel and in which words: the audit trail."""
+
+    __tablename__ = "target_figures"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="CASCADE"), index=True)
+    period: Mapped[str] = mapped_column(String(4))  # Q1 | Q2 | H1 | Q3 | Y
+    value: Mapped[float] = mapped_column(Float)
+    numerator: Mapped[int | None] = mapped_column(Integer)
+    denominator: Mapped[int | None] = mapped_column(Integer)
+    unit_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    channel: Mapped[str] = mapped_column(String(16))
+    original_text: Mapped[str | None] = mapped_column(Text)
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class ProcessedMessage(Base):

@@ -25,6 +25,7 @@ from storage.repositories.plans import PlanRepository
 from storage.repositories.reminders import ReminderRepository
 from storage.repositories.review import ReviewRepository
 from storage.repositories.statuses import StatusRepository
+from storage.repositories.targets import TargetRepository
 from storage.repositories.users import UserRepository
 
 
@@ -89,6 +90,10 @@ class UnitOfWork:
     @cached_property
     def reminders(self) -> ReminderRepository:
         return ReminderRepository(self._live())
+
+    @cached_property
+    def targets(self) -> TargetRepository:
+        return TargetRepository(self._live())
 
     def _live(self) -> AsyncSession:
         assert self.session is not None, "repositories live inside «async with uow»"

@@ -18,6 +18,9 @@ Internal intents (used by the conversation engine; the CLI prints them verbatim)
 - broadcast         /thongbao <text>, "thông báo cho tất cả các đơn vị: ..." → note = the text
 - confirm, deny, cancel   "có", "ok", "đồng ý", "đúng rồi" / "không", "sai" / "huỷ", "thôi"
 - choice            a bare "1", "2", "chọn 2" → choice
+- target_figure     "chỉ tiêu ký số quý 3 đạt 97%", "đã kiểm tra 4/7 phòng" → figure {"value", "numerator",
+                    "denominator"}, report (the period, if named), note (the topic the target service matches)
+- report_draft      "soạn báo cáo CCHC quý 3", /baocao_cchc q3 → report
 - link_account, reminder_channel   messenger-account phrases, see `conversation.nlu.accounts` (checked first)
 
 Module map: `normalize` (spelling variety), `periods` (dates and periods), `slots` (task numbers,

@@ -39,6 +39,7 @@ ALIASES: dict[str, str] = {
     "lichsu": "lichsu", "history": "lichsu",
     "thongbao": "thongbao", "broadcast": "thongbao",
     "huy": "huy", "cancel": "huy",
+    "baocao_cchc": "soanbc", "baocaocchc": "soanbc", "soanbaocao": "soanbc", "duthaobaocao": "soanbc",
 }
 _REPORT_TOKENS = {"q1": "Q1", "q2": "Q2", "q3": "Q3", "h1": "H1", "y": "Y", "nam": "Y", "6t": "H1", "6thang": "H1",
                   "q4": "Y", "canam": "Y"}
@@ -78,6 +79,8 @@ def parse_command(nlu: Understander, text: str, today: dt.date) -> NluResult | N
         return _update(nlu, norm, number)
     if command == "baocao":
         return NluResult("report_schedule", report=_report(s, today))
+    if command == "soanbc":
+        return NluResult("report_draft", report=_report(s, today))
     if command == "chitieu":
         return NluResult("targets", section=_section(nlu, s))
     if command == "tiendo":

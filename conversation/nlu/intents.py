@@ -26,6 +26,8 @@ import re
 
 from conversation.nlu import commands
 from conversation.nlu.accounts import parse_account
+from conversation.nlu.figures import CUE as FIGURE_CUE
+from conversation.nlu.figures import find_figure
 from conversation.nlu.normalize import ABBREVIATIONS, Normalized, Normalizer, fold_canonical
 from conversation.nlu.periods import RULES, find_dates, find_period, find_report_period, period_spans
 from conversation.nlu.result import NluResult, Period
@@ -67,9 +69,11 @@ KEEP: dict[str, frozenset[str]] = {
     "history": frozenset({"task"}),
     "broadcast": frozenset({"note"}),
     "choice": frozenset({"choice"}),
+    "target_figure": frozenset({"report", "note", "figure"}),
+    "report_draft": frozenset({"report"}),
 }
 SLOTS = ("task", "unit", "period", "status", "percent", "report", "section", "code", "note", "trigger_date",
-         "choice", "reminder")
+         "choice", "reminder", "figure")
 
 
 def _re(pattern: str) -> re.Pattern[str]:
@@ -126,6 +130,7 @@ EXPORT = _re(
     r"\bxuat\s+(?:ra\s+)?(?:bao cao|file|excel|bang|du lieu|phu luc|tep)\b|\bfile excel\b|\b(?:tai|gui)\s+"
     r"(?:file|tep|bang)\s+(?:excel|bao cao|tong hop)\b|\bxuat excel\b|\bexport\b"
 )
+REPORT_DRAFT = _re(r"\b(?:soan|du thao|thao|viet)\s+(?:(?:du thao|ban)\s+)?bao cao\b(?!\s+tien do)")
 HISTORY = _re(r"\blich su\b|\bai\s+(?:da\s+)?cap nhat\b|\bnhat ky\b|\bcap nhat\s+(?:luc|khi)\s+nao\b")
 EVIDENCE = _re(r"\bminh chung\b|\btai lieu kiem chung\b")
 EVIDENCE_BLOCK = _re(r"\b(?:xong|hoan thanh|dang lam|vuong|chua lam)\b|\d\s*%")
@@ -331,6 +336,16 @@ class Understander:
             return NluResult("broadcast", note=_after_colon(n.original) or None)
         if EXPORT.search(s):
             return NluResult("export", report=find_report_period(s, today), unit=unit)
+        if REPORT_DRAFT.search(s):
+            return NluResult("report_draft", report=find_report_period(s, today))
+        if taskref is None and not question and FIGURE_CUE.search(s):
+            figure = find_figure(n.original, s)
+            if figure is not None:
+                topic = figure.pop("topic")
+                return NluResult(
+                    "target_figure", report=find_report_period(s, today), note=topic, figure=figure,
+                    confidence=round(max(0.3, 1.0 - 0.15 * n.corrections), 2),
+                )
         if HISTORY.search(s) and taskref is not None:
             return NluResult("history", task=task)
         if EVIDENCE.search(s) and not EVIDENCE_BLOCK.search(s):

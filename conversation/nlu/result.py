@@ -41,6 +41,8 @@ class NluResult:
     reminder: dict | None = None
     # How the task number was found: "number" (typed), "description" (best match of the plan's titles).
     task_source: str | None = None
+    # target_figure: {"value": 97.0, "numerator": None, "denominator": None} (value None: an impossible fraction)
+    figure: dict | None = None
 
     def to_contract(self) -> dict:
         """Exactly the nine keys of CONTRACTS §3, period as {"from", "to"} ISO dates or null."""

@@ -1,0 +1,89 @@
+"""Time of drafting the annual CCHC report (`cchc-bot report draft --period Y`) on the seed plan with a
+year's worth of activity: N status updates (default 1,000), M evidence rows (default 500) — the same data
+as `bench_export.py` — and a figure for every numeric target. Times the read (plan, history, evidence,
+figures as of the cut-off) and the render (docxtpl into the bundled template) over several rounds.
+Goal (issue 13): under 2 s.
+
+    .venv/bin/python benchmarks/bench_report.py [--updates 1000] [--evidence 500] [--rounds 5] [--db URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import docx
+
+from benchmarks.bench_export import NOW, populate
+from bot.bootstrap import build_app
+from bot.settings import DEFAULTS, Settings
+from domain.clock import FixedClock
+from domain.people import UserView
+
+
+async def figures(app) -> int:
+    coordinator = await app.users.ensure_local_user("bench", "coord", "van-phong", "coordinator", "Điều phối")
+    _, targets = await app.targets.targets()
+    count = 0
+    for i, target in enumerate(t for t in targets if t.goal is not None):
+        outcome = await app.targets.record(
+            UserView(coordinator.id, "van-phong", "coordinator"), target_id=target.id, period="Y",
+            value=float(50 + (i * 7) % 51), channel="bench", text=None, key=None,
+            now=dt.datetime(2022, 12, 1, 9, 0, tzinfo=NOW.tzinfo),
+        )
+        count += outcome.kind == "recorded"
+    return count
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--updates", type=int, default=1000)
+    parser.add_argument("--evidence", type=int, default=500)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--period", default="Y")
+    parser.add_argument("--db", help="database URL (default: a fresh SQLite file)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        settings = Settings(cchc_data_dir=root, database_url=args.db or f"sqlite:///{root / 'bench.db'}", _env_file=None)
+        app = await build_app(settings, clock=FixedClock(NOW))
+        try:
+            await app.plans.import_plan(DEFAULTS / "ke-hoach-cchc-2022.txt")
+            started = time.perf_counter()
+            await populate(app, args.updates, args.evidence)
+            reported = await figures(app)
+            print(f"setup: seed plan + {args.updates} status updates + {args.evidence} evidence rows + {reported} "
+                  f"target figures in {time.perf_counter() - started:.2f} s ({app.engine.dialect.name}); "
+                  f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+            totals, loads, renders = [], [], []
+            for i in range(args.rounds):
+                path = root / f"report-{i}.docx"
+                t0 = time.perf_counter()
+                draft, _, render_seconds = await app.reports.write(args.period, path, 2022)
+                totals.append(time.perf_counter() - t0)
+                loads.append(draft.load_seconds)
+                renders.append(render_seconds)
+            document = docx.Document(str(path))
+            print(
+                f"report draft --period {args.period}: median {statistics.median(totals):.3f} s, max {max(totals):.3f} s "
+                f"(read {statistics.median(loads):.3f} s, render {statistics.median(renders):.3f} s), "
+                f"{path.stat().st_size / 1024:.0f} KB, {len(document.paragraphs)} paragraphs, "
+                f"appendix {len(document.tables[-1].rows)} rows; {draft.updates_in_period} updates and "
+                f"{draft.evidence_in_period} evidence files in the period"
+            )
+            print(f"goal < 2 s: {'OK' if max(totals) < 2.0 else 'SLOWER THAN GOAL'}")
+        finally:
+            await app.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

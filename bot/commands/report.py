@@ -1,0 +1,31 @@
+"""`cchc-bot report draft --period P [--year N] --out PATH.docx` (CONTRACTS §5): the periodic CCHC report
+drafted from the plan, statuses, evidence and target figures as they stood at the period's cut-off."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.bootstrap import App
+from bot.cli import CliError, register
+from services.report_writer import ReportTemplateError
+from services.target_service import NoPlan
+
+
+@register("report draft")
+async def cmd_report_draft(app: App, args) -> int:
+    out = Path(args.out).expanduser()
+    if out.suffix.lower() != ".docx":
+        raise CliError(f"tệp báo cáo phải có đuôi .docx: {out}")
+    if out.is_dir():
+        raise CliError(f"{out} là một thư mục; cần tên tệp .docx")
+    if not out.parent.exists():
+        raise CliError(f"thư mục {out.parent} không tồn tại")
+    try:
+        _draft, path, _render_seconds = await app.reports.write(args.period, out, args.year)
+    except NoPlan:
+        which = f"năm {args.year}" if args.year else "nào"
+        raise CliError(f"chưa có kế hoạch {which} trong cơ sở dữ liệu — chạy `cchc-bot plan import PATH` trước") from None
+    except ReportTemplateError as exc:
+        raise CliError(str(exc)) from None
+    print(path)
+    return 0

@@ -1,0 +1,123 @@
+"""Chat wording for targets (chỉ tiêu): goal vs latest figure, recording a figure, what is missing."""
+
+from __future__ import annotations
+
+from domain.messages import Button
+from domain.report_period import TITLES
+from domain.targets import fmt_goal, fmt_value
+
+VERDICT_ICONS = {True: "✅ đạt", False: "⚠️ chưa đạt", None: "▫️ chưa có số liệu"}
+NO_PLAN = "Chưa có kế hoạch CCHC nào được nạp. Văn phòng Sở cần nạp kế hoạch trước."
+READ_ONLY = (
+    "Số liệu chỉ tiêu do trưởng đơn vị hoặc Văn phòng Sở báo cáo; vai trò của anh/chị chỉ xem. "
+    "Gõ «chỉ tiêu» để xem kết quả các chỉ tiêu."
+)
+UNKNOWN = (
+    "Tôi chưa nhận ra anh/chị báo số liệu cho chỉ tiêu nào, nên chưa ghi gì. Gõ «/chitieu» để xem danh sách, "
+    "rồi báo theo mã, ví dụ: «chỉ tiêu 7.1 quý 3 đạt 97%»."
+)
+BAD_VALUE = (
+    "Số liệu không hợp lệ (tỷ lệ phải từ 0 đến 100%, tử số không lớn hơn mẫu số), chưa ghi gì. "
+    "Ví dụ: «đã kiểm tra 4/7 phòng» hoặc «tỷ lệ hồ sơ trực tuyến quý 3: 41,5%»."
+)
+DUPLICATE = "Số liệu này đã được ghi nhận trước đó."
+EXPIRED = "Yêu cầu ghi số liệu đã hết hạn. Anh/chị gửi lại nhé."
+
+
+def period_name(period: str, year: int | None = None) -> str:
+    name = TITLES.get(period, period)
+    if period == "Y":
+        name = "cả năm"
+    return f"{name} {year}" if year else name
+
+
+def figure_text(value: float | None, numerator: int | None = None, denominator: int | None = None) -> str:
+    text = fmt_value(value)
+    return f"{text} ({numerator}/{denominator})" if denominator else text
+
+
+def target_line(status) -> str:
+    t, f = status.target, status.figure
+    line = f"• **{t.code}** {t.short_name} — mục tiêu {fmt_goal(t.goal, t.direction)}"
+    if f is not None:
+        line += f"; đạt được {figure_text(f.value, f.numerator, f.denominator)}"
+        if t.goal is not None:
+            line += f" {VERDICT_ICONS[status.verdict]}"
+    elif t.goal is not None:
+        line += f"; {VERDICT_ICONS[None]}"
+    return line
+
+
+def overview(year: int, period: str, rows, sections: dict[int, str], *, wanted: int | None,
+             missing: list | None = None) -> str:
+    lines = [f"**Chỉ tiêu Kế hoạch CCHC {year}** — số liệu {period_name(period)}"]
+    current = None
+    for row in rows:
+        if row.target.section != current:
+            current = row.target.section
+            lines.append(f"\n**{current}. {sections.get(current, '').capitalize()}**")
+        lines.append(target_line(row))
+    if not rows:
+        lines.append(f"Lĩnh vực {wanted} không có chỉ tiêu." if wanted else "Kế hoạch chưa có chỉ tiêu.")
+    if missing:
+        codes = ", ".join(t.code for t in missing)
+        lines.append(
+            f"\n📋 **Chưa có số liệu {period_name(period)}** ({len(missing)} chỉ tiêu định lượng): {codes}.\n"
+            "Nhắc các đơn vị báo bằng tin nhắn, ví dụ «chỉ tiêu 7.1 quý 3 đạt 97%»."
+        )
+    lines.append("\nBáo số liệu: «chỉ tiêu ký số quý 3 đạt 97%», «đã kiểm tra 4/7 phòng».")
+    return "\n".join(lines)
+
+
+def no_section(wanted: int, count: int) -> str:
+    return f"Kế hoạch không có lĩnh vực số {wanted}. Các lĩnh vực: 1–{count}."
+
+
+def confirm(target, pending: dict, alternatives: list) -> tuple[str, list[list[Button]]]:
+    what = figure_text(pending["value"], pending.get("numerator"), pending.get("denominator"))
+    text = (
+        f"Anh/chị báo **{what}** ({period_name(pending['period'])}) cho chỉ tiêu **{target.code}** — "
+        f"{target.short_name} (mục tiêu {fmt_goal(target.goal, target.direction)})?"
+    )
+    buttons = [[Button("✔️ Đúng, ghi nhận", "cf:yes")]]
+    for alt in alternatives:
+        buttons.append([Button(f"Chỉ tiêu {alt.code}: {alt.short_name}"[:60], f"tg:{alt.id}")])
+    buttons.append([Button("✖️ Không", "cf:no")])
+    if alternatives:
+        text += "\nNếu không phải, chọn chỉ tiêu đúng bên dưới."
+    return text, buttons
+
+
+def recorded(outcome, period: str, year: int | None = None) -> str:
+    t, f = outcome.target, outcome.figure
+    text = (
+        f"✅ Đã ghi nhận chỉ tiêu **{t.code}** — {t.short_name}, {period_name(period, year)}: "
+        f"**{figure_text(f.value, f.numerator, f.denominator)}**"
+    )
+    if t.goal is not None:
+        text += f" (mục tiêu {fmt_goal(t.goal, t.direction)}: {VERDICT_ICONS[outcome.verdict]})"
+    else:
+        text += " (chỉ tiêu không định lượng)"
+    if outcome.previous is not None:
+        text += f"\nSố liệu trước đó: {figure_text(outcome.previous.value)} ({outcome.previous.at:%d/%m/%Y})."
+    return text
+
+
+def detail(target, history, units) -> str:
+    """One target: the plan's words, its goal, and every figure reported (who, when, for which period)."""
+    lines = [
+        f"**Chỉ tiêu {target.code}** — {target.short_name}",
+        f"_{target.text}_",
+        f"Mục tiêu: {fmt_goal(target.goal, target.direction)}",
+    ]
+    if not history:
+        lines.append("Chưa có số liệu nào được báo cáo.")
+    else:
+        lines.append("**Số liệu đã báo cáo:**")
+        for f in history:
+            who = f.who or (units.name(f.unit_id) if f.unit_id else "?")
+            lines.append(
+                f"• {period_name(f.period)}: {figure_text(f.value, f.numerator, f.denominator)} — {who}, "
+                f"{f.at:%d/%m/%Y %H:%M}"
+            )
+    return "\n".join(lines)
