@@ -3,7 +3,10 @@
 Runs a fixed corpus of real questions and updates from three registered users on the seed plan and
 prints p50/p95/p99. Goal (issue 3): p95 ≤ 20 ms on SQLite.
 
-    .venv/bin/python benchmarks/bench_engine.py [--rounds 20] [--db URL]
+    .venv/bin/python benchmarks/bench_engine.py [--rounds 20] [--db URL] [--cpu]
+
+`--cpu` measures the process's CPU time per message (all threads, aiosqlite's included) instead of wall
+time: on a machine shared with other jobs the wall-clock figures mostly measure the others' load.
 """
 
 from __future__ import annotations
@@ -50,15 +53,16 @@ CORPUS = [
 ]
 
 
-async def main(rounds: int, db: str | None, verbose: bool = False) -> None:
+async def main(rounds: int, db: str | None, verbose: bool = False, cpu: bool = False) -> None:
+    clock = time.process_time if cpu else time.perf_counter
     if db and db.startswith("postgres"):
         async with FreshPostgres(db) as scratch:  # a throw-away database, never the server's own
-            await run(rounds, scratch, verbose)
+            await run(rounds, scratch, verbose, clock)
     else:
-        await run(rounds, db, verbose)
+        await run(rounds, db, verbose, clock)
 
 
-async def run(rounds: int, db: str | None, verbose: bool) -> None:
+async def run(rounds: int, db: str | None, verbose: bool, clock=time.perf_counter) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(_env_file=None, cchc_data_dir=Path(tmp), database_url=db or f"sqlite:///{tmp}/bench.db")
         app = await build_app(settings, clock=FixedClock(AUG_15_2022))
@@ -80,9 +84,9 @@ async def run(rounds: int, db: str | None, verbose: bool) -> None:
                 for text in CORPUS:
                     counter += 1
                     message = Incoming("bench", sender, sender, text=text, message_id=str(counter))
-                    start = time.perf_counter()
+                    start = clock()
                     await router.handle(message)
-                    samples.append((time.perf_counter() - start) * 1000)
+                    samples.append((clock() - start) * 1000)
                     by_kind[text].append(samples[-1])
         await app.close()
     samples.sort()
@@ -91,7 +95,8 @@ async def run(rounds: int, db: str | None, verbose: bool) -> None:
         return samples[min(len(samples) - 1, int(p * len(samples)))]
 
     backend = "PostgreSQL" if db and db.startswith("postgres") else "SQLite"
-    print(f"engine latency on {backend}, {len(samples)} messages ({len(CORPUS)} kinds × 3 users × {rounds} rounds)")
+    what = "CPU time" if clock is time.process_time else "latency"
+    print(f"engine {what} on {backend}, {len(samples)} messages ({len(CORPUS)} kinds × 3 users × {rounds} rounds)")
     print("| p50 ms | p95 ms | p99 ms | mean ms | msg/s (sequential) |")
     print("|---|---|---|---|---|")
     mean = statistics.fmean(samples)
@@ -108,5 +113,6 @@ if __name__ == "__main__":
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--db")
     parser.add_argument("--verbose", action="store_true", help="also print figures per message kind")
+    parser.add_argument("--cpu", action="store_true", help="CPU time per message instead of wall time")
     options = parser.parse_args()
-    asyncio.run(main(options.rounds, options.db, options.verbose))
+    asyncio.run(main(options.rounds, options.db, options.verbose, options.cpu))

@@ -67,6 +67,20 @@ def share_percent(status: Status, percent: int | None) -> int | None:
     return percent
 
 
+class ReviewState(StrEnum):
+    """Where one evidence file of a share stands with the Văn phòng's review."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    RETURNED = "returned"
+
+
+def verified(status: str, accepted: int, pending: int) -> bool:
+    """A share is «done and verified» when it is done, at least one of its files was accepted and none
+    still waits for review (returned files do not count against it)."""
+    return status == Status.DONE and accepted > 0 and pending == 0
+
+
 # -- who may write which share -----------------------------------------------------------------------
 def may_write(user: UserView, unit_id: str) -> bool:
     """Heads and officers write their own unit's shares; coordinators (and admins) any unit's;

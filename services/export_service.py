@@ -38,9 +38,16 @@ from domain.shares import Status, share_overdue
 from domain.targets import fmt_value
 from domain.units import UnitDirectory
 from services.query_service import NoPlan
-from services.review_service import STATE_NAMES, EvidenceView, Verification, evidence_view
+from services.review_service import (
+    ACCEPTED,
+    PENDING,
+    RETURNED,
+    STATE_NAMES,
+    EvidenceView,
+    Verification,
+    evidence_view,
+)
 from services.views import status_text
-from storage.repositories.review import ACCEPTED, PENDING, RETURNED
 from storage.uow import UnitOfWorkFactory
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

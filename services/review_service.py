@@ -22,16 +22,16 @@ from typing import Protocol
 from domain.clock import Clock
 from domain.messages import Button, Reply
 from domain.people import UserView
-from domain.shares import Status
+from domain.shares import ReviewState, Status, verified
 from domain.units import UnitDirectory
 from domain.workdays import WorkingCalendar
 from services.broadcast_service import BroadcastService, PushReport
 from services.reminder_service import ReminderService
 from services.status_service import StatusService
 from services.views import short, status_text
-from storage.repositories.review import ACCEPTED, PENDING, RETURNED
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
+PENDING, ACCEPTED, RETURNED = ReviewState.PENDING, ReviewState.ACCEPTED, ReviewState.RETURNED
 PAGE = 5
 MAX_COMMENT_CHARS = 500
 STATE_NAMES = {PENDING: "chờ duyệt", ACCEPTED: "đã xác nhận", RETURNED: "bị trả lại"}
@@ -104,7 +104,7 @@ class Verification:
         return self.accepted + self.pending + self.returned
 
     def verified(self, status: str) -> bool:
-        return status == Status.DONE and self.accepted > 0 and self.pending == 0
+        return verified(status, self.accepted, self.pending)
 
 
 @dataclass

@@ -1,5 +1,6 @@
-"""Writing status: who may update which unit's share of a task, append-only history, idempotency,
-and trigger dates for milestones that wait for an event."""
+"""Writing status: one unit's share of a task, by the rules of `domain/shares.py` (who may write it,
+percent, milestone-by-milestone completion), with an append-only history, idempotency, and trigger
+dates for milestones that wait for an event."""
 
 from __future__ import annotations
 

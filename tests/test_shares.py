@@ -18,6 +18,7 @@ from domain.shares import (
     STATUSES,
     DatedMilestone,
     PercentOutOfRange,
+    ReviewState,
     Status,
     UnknownStatus,
     apply_update,
@@ -27,6 +28,7 @@ from domain.shares import (
     parse_status,
     share_overdue,
     share_percent,
+    verified,
     writable,
 )
 
@@ -165,3 +167,11 @@ def test_milestones_due_the_same_day_are_completed_together():
                 DatedMilestone(3, "Báo cáo", D(2022, 12, 15), 2))
     change = apply_update(Status.DONE, None, done_through=None, milestones=same_day, today=D(2022, 1, 5))
     assert (change.completed, change.remaining, change.percent) == (same_day[1], same_day[2:], 67)
+
+
+def test_done_and_verified_needs_an_accepted_file_and_none_waiting():
+    assert [str(s) for s in ReviewState] == ["pending", "accepted", "returned"]
+    assert verified(Status.DONE, accepted=1, pending=0)
+    assert not verified(Status.DONE, accepted=1, pending=1)  # the Văn phòng has not finished looking
+    assert not verified(Status.DONE, accepted=0, pending=0)
+    assert not verified(Status.IN_PROGRESS, accepted=2, pending=0)

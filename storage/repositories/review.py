@@ -16,12 +16,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from domain.shares import ReviewState
 from storage.models import Assignment, AssignmentLead, Evidence, Task, User
 
-PENDING = "pending"
-ACCEPTED = "accepted"
-RETURNED = "returned"
-REVIEW_STATES = (PENDING, ACCEPTED, RETURNED)
+PENDING, ACCEPTED, RETURNED = ReviewState.PENDING, ReviewState.ACCEPTED, ReviewState.RETURNED
+REVIEW_STATES = tuple(ReviewState)
 
 Uploader = aliased(User, name="uploader")
 Reviewer = aliased(User, name="reviewer")
