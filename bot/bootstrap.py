@@ -5,6 +5,7 @@ Channels, the CLI and the scheduler receive an `App`; nothing else constructs se
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -14,12 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 import handlers
 from bot.settings import Settings
 from domain.clock import Clock
-from domain.messages import Sender
+from domain.messages import Sender, Webhook
 from domain.reminder_policy import ReminderPolicy
 from domain.reporting import ReportingCalendar
 from domain.units import UnitDirectory
 from domain.workdays import WorkingCalendar
 from services.account_service import AccountService
+from services.dashboard_service import DashboardService
 from services.evidence_service import EvidenceService
 from services.export_service import ExportService
 from services.inbox import Inbox
@@ -29,7 +31,9 @@ from services.reminder_service import ReminderService
 from services.review_service import ReviewService
 from services.status_service import StatusService
 from services.user_service import UserService
+from services.web_auth import WebAuthService
 from storage.db import create_engine, session_factory, upgrade
+from storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +57,12 @@ class App:
     evidence: EvidenceService
     exports: ExportService
     accounts: AccountService
+    dashboard: DashboardService
+    web_auth: WebAuthService
     # Outbound side of each running channel, by channel name ("telegram", "zalo", "console").
     senders: dict[str, Sender] = field(default_factory=dict)
+    # Inbound HTTP endpoints of the channels in webhook mode, served by the web server (by channel name).
+    webhooks: dict[str, Webhook] = field(default_factory=dict)
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -78,11 +86,12 @@ async def build_app(settings: Settings, *, clock: Clock | None = None, migrate: 
     sessions = session_factory(engine)
     clock = clock or Clock(settings.tz, settings.cchc_today)
     plans = PlanService(sessions, units, reporting, workdays)
+    queries = QueryService(sessions, units, plans)
     app = App(
         settings=settings, engine=engine, sessions=sessions, units=units, reporting=reporting,
         workdays=workdays, clock=clock, plans=plans,
         users=UserService(sessions, units, settings.invite_ttl_days),
-        queries=QueryService(sessions, units, plans),
+        queries=queries,
         statuses=StatusService(sessions, plans),
         inbox=Inbox(sessions),
         reminders=ReminderService(sessions, units, reporting, workdays, clock, policy),
@@ -90,6 +99,11 @@ async def build_app(settings: Settings, *, clock: Clock | None = None, migrate: 
         evidence=EvidenceService(sessions, settings.evidence_path, settings.evidence_max_bytes),
         exports=ExportService(sessions, units, clock.tz),
         accounts=AccountService(sessions),
+        dashboard=DashboardService(queries, units),
+        web_auth=WebAuthService(
+            UnitOfWorkFactory(sessions), units, base_url=settings.web_public_url,
+            idle=dt.timedelta(minutes=settings.web_session_idle_minutes), bot_token=settings.telegram_bot_token,
+        ),
     )
     return app
 

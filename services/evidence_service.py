@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from domain.messages import Attachment
+from services.metrics import EVIDENCE_BYTES
 from storage.models import Evidence
 from storage.repositories.evidence import EvidenceRepository, EvidenceRow
 from storage.repositories.plans import PlanRepository
@@ -264,6 +265,7 @@ class EvidenceService:
                 mime_type=received.type.mime, path=relative, created_at=now,
             ))
             count = await self._count(repo, lead_id)
+        EVIDENCE_BYTES.inc(received.size)
         log.info("evidence stored: lead=%s path=%s size=%s", lead_id, relative, received.size)
         return AttachOutcome("stored", relative, row.id, count)
 

@@ -158,6 +158,15 @@ class ReviewService:
             row = await ReviewRepository(session).one(evidence_id)
             return evidence_view(row) if row else None
 
+    async def for_task(self, task: int, *, unit_ids: list[str] | None = None) -> list[EvidenceView]:
+        """Every file of a task (of `unit_ids` only, when given), oldest first, with its review state."""
+        async with self.sessions() as session:
+            plan_id = await self._plan_id(session)
+            if plan_id is None:
+                return []
+            rows = await ReviewRepository(session).evidence(plan_id, task_number=task, unit_ids=unit_ids)
+        return [evidence_view(r) for r in rows]
+
     async def verification(self, lead_ids: list[int] | None = None) -> dict[int, Verification]:
         async with self.sessions() as session:
             tallies = await ReviewRepository(session).tallies(lead_ids)

@@ -24,6 +24,7 @@ from storage.repositories.reminders import ReminderRepository
 from storage.repositories.review import ReviewRepository
 from storage.repositories.statuses import StatusRepository
 from storage.repositories.users import UserRepository
+from storage.repositories.web import WebRepository
 
 
 class UnitOfWork:
@@ -77,6 +78,10 @@ class UnitOfWork:
     @cached_property
     def reminders(self) -> ReminderRepository:
         return ReminderRepository(self._live())
+
+    @cached_property
+    def web(self) -> WebRepository:
+        return WebRepository(self._live())
 
     def _live(self) -> AsyncSession:
         assert self.session is not None, "repositories live inside «async with uow»"
