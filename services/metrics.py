@@ -28,6 +28,8 @@ EVIDENCE_BYTES = Counter("cchc_evidence_bytes_stored", "Bytes of evidence files 
 
 for _outcome in ("sent", "failed", "retried"):
     REMINDERS.labels(_outcome)  # present at 0 from the start: a dashboard sees the series
+for _channel in ("telegram", "zalo"):
+    RATE_LIMITED.labels(_channel)
 
 
 def render() -> tuple[bytes, str]:

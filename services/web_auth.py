@@ -133,6 +133,7 @@ class WebAuthService:
                     raise WebAuthError(f"không có đơn vị «{unit_id}» (xem danh sách trong units.yaml)")
                 found = await uow.web.first_user(unit_id, role) or await uow.web.virtual_user(unit_id, role)
                 if found is None:
+                    await uow.plans.sync_units(self.units)  # a fresh database has no unit rows yet
                     found = User(unit_id=unit_id, role=role, active=False, display_name=self.virtual_name(unit_id, role))
                     await uow.web.add_user(found)
                 virtual = not found.active
