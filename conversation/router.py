@@ -107,6 +107,6 @@ class Router:
     async def _remember_choices(self, message: Incoming, replies: list[Reply], now, previous) -> None:
         """Keep the buttons of the last answer, so that typing «1», «2» presses them (channels without
         buttons render them as numbered lines). Unchanged choices are not written again."""
-        choices = [b.data for r in replies if r.chat_id is None for row in r.buttons for b in row]
+        choices = [b.data for r in replies if r.chat_id is None for row in r.buttons for b in row if not b.url]
         if choices and choices != previous:
             await self.app.inbox.update_state(message.channel, message.chat_id, now, choices=choices)

@@ -408,3 +408,16 @@ async def test_web_serve_answers_over_http(web_app):
         stop.set()
         await task
     assert response.status_code == 200 and response.json()["status"] == "ok"
+
+
+async def test_web_in_chat_gives_a_link_without_a_button_outside_telegram(web_app):
+    from conversation.router import Router
+
+    await person(web_app, "qltm", "officer", "Chị Hoa", chat="web-chat")
+    [reply] = await Router(web_app).handle(Incoming(CONSOLE, "web-chat", "web-chat", "/web", message_id="w1"))
+    url = re.search(r"http://127\.0\.0\.1:8080/dang-nhap/\S+", reply.text).group(0)
+    assert reply.buttons == [] and reply.private_only
+    async with web_client(web_app) as client:
+        assert (await client.post(path_of(url))).status_code == 303
+        page = await client.get("/")
+    assert "Chị Hoa" in page.text and "công chức" in page.text

@@ -11,9 +11,9 @@ from web.server import COOKIE, create_web_app
 
 
 @contextlib.asynccontextmanager
-async def web_client(app, **kwargs):
+async def web_client(app, *, base_url: str = "http://web", **kwargs):
     asgi = create_web_app(app, **kwargs)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(asgi), base_url="http://web") as client:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(asgi), base_url=base_url) as client:
         yield client
 
 

@@ -63,6 +63,7 @@ COMMANDS = [
     ("chitieu", "Chỉ tiêu của Kế hoạch CCHC"),
     ("tiendo", "Tiến độ của đơn vị, của toàn Sở"),
     ("nhacnho", "Cài đặt nhắc việc"),
+    ("web", "Trang tổng quan trên web"),
     ("huongdan", "Hướng dẫn sử dụng"),
 ]
 APOLOGY = "Xin lỗi, trợ lý gặp lỗi khi xử lý tin nhắn này. Anh/chị vui lòng thử lại sau ít phút."
