@@ -18,7 +18,7 @@ from services.web_auth import sign_init_data, verify_init_data
 from storage.models import Evidence, WebSession
 from tests.conftest import SEED, make_settings
 from tests.conversation_kit import AUG_15_2022
-from tests.coordinator_kit import add_evidence, lead_of, person, set_status
+from tests.coordinator_kit import CHANNEL, add_evidence, lead_of, person, set_status
 from tests.web_kit import csrf_of, path_of, sign_in, web_client
 from web.server import COOKIE, MAX_BODY
 
@@ -414,7 +414,7 @@ async def test_web_in_chat_gives_a_link_without_a_button_outside_telegram(web_ap
     from conversation.router import Router
 
     await person(web_app, "qltm", "officer", "Chị Hoa", chat="web-chat")
-    [reply] = await Router(web_app).handle(Incoming(CONSOLE, "web-chat", "web-chat", "/web", message_id="w1"))
+    [reply] = await Router(web_app).handle(Incoming(CHANNEL, "web-chat", "web-chat", "/web", message_id="w1"))
     url = re.search(r"http://127\.0\.0\.1:8080/dang-nhap/\S+", reply.text).group(0)
     assert reply.buttons == [] and reply.private_only
     async with web_client(web_app) as client:
