@@ -99,7 +99,7 @@ async def build_app(settings: Settings, *, clock: Clock | None = None, migrate: 
         evidence=EvidenceService(sessions, settings.evidence_path, settings.evidence_max_bytes),
         exports=ExportService(sessions, units, clock.tz),
         accounts=AccountService(sessions),
-        dashboard=DashboardService(queries, units),
+        dashboard=DashboardService(queries, plans, units),
         web_auth=WebAuthService(
             UnitOfWorkFactory(sessions), units, base_url=settings.web_public_url,
             idle=dt.timedelta(minutes=settings.web_session_idle_minutes), bot_token=settings.telegram_bot_token,

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from domain.units import UnitDirectory
+from services.plan_service import PlanService
 from services.query_service import QueryService
 from services.views import LeadView, MilestoneView
 
@@ -22,7 +23,7 @@ PERIODS: dict[str, tuple[tuple[int, int], tuple[int, int]]] = {
     "H1": ((1, 1), (6, 30)), "H2": ((7, 1), (12, 31)), "Y": ((1, 1), (12, 31)),
 }
 ROMAN = ("", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
-LATE_LIMIT = 200  # rows of late work on one page; the Excel export has them all
+LATE_LIMIT = 60  # rows of late work on one page (the «Trễ hạn» filter and the Excel export have them all)
 
 
 @dataclass(frozen=True)
@@ -136,19 +137,20 @@ def _row(lead: LeadView, m: MilestoneView, today: dt.date) -> DueRow:
 
 
 class DashboardService:
-    def __init__(self, queries: QueryService, units: UnitDirectory) -> None:
+    def __init__(self, queries: QueryService, plans: PlanService, units: UnitDirectory) -> None:
         self.queries = queries
+        self.plans = plans
         self.units = units
 
     async def overview(self, today: dt.date, filters: Filters, *, only_unit: str | None = None) -> Overview | None:
         """The overview; `only_unit` restricts everything to one unit (heads and officers)."""
-        info = await self.queries.plan_info()
-        if info is None:
+        version = await self.plans.current_version()  # remembered for a few seconds: no query per page
+        if version is None:
             return None
-        _, year, _ = info
+        _, year, _ = version
         period = filters.period if filters.period in PERIODS else current_quarter(today)
         start, end = period_range(period, year)
-        sections = await self.queries.targets()
+        sections = await self.plans.sections(version[0])
         leads = await self.queries.leads(unit_ids=[only_unit] if only_unit else None)
         total = Tally()
         areas = {n: AreaRow(n, ROMAN[n] if n < len(ROMAN) else str(n), title, Tally()) for n, title, _ in sections}
@@ -185,7 +187,7 @@ class DashboardService:
         return Overview(
             year, today, filters, period, (start, end), total,
             [a for a in sorted(areas.values(), key=lambda a: a.number) if a.tally.total],
-            unit_rows, deadlines, late[:LATE_LIMIT], len(late), targets,
+            unit_rows, deadlines, late if filters.status == "late" else late[:LATE_LIMIT], len(late), targets,
         )
 
     async def unit_page(self, unit_id: str, today: dt.date) -> UnitPage:

@@ -13,6 +13,7 @@ Security rules (issue 14, CONTRACTS §6):
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import hmac
 import json
 import logging
@@ -58,6 +59,9 @@ def _environment(units, tz) -> Environment:
         EXPORT_PERIODS=present.EXPORT_PERIODS, CHANNEL_NAMES=present.CHANNEL_NAMES, unit_name=units.name,
     )
     return env
+
+
+_EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
 class WebServer:
@@ -234,9 +238,7 @@ class WebServer:
             return self.problem(request, 503, "Chưa có kế hoạch",
                                 "Chưa có kế hoạch CCHC nào được nạp. Văn phòng Sở chạy «cchc-bot plan import».", user)
         units = [(u.id, u.name) for u in self.app.units.member_units]
-        pending = None
-        if user.sees_all_units:
-            pending = (await self.app.review.pending(user.user, limit=1)).total
+        pending = await self.app.review.new_since(_EPOCH) if user.sees_all_units else None
         return self.render("overview.html", request, user=user, o=data, units=units, pending=pending)
 
     async def unit(self, request: Request) -> Response:
