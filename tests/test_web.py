@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from bot.bootstrap import build_app
 from domain.clock import FixedClock
-from domain.messages import CONSOLE, Incoming, Webhook
+from domain.messages import CONSOLE, Incoming, RetryLater, Webhook
 from services.web_auth import sign_init_data, verify_init_data
 from storage.models import Evidence, WebSession
 from tests.conftest import SEED, make_settings
@@ -44,12 +44,14 @@ async def test_healthz_reports_database_scheduler_and_channels(web_app):
     async with web_client(web_app, scheduler_alive=lambda: False) as client:
         stopped = await client.get("/healthz")
     assert stopped.status_code == 503 and stopped.json()["scheduler"] == "stopped"
+    async with web_client(web_app, scheduler_alive=lambda: True, channels=("telegram", "zalo")) as client:
+        zalo_down = await client.get("/healthz")
+    assert zalo_down.status_code == 503 and zalo_down.json()["channels_not_started"] == ["zalo"]
 
 
 async def test_healthz_is_503_when_the_database_does_not_answer(tmp_path):
-    folder = tmp_path / "a-directory"  # SQLite cannot open a directory as its database file
-    folder.mkdir()
-    app = await build_app(make_settings(tmp_path, database_url=f"sqlite:///{folder}"), migrate=False)
+    closed_port = "postgresql://postgres@127.0.0.1:1/nowhere"  # nothing listens on port 1: refused at once
+    app = await build_app(make_settings(tmp_path, database_url=closed_port), migrate=False)
     try:
         async with web_client(app) as client:
             response = await client.get("/healthz")
@@ -82,6 +84,46 @@ async def test_metrics_count_messages_by_channel_and_intent(web_app):
     assert _sample(after, "cchc_engine_latency_seconds_count") == _sample(before, "cchc_engine_latency_seconds_count") + 1
     for name in ("cchc_reminders_total", "cchc_rate_limited_total", "cchc_evidence_bytes_stored_total"):
         assert f"\n{name}" in after
+
+
+async def test_metrics_count_reminders_429s_and_evidence_bytes(web_app):
+    import hashlib
+
+    from services.evidence_service import PNG, Received
+    from tests.fakes.reminders import RecordingSender, add_person, fast_service
+    from tests.test_reminders_delivery import MORNING, Wall
+
+    async def scrape() -> str:
+        async with web_client(web_app) as client:
+            return (await client.get("/metrics")).text
+
+    web_app.clock = FixedClock(MORNING)
+    await add_person(web_app, "van-phong", "head")
+    before = await scrape()
+    wall = Wall()
+    service = fast_service(web_app, wall=wall, max_attempts=3)
+    sender = RecordingSender(web_app.clock, fail={"van-phong-head": RetryLater(5)})
+    first = await service.tick({"telegram": sender})
+    wall.advance(6)
+    sender.fail.clear()
+    second = await service.tick({"telegram": sender})
+    data = b"\x89PNG\r\n\x1a\n" + b"1" * 100
+    await web_app.evidence.attach(
+        user_id=None, lead_id=await lead_of(web_app, 17, "van-phong"), channel="test", caption=None,
+        received=Received(data, hashlib.sha256(data).hexdigest(), len(data), PNG, "a.png", None), now=MORNING,
+    )
+    after = await scrape()
+
+    def grew(name: str, **labels) -> float:
+        return _sample(after, name, **labels) - _sample(before, name, **labels)
+
+    n = first.deliveries
+    assert n > 0 and second.delivery.sent == n
+    assert grew("cchc_rate_limited_total", channel="telegram") == n
+    assert grew("cchc_reminders_total", outcome="failed") == n
+    assert grew("cchc_reminders_total", outcome="retried") == n
+    assert grew("cchc_reminders_total", outcome="sent") == n
+    assert grew("cchc_evidence_bytes_stored_total") == len(data)
 
 
 # -- webhooks ----------------------------------------------------------------------------------------

@@ -67,9 +67,11 @@ _EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 class WebServer:
     """The routes over one running `App` (duck-typed: `web` sits below `bot` and does not import it)."""
 
-    def __init__(self, app: Any, *, scheduler_alive=None, secure: bool | None = None) -> None:
+    def __init__(self, app: Any, *, scheduler_alive=None, channels: tuple[str, ...] = (),
+                 secure: bool | None = None) -> None:
         self.app = app
         self.scheduler_alive = scheduler_alive
+        self.channels = channels
         base = app.settings.web_public_url
         self.secure = base.startswith("https://") if secure is None else secure
         self.tz = app.clock.tz
@@ -125,15 +127,17 @@ class WebServer:
         database = await ping(self.app.engine)
         scheduler = None if self.scheduler_alive is None else bool(self.scheduler_alive())
         channels = sorted(self.app.senders)
-        webhooks = sorted(self.app.webhooks)
-        ok = database and scheduler is not False
+        missing = sorted(set(self.channels) - set(channels))
+        ok = database and scheduler is not False and not missing
         body = {
             "status": "ok" if ok else "error",
             "database": "ok" if database else "unreachable",
             "scheduler": "not running here" if scheduler is None else ("ok" if scheduler else "stopped"),
             "channels": channels,
-            "webhooks": webhooks,
+            "webhooks": sorted(self.app.webhooks),
         }
+        if missing:
+            body["channels_not_started"] = missing
         return JSONResponse(body, status_code=200 if ok else 503, headers={"Cache-Control": "no-store"})
 
     async def metrics(self, request: Request) -> Response:
@@ -379,10 +383,12 @@ def _remove(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def create_web_app(app: Any, *, scheduler_alive=None, secure: bool | None = None) -> Starlette:
+def create_web_app(app: Any, *, scheduler_alive=None, channels: tuple[str, ...] = (),
+                   secure: bool | None = None) -> Starlette:
     """The ASGI application over a built `App`. `scheduler_alive()` tells /healthz whether the reminder
-    scheduler of this process runs (None: this process runs no scheduler, e.g. `web serve`)."""
-    server = WebServer(app, scheduler_alive=scheduler_alive, secure=secure)
+    scheduler of this process runs (None: this process runs no scheduler, e.g. `web serve`);
+    `channels` are the messengers this process should have started (their senders are registered)."""
+    server = WebServer(app, scheduler_alive=scheduler_alive, channels=channels, secure=secure)
     routes = [
         Route("/healthz", server.healthz, methods=["GET"]),
         Route("/metrics", server.metrics, methods=["GET"]),

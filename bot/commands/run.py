@@ -29,7 +29,10 @@ async def _start_scheduler(app: App):
 async def _serve_web(app: App, scheduler, stop: asyncio.Event) -> None:
     from web.server import create_web_app, serve
 
-    asgi = create_web_app(app, scheduler_alive=(lambda: bool(scheduler and scheduler.running)))
+    settings = app.settings
+    expected = tuple(name for name, token in (("telegram", settings.telegram_bot_token),
+                                              ("zalo", settings.zalo_bot_token)) if token)
+    asgi = create_web_app(app, scheduler_alive=(lambda: bool(scheduler and scheduler.running)), channels=expected)
     try:
         await serve(asgi, app.settings.web_listen, app.settings.web_port or 0, stop)
     except OSError as exc:
