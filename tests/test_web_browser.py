@@ -26,12 +26,13 @@ PNG = bytes.fromhex(
     "1f15c4890000000d49444154789c6360f8cfc0f01f0005000201a1d2e3b40000000049454e44ae426082"
 )
 
+BOT_TOKEN = "123456:browser-test-token"
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine (apt-get install chromium)")
 
 
 @contextlib.asynccontextmanager
 async def running_site(tmp_path):
-    app = await build_app(make_settings(tmp_path), clock=FixedClock(AUG_15_2022))
+    app = await build_app(make_settings(tmp_path, telegram_bot_token=BOT_TOKEN), clock=FixedClock(AUG_15_2022))
     await app.plans.import_plan(SEED)
     stop, started, bound = asyncio.Event(), asyncio.Event(), []
     task = asyncio.create_task(serve(create_web_app(app), "127.0.0.1", 0, stop, started=started, bound=bound))
@@ -109,3 +110,25 @@ async def test_head_cannot_open_another_unit_and_expired_links_are_refused(tmp_p
         await stale.goto(old.url)
         await stale.click("#sign-in")
         assert "không còn dùng được" in await stale.text_content("h1")
+
+
+async def test_telegram_mini_app_signs_in_from_the_url_fragment(tmp_path):
+    """Telegram opens the Mini App with the signed initData in the fragment (#tgWebAppData=…); the page's
+    inline script posts it and the registered person lands on the overview, nothing fetched elsewhere."""
+    import json
+    from urllib.parse import quote
+
+    from services.web_auth import sign_init_data
+
+    async with running_site(tmp_path) as app, browser() as chromium:
+        await app.users.ensure_local_user("telegram", "880001", "qltm", "head", "Chị Mai")
+        fields = {"auth_date": str(int(app.clock.now().timestamp())),
+                  "user": json.dumps({"id": 880001, "first_name": "Mai"})}
+        init_data = sign_init_data(fields, BOT_TOKEN)
+        page = await (await chromium.new_context()).new_page()
+        outside = []
+        page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(app.web_auth.base_url) else None)
+        await page.goto(f"{app.web_auth.base_url}/telegram-mini-app#tgWebAppData={quote(init_data)}&tgWebAppVersion=8.0")
+        await page.wait_for_url(f"{app.web_auth.base_url}/")
+        assert "Chị Mai" in await page.text_content("header")
+        assert outside == []

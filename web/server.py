@@ -43,6 +43,14 @@ log = logging.getLogger(__name__)
 COOKIE = "cchc_session"
 MAX_BODY = 1024 * 1024  # a webhook update is a few KB; Telegram's largest are well under this
 SAFE_INLINE = {"image/jpeg", "image/png"}  # shown in the page; everything else is downloaded
+# Pages load nothing from elsewhere (styles and the Mini App's few lines of script are inline).
+PAGE_HEADERS = {
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; "
+                               "script-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
 
 
 
@@ -80,7 +88,7 @@ class WebServer:
     # -- plumbing ----------------------------------------------------------------------------------
     def render(self, name: str, request: Request, status_code: int = 200, **context) -> HTMLResponse:
         html = self.templates.get_template(name).render(request=request, today=self.app.clock.now().date(), **context)
-        return HTMLResponse(html, status_code=status_code, headers={"Cache-Control": "no-store"})
+        return HTMLResponse(html, status_code=status_code, headers=PAGE_HEADERS)
 
     def problem(self, request: Request, status: int, title: str, text: str, user: WebUser | None = None) -> HTMLResponse:
         return self.render("message.html", request, status, title=title, text=text, user=user)
