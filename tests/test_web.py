@@ -463,3 +463,25 @@ async def test_web_in_chat_gives_a_link_without_a_button_outside_telegram(web_ap
         assert (await client.post(path_of(url))).status_code == 303
         page = await client.get("/")
     assert "Chị Hoa" in page.text and "công chức" in page.text
+
+
+async def test_links_and_sessions_on_postgresql(tmp_path, postgres_url):
+    app = await build_app(make_settings(tmp_path, database_url=postgres_url), clock=FixedClock(AUG_15_2022))
+    try:
+        await app.plans.import_plan(SEED)
+        link = await app.web_auth.issue_link(now=app.clock.now(), unit_id="thanh-tra", role="head")
+        stale = await app.web_auth.issue_link(now=app.clock.now() - dt.timedelta(minutes=11), unit_id="thanh-tra",
+                                              role="head")
+        async with web_client(app) as client:
+            first = await client.post(path_of(link.url))
+            own = await client.get("/don-vi/thanh-tra")
+            other = await client.get("/don-vi/van-phong")
+            app.clock.advance(dt.timedelta(minutes=61))
+            idle = await client.get("/")
+            client.cookies.clear()
+            replay = await client.post(path_of(link.url))
+            expired = await client.post(path_of(stale.url))
+    finally:
+        await app.close()
+    assert first.status_code == 303 and own.status_code == 200 and other.status_code == 403
+    assert idle.status_code == 401 and replay.status_code == 410 and expired.status_code == 410
