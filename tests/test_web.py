@@ -485,3 +485,15 @@ async def test_links_and_sessions_on_postgresql(tmp_path, postgres_url):
         await app.close()
     assert first.status_code == 303 and own.status_code == 200 and other.status_code == 403
     assert idle.status_code == 401 and replay.status_code == 410 and expired.status_code == 410
+
+
+def test_run_refuses_webhook_mode_without_a_web_port(tmp_path, capsys, monkeypatch):
+    from bot.cli import main
+
+    for name, value in {"CCHC_DATA_DIR": str(tmp_path), "TELEGRAM_BOT_TOKEN": "123:abc",
+                        "TELEGRAM_WEBHOOK_URL": "https://cchc.example.gov.vn/telegram",
+                        "TELEGRAM_WEBHOOK_SECRET": "s3cret", "WEB_PORT": "", "ZALO_BOT_TOKEN": ""}.items():
+        monkeypatch.setenv(name, value)
+    assert main(["--db", f"sqlite:///{tmp_path / 'run.db'}", "run"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "WEB_PORT" in err and "TELEGRAM_WEBHOOK_URL" in err

@@ -53,6 +53,15 @@ async def cmd_run(app: App, args) -> int:
         from bot.channels.zalo import serve as serve_zalo
 
         channels.append(serve_zalo)
+    webhooks = [name for name, token, url in (
+        ("TELEGRAM_WEBHOOK_URL", settings.telegram_bot_token, settings.telegram_webhook_url),
+        ("ZALO_WEBHOOK_URL", settings.zalo_bot_token, settings.zalo_webhook_url),
+    ) if token and url]
+    if webhooks and not settings.web_port:
+        raise CliError(
+            f"{' và '.join(webhooks)} cần máy chủ web: đặt WEB_PORT (ví dụ 8080) và cho reverse proxy chuyển "
+            "đường dẫn webhook tới WEB_LISTEN:WEB_PORT"
+        )
     if not channels:
         app.senders["console"] = ConsoleSender(sys.stdout)
         scheduler = await _start_scheduler(app)
