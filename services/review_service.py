@@ -175,6 +175,11 @@ class ReviewService:
             for lead_id, t in tallies.items()
         }
 
+    async def waiting(self, plan_id: int) -> int:
+        """How many files of the plan wait for review (one COUNT; the web overview's figure)."""
+        async with self.sessions() as session:
+            return await ReviewRepository(session).count(plan_id, state=PENDING)
+
     async def new_since(self, since: dt.datetime) -> int:
         async with self.sessions() as session:
             plan_id = await self._plan_id(session)

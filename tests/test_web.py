@@ -314,6 +314,7 @@ async def test_coordinator_accepts_and_returns_evidence_with_csrf(web_app, evide
     png, pdf = evidence
     async with web_client(web_app) as client:
         await sign_in(client, web_app, "van-phong", "coordinator")
+        overview = await client.get("/")
         queue = await client.get("/minh-chung")
         token = csrf_of(queue.text)
         forged = await client.post(f"/minh-chung/{png}/chap-nhan", data={"csrf": "forged"})
@@ -322,6 +323,7 @@ async def test_coordinator_accepts_and_returns_evidence_with_csrf(web_app, evide
         returned = await client.post(f"/minh-chung/{pdf}/tra-lai", data={"csrf": token, "comment": "thiếu chữ ký"})
         after = await client.get(accepted.headers["location"])
     assert queue.status_code == 200 and "anh-chup.png" in queue.text and "bien-ban.pdf" in queue.text
+    assert '<b>2</b><a href="/minh-chung">minh chứng chờ duyệt</a>' in overview.text
     assert forged.status_code == 403
     assert accepted.headers["location"] == "/minh-chung?ok=accepted"
     assert no_reason.headers["location"] == "/minh-chung?ok=empty_comment"

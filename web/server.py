@@ -13,7 +13,6 @@ Security rules (issue 14, CONTRACTS §6):
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import hmac
 import json
 import logging
@@ -67,9 +66,6 @@ def _environment(units, tz) -> Environment:
         EXPORT_PERIODS=present.EXPORT_PERIODS, CHANNEL_NAMES=present.CHANNEL_NAMES, unit_name=units.name,
     )
     return env
-
-
-_EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
 class WebServer:
@@ -250,7 +246,10 @@ class WebServer:
             return self.problem(request, 503, "Chưa có kế hoạch",
                                 "Chưa có kế hoạch CCHC nào được nạp. Văn phòng Sở chạy «cchc-bot plan import».", user)
         units = [(u.id, u.name) for u in self.app.units.member_units]
-        pending = await self.app.review.new_since(_EPOCH) if user.sees_all_units else None
+        pending = None
+        if user.sees_all_units:
+            version = await self.app.plans.current_version()  # cached: the overview just read it
+            pending = await self.app.review.waiting(version[0]) if version else 0
         return self.render("overview.html", request, user=user, o=data, units=units, pending=pending)
 
     async def unit(self, request: Request) -> Response:
