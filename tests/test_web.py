@@ -499,3 +499,28 @@ def test_run_refuses_webhook_mode_without_a_web_port(tmp_path, capsys, monkeypat
     assert main(["--db", f"sqlite:///{tmp_path / 'run.db'}", "run"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "WEB_PORT" in err and "TELEGRAM_WEBHOOK_URL" in err
+
+
+async def test_web_serve_command_runs_until_sigterm(tmp_path):
+    import asyncio
+    import os
+    import signal
+    import sys
+
+    from tests.test_zalo_run import _free_port, _healthz
+
+    port = _free_port()
+    env = {**os.environ, "CCHC_DATA_DIR": str(tmp_path), "DATABASE_URL": "", "WEB_LISTEN": "127.0.0.1",
+           "WEB_PORT": str(port), "TELEGRAM_BOT_TOKEN": "", "ZALO_BOT_TOKEN": ""}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "web", "serve", env=env, cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        health = await _healthz(port)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), 20)
+    assert health.status_code == 200
+    assert health.json()["scheduler"] == "not running here" and health.json()["channels"] == []
+    assert process.returncode == 0, stderr.decode()[-2000:]
