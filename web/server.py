@@ -18,22 +18,27 @@ import json
 import logging
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Protocol
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from domain.messages import Webhook
+from domain.clock import Clock
+from domain.messages import Sender, Webhook
+from domain.units import UnitDirectory
 from services import metrics
-from services.dashboard_service import PERIODS, STATUS_FILTERS, Filters
-from services.export_service import XLSX_MIME
-from services.query_service import NoPlan
-from services.review_service import ReviewForbidden, notify_review
-from services.web_auth import WebUser
+from services.dashboard_service import PERIODS, STATUS_FILTERS, DashboardService, Filters
+from services.export_service import XLSX_MIME, ExportService
+from services.plan_service import PlanService
+from services.query_service import NoPlan, QueryService
+from services.review_service import ReviewForbidden, ReviewService, notify_review
+from services.status_service import StatusService
+from services.web_auth import WebAuthService, WebUser
 from storage.db import ping
 from web import present
 
@@ -68,10 +73,32 @@ def _environment(units, tz) -> Environment:
     return env
 
 
-class WebServer:
-    """The routes over one running `App` (duck-typed: `web` sits below `bot` and does not import it)."""
+class WebSettings(Protocol):
+    web_public_url: str
 
-    def __init__(self, app: Any, *, scheduler_alive=None, channels: tuple[str, ...] = (),
+
+class WebApp(Protocol):
+    """What the web server uses of `bot.bootstrap.App` (`web` sits below `bot` and does not import it)."""
+
+    settings: WebSettings
+    engine: AsyncEngine
+    clock: Clock
+    units: UnitDirectory
+    plans: PlanService
+    queries: QueryService
+    statuses: StatusService
+    review: ReviewService
+    exports: ExportService
+    dashboard: DashboardService
+    web_auth: WebAuthService
+    senders: dict[str, Sender]
+    webhooks: dict[str, Webhook]
+
+
+class WebServer:
+    """The routes over one running `App`."""
+
+    def __init__(self, app: WebApp, *, scheduler_alive=None, channels: tuple[str, ...] = (),
                  secure: bool | None = None) -> None:
         self.app = app
         self.scheduler_alive = scheduler_alive
@@ -390,7 +417,7 @@ def _remove(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def create_web_app(app: Any, *, scheduler_alive=None, channels: tuple[str, ...] = (),
+def create_web_app(app: WebApp, *, scheduler_alive=None, channels: tuple[str, ...] = (),
                    secure: bool | None = None) -> Starlette:
     """The ASGI application over a built `App`. `scheduler_alive()` tells /healthz whether the reminder
     scheduler of this process runs (None: this process runs no scheduler, e.g. `web serve`);
