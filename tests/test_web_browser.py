@@ -74,6 +74,7 @@ async def test_sign_in_overview_task_and_review_in_a_browser(tmp_path):
         assert "Kế hoạch CCHC năm 2022" in await page.text_content("h1")
         assert await page.locator("#units tbody tr").count() >= 8
         assert await page.locator("#areas svg.bar").count() >= 5  # the inline charts
+        assert await page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
         shot = await page.screenshot(full_page=True)
         assert shot[:8] == b"\x89PNG\r\n\x1a\n"
 
