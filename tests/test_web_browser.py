@@ -81,7 +81,12 @@ async def test_sign_in_overview_task_and_review_in_a_browser(tmp_path):
         await page.goto(f"{app.web_auth.base_url}/nhiem-vu/17")
         assert "Nhiệm vụ 17" in await page.text_content("h1")
         assert await page.locator("#evidence img.thumb").count() == 1
-        assert await page.evaluate("document.querySelector('#evidence img.thumb').naturalWidth") == 1
+        # the thumbnail comes through the authorised route (lazy-loaded: wait until the browser has it)
+        await page.wait_for_function("document.querySelector('#evidence img.thumb').naturalWidth === 1", timeout=10_000)
+        wide = await page.evaluate("""[...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > 391).slice(0, 5)
+            .map(e => e.tagName + ' ' + (e.textContent || '').slice(0, 40))""")
+        assert await page.evaluate("document.documentElement.scrollWidth") <= 390, wide
         await page.click(f"#accept-{evidence}")
         await page.wait_for_selector("#notice")
         assert "Đã xác nhận" in await page.text_content("#notice")
