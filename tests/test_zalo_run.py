@@ -21,7 +21,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-async def _healthz(port: int, timeout: float = 20.0) -> httpx.Response:
+async def _healthz(port: int, timeout: float = 60.0) -> httpx.Response:
     """GET /healthz once the web server answers and both channels are up (polled, with a deadline)."""
     deadline = asyncio.get_running_loop().time() + timeout
     async with httpx.AsyncClient() as client:
