@@ -335,6 +335,25 @@ async def test_coordinator_accepts_and_returns_evidence_with_csrf(web_app, evide
     assert states == {png: "accepted", pdf: "returned"} and comment == "thiếu chữ ký"
 
 
+async def test_the_unit_is_told_of_a_review_made_on_the_web(web_app, evidence):
+    import asyncio
+
+    from tests.fakes.reminders import RecordingSender
+
+    png, _ = evidence
+    sender = RecordingSender(web_app.clock, channel=CHANNEL)
+    web_app.senders[CHANNEL] = sender
+    async with web_client(web_app) as client:
+        await sign_in(client, web_app, "van-phong", "coordinator")
+        queue = await client.get("/minh-chung")
+        await client.post(f"/minh-chung/{png}/chap-nhan", data={"csrf": csrf_of(queue.text)})
+        deadline = asyncio.get_running_loop().time() + 10
+        while not sender.sent and asyncio.get_running_loop().time() < deadline:  # sent in the background
+            await asyncio.sleep(0.02)
+    [notice] = sender.sent
+    assert notice.chat_id == "van-phong-head" and "anh-chup.png" in notice.reply.text and "xác nhận" in notice.reply.text
+
+
 async def test_leader_cannot_review(web_app, evidence):
     png, _ = evidence
     async with web_client(web_app) as client:

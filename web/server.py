@@ -107,6 +107,7 @@ class WebServer:
         self.secure = base.startswith("https://") if secure is None else secure
         self.tz = app.clock.tz
         self.templates = _environment(app.units, self.tz)
+        self._notices: set[asyncio.Task] = set()
 
     # -- plumbing ----------------------------------------------------------------------------------
     def render(self, name: str, request: Request, status_code: int = 200, **context) -> HTMLResponse:
@@ -352,7 +353,9 @@ class WebServer:
             return self.forbidden(request, user, "Chỉ Văn phòng Sở (điều phối) duyệt minh chứng; "
                                                  "Lãnh đạo Sở xem hàng chờ, không duyệt.")
         if outcome.kind in ("accepted", "returned"):
-            asyncio.get_running_loop().create_task(self._notify(outcome))
+            task = asyncio.get_running_loop().create_task(self._notify(outcome))
+            self._notices.add(task)  # keep a reference until it is done (the loop holds only weak ones)
+            task.add_done_callback(self._notices.discard)
         back = form.get("back") or "/minh-chung"
         if not back.startswith("/") or back.startswith("//") or "?" in back:
             back = "/minh-chung"
