@@ -8,6 +8,7 @@ entry points (CLI, channels, tests) touch. Nothing else constructs a service.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from services import container
 from services.account_service import AccountService
 from services.broadcast_service import BroadcastService
 from services.container import AppConfig, Senders
+from services.dashboard_service import DashboardService
 from services.evidence_service import EvidenceService
 from services.export_service import ExportService
 from services.inbox import Inbox
@@ -37,6 +39,7 @@ from services.review_service import ReviewService
 from services.status_service import StatusService
 from services.target_service import TargetService
 from services.user_service import UserService
+from services.web_auth import WebAuthService
 from storage.db import create_engine, session_factory, upgrade
 from storage.uow import UnitOfWorkFactory
 
@@ -90,11 +93,12 @@ async def build_app(settings: Settings, *, clock: Clock | None = None, migrate: 
     broadcasts = BroadcastService(uow, units, reminders, senders)
     statuses = StatusService(uow, plans)
     targets = TargetService(uow, clock.tz)
+    queries = QueryService(uow, units, plans)
     return App(
         settings=settings, engine=engine, sessions=sessions, config=app_config(settings), units=units,
         reporting=reporting, workdays=workdays, clock=clock, plans=plans, senders=senders,
         users=UserService(uow, units, settings.invite_ttl_days),
-        queries=QueryService(uow, units, plans),
+        queries=queries,
         statuses=statuses,
         inbox=Inbox(sessions),
         reminders=reminders,
@@ -109,6 +113,11 @@ async def build_app(settings: Settings, *, clock: Clock | None = None, migrate: 
         reachability=ReachabilityService(uow),
         targets=targets,
         reports=ReportService(uow, units, reporting, targets, clock.tz, settings.report_template_file),
+        dashboard=DashboardService(queries, plans, units),
+        web_auth=WebAuthService(
+            uow, units, base_url=settings.web_public_url,
+            idle=dt.timedelta(minutes=settings.web_session_idle_minutes), bot_token=settings.telegram_bot_token,
+        ),
     )
 
 

@@ -73,6 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
     draft.add_argument("--period", required=True, type=_period, metavar="Q1|Q2|H1|Q3|Y")
     draft.add_argument("--year", type=int)
     draft.add_argument("--out", required=True, metavar="PATH.docx")
+    web = sub.add_parser("web", help="trang web theo dõi (CONTRACTS §6)").add_subparsers(dest="web_command", required=True)
+    web.add_parser("serve", help="chạy máy chủ web (WEB_LISTEN, WEB_PORT — mặc định 8080)")
+    link = web.add_parser("link", help="đường dẫn đăng nhập dùng một lần, hiệu lực 10 phút")
+    link.add_argument("--unit", required=True)
+    link.add_argument("--role", required=True, choices=["head", "officer", "coordinator", "leader", "admin"])
+    link.add_argument("--json", action="store_true")
     return parser
 
 

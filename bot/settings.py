@@ -24,14 +24,16 @@ class Settings(BaseSettings):
     telegram_bot_username: str | None = None  # for invite links; looked up with getMe when unset
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: str | None = None
-    telegram_webhook_listen: str = "127.0.0.1"
-    telegram_webhook_port: int = 8443
     zalo_bot_token: str | None = None
     zalo_base_url: str = "https://bot-api.zaloplatforms.com"
     zalo_webhook_secret: str | None = None
     zalo_webhook_url: str | None = None
-    zalo_webhook_listen: str = "127.0.0.1"  # the reverse proxy forwards ZALO_WEBHOOK_URL here
-    zalo_webhook_port: int = 8444
+    # The web server (CONTRACTS §6): dashboard, both webhooks, /healthz, /metrics on one port. The
+    # reverse proxy forwards the webhooks' public paths (TELEGRAM_WEBHOOK_URL, ZALO_WEBHOOK_URL) here.
+    web_listen: str = "127.0.0.1"
+    web_port: int | None = None  # `cchc-bot run` serves the web only when set; `web serve` defaults to 8080
+    web_base_url: str | None = None
+    web_session_idle_minutes: int = 60
     evidence_dir: Path | None = None
     evidence_max_bytes: int = 20 * 1024 * 1024
     tz_name: str = "Asia/Ho_Chi_Minh"
@@ -57,6 +59,16 @@ class Settings(BaseSettings):
     @property
     def evidence_path(self) -> Path:
         return self.evidence_dir or self.cchc_data_dir / "evidence"
+
+    @property
+    def web_public_url(self) -> str:
+        """Where sign-in links point: WEB_BASE_URL, else the address the server listens on."""
+        return (self.web_base_url or f"http://{self.web_listen}:{self.web_port or 8080}").rstrip("/")
+
+    @field_validator("web_port", "web_base_url", mode="before")
+    @classmethod
+    def _empty_none(cls, value):
+        return value or None
 
     @cached_property
     def tz(self) -> ZoneInfo:

@@ -8,12 +8,14 @@ Every failure ends in a short Vietnamese apology, never in silence.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import replace
 
 from conversation import registry
 from conversation.context import Context
 from conversation.nlu import NluResult, Understander
 from domain.messages import Incoming, Reply
+from services.metrics import ENGINE_LATENCY, MESSAGES
 
 log = logging.getLogger(__name__)
 
@@ -44,15 +46,21 @@ class Router:
         return self._understander[1]
 
     async def handle(self, message: Incoming) -> list[Reply]:
+        started = time.perf_counter()
+        seen = {"intent": "duplicate"}
         try:
-            return await self._handle(message)
+            return await self._handle(message, seen)
         except Exception:
+            seen["intent"] = "error"
             log.exception(
                 "handler failed: channel=%s chat=%s message=%s", message.channel, message.chat_id, message.message_id
             )
             return [Reply(APOLOGY)]
+        finally:
+            ENGINE_LATENCY.observe(time.perf_counter() - started)
+            MESSAGES.labels(message.channel, seen["intent"]).inc()
 
-    async def _handle(self, message: Incoming) -> list[Reply]:
+    async def _handle(self, message: Incoming, seen: dict[str, str]) -> list[Reply]:
         app = self.app
         now = app.clock.now()
         key = message.idempotency_key
@@ -86,6 +94,7 @@ class Router:
             route = registry.CALLBACKS.get(prefix)
             if route is None:
                 return [Reply("Nút này đã cũ hoặc không còn dùng được. Gõ «hướng dẫn» để xem các lệnh.")]
+        seen["intent"] = f"button:{data.split(':', 1)[0]}" if data is not None else nlu.intent
         if user is None and not route.public:
             return [Reply(NOT_REGISTERED)]
         ctx = Context(
@@ -98,6 +107,6 @@ class Router:
     async def _remember_choices(self, message: Incoming, replies: list[Reply], now, previous) -> None:
         """Keep the buttons of the last answer, so that typing «1», «2» presses them (channels without
         buttons render them as numbered lines). Unchanged choices are not written again."""
-        choices = [b.data for r in replies if r.chat_id is None for row in r.buttons for b in row]
+        choices = [b.data for r in replies if r.chat_id is None for row in r.buttons for b in row if not b.url]
         if choices and choices != previous:
             await self.app.inbox.update_state(message.channel, message.chat_id, now, choices=choices)

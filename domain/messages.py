@@ -52,6 +52,10 @@ class Incoming:
 class Button:
     text: str
     data: str  # ≤ 64 bytes UTF-8
+    # A link instead of a callback: `url` opens in the browser; with `web_app` Telegram opens it as a
+    # Mini App inside the chat. Channels without link buttons print the address.
+    url: str | None = None
+    web_app: bool = False
 
     def __post_init__(self) -> None:
         if len(self.data.encode()) > CALLBACK_DATA_MAX_BYTES:
@@ -102,6 +106,18 @@ class Sender(Protocol):
     async def send(self, chat_id: str, reply: Reply) -> None:
         """Deliver `reply`; raise `Unreachable` or `RetryLater` as the messenger says."""
         ...
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """An HTTP endpoint a channel in webhook mode asks the web server to serve: POSTs to `path` whose
+    `header` equals `secret` are decoded as JSON and handed to `submit`."""
+
+    channel: str
+    path: str
+    secret: str
+    header: str
+    submit: Callable[[dict], Awaitable[None]]
 
 
 class Engine(Protocol):

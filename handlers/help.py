@@ -20,7 +20,8 @@ EXAMPLES = (
     "**Minh chứng**: gửi ảnh hoặc tệp (PDF, DOCX, XLSX, JPG, PNG ≤ 20 MB) kèm chú thích «nv 17 biên bản ...»\n"
     "**Nhắc việc**: tắt nhắc nhở · bật lại nhắc nhở · nhắc trước 5 ngày · /nhacnho\n"
     "**Nhiều ứng dụng**: /lienket (lấy mã để dùng thêm Zalo/Telegram) · nhắc qua zalo · nhắc qua telegram\n"
-    "**Lệnh nhanh**: /viec /quynay /trehan /nv 17 /capnhat 17 xong /baocao /chitieu /tiendo /lichsu 17 /huongdan"
+    "**Trang web**: /web — đường dẫn đăng nhập trang tổng quan (dùng một lần, trong 10 phút)\n"
+    "**Lệnh nhanh**: /viec /quynay /trehan /nv 17 /capnhat 17 xong /baocao /chitieu /tiendo /lichsu 17 /web /huongdan"
 )
 COORDINATOR_EXAMPLES = (
     "\n**Dành cho Văn phòng (điều phối)**\n"

@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from domain.clock import Clock
-from domain.messages import Sender
+from domain.messages import Sender, Webhook
 from domain.reporting import ReportingCalendar
 from domain.units import UnitDirectory
 from domain.workdays import WorkingCalendar
 from services.account_service import AccountService
 from services.broadcast_service import BroadcastService
+from services.dashboard_service import DashboardService
 from services.evidence_service import EvidenceService
 from services.export_service import ExportService
 from services.inbox import Inbox
@@ -35,6 +36,7 @@ from services.review_service import ReviewService
 from services.status_service import StatusService
 from services.target_service import TargetService
 from services.user_service import UserService
+from services.web_auth import WebAuthService
 
 # The outbound side of each running channel, by channel name ("telegram", "zalo", "console"). One
 # dict shared by the App and the services that push: a channel registers its sender when it starts.
@@ -72,4 +74,8 @@ class App:
     reachability: ReachabilityService
     targets: TargetService
     reports: ReportService
+    dashboard: DashboardService
+    web_auth: WebAuthService
     senders: Senders = field(default_factory=dict)
+    # Inbound HTTP endpoints of the channels in webhook mode, served by the web server (by channel name).
+    webhooks: dict[str, Webhook] = field(default_factory=dict)

@@ -44,6 +44,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from domain.messages import Reply, RetryLater, Sender, Unreachable
 from domain.reminder_policy import DeliveryPolicy
 from domain.reminders import aware
+from services.metrics import RATE_LIMITED, REMINDERS
 from storage.repositories.reminders import Channel, Claimed, LedgerRow, ReminderRepository
 
 log = logging.getLogger(__name__)
@@ -274,6 +275,7 @@ class DeliveryEngine:
                 if claim is not None:
                     claimed.append((o, claim, token))
                     report.reclaimed += 1
+                    REMINDERS.labels("retried").inc()
                     log.info("reminder %s: retry %d (was %s)", o.key, claim.attempts, row.state)
         report.held_elsewhere += len(batch) - len(claimed)
         return claimed
@@ -297,6 +299,7 @@ class DeliveryEngine:
                         await ReminderRepository(session).mark_unreachable(route.identity_id)
                     continue
                 except RetryLater as exc:
+                    RATE_LIMITED.labels(route.channel).inc()
                     await self._failed(claim, token, report, f"retry after {exc.seconds}s", exc.seconds)
                     return
                 except Exception as exc:
@@ -318,6 +321,7 @@ class DeliveryEngine:
         self, claim: Claimed, token: str, report: DeliveryReport, error: str, retry_after: float | None
     ) -> None:
         report.failed += 1
+        REMINDERS.labels("failed").inc()
         if claim.attempts >= self.policy.max_attempts:
             await self._finish(claim, token, report, state="failed", error=error)
             return
@@ -379,6 +383,7 @@ class _SentMarks:
                 for claim in claims:
                     if claim.id in done:
                         self.report.sent += 1
+                        REMINDERS.labels("sent").inc()
                         self.report.sent_keys.append(claim.key)
                         engine._settled.add(claim.key)
                     else:

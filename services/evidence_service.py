@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from domain.messages import Attachment
+from services.metrics import EVIDENCE_BYTES
 from storage.repositories.evidence import EvidenceRow
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
@@ -257,6 +258,7 @@ class EvidenceService:
             )
             count = await self._count(uow, lead_id)
             await uow.commit()
+        EVIDENCE_BYTES.inc(received.size)
         log.info("evidence stored: lead=%s path=%s size=%s", lead_id, relative, received.size)
         return AttachOutcome("stored", relative, evidence_id, count)
 

@@ -174,6 +174,15 @@ class ReviewService:
             row = await uow.review.one(evidence_id)
             return evidence_view(row) if row else None
 
+    async def for_task(self, task: int, *, unit_ids: list[str] | None = None) -> list[EvidenceView]:
+        """Every file of a task (of `unit_ids` only, when given), oldest first, with its review state."""
+        async with self.uow() as uow:
+            plan_id = await self._plan_id(uow)
+            if plan_id is None:
+                return []
+            rows = await uow.review.evidence(plan_id, task_number=task, unit_ids=unit_ids)
+        return [evidence_view(r) for r in rows]
+
     async def verification(self, lead_ids: list[int] | None = None) -> dict[int, Verification]:
         async with self.uow() as uow:
             tallies = await uow.review.tallies(lead_ids)
@@ -181,6 +190,11 @@ class ReviewService:
             lead_id: Verification(t.get(ACCEPTED, 0), t.get(PENDING, 0), t.get(RETURNED, 0))
             for lead_id, t in tallies.items()
         }
+
+    async def waiting(self, plan_id: int) -> int:
+        """How many files of the plan wait for review (one COUNT; the web overview's figure)."""
+        async with self.uow() as uow:
+            return await uow.review.count(plan_id, state=PENDING)
 
     async def new_since(self, since: dt.datetime) -> int:
         async with self.uow() as uow:

@@ -82,3 +82,20 @@ async def upgrade(engine: AsyncEngine) -> None:
 
     async with engine.begin() as connection:
         await connection.run_sync(_run)
+
+
+async def ping(engine: AsyncEngine, timeout: float = 2.0) -> bool:
+    """Does the database answer `SELECT 1` within `timeout` seconds (the web server's /healthz)?"""
+    import asyncio
+
+    from sqlalchemy import text
+
+    async def _select() -> None:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+
+    try:
+        await asyncio.wait_for(_select(), timeout)
+    except Exception:
+        return False
+    return True

@@ -27,6 +27,7 @@ from storage.repositories.review import ReviewRepository
 from storage.repositories.statuses import StatusRepository
 from storage.repositories.targets import TargetRepository
 from storage.repositories.users import UserRepository
+from storage.repositories.web import WebRepository
 
 
 class Conflict(Exception):
@@ -94,6 +95,10 @@ class UnitOfWork:
     @cached_property
     def targets(self) -> TargetRepository:
         return TargetRepository(self._live())
+
+    @cached_property
+    def web(self) -> WebRepository:
+        return WebRepository(self._live())
 
     def _live(self) -> AsyncSession:
         assert self.session is not None, "repositories live inside «async with uow»"

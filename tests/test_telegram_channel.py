@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import socket
 
 import httpx
 import pytest
@@ -260,23 +259,34 @@ async def test_chat_ordered_processor_forgets_idle_chats():
 
 
 async def test_webhook_mode_checks_the_secret_token(tmp_path):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    """Webhook mode through the real web server (uvicorn): the route checks the secret and puts the
+    update into PTB's Application (its documented custom-webhook pattern)."""
+    from web.server import create_web_app, serve
+
     engine = StubEngine()
     async with FakeTelegram() as fake, telegram_bot(
         tmp_path, engine=engine, seed=False, fake=fake,
         telegram_webhook_url="https://cchc.example.gov.vn/telegram", telegram_webhook_secret="s3cret-Token_1",
-        telegram_webhook_listen="127.0.0.1", telegram_webhook_port=port,
-    ):
+    ) as bot:
         assert fake.webhook == {"url": "https://cchc.example.gov.vn/telegram", "secret_token": "s3cret-Token_1"}
-        fake.webhook_target = f"http://127.0.0.1:{port}/telegram"  # what the reverse proxy forwards to
-        forged = await fake.post_to_webhook(fake.make_update_message(AN, "giả mạo"), secret="wrong")
-        missing = await fake.post_to_webhook(fake.make_update_message(AN, "không có khoá"), secret=None)
-        ok = await fake.post_to_webhook(fake.make_update_message(AN, "xin chào"))
-        [reply] = await fake.wait_sent(AN.id)
-        assert not fake.calls_to("getUpdates")
+        stop, started, bound = asyncio.Event(), asyncio.Event(), []
+        web = asyncio.create_task(serve(create_web_app(bot.app), "127.0.0.1", 0, stop, started=started, bound=bound))
+        await asyncio.wait_for(started.wait(), 10)
+        try:
+            fake.webhook_target = f"http://127.0.0.1:{bound[0]}/telegram"  # what the reverse proxy forwards to
+            forged = await fake.post_to_webhook(fake.make_update_message(AN, "giả mạo"), secret="wrong")
+            missing = await fake.post_to_webhook(fake.make_update_message(AN, "không có khoá"), secret=None)
+            async with httpx.AsyncClient() as client:
+                garbage = await client.post(fake.webhook_target, content=b"[1, 2",
+                                             headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-Token_1"})
+            ok = await fake.post_to_webhook(fake.make_update_message(AN, "xin chào"))
+            [reply] = await fake.wait_sent(AN.id)
+            assert not fake.calls_to("getUpdates")
+        finally:
+            stop.set()
+            await web
     assert forged.status_code == 403 and missing.status_code == 403 and ok.status_code == 200
+    assert garbage.status_code == 400 and "Traceback" not in garbage.text
     assert [m.text for m in engine.seen] == ["xin chào"]
     assert reply.text == "Bạn nói: xin chào"
 

@@ -275,3 +275,23 @@ async def test_evidence_status_and_reachability_on_postgresql(tmp_path, postgres
     assert "1 minh chứng" in detail.text and lead3.status == "done"
     assert updates == 2 and len(fake.sent(HEAD_VP.id)) == before + 1
     assert reachable is False
+
+
+async def test_web_command_gives_a_one_time_link_and_a_mini_app_button(tmp_path):
+    """/web in Telegram: the sign-in link in the text, and a `web_app` button that opens the Mini App."""
+    import re
+
+    from tests.web_kit import path_of, web_client
+
+    async with telegram_bot(tmp_path, web_base_url="https://cchc.example.gov.vn") as bot:
+        await bot.register(HEAD_VP, "van-phong")
+        [answer] = await bot.ask(HEAD_VP, "/web")
+        url = re.search(r"https://cchc\.example\.gov\.vn/dang-nhap/\S+", answer.text).group(0)
+        async with web_client(bot.app, base_url="https://web") as client:  # a Secure cookie needs TLS
+            first = await client.post(path_of(url))
+            page = await client.get("/")
+            again = await client.post(path_of(url))
+    [mini] = answer.buttons
+    assert mini["web_app"] == {"url": "https://cchc.example.gov.vn/telegram-mini-app"}
+    assert "<b>một lần</b>" in answer.text and "Lan" in page.text
+    assert first.status_code == 303 and again.status_code == 410

@@ -10,7 +10,7 @@ import sys
 
 from bot.bootstrap import App
 from bot.channels.console import ConsoleSender
-from bot.cli import register
+from bot.cli import CliError, register
 from bot.commands.chat import ensure_plan, open_console
 from conversation.router import Router
 
@@ -26,6 +26,21 @@ async def _start_scheduler(app: App):
     return await start_scheduler(app)
 
 
+async def _serve_web(app: App, scheduler, stop: asyncio.Event) -> None:
+    from web.server import create_web_app, serve
+
+    settings = app.settings
+    expected = tuple(name for name, token in (("telegram", settings.telegram_bot_token),
+                                              ("zalo", settings.zalo_bot_token)) if token)
+    asgi = create_web_app(app, scheduler_alive=(lambda: bool(scheduler and scheduler.running)), channels=expected)
+    try:
+        await serve(asgi, app.settings.web_listen, app.settings.web_port or 0, stop)
+    except OSError as exc:
+        stop.set()
+        raise CliError(f"không mở được cổng web {app.settings.web_listen}:{app.settings.web_port} "
+                       f"({exc.strerror or exc})") from None
+
+
 @register("run")
 async def cmd_run(app: App, args) -> int:
     settings = app.settings
@@ -38,12 +53,26 @@ async def cmd_run(app: App, args) -> int:
         from bot.channels.zalo import serve as serve_zalo
 
         channels.append(serve_zalo)
+    webhooks = [name for name, token, url in (
+        ("TELEGRAM_WEBHOOK_URL", settings.telegram_bot_token, settings.telegram_webhook_url),
+        ("ZALO_WEBHOOK_URL", settings.zalo_bot_token, settings.zalo_webhook_url),
+    ) if token and url]
+    if webhooks and not settings.web_port:
+        raise CliError(
+            f"{' và '.join(webhooks)} cần máy chủ web: đặt WEB_PORT (ví dụ 8080) và cho reverse proxy chuyển "
+            "đường dẫn webhook tới WEB_LISTEN:WEB_PORT"
+        )
     if not channels:
         app.senders["console"] = ConsoleSender(sys.stdout)
         scheduler = await _start_scheduler(app)
+        stop = asyncio.Event()
+        web = asyncio.create_task(_serve_web(app, scheduler, stop)) if settings.web_port else None
         try:
             return await open_console(app, "van-phong", "head")
         finally:
+            if web is not None:
+                stop.set()
+                await asyncio.gather(web, return_exceptions=True)
             if scheduler:
                 scheduler.shutdown(wait=False)
     logging.getLogger().setLevel(settings.log_level)  # a server's log; the console keeps warnings only
@@ -60,6 +89,8 @@ async def cmd_run(app: App, args) -> int:
         tasks = [asyncio.create_task(serve(app, router, stop)) for serve in channels]
         await asyncio.sleep(0)
         scheduler = await _start_scheduler(app)
+        if settings.web_port:  # the dashboard, the webhooks, /healthz and /metrics on one port
+            tasks.append(asyncio.create_task(_serve_web(app, scheduler, stop)))
         await asyncio.gather(*tasks)
     finally:
         if scheduler:

@@ -40,6 +40,7 @@ ALIASES: dict[str, str] = {
     "thongbao": "thongbao", "broadcast": "thongbao",
     "huy": "huy", "cancel": "huy",
     "baocao_cchc": "soanbc", "baocaocchc": "soanbc", "soanbaocao": "soanbc", "duthaobaocao": "soanbc",
+    "web": "web", "trangweb": "web", "dashboard": "web",
 }
 _REPORT_TOKENS = {"q1": "Q1", "q2": "Q2", "q3": "Q3", "h1": "H1", "y": "Y", "nam": "Y", "6t": "H1", "6thang": "H1",
                   "q4": "Y", "canam": "Y"}
@@ -100,6 +101,8 @@ def parse_command(nlu: Understander, text: str, today: dt.date) -> NluResult | N
         return NluResult("export", report=_report(s, today), unit=nlu.find_unit(s) if s else None)
     if command == "lichsu":
         return NluResult("history", task=number)
+    if command == "web":
+        return NluResult("web_link")
     if command == "thongbao":
         return NluResult("broadcast", note=args or None)
     return NluResult("cancel")

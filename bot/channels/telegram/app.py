@@ -35,7 +35,7 @@ from telegram.ext import (
 
 from bot.channels.telegram.adapter import Parsed, UpdateAdapter
 from bot.channels.telegram.sender import TelegramSender
-from domain.messages import TELEGRAM, Engine, Incoming, Reply, RetryLater, Unreachable
+from domain.messages import TELEGRAM, Engine, Incoming, Reply, RetryLater, Unreachable, Webhook
 
 if TYPE_CHECKING:
     from bot.bootstrap import App
@@ -63,6 +63,7 @@ COMMANDS = [
     ("chitieu", "Chỉ tiêu của Kế hoạch CCHC"),
     ("tiendo", "Tiến độ của đơn vị, của toàn Sở"),
     ("nhacnho", "Cài đặt nhắc việc"),
+    ("web", "Trang tổng quan trên web"),
     ("huongdan", "Hướng dẫn sử dụng"),
 ]
 APOLOGY = "Xin lỗi, trợ lý gặp lỗi khi xử lý tin nhắn này. Anh/chị vui lòng thử lại sau ít phút."
@@ -333,10 +334,23 @@ async def bot_username(settings: Settings) -> str | None:
         return None
 
 
+SECRET_HEADER = "x-telegram-bot-api-secret-token"
+
+
 def webhook_path(url: str) -> str:
-    """The path PTB's webhook server listens on: the public URL's path (a reverse proxy forwards
-    https://host/telegram to http://127.0.0.1:8443/telegram)."""
-    return urllib.parse.urlsplit(url).path.lstrip("/")
+    """The path the web server answers Telegram on: the public URL's path (a reverse proxy forwards
+    https://host/telegram to http://WEB_LISTEN:WEB_PORT/telegram)."""
+    return urllib.parse.urlsplit(url).path or "/"
+
+
+def webhook(application: Application, url: str, secret: str) -> Webhook:
+    """python-telegram-bot's custom-webhook pattern: the web server's route checks the secret and the
+    body, and this puts the decoded update into the Application's queue."""
+
+    async def submit(data: dict) -> None:
+        await application.update_queue.put(Update.de_json(data, application.bot))
+
+    return Webhook(TELEGRAM, webhook_path(url), secret, SECRET_HEADER, submit)
 
 
 async def serve(
@@ -366,13 +380,16 @@ async def serve(
         await application.start()
         assert application.updater is not None
         if settings.telegram_webhook_url:
-            await application.updater.start_webhook(
-                listen=settings.telegram_webhook_listen, port=settings.telegram_webhook_port,
-                url_path=webhook_path(settings.telegram_webhook_url), webhook_url=settings.telegram_webhook_url,
-                secret_token=settings.telegram_webhook_secret, allowed_updates=ALLOWED_UPDATES,
+            app.webhooks[TELEGRAM] = webhook(
+                application, settings.telegram_webhook_url, settings.telegram_webhook_secret or ""
             )
-            log.info("telegram: webhook on %s:%s (%s)", settings.telegram_webhook_listen,
-                     settings.telegram_webhook_port, settings.telegram_webhook_url)
+            await application.bot.set_webhook(
+                settings.telegram_webhook_url, secret_token=settings.telegram_webhook_secret,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+            if not settings.web_port:
+                log.warning("TELEGRAM_WEBHOOK_URL is set but WEB_PORT is not: nothing listens for Telegram's requests")
+            log.info("telegram: webhook %s served by the web server", settings.telegram_webhook_url)
         else:
             await application.updater.start_polling(timeout=POLL_TIMEOUT, allowed_updates=ALLOWED_UPDATES)
             log.info("telegram: long polling as @%s", channel.username)
@@ -380,6 +397,7 @@ async def serve(
     finally:
         if app.senders.get(TELEGRAM) is channel.sender:
             del app.senders[TELEGRAM]
+        app.webhooks.pop(TELEGRAM, None)
         if application.updater is not None and application.updater.running:
             await application.updater.stop()
         if application.running:

@@ -12,7 +12,15 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, LinkPreviewOptions, Message
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    LinkPreviewOptions,
+    Message,
+    WebAppInfo,
+)
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
@@ -31,7 +39,16 @@ def keyboard(rows: list[list[Button]]) -> InlineKeyboardMarkup | None:
     rows = [row for row in rows if row]
     if not rows:
         return None
-    return InlineKeyboardMarkup([[InlineKeyboardButton(b.text, callback_data=b.data) for b in row] for row in rows])
+    return InlineKeyboardMarkup([[_button(b) for b in row] for row in rows])
+
+
+def _button(b: Button) -> InlineKeyboardButton:
+    """A callback button, or a link: opened in the browser, or inside Telegram as a Mini App (`web_app`)."""
+    if b.url and b.web_app:
+        return InlineKeyboardButton(b.text, web_app=WebAppInfo(b.url))
+    if b.url:
+        return InlineKeyboardButton(b.text, url=b.url)
+    return InlineKeyboardButton(b.text, callback_data=b.data)
 
 
 def html_parts(text: str, limit: int = TEXT_LIMIT) -> list[str]:

@@ -2,7 +2,8 @@
 
 `serve(app, engine, stop)` is what `cchc-bot run` starts when ZALO_BOT_TOKEN is set: it checks the
 token, registers the channel's sender in `app.senders["zalo"]` (reminders and notifications), then
-long-polls — or, when ZALO_WEBHOOK_URL is set, serves a webhook — until `stop` is set.
+long-polls — or, when ZALO_WEBHOOK_URL is set, registers its webhook with the web server (`web/`,
+which checks the secret and the body) — until `stop` is set.
 """
 
 from __future__ import annotations
@@ -10,15 +11,17 @@ from __future__ import annotations
 import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from bot.cli import CliError
-from domain.messages import ZALO, Engine
+from domain.messages import ZALO, Engine, Webhook
 
 from .channel import ZaloChannel
 from .client import ZaloApiError, ZaloClient, check_secret
 from .polling import run_polling, wait_or_stop
 from .sender import ZaloSender
-from .webhook import WebhookServer, webhook_path
+
+SECRET_HEADER = "x-bot-api-secret-token"  # Zalo sends the secret given to setWebhook in this header
 
 if TYPE_CHECKING:
     from bot.bootstrap import App
@@ -86,17 +89,28 @@ async def _bot_info(client: ZaloClient, stop: asyncio.Event) -> dict[str, Any] |
     return None
 
 
+def webhook_path(url: str) -> str:
+    """The path Zalo will POST to, taken from the public URL (the proxy forwards it unchanged)."""
+    return urlsplit(url).path or "/"
+
+
 async def _run_webhook(channel: ZaloChannel, app: App, stop: asyncio.Event) -> None:
+    """Webhook mode: the web server answers Zalo's POSTs (secret checked in constant time before the
+    body is read, body capped, bad JSON refused) and hands each update to `channel.submit`, which
+    handles it in the background so Zalo is answered at once."""
     settings = app.settings
     url = settings.zalo_webhook_url or ""
     secret = settings.zalo_webhook_secret or ""
     if not url.startswith("https://"):
         log.warning("ZALO_WEBHOOK_URL should be an https:// address; Zalo may refuse %s", url.split("?")[0])
-    server = WebhookServer(
-        channel, secret=secret, path=webhook_path(url), host=settings.zalo_webhook_listen,
-        port=settings.zalo_webhook_port,
-    )
-    await server.start()
+    if not settings.web_port:
+        log.warning("ZALO_WEBHOOK_URL is set but WEB_PORT is not: nothing listens for Zalo's requests")
+
+    async def submit(update: dict) -> None:
+        channel.submit(update)
+
+    hook = Webhook(ZALO, webhook_path(url), secret, SECRET_HEADER, submit)
+    app.webhooks[ZALO] = hook
     try:
         try:
             await channel.client.set_webhook(url, secret)
@@ -104,4 +118,5 @@ async def _run_webhook(channel: ZaloChannel, app: App, stop: asyncio.Event) -> N
             raise ZaloConfigError(f"Zalo setWebhook thất bại: {exc}") from None
         await stop.wait()
     finally:
-        await server.stop()
+        if app.webhooks.get(ZALO) is hook:
+            del app.webhooks[ZALO]

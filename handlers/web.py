@@ -1,0 +1,16 @@
+"""/web: a one-time link to the web view for the person asking (roles as in chat)."""
+
+from __future__ import annotations
+
+from conversation.context import Context
+from conversation.registry import intent
+from domain.messages import Reply
+from presentation.web import web_link_reply
+
+
+@intent("web_link")
+async def web_link(ctx: Context) -> list[Reply]:
+    auth = ctx.app.web_auth
+    link = await auth.issue_link(now=ctx.now, user=ctx.user)
+    return [web_link_reply(link.url, link.expires_at, ctx.app.clock.tz, channel=ctx.message.channel,
+                           base_url=auth.base_url)]

@@ -1,0 +1,201 @@
+"""What the web view shows: the plan at a glance (per reform area, per unit), the period's deadlines,
+late work, targets; one unit's shares. Plain data for the web templates; wording lives in `web/`.
+
+Built on `QueryService.leads()` (one read of every share with its milestones), so the dashboard and
+the chat's «tiến độ» can never count differently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from domain.units import UnitDirectory
+from services.plan_service import PlanService
+from services.query_service import QueryService
+from services.views import LeadView, MilestoneView
+
+STATUSES = ("done", "in_progress", "blocked", "not_started")
+STATUS_FILTERS = (*STATUSES, "late")
+PERIODS: dict[str, tuple[tuple[int, int], tuple[int, int]]] = {
+    "Q1": ((1, 1), (3, 31)), "Q2": ((4, 1), (6, 30)), "Q3": ((7, 1), (9, 30)), "Q4": ((10, 1), (12, 31)),
+    "H1": ((1, 1), (6, 30)), "H2": ((7, 1), (12, 31)), "Y": ((1, 1), (12, 31)),
+}
+ROMAN = ("", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+LATE_LIMIT = 60  # rows of late work on one page (the «Trễ hạn» filter and the Excel export have them all)
+
+
+@dataclass(frozen=True)
+class Filters:
+    unit: str | None = None
+    area: int | None = None
+    status: str | None = None
+    period: str | None = None  # Q1..Q4, H1, H2, Y; None = the current quarter
+
+    def admits(self, lead: LeadView, late: bool) -> bool:
+        if self.unit and lead.unit_id != self.unit:
+            return False
+        if self.area and lead.section != self.area:
+            return False
+        if self.status == "late":
+            return late
+        return not self.status or lead.status == self.status
+
+
+@dataclass
+class Tally:
+    counts: Counter = field(default_factory=Counter)
+
+    def add(self, lead: LeadView, late: bool) -> None:
+        self.counts[lead.status] += 1
+        self.counts["total"] += 1
+        if late:
+            self.counts["late"] += 1
+
+    def __getitem__(self, key: str) -> int:
+        return self.counts[key]
+
+    @property
+    def total(self) -> int:
+        return self.counts["total"]
+
+    @property
+    def done_percent(self) -> int:
+        return round(100 * self.counts["done"] / self.total) if self.total else 0
+
+
+@dataclass(frozen=True)
+class DueRow:
+    task_number: int
+    task_title: str
+    unit_id: str
+    label: str
+    text: str
+    due: dt.date | None
+    status: str
+    percent: int | None
+    late: bool
+    done: bool
+    days_late: int = 0
+
+
+@dataclass(frozen=True)
+class AreaRow:
+    number: int
+    roman: str
+    title: str
+    tally: Tally
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    unit_id: str
+    name: str
+    tally: Tally
+
+
+@dataclass
+class Overview:
+    year: int
+    today: dt.date
+    filters: Filters
+    period: str
+    period_range: tuple[dt.date, dt.date]
+    total: Tally
+    areas: list[AreaRow]
+    units: list[UnitRow]
+    deadlines: list[DueRow]
+    late: list[DueRow]
+    late_total: int
+    targets: list[tuple[int, str, str, list[str]]]
+
+
+@dataclass
+class UnitPage:
+    unit_id: str
+    name: str
+    tally: Tally
+    shares: list[tuple[LeadView, list[DueRow]]]
+
+
+def current_quarter(today: dt.date) -> str:
+    return f"Q{(today.month - 1) // 3 + 1}"
+
+
+def period_range(period: str, year: int) -> tuple[dt.date, dt.date]:
+    (m1, d1), (m2, d2) = PERIODS[period]
+    return dt.date(year, m1, d1), dt.date(year, m2, d2)
+
+
+def _row(lead: LeadView, m: MilestoneView, today: dt.date) -> DueRow:
+    late = lead.overdue(m, today)
+    return DueRow(
+        lead.task_number, lead.task_title, lead.unit_id, m.label, m.text, m.due, lead.status, lead.percent,
+        late, lead.milestone_done(m), (today - m.due).days if late and m.due else 0,
+    )
+
+
+class DashboardService:
+    def __init__(self, queries: QueryService, plans: PlanService, units: UnitDirectory) -> None:
+        self.queries = queries
+        self.plans = plans
+        self.units = units
+
+    async def overview(self, today: dt.date, filters: Filters, *, only_unit: str | None = None) -> Overview | None:
+        """The overview; `only_unit` restricts everything to one unit (heads and officers)."""
+        version = await self.plans.current_version()  # remembered for a few seconds: no query per page
+        if version is None:
+            return None
+        _, year, _ = version
+        period = filters.period if filters.period in PERIODS else current_quarter(today)
+        start, end = period_range(period, year)
+        sections = await self.plans.sections(version[0])
+        leads = await self.queries.leads(unit_ids=[only_unit] if only_unit else None)
+        total = Tally()
+        areas = {n: AreaRow(n, ROMAN[n] if n < len(ROMAN) else str(n), title, Tally()) for n, title, _ in sections}
+        units: dict[str, UnitRow] = {}
+        deadlines: list[DueRow] = []
+        late: list[DueRow] = []
+        for lead in leads:
+            is_late = any(lead.overdue(m, today) for m in lead.milestones)
+            if not filters.admits(lead, is_late):
+                continue
+            total.add(lead, is_late)
+            area = areas.get(lead.section)
+            if area is None:
+                area = areas[lead.section] = AreaRow(lead.section, str(lead.section), "", Tally())
+            area.tally.add(lead, is_late)
+            unit = units.get(lead.unit_id)
+            if unit is None:
+                unit = units[lead.unit_id] = UnitRow(lead.unit_id, self.units.name(lead.unit_id), Tally())
+            unit.tally.add(lead, is_late)
+            for m in lead.milestones:
+                if m.due is None:
+                    continue
+                if start <= m.due <= end:
+                    deadlines.append(_row(lead, m, today))
+                if lead.overdue(m, today):
+                    late.append(_row(lead, m, today))
+        deadlines.sort(key=lambda r: (r.due, r.task_number, r.unit_id))
+        late.sort(key=lambda r: (-r.due.toordinal(), r.task_number, r.unit_id))  # newest first
+        unit_rows = sorted(units.values(), key=lambda u: (-u.tally["late"], u.tally.done_percent, u.name))
+        targets = [
+            (n, ROMAN[n] if n < len(ROMAN) else str(n), title, list(items))
+            for n, title, items in sections if items and (not filters.area or n == filters.area)
+        ]
+        return Overview(
+            year, today, filters, period, (start, end), total,
+            [a for a in sorted(areas.values(), key=lambda a: a.number) if a.tally.total],
+            unit_rows, deadlines, late if filters.status == "late" else late[:LATE_LIMIT], len(late), targets,
+        )
+
+    async def unit_page(self, unit_id: str, today: dt.date) -> UnitPage:
+        tally = Tally()
+        shares = []
+        for lead in await self.queries.leads(unit_ids=[unit_id]):
+            rows = [_row(lead, m, today) for m in lead.milestones]
+            tally.add(lead, any(r.late for r in rows))
+            shares.append((lead, rows))
+        shares.sort(key=lambda s: (not any(r.late for r in s[1]), s[0].task_number, s[0].assignment_position))
+        return UnitPage(unit_id, self.units.name(unit_id), tally, shares)

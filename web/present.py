@@ -1,0 +1,89 @@
+"""Wording and small drawings of the web view (the chat's equivalents live in `presentation/`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from markupsafe import Markup, escape
+
+from domain.people import ROLE_NAMES
+
+STATUS_NAMES = {
+    "done": "Hoàn thành",
+    "in_progress": "Đang thực hiện",
+    "blocked": "Vướng mắc",
+    "not_started": "Chưa thực hiện",
+    "late": "Trễ hạn",
+}
+STATUS_COLOURS = {
+    "done": "#2e7d32",
+    "in_progress": "#1565c0",
+    "blocked": "#ef6c00",
+    "not_started": "#9e9e9e",
+    "late": "#c62828",
+}
+REVIEW_NAMES = {"pending": "Chờ duyệt", "accepted": "Đã xác nhận", "returned": "Bị trả lại"}
+PERIOD_NAMES = {
+    "Q1": "Quý I", "Q2": "Quý II", "Q3": "Quý III", "Q4": "Quý IV",
+    "H1": "6 tháng đầu năm", "H2": "6 tháng cuối năm", "Y": "Cả năm",
+}
+EXPORT_PERIODS = ("Q1", "Q2", "H1", "Q3", "Y")
+CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo", "console": "console", "web": "web"}
+
+
+def fmt_date(day: dt.date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else "—"
+
+
+def fmt_time(at: dt.datetime | None, tz: ZoneInfo) -> str:
+    """A moment as the department reads it: local wall time. SQLite gives naive local wall times
+    (that is how the services write them), PostgreSQL aware ones."""
+    if at is None:
+        return "—"
+    if at.tzinfo is not None:
+        at = at.astimezone(tz)
+    return at.strftime("%H:%M %d/%m/%Y")
+
+
+def status_label(status: str, percent: int | None = None) -> str:
+    name = STATUS_NAMES.get(status, status)
+    return f"{name} {percent}%" if status == "in_progress" and percent is not None else name
+
+
+def role_label(role: str) -> str:
+    return ROLE_NAMES.get(role, role)
+
+
+def size_label(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
+    if size >= 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size} byte"
+
+
+BAR_ORDER = ("done", "in_progress", "blocked", "not_started")
+
+
+def bar(counts, width: int = 240, height: int = 14) -> Markup:
+    """A stacked bar (inline SVG) of the status counts of a group of shares, with a text alternative."""
+    total = counts["total"] or 0
+    if not total:
+        return Markup("")
+    parts, x = [], 0.0
+    for key in BAR_ORDER:
+        n = counts[key]
+        if not n:
+            continue
+        w = width * n / total
+        parts.append(
+            f'<rect x="{x:.1f}" y="0" width="{w:.1f}" height="{height}" fill="{STATUS_COLOURS[key]}">'
+            f"<title>{escape(STATUS_NAMES[key])}: {n}</title></rect>"
+        )
+        x += w
+    label = ", ".join(f"{STATUS_NAMES[k]} {counts[k]}" for k in BAR_ORDER if counts[k])
+    return Markup(
+        f'<svg class="bar" viewBox="0 0 {width} {height}" width="100%" height="{height}" role="img" '
+        f'aria-label="{escape(label)}" preserveAspectRatio="none">{"".join(parts)}</svg>'
+    )
