@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -97,13 +97,12 @@ def broadcast_key(source_key: str | None) -> str:
     return "bc:" + hashlib.sha256(seed.encode()).hexdigest()[:16]
 
 
-def notice_reply(text: str, sender: UserView, sender_unit: str) -> Reply:
-    who = sender.display_name or "Văn phòng Sở"
-    return Reply(f"📣 **Thông báo của {sender_unit}**\n{text.strip()}\n— {who}", private_only=True)
-
-
-async def broadcast(app: App, user: UserView, text: str, *, source_key: str | None) -> BroadcastOutcome:
-    """A coordinator's short notice to every active unit head (all units), through the paced path."""
+async def broadcast(
+    app: App, user: UserView, text: str, *, source_key: str | None,
+    notice: Callable[[str, UserView, str], Reply],
+) -> BroadcastOutcome:
+    """A coordinator's short notice to every active unit head (all units), through the paced path.
+    `notice(text, sender, sender's unit name)` words it (presentation/broadcast.py)."""
     if not user.is_coordinator:
         return BroadcastOutcome("read_only" if user.sees_all_units else "forbidden")
     text = (text or "").strip()
@@ -113,6 +112,6 @@ async def broadcast(app: App, user: UserView, text: str, *, source_key: str | No
         return BroadcastOutcome("too_long")
     async with app.sessions() as session:
         heads = [uid for uid, _unit in await ReviewRepository(session).users_with_roles(("head",))]
-    reply = notice_reply(text, user, app.units.name(user.unit_id))
+    reply = notice(text, user, app.units.name(user.unit_id))
     report = await push(app, heads, broadcast_key(source_key), reply, kind=BROADCAST_KIND)
     return BroadcastOutcome("sent", report, len(heads))

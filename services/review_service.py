@@ -15,17 +15,18 @@ Rules (decided here, documented in docs/coordinators.md):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from domain.messages import Button, Reply
+from domain.messages import Reply
 from domain.people import UserView
 from domain.units import UnitDirectory
 from services.broadcast_service import PushReport, push
-from services.views import STATUS_NAMES, short
+from services.views import STATUS_NAMES
 from storage.repositories.plans import PlanRepository
 from storage.repositories.review import ACCEPTED, PENDING, RETURNED, ReviewRepository
 
@@ -266,29 +267,13 @@ def _wall(at: dt.datetime, tz) -> dt.datetime:
     return at if at.tzinfo is None else at.astimezone(tz).replace(tzinfo=None)
 
 
-# -- notifications ----------------------------------------------------------------------------------------
-def review_notice(outcome: ReviewOutcome, units: UnitDirectory) -> Reply:
-    """What the unit reads when its file was reviewed."""
-    ev = outcome.evidence
-    assert ev is not None
-    title = f"nhiệm vụ {ev.task_number} — {short(ev.task_title)}"
-    if outcome.kind == "accepted":
-        text = f"✅ Minh chứng «{ev.label}» của {title} đã được Văn phòng Sở **xác nhận**."
-        if outcome.verified:
-            text += f"\nPhần việc của {units.name(ev.unit_id)} đã hoàn thành và được xác nhận."
-        return Reply(text, private_only=True)
-    text = (
-        f"↩️ Minh chứng «{ev.label}» của {title} bị Văn phòng Sở **trả lại**.\n"
-        f"Ý kiến: {ev.review_comment}\n"
-        f"Anh/chị gửi lại minh chứng đã bổ sung: ảnh hoặc tệp kèm chú thích «nv {ev.task_number} ...»."
-    )
-    return Reply(text, buttons=[[Button("📎 Gửi lại minh chứng", f"ev:{ev.lead_id}")]], private_only=True)
-
-
+# -- notifications (their words: presentation/review.py, passed in by the caller) ------------------------
 DIGEST_KIND = "review_digest"
 
 
-async def send_review_digest(app: App, now: dt.datetime | None = None) -> PushReport | None:
+async def send_review_digest(
+    app: App, now: dt.datetime | None = None, *, render: Callable[[int, int, dt.datetime], Reply]
+) -> PushReport | None:
     """The coordinators' daily digest of evidence waiting for review, with a button that opens the queue.
 
     Safe to call on every scheduler tick: it only sends inside the reminders' sending window (working
@@ -313,17 +298,13 @@ async def send_review_digest(app: App, now: dt.datetime | None = None) -> PushRe
         coordinators = [uid for uid, _ in await repo.users_with_roles(("coordinator",))]
     if not waiting or not coordinators:
         return None
-    text = (
-        f"📎 **Minh chứng chờ duyệt: {waiting}** ({fresh} mới từ {since:%H:%M %d/%m}).\n"
-        "Bấm «Duyệt ngay» hoặc gõ /minhchung để xem từng tệp và chấp nhận / trả lại."
-    )
-    reply = Reply(text, buttons=[[Button("📎 Duyệt ngay", "rv:l")]], private_only=True)
+    reply = render(waiting, fresh, since)
     return await push(app, coordinators, f"rvd:{today.isoformat()}", reply, kind=DIGEST_KIND)
 
 
-async def notify_review(app: App, outcome: ReviewOutcome) -> PushReport:
-    """Tell the unit's heads (and the uploader) about a review, once, through the paced path."""
+async def notify_review(app: App, outcome: ReviewOutcome, notice: Reply) -> PushReport:
+    """Tell the unit's heads (and the uploader) about a review (`notice`), once, through the paced path."""
     if outcome.evidence is None or outcome.kind not in ("accepted", "returned"):
         return PushReport()
     key = f"rv:{outcome.evidence.id}:{outcome.kind}"
-    return await push(app, outcome.notify, key, review_notice(outcome, app.units))
+    return await push(app, outcome.notify, key, notice)

@@ -7,29 +7,14 @@ from dataclasses import dataclass, field
 
 from domain.plan import milestone_done
 
+# The plan's status vocabulary, as the Excel report and the chat name it (chat formatting lives in
+# presentation/format.py).
 STATUS_NAMES = {
     "not_started": "Chưa thực hiện",
     "in_progress": "Đang thực hiện",
     "blocked": "Vướng mắc",
     "done": "Hoàn thành",
 }
-STATUS_ICONS = {"not_started": "⬜", "in_progress": "🔄", "blocked": "⚠️", "done": "✅"}
-SHORT_TITLE = 70
-
-
-def fmt_date(day: dt.date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else "—"
-
-
-def short(text: str, limit: int = SHORT_TITLE) -> str:
-    """A task title cut to fit a chat line, with an ellipsis when cut."""
-    text = " ".join(text.split()).rstrip(".")
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def status_text(status: str, percent: int | None) -> str:
-    name = STATUS_NAMES.get(status, status)
-    return f"{name} {percent}%" if status == "in_progress" and percent is not None else name
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ def test_run_without_token_opens_console_on_empty_database(tmp_path):
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "đã nạp kế hoạch mẫu (Kế hoạch CCHC 2022 của Sở Công Thương)" in out
-    assert "NV 3 " in out and "30/09/2022" in out and "NV 8 " in out
+    assert "NV 3 " in out and "hạn 30/09" in out and "NV 8 " in out
     assert "Traceback" not in result.stderr and "apscheduler" not in result.stderr  # no log noise in the chat
     assert (tmp_path / "cchc.db").exists()
 

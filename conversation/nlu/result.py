@@ -41,6 +41,14 @@ class NluResult:
     reminder: dict | None = None
     # How the task number was found: "number" (typed), "description" (best match of the plan's titles).
     task_source: str | None = None
+    # list_tasks: "year_round" asks for the work done all year (folded out of ordinary lists)
+    scope: str | None = None
+    # report_schedule: which report — "cchc", "kiem-soat-tthc" (the periodic calendar) or the number of
+    # a report-shaped task of the plan (report_task); not in CONTRACTS §3
+    report_kind: str | None = None
+    report_task: int | None = None
+    # update_status: the unit whose share a coordinator writes («cập nhật giúp phòng X: …»); not in §3
+    target_unit: str | None = None
 
     def to_contract(self) -> dict:
         """Exactly the nine keys of CONTRACTS §3, period as {"from", "to"} ISO dates or null."""
