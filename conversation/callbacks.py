@@ -97,6 +97,15 @@ class ListPage(ButtonData):
 
 
 @dataclass(frozen=True)
+class TargetsPage(ButtonData):
+    """◀ ▶ of one area's targets."""
+
+    PREFIX: ClassVar[str] = "ct"
+    section: int
+    page: int
+
+
+@dataclass(frozen=True)
 class Review(ButtonData):
     """Evidence review: a/r/x <evidence id>, n <task|0> <after id>, l (the queue from the start)."""
 
@@ -129,7 +138,7 @@ class Snooze(ButtonData):
 
 
 KINDS: dict[str, type[ButtonData]] = {
-    k.PREFIX: k for k in (SetStatus, AttachEvidence, PickShare, Confirm, ListPage, Review, Broadcast, ReminderChannel, Snooze)
+    k.PREFIX: k for k in (SetStatus, AttachEvidence, PickShare, Confirm, ListPage, TargetsPage, Review, Broadcast, ReminderChannel, Snooze)
 }
 
 

@@ -38,7 +38,7 @@ class IntentSpec:
 INTENTS: tuple[IntentSpec, ...] = (
     IntentSpec(
         "list_tasks", group="Hỏi việc",
-        help="quý này có việc gì đến hạn? · văn phòng còn việc gì chưa xong · việc nào trễ hạn · 7 ngày tới có gì",
+        help="quý này có việc gì đến hạn? · việc nào trễ hạn · việc thường xuyên",
         commands=(
             Command("viec", ("tasks", "list", "danhsach"), menu="Việc của đơn vị"),
             Command("quynay", menu="Việc đến hạn trong quý này"),
@@ -48,76 +48,78 @@ INTENTS: tuple[IntentSpec, ...] = (
         ),
     ),
     IntentSpec(
-        "task_info", group="Xem một nhiệm vụ",
-        help="nhiệm vụ 17 là gì · nv 36 · việc kê khai tài sản ai chủ trì",
+        "task_info", group="Hỏi việc",
+        help="nhiệm vụ 17 là gì · việc kê khai tài sản ai chủ trì",
         commands=(Command("nv", ("chitiet", "task"), menu="Xem một nhiệm vụ, ví dụ: /nv 17", example="/nv 17"),),
     ),
     IntentSpec(
         "update_status", group="Báo cáo tiến độ",
-        help="xong nhiệm vụ 3 · nv 17 đang làm 60% · việc 33 vướng, chưa có hướng dẫn",
+        help="xong nhiệm vụ 3 · nv 17 đang làm 60% · nv 33 vướng, chờ hướng dẫn",
         commands=(
             Command("capnhat", ("update", "cn"), menu="Báo tiến độ, ví dụ: /capnhat 17 xong", example="/capnhat 17 xong"),
         ),
     ),
     IntentSpec(
-        "evidence", group="Minh chứng",
-        help="gửi ảnh hoặc tệp (PDF, DOCX, XLSX, JPG, PNG ≤ 20 MB) kèm chú thích «nv 17 biên bản ...»",
+        "evidence", group="Báo cáo tiến độ",
+        help="gửi ảnh/tệp kèm chú thích «nv 17 biên bản…»",
         commands=(
             Command("minhchung", ("evidence",), menu="Minh chứng của nhiệm vụ, ví dụ: /minhchung 17",
                     example="/minhchung 17"),
         ),
     ),
     IntentSpec(
-        "report_schedule", group="Lịch báo cáo, chỉ tiêu, tiến độ",
-        help="khi nào nộp báo cáo CCHC quý 3 · hạn báo cáo kiểm soát TTHC quý II",
+        "report_schedule", group="Báo cáo, chỉ tiêu, tiến độ",
+        help="khi nào nộp báo cáo CCHC quý 3",
         commands=(Command("baocao", ("bc", "lichbaocao"), menu="Lịch nộp báo cáo định kỳ"),),
     ),
     IntentSpec(
-        "targets", group="Lịch báo cáo, chỉ tiêu, tiến độ",
-        help="chỉ tiêu mức độ hài lòng là bao nhiêu · chỉ tiêu thanh toán trực tuyến",
+        "targets", group="Báo cáo, chỉ tiêu, tiến độ",
+        help="chỉ tiêu mức độ hài lòng",
         commands=(Command("chitieu", menu="Chỉ tiêu của Kế hoạch CCHC"),),
     ),
     IntentSpec(
-        "progress", group="Lịch báo cáo, chỉ tiêu, tiến độ",
-        help="tiến độ toàn Sở · phòng mình làm được bao nhiêu",
+        "progress", group="Báo cáo, chỉ tiêu, tiến độ",
+        help="tiến độ toàn Sở",
         commands=(Command("tiendo", ("progress",), menu="Tiến độ của đơn vị, của toàn Sở"),),
     ),
     IntentSpec(
-        "history", group="Xem một nhiệm vụ", help="lịch sử nhiệm vụ 17",
+        "history", group="Hỏi việc", help="lịch sử nhiệm vụ 17",
         commands=(Command("lichsu", ("history",), example="/lichsu 17"),),
     ),
     IntentSpec(
         "reminder_settings", group="Nhắc việc",
-        help="tắt nhắc nhở · bật lại nhắc nhở · nhắc trước 5 ngày",
+        help="tắt nhắc nhở · nhắc trước 5 ngày",
         commands=(Command("nhacnho", ("nhac", "reminders"), menu="Cài đặt nhắc việc"),),
     ),
     IntentSpec(
-        "link_account", group="Nhiều ứng dụng",
-        help="/lienket (lấy mã để dùng thêm Zalo/Telegram) · nhắc qua zalo · nhắc qua telegram",
+        "link_account", group="Nhắc việc", help="dùng thêm Zalo/Telegram",
+        commands=(Command("lienket", ("link", "lien_ket")),),
     ),
-    IntentSpec("reminder_channel"),
     IntentSpec(
-        "whoami", group="Tài khoản", help="tôi là ai (vai trò và đơn vị của anh/chị)",
+        "reminder_channel", group="Nhắc việc", help="nhắc qua zalo", commands=(Command("nhacqua", ("nhac_qua",)),),
+    ),
+    IntentSpec(
+        "whoami", group="Nhắc việc", help="tôi là ai",
         commands=(Command("toi", ("whoami",)),),
     ),
     IntentSpec(
-        "export", group="Dành cho Văn phòng (điều phối)", coordinators_only=True,
-        help="bảng phụ lục Excel kèm tình trạng",
+        "export", group="Văn phòng (điều phối)", coordinators_only=True,
+        help="bảng Excel kèm tình trạng",
         commands=(Command("xuatbaocao", ("xuat", "export"), example="/xuatbaocao q3"),),
     ),
     IntentSpec(
-        "review", group="Dành cho Văn phòng (điều phối)", coordinators_only=True,
-        help="duyệt minh chứng các đơn vị gửi",
+        "review", group="Văn phòng (điều phối)", coordinators_only=True,
+        help="duyệt minh chứng",
         commands=(Command("duyet", ("duyetminhchung",)),),
     ),
     IntentSpec(
-        "broadcast", group="Dành cho Văn phòng (điều phối)", coordinators_only=True,
-        help="gửi thông báo tới trưởng các đơn vị",
+        "broadcast", group="Văn phòng (điều phối)", coordinators_only=True,
+        help="thông báo tới trưởng các đơn vị",
         commands=(Command("thongbao", ("broadcast",), example="/thongbao <nội dung>"),),
     ),
     IntentSpec(
-        "record_trigger", group="Dành cho Văn phòng (điều phối)", coordinators_only=True,
-        help="nv 18: đã nhận văn bản UBND ngày 10/5 — ghi ngày sự kiện cho mốc chờ",
+        "record_trigger", group="Văn phòng (điều phối)", coordinators_only=True,
+        help="nv 18: đã nhận văn bản UBND ngày 10/5 (ngày sự kiện)",
     ),
     IntentSpec(
         "register",
@@ -163,8 +165,8 @@ def help_sections(*, coordinator: bool) -> list[tuple[str, list[str]]]:
     for spec in INTENTS:
         if spec.help is None or spec.group is None or (spec.coordinators_only and not coordinator):
             continue
-        shown = " · ".join(c.shown for c in spec.commands)
-        groups.setdefault(spec.group, []).append(spec.help + (f" ({shown})" if shown and "/" not in spec.help else ""))
+        shown = spec.commands[0].shown if spec.commands else ""
+        groups.setdefault(spec.group, []).append(spec.help + (f" ({shown})" if shown else ""))
     return list(groups.items())
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 
+from conversation.callbacks import TargetsPage
 from conversation.context import Context
-from conversation.registry import intent
+from conversation.registry import callback, intent
 from domain.messages import Reply
 from domain.text import fold
 from presentation import reports as texts
@@ -56,4 +57,18 @@ async def targets(ctx: Context) -> list[Reply]:
     if wanted is None and len(chosen) > 1:
         return ctx.reply(texts.targets_overview(chosen))
     number, title, items = chosen[0]
-    return ctx.reply(texts.targets_one(number, title, items))
+    return [texts.targets_one(number, title, items)]
+
+
+@callback(TargetsPage)
+async def turn_page(ctx: Context) -> list[Reply]:
+    try:
+        sections = await ctx.app.queries.targets()
+    except NoPlan:
+        return ctx.reply(NO_PLAN)
+    chosen = [s for s in sections if s[0] == ctx.button.section]
+    if not chosen:
+        return ctx.reply(texts.no_section(ctx.button.section, len(sections)))
+    reply = texts.targets_one(*chosen[0], page=ctx.button.page)
+    reply.edit = True
+    return [reply]

@@ -6,7 +6,7 @@ capability appears in the help by adding its `IntentSpec`, not by editing this f
 
 from __future__ import annotations
 
-from conversation.intents import help_sections, quick_commands
+from conversation.intents import help_sections
 from domain.people import ROLE_NAMES, UserView
 from domain.units import UnitDirectory
 
@@ -25,9 +25,7 @@ REGISTER_NO_CODE = "Anh/chị gửi kèm mã mời, ví dụ: đăng ký K7Q2XP.
 def examples(*, coordinator: bool) -> str:
     lines: list[str] = []
     for heading, items in help_sections(coordinator=coordinator):
-        lines.append(f"**{heading}**")
-        lines.extend(f"• {item}" for item in items)
-    lines.append("**Lệnh nhanh**: " + " ".join(quick_commands()))
+        lines.append(f"**{heading}**: " + " · ".join(items))
     return "\n".join(lines)
 
 
