@@ -41,6 +41,11 @@ class Context:
     by_number: bool = False
     # The chat's state as it was when the message arrived (conversation.state).
     chat: ChatState = field(default_factory=ChatState)
+    # The task this answer is about: the router remembers it with the answer's buttons, in one write,
+    # so that «xong rồi» right after it is understood as this task (and confirmed first).
+    focus: int | None = None
+    # Set by conversation.state.change: the chat state was written during this message.
+    chat_written: bool = False
 
     def reply(self, text: str, **kwargs) -> list[Reply]:
         return [Reply(text=text, **kwargs)]

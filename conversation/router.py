@@ -100,6 +100,7 @@ class Router:
             awaiting = state.awaiting
             if awaiting and text and not text.startswith("/") and not message.attachments:
                 await app.inbox.update_state(message.channel, message.chat_id, now, awaiting=None)
+                state.awaiting = None
                 route, ctx_state = registry.INTENTS.get(f"await:{awaiting.get('kind')}"), awaiting
             if route is None:
                 nlu, cut = await self.understand(text, now.date())
@@ -135,13 +136,29 @@ class Router:
         replies = await route.handler(ctx)
         if cut and replies and replies[0].text:
             replies[0] = replace(replies[0], text=f"{replies[0].text}\n{long_message_note(MAX_NLU_CHARS)}")
-        return await self._answer(message, now, replies, state.choices)
+        focus = ctx.focus if ctx.focus is not None and ctx.focus != state.task else None
+        # the state as it arrived is still current unless the handler wrote it (or awaiting was cleared)
+        known = None if ctx.chat_written else state
+        return await self._answer(message, now, replies, state.choices, focus, known)
 
-    async def _answer(self, message: Incoming, now, replies: list[Reply], before: list[str]) -> list[Reply]:
-        """Remember the buttons of this answer — and only of this one — for «1», «2»."""
+    async def _answer(
+        self, message: Incoming, now, replies: list[Reply], before: list[str], focus: int | None = None,
+        known: ChatState | None = None,
+    ) -> list[Reply]:
+        """Remember the buttons of this answer — and only of this one — for «1», «2» (and the task it is
+        about), in one write, and only when something changed."""
         choices = [b.data for r in replies if r.chat_id is None for row in r.buttons for b in row]
-        if choices != before:
-            await self.app.inbox.update_state(message.channel, message.chat_id, now, choices=choices or None)
+        if choices == before and focus is None:
+            return replies
+        if known is not None:  # one write instead of a read and a write
+            known.choices = choices
+            known.task = focus if focus is not None else known.task
+            await self.app.inbox.set_state(message.channel, message.chat_id, known.to_json(), now)
+            return replies
+        changes: dict = {"choices": choices or None}
+        if focus is not None:
+            changes["task"] = focus
+        await self.app.inbox.update_state(message.channel, message.chat_id, now, **changes)
         return replies
 
 

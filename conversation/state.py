@@ -32,6 +32,7 @@ class Context(Protocol):
     app: Any
     message: _Message
     now: dt.datetime
+    chat_written: bool
 
 
 @dataclass
@@ -84,6 +85,7 @@ async def load_for(inbox, channel: str, chat_id: str, now: dt.datetime) -> ChatS
 
 async def change(ctx: Context, **changes: Any) -> ChatState:
     """Set fields of the chat's state (None clears one) and store it; the other fields are kept."""
+    ctx.chat_written = True
     return await change_for(ctx.app.inbox, ctx.message.channel, ctx.message.chat_id, ctx.now, **changes)
 
 

@@ -3,7 +3,6 @@ buttons for the asker's own share."""
 
 from __future__ import annotations
 
-from conversation import state
 from conversation.context import Context
 from conversation.registry import intent
 from domain.messages import Reply
@@ -28,7 +27,6 @@ async def task_info(ctx: Context) -> list[Reply]:
         return ctx.reply(NO_PLAN)
     if detail is None:
         return await unknown_task_reply(ctx, number)
-    if ctx.chat.task != number:
-        await state.change(ctx, task=number)  # «xong rồi» right after this means this task (asked first)
+    ctx.focus = number  # «xong rồi» right after this means this task (asked first)
     user = ctx.user
     return [task_detail(detail, ctx.today, ctx.app.units, ctx.app.workdays, user.unit_id, can_write=user.can_write)]

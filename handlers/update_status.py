@@ -112,7 +112,7 @@ async def render(ctx: Context, outcome: UpdateOutcome, pending: dict) -> list[Re
     units = ctx.app.units
     task = pending["task"]
     if outcome.kind == "recorded":
-        await state.change(ctx, task=outcome.lead.task_number)
+        ctx.focus = outcome.lead.task_number
         if outcome.completed:
             return ctx.reply(texts.milestone_recorded(outcome.lead, outcome.completed, outcome.remaining, units, task))
         return ctx.reply(texts.recorded(outcome.lead, outcome.previous, units, pending.get("note"), task))

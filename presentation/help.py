@@ -89,3 +89,12 @@ def linked(channel: str, unit: str) -> str:
 
 def register_failed(key: str, code: str) -> str:
     return REGISTER_FAILURES[key].format(code=code)
+
+
+def plan_year_warning(plan_year: int, today, seed: str) -> str:
+    """The console's warning when the stored plan is for another year than today's."""
+    return (
+        f"⚠️ Kế hoạch đang lưu là của năm {plan_year}, còn hôm nay là {today:%d/%m/%Y}: các câu hỏi «quý này», "
+        f"«tháng sau» sẽ không có việc nào. Nạp kế hoạch đúng năm: cchc-bot plan import {seed} --year {today.year} "
+        f"(hoặc dùng một thư mục dữ liệu riêng: CCHC_DATA_DIR=/tmp/cchc-{today.year})."
+    )
