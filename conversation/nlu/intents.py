@@ -124,6 +124,9 @@ HELP_STRONG = _re(
 WHOAMI = _re(r"^(?:toi|em|minh)\s+la\s+ai\b|\bvai tro cua (?:toi|em|minh)\b|\btai khoan cua (?:toi|em|minh)\b")
 # "việc thường xuyên": the year-round work a list folds away
 ROUTINE = _re(r"\b(?:viec|nhiem vu|cong viec)\s+(?:thuong xuyen|ca nam|quanh nam)\b|\bthuong xuyen\s+(?:gom|co|la)\b")
+WHO_LEADS = _re(
+    r"\b(?:ai|don vi nao|phong nao|bo phan nao|noi nao)\s+(?:chu tri|phu trach|lam|thuc hien)\b|\bdo\s+(?:ai|don vi nao|phong nao)\b"
+)
 REPORT_CCHC = _re(r"\bcchc\b|\bcai cach hanh chinh\b")
 REPORT_TTHC = _re(r"\btthc\b|\bthu tuc hanh chinh\b|\bkiem soat\b")
 REPORT_WORDS = _re(r"\bbao cao\b|\bnop\b|\bhan\b|\bkhi nao\b|\bbao gio\b|\bngay nao\b|\bdinh ky\b|\blich\b")
@@ -428,6 +431,12 @@ class Understander:
         content = _content(s, spans + ([unit_found[1]] if unit_found else []) + ([lst[1]] if lst else []))
         match = self.best_task(content)
         if is_listing or list_status:
+            # «đơn vị nào chủ trì các việc về ISO»: who leads one task, not a list
+            if WHO_LEADS.search(s) and period is None and list_status is None:
+                named = WHO_LEADS.sub(" ", LIST_CUE.sub(" ", content))
+                who = self.best_task(named) if self._specific(named) else None
+                if who and who[1] >= 0.6:
+                    return NluResult("task_info", task=who[0], confidence=who[1], task_source="description")
             # "việc xin lỗi tổ chức cá nhân khi trễ hẹn": the status word belongs to one task's own title
             if match and match[1] >= 0.8 and unit is None and period is None and not (list_status and is_listing):
                 return NluResult("task_info", task=match[0], confidence=match[1] * 0.9, task_source="description")
