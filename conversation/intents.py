@@ -170,8 +170,4 @@ def help_sections(*, coordinator: bool) -> list[tuple[str, list[str]]]:
     return list(groups.items())
 
 
-def quick_commands() -> list[str]:
-    return [c.shown for spec in INTENTS if not spec.coordinators_only for c in spec.commands if c.menu]
-
-
 SLASH = slash_commands()

@@ -6,7 +6,7 @@ import datetime as dt
 
 from conversation.callbacks import TargetsPage, encode
 from domain.messages import Button, Reply
-from domain.reporting import PERIOD_NAMES, ReportDate
+from domain.reporting import ReportDate
 from presentation.format import Workdays, days_left, deadline, due_day, fmt_day
 
 NOT_IN_CALENDAR = (
@@ -30,10 +30,6 @@ def report_line(d: ReportDate, today: dt.date, workdays: Workdays | None, done: 
         state = days_left(d.due, today, workdays)
     cutoff = f"; chốt số liệu {fmt_day(d.cutoff, today.year)}" if d.cutoff and d.due >= today else ""
     return f"• {d.title}: {when} — {state}{cutoff}"
-
-
-def period_name(period: str) -> str:
-    return PERIOD_NAMES.get(period, period)
 
 
 TARGETS_PAGE = 4

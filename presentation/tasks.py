@@ -16,7 +16,7 @@ from conversation.callbacks import ListPage, encode
 from domain.messages import Button, Reply
 from domain.units import UnitDirectory
 from presentation.common import milestone_when, status_buttons
-from presentation.format import Workdays, days_left, deadline, short, status_icon, status_text
+from presentation.format import Workdays, deadline, short, status_icon, status_text
 from services.views import ListItem, MilestoneView, TaskDetail
 
 PAGE_SIZE = 8
@@ -218,7 +218,3 @@ def task_list(
     if page < pages - 1:
         buttons.append(Button("Sau ▶", encode(ListPage(unit, start, end, status, page + 1, scope))))
     return Reply("\n".join(lines), buttons=[buttons] if buttons else [])
-
-
-def days_text(day: dt.date, today: dt.date, workdays: Workdays | None) -> str:
-    return days_left(day, today, workdays)

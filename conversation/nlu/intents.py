@@ -57,7 +57,7 @@ KEEP: dict[str, frozenset[str]] = {
     "list_tasks": frozenset({"unit", "period", "status", "scope"}),
     "task_info": frozenset({"task"}),
     "update_status": frozenset({"task", "status", "percent", "note", "target_unit"}),
-    "report_schedule": frozenset({"report", "report_kind", "report_task"}),
+    "report_schedule": frozenset({"report", "report_kind"}),
     "targets": frozenset({"section"}),
     "progress": frozenset({"unit"}),
     "register": frozenset({"code"}),
@@ -70,8 +70,7 @@ KEEP: dict[str, frozenset[str]] = {
     "choice": frozenset({"choice"}),
 }
 SLOTS = ("task", "unit", "period", "status", "percent", "report", "section", "code", "note", "trigger_date",
-         "choice", "reminder", "scope", "report_kind", "report_task", "target_unit")
-# (report_task is reserved; a non-periodic report is answered as task_info of its task)
+         "choice", "reminder", "scope", "report_kind", "target_unit")
 
 
 def _re(pattern: str) -> re.Pattern[str]:

@@ -43,10 +43,9 @@ class NluResult:
     task_source: str | None = None
     # list_tasks: "year_round" asks for the work done all year (folded out of ordinary lists)
     scope: str | None = None
-    # report_schedule: which report — "cchc", "kiem-soat-tthc" (the periodic calendar) or the number of
-    # a report-shaped task of the plan (report_task); not in CONTRACTS §3
+    # report_schedule: which periodic report — "cchc" or "kiem-soat-tthc"; not in CONTRACTS §3 (a report
+    # outside the calendar, «báo cáo đánh giá công chức», is task_info of its task)
     report_kind: str | None = None
-    report_task: int | None = None
     # update_status: the unit whose share a coordinator writes («cập nhật giúp phòng X: …»); not in §3
     target_unit: str | None = None
 
