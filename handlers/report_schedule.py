@@ -54,15 +54,18 @@ async def _done(ctx: Context, dates: list[ReportDate]) -> dict[tuple[str, str], 
     if not past:
         return {}
     unit_ids = None if ctx.user.sees_all_units else [ctx.user.unit_id]
+    wanted = sorted({REPORT_TASKS[d.report] for d in past if d.report in REPORT_TASKS})
+    try:  # a unit's shares in one query; everyone's, task by task
+        if unit_ids is not None and len(wanted) > 1:
+            found = await ctx.app.queries.leads(unit_ids=unit_ids)
+        else:
+            found = [lead for task in wanted for lead in await ctx.app.queries.leads(unit_ids=unit_ids, task=task)]
+    except NoPlan:
+        return {}
     out: dict[tuple[str, str], bool] = {}
     for report, task in REPORT_TASKS.items():
         mine = [d for d in past if d.report == report]
-        if not mine:
-            continue
-        try:
-            leads = await ctx.app.queries.leads(unit_ids=unit_ids, task=task)
-        except NoPlan:
-            return {}
+        leads = [lead for lead in found if lead.task_number == task]
         for d in mine:
             shares = []
             for lead in leads:
