@@ -11,10 +11,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from conversation.state import ChatState
 from domain.messages import Incoming, Reply
 from domain.people import ROLE_NAMES, ROLES, UserView
 
 if TYPE_CHECKING:
+    from conversation.callbacks import ButtonData
     from conversation.nlu import NluResult
     from services.container import App
 
@@ -31,7 +33,19 @@ class Context:
     now: dt.datetime
     # Data a button press carried, split on ":" after the prefix (see registry.callback).
     args: list[str] = field(default_factory=list)
+    # The `awaiting` entry of the chat state when this text answers a question of the bot.
     state: dict[str, Any] = field(default_factory=dict)
+    # The pressed button, decoded and checked (conversation.callbacks); None for a text message.
+    button: ButtonData | None = None
+    # True when the button was "pressed" by typing its number («1») on a channel without buttons.
+    by_number: bool = False
+    # The chat's state as it was when the message arrived (conversation.state).
+    chat: ChatState = field(default_factory=ChatState)
+    # The task this answer is about: the router remembers it with the answer's buttons, in one write,
+    # so that «xong rồi» right after it is understood as this task (and confirmed first).
+    focus: int | None = None
+    # Set by conversation.state.change: the chat state was written during this message.
+    chat_written: bool = False
 
     def reply(self, text: str, **kwargs) -> list[Reply]:
         return [Reply(text=text, **kwargs)]

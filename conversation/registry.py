@@ -3,7 +3,7 @@
     @intent("task_info")
     async def show_task(ctx: Context) -> list[Reply]: ...
 
-    @callback("st")          # buttons whose data is "st:<...>:<...>"
+    @callback(SetStatus)     # buttons whose data is "st:<lead>:<status>" (conversation.callbacks)
     async def press_status(ctx: Context) -> list[Reply]: ...
 
 `public=True` marks what an unregistered sender may use (register, help, greeting).
@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from conversation.callbacks import ButtonData
 from conversation.context import Context
 from domain.messages import Reply
 
@@ -51,7 +52,10 @@ def intent(*names: str, public: bool = False):
     return wrap
 
 
-def callback(prefix: str, public: bool = False):
+def callback(kind: str | type[ButtonData], public: bool = False):
+    """`kind`: a button kind of `conversation.callbacks` (its data reaches the handler as `ctx.button`)."""
+    prefix = kind if isinstance(kind, str) else kind.PREFIX
+
     def wrap(fn: Handler) -> Handler:
         _register(CALLBACKS, prefix, Route(fn, public), "nút")
         return fn

@@ -3,32 +3,42 @@
 Order of work: drop a redelivered message → know the sender → understand the text (or the pressed
 button) → check that a stranger only registers or asks for help → call the capability's handler.
 Every failure ends in a short Vietnamese apology, never in silence.
+
+Numbered answers: channels without buttons show them as «1. …», «2. …»; typing «2» presses the second
+button of the bot's **immediately previous** answer in this chat. Every answer replaces the remembered
+buttons — an answer without buttons leaves none, so a number can never reach back to an older answer.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import time
 from dataclasses import replace
 
 from conversation import registry
+from conversation.callbacks import InvalidButton, UnknownButton, decode
 from conversation.context import Context
 from conversation.nlu import NluResult, Understander
+from conversation.state import ChatState
 from domain.messages import Incoming, Reply
+from presentation.common import (
+    APOLOGY,
+    INVALID_BUTTON,
+    NO_CHOICE,
+    NOT_REGISTERED,
+    OLD_BUTTON,
+    long_message_note,
+)
 from services.metrics import ENGINE_LATENCY, MESSAGES
+
+__all__ = ["APOLOGY", "NOT_REGISTERED", "Router"]
 
 log = logging.getLogger(__name__)
 
-MAX_NLU_CHARS = 1000  # a pasted document is not a question; its head says what the user wants
-APOLOGY = (
-    "Xin lỗi, hệ thống gặp lỗi khi xử lý tin nhắn này. Anh/chị vui lòng thử lại sau ít phút; "
-    "nếu vẫn lỗi, xin báo Văn phòng Sở."
-)
-NOT_REGISTERED = (
-    "Anh/chị chưa đăng ký sử dụng trợ lý CCHC.\n"
-    "Hãy xin **mã mời** từ Văn phòng Sở rồi gửi: «đăng ký MÃ» (ví dụ: đăng ký K7Q2XP).\n"
-    "Gõ «hướng dẫn» để xem trợ lý làm được gì."
-)
+MAX_NLU_CHARS = 1000  # one reading of the NLU; a longer message is read by its end and its start
+# what an answer that understood nothing looks like: try another part of a long message
+_VAGUE = frozenset({"unknown", "greeting", "help"})
 
 
 class Router:
@@ -47,7 +57,7 @@ class Router:
 
     async def handle(self, message: Incoming) -> list[Reply]:
         started = time.perf_counter()
-        seen = {"intent": "duplicate"}
+        seen = {"intent": "duplicate"}  # what the metrics count this message as
         try:
             return await self._handle(message, seen)
         except Exception:
@@ -60,6 +70,23 @@ class Router:
             ENGINE_LATENCY.observe(time.perf_counter() - started)
             MESSAGES.labels(message.channel, seen["intent"]).inc()
 
+    async def understand(self, text: str, today) -> tuple[NluResult, bool]:
+        """The meaning of `text`, and whether only part of it was read. A long message is read at its
+        end (where a question after a pasted text usually is) and at its start."""
+        understander = await self.understander()
+        if len(text) <= MAX_NLU_CHARS:
+            return understander.parse(text, today), False
+        parts = [_last_sentence(text), _tail(text), text[:MAX_NLU_CHARS]]
+        first = None
+        for part in parts:
+            if not part:
+                continue
+            nlu = understander.parse(part, today)
+            first = first or nlu
+            if nlu.intent not in _VAGUE:
+                return nlu, True
+        return first, True
+
     async def _handle(self, message: Incoming, seen: dict[str, str]) -> list[Reply]:
         app = self.app
         now = app.clock.now()
@@ -68,45 +95,94 @@ class Router:
         if not arrival.new:
             log.info("duplicate message dropped: %s", key)
             return []
-        user, state = arrival.user, arrival.state
+        user = arrival.user
+        state = ChatState.from_json(arrival.state)
         ctx_state: dict = {}
         data = message.callback_data
+        by_number = False
+        cut = False
         nlu = NluResult(intent="button")
         route = None
         if data is None:
             text = message.text.strip()
-            awaiting = state.get("awaiting")
+            awaiting = state.awaiting
             if awaiting and text and not text.startswith("/") and not message.attachments:
                 await app.inbox.update_state(message.channel, message.chat_id, now, awaiting=None)
-                route, ctx_state = registry.INTENTS.get(f"await:{awaiting['kind']}"), awaiting
+                state.awaiting = None
+                route, ctx_state = registry.INTENTS.get(f"await:{awaiting.get('kind')}"), awaiting
             if route is None:
-                nlu = (await self.understander()).parse(text[:MAX_NLU_CHARS], now.date())
+                nlu, cut = await self.understand(text, now.date())
                 if message.attachments and nlu.intent != "register":
                     nlu = replace(nlu, intent="evidence")
-                choices = state.get("choices") or []
-                if nlu.intent == "choice" and nlu.choice and 1 <= nlu.choice <= len(choices):
-                    data = choices[nlu.choice - 1]  # a numbered answer stands for that button
-                else:
+                if nlu.intent == "choice" and nlu.choice:
+                    if 1 <= nlu.choice <= len(state.choices):
+                        data, by_number = state.choices[nlu.choice - 1], True  # stands for that button
+                    elif user is not None:
+                        return await self._answer(message, now, [Reply(NO_CHOICE.format(n=nlu.choice))], state.choices)
+                if data is None:
                     route = registry.INTENTS.get(nlu.intent) or registry.INTENTS["unknown"]
+        button = None
         args: list[str] = []
         if data is not None:
-            prefix, *args = data.split(":")
-            route = registry.CALLBACKS.get(prefix)
+            try:
+                button = decode(data)
+            except UnknownButton:
+                return await self._answer(message, now, [Reply(OLD_BUTTON)], state.choices)
+            except InvalidButton:
+                log.warning("invalid button data %.80r from %s:%s", data, message.channel, message.chat_id)
+                return await self._answer(message, now, [Reply(INVALID_BUTTON)], state.choices)
+            route = registry.CALLBACKS.get(button.PREFIX)
             if route is None:
-                return [Reply("Nút này đã cũ hoặc không còn dùng được. Gõ «hướng dẫn» để xem các lệnh.")]
-        seen["intent"] = f"button:{data.split(':', 1)[0]}" if data is not None else nlu.intent
+                return await self._answer(message, now, [Reply(OLD_BUTTON)], state.choices)
+            args = data.split(":")[1:]
+        seen["intent"] = f"button:{button.PREFIX}" if button is not None else nlu.intent
         if user is None and not route.public:
             return [Reply(NOT_REGISTERED)]
         ctx = Context(
-            app=app, message=message, nlu=nlu, user=user, today=now.date(), now=now, args=args, state=ctx_state
+            app=app, message=message, nlu=nlu, user=user, today=now.date(), now=now, args=args, state=ctx_state,
+            button=button, by_number=by_number, chat=state,
         )
         replies = await route.handler(ctx)
-        await self._remember_choices(message, replies, now, state.get("choices"))
+        if cut and replies and replies[0].text:
+            replies[0] = replace(replies[0], text=f"{replies[0].text}\n{long_message_note(MAX_NLU_CHARS)}")
+        focus = ctx.focus if ctx.focus is not None and ctx.focus != state.task else None
+        # the state as it arrived is still current unless the handler wrote it (or awaiting was cleared)
+        known = None if ctx.chat_written else state
+        return await self._answer(message, now, replies, state.choices, focus, known)
+
+    async def _answer(
+        self, message: Incoming, now, replies: list[Reply], before: list[str], focus: int | None = None,
+        known: ChatState | None = None,
+    ) -> list[Reply]:
+        """Remember the buttons of this answer — and only of this one — for «1», «2» (and the task it is
+        about), in one write, and only when something changed."""
+        choices = [b.data for r in replies if r.chat_id is None for row in r.buttons for b in row if b.data and not b.url]
+        if choices == before and focus is None:
+            return replies
+        if known is not None:  # one write instead of a read and a write
+            known.choices = choices
+            known.task = focus if focus is not None else known.task
+            await self.app.inbox.set_state(message.channel, message.chat_id, known.to_json(), now)
+            return replies
+        changes: dict = {"choices": choices or None}
+        if focus is not None:
+            changes["task"] = focus
+        await self.app.inbox.update_state(message.channel, message.chat_id, now, **changes)
         return replies
 
-    async def _remember_choices(self, message: Incoming, replies: list[Reply], now, previous) -> None:
-        """Keep the buttons of the last answer, so that typing «1», «2» presses them (channels without
-        buttons render them as numbered lines). Unchanged choices are not written again."""
-        choices = [b.data for r in replies if r.chat_id is None for row in r.buttons for b in row if not b.url]
-        if choices and choices != previous:
-            await self.app.inbox.update_state(message.channel, message.chat_id, now, choices=choices)
+
+def _last_sentence(text: str) -> str:
+    """The last sentence or line (where «…, vậy quý này có việc gì?» is), when it is of readable size."""
+    parts = [p for p in re.split(r"(?<=[.?!])\s+|\n+", text.strip()) if p.strip()]
+    return parts[-1] if parts and len(parts[-1]) <= MAX_NLU_CHARS else ""
+
+
+def _tail(text: str) -> str:
+    """The end of a long message, cut at a sentence or line start so that its question is whole."""
+    tail = text[-MAX_NLU_CHARS:]
+    for sep in ("\n", ". ", "? ", "! "):
+        at = tail.find(sep)
+        if 0 <= at < MAX_NLU_CHARS // 2:
+            tail = tail[at + len(sep):]
+            break
+    return tail

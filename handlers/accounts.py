@@ -7,10 +7,12 @@ code is bound to this user), and the choice of channel is the person's own, not 
 
 from __future__ import annotations
 
+from conversation.callbacks import ReminderChannel
 from conversation.context import Context
 from conversation.registry import callback, intent
-from domain.messages import TELEGRAM, ZALO, Button, Reply
+from domain.messages import TELEGRAM, ZALO, Reply
 from domain.text import fold
+from presentation import accounts as texts
 from services.account_service import CHANNEL_NAMES, MESSENGERS, Accounts
 
 _ALIASES = {ZALO: ("zalo", "za lo"), TELEGRAM: ("telegram", "tele", "tlg", "tg")}
@@ -28,15 +30,10 @@ async def link_account(ctx: Context) -> list[Reply]:
     invite = await ctx.app.users.link_invite(ctx.user, ctx.now)
     here = ctx.message.channel
     other = {TELEGRAM: "Zalo", ZALO: "Telegram"}.get(here, "Telegram hoặc Zalo")
-    lines = [
-        f"🔗 Mã liên kết: **{invite.code}** (dùng một lần, hết hạn {invite.expires_at:%H:%M %d/%m/%Y}).",
-        f"Mở trợ lý CCHC trên {other} và gửi: đăng ký {invite.code}",
-    ]
     username = ctx.app.config.telegram_bot_username
-    if here != TELEGRAM and username:
-        lines.append(f"Trên Telegram có thể bấm: https://t.me/{username.lstrip('@')}?start={invite.code}")
-    lines.append("Sau đó chọn nơi nhận nhắc việc: «nhắc qua zalo» hoặc «nhắc qua telegram».")
-    return [Reply("\n".join(lines), private_only=True)]  # the code is a credential: never in a group
+    link = f"https://t.me/{username.lstrip('@')}?start={invite.code}" if here != TELEGRAM and username else None
+    text = texts.link_code(invite.code, invite.expires_at, other, link)
+    return [Reply(text, private_only=True)]  # the code is a credential: never in a group
 
 
 @intent("reminder_channel")
@@ -44,10 +41,11 @@ async def reminder_channel(ctx: Context) -> list[Reply]:
     return await _choose(ctx, channel_named(ctx.message.text))
 
 
-@callback("rc")
+@callback(ReminderChannel)
 async def reminder_channel_button(ctx: Context) -> list[Reply]:
     """rc:<channel> — from the list shown by /nhacqua."""
-    return await _choose(ctx, ctx.args[0] if ctx.args and ctx.args[0] in MESSENGERS else None)
+    channel = ctx.button.channel
+    return await _choose(ctx, channel if channel in MESSENGERS else None)
 
 
 async def _choose(ctx: Context, wanted: str | None) -> list[Reply]:
@@ -57,22 +55,13 @@ async def _choose(ctx: Context, wanted: str | None) -> list[Reply]:
     outcome = await service.set_preferred(ctx.user.id, wanted)
     name = CHANNEL_NAMES[wanted]
     if outcome.key == "no_account":
-        return ctx.reply(
-            f"Anh/chị chưa liên kết tài khoản {name} với trợ lý. Gõ /lienket để nhận mã, rồi gửi "
-            f"«đăng ký MÃ» cho trợ lý trên {name}; sau đó nhắn lại «nhắc qua {wanted}»."
-        )
-    text = f"✅ Từ nay nhắc việc gửi qua **{name}**."
-    if wanted in outcome.accounts.unreachable:
-        text += f"\nLưu ý: lần trước trợ lý không gửi được tin cho tài khoản {name} này (đã chặn trợ lý?)."
-    return ctx.reply(text)
+        return ctx.reply(texts.no_account(name, wanted))
+    return ctx.reply(texts.channel_set(name, unreachable=wanted in outcome.accounts.unreachable))
 
 
 def _overview(accounts: Accounts) -> list[Reply]:
     linked = ", ".join(CHANNEL_NAMES[c] for c in accounts.channels) or "chưa có"
     current = CHANNEL_NAMES.get(accounts.preferred or "", "chưa chọn (gửi qua tài khoản đã đăng ký)")
-    text = f"Nhắc việc đang gửi qua: **{current}**.\nTài khoản đã liên kết: {linked}."
-    buttons = [[Button(f"📱 Nhắc qua {CHANNEL_NAMES[c]}", f"rc:{c}") for c in accounts.channels]]
     missing = [CHANNEL_NAMES[c] for c in MESSENGERS if c not in accounts.channels]
-    if missing:
-        text += f"\nĐể nhận nhắc qua {' hoặc '.join(missing)}: gõ /lienket để nhận mã liên kết."
-    return [Reply(text, buttons=buttons if accounts.channels else [])]
+    channels = [(c, CHANNEL_NAMES[c]) for c in accounts.channels]
+    return [texts.overview(current, linked, channels, missing)]

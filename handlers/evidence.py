@@ -17,12 +17,15 @@ from __future__ import annotations
 
 import re
 
+from conversation import state
+from conversation.callbacks import AttachEvidence, InvalidButton, decode
 from conversation.context import Context
 from conversation.registry import callback, intent
-from domain.messages import TELEGRAM, Button, OutgoingFile, Reply
+from domain.messages import TELEGRAM, OutgoingFile, Reply
 from handlers.review import review_inbox
 from handlers.task_info import unknown_task_reply
-from presentation.common import fmt_date, short
+from presentation import evidence as texts
+from presentation.common import NO_PLAN
 from services.evidence_service import ACCEPTED_TEXT, EvidenceRefused, Received, size_text
 from services.query_service import NoPlan
 from services.views import LeadView
@@ -37,8 +40,7 @@ MAX_TASK_BUTTONS = 8
 # must not reset a task, and a blockage needs its reason asked for.
 CAPTION_STATUSES = ("done", "in_progress")
 MAX_FILES_BACK = 10
-REVIEW_NAMES = {"pending": "chờ xem xét", "accepted": "đã chấp nhận", "returned": "bị trả lại"}
-READ_ONLY = "Vai trò của anh/chị chỉ xem, không gửi minh chứng được. Tệp chưa được lưu."
+READ_ONLY = texts.READ_ONLY
 
 
 def caption_task(text: str, nlu_task: int | None = None, nlu_source: str | None = None) -> int | None:
@@ -68,7 +70,7 @@ async def receive(ctx: Context) -> list[Reply]:
         return ctx.reply(refused.message)
     caption = ctx.message.text.strip()
     task = caption_task(caption, ctx.nlu.task, getattr(ctx.nlu, "task_source", None))
-    state = await _state(ctx)
+    chat = await state.load(ctx)
     lead: LeadView | None = None
     choices: list[LeadView] = []
     if task is not None:
@@ -79,14 +81,15 @@ async def receive(ctx: Context) -> list[Reply]:
             choices = found
         else:
             return found.as_replies()
-    elif state.get("evidence_for"):
-        lead = await ctx.app.statuses.can_update(ctx.user, int(state["evidence_for"]["lead_id"]))
+    elif chat.evidence_for:
+        lead = await ctx.app.statuses.can_update(ctx.user, int(chat.evidence_for["lead_id"]))
     try:
         received = await service.fetch(attachment)
     except EvidenceRefused as refused:
         return ctx.reply(refused.message)
     if lead is not None:
-        await _forget(ctx, "evidence_for")
+        if chat.evidence_for is not None:
+            await state.change(ctx, evidence_for=None)
         replies = await _attach(ctx, lead, received, caption)
         if task is not None and ctx.nlu.status in CAPTION_STATUSES and replies[0].text.startswith("📎"):
             replies += await _caption_status(ctx, lead)
@@ -94,22 +97,11 @@ async def receive(ctx: Context) -> list[Reply]:
     await service.stage(received)
     pending = {**received.as_state(), "caption": caption[:1000], "user_id": ctx.user.id}
     if choices:
-        await ctx.app.inbox.update_state(ctx.message.channel, ctx.message.chat_id, ctx.now, evidence_pending=pending)
-        return [Reply(
-            f"📎 Đã nhận «{_name(received)}». Nhiệm vụ {task} có nhiều phần việc: minh chứng này cho phần nào?",
-            buttons=[[Button(_lead_label(ctx, o), f"ev:{o.lead_id}")] for o in choices[:MAX_TASK_BUTTONS]],
-        )]
+        await state.change(ctx, evidence_pending=pending)
+        return [texts.which_share(_name(received), task, _options(ctx, choices))]
     open_leads = await _open_leads(ctx)
-    await ctx.app.inbox.update_state(
-        ctx.message.channel, ctx.message.chat_id, ctx.now, evidence_pending=pending,
-        awaiting={"kind": "evidence_task"},
-    )
-    text = (
-        f"📎 Đã nhận «{_name(received)}» ({size_text(received.size)}). Minh chứng này cho nhiệm vụ nào?\n"
-        "Chọn bên dưới hoặc gõ số nhiệm vụ, ví dụ «17». Lần sau có thể ghi chú thích «nv 17 ...» khi gửi tệp."
-    )
-    buttons = [[Button(f"NV {o.task_number} · {short(o.task_title, 40)}", f"ev:{o.lead_id}")] for o in open_leads]
-    return [Reply(text, buttons=buttons)]
+    await state.change(ctx, evidence_pending=pending, awaiting={"kind": "evidence_task"})
+    return [texts.which_task(_name(received), size_text(received.size), open_leads)]
 
 
 class _Refusal:
@@ -126,12 +118,12 @@ async def _leads_for(ctx: Context, task: int) -> list[LeadView] | _Refusal:
     try:
         leads = await ctx.app.queries.leads(task=task)
     except NoPlan:
-        return _Refusal(ctx.reply("Chưa có kế hoạch CCHC nào được nạp. Văn phòng Sở cần nạp kế hoạch trước."))
+        return _Refusal(ctx.reply(NO_PLAN))
     if not leads:
         detail = await ctx.app.queries.task_detail(task)
         if detail is None:
             return _Refusal(await unknown_task_reply(ctx, task))
-        return _Refusal(ctx.reply(f"Nhiệm vụ {task} không có đơn vị chủ trì trong Sở; không gắn minh chứng được."))
+        return _Refusal(ctx.reply(texts.no_lead_unit(task)))
     own = [lead for lead in leads if lead.unit_id == ctx.user.unit_id]
     if own:
         return own
@@ -139,10 +131,7 @@ async def _leads_for(ctx: Context, task: int) -> list[LeadView] | _Refusal:
         return leads
     units = ctx.app.units
     lead_units = ", ".join(dict.fromkeys(units.name(lead.unit_id) for lead in leads))
-    return _Refusal(ctx.reply(
-        f"Nhiệm vụ {task} do {lead_units} chủ trì; {units.name(ctx.user.unit_id)} không gửi minh chứng cho "
-        "nhiệm vụ này được. Tệp chưa được lưu. Nếu phân công có sai sót, xin báo Văn phòng Sở."
-    ))
+    return _Refusal(ctx.reply(texts.not_a_lead(task, lead_units, units.name(ctx.user.unit_id))))
 
 
 async def _open_leads(ctx: Context) -> list[LeadView]:
@@ -168,17 +157,11 @@ async def _attach(ctx: Context, lead: LeadView, received: Received, caption: str
     )
     unit = ctx.app.units.name(lead.unit_id)
     if outcome.kind == "duplicate":
-        return ctx.reply(
-            f"Tệp «{_name(received)}» đã có trong minh chứng của nhiệm vụ {lead.task_number} ({unit}); "
-            "không lưu thêm bản trùng."
-        )
-    text = (
-        f"📎 Đã lưu minh chứng cho **nhiệm vụ {lead.task_number}** — {short(lead.task_title)}\n"
-        f"{unit}: «{_name(received)}» ({size_text(received.size)}). Phần việc này có {outcome.count} minh chứng."
+        return ctx.reply(texts.duplicate(_name(received), lead.task_number, unit))
+    suggest = lead.status != "done" and ctx.nlu.status not in CAPTION_STATUSES
+    return ctx.reply(
+        texts.attached(lead, unit, _name(received), size_text(received.size), outcome.count, suggest_done=suggest)
     )
-    if lead.status != "done" and ctx.nlu.status not in CAPTION_STATUSES:
-        text += f"\nNếu đã hoàn thành, gõ «nv {lead.task_number} xong»."
-    return ctx.reply(text)
 
 
 async def _caption_status(ctx: Context, lead: LeadView) -> list[Reply]:
@@ -193,71 +176,62 @@ async def _caption_status(ctx: Context, lead: LeadView) -> list[Reply]:
     return await apply_update(ctx, pending, lead_id=lead.lead_id)
 
 
-@callback("ev")
+@callback(AttachEvidence)
 async def press_evidence(ctx: Context) -> list[Reply]:
     """ev:<lead_id> — attach the file waiting in this chat, or ask for one. Re-authorised on every
     press: a keyboard forwarded to another unit does not let them file evidence there."""
-    try:
-        lead_id = int(ctx.args[0])
-    except (IndexError, ValueError):
-        return ctx.reply("Nút này đã cũ. Anh/chị mở lại nhiệm vụ nhé.")
+    lead_id = ctx.button.lead_id
     lead = await ctx.app.statuses.can_update(ctx.user, lead_id)
     if lead is None:
-        return ctx.reply("Anh/chị không có quyền gửi minh chứng cho phần việc này. Không có gì thay đổi.")
-    state = await _state(ctx)
-    pending = state.get("evidence_pending")
+        return ctx.reply(texts.NOT_ALLOWED)
+    pending = (await state.load(ctx)).evidence_pending
     if pending and pending.get("user_id") == ctx.user.id:
         return await _attach_pending(ctx, lead, pending)
-    await ctx.app.inbox.update_state(
-        ctx.message.channel, ctx.message.chat_id, ctx.now, evidence_for={"lead_id": lead_id}
-    )
-    return ctx.reply(
-        f"Anh/chị gửi ảnh hoặc tệp minh chứng cho **nhiệm vụ {lead.task_number}** ({ACCEPTED_TEXT}, tối đa "
-        f"{size_text(ctx.app.evidence.max_bytes)})."
-    )
+    await state.change(ctx, evidence_for={"lead_id": lead_id})
+    return ctx.reply(texts.send_file_for(lead.task_number, ACCEPTED_TEXT, size_text(ctx.app.evidence.max_bytes)))
 
 
 @intent("await:evidence_task")
 async def answer_task(ctx: Context) -> list[Reply]:
     """The text typed after "which task is this file for?"."""
-    state = await _state(ctx)
-    pending = state.get("evidence_pending")
+    chat = await state.load(ctx)
+    pending = chat.evidence_pending
     if not pending or pending.get("user_id") != ctx.user.id:
-        return ctx.reply("Không còn tệp nào đang chờ. Anh/chị gửi lại tệp kèm chú thích «nv 17 ...» nhé.")
+        return ctx.reply(texts.NOTHING_WAITING)
     text = ctx.message.text
     bare = _BARE_NUMBER.match(text)
-    choices = [c for c in state.get("choices") or [] if c.startswith("ev:")]
+    choices = [b for b in map(_evidence_button, chat.choices) if b is not None]
     if bare and ctx.message.channel != TELEGRAM and 1 <= int(bare.group(1)) <= len(choices):
         # channels without buttons show them numbered: "2" presses the second one
-        lead = await ctx.app.statuses.can_update(ctx.user, int(choices[int(bare.group(1)) - 1].split(":")[1]))
+        lead = await ctx.app.statuses.can_update(ctx.user, choices[int(bare.group(1)) - 1].lead_id)
         if lead is None:
-            return ctx.reply("Anh/chị không có quyền gửi minh chứng cho phần việc này.")
+            return ctx.reply(texts.NOT_ALLOWED_SHORT)
         return await _attach_pending(ctx, lead, pending)
     task = int(bare.group(1)) if bare else caption_task(text)
     if task is None:
-        return ctx.reply(
-            "Tôi chưa rõ tệp vừa gửi thuộc nhiệm vụ nào. Anh/chị chọn nút ở tin trên hoặc gõ số nhiệm vụ "
-            "(ví dụ «17»). Nếu muốn hỏi việc khác, xin gửi lại câu hỏi."
-        )
+        return ctx.reply(texts.WHICH_TASK_AGAIN)
     found = await _leads_for(ctx, task)
     if isinstance(found, _Refusal):
         return found.as_replies()
     if len(found) > 1:
-        return [Reply(
-            f"Nhiệm vụ {task} có nhiều phần việc: minh chứng này cho phần nào?",
-            buttons=[[Button(_lead_label(ctx, o), f"ev:{o.lead_id}")] for o in found[:MAX_TASK_BUTTONS]],
-        )]
+        return [texts.which_share_again(task, _options(ctx, found))]
     return await _attach_pending(ctx, found[0], pending)
+
+
+def _evidence_button(data: str) -> AttachEvidence | None:
+    try:
+        button = decode(data)
+    except InvalidButton:
+        return None
+    return button if isinstance(button, AttachEvidence) else None
 
 
 async def _attach_pending(ctx: Context, lead: LeadView, pending: dict) -> list[Reply]:
     service = ctx.app.evidence
     received = service.load_staged(pending)
-    await ctx.app.inbox.update_state(
-        ctx.message.channel, ctx.message.chat_id, ctx.now, evidence_pending=None, awaiting=None, evidence_for=None
-    )
+    await state.change(ctx, evidence_pending=None, awaiting=None, evidence_for=None)
     if received is None:
-        return ctx.reply("Tệp chờ gắn đã hết hạn. Anh/chị gửi lại tệp kèm chú thích «nv 17 ...» nhé.")
+        return ctx.reply(texts.STAGED_EXPIRED)
     return await _attach(ctx, lead, received, pending.get("caption"))
 
 
@@ -267,42 +241,37 @@ async def show_evidence(ctx: Context) -> list[Reply]:
     if task is None and ctx.user.sees_all_units:  # coordinators and leaders: the review queue
         return await review_inbox(ctx)
     if task is None:
-        return ctx.reply(
-            "Gửi minh chứng: gửi ảnh hoặc tệp (" + ACCEPTED_TEXT + ") kèm chú thích «nv 17 ...».\n"
-            "Xem minh chứng của một nhiệm vụ: «/minhchung 17»."
-        )
+        return ctx.reply(texts.how_to(ACCEPTED_TEXT))
     service = ctx.app.evidence
     units = None if ctx.user.sees_all_units else [ctx.user.unit_id]
     rows = await service.for_task(task, units)
     if rows is None:
-        return ctx.reply("Chưa có kế hoạch CCHC nào được nạp. Văn phòng Sở cần nạp kế hoạch trước.")
+        return ctx.reply(NO_PLAN)
     if not rows:
         if await ctx.app.queries.task_detail(task) is None:
             return await unknown_task_reply(ctx, task)
-        whose = "" if units is None else f" của {ctx.app.units.name(ctx.user.unit_id)}"
-        return ctx.reply(f"Nhiệm vụ {task} chưa có minh chứng nào{whose}.", private_only=True)
-    lines = [f"**Minh chứng nhiệm vụ {task}** — {len(rows)} tệp"]
+        whose = None if units is None else ctx.app.units.name(ctx.user.unit_id)
+        return ctx.reply(texts.none_yet(task, whose), private_only=True)
+    lines = [texts.list_head(task, len(rows))]
     for i, row in enumerate(rows, 1):
-        who = f" · {row.uploaded_by}" if row.uploaded_by else ""
-        lines.append(
-            f"{i}. {ctx.app.units.name(row.unit_id)} · {row.file_name or _kind_name(row.mime_type)} · "
-            f"{size_text(row.size)} · {fmt_date(row.created_at.date())}{who} · "
-            f"{REVIEW_NAMES.get(row.review_state, row.review_state)}"
-        )
+        lines.append(texts.list_line(
+            i, ctx.app.units.name(row.unit_id), row.file_name or _kind_name(row.mime_type), size_text(row.size),
+            row.created_at.date(), row.uploaded_by, row.review_state,
+        ))
     newest = rows[-MAX_FILES_BACK:]
     if len(rows) > MAX_FILES_BACK:
-        lines.append(f"(gửi kèm {MAX_FILES_BACK} tệp mới nhất)")
+        lines.append(texts.newest_only(MAX_FILES_BACK))
     replies = [Reply("\n".join(lines), private_only=True)]
     for row in newest:
         path = service.absolute(row.path)
         if not path.is_file():
-            replies.append(Reply(f"⚠️ Không tìm thấy tệp {row.path} trên máy chủ (báo quản trị).", private_only=True))
+            replies.append(Reply(texts.missing_file(row.path), private_only=True))
             continue
         ext = row.path.rsplit(".", 1)[-1]
         replies.append(Reply(
             file=OutgoingFile(
                 path=path, name=_download_name(row.file_name, task, row.sha256, ext), mime_type=row.mime_type,
-                caption=f"NV {task} · {ctx.app.units.name(row.unit_id)} · {fmt_date(row.created_at.date())}",
+                caption=texts.file_caption(task, ctx.app.units.name(row.unit_id), row.created_at.date()),
             ),
             private_only=True,
         ))
@@ -310,14 +279,6 @@ async def show_evidence(ctx: Context) -> list[Reply]:
 
 
 # -- helpers ---------------------------------------------------------------------------------------------
-async def _state(ctx: Context) -> dict:
-    return await ctx.app.inbox.get_state(ctx.message.channel, ctx.message.chat_id, ctx.now) or {}
-
-
-async def _forget(ctx: Context, key: str) -> None:
-    if (await _state(ctx)).get(key) is not None:
-        await ctx.app.inbox.update_state(ctx.message.channel, ctx.message.chat_id, ctx.now, **{key: None})
-
 
 def _name(received: Received) -> str:
     return received.file_name or ("ảnh" if received.type.ext in ("jpg", "png") else "tệp")
@@ -327,13 +288,8 @@ def _kind_name(mime_type: str) -> str:
     return "ảnh" if mime_type.startswith("image/") else mime_type.rsplit("/", 1)[-1]
 
 
-def _lead_label(ctx: Context, lead: LeadView) -> str:
-    label = ctx.app.units.name(lead.unit_id)
-    if lead.scope:
-        label += f" ({short(lead.scope, 30)})"
-    elif lead.products:
-        label += f" · {short(lead.products[0], 30)}"
-    return label
+def _options(ctx: Context, leads: list[LeadView]) -> list[tuple[str, int]]:
+    return [(texts.lead_label(ctx.app.units.name(o.unit_id), o), o.lead_id) for o in leads[:MAX_TASK_BUTTONS]]
 
 
 def _download_name(file_name: str | None, task: int, sha256: str, ext: str) -> str:

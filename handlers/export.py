@@ -14,6 +14,8 @@ from pathlib import Path
 from conversation.context import Context
 from conversation.registry import intent
 from domain.messages import OutgoingFile, Reply
+from presentation import records as texts
+from presentation.common import NO_PLAN
 from services.export_service import PERIOD_RANGES, PERIOD_TITLES, XLSX_MIME
 from services.query_service import NoPlan
 
@@ -29,10 +31,7 @@ async def export(ctx: Context) -> list[Reply]:
     if user.sees_all_units:
         unit = asked  # None: the whole department
     elif asked and asked != user.unit_id:
-        return ctx.reply(
-            f"Anh/chị chỉ xuất được báo cáo của {units.name(user.unit_id)}; báo cáo của {units.name(asked)} "
-            "hay toàn Sở do Văn phòng Sở xuất. Gõ /xuatbaocao để nhận bảng của đơn vị mình."
-        )
+        return ctx.reply(texts.export_other_unit(units.name(user.unit_id), units.name(asked)))
     else:
         unit = user.unit_id
     stamp = ctx.now.strftime("%Y%m%d-%H%M%S")
@@ -42,19 +41,17 @@ async def export(ctx: Context) -> list[Reply]:
     try:
         result = await ctx.app.exports.export(path, now=ctx.now, unit_id=unit, period=period)
     except NoPlan:
-        return ctx.reply("Chưa có kế hoạch CCHC nào được nạp. Văn phòng Sở cần nạp kế hoạch trước.")
+        return ctx.reply(NO_PLAN)
     _prune(folder, keep=dt.timedelta(days=1))
     who = units.name(unit) if unit else "toàn Sở"
-    lines = [f"📊 **Báo cáo tình hình thực hiện Kế hoạch CCHC — {who}**"]
-    lines.append(f"Phụ lục {result.tasks} nhiệm vụ, {result.rows} dòng; các trang: {', '.join(result.sheets)}.")
-    if period:
-        lines.append(f"Trang «Hoàn thành {PERIOD_TITLES[period]}»: {result.period_rows} phần việc hoàn thành trong kỳ.")
-    if unit and not user.sees_all_units:
-        lines.append("Anh/chị nhận bảng của đơn vị mình; bảng toàn Sở do Văn phòng Sở xuất.")
+    title = PERIOD_TITLES[period] if period else None
+    text = texts.export_done(
+        who, result.tasks, result.rows, result.sheets, title, result.period_rows, bool(unit and not user.sees_all_units)
+    )
     name = f"bao-cao-cchc-{scope}" + (f"-{period.lower()}" if period else "") + f"-{ctx.today:%Y%m%d}.xlsx"
-    caption = f"Báo cáo CCHC — {who}" + (f", {PERIOD_TITLES[period]}" if period else "") + f" ({ctx.today:%d/%m/%Y})"
+    caption = texts.export_caption(who, title, ctx.today)
     return [
-        Reply("\n".join(lines), private_only=True),
+        Reply(text, private_only=True),
         Reply(file=OutgoingFile(path, name, XLSX_MIME, caption), private_only=True),
     ]
 

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from conversation.callbacks import Snooze
 from conversation.context import Context
 from conversation.registry import callback, intent
 from domain.messages import Reply
+from presentation import accounts as texts
 from presentation.reminders import settings_buttons, settings_text, snoozed_text
 from services.reminder_service import SettingsError
 
-OFF = "🔕 Đã tắt nhắc nhở. Anh/chị vẫn hỏi việc bình thường; nhắn «bật lại» khi cần nhắc trở lại.\n"
-ON = "🔔 Đã bật nhắc nhở.\n"
+OFF = texts.REMINDERS_OFF
+ON = texts.REMINDERS_ON
 
 
 def _request(nlu: Any) -> dict:
@@ -35,17 +37,17 @@ async def reminder_settings(ctx: Context) -> list[Reply]:
     return await _apply(ctx, request.get("action"), request.get("days"))
 
 
-@callback("sn")
+@callback(Snooze)
 async def reminder_button(ctx: Context) -> list[Reply]:
-    if len(ctx.args) < 2:
-        return ctx.reply("Nút này đã cũ. Gõ /nhacnho để xem cài đặt nhắc việc.")
-    first, choice = ctx.args[0], ctx.args[1]
+    first, choice = ctx.button.target, ctx.button.choice
+    if choice is None:
+        return ctx.reply(texts.OLD_REMINDER_BUTTON)
     if first == "set":
         if choice.startswith("d") and choice[1:].isdigit():
             return await _apply(ctx, "days_before", int(choice[1:]), edit=True)
         return await _apply(ctx, choice, None, edit=True)
     if not first.isdigit():
-        return ctx.reply("Nút này đã cũ. Gõ /nhacnho để xem cài đặt nhắc việc.")
+        return ctx.reply(texts.OLD_REMINDER_BUTTON)
     service = ctx.app.reminders
     try:
         until = await service.snooze(ctx.user.id, int(first), choice, ctx.now)
@@ -64,14 +66,14 @@ async def _apply(ctx: Context, action: str | None, days: Any, *, edit: bool = Fa
         elif action == "on":
             view, prefix = await service.set_enabled(uid, True), ON
         elif action == "resume":
-            view, prefix = await service.resume(uid), "▶️ Đã bỏ tạm hoãn.\n"
+            view, prefix = await service.resume(uid), texts.REMINDERS_RESUMED
         elif action == "days_before":
             if days is None:
-                return ctx.reply("Anh/chị muốn được nhắc trước bao nhiêu ngày làm việc? Ví dụ: «nhắc trước 5 ngày».")
+                return ctx.reply(texts.ASK_DAYS)
             view = await service.set_days_before(uid, int(days))
-            prefix = f"✅ Từ nay nhắc trước {int(days)} ngày làm việc.\n"
+            prefix = texts.days_before_set(int(days))
         else:
             view = await service.settings(uid)
     except (SettingsError, ValueError) as exc:
-        return ctx.reply(str(exc) if isinstance(exc, SettingsError) else "Số ngày không hợp lệ.")
+        return ctx.reply(str(exc) if isinstance(exc, SettingsError) else texts.BAD_DAYS)
     return [Reply(text=prefix + settings_text(view, service.tz), buttons=settings_buttons(view), edit=edit)]

@@ -1,4 +1,12 @@
-"""'Khi nào nộp báo cáo quý 3?': due dates of the periodic reports from the reporting calendar."""
+"""'Khi nào nộp báo cáo CCHC quý 3?': due dates of the periodic reports from the reporting calendar.
+
+A report is identified by its **type and period** together: the CCHC report (task 5 of the plan:
+Quý I, 6 tháng, Quý III, năm) and the TTHC-control report (task 7: Quý I, Quý II, Quý III, năm).
+The mid-year period is one thing under two names — the CCHC report's «6 tháng» is its Quý II, the
+TTHC report's «Quý II» is its «6 tháng» — so either name finds the report of the type asked for (or
+both reports when no type is named). A past date reads «đã qua», or «đã nộp» once the asker's share
+of the report's task has that milestone done.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +14,20 @@ from conversation.context import Context
 from conversation.registry import intent
 from domain.messages import Reply
 from domain.reporting import ReportDate
-from presentation.common import days_left, fmt_date
+from presentation import reports as texts
+from services.query_service import NoPlan
+
+# the plan's task that produces each periodic report
+REPORT_TASKS = {"cchc": 5, "kiem-soat-tthc": 7}
+MID_YEAR = frozenset({"H1", "Q2"})
+
+
+def _matches(d: ReportDate, wanted: str | None, kind: str | None) -> bool:
+    if kind is not None and d.report != kind:
+        return False
+    if wanted is None:
+        return True
+    return d.period == wanted or (wanted in MID_YEAR and d.period in MID_YEAR)
 
 
 @intent("report_schedule")
@@ -14,25 +35,43 @@ async def report_schedule(ctx: Context) -> list[Reply]:
     calendar = ctx.app.reporting
     year = ctx.today.year
     wanted = ctx.nlu.report
-    dates = [d for d in calendar.all_dates(year) if wanted is None or d.period == wanted]
+    kind = getattr(ctx.nlu, "report_kind", None)
+    dates = [d for d in calendar.all_dates(year) if _matches(d, wanted, kind)]
     if not dates:
-        return ctx.reply(
-            "Lịch báo cáo không có kỳ này. Các kỳ: Quý I, Quý II (kiểm soát TTHC), 6 tháng, Quý III, năm. "
-            "Ví dụ: «hạn báo cáo quý 3»."
-        )
+        return ctx.reply(texts.NOT_IN_CALENDAR)
     if wanted is None:  # the whole calendar: upcoming first, then the ones already past
         dates.sort(key=lambda d: (d.due < ctx.today, d.due))
-    lines = [f"**Lịch nộp báo cáo định kỳ năm {year}**" if wanted is None else "**Hạn nộp báo cáo**"]
-    lines.extend(_line(ctx, d) for d in dates)
-    lines.append(
-        "\nSố liệu báo cáo tính đến ngày chốt (Nghị định 09/2019/NĐ-CP, Điều 12). "
-        "Hạn nộp do Văn phòng Sở cấu hình theo lịch của tỉnh."
-    )
+    done = await _done(ctx, dates)
+    lines = [texts.calendar_title(year, whole=wanted is None)]
+    lines.extend(texts.report_line(d, ctx.today, ctx.app.workdays, done.get((d.report, d.period))) for d in dates)
+    lines.append(texts.BASIS)
     return ctx.reply("\n".join(lines))
 
 
-def _line(ctx: Context, d: ReportDate) -> str:
-    due = ctx.app.workdays.previous_working_day(d.due)
-    moved = f" (ngày {fmt_date(d.due)} nghỉ, nộp trước)" if due != d.due else ""
-    cutoff = f"; chốt số liệu {fmt_date(d.cutoff)}" if d.cutoff else ""
-    return f"• {d.title}: hạn **{fmt_date(due)}**{moved} — {days_left(due, ctx.today)}{cutoff}"
+async def _done(ctx: Context, dates: list[ReportDate]) -> dict[tuple[str, str], bool]:
+    """Whether the asker's unit (everyone's, for those who follow every unit) has the past reports done."""
+    past = [d for d in dates if d.due < ctx.today]
+    if not past:
+        return {}
+    unit_ids = None if ctx.user.sees_all_units else [ctx.user.unit_id]
+    wanted = sorted({REPORT_TASKS[d.report] for d in past if d.report in REPORT_TASKS})
+    try:  # a unit's shares in one query; everyone's, task by task
+        if unit_ids is not None and len(wanted) > 1:
+            found = await ctx.app.queries.leads(unit_ids=unit_ids)
+        else:
+            found = [lead for task in wanted for lead in await ctx.app.queries.leads(unit_ids=unit_ids, task=task)]
+    except NoPlan:
+        return {}
+    out: dict[tuple[str, str], bool] = {}
+    for report, task in REPORT_TASKS.items():
+        mine = [d for d in past if d.report == report]
+        leads = [lead for lead in found if lead.task_number == task]
+        for d in mine:
+            shares = []
+            for lead in leads:
+                ms = [m for m in lead.milestones if m.period == d.period] or [
+                    m for m in lead.milestones if m.due is not None and m.due.month == d.due.month
+                ]
+                shares.extend(lead.milestone_done(m) for m in ms)
+            out[(d.report, d.period)] = bool(shares) and all(shares)
+    return out

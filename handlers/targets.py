@@ -5,21 +5,50 @@ A figure is written at once only when the target was recognised with certainty (
 found in one target only) and the message needed no typo repair; otherwise the bot asks first, offering
 the next best targets as buttons — the same rule as status updates. Coordinators asking for the targets
 also see which ones still have no figure for the current period.
+
+Short by default: a question about one target gets that target in one line; a bare «chỉ tiêu» gets the
+areas with their number of targets; a question about one area gets its targets with goal and figure.
 """
 
 from __future__ import annotations
 
 import re
 
+from conversation import state
+from conversation.callbacks import PickTarget, TargetsPage
 from conversation.context import Context
 from conversation.nlu import CONFIDENT
 from conversation.registry import callback, intent
 from domain.messages import Reply
 from domain.report_period import current_period
+from domain.text import fold
+from presentation import reports as texts
 from presentation import targets as text
 from services.target_service import NoPlan
 
 TARGET_CODE = re.compile(r"(?<![\d.,/])([1-9])\.(\d{1,2})(?![\d.,/])")
+
+# words of a target question that say nothing about which target
+_FILLER = frozenset(
+    ["chi", "tieu", "muc", "tieu", "la", "bao", "nhieu", "phan", "tram", "ty", "le", "ti", "le", "phai", "dat", "can", "dat", "toi", "thieu", "yeu", "cau", "cua", "ke", "hoach", "linh", "vuc", "nam", "nay", "the", "nao", "ra", "sao", "gi", "nao", "ve", "cho", "so", "muc", "dat", "duoc", "kpi", "bao", "nhieu", "%", "va", "cac", "nhung", "trong"]
+)
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", fold(text)) if w not in _FILLER and len(w) > 1}
+
+
+def best_target(question: str, sections: list[tuple[int, str, list[str]]]) -> tuple[int, str] | None:
+    """The one target a question is about: the item sharing the most content words (at least two, and
+    clearly more than the runner-up)."""
+    asked = _words(question)
+    scored = sorted(
+        ((len(asked & _words(item)), number, item) for number, _, items in sections for item in items),
+        key=lambda t: -t[0],
+    )
+    if not scored or scored[0][0] < 2 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+        return None
+    return scored[0][1], scored[0][2]
 
 
 @intent("targets")
@@ -36,6 +65,16 @@ async def targets(ctx: Context) -> list[Reply]:
     wanted = ctx.nlu.section
     if wanted is not None and wanted not in sections:
         return ctx.reply(text.no_section(wanted, len(sections)))
+    by_section = [
+        (n, title, [r.target.text for r in rows if r.target.section == n])
+        for n, title in sections.items() if wanted is None or n == wanted
+    ]
+    one = best_target(ctx.message.text or "", by_section)
+    if one is not None:  # a one-fact question: one line, with the figure when there is one
+        row = next(r for r in rows if r.target.section == one[0] and r.target.text == one[1])
+        return ctx.reply(text.target_line(row).lstrip("• "))
+    if wanted is None and not ctx.user.is_coordinator:
+        return ctx.reply(texts.targets_overview(by_section))
     chosen = [r for r in rows if wanted is None or r.target.section == wanted]
     missing = None
     if ctx.user.is_coordinator and wanted is None:
@@ -73,7 +112,7 @@ async def target_figure(ctx: Context) -> list[Reply]:
         "text": ctx.message.text, "key": ctx.message.idempotency_key,
     }
     if not match.confident or ctx.nlu.confidence < CONFIDENT:
-        await ctx.app.inbox.update_state(ctx.message.channel, ctx.message.chat_id, ctx.now, pending=pending)
+        await state.change(ctx, pending=pending)
         question, buttons = text.confirm(match.target, pending, match.alternatives)
         return [Reply(question, buttons=buttons)]
     return await apply_figure(ctx, pending)
@@ -98,16 +137,26 @@ async def apply_figure(ctx: Context, pending: dict) -> list[Reply]:
     return ctx.reply(messages.get(outcome.kind, text.UNKNOWN))
 
 
-@callback("tg")
+@callback(PickTarget)
 async def pick_target(ctx: Context) -> list[Reply]:
     """tg:<target_id> — the right target for a pending figure, chosen among the alternatives."""
-    state = await ctx.app.inbox.get_state(ctx.message.channel, ctx.message.chat_id, ctx.now) or {}
-    pending = state.get("pending")
+    chat = await state.load(ctx)
+    pending = chat.pending
     if not pending or pending.get("action") != "target_figure":
         return ctx.reply(text.EXPIRED)
-    await ctx.app.inbox.update_state(ctx.message.channel, ctx.message.chat_id, ctx.now, pending=None)
+    await state.change(ctx, pending=None)
+    return await apply_figure(ctx, {**pending, "target_id": ctx.button.target_id})
+
+
+@callback(TargetsPage)
+async def turn_page(ctx: Context) -> list[Reply]:
     try:
-        pending = {**pending, "target_id": int(ctx.args[0])}
-    except (IndexError, ValueError):
-        return ctx.reply(text.EXPIRED)
-    return await apply_figure(ctx, pending)
+        sections = await ctx.app.queries.targets()
+    except NoPlan:
+        return ctx.reply(text.NO_PLAN)
+    chosen = [s for s in sections if s[0] == ctx.button.section]
+    if not chosen:
+        return ctx.reply(texts.no_section(ctx.button.section, len(sections)))
+    reply = texts.targets_one(*chosen[0], page=ctx.button.page)
+    reply.edit = True
+    return [reply]

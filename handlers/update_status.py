@@ -3,15 +3,23 @@
 Nothing is written when the sender may not write it, when the task does not exist, or when the bot is
 unsure what was meant (it asks first). Every button press is re-authorised: a keyboard forwarded to
 someone of another unit does not let them change the task.
+
+Whose share: a head or officer writes their own unit's; a coordinator writes the share of the unit the
+message names («cập nhật giúp phòng X: nv 17 đạt 70%»), and is asked which unit when the task has
+several lead units and none is named.
 """
 
 from __future__ import annotations
 
+from conversation import state
+from conversation.callbacks import Confirm, PickShare, SetStatus
 from conversation.context import Context
 from conversation.registry import callback, intent
-from domain.messages import Button, Reply
+from domain.messages import Reply
 from handlers.task_info import unknown_task_reply
-from presentation.common import fmt_date, short, status_buttons, status_text
+from presentation import status as texts
+from presentation.common import NO_PLAN, status_buttons
+from services.query_service import NoPlan
 from services.status_service import UpdateOutcome
 
 CONFIDENT = 0.75
@@ -20,34 +28,82 @@ CONFIDENT = 0.75
 @intent("update_status")
 async def update_status(ctx: Context) -> list[Reply]:
     nlu = ctx.nlu
-    if nlu.task is None:
-        return ctx.reply("Anh/chị cập nhật nhiệm vụ số mấy? Ví dụ: «nv 17 đang làm 60%» hoặc «xong nhiệm vụ 3».")
+    task, confidence = nlu.task, nlu.confidence
+    if task is None and ctx.chat.task is not None and nlu.status is not None:
+        task, confidence = ctx.chat.task, min(confidence, CONFIDENT - 0.05)  # the task just talked about: ask
+    if task is None:
+        if nlu.status is not None:
+            example = {"done": "xong", "in_progress": "đang làm 50%", "blocked": "vướng"}.get(nlu.status, "xong")
+            return ctx.reply(texts.ASK_TASK_AFTER_GUESS.format(what=ctx.message.text.strip()[:60], example=example))
+        return ctx.reply(texts.ASK_TASK)
     if nlu.status is None:
-        leads = await ctx.app.queries.leads(unit_ids=[ctx.user.unit_id], task=nlu.task)
+        leads = await ctx.app.queries.leads(unit_ids=[ctx.user.unit_id], task=task)
         if len(leads) == 1:
-            return [Reply(f"Nhiệm vụ {nlu.task}: anh/chị chọn tình trạng.", buttons=status_buttons(leads[0]))]
-        return ctx.reply(f"Nhiệm vụ {nlu.task} đang ở tình trạng nào? Ví dụ: «nv {nlu.task} xong» hoặc «nv {nlu.task} đang làm 50%».")
+            return [Reply(texts.choose_status(task), buttons=status_buttons(leads[0]))]
+        return ctx.reply(texts.ask_status(task))
     pending = {
-        "action": "update", "task": nlu.task, "status": nlu.status, "percent": nlu.percent, "note": nlu.note,
+        "action": "update", "task": task, "status": nlu.status, "percent": nlu.percent, "note": nlu.note,
         "text": ctx.message.text, "key": ctx.message.idempotency_key,
     }
-    if nlu.confidence < CONFIDENT:
-        await _remember(ctx, pending)
-        what = status_text(nlu.status, nlu.percent)
-        return [
-            Reply(
-                f"Anh/chị muốn cập nhật **nhiệm vụ {nlu.task}** thành «{what}»?",
-                buttons=[[Button("✔️ Đúng, cập nhật", "cf:yes"), Button("✖️ Không", "cf:no")]],
-            )
-        ]
-    return await apply_update(ctx, pending)
+    target = await _target(ctx, task, nlu.target_unit)
+    if isinstance(target, list):
+        return target
+    if target is not None:
+        pending["lead_id"] = target
+    if confidence < CONFIDENT:
+        await state.change(ctx, pending=pending)
+        title = await _title(ctx, task)
+        unit = ctx.app.units.name(nlu.target_unit) if nlu.target_unit else None
+        return [texts.confirm(task, nlu.status, nlu.percent, title, unit)]
+    return await apply_update(ctx, pending, lead_id=target)
+
+
+async def _target(ctx: Context, task: int, named: str | None) -> int | list[Reply] | None:
+    """The share a coordinator writes: the named unit's, or a question when the task has several lead
+    units and none is named. None: let the status service decide (the sender's own unit)."""
+    user, units = ctx.user, ctx.app.units
+    if named and not user.is_coordinator and named != user.unit_id:
+        return ctx.reply(texts.other_unit_refused(task, units.name(named), units.name(user.unit_id)))
+    if not user.is_coordinator or not user.can_write:
+        return None
+    try:
+        leads = await ctx.app.queries.leads(task=task)
+    except NoPlan:
+        return ctx.reply(NO_PLAN)
+    if not leads:
+        return None  # unknown task or no lead unit: the service says which
+    lead_units = list(dict.fromkeys(lead.unit_id for lead in leads))
+    if named:
+        mine = [lead for lead in leads if lead.unit_id == named]
+        if not mine:
+            return ctx.reply(texts.not_a_lead(task, units.name(named), lead_units, units))
+    elif len(lead_units) > 1:
+        mine = leads
+    else:
+        return None
+    if len(mine) == 1:
+        return mine[0].lead_id
+    pending = {
+        "action": "update", "task": task, "status": ctx.nlu.status, "percent": ctx.nlu.percent,
+        "note": ctx.nlu.note, "text": ctx.message.text, "key": ctx.message.idempotency_key,
+    }
+    await state.change(ctx, pending=pending)
+    return [texts.choose_share(task, mine, units, units_differ=len({lead.unit_id for lead in mine}) > 1)]
+
+
+async def _title(ctx: Context, task: int) -> str | None:
+    try:
+        detail = await ctx.app.queries.task_detail(task)
+    except NoPlan:
+        return None
+    return detail.title if detail else None
 
 
 async def apply_update(ctx: Context, pending: dict, lead_id: int | None = None) -> list[Reply]:
     outcome = await ctx.app.statuses.update(
         ctx.user, task=pending["task"], status=pending["status"], percent=pending.get("percent"),
         note=pending.get("note"), channel=ctx.message.channel, text=pending.get("text"), key=pending.get("key"),
-        now=ctx.now, lead_id=lead_id,
+        now=ctx.now, lead_id=lead_id if lead_id is not None else pending.get("lead_id"),
     )
     return await render(ctx, outcome, pending)
 
@@ -55,84 +111,46 @@ async def apply_update(ctx: Context, pending: dict, lead_id: int | None = None) 
 async def render(ctx: Context, outcome: UpdateOutcome, pending: dict) -> list[Reply]:
     units = ctx.app.units
     task = pending["task"]
-    if outcome.kind == "recorded" and outcome.completed:
-        lead = outcome.lead
-        ahead = "; ".join(f"{label} ({fmt_date(due)})" for label, due in outcome.remaining)
-        return ctx.reply(
-            f"✅ Đã ghi nhận hoàn thành mốc **«{outcome.completed}»** của nhiệm vụ {lead.task_number} — "
-            f"{short(lead.task_title)}\n{units.name(lead.unit_id)}: **{status_text(lead.status, lead.percent)}**; "
-            f"còn: {ahead}.\nNhớ gửi minh chứng: ảnh hoặc tệp kèm chú thích «nv {task} ...»."
-        )
     if outcome.kind == "recorded":
-        lead = outcome.lead
-        text = (
-            f"✅ Đã ghi nhận **nhiệm vụ {lead.task_number}** — {short(lead.task_title)}\n"
-            f"{units.name(lead.unit_id)}: {status_text(outcome.previous or 'not_started', None)} → "
-            f"**{status_text(lead.status, lead.percent)}**"
-        )
-        if lead.status == "blocked":
-            text += f"\nVướng mắc: {pending.get('note')}" if pending.get("note") else (
-                f"\nAnh/chị ghi rõ vướng mắc để Văn phòng hỗ trợ, ví dụ: «nv {task} vướng, chờ hướng dẫn của Sở Nội vụ»."
-            )
-        if lead.status == "done":
-            text += f"\nNhớ gửi minh chứng: ảnh hoặc tệp kèm chú thích «nv {task} ...»."
-        return ctx.reply(text)
+        ctx.focus = outcome.lead.task_number
+        if outcome.completed:
+            return ctx.reply(texts.milestone_recorded(outcome.lead, outcome.completed, outcome.remaining, units, task))
+        return ctx.reply(texts.recorded(outcome.lead, outcome.previous, units, pending.get("note"), task))
     if outcome.kind == "duplicate":
-        return ctx.reply("Cập nhật này đã được ghi nhận trước đó.")
+        return ctx.reply(texts.DUPLICATE)
     if outcome.kind == "unknown_task":
         return await unknown_task_reply(ctx, task)
     if outcome.kind == "read_only":
-        return ctx.reply("Vai trò của anh/chị chỉ xem, không cập nhật tình trạng. Cần thay đổi, xin báo Văn phòng Sở.")
+        return ctx.reply(texts.READ_ONLY)
     if outcome.kind == "forbidden":
-        leads = ", ".join(units.name(u) for u in outcome.lead_units) or "không có đơn vị chủ trì"
-        return ctx.reply(
-            f"Nhiệm vụ {task} do {leads} chủ trì; {units.name(ctx.user.unit_id)} không cập nhật được. "
-            "Không có gì thay đổi. Nếu phân công có sai sót, xin báo Văn phòng Sở."
-        )
+        return ctx.reply(texts.forbidden(task, outcome.lead_units, ctx.user.unit_id, units))
     if outcome.kind == "choose":
-        await _remember(ctx, pending)
-        buttons = [
-            [Button(units.name(o.unit_id) + (f" ({short(o.scope, 30)})" if o.scope else ""), f"pk:{o.lead_id}")]
-            for o in outcome.options[:20]
-        ]
-        return [Reply(f"Nhiệm vụ {task} có nhiều phần việc. Anh/chị cập nhật cho phần nào?", buttons=buttons)]
+        await state.change(ctx, pending=pending)
+        differ = len({o.unit_id for o in outcome.options}) > 1
+        return [texts.choose_share(task, outcome.options, units, units_differ=differ)]
     if outcome.kind == "bad_percent":
         low, high = outcome.percent_range
-        return ctx.reply(
-            f"Tỷ lệ hoàn thành phải từ {low}% đến {high}%. Không có gì thay đổi. "
-            f"Anh/chị gửi lại, ví dụ: «nv {task} đang làm 60%»."
-        )
+        return ctx.reply(texts.bad_percent(task, low, high))
     if outcome.kind == "no_plan":
-        return ctx.reply("Chưa có kế hoạch CCHC nào được nạp. Văn phòng Sở cần nạp kế hoạch trước.")
-    return ctx.reply("Tình trạng không hợp lệ. Dùng: xong / đang làm N% / vướng / chưa làm.")
+        return ctx.reply(NO_PLAN)
+    return ctx.reply(texts.BAD_STATUS)
 
 
-async def _remember(ctx: Context, pending: dict) -> None:
-    await ctx.app.inbox.update_state(ctx.message.channel, ctx.message.chat_id, ctx.now, pending=pending)
-
-
-async def _pending(ctx: Context) -> dict | None:
-    state = await ctx.app.inbox.get_state(ctx.message.channel, ctx.message.chat_id, ctx.now) or {}
-    return state.get("pending")
-
-
-@callback("st")
+@callback(SetStatus)
 async def press_status(ctx: Context) -> list[Reply]:
     """st:<lead_id>:<status> — from a task detail or a reminder."""
-    try:
-        lead_id, status = int(ctx.args[0]), ctx.args[1]
-    except (IndexError, ValueError):
-        return ctx.reply("Nút này đã cũ. Anh/chị mở lại nhiệm vụ nhé.")
-    lead = await ctx.app.statuses.can_update(ctx.user, lead_id)
+    button: SetStatus = ctx.button
+    lead = await ctx.app.statuses.can_update(ctx.user, button.lead_id)
     if lead is None:
-        return ctx.reply("Anh/chị không có quyền cập nhật phần việc này. Không có gì thay đổi.")
-    pending = {"task": lead.task_number, "status": status, "text": f"[nút] {status}", "key": ctx.message.idempotency_key}
-    if status == "blocked":
-        await ctx.app.inbox.update_state(
-            ctx.message.channel, ctx.message.chat_id, ctx.now, awaiting={"kind": "reason", "lead_id": lead_id}
-        )
-        return ctx.reply(f"Nhiệm vụ {lead.task_number}: anh/chị gửi ngắn gọn nội dung vướng mắc (một tin nhắn).")
-    return await apply_update(ctx, pending, lead_id=lead_id)
+        return ctx.reply(texts.NOT_ALLOWED_BUTTON)
+    pending = {
+        "task": lead.task_number, "status": button.status, "text": f"[nút] {button.status}",
+        "key": ctx.message.idempotency_key,
+    }
+    if button.status == "blocked":
+        await state.change(ctx, awaiting={"kind": "reason", "lead_id": button.lead_id})
+        return ctx.reply(texts.ask_reason(lead.task_number))
+    return await apply_update(ctx, pending, lead_id=button.lead_id)
 
 
 @intent("await:reason")
@@ -141,7 +159,7 @@ async def blocked_reason(ctx: Context) -> list[Reply]:
     lead_id = int(ctx.state["lead_id"])
     lead = await ctx.app.statuses.can_update(ctx.user, lead_id)
     if lead is None:
-        return ctx.reply("Anh/chị không có quyền cập nhật phần việc này. Không có gì thay đổi.")
+        return ctx.reply(texts.NOT_ALLOWED_BUTTON)
     pending = {
         "task": lead.task_number, "status": "blocked", "note": ctx.message.text.strip()[:1000],
         "text": ctx.message.text, "key": ctx.message.idempotency_key,
@@ -149,19 +167,19 @@ async def blocked_reason(ctx: Context) -> list[Reply]:
     return await apply_update(ctx, pending, lead_id=lead_id)
 
 
-@callback("pk")
+@callback(PickShare)
 async def pick_part(ctx: Context) -> list[Reply]:
     """pk:<lead_id> — which unit's share a pending update is for."""
-    pending = await _pending(ctx)
+    pending = (await state.load(ctx)).pending
     if not pending:
-        return ctx.reply("Yêu cầu cập nhật đã hết hạn. Anh/chị gửi lại nhé.")
-    await ctx.app.inbox.update_state(ctx.message.channel, ctx.message.chat_id, ctx.now, pending=None)
-    return await apply_update(ctx, pending, lead_id=int(ctx.args[0]))
+        return ctx.reply(texts.EXPIRED)
+    await state.change(ctx, pending=None)
+    return await apply_update(ctx, pending, lead_id=ctx.button.lead_id)
 
 
-@callback("cf")
+@callback(Confirm)
 async def confirm_button(ctx: Context) -> list[Reply]:
-    return await _confirm(ctx, ctx.args[:1] == ["yes"])
+    return await _confirm(ctx, ctx.button.answer == "yes")
 
 
 @intent("confirm")
@@ -175,12 +193,12 @@ async def deny_text(ctx: Context) -> list[Reply]:
 
 
 async def _confirm(ctx: Context, yes: bool) -> list[Reply]:
-    pending = await _pending(ctx)
-    await ctx.app.inbox.update_state(ctx.message.channel, ctx.message.chat_id, ctx.now, pending=None, awaiting=None)
+    pending = (await state.load(ctx)).pending
+    await state.change(ctx, pending=None, awaiting=None)
     if not pending:
-        return ctx.reply("Không có việc gì đang chờ xác nhận." if yes else "Đã huỷ.")
+        return ctx.reply(texts.NOTHING_PENDING if yes else texts.CANCELLED)
     if not yes:
-        return ctx.reply("Đã huỷ, không có gì thay đổi.")
+        return ctx.reply(texts.CANCELLED_NOTHING_CHANGED)
     if pending.get("action") == "target_figure":  # a target figure waiting for «có» (handlers/targets.py)
         from handlers.targets import apply_figure
 

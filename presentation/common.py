@@ -1,47 +1,80 @@
-"""Small formatting helpers every handler shares: dates, days left, unit names, status icons."""
+"""Small pieces every answer shares: deadlines of milestones, unit names, the status keyboard, and the
+one-line answers several capabilities give (no plan loaded, a stale button)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from conversation.callbacks import AttachEvidence, SetStatus, encode
 from domain.messages import Button
 from domain.units import UnitDirectory
-from services.views import STATUS_ICONS, LeadView, MilestoneView, fmt_date, short, status_text
+from presentation.format import (
+    Workdays,
+    days_left,
+    deadline,
+    fmt_date,
+    short,
+    status_icon,
+    status_text,
+)
+from services.views import LeadView, MilestoneView
 
-__all__ = ["days_left", "fmt_date", "milestone_when", "short", "status_buttons", "status_icon", "status_text", "unit_name"]
+__all__ = [
+    "NO_PLAN", "days_left", "fmt_date", "milestone_when", "short", "status_buttons", "status_icon", "status_text",
+    "unit_name",
+]
 
-def days_left(day: dt.date, today: dt.date) -> str:
-    delta = (day - today).days
-    if delta > 0:
-        return f"còn {delta} ngày"
-    if delta == 0:
-        return "hạn hôm nay"
-    return f"trễ {-delta} ngày"
+NO_PLAN = "Chưa có kế hoạch CCHC nào được nạp. Văn phòng Sở cần nạp kế hoạch trước."
+APOLOGY = (
+    "Xin lỗi, hệ thống gặp lỗi khi xử lý tin nhắn này. Anh/chị vui lòng thử lại sau ít phút; "
+    "nếu vẫn lỗi, xin báo Văn phòng Sở."
+)
+NOT_REGISTERED = (
+    "Anh/chị chưa đăng ký sử dụng trợ lý CCHC.\n"
+    "Hãy xin **mã mời** từ Văn phòng Sở rồi gửi: «đăng ký MÃ» (ví dụ: đăng ký K7Q2XP).\n"
+    "Gõ «hướng dẫn» để xem trợ lý làm được gì."
+)
+OLD_BUTTON = "Nút này đã cũ hoặc không còn dùng được. Gõ «hướng dẫn» để xem các lệnh."
+INVALID_BUTTON = "Nút không hợp lệ (có thể đã cũ hoặc bị sửa). Không có gì thay đổi. Gõ «hướng dẫn» để xem các lệnh."
+NO_CHOICE = (
+    "Tin trước của trợ lý không có lựa chọn nào để chọn số {n}. Anh/chị gõ rõ yêu cầu, ví dụ «nhiệm vụ {n}» "
+    "hoặc «nv {n} xong»."
+)
+
+
+def long_message_note(kept: int) -> str:
+    return f"(Tin nhắn dài: trợ lý chỉ đọc {kept:,} ký tự đầu và cuối để tìm câu hỏi.)".replace(",", ".")
 
 
 def unit_name(units: UnitDirectory, unit_id: str | None) -> str:
     return units.name(unit_id) if unit_id else "toàn Sở"
 
 
-def status_icon(status: str) -> str:
-    return STATUS_ICONS.get(status, "•")
-
-
-def milestone_when(m: MilestoneView, today: dt.date) -> str:
-    """'30/09/2022 (còn 12 ngày)', or the plan's own words when there is no fixed date."""
+def milestone_when(m: MilestoneView, today: dt.date, workdays: Workdays | None = None) -> str:
+    """«hạn 30/09 (còn 12 ngày)», «hạn 18/09 (CN) → nộp trước thứ Sáu 16/09 (còn 32 ngày)», «cả năm»,
+    or the plan's own words when there is no fixed date."""
     if m.kind == "year_round":
-        return f"cả năm (đến {fmt_date(m.due)})"
+        return "cả năm"
     if m.due is not None:
-        return f"{fmt_date(m.due)} ({days_left(m.due, today)})"
+        return f"{deadline(m.due, workdays, today.year)} ({days_left(m.due, today, workdays)})"
     if m.kind in ("relative", "after_event"):
         return f"chờ sự kiện: {m.trigger or m.text}"
     return m.text
 
 
 def status_buttons(lead: LeadView) -> list[list[Button]]:
-    """The status keyboard of a task detail or a reminder (data re-authorised on every press)."""
+    """The status keyboard of a task detail (data re-authorised on every press)."""
     lid = lead.lead_id
     return [
-        [Button("✅ Hoàn thành", f"st:{lid}:done"), Button("🔄 Đang làm", f"st:{lid}:in_progress")],
-        [Button("⚠️ Vướng mắc", f"st:{lid}:blocked"), Button("📎 Đính kèm minh chứng", f"ev:{lid}")],
+        [Button("✅ Hoàn thành", encode(SetStatus(lid, "done"))), Button("🔄 Đang làm", encode(SetStatus(lid, "in_progress")))],
+        [Button("⚠️ Vướng mắc", encode(SetStatus(lid, "blocked"))), Button("📎 Đính kèm minh chứng", encode(AttachEvidence(lid)))],
+    ]
+
+
+def reminder_status_buttons(lead_id: int) -> list[Button]:
+    """The status row under a reminder (the same data as a task detail's)."""
+    return [
+        Button("✅ Hoàn thành", encode(SetStatus(lead_id, "done"))),
+        Button("🔄 Đang làm", encode(SetStatus(lead_id, "in_progress"))),
+        Button("⚠️ Vướng mắc", encode(SetStatus(lead_id, "blocked"))),
     ]

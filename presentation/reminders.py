@@ -26,7 +26,8 @@ from domain.reminders import (
 )
 from domain.units import UnitDirectory
 from domain.workdays import WorkingCalendar
-from services.views import fmt_date, short, status_text
+from presentation.common import reminder_status_buttons
+from presentation.format import fmt_date, short, status_text
 
 WEEKDAY_NAMES = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
 SHORT_TITLE = 80
@@ -40,11 +41,7 @@ def fmt_day(day: dt.date) -> str:
 def reminder_buttons(lead_id: int, delivery_id: int) -> list[list[Button]]:
     """Status buttons (the conversation engine's `st` callback) and snooze buttons (ours, `sn`)."""
     return [
-        [
-            Button("✅ Hoàn thành", f"st:{lead_id}:done"),
-            Button("🔄 Đang làm", f"st:{lead_id}:in_progress"),
-            Button("⚠️ Vướng mắc", f"st:{lead_id}:blocked"),
-        ],
+        reminder_status_buttons(lead_id),
         [Button(f"💤 {label}", f"sn:{delivery_id}:{code}") for code, label in SNOOZE_CHOICES.items()],
     ]
 

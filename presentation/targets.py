@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from conversation.callbacks import Confirm, PickTarget, encode
 from domain.messages import Button
 from domain.report_period import TITLES
 from domain.targets import fmt_goal, fmt_value
@@ -79,10 +80,10 @@ def confirm(target, pending: dict, alternatives: list) -> tuple[str, list[list[B
         f"Anh/chị báo **{what}** ({period_name(pending['period'])}) cho chỉ tiêu **{target.code}** — "
         f"{target.short_name} (mục tiêu {fmt_goal(target.goal, target.direction)})?"
     )
-    buttons = [[Button("✔️ Đúng, ghi nhận", "cf:yes")]]
+    buttons = [[Button("✔️ Đúng, ghi nhận", encode(Confirm("yes")))]]
     for alt in alternatives:
-        buttons.append([Button(f"Chỉ tiêu {alt.code}: {alt.short_name}"[:60], f"tg:{alt.id}")])
-    buttons.append([Button("✖️ Không", "cf:no")])
+        buttons.append([Button(f"Chỉ tiêu {alt.code}: {alt.short_name}"[:60], encode(PickTarget(alt.id)))])
+    buttons.append([Button("✖️ Không", encode(Confirm("no")))])
     if alternatives:
         text += "\nNếu không phải, chọn chỉ tiêu đúng bên dưới."
     return text, buttons

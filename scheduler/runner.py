@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from presentation.review import review_digest
 from services.reminder_service import TickReport
 from services.review_service import send_review_digest
 
@@ -34,7 +35,7 @@ async def run_tick(app: App) -> TickReport | None:
         log.exception("reminder tick failed")
         return None
     try:  # the coordinators' daily «evidence waiting for review» digest decides itself when it is due
-        await send_review_digest(app)
+        await send_review_digest(app, render=review_digest)
     except Exception:
         log.exception("review digest failed")
     d = report.delivery

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from domain.messages import Reply, Sender
@@ -56,11 +56,6 @@ def broadcast_key(source_key: str | None) -> str:
     that the same command delivered twice is one broadcast; otherwise unique."""
     seed = source_key or uuid.uuid4().hex
     return "bc:" + hashlib.sha256(seed.encode()).hexdigest()[:16]
-
-
-def notice_reply(text: str, sender: UserView, sender_unit: str) -> Reply:
-    who = sender.display_name or "Văn phòng Sở"
-    return Reply(f"📣 **Thông báo của {sender_unit}**\n{text.strip()}\n— {who}", private_only=True)
 
 
 class BroadcastService:
@@ -119,8 +114,11 @@ class BroadcastService:
     async def head_count(self) -> int:
         return len(await self.people_with_roles(("head",)))
 
-    async def broadcast(self, user: UserView, text: str, *, source_key: str | None) -> BroadcastOutcome:
-        """A coordinator's short notice to every active unit head (all units), through the paced path."""
+    async def broadcast(
+        self, user: UserView, text: str, *, source_key: str | None, notice: Callable[[str, UserView, str], Reply]
+    ) -> BroadcastOutcome:
+        """A coordinator's short notice to every active unit head (all units), through the paced path.
+        `notice(text, sender, sender's unit name)` words it (presentation/broadcast.py)."""
         if not user.is_coordinator:
             return BroadcastOutcome("read_only" if user.sees_all_units else "forbidden")
         text = (text or "").strip()
@@ -129,6 +127,6 @@ class BroadcastService:
         if len(text) > MAX_NOTICE_CHARS:
             return BroadcastOutcome("too_long")
         heads = await self.people_with_roles(("head",))
-        reply = notice_reply(text, user, self.units.name(user.unit_id))
+        reply = notice(text, user, self.units.name(user.unit_id))
         report = await self.push(heads, broadcast_key(source_key), reply, kind=BROADCAST_KIND)
         return BroadcastOutcome("sent", report, len(heads))

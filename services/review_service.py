@@ -15,12 +15,13 @@ Rules (decided here, documented in docs/coordinators.md):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from domain.clock import Clock
-from domain.messages import Button, Reply
+from domain.messages import Reply
 from domain.people import UserView
 from domain.shares import ReviewState, Status, verified
 from domain.units import UnitDirectory
@@ -28,7 +29,7 @@ from domain.workdays import WorkingCalendar
 from services.broadcast_service import BroadcastService, PushReport
 from services.reminder_service import ReminderService
 from services.status_service import StatusService
-from services.views import short, status_text
+from services.views import status_text
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 PENDING, ACCEPTED, RETURNED = ReviewState.PENDING, ReviewState.ACCEPTED, ReviewState.RETURNED
@@ -274,14 +275,17 @@ class ReviewService:
         return lines
 
     # -- telling people -------------------------------------------------------------------------------
-    async def notify(self, outcome: ReviewOutcome) -> PushReport:
-        """Tell the unit's heads (and the uploader) about a review, once, through the paced path."""
+    async def notify(self, outcome: ReviewOutcome, notice: Reply) -> PushReport:
+        """Tell the unit's heads (and the uploader) about a review (`notice`, worded by presentation/review.py),
+        once, through the paced path."""
         if outcome.evidence is None or outcome.kind not in ("accepted", "returned"):
             return PushReport()
         key = f"rv:{outcome.evidence.id}:{outcome.kind}"
-        return await self.broadcasts.push(outcome.notify, key, review_notice(outcome, self.units))
+        return await self.broadcasts.push(outcome.notify, key, notice)
 
-    async def send_digest(self, now: dt.datetime | None = None) -> PushReport | None:
+    async def send_digest(
+        self, now: dt.datetime | None = None, *, render: Callable[[int, int, dt.datetime], Reply]
+    ) -> PushReport | None:
         """The coordinators' daily digest of evidence waiting for review, with a button that opens the queue.
 
         Safe to call on every scheduler tick: it only sends inside the reminders' sending window (working
@@ -305,7 +309,7 @@ class ReviewService:
         if not waiting or not coordinators:
             return None
         return await self.broadcasts.push(
-            coordinators, f"rvd:{today.isoformat()}", digest_reply(waiting, fresh, since), kind=DIGEST_KIND
+            coordinators, f"rvd:{today.isoformat()}", render(waiting, fresh, since), kind=DIGEST_KIND
         )
 
 
@@ -324,40 +328,16 @@ def _wall(at: dt.datetime, tz) -> dt.datetime:
     return at if at.tzinfo is None else at.astimezone(tz).replace(tzinfo=None)
 
 
-# -- notifications ----------------------------------------------------------------------------------------
-def review_notice(outcome: ReviewOutcome, units: UnitDirectory) -> Reply:
-    """What the unit reads when its file was reviewed."""
-    ev = outcome.evidence
-    assert ev is not None
-    title = f"nhiệm vụ {ev.task_number} — {short(ev.task_title)}"
-    if outcome.kind == "accepted":
-        text = f"✅ Minh chứng «{ev.label}» của {title} đã được Văn phòng Sở **xác nhận**."
-        if outcome.verified:
-            text += f"\nPhần việc của {units.name(ev.unit_id)} đã hoàn thành và được xác nhận."
-        return Reply(text, private_only=True)
-    text = (
-        f"↩️ Minh chứng «{ev.label}» của {title} bị Văn phòng Sở **trả lại**.\n"
-        f"Ý kiến: {ev.review_comment}\n"
-        f"Anh/chị gửi lại minh chứng đã bổ sung: ảnh hoặc tệp kèm chú thích «nv {ev.task_number} ...»."
-    )
-    return Reply(text, buttons=[[Button("📎 Gửi lại minh chứng", f"ev:{ev.lead_id}")]], private_only=True)
-
-
+# -- notifications (their words: presentation/review.py, passed in by the caller) ------------------------
 DIGEST_KIND = "review_digest"
-
-
-def digest_reply(waiting: int, fresh: int, since: dt.datetime) -> Reply:
-    text = (
-        f"📎 **Minh chứng chờ duyệt: {waiting}** ({fresh} mới từ {since:%H:%M %d/%m}).\n"
-        "Bấm «Duyệt ngay» hoặc gõ /minhchung để xem từng tệp và chấp nhận / trả lại."
-    )
-    return Reply(text, buttons=[[Button("📎 Duyệt ngay", "rv:l")]], private_only=True)
 
 
 class HasReview(Protocol):
     review: ReviewService
 
 
-async def send_review_digest(app: HasReview, now: dt.datetime | None = None) -> PushReport | None:
+async def send_review_digest(
+    app: HasReview, now: dt.datetime | None = None, *, render: Callable[[int, int, dt.datetime], Reply]
+) -> PushReport | None:
     """The scheduler's entry to `ReviewService.send_digest` (called on every tick with the App)."""
-    return await app.review.send_digest(now)
+    return await app.review.send_digest(now, render=render)

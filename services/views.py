@@ -7,27 +7,16 @@ from dataclasses import dataclass, field
 
 from domain.shares import Status, milestone_done, milestone_overdue, share_overdue
 
+# The plan's status vocabulary, as the Excel report and the chat name it (chat formatting lives in
+# presentation/format.py).
 STATUS_NAMES = {
     Status.NOT_STARTED: "Chưa thực hiện",
     Status.IN_PROGRESS: "Đang thực hiện",
     Status.BLOCKED: "Vướng mắc",
     Status.DONE: "Hoàn thành",
 }
-STATUS_ICONS = {Status.NOT_STARTED: "⬜", Status.IN_PROGRESS: "🔄", Status.BLOCKED: "⚠️", Status.DONE: "✅"}
-SHORT_TITLE = 70
-
-
-def fmt_date(day: dt.date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else "—"
-
-
-def short(text: str, limit: int = SHORT_TITLE) -> str:
-    """A task title cut to fit a chat line, with an ellipsis when cut."""
-    text = " ".join(text.split()).rstrip(".")
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 def status_text(status: str, percent: int | None) -> str:
+    """A share's status as the plan's documents write it («Đang thực hiện 60%»)."""
     name = STATUS_NAMES.get(status, status)
     return f"{name} {percent}%" if status == Status.IN_PROGRESS and percent is not None else name
 

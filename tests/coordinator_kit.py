@@ -9,6 +9,7 @@ import itertools
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from conversation.callbacks import decode
 from conversation.context import Context
 from domain.messages import Incoming
 from domain.people import UserView
@@ -89,5 +90,5 @@ def context(app, user: UserView | None, *, intent: str = "unknown", text: str = 
     args = data.split(":")[1:] if data else []
     return Context(
         app=app, message=message, nlu=Nlu(intent=intent, **slots), user=user, today=now.date(), now=now,
-        args=args, state=state or {},
+        args=args, state=state or {}, button=decode(data) if data else None,
     )

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from domain.messages import Unreachable
 from handlers import broadcast as broadcast_handlers
+from presentation.broadcast import notice
 from services.broadcast_service import MAX_NOTICE_CHARS
 from storage.models import Identity, ReminderDelivery
 from tests.coordinator_kit import CHANNEL, at, context, person
@@ -46,7 +47,7 @@ async def test_notice_reaches_every_head_once_through_the_reminders_paced_path(a
     engine = app.reminders.engine
     bucket = CountingBucket()
     engine._buckets[CHANNEL] = bucket
-    outcome = await app.broadcasts.broadcast(people["coord"], "Họp giao ban CCHC lúc 14h thứ Sáu.", source_key="m1")
+    outcome = await app.broadcasts.broadcast(people["coord"], "Họp giao ban CCHC lúc 14h thứ Sáu.", source_key="m1", notice=notice)
     assert outcome.kind == "sent" and outcome.heads == len(HEAD_UNITS)
     assert outcome.report.sent == len(HEAD_UNITS) and bucket.acquired == len(HEAD_UNITS)
     sender = app.senders[CHANNEL]
@@ -57,16 +58,16 @@ async def test_notice_reaches_every_head_once_through_the_reminders_paced_path(a
         rows = (await session.execute(select(ReminderDelivery.kind, ReminderDelivery.state))).all()
     assert rows == [("broadcast", "sent")] * len(HEAD_UNITS)
 
-    again = await app.broadcasts.broadcast(people["coord"], "Họp giao ban CCHC lúc 14h thứ Sáu.", source_key="m1")
+    again = await app.broadcasts.broadcast(people["coord"], "Họp giao ban CCHC lúc 14h thứ Sáu.", source_key="m1", notice=notice)
     assert again.report.sent == 0 and again.report.already == len(HEAD_UNITS)
     assert len(sender.sent) == len(HEAD_UNITS)
-    other = await app.broadcasts.broadcast(people["coord"], "Nộp báo cáo quý III trước 10/9.", source_key="m2")
+    other = await app.broadcasts.broadcast(people["coord"], "Nộp báo cáo quý III trước 10/9.", source_key="m2", notice=notice)
     assert other.report.sent == len(HEAD_UNITS)
 
 
 @pytest.mark.parametrize("who", ["van-phong", "officer", "leader"])
 async def test_only_coordinators_broadcast(app, people, who):
-    outcome = await app.broadcasts.broadcast(people[who], "Thông báo", source_key=None)
+    outcome = await app.broadcasts.broadcast(people[who], "Thông báo", source_key=None, notice=notice)
     assert outcome.kind == ("read_only" if who == "leader" else "forbidden")
     replies = await broadcast_handlers.start(context(app, people[who], intent="broadcast", note="Thông báo"))
     assert "Văn phòng Sở" in replies[0].text and not replies[0].buttons
@@ -80,7 +81,7 @@ async def test_unreachable_and_unregistered_heads_are_counted(app, people):
     async with app.sessions() as session, session.begin():
         identity = await session.scalar(select(Identity).where(Identity.chat_id == "khtcth-head"))
         identity.channel = "zalo"  # a channel that is not running
-    outcome = await app.broadcasts.broadcast(people["coord"], "Kiểm tra hộp thư công vụ.", source_key="m3")
+    outcome = await app.broadcasts.broadcast(people["coord"], "Kiểm tra hộp thư công vụ.", source_key="m3", notice=notice)
     report = outcome.report
     assert (report.sent, report.no_route, report.unreachable) == (3, 2, 1)
     async with app.sessions() as session:

@@ -98,9 +98,9 @@ async def test_tiendo_for_a_coordinator_sends_text_and_chart(app):
     await head.say("xong nhiệm vụ 3")
     replies = await coord.say("/tiendo")
     text, chart = replies
-    assert "Tiến độ toàn Sở" in text.text and "Theo đơn vị" in text.text and "Thanh tra Sở" in text.text
-    assert "Theo lĩnh vực cải cách" in text.text and "VII. Xây dựng và phát triển chính quyền điện tử" in text.text
-    assert "✅ 1 hoàn thành (0 đã xác nhận)" in text.text
+    assert "Tiến độ toàn Sở" in text.text and "• Thanh tra Sở: 0/" in text.text  # one short line per unit
+    assert "Theo lĩnh vực: I " in text.text and " · VII " in text.text  # the areas' titles are on the chart
+    assert "✅ 1/" in text.text and "phần việc xong" in text.text and "0 đang làm" not in text.text
     assert chart.file is not None and chart.file.as_photo and chart.file.mime_type == "image/png"
     assert "toàn Sở" in chart.file.caption
     data = chart.file.path.read_bytes()
@@ -116,7 +116,7 @@ async def test_a_head_sees_own_unit_and_the_total_only(app):
     assert "Thanh tra Sở:" not in text.text  # no other unit's line
     assert chart.file is not None and "Phòng Quản lý Thương mại" in chart.file.caption
     text, _ = await head.say("tiến độ toàn Sở")
-    assert "Theo đơn vị" not in text.text and "**Phòng Quản lý Thương mại**" in text.text
+    assert "Thanh tra Sở:" not in text.text and text.text.startswith("**Tiến độ của Phòng Quản lý Thương mại**")
     leader = await registered(app, router, "l1", "lanh-dao-so", role="leader")
     text, _ = await leader.say("tiến độ của thanh tra")
     assert "**Tiến độ của Thanh tra Sở**" in text.text and "theo dõi" not in text.text

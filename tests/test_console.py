@@ -25,7 +25,7 @@ def test_run_without_token_opens_console_on_empty_database(tmp_path):
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "đã nạp kế hoạch mẫu (Kế hoạch CCHC 2022 của Sở Công Thương)" in out
-    assert "NV 3 " in out and "30/09/2022" in out and "NV 8 " in out
+    assert "NV 3 " in out and "hạn 30/09" in out and "NV 8 " in out
     assert "Traceback" not in result.stderr and "apscheduler" not in result.stderr  # no log noise in the chat
     assert (tmp_path / "cchc.db").exists()
 
@@ -52,3 +52,13 @@ def test_invite_json_and_register_in_console_flow(tmp_path):
     assert set(invite) == {"code", "telegram_link", "expires_at"} and len(invite["code"]) == 6
     bad = _run(["invite", "--unit", "nowhere", "--role", "head"], tmp_path)
     assert bad.returncode == 1 and "nowhere" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_the_console_warns_when_the_stored_plan_is_for_another_year(tmp_path):
+    first = _run(["chat"], tmp_path, "/thoat\n", CCHC_TODAY="2026-03-02")  # stores the plan re-based to 2026
+    assert first.returncode == 0, first.stderr
+    assert "Kế hoạch đang lưu" not in first.stdout
+    result = _run(["run"], tmp_path, "quý này có việc gì đến hạn?\n/thoat\n", CCHC_TODAY="2022-08-15")
+    assert result.returncode == 0, result.stderr
+    assert "Kế hoạch đang lưu là của năm 2026, còn hôm nay là 15/08/2022" in result.stdout
+    assert "--year 2022" in result.stdout

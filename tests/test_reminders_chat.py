@@ -6,6 +6,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from conversation import registry
+from conversation.callbacks import decode
 from conversation.context import Context
 from conversation.nlu.result import NluResult
 from domain.clock import FixedClock
@@ -24,7 +25,8 @@ def ctx(app, user: UserView, *, reminder: dict | None = None, data: str | None =
     message = Incoming(channel="telegram", sender_id=str(user.id), chat_id=str(user.id), callback_data=data,
                        text="" if data else "/nhacnho", message_id="m1")
     nlu = NluResult(intent="button" if data else "reminder_settings", reminder=reminder)
-    return Context(app=app, message=message, nlu=nlu, user=user, today=now.date(), now=now, args=args)
+    button = decode(data) if data else None
+    return Context(app=app, message=message, nlu=nlu, user=user, today=now.date(), now=now, args=args, button=button)
 
 
 async def user_row(app, uid: int) -> User:

@@ -8,10 +8,10 @@ from sqlalchemy import select
 
 from domain.messages import Unreachable
 from handlers import review as review_handlers
+from presentation.review import review_digest, review_notice
 from services.review_service import (
     ReviewForbidden,
     Verification,
-    review_notice,
     send_review_digest,
 )
 from storage.models import Evidence, ReminderDelivery
@@ -61,14 +61,14 @@ async def test_coordinator_accepts_and_the_head_and_uploader_are_told_once(app, 
 
     outcome = await service.accept(people["coord"], files["second"], now=NOW)
     assert outcome.kind == "accepted" and not outcome.verified  # bien-ban.pdf still waits
-    report = await app.review.notify(outcome)
+    report = await app.review.notify(outcome, review_notice(outcome, app.units))
     assert report.sent == 2  # the head of Văn phòng and the officer who sent the photo
     [to_head] = sent_to(app, "van-phong-head")
     assert "anh-hop.jpg" in to_head.reply.text and "xác nhận" in to_head.reply.text
     assert len(sent_to(app, "van-phong-officer")) == 1
     assert sent_to(app, "van-phong-coordinator") == []  # the reviewer is not told about their own act
 
-    again = await app.review.notify(outcome)  # the same notification cannot go twice
+    again = await app.review.notify(outcome, review_notice(outcome, app.units))  # the same notification cannot go twice
     assert again.sent == 0 and again.already == 2
     assert len(sent_to(app, "van-phong-head")) == 1
 
@@ -85,7 +85,7 @@ async def test_return_needs_a_comment_and_offers_to_send_again(app, people, file
     assert (await service.return_(people["coord"], files["third"], "   ", now=NOW)).kind == "empty_comment"
     outcome = await service.return_(people["coord"], files["third"], "Thiếu chữ ký, gửi lại bản có dấu", now=NOW)
     assert outcome.kind == "returned" and outcome.evidence.review_comment == "Thiếu chữ ký, gửi lại bản có dấu"
-    await app.review.notify(outcome)
+    await app.review.notify(outcome, review_notice(outcome, app.units))
     [notice] = sent_to(app, "thanh-tra-head")
     assert "trả lại" in notice.reply.text and "Thiếu chữ ký" in notice.reply.text
     lead15 = await lead_of(app, 15, "thanh-tra")
@@ -198,13 +198,13 @@ async def test_unreachable_head_is_reported_to_the_coordinator(app, people, file
 
 
 async def test_daily_digest_goes_to_coordinators_once_per_working_day(app, people, files):
-    report = await send_review_digest(app, at(8, 15, 8, 30))
+    report = await send_review_digest(app, at(8, 15, 8, 30), render=review_digest)
     assert report.sent == 1
     [digest] = sent_to(app, "van-phong-coordinator")
     assert "Minh chứng chờ duyệt: 3" in digest.reply.text and digest.reply.buttons[0][0].data == "rv:l"
-    assert (await send_review_digest(app, at(8, 15, 14))).sent == 0  # later ticks the same day
-    assert await send_review_digest(app, at(8, 13, 9)) is None  # Saturday
-    assert await send_review_digest(app, at(8, 16, 7)) is None  # before office hours
+    assert (await send_review_digest(app, at(8, 15, 14), render=review_digest)).sent == 0  # later ticks the same day
+    assert await send_review_digest(app, at(8, 13, 9), render=review_digest) is None  # Saturday
+    assert await send_review_digest(app, at(8, 16, 7), render=review_digest) is None  # before office hours
     assert len(sent_to(app, "van-phong-coordinator")) == 1
     async with app.sessions() as session:
         kinds = (await session.scalars(select(ReminderDelivery.kind))).all()

@@ -10,6 +10,7 @@ import os
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from presentation.review import review_digest
 from services.review_service import send_review_digest
 from storage.models import Evidence
 from tests.fake_telegram import TgUser
@@ -40,7 +41,7 @@ async def test_photo_accepted_head_notified_export_shows_verified(tmp_path):
 
         # what the scheduler's tick calls on a working morning
         before = len(fake.sent(COORD.id))
-        report = await send_review_digest(app)
+        report = await send_review_digest(app, render=review_digest)
         assert report is not None and report.sent == 1
         [digest] = await fake.wait_sent(COORD.id, after=before)
         assert "Minh chứng chờ duyệt: 1" in digest.text

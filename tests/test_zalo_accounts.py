@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from conversation.callbacks import ReminderChannel
 from conversation.context import Context
 from conversation.nlu.result import NluResult
 from domain.messages import Incoming
@@ -14,8 +15,9 @@ from storage.models import User
 def _ctx(app, user, channel: str, text: str = "", args: list[str] | None = None) -> Context:
     message = Incoming(channel=channel, sender_id="x", chat_id="x", text=text)
     now = app.clock.now()
+    button = ReminderChannel(args[0]) if args else None
     return Context(app=app, message=message, nlu=NluResult(intent="x"), user=user, today=now.date(), now=now,
-                   args=args or [])
+                   args=args or [], button=button)
 
 
 async def _register(app, channel: str, external_id: str, code: str | None = None):

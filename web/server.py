@@ -31,6 +31,7 @@ from starlette.routing import Route
 from domain.clock import Clock
 from domain.messages import Sender, Webhook
 from domain.units import UnitDirectory
+from presentation.review import review_notice
 from services import metrics
 from services.dashboard_service import PERIODS, STATUS_FILTERS, DashboardService, Filters
 from services.export_service import XLSX_MIME, ExportService
@@ -363,7 +364,7 @@ class WebServer:
 
     async def _notify(self, outcome) -> None:
         try:
-            await self.app.review.notify(outcome)
+            await self.app.review.notify(outcome, review_notice(outcome, self.app.units))
         except Exception:  # the review is written; a failed notice is logged, never shown as a failure
             log.warning("review notice not sent", exc_info=True)
 

@@ -9,6 +9,7 @@ from bot.channels.console import run_console
 from bot.cli import CliError, register
 from conversation.router import Router
 from domain.people import ROLE_NAMES
+from presentation.help import plan_year_warning
 from services.user_service import InviteError
 
 
@@ -37,6 +38,9 @@ async def open_console(app: App, unit: str, role: str) -> int:
     print(f"Trợ lý Kế hoạch CCHC — chat console (hôm nay {today:%d/%m/%Y}).")
     if note:
         print(note)
+    info = await app.queries.plan_info()
+    if info is not None and info[1] != today.year:
+        print(plan_year_warning(info[1], today, app.settings.seed_plan_file))
     print(
         f"Anh/chị đang là {ROLE_NAMES.get(user.role, user.role)} — {app.units.name(user.unit_id)}. "
         "Gõ câu hỏi, «hướng dẫn» để xem ví dụ, /thoat để thoát.\n",

@@ -11,37 +11,36 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import TYPE_CHECKING
+from typing import Protocol
 
+from conversation.intents import SLASH
+from conversation.nlu.normalize import Normalized
 from conversation.nlu.periods import find_period, find_report_period, quarter_of, quarter_range
 from conversation.nlu.result import NluResult
-from conversation.nlu.slots import LIST_STATUS, UPDATE_STATUS, find_code, find_percent, find_status, mask
+from conversation.nlu.slots import (
+    LIST_STATUS,
+    UPDATE_STATUS,
+    blocked_reason,
+    find_code,
+    find_percent,
+    find_status,
+    mask,
+)
 from domain.text import fold
 
-if TYPE_CHECKING:
-    from conversation.nlu.intents import Understander
-    from conversation.nlu.normalize import Normalized
+
+class Understander(Protocol):
+    """What the command parser uses of `conversation.nlu.intents.Understander` (no import: no cycle)."""
+
+    def normalize(self, text: str) -> Normalized: ...
+    def find_unit(self, s: str) -> str | None: ...
+    def find_section(self, s: str) -> int | None: ...
+    def best_task(self, content: str) -> tuple[int, float] | None: ...
 
 _COMMAND = re.compile(r"^/(?P<name>[^\s@/]+?)(?P<glued>\d*)(?:@[\w.]+)?(?:\s+(?P<args>.*))?$", re.S)
 
-ALIASES: dict[str, str] = {
-    "viec": "viec", "tasks": "viec", "list": "viec", "danhsach": "viec", "nhiemvu": "viec_or_nv",
-    "quynay": "quynay", "trehan": "trehan", "quahan": "trehan",
-    "nv": "nv", "chitiet": "nv", "task": "nv",
-    "capnhat": "capnhat", "update": "capnhat", "cn": "capnhat",
-    "baocao": "baocao", "bc": "baocao", "lichbaocao": "baocao",
-    "chitieu": "chitieu", "tiendo": "tiendo", "progress": "tiendo",
-    "huongdan": "help", "help": "help", "trogiup": "help", "hd": "help", "menu": "help",
-    "start": "start", "dangky": "dangky", "register": "dangky", "dk": "dangky",
-    "nhacnho": "nhacnho", "nhac": "nhacnho", "reminders": "nhacnho",
-    "minhchung": "minhchung", "evidence": "minhchung",
-    "xuatbaocao": "xuat", "xuat": "xuat", "export": "xuat",
-    "lichsu": "lichsu", "history": "lichsu",
-    "thongbao": "thongbao", "broadcast": "thongbao",
-    "huy": "huy", "cancel": "huy",
-    "baocao_cchc": "soanbc", "baocaocchc": "soanbc", "soanbaocao": "soanbc", "duthaobaocao": "soanbc",
-    "web": "web", "trangweb": "web", "dashboard": "web",
-}
+# every spelling → (canonical command, intent), from the one intent table
+ALIASES: dict[str, tuple[str, str]] = SLASH
 _REPORT_TOKENS = {"q1": "Q1", "q2": "Q2", "q3": "Q3", "h1": "H1", "y": "Y", "nam": "Y", "6t": "H1", "6thang": "H1",
                   "q4": "Y", "canam": "Y"}
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7}
@@ -54,22 +53,24 @@ def parse_command(nlu: Understander, text: str, today: dt.date) -> NluResult | N
         return None
     name = fold(m.group("name")).replace(" ", "")
     args = ((m.group("glued") or "") + " " + (m.group("args") or "")).strip()
-    command = ALIASES.get(name)
-    if command is None:
+    found_command = ALIASES.get(name)
+    if found_command is None:
         return NluResult("unknown", confidence=1.0)
+    command, intent = found_command
     norm = nlu.normalize(args) if args else None
     s = norm.text if norm else ""
     number = _first_int(s)
-    if command == "viec_or_nv":
+    if command == "nhiemvu":  # "/nhiemvu" lists, "/nhiemvu 17" shows one task
         command = "nv" if number is not None else "viec"
 
-    if command in ("viec", "quynay", "trehan"):
+    if command in ("viec", "quynay", "trehan", "thuongxuyen"):
         found = find_period(s, today) if s else None
         period = found[0] if found else None
         if command == "quynay":
             period = quarter_range(today.year, quarter_of(today))
         status = "overdue" if command == "trehan" else (find_status(s, LIST_STATUS) or (None,))[0]
-        return NluResult("list_tasks", unit=nlu.find_unit(s) if s else None, period=period, status=status)
+        scope = "year_round" if command == "thuongxuyen" else None
+        return NluResult("list_tasks", unit=nlu.find_unit(s) if s else None, period=period, status=status, scope=scope)
     if command == "nv":
         if number is None and s:
             match = nlu.best_task(s)
@@ -80,32 +81,30 @@ def parse_command(nlu: Understander, text: str, today: dt.date) -> NluResult | N
         return _update(nlu, norm, number)
     if command == "baocao":
         return NluResult("report_schedule", report=_report(s, today))
-    if command == "soanbc":
+    if command == "baocao_cchc":
         return NluResult("report_draft", report=_report(s, today))
     if command == "chitieu":
         return NluResult("targets", section=_section(nlu, s))
     if command == "tiendo":
         return NluResult("progress", unit=nlu.find_unit(s) if s else None)
-    if command == "help":
-        return NluResult("help")
     if command in ("start", "dangky"):
         code = find_code(args, frozenset(), strict=False) if args else None
         if command == "start" and code is None:
             return NluResult("help")
         return NluResult("register", code=code)
-    if command == "nhacnho":
+    if intent == "reminder_settings":
         return NluResult("reminder_settings", reminder=_reminder(s))
     if command == "minhchung":
         return NluResult("evidence", task=number)
-    if command == "xuat":
+    if intent == "export":
         return NluResult("export", report=_report(s, today), unit=nlu.find_unit(s) if s else None)
-    if command == "lichsu":
-        return NluResult("history", task=number)
-    if command == "web":
+    if intent in ("history", "review"):
+        return NluResult(intent, task=number)
+    if intent == "web_link":
         return NluResult("web_link")
-    if command == "thongbao":
+    if intent == "broadcast":
         return NluResult("broadcast", note=args or None)
-    return NluResult("cancel")
+    return NluResult(intent)  # a command with no arguments: its intent from the table
 
 
 def _first_int(s: str) -> int | None:
@@ -115,8 +114,6 @@ def _first_int(s: str) -> int | None:
 
 def _update(nlu: Understander, norm: Normalized | None, number: int | None) -> NluResult:
     """`/capnhat 17 xong`, `/capnhat 17 dang lam 60`, `/capnhat 17 vuong <lý do>`, `/capnhat 17 chua lam`."""
-    from conversation.nlu.intents import blocked_reason
-
     if norm is None:
         return NluResult("update_status")
     s = norm.text

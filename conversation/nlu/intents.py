@@ -37,7 +37,7 @@ from conversation.nlu.slots import (
     SectionFinder,
     Span,
     UnitFinder,
-    cut_note,
+    blocked_reason,
     find_code,
     find_percent,
     find_reminder,
@@ -52,13 +52,14 @@ from domain.units import UnitDirectory
 log = logging.getLogger(__name__)
 
 CONFIDENT = 0.75
+PERIODIC_REPORT_TASKS = frozenset({5, 7})  # the tasks of the periodic reports (the reporting calendar)
 
 # Which slots each intent keeps (the contract's "slots that matter", plus what internal intents need).
 KEEP: dict[str, frozenset[str]] = {
-    "list_tasks": frozenset({"unit", "period", "status"}),
+    "list_tasks": frozenset({"unit", "period", "status", "scope"}),
     "task_info": frozenset({"task"}),
-    "update_status": frozenset({"task", "status", "percent", "note"}),
-    "report_schedule": frozenset({"report"}),
+    "update_status": frozenset({"task", "status", "percent", "note", "target_unit"}),
+    "report_schedule": frozenset({"report", "report_kind"}),
     "targets": frozenset({"section"}),
     "progress": frozenset({"unit"}),
     "register": frozenset({"code"}),
@@ -73,7 +74,7 @@ KEEP: dict[str, frozenset[str]] = {
     "report_draft": frozenset({"report"}),
 }
 SLOTS = ("task", "unit", "period", "status", "percent", "report", "section", "code", "note", "trigger_date",
-         "choice", "reminder", "figure")
+         "choice", "reminder", "scope", "report_kind", "target_unit", "figure")
 
 
 def _re(pattern: str) -> re.Pattern[str]:
@@ -119,8 +120,19 @@ HELP_STRONG = _re(
     r"dung nhu the nao|dung the nao|lam duoc gi|lam duoc nhung gi|biet lam gi|co the lam gi|giup duoc gi|"
     r"ho tro duoc gi|ho tro gi|giup gi|giup duoc gi|tro giup|help|menu|cac lenh|danh sach lenh|hoi gi|"
     r"(?:chuc nang|tinh nang)\s+(?:cua\s+)?(?:bot|tro ly|ban|he thong)|^(?:cac\s+)?(?:chuc nang|tinh nang)$|"
-    r"hoi duoc gi|hoi nhung gi|lam gi duoc|bot la ai|ban la ai)\b"
+    r"hoi duoc gi|hoi nhung gi|lam gi duoc|bot la ai|ban la ai|"
+    r"(?:dung|su dung|xai)\s+(?:bot|tro ly|ung dung|chatbot)(?:\s+nay)?\s+(?:nhu\s+)?(?:the nao|ra sao|sao)|"
+    r"(?:co\s+)?(?:nhung|cac)\s+lenh\s+(?:gi|nao)|co\s+lenh\s+(?:gi|nao))\b"
 )
+WHOAMI = _re(r"^(?:toi|em|minh)\s+la\s+ai\b|\bvai tro cua (?:toi|em|minh)\b|\btai khoan cua (?:toi|em|minh)\b")
+# "việc thường xuyên": the year-round work a list folds away
+ROUTINE = _re(r"\b(?:viec|nhiem vu|cong viec)\s+(?:thuong xuyen|ca nam|quanh nam)\b|\bthuong xuyen\s+(?:gom|co|la)\b")
+WHO_LEADS = _re(
+    r"\b(?:ai|don vi nao|phong nao|bo phan nao|noi nao)\s+(?:chu tri|phu trach|lam|thuc hien)\b|\bdo\s+(?:ai|don vi nao|phong nao)\b"
+)
+REPORT_CCHC = _re(r"\bcchc\b|\bcai cach hanh chinh\b")
+REPORT_TTHC = _re(r"\btthc\b|\bthu tuc hanh chinh\b|\bkiem soat\b")
+REPORT_WORDS = _re(r"\bbao cao\b|\bnop\b|\bhan\b|\bkhi nao\b|\bbao gio\b|\bngay nao\b|\bdinh ky\b|\blich\b")
 HELP_ONLY = _re(r"^(?:huong dan|giup|giup toi|giup em|giup voi|giup do|ho tro|can giup|can ho tro|hd|\?+)" + FILLERS + "$")
 BROADCAST = _re(
     r"^(?:gui\s+)?thong bao\s+(?:cho|toi|den|gui)\s+(?:tat ca|toan bo|cac don vi|cac phong|moi nguoi|ca so|"
@@ -286,6 +298,13 @@ class Understander:
     def best_task(self, content: str) -> tuple[int, float] | None:
         return self.tasks.best(content) if self.tasks is not None else None
 
+    def _specific(self, content: str) -> bool:
+        """Whether `content` has a word that can name a task (not an everyday word of any sentence)."""
+        return any(
+            t not in COMMON_WORDS and t not in _LEFTOVER_OK and t not in PARTICLES and not t.isdigit() and len(t) > 1
+            for t in content.split()
+        )
+
     # -- the cascade -------------------------------------------------------------------------------
     def _short_reply(self, s: str) -> NluResult | None:
         m = CHOICE.match(s)
@@ -330,6 +349,8 @@ class Understander:
         reminder = find_reminder(s)
         if reminder:
             return NluResult("reminder_settings", reminder=reminder)
+        if taskref is None and WHOAMI.search(s):
+            return NluResult("whoami")
         if taskref is None and (HELP_STRONG.search(s) or HELP_ONLY.match(s)):
             return NluResult("help")
         if BROADCAST.match(s):
@@ -362,13 +383,16 @@ class Understander:
         # 3. a statement about one task
         is_listing = bool(LIST_CUE.search(s))
         if taskref is not None and not question and (upd or percent or UPDATE_VERB.search(s)):
-            return self._update(n, task, upd, percent, confidence=0.95 if taskref.marked else 0.8)
+            result = self._update(n, task, upd, percent, confidence=0.95 if taskref.marked else 0.8)
+            result.target_unit = unit  # «cập nhật giúp phòng X: nv 17 đạt 70%»
+            return result
         if (
             taskref is None and (upd or percent) and not question and not is_listing
             and not PROGRESS.search(s) and not TARGETS.search(s)
         ):
-            content = mask(s, [upd[1]] if upd else [])
-            match = self.best_task(_content(content, spans))
+            content = _content(mask(s, [upd[1]] if upd else []), spans)
+            # words found in any title («bên», «trong», «của») never pick a task on their own
+            match = self.best_task(content) if self._specific(content) else None
             if match and match[1] >= 0.55:
                 # Written by description: always ask before writing (confidence below CONFIDENT).
                 return self._update(n, match[0], upd, percent, confidence=min(0.7, 0.4 + 0.3 * match[1]), by_desc=True)
@@ -386,11 +410,18 @@ class Understander:
             and not strong_listing
         ):
             report = find_report_period(s, today)
+            kind = "kiem-soat-tthc" if REPORT_TTHC.search(s) else "cchc" if REPORT_CCHC.search(s) else None
+            if kind is None and report is None:
+                # a report that is not in the periodic calendar («báo cáo đánh giá công chức»): its task
+                named = _content(REPORT_WORDS.sub(" ", s), spans)
+                match = self.best_task(named) if self._specific(named) else None
+                if match and match[1] >= 0.6 and match[0] not in PERIODIC_REPORT_TASKS:
+                    return NluResult("task_info", task=match[0], confidence=match[1], task_source="description")
             # a named report period, or a "when/deadline" cue (or a bare "báo cáo") and no period shorter than
             # the year: "tháng 9 có báo cáo gì phải nộp" asks for a listing of that month
             short_period = period is not None and (period.end - period.start).days < 300
-            if report or (not short_period and (REPORT_WHEN.search(s) or len(tokens) <= 4)):
-                return NluResult("report_schedule", report=report)
+            if report or kind or (not short_period and (REPORT_WHEN.search(s) or len(tokens) <= 4)):
+                return NluResult("report_schedule", report=report, report_kind=kind)
         if taskref is None and TARGETS.search(s) and not (unit and PROGRESS.search(s)):
             return NluResult("targets", section=self.find_section(s))
         progress_cue = PROGRESS.search(s) if taskref is None else None
@@ -406,10 +437,20 @@ class Understander:
             return NluResult("task_info", task=task, confidence=0.95 if taskref.marked else 0.7)
 
         # 6. listing, unless one task is clearly meant
+        if ROUTINE.search(s):
+            return NluResult("list_tasks", unit=unit, scope="year_round", confidence=0.9)
         list_status = lst[0] if lst else None
+        if list_status == "overdue" and period is not None and period.start >= today:
+            list_status = None  # «việc nào hết hạn ngày mai»: due then, not late already
         content = _content(s, spans + ([unit_found[1]] if unit_found else []) + ([lst[1]] if lst else []))
         match = self.best_task(content)
         if is_listing or list_status:
+            # «đơn vị nào chủ trì các việc về ISO»: who leads one task, not a list
+            if WHO_LEADS.search(s) and period is None and list_status is None:
+                named = WHO_LEADS.sub(" ", LIST_CUE.sub(" ", content))
+                who = self.best_task(named) if self._specific(named) else None
+                if who and who[1] >= 0.6:
+                    return NluResult("task_info", task=who[0], confidence=who[1], task_source="description")
             # "việc xin lỗi tổ chức cá nhân khi trễ hẹn": the status word belongs to one task's own title
             if match and match[1] >= 0.8 and unit is None and period is None and not (list_status and is_listing):
                 return NluResult("task_info", task=match[0], confidence=match[1] * 0.9, task_source="description")
@@ -454,23 +495,6 @@ class Understander:
 
 
 # -- helpers -----------------------------------------------------------------------------------------
-_NOTE_TASK = re.compile(
-    r"\b(?:nhiem\s+vu|nv|nvu|viec|cong\s+viec|cv|task)\s*(?:so\s*)?\d{1,4}\b|^\s*/\w+(?:@\w+)?\s+\d{1,4}\b|^\s*\d{1,4}\b"
-)
-_NOTE_STATUS = re.compile(
-    r"\b(?:dang\s+|bi\s+|gap\s+|con\s+|van\s+)*(?:vuong\s+mac|vuong|kho\s+khan|bi\s+tac|ach\s+tac|tac\s+nghen|bi\s+ket|"
-    r"gap\s+van\s+de|bi\s+chan|tam\s+dung|tam\s+hoan|tam\s+ngung|dung\s+lai|blocked)\b"
-)
-
-
-def blocked_reason(n: Normalized) -> str | None:
-    """The reason of a blocked task in the user's own words (diacritics and case kept)."""
-    remove = [m.span() for m in _NOTE_TASK.finditer(n.aligned)]
-    remove += [m.span() for m in _NOTE_STATUS.finditer(n.aligned)]
-    remove += [m.span() for m in re.finditer(r"^\s*cap\s+nhat\b|\bcap\s+nhat\b", n.aligned)]
-    return cut_note(n.original, n.aligned, remove)
-
-
 def _content(s: str, spans: list[tuple[int, int]]) -> str:
     return mask(s, [sp for sp in spans if sp != (0, 0)])
 
@@ -513,7 +537,7 @@ def _cue_patterns() -> list[re.Pattern[str]]:
     patterns = [value for value in globals().values() if isinstance(value, re.Pattern)]
     patterns += [p for _, p in slots.UPDATE_STATUS + slots.LIST_STATUS]
     patterns += [p for p, _ in RULES]
-    patterns += [slots._REMINDER_OFF, slots._REMINDER_ON, slots._REMINDER_DAYS]
+    patterns += [slots._REMINDER_OFF, slots._REMINDER_ON, slots._REMINDER_DAYS, slots._NOTE_TASK, slots._NOTE_STATUS]
     for topics in slots.SECTION_TOPICS.values():
         patterns += [re.compile(re.escape(t)) for t in topics]
     return patterns

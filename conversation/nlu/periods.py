@@ -320,13 +320,23 @@ def find_period(text: str, today: dt.date, original: str = "") -> tuple[Period, 
     """The period a message names (first rule in priority order), with its span in `text`."""
     if "thang sau" in text and "tháng sáu" in original.lower():  # June written in words, not "next month"
         text = text.replace("thang sau", "thang 6", 1)
+    vague: tuple[Period, Span] | None = None
     for pattern, resolve in RULES:
         m = pattern.search(text)
         if m:
             period = resolve(m, today)
-            if period is not None:
+            if period is None:
+                continue
+            if pattern not in _VAGUE:
                 return period, m.span()
-    return None
+            vague = vague or (period, m.span())  # an explicit month, quarter or date said too wins
+    return vague
+
+
+# «cuối năm», «cuối tháng», «sắp tới»: they give way to an explicit month, quarter or date in the same message
+_VAGUE = frozenset(
+    p for p, _ in RULES if any(word in p.pattern for word in (r"\bcuoi nam", r"\bcuoi (?P<what>", r"\b(?:sap|gan)"))
+)
 
 
 def period_spans(text: str) -> list[Span]:
@@ -346,7 +356,8 @@ _REPORT_RULES: tuple[tuple[re.Pattern[str], Callable[[re.Match, dt.date], str | 
     (re.compile(rf"\bquy\s+{_NEXT}\b"), lambda m, t: _report_of_quarter(str(shift_quarter(t.year, quarter_of(t), 1)[1]))),
     (re.compile(rf"\bquy\s+{_PREV}\b"), lambda m, t: _report_of_quarter(str(shift_quarter(t.year, quarter_of(t), -1)[1]))),
     # "báo cáo năm", "báo cáo CCHC cả năm", "tổng kết" — but not "các mốc báo cáo trong năm"
-    (re.compile(r"\bbao cao(?:\s+\S+){0,3}?\s+(?:ca\s+|hang\s+|cuoi\s+)?(?<!trong )nam\b|\btong ket\b|\bh2\b|^nam$"),
+    # «năm nay» is a period, not the annual report: «lịch báo cáo năm nay» is the whole calendar
+    (re.compile(r"\bbao cao(?:\s+\S+){0,3}?\s+(?:ca\s+|hang\s+|cuoi\s+)?(?<!trong )nam\b(?!\s+(?:nay|hien tai))|\btong ket\b|\bh2\b|^nam$"),
      lambda m, t: "Y"),
 )
 

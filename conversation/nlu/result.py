@@ -43,6 +43,13 @@ class NluResult:
     task_source: str | None = None
     # target_figure: {"value": 97.0, "numerator": None, "denominator": None} (value None: an impossible fraction)
     figure: dict | None = None
+    # list_tasks: "year_round" asks for the work done all year (folded out of ordinary lists)
+    scope: str | None = None
+    # report_schedule: which periodic report — "cchc" or "kiem-soat-tthc"; not in CONTRACTS §3 (a report
+    # outside the calendar, «báo cáo đánh giá công chức», is task_info of its task)
+    report_kind: str | None = None
+    # update_status: the unit whose share a coordinator writes («cập nhật giúp phòng X: …»); not in §3
+    target_unit: str | None = None
 
     def to_contract(self) -> dict:
         """Exactly the nine keys of CONTRACTS §3, period as {"from", "to"} ISO dates or null."""

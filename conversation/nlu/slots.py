@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from conversation.nlu.normalize import fold_canonical
+from conversation.nlu.normalize import Normalized, fold_canonical
 from domain.units import MEMBER_KINDS, UnitDirectory
 
 Span = tuple[int, int]
@@ -340,3 +340,21 @@ def cut_note(original: str, aligned: str, remove: list[Span], limit: int = 1000)
     if sum(ch.isalpha() for ch in note) < 3:
         return None
     return note[:limit]
+
+
+# -- the reason of a blocked task -------------------------------------------------------------------
+_NOTE_TASK = re.compile(
+    r"\b(?:nhiem\s+vu|nv|nvu|viec|cong\s+viec|cv|task)\s*(?:so\s*)?\d{1,4}\b|^\s*/\w+(?:@\w+)?\s+\d{1,4}\b|^\s*\d{1,4}\b"
+)
+_NOTE_STATUS = re.compile(
+    r"\b(?:dang\s+|bi\s+|gap\s+|con\s+|van\s+)*(?:vuong\s+mac|vuong|kho\s+khan|bi\s+tac|ach\s+tac|tac\s+nghen|bi\s+ket|"
+    r"gap\s+van\s+de|bi\s+chan|tam\s+dung|tam\s+hoan|tam\s+ngung|dung\s+lai|blocked)\b"
+)
+
+
+def blocked_reason(n: Normalized) -> str | None:
+    """The reason of a blocked task in the user's own words (diacritics and case kept)."""
+    remove = [m.span() for m in _NOTE_TASK.finditer(n.aligned)]
+    remove += [m.span() for m in _NOTE_STATUS.finditer(n.aligned)]
+    remove += [m.span() for m in re.finditer(r"^\s*cap\s+nhat\b|\bcap\s+nhat\b", n.aligned)]
+    return cut_note(n.original, n.aligned, remove)

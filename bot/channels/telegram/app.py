@@ -35,6 +35,7 @@ from telegram.ext import (
 
 from bot.channels.telegram.adapter import Parsed, UpdateAdapter
 from bot.channels.telegram.sender import TelegramSender
+from conversation.intents import menu_commands
 from domain.messages import TELEGRAM, Engine, Incoming, Reply, RetryLater, Unreachable, Webhook
 
 if TYPE_CHECKING:
@@ -51,21 +52,8 @@ MAX_RETRIES = 3  # a 429 is retried this many times (after Telegram's retry_afte
 MAX_CONCURRENT_UPDATES = 8
 POLL_TIMEOUT = 10  # seconds a getUpdates long poll stays open
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
-COMMANDS = [
-    ("start", "Bắt đầu, đăng ký bằng mã mời"),
-    ("viec", "Việc của đơn vị"),
-    ("quynay", "Việc đến hạn trong quý này"),
-    ("trehan", "Việc đã trễ hạn"),
-    ("nv", "Xem một nhiệm vụ, ví dụ: /nv 17"),
-    ("capnhat", "Báo tiến độ, ví dụ: /capnhat 17 xong"),
-    ("minhchung", "Minh chứng của nhiệm vụ, ví dụ: /minhchung 17"),
-    ("baocao", "Lịch nộp báo cáo định kỳ"),
-    ("chitieu", "Chỉ tiêu của Kế hoạch CCHC"),
-    ("tiendo", "Tiến độ của đơn vị, của toàn Sở"),
-    ("nhacnho", "Cài đặt nhắc việc"),
-    ("web", "Trang tổng quan trên web"),
-    ("huongdan", "Hướng dẫn sử dụng"),
-]
+# The command menu (setMyCommands) comes from the intent table, like the help and the slash commands.
+COMMANDS = menu_commands()
 APOLOGY = "Xin lỗi, trợ lý gặp lỗi khi xử lý tin nhắn này. Anh/chị vui lòng thử lại sau ít phút."
 UNSUPPORTED = (
     "Trợ lý đọc tin nhắn chữ, ảnh và tệp PDF, Word (DOCX), Excel (XLSX). "

@@ -1,0 +1,83 @@
+"""How dates, deadlines, statuses and titles read in chat — one way, everywhere.
+
+A deadline is written once, the same in lists, task details, the report calendar and reminders:
+«hạn 18/09 (CN) → nộp trước thứ Sáu 16/09» when it falls on a day off, «hạn 30/09» otherwise; and
+lateness counts from the working day the work was really due.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Protocol
+
+from services.views import STATUS_NAMES
+
+STATUS_ICONS = {"not_started": "⬜", "in_progress": "🔄", "blocked": "⚠️", "done": "✅"}
+SHORT_TITLE = 70
+WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
+WEEKDAY_SHORT = ("T2", "T3", "T4", "T5", "T6", "T7", "CN")
+
+__all__ = [
+    "STATUS_ICONS", "STATUS_NAMES", "Workdays", "days_left", "deadline", "due_day", "fmt_date", "fmt_day",
+    "short", "status_icon", "status_text",
+]
+
+
+class Workdays(Protocol):
+    def is_working_day(self, day: dt.date) -> bool: ...
+    def previous_working_day(self, day: dt.date) -> dt.date: ...
+
+
+def fmt_date(day: dt.date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else "—"
+
+
+def fmt_day(day: dt.date, year: int | None = None) -> str:
+    """dd/mm, with the year only when it is not `year` (the year being talked about)."""
+    return day.strftime("%d/%m") if year is None or day.year == year else day.strftime("%d/%m/%Y")
+
+
+def short(text: str, limit: int = SHORT_TITLE) -> str:
+    """A title cut to fit a chat line at a word boundary, with an ellipsis when cut."""
+    text = " ".join(text.split()).rstrip(".")
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:–-") + "…"
+
+
+def status_text(status: str, percent: int | None) -> str:
+    name = STATUS_NAMES.get(status, status)
+    return f"{name} {percent}%" if status == "in_progress" and percent is not None else name
+
+
+def status_icon(status: str) -> str:
+    return STATUS_ICONS.get(status, "•")
+
+
+def due_day(day: dt.date, workdays: Workdays | None) -> dt.date:
+    """The working day a deadline really falls on: the day itself, or the working day before it."""
+    if workdays is None or workdays.is_working_day(day):
+        return day
+    return workdays.previous_working_day(day)
+
+
+def deadline(day: dt.date, workdays: Workdays | None, year: int | None = None) -> str:
+    """«hạn 30/09», or «hạn 18/09 (CN) → nộp trước thứ Sáu 16/09» for a day off."""
+    real = due_day(day, workdays)
+    if real == day:
+        return f"hạn {fmt_day(day, year)}"
+    return f"hạn {fmt_day(day, year)} ({WEEKDAY_SHORT[day.weekday()]}) → nộp trước {WEEKDAYS[real.weekday()]} {fmt_day(real, year)}"
+
+
+def days_left(day: dt.date, today: dt.date, workdays: Workdays | None = None) -> str:
+    """«còn 12 ngày», «hạn hôm nay», «trễ 3 ngày» — counted from the working day the deadline falls on."""
+    delta = (due_day(day, workdays) - today).days
+    if delta > 0:
+        return f"còn {delta} ngày"
+    if delta == 0:
+        return "hạn hôm nay"
+    return f"trễ {-delta} ngày"

@@ -1,0 +1,68 @@
+"""The reporting calendar and the plan's targets, answered short."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from conversation.callbacks import TargetsPage, encode
+from domain.messages import Button, Reply
+from domain.reporting import ReportDate
+from presentation.format import Workdays, days_left, deadline, due_day, fmt_day
+
+NOT_IN_CALENDAR = (
+    "Lịch báo cáo không có kỳ này. Các kỳ: Quý I, Quý II (kiểm soát TTHC), 6 tháng, Quý III, năm. "
+    "Ví dụ: «hạn báo cáo quý 3»."
+)
+BASIS = "Số liệu tính đến ngày chốt (Nghị định 09/2019/NĐ-CP, Điều 12); hạn nộp theo lịch của tỉnh."
+
+
+def calendar_title(year: int, *, whole: bool) -> str:
+    return f"**Lịch nộp báo cáo định kỳ năm {year}**" if whole else "**Hạn nộp báo cáo**"
+
+
+def report_line(d: ReportDate, today: dt.date, workdays: Workdays | None, done: bool | None) -> str:
+    """«• Báo cáo kiểm soát TTHC Quý III: hạn 18/09 (CN) → nộp trước thứ Sáu 16/09 — còn 32 ngày; chốt số liệu 14/09».
+    A date already past is «đã qua», or «đã nộp» when the report's task share is done."""
+    when = deadline(d.due, workdays, today.year)
+    if due_day(d.due, workdays) < today:
+        state = "đã nộp" if done else "đã qua"
+    else:
+        state = days_left(d.due, today, workdays)
+    cutoff = f"; chốt số liệu {fmt_day(d.cutoff, today.year)}" if d.cutoff and d.due >= today else ""
+    return f"• {d.title}: {when} — {state}{cutoff}"
+
+
+TARGETS_PAGE = 4
+
+
+def targets_one(number: int, title: str, items: list[str], page: int = 0) -> Reply:
+    """One area's targets: one line when there is one, pages of `TARGETS_PAGE` otherwise."""
+    if not items:
+        return Reply(f"Lĩnh vực {number} ({title.lower()}) không có chỉ tiêu định lượng.")
+    if len(items) == 1:
+        return Reply(f"Chỉ tiêu lĩnh vực {number} ({title.lower()}): {items[0]}")
+    pages = -(-len(items) // TARGETS_PAGE)
+    page = max(0, min(page, pages - 1))
+    head = f"**Chỉ tiêu lĩnh vực {number}. {title.capitalize()}**" + (f" (trang {page + 1}/{pages})" if pages > 1 else "")
+    shown = items[page * TARGETS_PAGE : (page + 1) * TARGETS_PAGE]
+    buttons = []
+    if page > 0:
+        buttons.append(Button("◀ Trước", encode(TargetsPage(number, page - 1))))
+    if page < pages - 1:
+        buttons.append(Button("Sau ▶", encode(TargetsPage(number, page + 1))))
+    return Reply("\n".join([head, *(f"• {item}" for item in shown)]), buttons=[buttons] if buttons else [])
+
+
+def target_fact(item: str, number: int) -> str:
+    return f"Chỉ tiêu: {item.rstrip('.;')} (lĩnh vực {number})."
+
+
+def targets_overview(sections: list[tuple[int, str, list[str]]]) -> str:
+    lines = ["**Chỉ tiêu của kế hoạch** — hỏi một lĩnh vực để xem đủ, ví dụ «chỉ tiêu lĩnh vực 3»"]
+    for number, title, items in sections:
+        lines.append(f"• {number}. {title.capitalize()}: {len(items)} chỉ tiêu" if items else f"• {number}. {title.capitalize()}: —")
+    return "\n".join(lines)
+
+
+def no_section(wanted: int, count: int) -> str:
+    return f"Kế hoạch không có lĩnh vực số {wanted}. Các lĩnh vực: 1–{count}."
