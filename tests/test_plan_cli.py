@@ -1,17 +1,26 @@
-"""`cchc-bot plan import` / `plan dump --json` as an operator runs them (CONTRACTS §1, §2): a real
-subprocess, on SQLite and on PostgreSQL; bad input gives one line on stderr and a non-zero exit."""
+"""`cchc-bot plan import` / `plan dump --json` as an operator runs them (CONTRACTS §1, §2), on SQLite and
+on PostgreSQL; bad input gives one line on stderr and a non-zero exit.
+
+Most cases call the CLI's `main(argv)` in this process with its own environment, working directory and
+captured stdout/stderr (a new interpreter per call cost ~2–4 s each); `test_a_real_process_*` run the
+same commands as real subprocesses, so the entry point, exit codes and stderr of a process stay checked.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import subprocess
 import sys
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from bot.cli import main
 from tests.conftest import SEED
 from tests.fixtures_plans import edit_seed, line_index, write_docx, write_xlsx
 
@@ -19,26 +28,49 @@ from tests.fixtures_plans import edit_seed, line_index, write_docx, write_xlsx
 _ISOLATE = ("DATABASE_URL", "CCHC_TODAY", "UNITS_FILE", "REPORTING_CALENDAR_FILE", "CALENDAR_OVERRIDES_FILE")
 
 
-def cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
+@dataclass
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def cli(data_dir: Path, *args: str) -> Result:
+    """`cchc-bot ARGS` in this process, with CCHC_DATA_DIR=data_dir and data_dir as working directory
+    (so no .env of the working tree is read)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.MonkeyPatch.context() as env:
+        for key in os.environ:
+            if key.upper() in _ISOLATE:
+                env.delenv(key)
+        env.setenv("CCHC_DATA_DIR", str(data_dir))
+        env.chdir(data_dir)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(list(args))
+            except SystemExit as exit_:  # argparse's usage errors
+                code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+    return Result(code, out.getvalue(), err.getvalue())
+
+
+def process(data_dir: Path, *args: str) -> Result:
+    """`python -m bot ARGS` as a real subprocess, isolated the same way."""
     env = {k: v for k, v in os.environ.items() if k.upper() not in _ISOLATE}
     env["CCHC_DATA_DIR"] = str(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=data_dir,  # no .env of the working tree is read
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", *args], cwd=data_dir, env=env, capture_output=True, text=True, timeout=110,
     )
+    return Result(done.returncode, done.stdout, done.stderr)
 
 
-def ok(result: subprocess.CompletedProcess) -> str:
+def ok(result: Result) -> str:
     assert result.returncode == 0, result.stderr
     return result.stdout
 
 
-def one_line_error(result: subprocess.CompletedProcess, code: int = 1) -> str:
+def one_line_error(result: Result, code: int = 1) -> str:
     assert result.returncode == code, (result.stdout, result.stderr)
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
@@ -164,3 +196,14 @@ def test_bad_arguments_exit_2_with_one_line(tmp_path, args):
 def test_bad_database_url_gives_one_line(tmp_path, url, message):
     line = one_line_error(cli(tmp_path, "--db", url, "plan", "import", str(SEED)))
     assert line.startswith("cchc-bot: ") and message in line, line
+
+
+def test_a_real_process_imports_and_dumps(tmp_path, seed_dump):
+    out = ok(process(tmp_path, "plan", "import", str(SEED)))
+    assert out.startswith("Đã nhập kế hoạch năm 2022: 59 nhiệm vụ")
+    assert json.loads(ok(cli(tmp_path, "plan", "dump", "--json"))) == seed_dump  # what the process stored
+
+
+def test_a_real_process_fails_with_one_line(tmp_path):
+    line = one_line_error(process(tmp_path, "--db", "mysql://user@host/db", "plan", "import", str(SEED)))
+    assert line.startswith("cchc-bot: ") and "mysql" in line
