@@ -8,61 +8,15 @@ same commands as real subprocesses, so the entry point, exit codes and stderr of
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
-import os
-import subprocess
-import sys
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from tests.cli_kit import Result, cli, process
 from tests.conftest import SEED
 from tests.fixtures_plans import edit_seed, line_index, write_docx, write_xlsx
-
-# Variables of the developer's shell that would redirect the CLI away from the test's database.
-_ISOLATE = ("DATABASE_URL", "CCHC_TODAY", "UNITS_FILE", "REPORTING_CALENDAR_FILE", "CALENDAR_OVERRIDES_FILE")
-
-
-@dataclass
-class Result:
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-def cli(data_dir: Path, *args: str) -> Result:
-    """`cchc-bot ARGS` in this process, with CCHC_DATA_DIR=data_dir and data_dir as working directory
-    (so no .env of the working tree is read)."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    out, err = io.StringIO(), io.StringIO()
-    with pytest.MonkeyPatch.context() as env:
-        for key in os.environ:
-            if key.upper() in _ISOLATE:
-                env.delenv(key)
-        env.setenv("CCHC_DATA_DIR", str(data_dir))
-        env.chdir(data_dir)
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            try:
-                code = main(list(args))
-            except SystemExit as exit_:  # argparse's usage errors
-                code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
-    return Result(code, out.getvalue(), err.getvalue())
-
-
-def process(data_dir: Path, *args: str) -> Result:
-    """`python -m bot ARGS` as a real subprocess, isolated the same way."""
-    env = {k: v for k, v in os.environ.items() if k.upper() not in _ISOLATE}
-    env["CCHC_DATA_DIR"] = str(data_dir)
-    data_dir.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", *args], cwd=data_dir, env=env, capture_output=True, text=True, timeout=110,
-    )
-    return Result(done.returncode, done.stdout, done.stderr)
 
 
 def ok(result: Result) -> str:
