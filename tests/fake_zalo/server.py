@@ -65,6 +65,8 @@ class FakeZalo:
     calls: list[Call] = field(default_factory=list)
     webhook: dict[str, Any] = field(default_factory=dict)
     files: dict[str, HostedFile] = field(default_factory=dict)
+    # the bot's tasks handling updates, registered by tests/fake_zalo/kit.running_zalo (see `settled`)
+    bot_tasks: set[asyncio.Task] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self._updates: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
@@ -130,6 +132,14 @@ class FakeZalo:
         """Wait until at least `count` messages reached `chat_id`; return them all."""
         await self.wait_for(lambda f: len(f.sent(chat_id)) >= count, timeout)
         return self.sent(chat_id)
+
+    async def settled(self, timeout: float = 10.0) -> None:
+        """Wait until the bot has finished handling every update it took so far (all parts sent)."""
+        deadline = time.monotonic() + timeout
+        while pending := [t for t in self.bot_tasks if not t.done()]:
+            await asyncio.wait(pending, timeout=max(0.0, deadline - time.monotonic()))
+            if time.monotonic() >= deadline:
+                raise TimeoutError("the bot is still handling updates")
 
     # -- HTTP ------------------------------------------------------------------------------------
     async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
