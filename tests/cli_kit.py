@@ -14,6 +14,7 @@ import io
 import os
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,7 +43,9 @@ def cli(data_dir: Path, *args: str, stdin: str = "", **env: str) -> Result:
     """`cchc-bot ARGS` in this process, reading `stdin`, with extra environment `env`."""
     data_dir.mkdir(parents=True, exist_ok=True)
     out, err = io.StringIO(), io.StringIO()
-    with pytest.MonkeyPatch.context() as patch:
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as stdin_file, pytest.MonkeyPatch.context() as patch:
+        stdin_file.write(stdin)  # a real file: commands may read sys.stdin through its file descriptor
+        stdin_file.seek(0)
         for key in os.environ:
             if _isolated(key):
                 patch.delenv(key)
@@ -50,7 +53,7 @@ def cli(data_dir: Path, *args: str, stdin: str = "", **env: str) -> Result:
         for key, value in env.items():
             patch.setenv(key, value)
         patch.chdir(data_dir)
-        patch.setattr(sys, "stdin", io.StringIO(stdin))
+        patch.setattr(sys, "stdin", stdin_file)
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
                 code = main(list(args))

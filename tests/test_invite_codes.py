@@ -19,7 +19,7 @@ from storage.models import Invite
 from tests.conversation_kit import Chat
 
 _senders = itertools.count(1)
-EXAMPLES = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+EXAMPLES = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 # any code of the alphabet: what the generator drew before its shape rules (legacy invites)
 legacy_codes = st.text(alphabet=CODE_ALPHABET, min_size=CODE_LENGTH, max_size=CODE_LENGTH)
