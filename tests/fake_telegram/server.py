@@ -674,7 +674,7 @@ class FakeTelegramProcess:
         from pathlib import Path
 
         root = Path(__file__).resolve().parents[2]
-        args = [sys.executable, "-m", "tests.fake_telegram.server", "--limit", str(limit), "--window", str(window),
+        args = [sys.executable, "-m", "tests.fake_telegram", "--limit", str(limit), "--window", str(window),
                 "--latency", str(latency)]
         if per_chat is not None:
             args += ["--per-chat", str(per_chat)]
@@ -705,7 +705,7 @@ async def _serve_forever(limits: Limits, latency: float) -> None:
 
 
 def main() -> None:
-    """`python -m tests.fake_telegram.server --limit 30`: serve until killed; prints where as JSON."""
+    """`python -m tests.fake_telegram --limit 30`: serve until killed; prints where as JSON."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--limit", type=int, default=30, help="messages per window per bot")
     parser.add_argument("--per-chat", type=int, default=None, help="messages per second per chat (none: no limit)")
@@ -715,6 +715,3 @@ def main() -> None:
     limits = Limits(per_bot=args.limit, per_chat=args.per_chat, window=args.window)
     asyncio.run(_serve_forever(limits, args.latency))
 
-
-if __name__ == "__main__":
-    main()
