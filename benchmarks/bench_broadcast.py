@@ -25,7 +25,7 @@ from benchmarks.synthetic import populate
 from bot.bootstrap import build_app
 from bot.settings import Settings
 from domain.clock import FixedClock
-from tests.fakes.bot_api import BotApiSender, FakeBotApiProcess
+from tests.fake_telegram import BotApiSender, FakeTelegramProcess
 from tests.fakes.reminders import fast_service
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -34,11 +34,11 @@ DEADLINE = dt.date(2022, 9, 26)  # Monday: 3 working days ahead, so every unit g
 
 
 async def broadcast(messages: int, latency: float, paced: bool) -> dict:
-    server = FakeBotApiProcess(latency=latency)
+    server = FakeTelegramProcess(latency=latency)
     with tempfile.TemporaryDirectory() as tmp:
         app = await build_app(Settings(database_url=f"sqlite:///{tmp}/b.db", cchc_data_dir=Path(tmp), _env_file=None),
                               clock=FixedClock(WEDNESDAY))
-        sender = BotApiSender(server.base_url)
+        sender = BotApiSender(server.base_url, server.token)
         try:
             await populate(app, assignments=messages, units=messages, due=lambda _i: DEADLINE)
             service = app.reminders if paced else fast_service(app)

@@ -49,12 +49,12 @@ INTENTS: tuple[IntentSpec, ...] = (
     ),
     IntentSpec(
         "task_info", group="Hỏi việc",
-        help="nhiệm vụ 17 là gì · việc kê khai tài sản ai chủ trì",
+        help="nhiệm vụ 17 là gì · ai chủ trì việc kê khai tài sản",
         commands=(Command("nv", ("chitiet", "task"), menu="Xem một nhiệm vụ, ví dụ: /nv 17", example="/nv 17"),),
     ),
     IntentSpec(
         "update_status", group="Báo cáo tiến độ",
-        help="xong nhiệm vụ 3 · nv 17 đang làm 60% · nv 33 vướng, chờ hướng dẫn",
+        help="xong nhiệm vụ 3 · nv 17 đang làm 60% · nv 33 vướng",
         commands=(
             Command("capnhat", ("update", "cn"), menu="Báo tiến độ, ví dụ: /capnhat 17 xong", example="/capnhat 17 xong"),
         ),
@@ -79,7 +79,7 @@ INTENTS: tuple[IntentSpec, ...] = (
     ),
     IntentSpec(
         "target_figure", group="Báo cáo, chỉ tiêu, tiến độ",
-        help="chỉ tiêu ký số quý 3 đạt 97% · đã kiểm tra 4/7 phòng",
+        help="chỉ tiêu ký số quý 3 đạt 97%",
     ),
     IntentSpec(
         "report_draft", group="Văn phòng (điều phối)", coordinators_only=True,
@@ -88,7 +88,7 @@ INTENTS: tuple[IntentSpec, ...] = (
     ),
     IntentSpec(
         "web_link", group="Báo cáo, chỉ tiêu, tiến độ",
-        help="trang tổng quan trên web",
+        help="trang web tổng quan",
         commands=(Command("web", ("trangweb", "dashboard"), menu="Trang tổng quan trên web"),),
     ),
     IntentSpec(
@@ -113,7 +113,7 @@ INTENTS: tuple[IntentSpec, ...] = (
         "reminder_channel", group="Nhắc việc", help="nhắc qua zalo", commands=(Command("nhacqua", ("nhac_qua",)),),
     ),
     IntentSpec(
-        "whoami", group="Nhắc việc", help="tôi là ai",
+        "whoami",
         commands=(Command("toi", ("whoami",)),),
     ),
     IntentSpec(
@@ -128,12 +128,12 @@ INTENTS: tuple[IntentSpec, ...] = (
     ),
     IntentSpec(
         "broadcast", group="Văn phòng (điều phối)", coordinators_only=True,
-        help="thông báo tới trưởng các đơn vị",
+        help="thông báo tới các trưởng đơn vị",
         commands=(Command("thongbao", ("broadcast",), example="/thongbao <nội dung>"),),
     ),
     IntentSpec(
         "record_trigger", group="Văn phòng (điều phối)", coordinators_only=True,
-        help="nv 18: đã nhận văn bản UBND ngày 10/5 (ngày sự kiện)",
+        help="nv 18: đã nhận văn bản UBND ngày 10/5",
     ),
     IntentSpec(
         "register",

@@ -51,6 +51,19 @@ def best_target(question: str, sections: list[tuple[int, str, list[str]]]) -> tu
     return scored[0][1], scored[0][2]
 
 
+def _one_target(question: str, rows: list):
+    """The one target a question names: the most content words in common with its text (at least two),
+    ties broken by its short name; None when two targets remain equally likely."""
+    asked = _words(question)
+    scored = sorted(
+        ((len(asked & _words(r.target.text)), len(asked & _words(r.target.short_name)), i) for i, r in enumerate(rows)),
+        reverse=True,
+    )
+    if not scored or scored[0][0] < 2 or (len(scored) > 1 and scored[1][:2] == scored[0][:2]):
+        return None
+    return rows[scored[0][2]]
+
+
 @intent("targets")
 async def targets(ctx: Context) -> list[Reply]:
     period = current_period(ctx.today)
@@ -69,17 +82,15 @@ async def targets(ctx: Context) -> list[Reply]:
         (n, title, [r.target.text for r in rows if r.target.section == n])
         for n, title in sections.items() if wanted is None or n == wanted
     ]
-    one = best_target(ctx.message.text or "", by_section)
+    one = _one_target(ctx.message.text or "", [r for r in rows if wanted is None or r.target.section == wanted])
     if one is not None:  # a one-fact question: one line, with the figure when there is one
-        row = next(r for r in rows if r.target.section == one[0] and r.target.text == one[1])
-        return ctx.reply(text.target_line(row).lstrip("• "))
-    if wanted is None and not ctx.user.is_coordinator:
-        return ctx.reply(texts.targets_overview(by_section))
-    chosen = [r for r in rows if wanted is None or r.target.section == wanted]
-    missing = None
-    if ctx.user.is_coordinator and wanted is None:
+        return ctx.reply(text.target_line(one).lstrip("• "))
+    if wanted is None:  # the areas with their number of targets; coordinators also see what is missing
         missing = [r.target for r in rows if r.figure is None and r.target.goal is not None]
-    return ctx.reply(text.overview(year, period, chosen, sections, wanted=wanted, missing=missing))
+        chase = text.missing_line(period, missing) if ctx.user.is_coordinator and missing else None
+        return ctx.reply(texts.targets_overview(by_section) + (f"\n\n{chase}" if chase else ""))
+    chosen = [r for r in rows if r.target.section == wanted]
+    return ctx.reply(text.overview(year, period, chosen, sections, wanted=wanted))
 
 
 async def one_target(ctx: Context, code: str) -> list[Reply]:

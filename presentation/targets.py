@@ -38,14 +38,16 @@ def figure_text(value: float | None, numerator: int | None = None, denominator: 
 
 
 def target_line(status) -> str:
+    """One target on one line: «• 3.1 TTHC thuộc phạm vi: 100% · ▫️ chưa có số liệu» — the goal, then the
+    latest figure with its verdict (đạt / chưa đạt / chưa có số liệu)."""
     t, f = status.target, status.figure
-    line = f"• **{t.code}** {t.short_name} — mục tiêu {fmt_goal(t.goal, t.direction)}"
+    line = f"• **{t.code}** {t.short_name}: {fmt_goal(t.goal, t.direction)}"
     if f is not None:
-        line += f"; đạt được {figure_text(f.value, f.numerator, f.denominator)}"
+        line += f" · đạt {figure_text(f.value, f.numerator, f.denominator)}"
         if t.goal is not None:
             line += f" {VERDICT_ICONS[status.verdict]}"
     elif t.goal is not None:
-        line += f"; {VERDICT_ICONS[None]}"
+        line += f" · {VERDICT_ICONS[None]}"
     return line
 
 
@@ -61,13 +63,18 @@ def overview(year: int, period: str, rows, sections: dict[int, str], *, wanted: 
     if not rows:
         lines.append(f"Lĩnh vực {wanted} không có chỉ tiêu." if wanted else "Kế hoạch chưa có chỉ tiêu.")
     if missing:
-        codes = ", ".join(t.code for t in missing)
-        lines.append(
-            f"\n📋 **Chưa có số liệu {period_name(period)}** ({len(missing)} chỉ tiêu định lượng): {codes}.\n"
-            "Nhắc các đơn vị báo bằng tin nhắn, ví dụ «chỉ tiêu 7.1 quý 3 đạt 97%»."
-        )
+        lines.append("\n" + missing_line(period, missing))
     lines.append("\nBáo số liệu: «chỉ tiêu ký số quý 3 đạt 97%», «đã kiểm tra 4/7 phòng».")
     return "\n".join(lines)
+
+
+def missing_line(period: str, missing: list) -> str:
+    """The coordinators' chase list: the quantified targets with no figure for the period."""
+    codes = ", ".join(t.code for t in missing)
+    return (
+        f"📋 **Chưa có số liệu {period_name(period)}** ({len(missing)} chỉ tiêu định lượng): {codes}.\n"
+        "Nhắc các đơn vị báo bằng tin nhắn, ví dụ «chỉ tiêu 7.1 quý 3 đạt 97%»."
+    )
 
 
 def no_section(wanted: int, count: int) -> str:

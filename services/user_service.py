@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from dataclasses import dataclass
 
+from domain.invite_codes import new_code
 from domain.people import ROLES, UserView
 from domain.units import UnitDirectory
 from storage.uow import Conflict, UnitOfWorkFactory
-
-# No 0/O, 1/I/L: codes are read aloud and typed on phones.
-CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-CODE_LENGTH = 6
 
 
 class InviteError(ValueError):
@@ -66,7 +62,7 @@ class UserService:
             repo = uow.users
             await uow.plans.sync_units(self.units)
             for _ in range(20):
-                code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+                code = new_code()
                 if not await repo.code_exists(code):
                     break
             expires = now + self.invite_ttl

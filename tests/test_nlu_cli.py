@@ -1,26 +1,18 @@
-"""`cchc-bot nlu --today D` as an operator runs it: a subprocess on an empty data directory (the task
-index then comes from the bundled seed plan), JSON lines in, exactly the contract's keys out."""
+"""`cchc-bot nlu --today D` as an operator runs it: on an empty data directory (the task index then comes
+from the bundled seed plan), JSON lines in, exactly the contract's keys out. The first test runs a real
+subprocess; the others call the CLI in-process (tests/cli_kit.py)."""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from conversation.nlu import CONTRACT_KEYS
+from tests.cli_kit import Result, cli, process
 
-ROOT = Path(__file__).resolve().parents[1]
 
-
-def run_nlu(tmp_path: Path, stdin: str, today: str = "2022-08-15") -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CCHC_TODAY")}
-    env["CCHC_DATA_DIR"] = str(tmp_path)
-    return subprocess.run(
-        [sys.executable, "-m", "bot", "nlu", "--today", today],
-        input=stdin.encode("utf-8"), capture_output=True, cwd=tmp_path, env=env, timeout=120,
-    )
+def run_nlu(tmp_path: Path, stdin: str, today: str = "2022-08-15", *, run=cli) -> Result:
+    return run(tmp_path, "nlu", "--today", today, stdin=stdin)
 
 
 def null_row(intent: str, **slots) -> dict:
@@ -38,9 +30,9 @@ def test_cli_answers_each_line_with_the_contract_keys(tmp_path):
         {"text": "khi nào nộp báo cáo CCHC quý 3?", "today": "ignored"},
         {"text": "😀😀"},
     ]
-    proc = run_nlu(tmp_path, "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines))
-    assert proc.returncode == 0, proc.stderr.decode()
-    out = [json.loads(line) for line in proc.stdout.decode("utf-8").splitlines()]
+    proc = run_nlu(tmp_path, "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), run=process)
+    assert proc.returncode == 0, proc.stderr
+    out = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [tuple(row) for row in out] == [CONTRACT_KEYS] * len(lines)
     assert out == [
         null_row("list_tasks", period={"from": "2022-07-01", "to": "2022-09-30"}),
@@ -61,13 +53,13 @@ def test_cli_skips_malformed_lines_and_says_so(tmp_path):
     stdin = '{"text": "xin chào"}\nnot json\n\n{"text": 5}\n["text"]\n{"text": "hướng dẫn"}\n'
     proc = run_nlu(tmp_path, stdin)
     assert proc.returncode == 1
-    assert [json.loads(line)["intent"] for line in proc.stdout.decode().splitlines()] == ["greeting", "help"]
-    errors = proc.stderr.decode("utf-8").strip().splitlines()
+    assert [json.loads(line)["intent"] for line in proc.stdout.splitlines()] == ["greeting", "help"]
+    errors = proc.stderr.strip().splitlines()
     assert len(errors) == 3 and all(e.startswith("cchc-bot nlu: dòng ") for e in errors)
-    assert "Traceback" not in proc.stderr.decode("utf-8")
+    assert "Traceback" not in proc.stderr
 
 
 def test_cli_rejects_a_bad_date_in_one_line(tmp_path):
     proc = run_nlu(tmp_path, "", today="15/08/2022")
     assert proc.returncode == 2
-    assert len(proc.stderr.decode("utf-8").strip().splitlines()) == 1
+    assert len(proc.stderr.strip().splitlines()) == 1

@@ -1,44 +1,30 @@
-"""`cchc-bot plan import` / `plan dump --json` as an operator runs them (CONTRACTS §1, §2): a real
-subprocess, on SQLite and on PostgreSQL; bad input gives one line on stderr and a non-zero exit."""
+"""`cchc-bot plan import` / `plan dump --json` as an operator runs them (CONTRACTS §1, §2), on SQLite and
+on PostgreSQL; bad input gives one line on stderr and a non-zero exit.
+
+Most cases call the CLI's `main(argv)` in this process with its own environment, working directory and
+captured stdout/stderr (a new interpreter per call cost ~2–4 s each); `test_a_real_process_*` run the
+same commands as real subprocesses, so the entry point, exit codes and stderr of a process stay checked.
+"""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from tests.cli_kit import Result, cli, process
 from tests.conftest import SEED
 from tests.fixtures_plans import edit_seed, line_index, write_docx, write_xlsx
 
-# Variables of the developer's shell that would redirect the CLI away from the test's database.
-_ISOLATE = ("DATABASE_URL", "CCHC_TODAY", "UNITS_FILE", "REPORTING_CALENDAR_FILE", "CALENDAR_OVERRIDES_FILE")
 
-
-def cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k.upper() not in _ISOLATE}
-    env["CCHC_DATA_DIR"] = str(data_dir)
-    data_dir.mkdir(parents=True, exist_ok=True)
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=data_dir,  # no .env of the working tree is read
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-
-
-def ok(result: subprocess.CompletedProcess) -> str:
+def ok(result: Result) -> str:
     assert result.returncode == 0, result.stderr
     return result.stdout
 
 
-def one_line_error(result: subprocess.CompletedProcess, code: int = 1) -> str:
+def one_line_error(result: Result, code: int = 1) -> str:
     assert result.returncode == code, (result.stdout, result.stderr)
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
@@ -164,3 +150,14 @@ def test_bad_arguments_exit_2_with_one_line(tmp_path, args):
 def test_bad_database_url_gives_one_line(tmp_path, url, message):
     line = one_line_error(cli(tmp_path, "--db", url, "plan", "import", str(SEED)))
     assert line.startswith("cchc-bot: ") and message in line, line
+
+
+def test_a_real_process_imports_and_dumps(tmp_path, seed_dump):
+    out = ok(process(tmp_path, "plan", "import", str(SEED)))
+    assert out.startswith("Đã nhập kế hoạch năm 2022: 59 nhiệm vụ")
+    assert json.loads(ok(cli(tmp_path, "plan", "dump", "--json"))) == seed_dump  # what the process stored
+
+
+def test_a_real_process_fails_with_one_line(tmp_path):
+    line = one_line_error(process(tmp_path, "--db", "mysql://user@host/db", "plan", "import", str(SEED)))
+    assert line.startswith("cchc-bot: ") and "mysql" in line

@@ -6,18 +6,31 @@ import asyncio
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.bootstrap import build_app
 from domain.clock import FixedClock
 from scheduler.runner import JOB_ID, run_tick, start_scheduler
+from tests.conftest import SEED
 from tests.fakes.reminders import RecordingSender, add_person
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-async def test_ticks_once_at_start_with_the_apps_senders(seeded_app):
-    app = seeded_app
-    app.clock = FixedClock(dt.datetime(2022, 9, 21, 9, tzinfo=TZ))
+@pytest.fixture
+async def wednesday_app(settings):
+    """The seed plan on Wednesday 21/09/2022 09:00, inside the reminder window. The clock is given to
+    build_app: the services keep the clock they were built with (setting `app.clock` afterwards would
+    leave the reminder service on the wall clock, and the test would pass only in the window's hours)."""
+    app = await build_app(settings, clock=FixedClock(dt.datetime(2022, 9, 21, 9, tzinfo=TZ)))
+    await app.plans.import_plan(SEED)
+    yield app
+    await app.close()
+
+
+async def test_ticks_once_at_start_with_the_apps_senders(wednesday_app):
+    app = wednesday_app
     await add_person(app, "van-phong", "head")
     sender = RecordingSender(app.clock)
     app.senders["telegram"] = sender
@@ -26,10 +39,8 @@ async def test_ticks_once_at_start_with_the_apps_senders(seeded_app):
         assert isinstance(scheduler, AsyncIOScheduler) and scheduler.running
         job = scheduler.get_job(JOB_ID)
         assert job.trigger.interval == dt.timedelta(minutes=1) and job.max_instances == 1
-        for _ in range(100):  # the start-up tick runs without waiting a minute
-            if any("**Nhiệm vụ 3:**" in s.reply.text for s in sender.sent):
-                break
-            await asyncio.sleep(0.05)
+        # the start-up tick runs without waiting a minute
+        await asyncio.wait_for(sender.delivered.wait(), 30)
         assert any("**Nhiệm vụ 3:**" in s.reply.text for s in sender.sent)
         assert len(scheduler.get_jobs()) == 1  # one tick job, never a job per reminder
     finally:

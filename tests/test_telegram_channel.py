@@ -18,6 +18,7 @@ from domain.messages import TELEGRAM, Button, Incoming, OutgoingFile, Reply, Unr
 from storage.models import Identity
 from tests.fake_telegram import FakeTelegram, TgUser
 from tests.fake_telegram.harness import telegram_bot
+from tests.waiting import eventually
 
 AN = TgUser(501, "An")
 BINH = TgUser(502, "Bình")
@@ -181,11 +182,11 @@ async def test_a_blocked_user_becomes_unreachable_and_reachable_again_when_writi
             "old_chat_member": {"status": "member", "user": fake.bot_user},
             "new_chat_member": {"status": "kicked", "user": fake.bot_user, "until_date": 0},
         }})
-        for _ in range(50):
-            if await _reachable(app, AN.id) is False:
-                break
-            await asyncio.sleep(0.05)
-        assert await _reachable(app, AN.id) is False
+        await eventually(lambda: _unreachable(app, AN.id), what="the blocking user marked unreachable")
+
+
+async def _unreachable(app, user_id: int) -> bool:
+    return await _reachable(app, user_id) is False
 
 
 async def _reachable(app, user_id: int) -> bool:
@@ -231,11 +232,14 @@ async def test_the_token_never_appears_in_logs(tmp_path, caplog):
 
 async def test_updates_of_one_chat_keep_their_order_while_other_chats_go_on(tmp_path):
     order: list[str] = []
+    other_chat_done = asyncio.Event()
 
     async def respond(m: Incoming):
-        if m.text == "chậm":
-            await asyncio.sleep(0.5)
+        if m.text == "chậm":  # held until the other chat has been answered: that chat must not wait for this one
+            await asyncio.wait_for(other_chat_done.wait(), 10)
         order.append(m.text)
+        if m.text == "người khác":
+            other_chat_done.set()
         return [Reply(m.text)]
 
     engine = StubEngine(respond)
@@ -252,7 +256,7 @@ async def test_chat_ordered_processor_forgets_idle_chats():
     processor = ChatOrderedProcessor(4)
 
     async def work():
-        await asyncio.sleep(0)
+        return None
 
     await processor.do_process_update(object(), work())
     assert processor._locks == {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import re
 
 import httpx
 import pytest
@@ -45,6 +46,8 @@ async def test_polling_answers_and_treats_408_quietly(app, fake, caplog):
             await fake.wait_for(lambda f: len(f.of("getUpdates")) >= 3)  # idle polls ended in 408
             fake.push(text_update("u1", "xin chào"))
             assert await fake.wait_sent(1, "u1") == ["Đã nhận: xin chào"]
+            await fake.settled()
+            assert [m.text for m in engine.seen] == ["xin chào"]  # the refused posts were never handled
             assert app.senders["zalo"].channel == "zalo"
     assert "zalo" not in app.senders  # unregistered on shutdown
     assert fake.of("deleteWebhook")  # polling clears a leftover webhook first
@@ -64,14 +67,18 @@ async def test_polling_backs_off_on_errors_and_recovers(app, fake):
     assert polls[2].at - polls[1].at > polls[1].at - polls[0].at  # 0.2 s, then 0.4 s
 
 
-async def test_answer_survives_api_errors_with_retries(app, fake):
+async def test_answer_survives_api_errors_with_retries(app, fake, caplog):
     fake.fail("sendMessage", times=2, status=500, error_code=500)
     async with running_zalo(app, ScriptedEngine(), fake):
         fake.push(text_update("u1", "câu hỏi"))
         assert await fake.wait_sent(1, "u1") == ["Đã nhận: câu hỏi"]
     sends = fake.of("sendMessage")
     assert [c.status for c in sends] == [500, 500, 200]
-    assert sends[2].at - sends[1].at > sends[1].at - sends[0].at
+    # the backoff grows, and each retry waited at least its delay (wall-clock gaps on a loaded machine
+    # only have that lower bound, so the delays come from the client's own log)
+    delays = [float(d) for d in re.findall(r"sendMessage failed \(500\), retry \d/\d in ([\d.]+)s", caplog.text)]
+    assert len(delays) == 2 and delays[1] > delays[0]
+    assert sends[1].at - sends[0].at >= delays[0] - 0.005 and sends[2].at - sends[1].at >= delays[1] - 0.005
 
 
 async def test_one_chat_is_answered_in_order(app, fake):
@@ -244,6 +251,8 @@ async def test_webhook_refuses_a_wrong_secret_and_processes_a_right_one(app, fak
             right = await http.post(url, json=update, headers={"X-Bot-Api-Secret-Token": SECRET})
             assert right.status_code == 200 and right.json() == {"ok": True}
             assert await fake.wait_sent(1, "u1") == ["Đã nhận: xin chào"]
+            await fake.settled()
+            assert [m.text for m in engine.seen] == ["xin chào"]  # the refused posts were never handled
     assert fake.of("getUpdates") == []  # webhook mode never polls
     assert "zalo" not in app.webhooks  # unregistered on shutdown
 

@@ -4,7 +4,6 @@ photo as evidence, reminders, linking a second messenger, a refused webhook, API
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import hashlib
 import re
@@ -44,7 +43,7 @@ class Person:
         before = len(self.fake.sent(self.id))
         self.fake.push(text_update(self.id, text))
         await self.fake.wait_sent(before + 1, self.id, timeout)
-        await asyncio.sleep(0.05)  # a long answer may come in several parts
+        await self.fake.settled(timeout)  # a long answer may come in several parts
         return "\n".join(self.fake.sent(self.id)[before:])
 
     async def send_photo(self, url: str, caption: str, *, timeout: float = 10.0) -> str:

@@ -47,6 +47,7 @@ from conversation.nlu.slots import (
     percent_spans,
 )
 from conversation.nlu.tasks import TaskIndex
+from domain.invite_codes import is_code_shaped
 from domain.units import UnitDirectory
 
 log = logging.getLogger(__name__)
@@ -340,11 +341,13 @@ class Understander:
         # 2. unmistakable markers
         has_register_cue = bool(REGISTER_CUE.search(s))
         code = find_code(n.original[:200], self.vocabulary, strict=not has_register_cue)
-        if taskref is None and (
+        # a registration phrase with a token shaped like an invite code registers even when the code
+        # also reads as a task reference (older codes such as «NV9374»)
+        if (has_register_cue and code and is_code_shaped(code)) or (taskref is None and (
             (has_register_cue and code)
             or REGISTER_ONLY.match(s)
             or (code and len(tokens) <= 2 and _looks_like_code(code))
-        ):
+        )):
             return NluResult("register", code=code)
         reminder = find_reminder(s)
         if reminder:

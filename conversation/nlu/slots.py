@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from conversation.nlu.normalize import Normalized, fold_canonical
+from domain.invite_codes import is_code_shaped
 from domain.units import MEMBER_KINDS, UnitDirectory
 
 Span = tuple[int, int]
@@ -218,8 +219,10 @@ _CODE_TOKEN = re.compile(r"(?<![A-Za-z0-9])([A-Za-z0-9]{6,10})(?![A-Za-z0-9])")
 def find_code(original: str, known_words: frozenset[str], *, strict: bool) -> str | None:
     """An invite code: 6–10 letters/digits. A token with both letters and digits is a code anywhere; an
     all-capital token only outside the known vocabulary (so "KHTCTH" is a unit, not a code); with
-    `strict` False (a registration phrase was seen) a lower-case word outside the vocabulary also counts."""
+    `strict` False (a registration phrase was seen) a lower-case word outside the vocabulary also counts,
+    and so does a token of only digits shaped like an invite code (older invites may be all digits)."""
     fallback: str | None = None
+    digits: str | None = None
     for m in _CODE_TOKEN.finditer(original):
         token = m.group(1)
         if not token.isascii():
@@ -228,11 +231,15 @@ def find_code(original: str, known_words: frozenset[str], *, strict: bool) -> st
         has_alpha = any(c.isalpha() for c in token)
         if has_digit and has_alpha:
             return token.upper()
-        if not has_alpha or token.lower() in known_words:
+        if not has_alpha:
+            if digits is None and not strict and is_code_shaped(token):
+                digits = token
+            continue
+        if token.lower() in known_words:
             continue
         if fallback is None and (token.isupper() or (not strict and token.isalpha())):
             fallback = token.upper()
-    return fallback
+    return digits or fallback
 
 
 # -- reminder settings -------------------------------------------------------------------------------

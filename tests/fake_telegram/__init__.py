@@ -1,5 +1,14 @@
-"""A local fake of the Telegram Bot API (see `server.py`)."""
+"""The fake Telegram Bot API of every Telegram test (see `server.py` for its API)."""
 
-from tests.fake_telegram.server import Call, FakeTelegram, TgUser, Upload
+from tests.fake_telegram.sender import BotApiSender
+from tests.fake_telegram.server import (
+    TELEGRAM_LIMITS,
+    Call,
+    FakeTelegram,
+    FakeTelegramProcess,
+    Limits,
+    TgUser,
+    Upload,
+)
 
-__all__ = ["Call", "FakeTelegram", "TgUser", "Upload"]
+__all__ = ["TELEGRAM_LIMITS", "BotApiSender", "Call", "FakeTelegram", "FakeTelegramProcess", "Limits", "TgUser", "Upload"]

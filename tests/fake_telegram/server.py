@@ -1,28 +1,55 @@
-"""A fake Telegram Bot API server on 127.0.0.1, for end-to-end tests and the benchmark.
+"""The one fake Telegram Bot API of the test suite (and the benchmarks), on 127.0.0.1.
 
-Why our own: the tests must run without the internet, against the real python-telegram-bot stack
-(its HTTP client, request encoding, rate limiter and polling loop), so the fake speaks real HTTP.
-It is plain asyncio (no web framework): PTB only needs POST with form-urlencoded or multipart bodies
-and GET for file downloads, and a small parser keeps the fake's own cost visible and tiny.
+The tests run without the internet against the real python-telegram-bot stack (its HTTP client, request
+encoding, rate limiter and polling loop), so the fake speaks real HTTP: a Starlette app served by uvicorn
+on a free port (port 0) in the test's own event loop — or, with `FakeTelegramProcess`, in a process of
+its own, so that its clock readings are not delayed by the client's loop holding the GIL.
+
+Use:
+
+    async with FakeTelegram() as fake:                   # or: fake = await FakeTelegram().start()
+        settings: telegram_bot_token=fake.token, telegram_base_url=fake.base_url,
+                  telegram_base_file_url=fake.base_file_url
+        fake.message(user, "xin chào")                   # queue an update for getUpdates
+        [reply] = await fake.wait_sent(user.id)          # wait (on a condition) for the bot's answer
+        fake.press(user, "st:12:done", message=reply)    # press a button under a message it sent
+        await fake.idle()                                # until the bot has been quiet for a moment
+
+Options (constructor):
+- `limits=TELEGRAM_LIMITS` answers 429 + `retry_after` like Telegram: more than 30 messages in any second
+  per bot, or more than 1 a second to one chat (`Limits(per_bot=..., per_chat=..., window=...)`,
+  `per_chat=None` to lift the chat limit). Off by default.
+- `latency=0.02` answers every call after that many seconds (the round trip to api.telegram.org).
 
 What it does:
 - serves queued updates to `getUpdates` (long polling: an empty answer only after `timeout`),
   honouring `offset` like Telegram (updates below it are confirmed and forgotten);
 - answers sendMessage, editMessageText, answerCallbackQuery, sendPhoto, sendDocument, sendChatAction,
   getMe, getFile (+ the file download URL), setMyCommands, deleteWebhook, setWebhook, getWebhookInfo;
-- records every call (method, decoded parameters, uploaded files, the status it answered);
-- injects faults: `fail(...)` answers the next calls of a method with e.g. 429 + retry_after,
-  `block(chat_id)` makes every send to that chat a 403 "bot was blocked by the user".
+- records every call (`calls`: method, decoded parameters, uploaded files, the status it answered);
+  `stats()` (also `GET /stats`) gives accepted / rejected (429) sends, the sustained rate and the most
+  sends that arrived inside any window;
+- injects faults: `fail(method, status=429, retry_after=1, times=1, chat_id=None)` answers the next calls
+  of a method with an error, `block(chat_id)` makes every send to that chat a 403 "bot was blocked by the
+  user";
+- in webhook mode, `post_to_webhook(update)` POSTs to the URL the bot registered with its secret.
+
+`BotApiSender` (tests/fake_telegram/sender.py) is the smallest real client: the reminder engine's
+`Sender` over HTTP.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import collections
 import contextlib
 import email.parser
 import email.policy
 import itertools
 import json
+import socket
+import sys
 import time
 import urllib.parse
 from collections.abc import Callable
@@ -30,6 +57,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from tests.waiting import listening
 
 JSON_PARAMS = {
     "reply_markup", "commands", "allowed_updates", "scope", "entities", "caption_entities",
@@ -38,7 +72,23 @@ JSON_PARAMS = {
 INT_PARAMS = {"chat_id", "message_id", "offset", "limit", "user_id", "reply_to_message_id"}
 FLOAT_PARAMS = {"timeout", "cache_time"}
 SEND_METHODS = {"sendmessage", "sendphoto", "senddocument", "editmessagetext", "sendchataction"}
+LIMITED_METHODS = SEND_METHODS - {"sendchataction"}  # what Telegram counts against its message limits
 TELEGRAM_DOWNLOAD_LIMIT = 20 * 1024 * 1024  # getFile refuses bigger files, like the real server
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Telegram's flood limits: at most `per_bot` messages in any `window` seconds over all chats, and at
+    most `per_chat` in any `chat_window` seconds to one chat (None: no chat limit); above → 429."""
+
+    per_bot: int = 30
+    per_chat: int | None = 1
+    window: float = 1.0
+    chat_window: float = 1.0
+    retry_after: int = 1
+
+
+TELEGRAM_LIMITS = Limits()
 
 
 @dataclass
@@ -115,8 +165,19 @@ class _Fault:
 class FakeTelegram:
     """One fake bot. Start with `await fake.start()` (or `async with FakeTelegram() as fake`)."""
 
-    def __init__(self, token: str = "123456:TEST-fake-token", username: str = "cchc_test_bot", bot_id: int = 999_000):
+    def __init__(
+        self, token: str = "123456:TEST-fake-token", username: str = "cchc_test_bot", bot_id: int = 999_000, *,
+        limits: Limits | None = None, latency: float = 0.0,
+    ):
         self.token = token
+        self.limits = limits
+        self.latency = latency
+        self.accepted: list[float] = []  # monotonic times of sends answered 200
+        self.arrivals: list[float] = []  # of every send (limited methods), accepted or not
+        self.rejected = 0  # sends answered 429 by the limits
+        self._recent: collections.deque[float] = collections.deque()
+        self._recent_by_chat: dict[Any, collections.deque[float]] = collections.defaultdict(collections.deque)
+        self._closing = False
         self.username = username
         self.bot_id = bot_id
         self.calls: list[Call] = []
@@ -133,24 +194,35 @@ class FakeTelegram:
         self._faults: list[_Fault] = []
         self._blocked: dict[int, str] = {}
         self._changed = asyncio.Condition()
-        self._server: asyncio.base_events.Server | None = None
-        self._connections: set[asyncio.StreamWriter] = set()
+        self._server: _Uvicorn | None = None
+        self._serving: asyncio.Task | None = None
         self.port = 0
 
     # -- lifecycle -------------------------------------------------------------------------------
     async def start(self) -> FakeTelegram:
-        self._server = await asyncio.start_server(self._serve_connection, "127.0.0.1", 0)
-        self.port = self._server.sockets[0].getsockname()[1]
+        """Serve on a free port of 127.0.0.1. The socket listens before this returns, so clients may
+        connect at once (the kernel queues them until uvicorn accepts)."""
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(2048)
+        self.port = sock.getsockname()[1]
+        app = Starlette(routes=[Route("/{path:path}", self._endpoint, methods=["GET", "POST"])])
+        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", timeout_keep_alive=60,
+                                timeout_graceful_shutdown=2)
+        self._server = _Uvicorn(config)
+        self._closing = False
+        self._serving = asyncio.create_task(self._server.serve(sockets=[sock]))
         return self
 
     async def stop(self) -> None:
-        if self._server is not None:
-            self._server.close()
-            for writer in list(self._connections):
-                writer.close()
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(self._server.wait_closed(), 2)
-            self._server = None
+        if self._server is None:
+            return
+        self._closing = True  # pending long polls answer at once
+        await self._wake()
+        self._server.should_exit = True
+        with contextlib.suppress(Exception, asyncio.CancelledError):
+            await asyncio.wait_for(self._serving, 5)
+        self._server = self._serving = None
 
     async def __aenter__(self) -> FakeTelegram:
         return await self.start()
@@ -306,14 +378,46 @@ class FakeTelegram:
         return found[after:]
 
     async def idle(self, quiet: float = 0.3, timeout: float = 10.0) -> None:
-        """Wait until the bot has made no call (other than polling) for `quiet` seconds."""
+        """Wait until the bot has made no call (other than polling) for `quiet` seconds: each recorded
+        call wakes this up, so it returns `quiet` seconds after the last one."""
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            busy = [c for c in self.calls if c.method.lower() != "getupdates"]
-            if not self._pending and (not busy or time.monotonic() - busy[-1].at >= quiet):
-                return
-            await asyncio.sleep(quiet / 3)
-        raise TimeoutError("the bot kept talking")
+        async with self._changed:
+            while True:
+                now = time.monotonic()
+                busy = [c for c in self.calls if c.method.lower() != "getupdates"]
+                silent_for = now - busy[-1].at if busy else quiet
+                if not self._pending and silent_for >= quiet:
+                    return
+                if now >= deadline:
+                    raise TimeoutError("the bot kept talking")
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._changed.wait(), min(max(quiet - silent_for, 0.01), deadline - now))
+
+    # -- figures ---------------------------------------------------------------------------------
+    def stats(self) -> dict:
+        """Sends accepted and refused by the limits, the accepted rate, the most sends in any window."""
+        return {"accepted": len(self.accepted), "rejected": self.rejected, "rate": self.rate(),
+                "max_in_window": self.max_in_window()}
+
+    def rate(self) -> float:
+        """Accepted sends per second between the first and the last one."""
+        if len(self.accepted) < 2:
+            return 0.0
+        return (len(self.accepted) - 1) / (self.accepted[-1] - self.accepted[0])
+
+    def max_in_window(self) -> int:
+        """The most sends (accepted or not) that arrived inside any sliding window of the limits."""
+        window = self.limits.window if self.limits else 1.0
+        best, start = 0, 0
+        for end, at in enumerate(self.arrivals):
+            while self.arrivals[start] <= at - window:
+                start += 1
+            best = max(best, end - start + 1)
+        return best
+
+    async def _wake(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
 
     def _notify(self) -> None:
         async def notify() -> None:
@@ -324,49 +428,14 @@ class FakeTelegram:
             asyncio.get_running_loop().create_task(notify())
 
     # -- HTTP ------------------------------------------------------------------------------------
-    async def _serve_connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self._connections.add(writer)
-        try:
-            while True:
-                try:
-                    head = await reader.readuntil(b"\r\n\r\n")
-                except (asyncio.IncompleteReadError, ConnectionError):
-                    return
-                lines = head.decode("latin-1").split("\r\n")
-                method, target, _ = lines[0].split(" ", 2)
-                headers = {}
-                for line in lines[1:]:
-                    if ":" in line:
-                        name, value = line.split(":", 1)
-                        headers[name.strip().lower()] = value.strip()
-                body = await self._read_body(reader, headers)
-                status, content_type, payload = await self._dispatch(method, target, headers, body)
-                reason = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
-                          429: "Too Many Requests"}.get(status, "Error")
-                writer.write(
-                    f"HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\n"
-                    f"Content-Length: {len(payload)}\r\nConnection: keep-alive\r\n\r\n".encode() + payload
-                )
-                await writer.drain()
-        except (ConnectionError, asyncio.CancelledError):
-            return
-        finally:
-            self._connections.discard(writer)
-            writer.close()
-
-    @staticmethod
-    async def _read_body(reader: asyncio.StreamReader, headers: dict[str, str]) -> bytes:
-        if headers.get("transfer-encoding", "").lower() == "chunked":
-            chunks = []
-            while True:
-                size = int((await reader.readuntil(b"\r\n")).strip().split(b";")[0], 16)
-                if size == 0:
-                    await reader.readuntil(b"\r\n")
-                    return b"".join(chunks)
-                chunks.append(await reader.readexactly(size))
-                await reader.readexactly(2)
-        length = int(headers.get("content-length") or 0)
-        return await reader.readexactly(length) if length else b""
+    async def _endpoint(self, request: Request) -> Response:
+        if request.method == "GET" and request.url.path == "/stats":
+            return Response(_json(self.stats()), media_type="application/json")
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        status, content_type, payload = await self._dispatch(
+            request.method, target, dict(request.headers), await request.body()
+        )
+        return Response(payload, status_code=status, media_type=content_type)
 
     async def _dispatch(self, verb: str, target: str, headers: dict[str, str], body: bytes) -> tuple[int, str, bytes]:
         path = urllib.parse.unquote(urllib.parse.urlsplit(target).path)
@@ -393,6 +462,8 @@ class FakeTelegram:
 
     async def _answer(self, method: str, call: Call) -> tuple[int, dict]:
         params = call.params
+        if self.latency:
+            await asyncio.sleep(self.latency)  # the round trip to the real API, not a wait for anything
         fault = self._fault_for(method, params.get("chat_id"))
         if fault is not None:
             error: dict[str, Any] = {"ok": False, "error_code": fault.status, "description": fault.description}
@@ -404,10 +475,37 @@ class FakeTelegram:
         handler = getattr(self, f"_m_{method}", None)
         if handler is None:
             return 404, {"ok": False, "error_code": 404, "description": "Not Found: method not found"}
+        limited = method in LIMITED_METHODS
+        if limited:
+            refused = self._over_limits(params.get("chat_id"))
+            if refused is not None:
+                return refused
         result = await handler(call) if asyncio.iscoroutinefunction(handler) else handler(call)
         if isinstance(result, tuple):
             return result
+        if limited:
+            self.accepted.append(time.monotonic())
         return 200, {"ok": True, "result": result}
+
+    def _over_limits(self, chat_id: Any) -> tuple[int, dict] | None:
+        """Count a send against the limits: a 429 answer when it exceeds one, else None (and it counts)."""
+        now = time.monotonic()
+        self.arrivals.append(now)
+        if self.limits is None:
+            return None
+        limits = self.limits
+        chat_recent = self._recent_by_chat[chat_id]
+        for recent, window in ((self._recent, limits.window), (chat_recent, limits.chat_window)):
+            while recent and recent[0] <= now - window:
+                recent.popleft()
+        if len(self._recent) >= limits.per_bot or (limits.per_chat is not None and len(chat_recent) >= limits.per_chat):
+            self.rejected += 1
+            return 429, {"ok": False, "error_code": 429,
+                         "description": f"Too Many Requests: retry after {limits.retry_after}",
+                         "parameters": {"retry_after": limits.retry_after}}
+        self._recent.append(now)
+        chat_recent.append(now)
+        return None
 
     def _fault_for(self, method: str, chat_id: Any) -> _Fault | None:
         for fault in self._faults:
@@ -430,7 +528,7 @@ class FakeTelegram:
         if offset:
             self._pending = [(u, again) for u, again in self._pending if again or u["update_id"] >= offset]
         deadline = time.monotonic() + timeout
-        while not self._pending and time.monotonic() < deadline:
+        while not self._pending and not self._closing and time.monotonic() < deadline:
             async with self._changed:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._changed.wait(), max(0.0, deadline - time.monotonic()))
@@ -439,7 +537,7 @@ class FakeTelegram:
 
     def _sent_message(self, call: Call, **content) -> dict:
         chat_id = call.params.get("chat_id")
-        chat = self._chats.get(chat_id) or {"id": chat_id, "type": "private" if (chat_id or 0) > 0 else "group",
+        chat = self._chats.get(chat_id) or {"id": chat_id, "type": "private" if not isinstance(chat_id, int) or chat_id > 0 else "group",
                                               "first_name": "?", "title": "?"}
         message = {"message_id": next(self._message_ids), "date": int(time.time()), "chat": chat,
                    "from": self.bot_user, **content}
@@ -511,6 +609,9 @@ class FakeTelegram:
         update.setdefault("update_id", next(self._update_ids))
         headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}
         url = self.webhook_target or self.webhook["url"]
+        # the bot registers its webhook before its server listens (PTB's order): wait for the port
+        where = urllib.parse.urlsplit(url)
+        await listening(where.hostname, where.port or 443)
         async with httpx.AsyncClient() as client:
             return await client.post(url, json=update, headers=headers)
 
@@ -552,3 +653,65 @@ def _decode(content_type: str, body: bytes, query: str) -> tuple[dict[str, Any],
 
 def _json(data: Any) -> bytes:
     return json.dumps(data, ensure_ascii=False).encode()
+
+
+class _Uvicorn(uvicorn.Server):
+    """uvicorn without its signal handlers: the fake runs inside the test's process and loop."""
+
+    @contextlib.contextmanager
+    def capture_signals(self):
+        yield
+
+
+class FakeTelegramProcess:
+    """A `FakeTelegram` in a process of its own, like the real API on another machine (used where the
+    server's own clock readings matter: pacing tests, benchmarks). `stats()` reads its figures."""
+
+    def __init__(self, *, limit: int = 30, per_chat: int | None = None, window: float = 1.0,
+                 latency: float = 0.0) -> None:
+        import os
+        import subprocess
+        from pathlib import Path
+
+        root = Path(__file__).resolve().parents[2]
+        args = [sys.executable, "-m", "tests.fake_telegram", "--limit", str(limit), "--window", str(window),
+                "--latency", str(latency)]
+        if per_chat is not None:
+            args += ["--per-chat", str(per_chat)]
+        self.proc = subprocess.Popen(args, cwd=root, stdout=subprocess.PIPE, text=True,
+                                     env={**os.environ, "PYTHONPATH": str(root)})
+        ready = json.loads(self.proc.stdout.readline())
+        self.base_url: str = ready["base_url"]
+        self.token: str = ready["token"]
+
+    def stats(self) -> dict:
+        return httpx.get(self.base_url.removesuffix("/bot") + "/stats").json()
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+    def __enter__(self) -> FakeTelegramProcess:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+async def _serve_forever(limits: Limits, latency: float) -> None:
+    fake = await FakeTelegram(limits=limits, latency=latency).start()
+    print(json.dumps({"base_url": fake.base_url, "token": fake.token}), flush=True)
+    await asyncio.Event().wait()  # until terminated
+
+
+def main() -> None:
+    """`python -m tests.fake_telegram --limit 30`: serve until killed; prints where as JSON."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--limit", type=int, default=30, help="messages per window per bot")
+    parser.add_argument("--per-chat", type=int, default=None, help="messages per second per chat (none: no limit)")
+    parser.add_argument("--window", type=float, default=1.0, help="seconds over which --limit counts")
+    parser.add_argument("--latency", type=float, default=0.0)
+    args = parser.parse_args()
+    limits = Limits(per_bot=args.limit, per_chat=args.per_chat, window=args.window)
+    asyncio.run(_serve_forever(limits, args.latency))
+

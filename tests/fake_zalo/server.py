@@ -5,12 +5,14 @@ answers `{"ok": true, "result": ...}` or `{"ok": false, "error_code": N, "descri
 lets a test:
 - queue updates that getUpdates hands out one per call (408 when none arrives within the poll wait);
 - script failures per method (an error code in an HTTP 200 body, or an HTTP status, with Retry-After);
-- host files (photos) under /files/... for the bot to download;
-- read every call it received (`calls`, `sent()`), with the time it arrived.
+- host files (photos) under /files/... for the bot to download, with a wrong or absent Content-Length;
+- read every call it received (`calls`, `sent()`), with the time it arrived;
+- wait for what the bot does: `wait_for(predicate)`, `wait_sent(count, chat_id)`, and `settled()` (the
+  bot's handling tasks are done, when run through `kit.running_zalo`).
 
-The HTTP side is a deliberately small parser (Content-Length bodies, one request per connection):
-the only client is httpx, and keeping it independent of the bot's own webhook server means a bug
-there cannot hide itself here.
+Like the fake Telegram API (tests/fake_telegram/server.py) it is a Starlette app served by uvicorn on a
+free port (port 0): a server independent of the bot's own webhook server, so a bug there cannot hide
+itself here.
 """
 
 from __future__ import annotations
@@ -19,11 +21,17 @@ import asyncio
 import contextlib
 import itertools
 import json
+import socket
 import time
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+from starlette.routing import Route
 
 TOKEN = "1234567890:fake-zalo-token-for-tests"
 _message_ids = itertools.count(1)
@@ -65,25 +73,36 @@ class FakeZalo:
     calls: list[Call] = field(default_factory=list)
     webhook: dict[str, Any] = field(default_factory=dict)
     files: dict[str, HostedFile] = field(default_factory=dict)
+    # the bot's tasks handling updates, registered by tests/fake_zalo/kit.running_zalo (see `settled`)
+    bot_tasks: set[asyncio.Task] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self._updates: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._failures: dict[str, deque[Failure]] = {}
-        self._server: asyncio.Server | None = None
+        self._server: _Uvicorn | None = None
+        self._serving: asyncio.Task | None = None
         self._changed = asyncio.Condition()
         self.port = 0
 
     # -- lifecycle -------------------------------------------------------------------------------
     async def start(self) -> str:
-        self._server = await asyncio.start_server(self._connection, "127.0.0.1", 0)
-        self.port = self._server.sockets[0].getsockname()[1]
+        """Serve on a free port; the socket listens before this returns (clients may connect at once)."""
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(2048)
+        self.port = sock.getsockname()[1]
+        app = Starlette(routes=[Route("/{path:path}", self._endpoint, methods=["GET", "POST"])])
+        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=2)
+        self._server = _Uvicorn(config)
+        self._serving = asyncio.create_task(self._server.serve(sockets=[sock]))
         return self.base_url
 
     async def stop(self) -> None:
         if self._server is not None:
-            self._server.close()
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(self._server.wait_closed(), 2)
+            self._server.should_exit = True
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await asyncio.wait_for(self._serving, 5)
+            self._server = self._serving = None
 
     async def __aenter__(self) -> FakeZalo:
         await self.start()
@@ -131,32 +150,32 @@ class FakeZalo:
         await self.wait_for(lambda f: len(f.sent(chat_id)) >= count, timeout)
         return self.sent(chat_id)
 
+    async def settled(self, timeout: float = 10.0) -> None:
+        """Wait until the bot has finished handling every update it took so far (all parts sent)."""
+        deadline = time.monotonic() + timeout
+        while pending := [t for t in self.bot_tasks if not t.done()]:
+            await asyncio.wait(pending, timeout=max(0.0, deadline - time.monotonic()))
+            if time.monotonic() >= deadline:
+                raise TimeoutError("the bot is still handling updates")
+
     # -- HTTP ------------------------------------------------------------------------------------
-    async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            head = await reader.readuntil(b"\r\n\r\n")
-            lines = head.decode("latin-1").split("\r\n")
-            method, target, _ = lines[0].split(" ", 2)
-            headers = {k.strip().lower(): v.strip() for k, v in (ln.split(":", 1) for ln in lines[1:] if ":" in ln)}
-            body = await reader.readexactly(int(headers.get("content-length", "0") or 0))
-            status, extra, payload = await self._route(method, urlsplit(target).path, body)
-            writer.write(_response(status, payload, extra))
-            await writer.drain()
-        except (asyncio.IncompleteReadError, ConnectionError, ValueError):
-            pass
-        finally:
-            writer.close()
-            with contextlib.suppress(Exception):
-                await writer.wait_closed()
+    async def _endpoint(self, request: Request) -> Response:
+        path = request.url.path
+        if request.method == "GET" and path in self.files:
+            hosted = self.files[path]
+            if hosted.declared_length == -1:  # no Content-Length: a streamed (chunked) body
+                async def chunks():
+                    yield hosted.data
+
+                return StreamingResponse(chunks(), media_type=hosted.content_type)
+            headers = {}
+            if hosted.declared_length is not None:  # a Content-Length that lies
+                headers["Content-Length"] = str(hosted.declared_length)
+            return Response(hosted.data, media_type=hosted.content_type, headers=headers)
+        status, headers, payload = await self._route(request.method, path, await request.body())
+        return Response(payload, status_code=status, headers=headers, media_type="application/json")
 
     async def _route(self, verb: str, path: str, body: bytes) -> tuple[int, dict[str, str], bytes]:
-        if verb == "GET" and path in self.files:
-            hosted = self.files[path]
-            length = hosted.declared_length if hosted.declared_length is not None else len(hosted.data)
-            headers = {"Content-Type": hosted.content_type}
-            if length >= 0:
-                headers["Content-Length"] = str(length)
-            return 200, headers, hosted.data
         prefix = f"/bot{self.token}/"
         if not path.startswith("/bot"):
             return 404, {}, b"not found"
@@ -232,14 +251,12 @@ def _json(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False).encode()
 
 
-def _response(status: int, body: bytes, headers: dict[str, str]) -> bytes:
-    reason = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 408: "Request Timeout",
-              429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
-    head = {"Content-Type": "application/json", "Connection": "close", **headers}
-    if "Content-Length" not in head:
-        head["Content-Length"] = str(len(body))
-    lines = [f"HTTP/1.1 {status} {reason.get(status, 'Status')}", *(f"{k}: {v}" for k, v in head.items())]
-    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
+class _Uvicorn(uvicorn.Server):
+    """uvicorn without its signal handlers: the fake runs inside the test's process and loop."""
+
+    @contextlib.contextmanager
+    def capture_signals(self):
+        yield
 
 
 # -- updates as the platform shapes them ---------------------------------------------------------

@@ -3,6 +3,7 @@ sender that records what it was asked to deliver, stamped with the app's (simula
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -29,12 +30,14 @@ class RecordingSender:
     channel: str = "telegram"
     sent: list[Sent] = field(default_factory=list)
     fail: dict[str, Exception] = field(default_factory=dict)
+    delivered: asyncio.Event = field(default_factory=asyncio.Event)  # set at the first delivered message
 
     async def send(self, chat_id: str, reply: Reply) -> None:
         error = self.fail.get(chat_id)
         if error is not None:
             raise error
         self.sent.append(Sent(self.clock.now(), chat_id, reply))
+        self.delivered.set()
 
     def to(self, chat_id: str) -> list[Sent]:
         return [s for s in self.sent if s.chat_id == chat_id]
