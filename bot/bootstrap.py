@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
@@ -19,6 +20,7 @@ from domain.reminder_policy import ReminderPolicy
 from domain.reporting import ReportingCalendar
 from domain.units import UnitDirectory
 from domain.workdays import WorkingCalendar
+from presentation.reminders import compose_message
 from services.account_service import AccountService
 from services.evidence_service import EvidenceService
 from services.export_service import ExportService
@@ -30,6 +32,7 @@ from services.review_service import ReviewService
 from services.status_service import StatusService
 from services.user_service import UserService
 from storage.db import create_engine, session_factory, upgrade
+from storage.sandbox import throwaway_copy
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +88,12 @@ async def build_app(settings: Settings, *, clock: Clock | None = None, migrate: 
         queries=QueryService(sessions, units, plans),
         statuses=StatusService(sessions, plans),
         inbox=Inbox(sessions),
-        reminders=ReminderService(sessions, units, reporting, workdays, clock, policy),
+        reminders=ReminderService(
+            sessions, units, reporting, workdays, clock, policy,
+            compose=partial(compose_message, units=units, workdays=workdays, max_items=policy.digest.max_items,
+                            max_overdue=policy.digest.max_overdue),
+            sandbox=partial(throwaway_copy, settings.db_url),
+        ),
         review=ReviewService(sessions, units, settings.evidence_path),
         evidence=EvidenceService(sessions, settings.evidence_path, settings.evidence_max_bytes),
         exports=ExportService(sessions, units, clock.tz),
