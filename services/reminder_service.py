@@ -232,12 +232,23 @@ class ReminderService:
                 render=self._renderer(message), records=self._records(message),
             ))
         report.deliveries = len(outgoing)
-        report.delivery = await self.engine.deliver(outgoing, senders, known=message_rows)
+        report.delivery = await self.engine.deliver(outgoing, senders, recheck=self._still_open, known=message_rows)
         report.seconds = time.perf_counter() - started
         return report
 
     def _renderer(self, message: PersonMessage) -> Callable[[int], Reply]:
         return lambda delivery_id: self.compose(message, delivery_id)
+
+    async def _still_open(self, batch: Sequence[Outgoing]) -> set[str]:
+        """Messages all of whose shares were marked done after the tick read them (a broadcast takes a
+        while): not sent."""
+        leads = {r["lead_id"] for o in batch for r in o.records if r["lead_id"] is not None}
+        if not leads:
+            return set()
+        async with self.uow() as uow:
+            done = await uow.reminders.done_leads(sorted(leads))
+        return {o.key for o in batch
+                if o.records and all(r["lead_id"] is not None and r["lead_id"] in done for r in o.records)}
 
     @staticmethod
     def _records(message: PersonMessage) -> list[dict]:
