@@ -141,7 +141,10 @@ class ReminderRepository:
         query = (
             select(AssignmentLead.id, AssignmentLead.unit_id, Milestone.id, Milestone.kind, Milestone.due,
                    Plan.year, Milestone.report, Milestone.period,
-                   case((Milestone.kind == PERIODIC_REPORT, Assignment.coordinating), else_=None))
+                   # contributors of a consolidated report: its coordinating units (not for a unit's own
+                   # restricted share, such as the Trung tâm's annual report of task 5)
+                   case((and_(Milestone.kind == PERIODIC_REPORT, Assignment.scope.is_(None)), Assignment.coordinating),
+                        else_=None))
             .select_from(Milestone)
             .join(AssignmentLead, AssignmentLead.assignment_id == Milestone.assignment_id)
             .join(Assignment, Assignment.id == Milestone.assignment_id)
