@@ -104,7 +104,7 @@ def item_line(item: DueItem, today: dt.date, workdays: WorkingCalendar, units: U
     return f"{icon} {task_line(c)} — {c.label}: {when} · {status_text(c.status, c.percent)}"
 
 
-def checkin_lines(item: DueItem, units: UnitDirectory, limit: int = 8) -> list[str]:
+def checkin_lines(item: DueItem, units: UnitDirectory, limit: int = 10) -> list[str]:
     shares: Sequence[Candidate] = item.content or []  # type: ignore[assignment]
     cutoff = item.due
     office = units.name("van-phong") if units.get("van-phong") else "Văn phòng"

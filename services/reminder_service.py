@@ -439,10 +439,11 @@ class ReminderService:
         if end < start:
             raise ValueError("ngày kết thúc phải sau ngày bắt đầu")
         async with self.sandbox() as sessions:
-            if staff_all:
-                async with UnitOfWork(sessions) as uow:
+            async with UnitOfWork(sessions) as uow:
+                if staff_all:
                     await uow.reminders.staff_all(self.units)
                     await uow.commit()
+                channels = await uow.reminders.channel_names()
             clock = FixedClock(dt.datetime.combine(start, self.policy.window_start, self.tz))
             texts: dict[str, str] = {}
 
@@ -454,7 +455,7 @@ class ReminderService:
             fast = replace(self.policy, delivery=replace(self.policy.delivery, rate_per_second=1e9, concurrency=1))
             twin = ReminderService(sessions, self.units, self.reporting, self.workdays, clock, fast, compose=compose,
                                    worker="simulator")
-            senders = {name: _NullSender() for name in ("telegram", "zalo", "console", "web")}
+            senders = {name: _NullSender() for name in {"telegram", "zalo", "console", *channels}}
             out: list[SimulatedMessage] = []
             day = start
             while day <= end:

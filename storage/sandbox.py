@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import Integer, insert, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
@@ -83,7 +83,7 @@ async def _postgres_copy(url: str) -> AsyncIterator[async_sessionmaker]:
                     rows = [dict(r) for r in (await src.execute(select(table))).mappings().all()]
                     if rows:
                         await dst.execute(insert(table), rows)
-                    if "id" in table.c and table.c.id.autoincrement in (True, "auto") and table.c.id.primary_key:
+                    if "id" in table.c and table.c.id.primary_key and isinstance(table.c.id.type, Integer):
                         await dst.execute(text(
                             f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
                             f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"

@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from bot.bootstrap import build_app
 from bot.settings import DEFAULTS
 from domain.clock import FixedClock
-from domain.workdays import WorkingCalendar
 from domain.people import UserView
+from domain.workdays import WorkingCalendar
 from storage.models import Assignment, AssignmentLead, ReminderDelivery, Task
 from tests.conftest import SEED, make_settings
 from tests.fakes.reminders import RecordingSender, Sent, add_person, fast_service, set_status

@@ -95,7 +95,7 @@ class ReminderRepository:
         if not collective:
             return set()
         assigned = set(
-            (tuple(r) for r in (await self.session.execute(select(ReminderScope.assignment_id, ReminderScope.unit_id))).all())
+            tuple(r) for r in (await self.session.execute(select(ReminderScope.assignment_id, ReminderScope.unit_id))).all()
         )
         return {r[0] for r in collective if (r[2], r[1]) not in assigned}
 
@@ -446,6 +446,9 @@ class ReminderRepository:
         return await self.session.get(User, user_id)
 
     # -- the simulator (on a throw-away copy only) -----------------------------------------------------
+    async def channel_names(self) -> list[str]:
+        return sorted((await self.session.scalars(select(Identity.channel).distinct())).all())
+
     async def staff_all(self, units: UnitDirectory) -> None:
         """Give every member unit a registered, reachable person where it has none of that role: a head
         (a leader for the leadership, an officer for a desk) and the Văn phòng a coordinator."""
