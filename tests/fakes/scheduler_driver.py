@@ -34,14 +34,13 @@ MARK = "\n#key="
 
 
 def stamp_keys(service: ReminderService) -> None:
-    """Let the sender see which unit-level item a message belongs to (the chat id names the person)."""
-    original = service._renderer
+    """Let the sender see which message (person and day: its delivery key) it is sending."""
+    original = service.compose
 
-    def renderer(item, today):
-        render = original(item, today)
-        return lambda delivery_id: _stamped(render(delivery_id), item.key)
+    def compose(message, delivery_id):
+        return _stamped(original(message, delivery_id), message.key)
 
-    service._renderer = renderer
+    service.compose = compose
 
 
 def _stamped(reply: Reply, key: str) -> Reply:
@@ -59,8 +58,7 @@ class FileSender:
         self.hang = hang
 
     async def send(self, chat_id: str, reply: Reply) -> None:
-        item_key = reply.text.rsplit(MARK, 1)[1]
-        key = f"{item_key}:u{chat_id.removeprefix('c')}"
+        key = reply.text.rsplit(MARK, 1)[1]
         if self.hang:
             print(f"claimed {key}", flush=True)
             await asyncio.sleep(3600)
