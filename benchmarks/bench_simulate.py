@@ -22,8 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.bootstrap import build_app  # noqa: E402
-from bot.settings import DEFAULTS, Settings  # noqa: E402
+from bot.bootstrap import build_app
+from bot.settings import DEFAULTS, Settings
 
 SEED = DEFAULTS / "ke-hoach-cchc-2022.txt"
 DATED = ("date", "annual", "periodic_report")
