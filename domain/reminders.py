@@ -65,7 +65,7 @@ def year_closed(plan_year: int, today: dt.date) -> bool:
     return bool(plan_year) and today > dt.date(plan_year, 12, 31)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Candidate:
     """One not-done (lead unit, milestone) pair with a known deadline, as the repository reads it."""
 
@@ -172,7 +172,7 @@ class Step:
     offset: int = field(compare=False)  # days before the deadline; negative once overdue
 
 
-@dataclass
+@dataclass(slots=True)
 class DueItem:
     """A unit-level reminder due now (CONTRACTS §4) and the people it would reach."""
 

@@ -385,7 +385,7 @@ class _SentMarks:
                     done = await repo.mark_sent([c.id for c in claims], token, now)
                     carried = [row for c in claims if c.id in done for row in records[c.id]]
                     if carried:  # in the same transaction: a message marked sent has its items recorded
-                        await repo.claim_new(carried, token, now, state="sent")
+                        await repo.record_sent(carried, token, now)
                 for claim in claims:
                     if claim.id in done:
                         self.report.sent += 1

@@ -394,7 +394,8 @@ class ReminderService:
         if dry_run:
             units |= set(await repo.units_with_leads()) - set(heads)
         report_until = today + dt.timedelta(days=policy.upcoming_report_days)
-        limit = max(policy.max_items, policy.max_overdue)
+        # A dry run over many units needs to know what is empty, not every line of every digest.
+        limit = 0 if dry_run and len(units) > 50 else max(policy.max_items, policy.max_overdue)
         summaries: dict[str, WeekSummary] = {}
         if units:
             # Many units: one pass over everything beats a long IN list (and the dry run wants them all).
@@ -416,7 +417,8 @@ class ReminderService:
                 )
             )
         if any(person_key(overview, r.user_id) in pending for r in coordinators) or (dry_run and not coordinators):
-            by_unit = await repo.week_summaries(week, week, None, limit=OVERVIEW_TASKS, today=today, excluded=excluded)
+            by_unit = await repo.week_summaries(week, week, None, limit=0 if dry_run else OVERVIEW_TASKS, today=today,
+                                                excluded=excluded)
             if not any(s.total("overdue") or s.total("week") for s in by_unit.values()) and policy.skip_empty:
                 quiet(overview, None, coordinators)
                 return

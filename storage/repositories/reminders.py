@@ -396,6 +396,20 @@ class ReminderRepository:
         )
         return [Claimed(r[0], r[1], 1) for r in (await self.session.execute(stmt, values)).all()]
 
+    async def record_sent(self, rows: list[dict], token: str, now: dt.datetime) -> None:
+        """Record the items a sent message carried (state «sent»): one executemany, no RETURNING."""
+        if not rows:
+            return
+        table = ReminderDelivery.__table__
+        values = [
+            {"unit_id": None, "user_id": None, "lead_id": None, "milestone_id": None, "due": None, **row,
+             "state": "sent", "attempts": 0, "claimed_by": token, "claimed_at": now, "sent_at": now,
+             "error": None, "next_attempt_at": None}
+            for row in rows
+        ]
+        insert = pg_insert if self._dialect == "postgresql" else sqlite_insert
+        await self.session.execute(insert(table).on_conflict_do_nothing(index_elements=["key"]), values)
+
     async def reclaim(self, row: LedgerRow, token: str, now: dt.datetime, lease_cutoff: dt.datetime) -> Claimed | None:
         """Take over a failed row whose retry time has come, or a claim whose process died (older
         than the lease). The WHERE repeats the condition, so two processes cannot both win."""
