@@ -140,7 +140,7 @@ class ReminderRepository:
         `excluded`: lead ids not to remind (unassigned scoped shares)."""
         query = (
             select(AssignmentLead.id, AssignmentLead.unit_id, Milestone.id, Milestone.kind, Milestone.due,
-                   Plan.year, Milestone.report, Milestone.period,
+                   Task.plan_id, Milestone.report, Milestone.period,
                    # contributors of a consolidated report: its coordinating units (not for a unit's own
                    # restricted share, such as the Trung tâm's annual report of task 5)
                    case((and_(Milestone.kind == PERIODIC_REPORT, Assignment.scope.is_(None)), Assignment.coordinating),
@@ -149,14 +149,15 @@ class ReminderRepository:
             .join(AssignmentLead, AssignmentLead.assignment_id == Milestone.assignment_id)
             .join(Assignment, Assignment.id == Milestone.assignment_id)
             .join(Task, Task.id == Assignment.task_id)
-            .join(Plan, Plan.id == Task.plan_id)
             .where(Milestone.due >= lo, Milestone.due <= hi, *open_milestone())
         )
         if excluded:
             query = query.where(AssignmentLead.id.not_in(list(excluded)))
         rows = (await self.session.execute(query)).all()
+        years = {r[0]: r[1] for r in (await self.session.execute(select(Plan.id, Plan.year))).all()}
         return [Candidate(lead_id=r[0], unit_id=r[1], milestone_id=r[2], milestone_kind=r[3], label="", due=r[4],
-                          task_number=0, plan_year=r[5], report=r[6], period=r[7], contributors=tuple(r[8] or ()))
+                          task_number=0, plan_year=years.get(r[5], 0), report=r[6], period=r[7],
+                          contributors=tuple(r[8] or ()))
                 for r in rows]
 
     async def open_shares(
@@ -292,13 +293,16 @@ class ReminderRepository:
             (Milestone.kind == YEAR_ROUND, ROUTINE), (Milestone.due < week, LATE), (Milestone.due <= end, WEEK),
             else_=REPORTS,
         )
+        # Plans are yearly: from 1 January of today's year on, what is due belongs to an open plan year,
+        # and what lies before it is either a closed year's or what the current plan itself fulfilled
+        # (its «Tháng 12» of the year before). One date bound says both, with no join to the plan.
+        year_start = dt.date(today.year, 1, 1)
         where = [
-            *open_milestone(), Milestone.due.is_not(None), Plan.year >= today.year,
-            extract("year", Milestone.due) >= Plan.year,
+            *open_milestone(), Milestone.due.is_not(None), Milestone.due >= year_start,
             or_(
                 and_(Milestone.kind != YEAR_ROUND, Milestone.due <= end),
                 and_(Milestone.kind == PERIODIC_REPORT, Milestone.due <= report_until),
-                and_(Milestone.kind == YEAR_ROUND, Plan.year == today.year),
+                and_(Milestone.kind == YEAR_ROUND, Milestone.due <= dt.date(today.year, 12, 31)),
             ),
         ]
         if units is not None:
@@ -309,9 +313,6 @@ class ReminderRepository:
             select(AssignmentLead.unit_id, section.label("section"), func.count())
             .select_from(Milestone)
             .join(AssignmentLead, AssignmentLead.assignment_id == Milestone.assignment_id)
-            .join(Assignment, Assignment.id == Milestone.assignment_id)
-            .join(Task, Task.id == Assignment.task_id)
-            .join(Plan, Plan.id == Task.plan_id)
             .where(*where)
             .group_by(AssignmentLead.unit_id, section)
         )
