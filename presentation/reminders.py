@@ -104,13 +104,14 @@ def item_line(item: DueItem, today: dt.date, workdays: WorkingCalendar, units: U
     return f"{icon} {task_line(c)} — {c.label}: {when} · {status_text(c.status, c.percent)}"
 
 
-def checkin_lines(item: DueItem, units: UnitDirectory, limit: int = 10) -> list[str]:
+def checkin_lines(item: DueItem, units: UnitDirectory, limit: int = 10, own: str = "") -> list[str]:
     shares: Sequence[Candidate] = item.content or []  # type: ignore[assignment]
     cutoff = item.due
     office = units.name("van-phong") if units.get("van-phong") else "Văn phòng"
     example = shares[0].task_number if shares else 17
+    who = "Cập nhật" if own == "van-phong" else f"{office} cần"  # the Văn phòng does not ask itself
     lines = [
-        f"🔁 {office} cần kết quả {period_words(item.label)} của {len(shares)} việc thường xuyên trước "
+        f"🔁 {who} kết quả {period_words(item.label)} của {len(shares)} việc thường xuyên trước "
         f"**{fmt_date(cutoff)}** — gõ «nv {example} đang làm 60%, đã tổ chức 2 đợt»"
     ]
     lines += [f"   • {task_line(c)}" for c in shares[:limit]]
@@ -232,7 +233,7 @@ def compose_message(
                 lines.append(f"_Thay cho {units.name(unit_id)}:_")
             for item in mine:
                 if item.kind == CHECKIN:
-                    lines += checkin_lines(item, units)
+                    lines += checkin_lines(item, units, own=own)
                 else:
                     lines.append(item_line(item, today, workdays, units))
     shown = {(i.candidate.lead_id, i.candidate.milestone_id) for i in items if i.candidate}
@@ -241,9 +242,11 @@ def compose_message(
         if item.unit_id != own:
             lines.append(f"_Tuần này của {units.name(item.unit_id or '')}:_")
         lines += _digest_lines(summary, today, workdays, max_items, max_overdue, shown)
+    buttons = message_buttons(items, delivery_id)
     if items or digests:
-        lines.append("Bấm ✅ khi xong, hoặc nhắn «xong nhiệm vụ SỐ» / «nv SỐ đang làm 60%».")
-    return Reply(text="\n".join(lines), buttons=message_buttons(items, delivery_id), private_only=True)
+        done = any(b.data.startswith("st:") for row in buttons for b in row)
+        lines.append(("Bấm ✅ khi xong, hoặc nhắn" if done else "Nhắn") + " «xong nhiệm vụ SỐ» / «nv SỐ đang làm 60%».")
+    return Reply(text="\n".join(lines), buttons=buttons, private_only=True)
 
 
 def _count(items: Sequence[DueItem]) -> str:

@@ -185,6 +185,9 @@ def test_year_round_work_is_never_a_countdown_but_gets_check_ins(year):
     assert days(checkins) == [D(2022, 3, 7), D(2022, 6, 7), D(2022, 9, 7), D(2022, 12, 7)]
     assert "cần kết quả quý III" in checkins[2].reply.text and "14/09/2022" in checkins[2].reply.text
     assert "«nv " in checkins[2].reply.text and "đang làm 60%" in checkins[2].reply.text
+    assert "Bấm ✅" not in checkins[2].reply.text  # nothing to press: the answer is typed
+    office = next(s for s in sent if s.chat_id == "van-phong-head" and s.at.date() == D(2022, 9, 7)).reply.text
+    assert "🔁 Cập nhật kết quả quý III" in office and "Văn phòng Sở cần" not in office
 
 
 def test_report_contributors_send_their_input_before_the_cut_off(year):
