@@ -91,8 +91,13 @@ async def test_two_processes_over_a_month_deliver_every_key_once(postgres_url, t
         expected = await expected_keys(app, dt.date(2022, 12, 1), 31)
         assert len(expected) > 100
         a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
-        procs = [driver(postgres_url, name, out, "--start", "2022-12-01", "--days", "31")
+        go = tmp_path / "go"
+        procs = [driver(postgres_url, name, out, "--start", "2022-12-01", "--days", "31", "--go", str(go))
                  for name, out in (("A", a), ("B", b))]
+        for proc in procs:  # both set up (the slow part) before either ticks: with one message per person
+            line = proc.stdout.readline()  # and day there are few keys, and a head start would take them all
+            assert line.strip() == "ready", proc.stderr.read()[-3000:]
+        go.touch()
         for proc in procs:
             finish(proc)
         delivered = sends(a, b)

@@ -79,6 +79,8 @@ async def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--hang-on-send", action="store_true")
     parser.add_argument("--lease", type=float, default=300.0)
     parser.add_argument("--again-after", type=float, default=None)
+    parser.add_argument("--go", type=Path, default=None,
+                        help="print «ready» once set up, then start ticking when this file exists")
     args = parser.parse_args(argv)
 
     times = [dt.time.fromisoformat(t) for t in args.times.split(",")]
@@ -89,6 +91,13 @@ async def main(argv: list[str] | None = None) -> None:
         service = fast_service(app, worker=args.name, lease_seconds=args.lease)
         stamp_keys(service)
         senders = {"telegram": FileSender(args.out, args.name, clock, args.hang_on_send)}
+        if args.go is not None:  # a start line shared with the other process, so that they really compete
+            print("ready", flush=True)
+            deadline = asyncio.get_running_loop().time() + 120
+            while not args.go.exists():
+                if asyncio.get_running_loop().time() > deadline:
+                    raise SystemExit("the start signal never came")
+                await asyncio.sleep(0.005)
         for n in range(args.days):
             day = args.start + dt.timedelta(days=n)
             for t in times:
