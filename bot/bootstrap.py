@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
@@ -22,6 +23,7 @@ from domain.reminder_policy import ReminderPolicy
 from domain.reporting import ReportingCalendar
 from domain.units import UnitDirectory
 from domain.workdays import WorkingCalendar
+from presentation.reminders import compose_message
 from services import container
 from services.account_service import AccountService
 from services.broadcast_service import BroadcastService
@@ -41,6 +43,7 @@ from services.target_service import TargetService
 from services.user_service import UserService
 from services.web_auth import WebAuthService
 from storage.db import create_engine, session_factory, upgrade
+from storage.sandbox import throwaway_copy
 from storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -89,7 +92,12 @@ async def build_app(settings: Settings, *, clock: Clock | None = None, migrate: 
     clock = clock or Clock(settings.tz, settings.cchc_today)
     senders: Senders = {}
     plans = PlanService(uow, units, reporting, workdays)
-    reminders = ReminderService(sessions, units, reporting, workdays, clock, policy)
+    reminders = ReminderService(
+        sessions, units, reporting, workdays, clock, policy,
+        compose=partial(compose_message, units=units, workdays=workdays, max_items=policy.digest.max_items,
+                        max_overdue=policy.digest.max_overdue),
+        sandbox=partial(throwaway_copy, settings.db_url),
+    )
     broadcasts = BroadcastService(uow, units, reminders, senders)
     statuses = StatusService(uow, plans)
     targets = TargetService(uow, clock.tz)

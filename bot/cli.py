@@ -62,6 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
     due = reminders.add_parser("due", help="chạy thử: các nhắc việc đến hạn tại thời điểm AT")
     due.add_argument("--at", required=True, type=_datetime)
     due.add_argument("--json", action="store_true")
+    simulate = reminders.add_parser("simulate", help="mô phỏng: mọi tin nhắc việc sẽ gửi trong khoảng ngày (trên bản sao)")
+    simulate.add_argument("--from", dest="start", required=True, type=_date)
+    simulate.add_argument("--to", dest="end", required=True, type=_date)
+    simulate.add_argument("--staff-all", action="store_true",
+                          help="trên bản sao: mỗi đơn vị có một trưởng đơn vị, Văn phòng có một người điều phối")
+    simulate.add_argument("--json", action="store_true")
 
     export = sub.add_parser("export", help="xuất báo cáo").add_subparsers(dest="export_command", required=True)
     xlsx = export.add_parser("xlsx", help="bảng phụ lục kèm tình trạng, dạng Excel")
@@ -107,6 +113,15 @@ def _datetime(value: str):
         return dt.datetime.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"thời điểm không hợp lệ «{value}» (cần ISO, vd. 2022-09-23T08:00)") from None
+
+
+def _date(value: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"ngày không hợp lệ «{value}» (cần YYYY-MM-DD, vd. 2022-01-01)") from None
 
 
 # -- commands ---------------------------------------------------------------------------------------

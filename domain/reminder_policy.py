@@ -20,7 +20,7 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 
 TOP_LEVEL_KEYS = frozenset({
     "window", "before_due_working_days", "due_today", "overdue", "report_days_are_working_days",
-    "catch_up_working_days", "recipients", "digest", "delivery",
+    "catch_up_working_days", "recipients", "digest", "delivery", "year_round", "report_input", "year_end",
 })
 
 
@@ -34,6 +34,7 @@ class DigestPolicy:
     time: dt.time = dt.time(8, 0)
     upcoming_report_days: int = 21
     max_items: int = 10
+    max_overdue: int = 5  # overdue lines listed newest first; older ones are counted («+N việc trễ cũ hơn»)
     skip_empty: bool = True
 
 
@@ -67,6 +68,15 @@ class ReminderPolicy:
     coordinator_overview: bool = True
     catch_up_working_days: int = 5
     delivery: DeliveryPolicy = field(default_factory=DeliveryPolicy)
+    # «Cả năm» work: no countdown to 31/12; a check-in this many working days before each cut-off of
+    # the named periodic report (the reporting calendar's `cutoff`).
+    checkin_report: str = "cchc"
+    checkin_working_days_before: int = 5
+    # Units that feed a consolidated periodic report (its coordinating units) are asked for their
+    # input this many working days before the report's cut-off.
+    report_input_working_days_before: int = 3
+    # The plan year closes: no overdue reminders after 31/12; a year-end summary on the next working day.
+    year_end_summary: bool = True
 
     # -- loading ------------------------------------------------------------------------------------
     @classmethod
@@ -128,8 +138,20 @@ class ReminderPolicy:
                 time=_time(digest["time"]) if "time" in digest else d.time,
                 upcoming_report_days=int(digest.get("upcoming_report_days", d.upcoming_report_days)),
                 max_items=int(digest.get("max_items", d.max_items)),
+                max_overdue=int(digest.get("max_overdue", d.max_overdue)),
                 skip_empty=bool(digest.get("skip_empty", d.skip_empty)),
             )
+        year_round = data.get("year_round") or {}
+        if "checkin_report" in year_round:
+            values["checkin_report"] = str(year_round["checkin_report"])
+        if "checkin_working_days_before" in year_round:
+            values["checkin_working_days_before"] = int(year_round["checkin_working_days_before"])
+        report_input = data.get("report_input") or {}
+        if "working_days_before" in report_input:
+            values["report_input_working_days_before"] = int(report_input["working_days_before"])
+        year_end = data.get("year_end") or {}
+        if "summary" in year_end:
+            values["year_end_summary"] = bool(year_end["summary"])
         delivery = data.get("delivery") or {}
         if delivery:
             known = {f.name for f in fields(DeliveryPolicy)}

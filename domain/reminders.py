@@ -8,6 +8,13 @@ limit. Sending only the latest is what makes downtime, snoozes and late registra
 flood of stale reminders, and nothing is computed from "what the last tick did" (there are no jobs).
 
 Whether that step was already delivered is the database's business (`reminder_deliveries.key`).
+
+What goes out is grouped: everything due for one person on one working day is ONE message
+(`PersonMessage`, most urgent first); on the first working day of the week that message is the digest.
+«Cả năm» work is never a countdown (it gets check-ins before the report cut-offs), the plan year closes
+on 31/12 (no overdue after it; a year-end summary instead), milestones due before the plan year began
+are what the plan itself fulfils (never reminded), and units that feed a consolidated report are asked
+for their input before its cut-off.
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from domain.plan import PERIODIC_REPORT
+from domain.plan import PERIODIC_REPORT, YEAR_ROUND
 from domain.reminder_policy import ReminderPolicy
 from domain.workdays import WorkingCalendar
 
@@ -27,12 +34,38 @@ BEFORE_DUE = "before_due"
 DUE_TODAY = "due_today"
 OVERDUE = "overdue"
 REPORT_BEFORE_DUE = "report_before_due"
+REPORT_INPUT = "report_input"
+CHECKIN = "checkin"
 DIGEST = "digest"
-KINDS = (BEFORE_DUE, DUE_TODAY, OVERDUE, REPORT_BEFORE_DUE, DIGEST)
+YEAR_END = "year_end"
+KINDS = (OVERDUE, DUE_TODAY, REPORT_INPUT, BEFORE_DUE, REPORT_BEFORE_DUE, CHECKIN, DIGEST, YEAR_END)
 OVERVIEW = "overview"  # the coordinators' weekly overview; reported as kind «digest» (CONTRACTS §4)
+# Most urgent first inside one grouped message.
+URGENCY = {OVERDUE: 0, DUE_TODAY: 1, REPORT_INPUT: 2, BEFORE_DUE: 3, REPORT_BEFORE_DUE: 3, CHECKIN: 4}
+
+# Kinds of a whole message (CONTRACTS §4b).
+MSG_DAILY, MSG_DIGEST, MSG_OVERVIEW, MSG_CHECKIN, MSG_YEAR_END = "daily", "digest", "overview", "checkin", "year_end"
+SNOOZE_CODES = ("1d", "3d", "mon")
+
+# Why an item reaches nobody (CONTRACTS §4 `unreachable_reason`).
+NO_HEAD = "no_registered_head"
+NO_DELEGATE = "no_delegate_registered"
+OPTED_OUT = "all_opted_out"
+SNOOZED = "all_snoozed"
+UNREACHABLE = "all_identities_unreachable"
 
 
-@dataclass(frozen=True)
+def before_plan(due: dt.date | None, plan_year: int) -> bool:
+    """A milestone due before its plan's year began (task 1's «Tháng 12/2021» in the 2022 plan) is what
+    the plan itself fulfils: never reminded, never counted overdue."""
+    return bool(plan_year) and due is not None and due < dt.date(plan_year, 1, 1)
+
+
+def year_closed(plan_year: int, today: dt.date) -> bool:
+    return bool(plan_year) and today > dt.date(plan_year, 12, 31)
+
+
+@dataclass(slots=True)
 class Candidate:
     """One not-done (lead unit, milestone) pair with a known deadline, as the repository reads it."""
 
@@ -46,10 +79,26 @@ class Candidate:
     task_title: str = ""
     status: str = "not_started"
     percent: int | None = None
+    plan_year: int = 0
+    report: str | None = None
+    period: str | None = None
+    # Periodic reports: the data cut-off and the units that feed the report (its coordinating units).
+    cutoff: dt.date | None = None
+    contributors: tuple[str, ...] = ()
+    scope: str | None = None
 
     @property
     def is_report(self) -> bool:
         return self.milestone_kind == PERIODIC_REPORT
+
+    @property
+    def year_round(self) -> bool:
+        return self.milestone_kind == YEAR_ROUND
+
+    @property
+    def remindable(self) -> bool:
+        """Counted down and reminded: not year-round work, not fulfilled by the plan itself."""
+        return not self.year_round and not before_plan(self.due, self.plan_year)
 
 
 @dataclass(frozen=True)
@@ -84,8 +133,12 @@ class Recipient:
     def paused(self, now: dt.datetime) -> bool:
         return self.snoozed_until is not None and aware(self.snoozed_until) > now
 
+    def wants_delegated(self) -> bool:
+        """A delegate (units.yaml `reminders_to`) receives the unit's reminders unless turned off."""
+        return self.enabled is not False
 
-WEEK, LATE, REPORTS = "week", "overdue", "reports"  # the sections of a weekly digest
+
+WEEK, LATE, REPORTS, ROUTINE = "week", "overdue", "reports", "routine"  # the sections of a weekly digest
 
 
 @dataclass
@@ -105,7 +158,8 @@ class WeekSummary:
 
     @property
     def empty(self) -> bool:
-        return not any(self.counts.values())
+        """Nothing dated to say (year-round work alone is not worth a Monday message)."""
+        return not any(self.counts.get(name) for name in (WEEK, LATE, REPORTS))
 
 
 @dataclass(frozen=True, order=True)
@@ -118,7 +172,7 @@ class Step:
     offset: int = field(compare=False)  # days before the deadline; negative once overdue
 
 
-@dataclass
+@dataclass(slots=True)
 class DueItem:
     """A unit-level reminder due now (CONTRACTS §4) and the people it would reach."""
 
@@ -132,11 +186,17 @@ class DueItem:
     candidate: Candidate | None = None
     recipients: list[int] = field(default_factory=list)
     unreachable: list[int] = field(default_factory=list)
-    content: object | None = None  # digests: what the message will list (built by the service)
+    content: object | None = None  # digests, check-ins, year-end: what the message will list
+    unreachable_reason: str | None = None
+    message: str | None = None  # dry run: the text of the message this item goes out in
 
     @property
     def contract_kind(self) -> str:
         return DIGEST if self.kind == OVERVIEW else self.kind
+
+    @property
+    def urgency(self) -> tuple:
+        return (URGENCY.get(self.kind, 9), self.due or dt.date.max, self.task_number or 0, self.key)
 
     def delivery_key(self, user_id: int) -> str:
         return person_key(self.key, user_id)
@@ -160,16 +220,89 @@ def overview_key(week: dt.date) -> str:
     return f"*:overview:{week.isoformat()}"
 
 
+def input_key(unit_id: str, c: Candidate) -> str:
+    return f"{unit_id}:input:{c.lead_id}:{c.milestone_id}:{(c.cutoff or c.due).isoformat()}"
+
+
+def checkin_key(unit_id: str, cutoff: dt.date) -> str:
+    return f"{unit_id}:checkin:{cutoff.isoformat()}"
+
+
+def year_end_key(unit_id: str | None, year: int) -> str:
+    return f"{unit_id or '*'}:year_end:{year}"
+
+
+def message_key(day: dt.date, user_id: int) -> str:
+    """One reminder message per person per working day: the ledger key of that message."""
+    return f"msg:{day.isoformat()}:u{user_id}"
+
+
+@dataclass
+class PersonMessage:
+    """Everything due for one person on one day, as one chat message (CONTRACTS §4b)."""
+
+    key: str
+    user_id: int | None
+    unit_id: str
+    role: str
+    day: dt.date
+    items: list[DueItem]
+
+    @property
+    def kind(self) -> str:
+        kinds = {i.kind for i in self.items}
+        if YEAR_END in kinds:
+            return MSG_YEAR_END
+        if OVERVIEW in kinds:
+            return MSG_OVERVIEW
+        if DIGEST in kinds:
+            return MSG_DIGEST
+        if kinds == {CHECKIN}:
+            return MSG_CHECKIN
+        return MSG_DAILY
+
+
+def group_messages(items: Iterable[DueItem], day: dt.date, people: dict[int, Recipient]) -> list[PersonMessage]:
+    """Each person's items of the day → one message, most urgent first."""
+    by_person: dict[int, list[DueItem]] = defaultdict(list)
+    for item in items:
+        for uid in item.recipients:
+            by_person[uid].append(item)
+    messages = []
+    for uid, mine in sorted(by_person.items()):
+        person = people.get(uid)
+        mine.sort(key=lambda i: i.urgency)
+        messages.append(PersonMessage(
+            key=message_key(day, uid), user_id=uid, unit_id=person.unit_id if person else "",
+            role=person.role if person else "", day=day, items=mine,
+        ))
+    return messages
+
+
+@dataclass(frozen=True)
+class SettingsView:
+    """A person's reminder settings as the service reports them."""
+
+    role: str
+    enabled: bool  # effective, after the role default
+    explicit: bool | None
+    days_before: int | None
+    offsets: tuple[int, ...]
+    snoozed_until: dt.datetime | None
+
+
 class Planner:
     """Turns the policy and the working-day calendar into slots; caches per deadline, because a
     national-scale plan has 100,000 rows but only a few hundred distinct deadlines."""
 
     def __init__(self, policy: ReminderPolicy, workdays: WorkingCalendar, tz: ZoneInfo,
-                 report_days: Iterable[int] = (10, 5, 2, 0)) -> None:
+                 report_days: Iterable[int] = (10, 5, 2, 0),
+                 delegates: dict[str, tuple[str, str]] | None = None) -> None:
         self.policy = policy
         self.workdays = workdays
         self.tz = tz
         self.report_days = tuple(sorted({int(d) for d in report_days}, reverse=True))
+        self.delegates = dict(delegates or {})
         self.steps = lru_cache(maxsize=65536)(self._steps)
 
     # -- time ---------------------------------------------------------------------------------------
@@ -202,7 +335,8 @@ class Planner:
         return self.workdays.subtract_working_days(today, self.policy.catch_up_working_days)
 
     # -- steps --------------------------------------------------------------------------------------
-    def _steps(self, due: dt.date, is_report: bool, offsets: tuple[int, ...]) -> tuple[Step, ...]:
+    def _steps(self, due: dt.date, is_report: bool, offsets: tuple[int, ...], plan_year: int = 0) -> tuple[Step, ...]:
+        """The steps of one deadline; with `plan_year`, none after 31/12 of that year (the year closes)."""
         wd, policy = self.workdays, self.policy
         last_day = self.effective_due(due)
         steps: list[Step] = []
@@ -224,7 +358,38 @@ class Planner:
         every = policy.overdue_every_working_days
         for n in range(1, policy.overdue_max_times + 1):
             steps.append(Step(wd.add_working_days(due, every * n), every * n, OVERDUE, -every * n))
+        if plan_year:
+            year_end = dt.date(plan_year, 12, 31)
+            steps = [s for s in steps if s.slot <= year_end]
         return tuple(sorted(steps))
+
+    def input_step(self, cutoff: dt.date, today: dt.date, floor: dt.date) -> Step | None:
+        """The contributors' «send your figures» step: N working days before the report's cut-off,
+        due from then until the cut-off (within the catch-up limit)."""
+        last = self.effective_due(cutoff)
+        n = self.policy.report_input_working_days_before
+        slot = self.workdays.subtract_working_days(last, n)
+        if floor <= slot <= today <= last:
+            return Step(slot, -n, REPORT_INPUT, n)
+        return None
+
+    def checkin_slot(self, cutoff: dt.date) -> dt.date:
+        return self.workdays.subtract_working_days(self.effective_due(cutoff), self.policy.checkin_working_days_before)
+
+    def checkins_due(self, today: dt.date, cutoffs: Iterable[dt.date]) -> list[dt.date]:
+        """Cut-offs whose year-round check-in is due today (from its slot up to the cut-off itself)."""
+        floor = self.catch_up_floor(today)
+        return [c for c in cutoffs if floor <= self.checkin_slot(c) <= today <= self.effective_due(c)]
+
+    def year_end_day(self, year: int) -> dt.date:
+        """The first working day after the plan year: the day of its year-end summary."""
+        return self.workdays.next_working_day(dt.date(year + 1, 1, 1))
+
+    def year_ends_due(self, today: dt.date, years: Iterable[int]) -> list[int]:
+        if not self.policy.year_end_summary:
+            return []
+        floor = self.catch_up_floor(today)
+        return [y for y in years if floor <= self.year_end_day(y) <= today]
 
     def latest_step(self, steps: tuple[Step, ...], today: dt.date, floor: dt.date) -> Step | None:
         """The most recent step whose slot has come, unless it is older than the catch-up floor."""
@@ -243,6 +408,8 @@ class Planner:
         span = policy.overdue_every_working_days * policy.overdue_max_times
         lo = wd.subtract_working_days(floor, span) - dt.timedelta(days=1)
         ahead = max((*policy.before_due_working_days, *extra_offsets, 0))
+        # report input: N working days before a cut-off that lies up to a week before the report's due date
+        ahead = max(ahead, policy.report_input_working_days_before + 5)
         last_day = wd.add_working_days(today, ahead)  # the latest effective deadline with a step by today
         report_ahead = max((*self.report_days, 0))
         if policy.report_days_are_working_days:
@@ -283,32 +450,58 @@ class Planner:
         """The unit-level item reminders due at `now`, each with the people it would reach.
 
         Every recipient gets the latest step of their own schedule («nhắc trước N ngày» changes it);
-        a unit nobody would reach still gets its default item listed, with no recipients, so that an
-        operator sees reminders falling into the void.
+        a unit nobody would reach still gets its default item listed, with no recipients and the reason,
+        so that an operator sees reminders falling into the void. Year-round work and milestones due
+        before the plan year are not counted down; nothing is overdue after the plan year.
         """
         local = self.local(now)
         if not self.window_open(local):
             return []
         today = local.date()
         floor = self.catch_up_floor(today)
-        groups = self._groups(now, recipients)
+        people = list(recipients)
+        groups = self._groups(now, people)
         default = self.policy.before_due_working_days
         items: dict[str, DueItem] = {}
+        inputs: set[tuple] = set()  # one «send your figures» per unit, report and period
         for c in candidates:
+            if c.is_report and c.cutoff and c.contributors:
+                step = self.input_step(c.cutoff, today, floor)
+                if step is not None:
+                    for unit_id in c.contributors:
+                        if unit_id != c.unit_id and (unit_id, c.report, c.period, c.cutoff) not in inputs:
+                            inputs.add((unit_id, c.report, c.period, c.cutoff))
+                            self._input(items, c, unit_id, step, groups)
+            if not c.remindable:
+                continue
             unit_groups = groups.get(c.unit_id)
             if not unit_groups:
-                step = self.latest_step(self.steps(c.due, c.is_report, default), today, floor)
+                step = self.latest_step(self.steps(c.due, c.is_report, default, c.plan_year), today, floor)
                 if step is not None:
                     self._item(items, c, step)
                 continue
             for offsets, (reachable, unreachable) in unit_groups.items():
-                step = self.latest_step(self.steps(c.due, c.is_report, offsets), today, floor)
+                step = self.latest_step(self.steps(c.due, c.is_report, offsets, c.plan_year), today, floor)
                 if step is None:
                     continue
                 item = self._item(items, c, step)
                 item.recipients.extend(reachable)
                 item.unreachable.extend(unreachable)
-        return list(items.values())
+        result = list(items.values())
+        self.explain(result, people, now)
+        return result
+
+    def _input(self, items: dict[str, DueItem], c: Candidate, unit_id: str, step: Step, groups) -> None:
+        key = input_key(unit_id, c)
+        if key in items:
+            return
+        item = items[key] = DueItem(
+            key=key, kind=REPORT_INPUT, unit_id=unit_id, offset=step.offset, due=c.cutoff,
+            task_number=c.task_number, label=c.label, candidate=c,
+        )
+        reachable, unreachable = self.everyone(groups, unit_id)
+        item.recipients.extend(reachable)
+        item.unreachable.extend(unreachable)
 
     def _item(self, items: dict[str, DueItem], c: Candidate, step: Step) -> DueItem:
         key = item_key(c, step)
@@ -320,18 +513,76 @@ class Planner:
             )
         return item
 
+    @staticmethod
+    def everyone(groups, unit_id: str) -> tuple[list[int], list[int]]:
+        """Everyone who receives a unit's items, whatever their own schedule."""
+        reachable: list[int] = []
+        unreachable: list[int] = []
+        for r, u in groups.get(unit_id, {}).values():
+            reachable.extend(x for x in r if x not in reachable)
+            unreachable.extend(x for x in u if x not in unreachable)
+        return reachable, unreachable
+
+    def receivers(self, now: dt.datetime, recipients: Iterable[Recipient]) -> dict[str, tuple[list[int], list[int]]]:
+        """unit → (reachable, unreachable) user ids of whoever receives its reminders now."""
+        groups = self._groups(now, recipients)
+        return {unit: self.everyone(groups, unit) for unit in groups}
+
     def _groups(
         self, now: dt.datetime, recipients: Iterable[Recipient]
     ) -> dict[str, dict[tuple[int, ...], tuple[list[int], list[int]]]]:
-        """unit → offsets → (reachable user ids, unreachable user ids) of the people who want items now."""
+        """unit → offsets → (reachable user ids, unreachable user ids) of the people who want items now;
+        a unit with a delegate (units.yaml `reminders_to`) is also served by the delegate's people."""
         groups: dict[str, dict[tuple[int, ...], tuple[list[int], list[int]]]] = defaultdict(dict)
+        served_by: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for unit_id, (to_unit, role) in self.delegates.items():
+            served_by[(to_unit, role)].append(unit_id)
         for r in recipients:
-            if not r.wants_items(self.policy) or r.paused(now):
+            if r.paused(now):
                 continue
+            targets = [r.unit_id] if r.wants_items(self.policy) else []
+            if r.wants_delegated():
+                targets += [u for u in served_by.get((r.unit_id, r.role), []) if u not in targets]
             offsets = self.policy.offsets_for(r.days_before)
-            reachable, unreachable = groups[r.unit_id].setdefault(offsets, ([], []))
-            (reachable if r.channels else unreachable).append(r.user_id)
+            for unit_id in targets:
+                reachable, unreachable = groups[unit_id].setdefault(offsets, ([], []))
+                (reachable if r.channels else unreachable).append(r.user_id)
         return groups
+
+    def explain(self, items: Iterable[DueItem], recipients: Iterable[Recipient], now: dt.datetime) -> None:
+        """Set `unreachable_reason` on every item that reaches nobody."""
+        people = list(recipients)
+        cache: dict[str, str] = {}
+        for item in items:
+            if item.recipients:
+                continue
+            unit = item.unit_id or "*"
+            if unit not in cache:
+                cache[unit] = self.reason(item.unit_id, people, now)
+            item.unreachable_reason = cache[unit]
+
+    def reason(self, unit_id: str | None, people: list[Recipient], now: dt.datetime) -> str:
+        if unit_id is None:  # the coordinators' overview / department year-end list
+            mine = [r for r in people if r.role == "coordinator"]
+            wanted = [r for r in mine if r.wants_overview(self.policy)]
+        else:
+            delegate = self.delegates.get(unit_id)
+            mine = [r for r in people if r.unit_id == unit_id and r.role in ("head", "officer")]
+            wanted = [r for r in mine if r.wants_items(self.policy)]
+            if delegate is not None:
+                theirs = [r for r in people if (r.unit_id, r.role) == delegate]
+                if not mine and not theirs:
+                    return NO_DELEGATE
+                mine += theirs
+                wanted += [r for r in theirs if r.wants_delegated()]
+        if not mine:
+            return NO_HEAD
+        if not wanted:
+            return OPTED_OUT
+        awake = [r for r in wanted if not r.paused(now)]
+        if not awake:
+            return SNOOZED
+        return UNREACHABLE
 
 
 def aware(value: dt.datetime) -> dt.datetime:

@@ -24,6 +24,9 @@ class Unit:
     name: str
     kind: str
     aliases: tuple[str, ...] = ()
+    # Who receives this unit's reminders when nobody of the unit does (leaders are read-only, the
+    # one-stop desk has no head): (unit id, role) of the delegate, from `reminders_to` in units.yaml.
+    reminders_to: tuple[str, str] | None = None
 
     @property
     def is_external(self) -> bool:
@@ -58,7 +61,8 @@ class UnitDirectory:
     def load(cls, path: str | Path) -> UnitDirectory:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
         units = [
-            Unit(id=u["id"], name=nfc(u["name"]), kind=u["kind"], aliases=tuple(nfc(a) for a in u.get("aliases", [])))
+            Unit(id=u["id"], name=nfc(u["name"]), kind=u["kind"], aliases=tuple(nfc(a) for a in u.get("aliases", [])),
+                 reminders_to=_delegate(u))
             for u in data["units"]
         ]
         collectives = [Collective(nfc(c["phrase"]), tuple(c["kinds"])) for c in data.get("collectives", [])]
@@ -71,6 +75,10 @@ class UnitDirectory:
     def name(self, unit_id: str) -> str:
         unit = self._by_id.get(unit_id)
         return unit.name if unit else unit_id
+
+    def delegates(self) -> dict[str, tuple[str, str]]:
+        """unit id → (unit id, role) of the people who receive its reminders in its place."""
+        return {u.id: u.reminders_to for u in self.units if u.reminders_to}
 
     def members_of_kinds(self, kinds: tuple[str, ...]) -> list[str]:
         return [u.id for u in self.units if u.kind in kinds]
@@ -121,3 +129,12 @@ class UnitDirectory:
                 if score >= 90 and (best is None or score > best[0]):
                     best = (score, self._names[alias])
         return best[1] if best else None
+
+
+def _delegate(entry: dict) -> tuple[str, str] | None:
+    value = entry.get("reminders_to")
+    if not value:
+        return None
+    if not isinstance(value, dict) or "unit" not in value:
+        raise ValueError(f"units.yaml: {entry.get('id')}: reminders_to cần dạng {{unit: ID, role: head|officer}}")
+    return str(value["unit"]), str(value.get("role", "head"))

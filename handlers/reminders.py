@@ -1,5 +1,7 @@
-"""Reminder settings in chat («tắt nhắc nhở», «bật lại», «nhắc trước 5 ngày», /nhacnho) and the
-buttons under a reminder (💤 1 ngày / 3 ngày / đến thứ Hai) and under the settings message.
+"""Reminder settings in chat («tắt nhắc nhở», «bật lại», «nhắc trước 5 ngày», /nhacnho), the buttons
+under a reminder (💤 1 ngày / 3 ngày / đến thứ Hai) and under the settings message, and for coordinators:
+«xem trước nhắc nhở tháng 12» (the simulator) and «nv 54 giao QLTM, QLNL» (which units a scoped share
+concerns).
 
 Button data (prefix `sn`, ≤ 64 bytes): `sn:<delivery_id>:1d|3d|mon` snoozes from a reminder — the
 delivery id proves the reminder was this person's; `sn:set:on|off|resume|d<N>` changes a setting.
@@ -7,6 +9,8 @@ delivery id proves the reminder was this person's; `sn:set:on|off|resume|d<N>` c
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any
 
 from conversation.callbacks import Snooze
@@ -14,7 +18,13 @@ from conversation.context import Context
 from conversation.registry import callback, intent
 from domain.messages import Reply
 from presentation import accounts as texts
-from presentation.reminders import settings_buttons, settings_text, snoozed_text
+from presentation.reminders import (
+    preview_text,
+    scope_assigned_text,
+    settings_buttons,
+    settings_text,
+    snoozed_text,
+)
 from services.reminder_service import SettingsError
 
 OFF = texts.REMINDERS_OFF
@@ -31,10 +41,62 @@ def _request(nlu: Any) -> dict:
     return {"action": getattr(value, "action", None), "days": getattr(value, "days", None)}
 
 
+COORDINATORS_ONLY = ("Chỉ Văn phòng Sở (người điều phối) dùng được lệnh này. Anh/chị gõ «nhắc nhở» để xem "
+                     "cài đặt nhắc việc của mình.")
+
+
 @intent("reminder_settings")
 async def reminder_settings(ctx: Context) -> list[Reply]:
     request = _request(ctx.nlu)
+    if request.get("action") == "preview":
+        return await _preview(ctx, request.get("month"))
+    if request.get("action") == "assign_scope":
+        return await _assign_scope(ctx, request.get("task"), request.get("units") or "")
     return await _apply(ctx, request.get("action"), request.get("days"))
+
+
+def _coordinator(ctx: Context) -> bool:
+    return ctx.user.role in ("coordinator", "admin")
+
+
+async def _preview(ctx: Context, month: int | None) -> list[Reply]:
+    """«xem trước nhắc nhở tháng 12»: the simulator over that month, on a throw-away copy."""
+    if not _coordinator(ctx):
+        return ctx.reply(COORDINATORS_ONLY)
+    today = ctx.today
+    if month is None:
+        month = today.month % 12 + 1
+    year = today.year if month >= today.month else today.year + 1
+    start = dt.date(year, month, 1)
+    end = (dt.date(year + month // 12, month % 12 + 1, 1)) - dt.timedelta(days=1)
+    messages = await ctx.app.reminders.simulate(start, end, staff_all=True)
+    return ctx.reply(preview_text(f"tháng {month}/{year}", messages, ctx.app.units, staff_all=True))
+
+
+async def _assign_scope(ctx: Context, task: int | None, units_text: str) -> list[Reply]:
+    """«nv 54 giao QLTM, QLNL»: from now on only those units are reminded of task 54's scoped share."""
+    if not _coordinator(ctx):
+        return ctx.reply(COORDINATORS_ONLY)
+    directory = ctx.app.units
+    typed = re.split(r"(?i)\bgiao(?:\s+cho)?\b", ctx.message.text or "", maxsplit=1)
+    units_text = typed[1] if len(typed) == 2 else units_text  # the typed words keep their commas
+    ids: list[str] = []
+    for part in re.split(r"(?i)\s*(?:,|;|&|\+|\bvà\b|\bva\b)\s*", units_text):
+        part = part.strip(" .")
+        if not part:
+            continue
+        found = [directory.resolve(part)]
+        if found[0] is None:  # «QLTM QLNL» without commas
+            found = [directory.resolve(word) for word in part.split()]
+        if None in found:
+            return ctx.reply(f"Không nhận ra đơn vị «{part}». Viết tên hoặc tên tắt, cách nhau bằng dấu phẩy, "
+                             f"ví dụ: «nv {task} giao QLTM, QLNL».")
+        ids.extend(u for u in found if u is not None and u not in ids)
+    try:
+        done = await ctx.app.reminders.assign_scope(int(task or 0), ids, ctx.user.id)
+    except SettingsError as exc:
+        return ctx.reply(str(exc))
+    return ctx.reply(scope_assigned_text(done.task, done.scope, [directory.name(u) for u in done.units]))
 
 
 @callback(Snooze)

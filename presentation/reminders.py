@@ -1,118 +1,161 @@
-"""The Vietnamese words of reminders, digests and reminder settings.
+"""The Vietnamese words of reminders, digests, check-ins, year-end summaries and reminder settings.
 
-Kept apart from the policy so that wording can change without touching when things are sent, and so
-that tests can assert on the facts a head needs at a glance: which task, which milestone, which date,
-how many working days are left — and buttons to answer right away.
+The reminder service hands over data — one `PersonMessage` per person and day, its items most urgent
+first — and `compose_message` (injected by the bootstrap) writes it: one short line per item with its
+task number, short title, milestone, date and working days left, and buttons to answer right away.
+Kept apart from the policy so that wording can change without touching when things are sent.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from conversation.callbacks import SetStatus, Snooze, encode
 from domain.messages import Button, Reply
 from domain.reminders import (
     BEFORE_DUE,
+    CHECKIN,
+    DIGEST,
     DUE_TODAY,
     LATE,
     OVERDUE,
+    OVERVIEW,
     REPORT_BEFORE_DUE,
+    REPORT_INPUT,
     REPORTS,
+    ROUTINE,
+    SNOOZE_CODES,
     WEEK,
+    YEAR_END,
     Candidate,
     DueItem,
+    PersonMessage,
+    SettingsView,
     WeekSummary,
+    before_plan,
 )
+from domain.reporting import PERIOD_NAMES
 from domain.units import UnitDirectory
 from domain.workdays import WorkingCalendar
-from presentation.common import reminder_status_buttons
 from presentation.format import fmt_date, short, status_text
 
 WEEKDAY_NAMES = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
-SHORT_TITLE = 80
-SNOOZE_CHOICES = {"1d": "1 ngày", "3d": "3 ngày", "mon": "đến thứ Hai"}
+SHORT_TITLE = 48
+SNOOZE_CHOICES = dict(zip(SNOOZE_CODES, ("1 ngày", "3 ngày", "đến thứ Hai"), strict=True))
+MAX_BUTTONS = 6  # «✅ NV n» buttons under one message (more items: answer by typing)
+YEAR_END_LINES = 15
+BEFORE_PLAN = "trước khi ban hành kế hoạch"
+ICONS = {OVERDUE: "⚠️", DUE_TODAY: "📌", REPORT_INPUT: "📥", BEFORE_DUE: "🔔", REPORT_BEFORE_DUE: "📊", CHECKIN: "🔁"}
 
 
 def fmt_day(day: dt.date) -> str:
     return f"{fmt_date(day)} ({WEEKDAY_NAMES[day.weekday()]})"
 
 
-def reminder_buttons(lead_id: int, delivery_id: int) -> list[list[Button]]:
-    """Status buttons (the conversation engine's `st` callback) and snooze buttons (ours, `sn`)."""
-    return [
-        reminder_status_buttons(lead_id),
-        [Button(f"💤 {label}", f"sn:{delivery_id}:{code}") for code, label in SNOOZE_CHOICES.items()],
-    ]
-
-
-def headline(item: DueItem, c: Candidate, today: dt.date, workdays: WorkingCalendar) -> str:
-    """What the reminder is about, measured in working days from today."""
-    if item.kind == OVERDUE or today > c.due:
-        late = workdays.working_days_between(c.due, today)
-        return f"⚠️ **Đã quá hạn {late} ngày làm việc**"
-    left = workdays.working_days_between(today, c.due)
-    if left == 0:
-        if today == c.due:
-            return "📌 **Hôm nay là hạn chót**"
-        return (
-            f"📌 **Hạn chót rơi vào {WEEKDAY_NAMES[c.due.weekday()]} (ngày nghỉ) — "
-            "hôm nay là ngày làm việc cuối cùng**"
-        )
-    if item.kind == REPORT_BEFORE_DUE or c.is_report:
-        return f"📊 **Sắp đến hạn nộp báo cáo: còn {left} ngày làm việc**"
-    return f"🔔 **Nhắc việc: còn {left} ngày làm việc**"
-
-
-def reminder_reply(
-    item: DueItem, today: dt.date, workdays: WorkingCalendar, units: UnitDirectory, delivery_id: int
-) -> Reply:
-    c = item.candidate
-    assert c is not None, "milestone reminders carry their candidate"
-    lines = [
-        headline(item, c, today, workdays),
-        f"**Nhiệm vụ {c.task_number}:** {short(c.task_title, SHORT_TITLE)}",
-        f"Mốc: **{c.label}** — hạn **{fmt_day(c.due)}**",
-        f"Đơn vị chủ trì: {units.name(c.unit_id)} · Tình trạng: {status_text(c.status, c.percent)}",
-    ]
-    if item.kind in (DUE_TODAY, OVERDUE):
-        lines.append("Anh/chị cập nhật tình trạng bằng các nút dưới đây (hoặc gửi minh chứng nếu đã xong).")
-    elif item.kind in (BEFORE_DUE, REPORT_BEFORE_DUE):
-        lines.append("Anh/chị cập nhật tình trạng bằng các nút dưới đây, hoặc hoãn nhắc.")
-    return Reply(text="\n".join(lines), buttons=reminder_buttons(c.lead_id, delivery_id), private_only=True)
-
-
-# -- weekly messages --------------------------------------------------------------------------------
 def week_label(week: dt.date) -> str:
     end = week + dt.timedelta(days=6)
     return f"{week.strftime('%d/%m')}–{end.strftime('%d/%m/%Y')}"
 
 
-def _lines(items: Sequence[Candidate], total: int, today: dt.date, workdays: WorkingCalendar) -> list[str]:
-    out = []
-    for c in items:
-        when = fmt_day(c.due)
-        if c.due < today:
-            when += f", quá {workdays.working_days_between(c.due, today)} ngày làm việc"
-        out.append(f"• NV {c.task_number} · {c.label} — {when} · {status_text(c.status, c.percent)}")
-    if total > len(items):
-        out.append(f"• … và {total - len(items)} phần việc khác")
-    return out
+def period_words(label: str | None) -> str:
+    """«Quý III» → «quý III», «năm» → «cả năm» (a check-in's label is the period's name)."""
+    label = PERIOD_NAMES.get(label or "", label or "")
+    if label == "năm":
+        return "cả năm"
+    return label[:1].lower() + label[1:]
 
 
-def digest_reply(unit_name: str, summary: WeekSummary, today: dt.date, workdays: WorkingCalendar) -> Reply:
-    lines = [f"📅 **Tổng hợp tuần {week_label(summary.week)} — {unit_name}**"]
-    for title, name in (("Đến hạn trong tuần", WEEK), ("Quá hạn", LATE), ("Báo cáo sắp đến hạn", REPORTS)):
-        if summary.total(name):
-            lines.append(f"**{title} ({summary.total(name)}):**")
-            lines.extend(_lines(summary.section(name), summary.total(name), today, workdays))
-    if summary.empty:
-        lines.append("Tuần này đơn vị không có mốc nào đến hạn và không có việc quá hạn. 👍")
-    lines.append("Gõ «việc của tôi» hoặc «nv SỐ» để xem chi tiết; báo tiến độ: «xong nhiệm vụ SỐ».")
-    return Reply(text="\n".join(lines), private_only=True)
+def due_words(c: Candidate) -> str:
+    """One deadline written the same way everywhere; what the plan itself fulfils says so."""
+    if before_plan(c.due, c.plan_year):
+        return BEFORE_PLAN
+    if c.year_round:
+        return "cả năm"
+    return fmt_date(c.due)
 
 
-def overview_reply(week: dt.date, by_unit: dict[str, WeekSummary], units: UnitDirectory, max_items: int) -> Reply:
+def task_line(c: Candidate) -> str:
+    scope = f" ({c.scope})" if c.scope else ""
+    return f"NV {c.task_number} · {short(c.task_title, SHORT_TITLE)}{scope}"
+
+
+# -- one item of a daily message ---------------------------------------------------------------------
+def item_line(item: DueItem, today: dt.date, workdays: WorkingCalendar, units: UnitDirectory) -> str:
+    c = item.candidate
+    icon = ICONS.get(item.kind, "•")
+    if item.kind == CHECKIN:
+        return checkin_lines(item, units)[0]
+    assert c is not None, "milestone reminders carry their candidate"
+    if item.kind == REPORT_INPUT:
+        cutoff = item.due or c.due
+        left = workdays.working_days_between(today, cutoff)
+        when = "hôm nay" if left == 0 else f"còn {left} ngày làm việc"
+        return (f"{icon} {task_line(c)} — gửi số liệu {c.label} cho {units.name(c.unit_id)} trước "
+                f"**{fmt_date(cutoff)}** ({when})")
+    if item.kind == OVERDUE or today > c.due:
+        when = f"hạn {fmt_date(c.due)}, **quá {workdays.working_days_between(c.due, today)} ngày làm việc**"
+    else:
+        left = workdays.working_days_between(today, c.due)
+        if left == 0:
+            when = (f"**hạn hôm nay** {fmt_date(c.due)}" if today == c.due else
+                    f"hạn {fmt_date(c.due)} ({WEEKDAY_NAMES[c.due.weekday()]}, ngày nghỉ) — **hôm nay là ngày làm việc cuối**")
+        else:
+            when = f"hạn {fmt_date(c.due)}, còn {left} ngày làm việc"
+    return f"{icon} {task_line(c)} — {c.label}: {when} · {status_text(c.status, c.percent)}"
+
+
+def checkin_lines(item: DueItem, units: UnitDirectory, limit: int = 10, own: str = "") -> list[str]:
+    shares: Sequence[Candidate] = item.content or []  # type: ignore[assignment]
+    cutoff = item.due
+    office = units.name("van-phong") if units.get("van-phong") else "Văn phòng"
+    example = shares[0].task_number if shares else 17
+    who = "Cập nhật" if own == "van-phong" else f"{office} cần"  # the Văn phòng does not ask itself
+    lines = [
+        f"🔁 {who} kết quả {period_words(item.label)} của {len(shares)} việc thường xuyên trước "
+        f"**{fmt_date(cutoff)}** — gõ «nv {example} đang làm 60%, đã tổ chức 2 đợt»"
+    ]
+    lines += [f"   • {task_line(c)}" for c in shares[:limit]]
+    if len(shares) > limit:
+        lines.append(f"   • … và {len(shares) - limit} việc khác — gõ «việc chưa xong»")
+    return lines
+
+
+# -- digest, overview, year end ------------------------------------------------------------------------
+def _digest_lines(summary: WeekSummary, today: dt.date, workdays: WorkingCalendar, max_items: int,
+                  max_overdue: int, skip: set[tuple[int, int]]) -> list[str]:
+    lines: list[str] = []
+
+    def listed(name: str) -> list[Candidate]:
+        return [c for c in summary.section(name) if (c.lead_id, c.milestone_id) not in skip]
+
+    week = listed(WEEK)
+    if summary.total(WEEK):
+        lines.append(f"**Đến hạn trong tuần ({summary.total(WEEK)}):**")
+        lines += [f"• {task_line(c)} — {c.label}: {fmt_day(c.due)} · {status_text(c.status, c.percent)}"
+                  for c in week[:max_items]]
+        hidden = summary.total(WEEK) - min(len(week), max_items) - (len(summary.section(WEEK)) - len(week))
+        if hidden > 0:
+            lines.append(f"• … và {hidden} phần việc khác")
+    if summary.total(LATE):
+        late = listed(LATE)
+        lines.append(f"**Quá hạn ({summary.total(LATE)}), mới nhất trước:**")
+        for c in late[:max_overdue]:
+            overdue = workdays.working_days_between(c.due, today)
+            lines.append(f"• {task_line(c)} — {c.label}: hạn {fmt_date(c.due)}, quá {overdue} ngày làm việc")
+        older = summary.total(LATE) - min(len(late), max_overdue) - (len(summary.section(LATE)) - len(late))
+        if older > 0:
+            lines.append(f"• +{older} việc trễ cũ hơn — gõ «việc trễ hạn»")
+    if summary.total(REPORTS):
+        lines.append(f"**Báo cáo sắp đến hạn ({summary.total(REPORTS)}):**")
+        lines += [f"• {task_line(c)} — {c.label}: {fmt_day(c.due)}" for c in summary.section(REPORTS)[:max_items]]
+    if summary.total(ROUTINE):
+        lines.append(f"🔁 Việc thường xuyên: {summary.total(ROUTINE)} việc cả năm, báo kết quả trước mỗi kỳ "
+                     "báo cáo — gõ «việc chưa xong» để xem.")
+    return lines
+
+
+def overview_lines(week: dt.date, by_unit: dict[str, WeekSummary], units: UnitDirectory, max_items: int) -> list[str]:
     """Coordinators' Monday view: overdue work by unit (most first), and how much falls due this week."""
     lines = [f"📋 **Tổng quan tuần {week_label(week)} — toàn Sở**"]
     late = sorted(
@@ -133,20 +176,138 @@ def overview_reply(week: dt.date, by_unit: dict[str, WeekSummary], units: UnitDi
     if due:
         lines.append(f"Đến hạn trong tuần: {sum(due)} phần việc của {len(due)} đơn vị.")
     lines.append("Gõ «việc trễ hạn» hoặc «tiến độ toàn Sở» để xem chi tiết.")
-    return Reply(text="\n".join(lines), private_only=True)
+    return lines
+
+
+def year_end_lines(item: DueItem, units: UnitDirectory) -> list[str]:
+    year = item.due.year if item.due else ""
+    if item.unit_id is None:  # the department's list, for coordinators
+        by_unit: dict[str, list[Candidate]] = item.content or {}  # type: ignore[assignment]
+        total = sum(len(v) for v in by_unit.values())
+        lines = [f"🗂 **Tổng kết năm {year} — toàn Sở**",
+                 f"Kế hoạch năm {year} đã khép lại: {total} phần việc chưa hoàn thành."]
+        for unit_id, shares in sorted(by_unit.items(), key=lambda p: (-len(p[1]), units.name(p[0]))):
+            numbers = ", ".join(str(n) for n in dict.fromkeys(c.task_number for c in shares))
+            lines.append(f"• {units.name(unit_id)}: {len(shares)} (NV {short(numbers, 60)})")
+        lines.append("Gõ «xuất báo cáo năm» để có bảng đầy đủ.")
+        return lines
+    shares: Sequence[Candidate] = item.content or []  # type: ignore[assignment]
+    lines = [f"🗂 **Tổng kết năm {year} — {units.name(item.unit_id)}**",
+             f"Kế hoạch năm {year} đã khép lại; không còn nhắc quá hạn cho kế hoạch này. "
+             f"Còn {len(shares)} phần việc chưa báo hoàn thành:"]
+    for c in shares[:YEAR_END_LINES]:
+        lines.append(f"• {task_line(c)} — {c.label} ({due_words(c)}) · {status_text(c.status, c.percent)}")
+    if len(shares) > YEAR_END_LINES:
+        lines.append(f"• … và {len(shares) - YEAR_END_LINES} phần việc khác — gõ «việc chưa xong»")
+    lines.append("Việc nào đã xong, anh/chị báo «xong nhiệm vụ SỐ» để số liệu năm được đúng.")
+    return lines
+
+
+# -- the whole message ---------------------------------------------------------------------------------
+def compose_message(
+    message: PersonMessage, delivery_id: int | None, *, units: UnitDirectory, workdays: WorkingCalendar,
+    max_items: int = 10, max_overdue: int = 5,
+) -> Reply:
+    """One person's message of the day: the digest (first working day of the week) or the daily
+    reminder, with every item of the day most urgent first, then the done / snooze buttons."""
+    today = message.day
+    own = message.unit_id
+    lines: list[str] = []
+    items = [i for i in message.items if i.kind not in (DIGEST, OVERVIEW, YEAR_END)]
+    digests = [i for i in message.items if i.kind == DIGEST]
+    for item in sorted(message.items, key=lambda i: (i.unit_id != own, i.unit_id or "")):
+        if item.kind == YEAR_END:
+            lines += year_end_lines(item, units)
+    for item in message.items:
+        if item.kind == OVERVIEW:
+            lines += overview_lines(item.due or today, item.content or {}, units, max_items)  # type: ignore[arg-type]
+    if digests:
+        week = digests[0].due or today
+        lines.append(f"📅 **Tổng hợp tuần {week_label(week)} — {units.name(own) if own else 'đơn vị'}**")
+    if items:
+        if not lines:
+            lines.append(f"🔔 **Nhắc việc {WEEKDAY_NAMES[today.weekday()]} {fmt_date(today)}** ({_count(items)})")
+        else:
+            lines.append(f"**Cần làm hôm nay ({_count(items)}):**")
+        for unit_id, mine in _by_unit(items, own):
+            if unit_id != own:
+                lines.append(f"_Thay cho {units.name(unit_id)}:_")
+            for item in mine:
+                if item.kind == CHECKIN:
+                    lines += checkin_lines(item, units, own=own)
+                else:
+                    lines.append(item_line(item, today, workdays, units))
+    shown = {(i.candidate.lead_id, i.candidate.milestone_id) for i in items if i.candidate}
+    for item in digests:
+        summary: WeekSummary = item.content  # type: ignore[assignment]
+        if item.unit_id != own:
+            lines.append(f"_Tuần này của {units.name(item.unit_id or '')}:_")
+        lines += _digest_lines(summary, today, workdays, max_items, max_overdue, shown)
+    buttons = message_buttons(items, delivery_id)
+    if items or digests:
+        done = any(b.data.startswith(SetStatus.PREFIX + ":") for row in buttons for b in row)
+        lines.append(("Bấm ✅ khi xong, hoặc nhắn" if done else "Nhắn") + " «xong nhiệm vụ SỐ» / «nv SỐ đang làm 60%».")
+    return Reply(text="\n".join(lines), buttons=buttons, private_only=True)
+
+
+def _count(items: Sequence[DueItem]) -> str:
+    return f"{len(items)} việc"
+
+
+def _by_unit(items: Sequence[DueItem], own: str) -> list[tuple[str, list[DueItem]]]:
+    groups: dict[str, list[DueItem]] = {}
+    for item in items:
+        groups.setdefault(item.unit_id or "", []).append(item)
+    return sorted(groups.items(), key=lambda pair: pair[0] != own)
+
+
+def message_buttons(items: Sequence[DueItem], delivery_id: int | None) -> list[list[Button]]:
+    """«✅ NV n» for the shares whose own deadline is in the message (the `st` status callback), and
+    the snooze row (ours, `sn`, carrying the message's delivery id)."""
+    done: list[Button] = []
+    seen: set[int] = set()
+    for item in items:
+        c = item.candidate
+        if c is None or item.kind == REPORT_INPUT or c.lead_id in seen:
+            continue
+        seen.add(c.lead_id)
+        done.append(Button(f"✅ NV {c.task_number}", encode(SetStatus(c.lead_id, "done"))))
+    rows = [done[i : i + 3] for i in range(0, min(len(done), MAX_BUTTONS), 3)]
+    if delivery_id is not None and items:
+        rows.append([Button(f"💤 {label}", encode(Snooze(str(delivery_id), code))) for code, label in SNOOZE_CHOICES.items()])
+    return rows
+
+
+# -- the simulator in chat ------------------------------------------------------------------------------
+def preview_text(month_label: str, messages: Sequence, units: UnitDirectory, *, staff_all: bool) -> str:
+    """«xem trước nhắc nhở tháng 12»: who would get how many messages, the busiest day, one sample."""
+    if not messages:
+        return f"🔮 {month_label}: không có nhắc việc nào sẽ được gửi."
+    per: dict[tuple[str, str], list] = {}
+    for m in messages:
+        per.setdefault((m.to_unit, m.role), []).append(m)
+    lines = [f"🔮 **Xem trước nhắc việc {month_label}** — {len(messages)} tin nhắn"
+             + (" (giả định mỗi đơn vị đều có trưởng đơn vị đăng ký)" if staff_all else "")]
+    roles = {"head": "trưởng đơn vị", "officer": "công chức", "coordinator": "điều phối", "leader": "lãnh đạo"}
+    for (unit_id, role), mine in sorted(per.items(), key=lambda p: (-len(p[1]), units.name(p[0][0]))):
+        kinds: dict[str, int] = {}
+        for m in mine:
+            kinds[m.kind] = kinds.get(m.kind, 0) + 1
+        detail = ", ".join(f"{n} {KIND_WORDS.get(k, k)}" for k, n in sorted(kinds.items()))
+        lines.append(f"• {units.name(unit_id)} ({roles.get(role, role)}): {len(mine)} tin — {detail}")
+    biggest = max(messages, key=lambda m: len(m.items))
+    lines.append(f"Tin nhiều việc nhất: {fmt_date(biggest.at.date())}, {units.name(biggest.to_unit)}, "
+                 f"{len(biggest.items)} việc.")
+    lines.append("Mỗi người nhận tối đa một tin mỗi ngày làm việc. Chi tiết trên máy chủ: "
+                 "«cchc-bot reminders simulate --from … --to … --json».")
+    return "\n".join(lines)
+
+
+KIND_WORDS = {"daily": "nhắc hằng ngày", "digest": "tổng hợp tuần", "overview": "tổng quan",
+              "checkin": "hỏi việc thường xuyên", "year_end": "tổng kết năm"}
 
 
 # -- settings ---------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class SettingsView:
-    role: str
-    enabled: bool  # effective, after the role default
-    explicit: bool | None
-    days_before: int | None
-    offsets: tuple[int, ...]
-    snoozed_until: dt.datetime | None
-
-
 def settings_text(view: SettingsView, tz) -> str:
     if view.role in ("leader", "admin"):
         return (
@@ -163,11 +324,11 @@ def settings_text(view: SettingsView, tz) -> str:
     if view.enabled:
         days = ", ".join(str(d) for d in view.offsets)
         lines.append(
-            f"Nhắc trước hạn {days} ngày làm việc, vào ngày đến hạn, rồi nhắc lại khi quá hạn; "
-            "chỉ gửi trong giờ hành chính ngày làm việc."
+            f"Nhắc trước hạn {days} ngày làm việc, vào ngày đến hạn, rồi nhắc lại khi quá hạn — gộp trong "
+            "một tin mỗi ngày làm việc, chỉ trong giờ hành chính."
         )
         if view.role == "head":
-            lines.append("Sáng thứ Hai: bản tổng hợp việc trong tuần của đơn vị.")
+            lines.append("Ngày làm việc đầu tuần: tin nhắn là bản tổng hợp việc trong tuần của đơn vị.")
     if view.snoozed_until is not None:
         until = view.snoozed_until.astimezone(tz)
         lines.append(f"Đang tạm hoãn đến {until.strftime('%H:%M')} {fmt_day(until.date())}.")
@@ -178,12 +339,12 @@ def settings_text(view: SettingsView, tz) -> str:
 def settings_buttons(view: SettingsView) -> list[list[Button]]:
     if view.role in ("leader", "admin"):
         return []
-    toggle = Button("🔕 Tắt nhắc nhở", "sn:set:off") if view.enabled else Button("🔔 Bật nhắc nhở", "sn:set:on")
+    toggle = Button("🔕 Tắt nhắc nhở", encode(Snooze("set", "off"))) if view.enabled else Button("🔔 Bật nhắc nhở", encode(Snooze("set", "on")))
     rows = [[toggle]]
     if view.enabled:
-        rows.append([Button(f"Nhắc trước {d} ngày", f"sn:set:d{d}") for d in (3, 5, 7, 10)])
+        rows.append([Button(f"Nhắc trước {d} ngày", encode(Snooze("set", f"d{d}"))) for d in (3, 5, 7, 10)])
     if view.snoozed_until is not None:
-        rows.append([Button("▶️ Bỏ tạm hoãn", "sn:set:resume")])
+        rows.append([Button("▶️ Bỏ tạm hoãn", encode(Snooze("set", "resume")))])
     return rows
 
 
@@ -193,3 +354,8 @@ def snoozed_text(until: dt.datetime, tz) -> str:
         f"💤 Đã tạm hoãn nhắc việc đến {local.strftime('%H:%M')} {fmt_day(local.date())}. "
         "Sau đó anh/chị nhận lại lời nhắc gần nhất (nếu việc vẫn chưa xong)."
     )
+
+
+def scope_assigned_text(task: int, scope: str, unit_names: Sequence[str]) -> str:
+    return (f"✅ Nhiệm vụ {task} ({scope}) từ nay nhắc cho: {', '.join(unit_names)}. "
+            "Các đơn vị khác không nhận nhắc việc này. Gõ lại «nv SỐ giao …» để đổi.")

@@ -101,6 +101,9 @@ class Outgoing:
     due: dt.date | None
     routes: Sequence[Channel]
     render: Callable[[int], Reply]
+    # Ledger rows recorded as `sent` together with this message: the items a grouped reminder carried
+    # (issue 11: one message per person per day), so that they are not reminded again.
+    records: Sequence[dict] = ()
 
 
 @dataclass
@@ -306,7 +309,7 @@ class DeliveryEngine:
                     log.warning("reminder %s to user %s failed: %s", o.key, o.user_id, exc)
                     await self._failed(claim, token, report, f"{type(exc).__name__}: {exc}"[:500], None)
                     return
-                await marks.add(claim, token)
+                await marks.add(claim, token, o.records)
                 return
             await self._finish(claim, token, report, state="skipped", error="không liên lạc được")
             report.skipped += 1
@@ -351,12 +354,12 @@ class _SentMarks:
     def __init__(self, engine: DeliveryEngine, report: DeliveryReport) -> None:
         self.engine = engine
         self.report = report
-        self.pending: list[tuple[Claimed, str]] = []
+        self.pending: list[tuple[Claimed, str, Sequence[dict]]] = []
         self.timer: asyncio.Task | None = None  # set only while it sleeps, so cancelling never cuts a flush
         self.lock = asyncio.Lock()
 
-    async def add(self, claim: Claimed, token: str) -> None:
-        self.pending.append((claim, token))
+    async def add(self, claim: Claimed, token: str, records: Sequence[dict] = ()) -> None:
+        self.pending.append((claim, token, records))
         if len(self.pending) >= max(1, self.engine.policy.claim_batch):
             await self.flush()
         elif self.timer is None:
@@ -374,18 +377,26 @@ class _SentMarks:
         async with self.lock:
             pending, self.pending = self.pending, []
             by_token: dict[str, list[Claimed]] = {}
-            for claim, token in pending:
+            records: dict[int, Sequence[dict]] = {}
+            for claim, token, carried in pending:
                 by_token.setdefault(token, []).append(claim)
+                records[claim.id] = carried
             engine = self.engine
             for token, claims in by_token.items():
                 async with engine._write, engine.sessions() as session, session.begin():
-                    done = await ReminderRepository(session).mark_sent([c.id for c in claims], token, engine.wall())
+                    repo = ReminderRepository(session)
+                    now = engine.wall()
+                    done = await repo.mark_sent([c.id for c in claims], token, now)
+                    carried = [row for c in claims if c.id in done for row in records[c.id]]
+                    if carried:  # in the same transaction: a message marked sent has its items recorded
+                        await repo.record_sent(carried, token, now)
                 for claim in claims:
                     if claim.id in done:
                         self.report.sent += 1
                         REMINDERS.labels("sent").inc()
                         self.report.sent_keys.append(claim.key)
                         engine._settled.add(claim.key)
+                        engine._settled.update(row["key"] for row in records[claim.id])
                     else:
                         self.report.lost_claims += 1
                         log.warning("reminder %s: claim was taken over before it could be marked sent", claim.key)

@@ -1,10 +1,15 @@
-"""Reminders as use cases: what is due now (dry run), one scheduler tick, and each person's settings.
+"""Reminders as use cases: what is due now (dry run), one scheduler tick, the simulator, each person's
+settings, and which units a scoped share concerns.
 
 A tick reads the data (candidates in a date window, people, the delivery ledger), lets the pure planner
-(`domain.reminders`) decide what is due, and hands the deliveries to the engine
-(`services.delivery`), which claims each key in the database before sending. Between ticks a
-process remembers only which keys are settled for good (a cache of final states); everything else is
-read again, so any number of processes may tick at once.
+(`domain.reminders`) decide what is due, groups it into ONE message per person per working day, and hands
+those messages to the engine (`services.delivery`), which claims each message's key in the database before
+sending and records the items it carried once it is sent. Between ticks a process remembers only which keys
+are settled for good (a cache of final states); everything else is read again, so any number of processes
+may tick at once.
+
+The service produces data (`PersonMessage`: items grouped per person and day); the wording is composed by
+the `compose` callable the bootstrap injects (presentation code), so services never import presentation.
 """
 
 from __future__ import annotations
@@ -14,50 +19,60 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, field, replace
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from domain.clock import Clock
+from domain.clock import Clock, FixedClock
 from domain.messages import Reply, Sender
+from domain.plan import YEAR_ROUND
 from domain.reminder_policy import ReminderPolicy
 from domain.reminders import (
+    CHECKIN,
     DIGEST,
-    KINDS,
     OVERVIEW,
+    SNOOZE_CODES,
+    YEAR_END,
+    Candidate,
     DueItem,
+    PersonMessage,
     Planner,
     Recipient,
+    SettingsView,
     WeekSummary,
     aware,
+    checkin_key,
     digest_key,
+    group_messages,
     overview_key,
     person_key,
+    year_end_key,
 )
-from domain.reporting import ReportingCalendar
+from domain.reporting import PERIOD_NAMES, ReportingCalendar
 from domain.units import UnitDirectory
 from domain.workdays import WorkingCalendar
-from presentation.reminders import (
-    SNOOZE_CHOICES,
-    SettingsView,
-    digest_reply,
-    overview_reply,
-    reminder_reply,
-    week_label,
-)
 from services.delivery import DeliveryEngine, DeliveryReport, Outgoing, utc_now
 from storage.repositories.reminders import Channel, ReminderRepository
-
-if TYPE_CHECKING:
-    pass
+from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
 OVERVIEW_TASKS = 8  # task numbers shown per unit in the coordinators' overview
 MAX_DAYS_BEFORE = 20  # «nhắc trước N ngày»: a month of working days is the most that still helps
-KIND_ORDER = {kind: i for i, kind in enumerate((*KINDS, OVERVIEW))}
+
+
+class Composer(Protocol):
+    """Turns one person's grouped message into chat text and buttons (presentation code, injected).
+    `delivery_id` is the ledger row of the message (the snooze buttons carry it); None for a preview."""
+
+    def __call__(self, message: PersonMessage, delivery_id: int | None) -> Reply: ...
+
+
+# A throw-away copy of the database for the simulator: an async context manager yielding a session factory.
+Sandbox = Callable[[], AbstractAsyncContextManager[async_sessionmaker]]
 
 
 class SettingsError(ValueError):
@@ -66,10 +81,11 @@ class SettingsError(ValueError):
 
 @dataclass
 class Planned:
-    """What one look at the data found: the items due, how to reach each person, and the empty
-    digests to settle without a message."""
+    """What one look at the data found: the items due, the people, how to reach each person, and the
+    empty digests to settle without a message."""
 
     items: list[DueItem] = field(default_factory=list)
+    people: dict[int, Recipient] = field(default_factory=dict)
     routes: dict[int, list[Channel]] = field(default_factory=dict)
     quiet: list[dict] = field(default_factory=list)
 
@@ -83,6 +99,32 @@ class TickReport:
     unreachable: int = 0  # (reminder, person) pairs skipped: no reachable channel among running senders
     delivery: DeliveryReport = field(default_factory=DeliveryReport)
     seconds: float = 0.0
+    messages: dict[str, PersonMessage] = field(default_factory=dict)  # by message key: what was handed over
+
+
+@dataclass(frozen=True)
+class SimulatedMessage:
+    """One message the simulator saw go out (CONTRACTS §4b)."""
+
+    at: dt.datetime
+    to_user: int
+    to_unit: str
+    role: str
+    kind: str
+    chars: int
+    items: tuple[dict, ...]
+    text: str = ""
+
+    def as_contract(self) -> dict:
+        return {"at": self.at.isoformat(), "to_user": self.to_user, "to_unit": self.to_unit, "role": self.role,
+                "kind": self.kind, "chars": self.chars, "items": list(self.items)}
+
+
+@dataclass(frozen=True)
+class ScopeAssigned:
+    task: int
+    scope: str
+    units: tuple[str, ...]
 
 
 class ReminderService:
@@ -95,24 +137,33 @@ class ReminderService:
         clock: Clock,
         policy: ReminderPolicy,
         *,
+        compose: Composer,
+        sandbox: Sandbox | None = None,
         wall: Callable[[], dt.datetime] = utc_now,
         worker: str | None = None,
     ) -> None:
         self.sessions = sessions
         self.units = units
+        self.reporting = reporting
         self.workdays = workdays
         self.clock = clock
         self.policy = policy
+        self.compose = compose
+        self.sandbox = sandbox
         self.tz: ZoneInfo = ZoneInfo(reporting.timezone) if reporting.timezone else clock.tz
-        self.planner = Planner(policy, workdays, self.tz, reporting.remind_before_days)
+        self.planner = Planner(policy, workdays, self.tz, reporting.remind_before_days, units.delegates())
         self.engine = DeliveryEngine(sessions, policy.delivery, wall=wall, worker=worker)
 
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.sessions)
 
     # -- what is due ----------------------------------------------------------------------------------
     async def due(self, at: dt.datetime) -> list[DueItem]:
         """Dry run (CONTRACTS §4): unit-level reminders due at `at` and not sent before; sends and
-        writes nothing. A unit nobody would reach is listed with no recipients."""
-        items = (await self._plan(at, channels=None, dry_run=True)).items
+        writes nothing. A unit nobody would reach is listed with no recipients and the reason; each
+        item carries the text of the message it goes out in."""
+        planned = await self._plan(at, channels=None, dry_run=True)
+        items = planned.items
         sendable = await self.engine.sendable([item.delivery_key(uid) for item in items for uid in item.recipients])
         listed = []
         for item in items:
@@ -120,10 +171,26 @@ class ReminderService:
             if pending or not item.recipients:
                 item.recipients = pending
                 listed.append(item)
-        return await self._fill(listed)
+        listed = await self._fill(listed)
+        today = self.planner.local(at).date()
+        texts = {m.user_id: self.compose(m, None).text for m in group_messages(listed, today, planned.people)}
+        by_unit: dict[str, list[DueItem]] = defaultdict(list)
+        for item in listed:
+            if not item.recipients:
+                by_unit[item.unit_id or "*"].append(item)
+        for unit_id, mine in by_unit.items():  # what the unit would get, were someone there to receive it
+            preview = PersonMessage(key="", user_id=None, unit_id=unit_id if unit_id != "*" else "",
+                                    role="", day=today, items=sorted(mine, key=lambda i: i.urgency))
+            text = self.compose(preview, None).text
+            for item in mine:
+                item.message = text
+        for item in listed:
+            if item.recipients:
+                item.message = texts.get(sorted(item.recipients)[0])
+        return listed
 
     async def tick(self, senders: Mapping[str, Sender], now: dt.datetime | None = None) -> TickReport:
-        """One pass: compute what is due now and deliver it (claim → send → mark)."""
+        """One pass: compute what is due now, group it per person, and deliver it (claim → send → mark)."""
         started = time.perf_counter()
         now = now or self.clock.now()
         report = TickReport(at=now, window_open=self.planner.window_open(now))
@@ -133,29 +200,66 @@ class ReminderService:
         planned = await self._plan(now, channels=list(senders), dry_run=False)
         if planned.quiet:  # empty digests: settle them so the week's later ticks do not look again
             await self.engine.settle_quietly(planned.quiet, "không có gì để báo trong tuần")
+        today = self.planner.local(now).date()
         settled = self.engine.is_settled
         keys = [k for item in planned.items for uid in item.recipients if not settled(k := item.delivery_key(uid))]
         rows = await self.engine.unsettled(keys)  # once a day's reminders are out: nothing left to look up
-        live = [i for i in planned.items if any(i.delivery_key(uid) in rows for uid in i.recipients)]
-        today = self.planner.local(now).date()
-        outgoing = [
-            Outgoing(
-                key=item.delivery_key(uid), user_id=uid, kind=item.kind, unit_id=item.unit_id,
-                lead_id=item.candidate.lead_id if item.candidate else None,
-                milestone_id=item.candidate.milestone_id if item.candidate else None,
-                due=item.due, routes=planned.routes.get(uid, []), render=self._renderer(item, today),
-            )
-            for item in await self._fill(live)
-            for uid in item.recipients
-            if item.delivery_key(uid) in rows
-        ]
-        report.items, report.deliveries = len(planned.items), len(outgoing)
+        live = []
+        for item in planned.items:
+            pending = [uid for uid in item.recipients if item.delivery_key(uid) in rows]
+            if pending:
+                live.append(replace(item, recipients=pending))
+        report.items = len(planned.items)
         report.unreachable = sum(len(item.unreachable) for item in planned.items)
         if report.unreachable:
             log.info("reminders: %d skipped, recipient has no reachable channel", report.unreachable)
-        report.delivery = await self.engine.deliver(outgoing, senders, recheck=self._still_open, known=rows)
+        messages = group_messages(live, today, planned.people)
+        message_rows = await self.engine.unsettled([m.key for m in messages])
+        messages = [m for m in messages if m.key in message_rows]  # today's message is already out: tomorrow
+        if not messages:
+            report.seconds = time.perf_counter() - started
+            return report
+        kept = {id(i) for i in await self._fill(list({id(i): i for m in messages for i in m.items}.values()))}
+        outgoing = []
+        for message in messages:
+            message.items = [i for i in message.items if id(i) in kept]
+            if not message.items or message.user_id is None:
+                continue
+            report.messages[message.key] = message
+            outgoing.append(Outgoing(
+                key=message.key, user_id=message.user_id, kind=message.kind, unit_id=message.unit_id,
+                lead_id=None, milestone_id=None, due=today, routes=planned.routes.get(message.user_id, []),
+                render=self._renderer(message), records=self._records(message),
+            ))
+        report.deliveries = len(outgoing)
+        report.delivery = await self.engine.deliver(outgoing, senders, recheck=self._still_open, known=message_rows)
         report.seconds = time.perf_counter() - started
         return report
+
+    def _renderer(self, message: PersonMessage) -> Callable[[int], Reply]:
+        return lambda delivery_id: self.compose(message, delivery_id)
+
+    async def _still_open(self, batch: Sequence[Outgoing]) -> set[str]:
+        """Messages all of whose shares were marked done after the tick read them (a broadcast takes a
+        while): not sent."""
+        leads = {r["lead_id"] for o in batch for r in o.records if r["lead_id"] is not None}
+        if not leads:
+            return set()
+        async with self.uow() as uow:
+            done = await uow.reminders.done_leads(sorted(leads))
+        return {o.key for o in batch
+                if o.records and all(r["lead_id"] is not None and r["lead_id"] in done for r in o.records)}
+
+    @staticmethod
+    def _records(message: PersonMessage) -> list[dict]:
+        """The items a message carried, recorded as delivered to its person once it is sent."""
+        uid = message.user_id
+        return [
+            {"key": item.delivery_key(uid), "kind": item.contract_kind, "unit_id": item.unit_id, "user_id": uid,
+             "lead_id": item.candidate.lead_id if item.candidate else None,
+             "milestone_id": item.candidate.milestone_id if item.candidate else None, "due": item.due}
+            for item in message.items
+        ]
 
     async def _fill(self, items: list[DueItem]) -> list[DueItem]:
         """Read what the messages will say (task, title, label, status) for the few items about to be
@@ -163,18 +267,30 @@ class ReminderService:
         pairs = [(i.candidate.lead_id, i.candidate.milestone_id) for i in items if i.candidate]
         details = {}
         if pairs:
-            async with self.sessions() as session:
-                details = await ReminderRepository(session).details(pairs)
+            async with self.uow() as uow:
+                details = await uow.reminders.details(pairs)
         kept = []
         for item in items:
             if item.candidate is not None:
                 full = details.get((item.candidate.lead_id, item.candidate.milestone_id))
-                if full is None or full.status == "done" or full.due != item.due:
+                if full is None or full.status == "done" or full.due != item.candidate.due:
                     continue
-                item.candidate, item.task_number, item.label = full, full.task_number, full.label
+                item.candidate = replace(full, cutoff=item.candidate.cutoff, contributors=item.candidate.contributors)
+                item.task_number, item.label = full.task_number, full.label
             kept.append(item)
-        kept.sort(key=lambda i: (KIND_ORDER[i.kind], i.unit_id or "", i.task_number or 0, i.key))
+        kept.sort(key=lambda i: (i.urgency, i.unit_id or ""))
         return kept
+
+    def _with_cutoff(self, c: Candidate) -> Candidate:
+        if not (c.is_report and c.report and c.period and c.contributors):
+            return c
+        date = self.reporting.date(c.report, c.period, c.due.year)
+        return replace(c, cutoff=date.cutoff) if date is not None and date.cutoff else replace(c, contributors=())
+
+    def checkin_cutoffs(self, years: Sequence[int]) -> list[dt.date]:
+        report = self.policy.checkin_report
+        dates = (self.reporting.date(report, period, year) for year in years for period in self.reporting.periods(report))
+        return sorted(d.cutoff for d in dates if d is not None and d.cutoff is not None)
 
     async def _plan(self, now: dt.datetime, *, channels: Sequence[str] | None, dry_run: bool) -> Planned:
         planned = Planned()
@@ -182,34 +298,86 @@ class ReminderService:
             return planned
         today = self.planner.local(now).date()
         self.engine.new_day(today)
-        async with self.sessions() as session:
-            repo = ReminderRepository(session)
+        async with self.uow() as uow:
+            repo = uow.reminders
             recipients, routes = await repo.recipients(channels)
+            planned.people = {r.user_id: r for r in recipients}
+            excluded = await repo.unassigned_scoped_leads()
             extra = {r.days_before for r in recipients if r.days_before}
             lo, hi = self.planner.candidate_window(today, extra)
-            candidates = await repo.candidates(lo, hi)
+            candidates = [self._with_cutoff(c) for c in await repo.candidates(lo, hi, sorted(excluded))]
             planned.items = self.planner.plan(now, candidates, recipients)
             planned.routes = routes
+            receivers = self.planner.receivers(now, recipients)
+            years = await repo.plan_years()
+            await self._checkins(repo, today, years, sorted(excluded), receivers, planned)
+            await self._year_end(repo, now, today, years, sorted(excluded), receivers, recipients, planned)
             week = self.planner.digest_due(now)
             if week is not None:
-                await self._weekly(repo, now, week, recipients, dry_run, planned)
+                await self._weekly(repo, now, week, recipients, dry_run, planned, sorted(excluded))
+        self.planner.explain(planned.items, recipients, now)
         return planned
+
+    async def _checkins(self, repo: ReminderRepository, today: dt.date, years: list[int], excluded: list[int],
+                        receivers: dict, planned: Planned) -> None:
+        """Year-round work: one check-in per unit before each report cut-off, listing its «việc thường xuyên»."""
+        for cutoff in self.planner.checkins_due(today, self.checkin_cutoffs(years)):
+            shares = await repo.open_shares(cutoff.year, excluded, kinds=[YEAR_ROUND])
+            period = next((PERIOD_NAMES.get(p, p) for p in self.reporting.periods(self.policy.checkin_report)
+                           if (d := self.reporting.date(self.policy.checkin_report, p, cutoff.year)) and d.cutoff == cutoff),
+                          None)
+            for unit_id, mine in sorted(shares.items()):
+                reachable, unreachable = receivers.get(unit_id, ([], []))
+                planned.items.append(DueItem(
+                    key=checkin_key(unit_id, cutoff), kind=CHECKIN, unit_id=unit_id,
+                    offset=self.policy.checkin_working_days_before, due=cutoff, label=period or "",
+                    content=mine, recipients=list(reachable), unreachable=list(unreachable),
+                ))
+
+    async def _year_end(self, repo: ReminderRepository, now: dt.datetime, today: dt.date, years: list[int],
+                        excluded: list[int], receivers: dict, recipients: list[Recipient], planned: Planned) -> None:
+        """The first working day after a plan year: what stayed open, per unit and for the department."""
+        for year in self.planner.year_ends_due(today, years):
+            shares = await repo.open_shares(year, excluded, dated=True)
+            for unit_id, mine in sorted(shares.items()):
+                reachable, unreachable = receivers.get(unit_id, ([], []))
+                planned.items.append(DueItem(
+                    key=year_end_key(unit_id, year), kind=YEAR_END, unit_id=unit_id, offset=None,
+                    due=dt.date(year, 12, 31), label=f"Tổng kết năm {year}", content=mine,
+                    recipients=list(reachable), unreachable=list(unreachable),
+                ))
+            coordinators = [r for r in recipients if r.wants_overview(self.policy) and not r.paused(now)]
+            planned.items.append(DueItem(
+                key=year_end_key(None, year), kind=YEAR_END, unit_id=None, offset=None, due=dt.date(year, 12, 31),
+                label=f"Tổng kết năm {year} — toàn Sở", content=shares,
+                recipients=[r.user_id for r in coordinators if r.channels],
+                unreachable=[r.user_id for r in coordinators if not r.channels],
+            ))
+
+    def _digest_people(self, now: dt.datetime, recipients: list[Recipient]) -> dict[str, list[Recipient]]:
+        """unit → who gets its weekly digest: its heads, and its delegate (units.yaml `reminders_to`)."""
+        awake = [r for r in recipients if not r.paused(now)]
+        heads: dict[str, list[Recipient]] = defaultdict(list)
+        for r in awake:
+            if r.wants_digest(self.policy):
+                heads[r.unit_id].append(r)
+        for unit_id, (to_unit, role) in self.planner.delegates.items():
+            for r in awake:
+                if (r.unit_id, r.role) == (to_unit, role) and r.wants_delegated() and r not in heads[unit_id]:
+                    heads[unit_id].append(r)
+        return {u: rs for u, rs in heads.items() if rs}
 
     async def _weekly(
         self, repo: ReminderRepository, now: dt.datetime, week: dt.date, recipients: list[Recipient],
-        dry_run: bool, planned: Planned,
+        dry_run: bool, planned: Planned, excluded: list[int],
     ) -> None:
         """This week's digests (unit heads) and overview (coordinators). Content is read only while some
         digest is still pending; an empty one is settled without a message, so the week's later ticks
         cost one ledger lookup."""
         policy = self.policy.digest
         today = self.planner.local(now).date()
-        awake = [r for r in recipients if not r.paused(now)]
-        heads: dict[str, list[Recipient]] = defaultdict(list)
-        for r in awake:
-            if r.wants_digest(self.policy):
-                heads[r.unit_id].append(r)
-        coordinators = [r for r in awake if r.wants_overview(self.policy)]
+        heads = self._digest_people(now, recipients)
+        coordinators = [r for r in recipients if r.wants_overview(self.policy) and not r.paused(now)]
         overview = overview_key(week)
         keys = [person_key(digest_key(u, week), r.user_id) for u, rs in heads.items() for r in rs]
         keys += [person_key(overview, r.user_id) for r in coordinators]
@@ -226,12 +394,14 @@ class ReminderService:
         if dry_run:
             units |= set(await repo.units_with_leads()) - set(heads)
         report_until = today + dt.timedelta(days=policy.upcoming_report_days)
-        limit = 0 if dry_run else policy.max_items  # a dry run needs to know what is empty, not the lines
+        # A dry run over many units needs to know what is empty, not every line of every digest.
+        limit = 0 if dry_run and len(units) > 50 else max(policy.max_items, policy.max_overdue)
         summaries: dict[str, WeekSummary] = {}
         if units:
             # Many units: one pass over everything beats a long IN list (and the dry run wants them all).
             scope = None if dry_run or len(units) > 200 else sorted(units)
-            summaries = await repo.week_summaries(week, report_until, scope, limit=limit)
+            summaries = await repo.week_summaries(week, report_until, scope, limit=limit, today=today,
+                                                  excluded=excluded)
         for unit_id in sorted(units):
             summary = summaries.get(unit_id) or WeekSummary(week)
             people = heads.get(unit_id, [])
@@ -241,48 +411,116 @@ class ReminderService:
             planned.items.append(
                 DueItem(
                     key=digest_key(unit_id, week), kind=DIGEST, unit_id=unit_id, offset=None, due=week,
-                    label=f"Tổng hợp tuần {week_label(week)}", content=summary,
+                    label="Tổng hợp tuần", content=summary,
                     recipients=[r.user_id for r in people if r.channels],
                     unreachable=[r.user_id for r in people if not r.channels],
                 )
             )
         if any(person_key(overview, r.user_id) in pending for r in coordinators) or (dry_run and not coordinators):
-            by_unit = await repo.week_summaries(week, week, None, limit=0 if dry_run else OVERVIEW_TASKS)
-            if not by_unit and policy.skip_empty:
+            by_unit = await repo.week_summaries(week, week, None, limit=0 if dry_run else OVERVIEW_TASKS, today=today,
+                                                excluded=excluded)
+            if not any(s.total("overdue") or s.total("week") for s in by_unit.values()) and policy.skip_empty:
                 quiet(overview, None, coordinators)
                 return
             planned.items.append(
                 DueItem(
                     key=overview, kind=OVERVIEW, unit_id=None, offset=None, due=week,
-                    label=f"Tổng quan tuần {week_label(week)}", content=by_unit,
+                    label="Tổng quan tuần", content=by_unit,
                     recipients=[r.user_id for r in coordinators if r.channels],
                     unreachable=[r.user_id for r in coordinators if not r.channels],
                 )
             )
 
-    def _renderer(self, item: DueItem, today: dt.date) -> Callable[[int], Reply]:
-        content = item.content
-        if item.kind == DIGEST:
-            assert isinstance(content, WeekSummary)
-            name = self.units.name(item.unit_id or "")
-            return lambda _id: digest_reply(name, content, today, self.workdays)
-        if item.kind == OVERVIEW:
-            assert isinstance(content, dict)
-            week, max_units = item.due, self.policy.digest.max_items
-            return lambda _id: overview_reply(week, content, self.units, max_units)
-        return lambda delivery_id: reminder_reply(item, today, self.workdays, self.units, delivery_id)
+    # -- the simulator --------------------------------------------------------------------------------
+    async def simulate(self, start: dt.date, end: dt.date, *, staff_all: bool = False) -> list[SimulatedMessage]:
+        """What the scheduler would send from `start` to `end` (CONTRACTS §4b): the real planner, grouping
+        and delivery path on a throw-away copy of the database, one tick at each morning's window opening,
+        every message recorded and marked delivered in the copy. Nothing is marked done."""
+        if self.sandbox is None:
+            raise RuntimeError("no sandbox configured for the reminder simulator")
+        if end < start:
+            raise ValueError("ngày kết thúc phải sau ngày bắt đầu")
+        async with self.sandbox() as sessions:
+            async with UnitOfWork(sessions) as uow:
+                if staff_all:
+                    await uow.reminders.staff_all(self.units)
+                    await uow.commit()
+                channels = await uow.reminders.channel_names()
+            clock = FixedClock(dt.datetime.combine(start, self.policy.window_start, self.tz))
+            texts: dict[str, str] = {}
 
-    async def _still_open(self, batch: Sequence[Outgoing]) -> set[str]:
-        """Keys whose share was marked done after the tick read it (a broadcast takes a while)."""
-        leads = {o.lead_id for o in batch if o.lead_id is not None}
-        async with self.sessions() as session:
-            done = await ReminderRepository(session).done_leads(sorted(leads))
-        return {o.key for o in batch if o.lead_id in done}
+            def compose(message: PersonMessage, delivery_id: int | None) -> Reply:
+                reply = self.compose(message, delivery_id)
+                texts[message.key] = reply.text
+                return reply
+
+            fast = replace(self.policy, delivery=replace(self.policy.delivery, rate_per_second=1e9, concurrency=1))
+            twin = ReminderService(sessions, self.units, self.reporting, self.workdays, clock, fast, compose=compose,
+                                   worker="simulator")
+            senders = {name: _NullSender() for name in {"telegram", "zalo", "console", *channels}}
+            out: list[SimulatedMessage] = []
+            day = start
+            while day <= end:
+                if self.workdays.is_working_day(day):
+                    at = dt.datetime.combine(day, self.policy.window_start, self.tz)
+                    clock.set(at)
+                    report = await twin.tick(senders, at)
+                    for key in report.delivery.sent_keys:
+                        message = report.messages.get(key)
+                        if message is None or message.user_id is None:
+                            continue
+                        text = texts.get(key, "")
+                        out.append(SimulatedMessage(
+                            at=at, to_user=message.user_id, to_unit=message.unit_id, role=message.role,
+                            kind=message.kind, chars=len(text), text=text, items=tuple(self._sim_items(message)),
+                        ))
+                day += dt.timedelta(days=1)
+        out.sort(key=lambda m: (m.at, m.to_user))
+        return out
+
+    def _sim_items(self, message: PersonMessage) -> list[dict]:
+        """§4b items: the message's items, and the milestones a digest lists (kind «digest»)."""
+        out = []
+        for i in message.items:
+            out.append({"task": i.task_number, "milestone": i.label, "due": i.due.isoformat() if i.due else None,
+                        "kind": i.contract_kind, "recipient_unit": i.unit_id})
+            if i.kind == DIGEST and isinstance(i.content, WeekSummary):
+                d = self.policy.digest
+                listed = (*i.content.section("week")[: d.max_items], *i.content.section("overdue")[: d.max_overdue],
+                          *i.content.section("reports")[: d.max_items])
+                out.extend({"task": c.task_number, "milestone": c.label, "due": c.due.isoformat(), "kind": DIGEST,
+                            "recipient_unit": c.unit_id} for c in listed)
+        return out
+
+    # -- scoped shares --------------------------------------------------------------------------------
+    async def assign_scope(self, task_number: int, unit_ids: Sequence[str], user_id: int | None) -> ScopeAssigned:
+        """«nv 54 giao QLTM, QLNL»: from now on the scoped share of task 54 is reminded to those units only."""
+        if not unit_ids:
+            raise SettingsError("Anh/chị chưa nêu đơn vị nào. Ví dụ: «nv 54 giao QLTM, QLNL».")
+        async with self.uow() as uow:
+            rows = await uow.reminders.scoped_assignments(task_number)
+            if not rows:
+                raise SettingsError(
+                    f"Nhiệm vụ {task_number} không có phần việc giao chung «các phòng, đơn vị … được giao» "
+                    "nên không cần giao đơn vị. Gõ «nv SỐ» để xem ai chủ trì."
+                )
+            leads = {u for _, lead, _ in rows for u in lead}
+            outside = [u for u in unit_ids if u not in leads]
+            if outside:
+                names = ", ".join(self.units.name(u) for u in outside)
+                raise SettingsError(
+                    f"{names} không thuộc các đơn vị chủ trì của nhiệm vụ {task_number}; "
+                    "chỉ giao được cho các phòng, đơn vị trong phạm vi của nhiệm vụ."
+                )
+            for assignment_id, _lead, _scope in rows:
+                await uow.reminders.assign_scope(assignment_id, list(dict.fromkeys(unit_ids)), user_id)
+            await uow.commit()
+        return ScopeAssigned(task_number, rows[0][2], tuple(dict.fromkeys(unit_ids)))
 
     # -- settings -------------------------------------------------------------------------------------
     async def settings(self, user_id: int) -> SettingsView:
-        async with self.sessions() as session:
-            user = await ReminderRepository(session).user(user_id)
+        async with self.uow() as uow:
+            user = await uow.reminders.user(user_id)
             if user is None:
                 raise SettingsError("không tìm thấy người dùng")
             return self._view(user)
@@ -302,16 +540,17 @@ class ReminderService:
 
     async def snooze(self, user_id: int, delivery_id: int, choice: str, now: dt.datetime) -> dt.datetime:
         """A snooze button on a reminder: pause this person's reminders until a working morning."""
-        if choice not in SNOOZE_CHOICES:
+        if choice not in SNOOZE_CODES:
             raise SettingsError("Lựa chọn tạm hoãn không hợp lệ.")
-        async with self.sessions() as session, session.begin():
-            repo = ReminderRepository(session)
+        async with self.uow() as uow:
+            repo = uow.reminders
             delivery = await repo.delivery(delivery_id)
             if delivery is None or delivery.user_id != user_id:
                 raise SettingsError("Lời nhắc này không phải của anh/chị, hoặc đã cũ.")
             user = await repo.user(user_id)
             until = self.snooze_until(now, choice)
             user.snoozed_until = until.astimezone(dt.UTC)
+            await uow.commit()
         return until
 
     def snooze_until(self, now: dt.datetime, choice: str) -> dt.datetime:
@@ -327,13 +566,15 @@ class ReminderService:
         return dt.datetime.combine(day, self.policy.window_start, self.tz)
 
     async def _update(self, user_id: int, **values) -> SettingsView:
-        async with self.sessions() as session, session.begin():
-            user = await ReminderRepository(session).user(user_id)
+        async with self.uow() as uow:
+            user = await uow.reminders.user(user_id)
             if user is None:
                 raise SettingsError("không tìm thấy người dùng")
             for name, value in values.items():
                 setattr(user, name, value)
-            return self._view(user)
+            view = self._view(user)
+            await uow.commit()
+            return view
 
     def _view(self, user) -> SettingsView:
         person = Recipient(
@@ -350,6 +591,13 @@ class ReminderService:
         )
 
 
+class _NullSender:
+    """The simulator's channel: accepts every message (the composed text is recorded by the service)."""
+
+    async def send(self, chat_id: str, reply: Reply) -> None:
+        return None
+
+
 def as_contract(items: Sequence[DueItem]) -> list[dict]:
     """CONTRACTS §4 objects."""
     return [
@@ -362,6 +610,8 @@ def as_contract(items: Sequence[DueItem]) -> list[dict]:
             "kind": item.contract_kind,
             "days_before": item.offset,
             "key": item.key,
+            "message": item.message,
+            "unreachable_reason": None if item.recipients else item.unreachable_reason,
         }
         for item in items
     ]

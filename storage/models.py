@@ -123,6 +123,19 @@ class AssignmentLead(Base):
     assignment: Mapped[Assignment] = relationship(back_populates="leads")
 
 
+class ReminderScope(Base):
+    """A coordinator's word on which units a scoped collective share concerns («nv 54 giao QLTM, QLNL»):
+    a share led by «Các phòng, đơn vị … được giao» is reminded only to the units named here."""
+
+    __tablename__ = "reminder_scopes"
+    __table_args__ = (UniqueConstraint("assignment_id", "unit_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"))
+    assigned_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    assigned_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class Milestone(Base):
     __tablename__ = "milestones"
     __table_args__ = (UniqueConstraint("assignment_id", "position"),)

@@ -210,7 +210,17 @@ def test_task_5_scoped_lead_has_only_the_annual_report(dump):
     assert [(m["kind"], m["period"], m["due"]) for m in scoped["milestones"]] == [
         ("periodic_report", "Y", "2022-12-15")
     ]
-    assert all(a["scope"] is None for t in dump["tasks"] if t["number"] != 5 for a in t["assignments"])
+    scoped_tasks = (5, 25, 30, 54)
+    assert all(a["scope"] is None for t in dump["tasks"] if t["number"] not in scoped_tasks for a in t["assignments"])
+
+
+def test_qualified_collective_leads_keep_their_qualifier_as_scope(dump):
+    """«Các phòng, đơn vị giải quyết hồ sơ trễ hẹn» is not «every unit»: the qualifier is the scope (issue 11)."""
+    scopes = {n: [a["scope"] for a in task(dump, n)["assignments"]] for n in (25, 30, 54)}
+    assert scopes == {
+        25: ["giải quyết hồ sơ trễ hẹn"], 30: ["được giao"], 54: ["được giao quản trị phần mềm"],
+    }
+    assert len(task(dump, 25)["assignments"][0]["lead"]) == 6
 
 
 def test_rows_continued_across_page_breaks(dump):

@@ -74,7 +74,7 @@ async def test_days_before_changes_the_schedule(seeded_app):
     assert (await user_row(app, uid)).remind_days_before == 5
     sender = RecordingSender(app.clock)
     await fast_service(app).tick({"telegram": sender})
-    task3 = [s for s in sender.sent if "**Nhiệm vụ 3:**" in s.reply.text]
+    task3 = [s for s in sender.sent if "NV 3 ·" in s.reply.text]
     assert len(task3) == 1 and "còn 5 ngày làm việc" in task3[0].reply.text
     bad = await reminder_handlers.reminder_settings(ctx(app, me, reminder={"action": "days_before", "days": 90}))
     assert "từ 0 đến 20" in bad[0].text and (await user_row(app, uid)).remind_days_before == 5
@@ -103,9 +103,9 @@ async def test_snooze_buttons_on_a_reminder(seeded_app):
     service = fast_service(app)
     sender = RecordingSender(app.clock)
     await service.tick({"telegram": sender})
-    reminder = next(s for s in sender.sent if "**Nhiệm vụ 3:**" in s.reply.text)
-    snooze = [b.data for b in reminder.reply.buttons[1]]
-    assert [b.text for b in reminder.reply.buttons[1]] == ["💤 1 ngày", "💤 3 ngày", "💤 đến thứ Hai"]
+    reminder = next(s for s in sender.sent if "NV 3 ·" in s.reply.text)
+    snooze = [b.data for b in reminder.reply.buttons[-1]]
+    assert [b.text for b in reminder.reply.buttons[-1]] == ["💤 1 ngày", "💤 3 ngày", "💤 đến thứ Hai"]
     me = UserView(uid, "van-phong", "head")
 
     refused = await reminder_handlers.reminder_button(ctx(app, UserView(other, "ttkc", "head"), data=snooze[0]))
@@ -147,18 +147,18 @@ async def test_through_the_router_with_the_real_nlu(seeded_app):
     sender = RecordingSender(app.clock, channel="test")
     service = fast_service(app)
     await service.tick({"test": sender})
-    reminder = next(s for s in sender.to("vp-head") if "**Nhiệm vụ 3:**" in s.reply.text)
-    assert "Đã quá hạn 3 ngày làm việc" in reminder.reply.text
+    reminder = next(s for s in sender.to("vp-head") if "NV 3 ·" in s.reply.text)
+    assert "quá 3 ngày làm việc" in reminder.reply.text
 
-    done = reminder.reply.buttons[0][0].data
+    done = next(b.data for row in reminder.reply.buttons for b in row if b.text == "✅ NV 3")
     replies = await chat.press(done)  # ✅ Hoàn thành — the conversation engine's `st` handler
     if any(b.data.startswith("cf:") for r in replies for row in r.buttons for b in row):
         replies = await chat.press("cf:yes")
     app.clock.set(dt.datetime(2022, 10, 10, 9, tzinfo=TZ))  # the next overdue repeat would be today
     await service.tick({"test": sender})
-    assert len([s for s in sender.to("vp-head") if "**Nhiệm vụ 3:**" in s.reply.text]) == 1
+    assert len([s for s in sender.to("vp-head") if "NV 3 ·" in s.reply.text]) == 1
 
-    snooze = next(s for s in sender.to("vp-head") if s.reply.buttons).reply.buttons[1][0].data
+    snooze = next(s for s in sender.to("vp-head") if s.reply.buttons).reply.buttons[-1][0].data
     assert "Đã tạm hoãn nhắc việc đến 08:00" in (await chat.press(snooze))[0].text
     assert "Đã tắt nhắc nhở" in await chat.text("tắt nhắc nhở")
     assert "Từ nay nhắc trước 5 ngày" in await chat.text("nhắc trước 5 ngày")

@@ -230,3 +230,22 @@ def test_a_misspelt_policy_key_is_an_error_not_a_silent_default(tmp_path):
     path.write_text("window: {start: '08:00'\n", encoding="utf-8")
     with pytest.raises(PolicyError, match="dòng"):
         ReminderPolicy.load(path)
+
+
+def test_issue_11_numbers_come_from_the_policy_file(tmp_path):
+    """Check-ins, report input and the year-end summary are policy, not code (reminder_policy.yaml)."""
+    policy = ReminderPolicy()
+    assert (policy.checkin_report, policy.checkin_working_days_before) == ("cchc", 5)
+    assert policy.report_input_working_days_before == 3 and policy.year_end_summary
+    assert policy.digest.max_overdue == 5
+    path = tmp_path / "policy.yaml"
+    path.write_text("year_round: {checkin_working_days_before: 2}\nreport_input: {working_days_before: 1}\n"
+                    "year_end: {summary: false}\ndigest: {max_overdue: 3}\n", encoding="utf-8")
+    custom = ReminderPolicy.load(path)
+    assert custom.checkin_working_days_before == 2 and custom.report_input_working_days_before == 1
+    assert not custom.year_end_summary and custom.digest.max_overdue == 3
+    workdays = WorkingCalendar.load(DEFAULTS / "calendar_overrides.yaml")
+    planner = Planner(custom, workdays, TZ)
+    assert planner.checkin_slot(D(2022, 9, 14)) == D(2022, 9, 12)
+    assert planner.input_step(D(2022, 9, 14), D(2022, 9, 13), D(2022, 9, 1)).slot == D(2022, 9, 13)
+    assert planner.year_ends_due(D(2023, 1, 3), [2022]) == []

@@ -1,12 +1,15 @@
-"""`cchc-bot reminders due --at ISO [--json]`: the dry run of CONTRACTS §4.
+"""`cchc-bot reminders due --at ISO [--json]`: the dry run of CONTRACTS §4, and
+`cchc-bot reminders simulate --from DATE --to DATE [--staff-all] --json`: the simulator of §4b.
 
-It sends nothing and writes nothing: operators use it to see who would be reminded of what at a given
-instant — including units where nobody would receive it (no registered head, reminders turned off).
+Neither sends nor writes anything to the real database: operators use them to see who would be reminded
+of what at a given instant — including units where nobody would receive it (no registered head,
+reminders turned off) — or over a whole year, before it starts.
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 from bot.bootstrap import App
 from bot.cli import CliError, register
@@ -18,8 +21,37 @@ KIND_NAMES = {
     "due_today": "đến hạn",
     "overdue": "quá hạn",
     "report_before_due": "báo cáo sắp đến hạn",
+    "report_input": "gửi số liệu báo cáo",
+    "checkin": "việc thường xuyên",
     "digest": "tổng hợp tuần",
+    "year_end": "tổng kết năm",
 }
+REASONS = {
+    "no_registered_head": "chưa có ai đăng ký",
+    "no_delegate_registered": "chưa có người nhận thay",
+    "all_opted_out": "đã tắt nhắc nhở",
+    "all_snoozed": "đang tạm hoãn",
+    "all_identities_unreachable": "không liên lạc được",
+}
+
+
+@register("reminders simulate")
+async def cmd_reminders_simulate(app: App, args) -> int:
+    if args.end < args.start:
+        raise CliError("--to phải cùng ngày hoặc sau --from")
+    if (args.end - args.start).days > 800:
+        raise CliError("khoảng mô phỏng tối đa khoảng hai năm (800 ngày)")
+    messages = await app.reminders.simulate(args.start, args.end, staff_all=args.staff_all)
+    if args.json:
+        print(json.dumps([m.as_contract() for m in messages], ensure_ascii=False, indent=2))
+        return 0
+    per = Counter((m.to_unit, m.role) for m in messages)
+    days = Counter((m.to_user, m.at.date()) for m in messages)
+    print(f"{len(messages)} tin nhắn từ {args.start:%d/%m/%Y} đến {args.end:%d/%m/%Y}"
+          f" (tối đa {max(days.values(), default=0)} tin/người/ngày):")
+    for (unit_id, role), n in sorted(per.items(), key=lambda p: -p[1]):
+        print(f"  {app.units.name(unit_id)} ({role}): {n}")
+    return 0
 
 
 @register("reminders due")
@@ -62,7 +94,8 @@ def _table(items: list[dict]) -> str:
             _date(item["due"]),
             KIND_NAMES.get(item["kind"], item["kind"]),
             "—" if item["days_before"] is None else str(item["days_before"]),
-            ", ".join(f"#{uid}" for uid in item["recipients"]) or "(không ai)",
+            ", ".join(f"#{uid}" for uid in item["recipients"])
+            or f"(không ai: {REASONS.get(item['unreachable_reason'] or '', item['unreachable_reason'] or '?')})",
         )
         for item in items
     ]

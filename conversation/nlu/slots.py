@@ -256,11 +256,25 @@ _REMINDER_DAYS = re.compile(
     rf"\b{_REMIND}\s+(?:toi\s+|em\s+|minh\s+|truoc\s+han\s+)?truoc(?:\s+han)?\s+(?P<n>\d{{1,2}}|mot|hai|ba|bon|nam|sau|bay|muoi)\s+ngay\b"
     rf"|\btruoc(?:\s+han)?\s+(?P<n2>\d{{1,2}}|mot|hai|ba|bon|nam|sau|bay|muoi)\s+ngay\s+(?:thi\s+)?{_REMIND}\b"
 )
+_REMINDER_PREVIEW = re.compile(
+    rf"\b(?:xem truoc|mo phong|du kien|xem thu)\s+(?:cac\s+|lich\s+)?{_REMIND}\b(?:.*?\bthang\s+(?P<m>1[0-2]|0?[1-9])\b)?"
+)
+_SCOPE_ASSIGN = re.compile(
+    r"^(?:nv|nhiem vu|viec|task)\s*(?P<task>\d{1,3})\s*:?\s+(?:giao|chi giao|giao viec)\s+(?:cho\s+)?(?P<units>\S.*)$"
+)
 _SMALL_NUMBERS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "nam": 5, "sau": 6, "bay": 7, "muoi": 10}
 
 
 def find_reminder(text: str) -> dict | None:
-    """{"action": "off" | "on" | "days_before", "days": N} for a reminder-settings request, else None."""
+    """{"action": "off" | "on" | "days_before", "days": N} for a reminder-settings request, {"action":
+    "preview", "month": M} for «xem trước nhắc nhở tháng 12», {"action": "assign_scope", "task": N, "units":
+    "qltm, qlnl"} for «nv 54 giao QLTM, QLNL» (issue 11), else None."""
+    m = _REMINDER_PREVIEW.search(text)
+    if m:
+        return {"action": "preview", "month": int(m.group("m")) if m.group("m") else None}
+    m = _SCOPE_ASSIGN.match(text.strip())
+    if m:
+        return {"action": "assign_scope", "task": int(m.group("task")), "units": m.group("units").strip()}
     m = _REMINDER_DAYS.search(text)
     if m:
         word = m.group("n") or m.group("n2")

@@ -194,11 +194,27 @@ def _lead_groups(cell: str, units: UnitDirectory) -> list[tuple[list[str], str |
         ids = _unit_ids(name if sep else item, units)
         if not ids:
             raise ValueError(f"không nhận ra đơn vị chủ trì «{item}»")
+        qualifier = None if sep else _qualifier(item, units)
         if sep and scope.strip():
             scoped.append((ids, scope.strip().rstrip(".")))
+        elif qualifier and len(ids) > 1:
+            # «Các phòng, đơn vị giải quyết hồ sơ trễ hẹn»: the qualifier is the share's scope (issue 11),
+            # so that the share is not pushed to every unit of the collective.
+            scoped.append((ids, qualifier))
         else:
             main.extend(i for i in ids if i not in main)
     return ([(main, None)] if main else []) + scoped
+
+
+def _qualifier(phrase: str, units: UnitDirectory) -> str | None:
+    """The words after a collective phrase («… thuộc Sở được giao quản trị phần mềm» → «được giao quản
+    trị phần mềm»), in the plan's own spelling; None when the phrase is the collective alone."""
+    found = units.collective(phrase.strip().rstrip(".;"))
+    if not found or not found[1]:
+        return None
+    words = phrase.strip().rstrip(".;").split()
+    n = len(found[1].split())
+    return " ".join(words[-n:]).strip(" ,.;") or None if n <= len(words) else None
 
 
 def _coordinating(cell: str, units: UnitDirectory) -> tuple[list[str], list[str]]:

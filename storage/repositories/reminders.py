@@ -13,15 +13,27 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ARRAY, String, and_, any_, bindparam, case, func, or_, select, update
+from sqlalchemy import ARRAY, String, and_, any_, bindparam, case, delete, extract, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.plan import PERIODIC_REPORT, milestone_done
-from domain.reminders import LATE, REPORTS, WEEK, Candidate, Recipient, WeekSummary
+from domain.plan import PERIODIC_REPORT, YEAR_ROUND, milestone_done
+from domain.reminders import LATE, REPORTS, ROUTINE, WEEK, Candidate, Recipient, WeekSummary
 from domain.shares import Status
-from storage.models import Assignment, AssignmentLead, Identity, Milestone, ReminderDelivery, Task, User
+from domain.units import UnitDirectory
+from storage.models import (
+    Assignment,
+    AssignmentLead,
+    Identity,
+    Milestone,
+    Plan,
+    ReminderDelivery,
+    ReminderScope,
+    Task,
+    User,
+)
+from storage.repositories.plans import PlanRepository
 
 CHUNK = 2000  # keys per IN (...) lookup on SQLite; well under its variable limit
 
@@ -68,21 +80,122 @@ class ReminderRepository:
     def _dialect(self) -> str:
         return self.session.bind.dialect.name
 
-    # -- what could be due ----------------------------------------------------------------------------
-    async def candidates(self, lo: dt.date, hi: dt.date) -> list[Candidate]:
-        """Not-done (lead, milestone) pairs whose deadline lies in [lo, hi] — the index on
-        `milestones.due` narrows 100,000 rows to the few thousand a tick can act on. Only what planning
-        needs (two tables, no text): what a message says is read by `details` for the few that go out."""
+    # -- scoped collective shares -----------------------------------------------------------------------
+    async def unassigned_scoped_leads(self) -> set[int]:
+        """Shares of a scoped collective lead («Các phòng, đơn vị … được giao») whose unit no coordinator
+        has assigned: they are not reminded (issue 11). A scoped assignment with one lead (task 5's
+        «Trung tâm KC&XTTM: thực hiện báo cáo năm») is a restriction, reminded as usual."""
         rows = (
             await self.session.execute(
-                select(AssignmentLead.id, AssignmentLead.unit_id, Milestone.id, Milestone.kind, Milestone.due)
-                .select_from(Milestone)
-                .join(AssignmentLead, AssignmentLead.assignment_id == Milestone.assignment_id)
-                .where(Milestone.due >= lo, Milestone.due <= hi, *open_milestone())
+                select(AssignmentLead.id, AssignmentLead.unit_id, Assignment.id, Assignment.lead)
+                .join(Assignment, Assignment.id == AssignmentLead.assignment_id)
+                .where(Assignment.scope.is_not(None))
             )
         ).all()
+        collective = [r for r in rows if len(r[3] or []) > 1]
+        if not collective:
+            return set()
+        assigned = set(
+            tuple(r) for r in (await self.session.execute(select(ReminderScope.assignment_id, ReminderScope.unit_id))).all()
+        )
+        return {r[0] for r in collective if (r[2], r[1]) not in assigned}
+
+    async def scoped_assignments(self, task_number: int, year: int | None = None) -> list[tuple[int, list[str], str]]:
+        """(assignment id, lead units, scope) of the task's scoped collective rows (latest plan by default)."""
+        query = (
+            select(Assignment.id, Assignment.lead, Assignment.scope, Plan.year)
+            .join(Task, Task.id == Assignment.task_id)
+            .join(Plan, Plan.id == Task.plan_id)
+            .where(Task.number == task_number, Assignment.scope.is_not(None))
+            .order_by(Plan.year.desc(), Assignment.position)
+        )
+        if year is not None:
+            query = query.where(Plan.year == year)
+        rows = [r for r in (await self.session.execute(query)).all() if len(r[1] or []) > 1]
+        if rows and year is None:
+            rows = [r for r in rows if r[3] == rows[0][3]]
+        return [(r[0], list(r[1]), r[2]) for r in rows]
+
+    async def assign_scope(self, assignment_id: int, unit_ids: Sequence[str], user_id: int | None) -> None:
+        """Replace which units a scoped share concerns."""
+        await self.session.execute(delete(ReminderScope).where(ReminderScope.assignment_id == assignment_id))
+        self.session.add_all(
+            ReminderScope(assignment_id=assignment_id, unit_id=u, assigned_by=user_id) for u in unit_ids
+        )
+        await self.session.flush()
+
+    async def assigned_units(self, assignment_id: int) -> list[str]:
+        rows = await self.session.scalars(
+            select(ReminderScope.unit_id).where(ReminderScope.assignment_id == assignment_id).order_by(ReminderScope.id)
+        )
+        return list(rows.all())
+
+    async def plan_years(self) -> list[int]:
+        return sorted((await self.session.scalars(select(Plan.year))).all())
+
+    # -- what could be due ----------------------------------------------------------------------------
+    async def candidates(self, lo: dt.date, hi: dt.date, excluded: Sequence[int] = ()) -> list[Candidate]:
+        """Not-done (lead, milestone) pairs whose deadline lies in [lo, hi] — the index on
+        `milestones.due` narrows 100,000 rows to the few thousand a tick can act on. Only what planning
+        needs (no text): what a message says is read by `details` for the few that go out.
+        `excluded`: lead ids not to remind (unassigned scoped shares)."""
+        query = (
+            select(AssignmentLead.id, AssignmentLead.unit_id, Milestone.id, Milestone.kind, Milestone.due,
+                   Task.plan_id, Milestone.report, Milestone.period,
+                   # contributors of a consolidated report: its coordinating units (not for a unit's own
+                   # restricted share, such as the Trung tâm's annual report of task 5)
+                   case((and_(Milestone.kind == PERIODIC_REPORT, Assignment.scope.is_(None)), Assignment.coordinating),
+                        else_=None))
+            .select_from(Milestone)
+            .join(AssignmentLead, AssignmentLead.assignment_id == Milestone.assignment_id)
+            .join(Assignment, Assignment.id == Milestone.assignment_id)
+            .join(Task, Task.id == Assignment.task_id)
+            .where(Milestone.due >= lo, Milestone.due <= hi, *open_milestone())
+        )
+        if excluded:
+            query = query.where(AssignmentLead.id.not_in(list(excluded)))
+        rows = (await self.session.execute(query)).all()
+        years = {r[0]: r[1] for r in (await self.session.execute(select(Plan.id, Plan.year))).all()}
         return [Candidate(lead_id=r[0], unit_id=r[1], milestone_id=r[2], milestone_kind=r[3], label="", due=r[4],
-                          task_number=0) for r in rows]
+                          task_number=0, plan_year=years.get(r[5], 0), report=r[6], period=r[7],
+                          contributors=tuple(r[8] or ()))
+                for r in rows]
+
+    async def open_shares(
+        self, year: int, excluded: Sequence[int] = (), *, kinds: Sequence[str] | None = None, dated: bool = False
+    ) -> dict[str, list[Candidate]]:
+        """Per unit, the not-done milestones of the plan of `year` (check-ins: year-round ones; year-end
+        summary: everything the plan still had open), ordered by task. Milestones due before the plan year
+        (what the plan itself fulfils) are left out."""
+        query = (
+            select(
+                AssignmentLead.id, AssignmentLead.unit_id, Milestone.id, Milestone.kind, Milestone.label,
+                Milestone.due, Task.number, Task.title, AssignmentLead.status, AssignmentLead.percent,
+                Assignment.scope,
+            )
+            .select_from(Milestone)
+            .join(AssignmentLead, AssignmentLead.assignment_id == Milestone.assignment_id)
+            .join(Assignment, Assignment.id == Milestone.assignment_id)
+            .join(Task, Task.id == Assignment.task_id)
+            .join(Plan, Plan.id == Task.plan_id)
+            .where(Plan.year == year, *open_milestone(),
+                   or_(Milestone.due.is_(None), extract("year", Milestone.due) >= year))
+            .order_by(Task.number, Assignment.position, Milestone.position, AssignmentLead.id)
+        )
+        if kinds is not None:
+            query = query.where(Milestone.kind.in_(list(kinds)))
+        if dated:
+            query = query.where(Milestone.due.is_not(None))
+        if excluded:
+            query = query.where(AssignmentLead.id.not_in(list(excluded)))
+        result: dict[str, list[Candidate]] = {}
+        for r in (await self.session.execute(query)).all():
+            result.setdefault(r[1], []).append(Candidate(
+                lead_id=r[0], unit_id=r[1], milestone_id=r[2], milestone_kind=r[3], label=r[4],
+                due=r[5] or dt.date(year, 12, 31), task_number=r[6], task_title=r[7], status=r[8], percent=r[9],
+                plan_year=year, scope=r[10],
+            ))
+        return result
 
     async def details(self, pairs: Sequence[tuple[int, int]]) -> dict[tuple[int, int], Candidate]:
         """Task number and title, milestone label, current status of (lead id, milestone id) pairs."""
@@ -93,12 +206,13 @@ class ReminderRepository:
             select(
                 AssignmentLead.id, AssignmentLead.unit_id, Milestone.id, Milestone.kind, Milestone.label,
                 Milestone.due, Task.number, AssignmentLead.status, AssignmentLead.percent, Task.title,
-                AssignmentLead.done_through,
+                AssignmentLead.done_through, Plan.year, Assignment.scope, Milestone.report, Milestone.period,
             )
             .select_from(AssignmentLead)
             .join(Milestone, Milestone.assignment_id == AssignmentLead.assignment_id)
             .join(Assignment, Assignment.id == AssignmentLead.assignment_id)
             .join(Task, Task.id == Assignment.task_id)
+            .join(Plan, Plan.id == Task.plan_id)
             .where(AssignmentLead.id.in_(bindparam("leads", expanding=True)), Milestone.due.is_not(None))
         )
         for start in range(0, len(leads), CHUNK):  # a share has a handful of milestones: filter in Python
@@ -107,7 +221,7 @@ class ReminderRepository:
                     found[(r[0], r[2])] = Candidate(
                         lead_id=r[0], unit_id=r[1], milestone_id=r[2], milestone_kind=r[3], label=r[4],
                         due=r[5], task_number=r[6], status=Status.DONE if milestone_done(r[7], r[10], r[5]) else r[7],
-                        percent=r[8], task_title=r[9],
+                        percent=r[8], task_title=r[9], plan_year=r[11], scope=r[12], report=r[13], period=r[14],
                     )
         return found
 
@@ -164,19 +278,38 @@ class ReminderRepository:
 
     # -- digests --------------------------------------------------------------------------------------
     async def week_summaries(
-        self, week: dt.date, report_until: dt.date, units: Sequence[str] | None, *, limit: int
+        self, week: dt.date, report_until: dt.date, units: Sequence[str] | None, *, limit: int,
+        today: dt.date | None = None, excluded: Sequence[int] = (),
     ) -> dict[str, WeekSummary]:
-        """Per unit: not-done milestones due this week, overdue (before this week) and periodic reports
-        due after this week up to `report_until` — counted in SQL, the first `limit` of each listed
-        (ROW_NUMBER), so a national-scale Monday never loads every open row. limit=0: counts only."""
+        """Per unit: not-done milestones due this week, overdue (before this week; newest first) and
+        periodic reports due after this week up to `report_until`, and the count of year-round work
+        («việc thường xuyên») — counted in SQL, the first `limit` of each listed (ROW_NUMBER), so a
+        national-scale Monday never loads every open row. limit=0: counts only.
+
+        Only plans whose year has not ended by `today` count (the plan year closes), and milestones due
+        before their plan's year are what the plan itself fulfils: never overdue."""
         end = week + dt.timedelta(days=6)
-        section = case((Milestone.due < week, LATE), (Milestone.due <= end, WEEK), else_=REPORTS)
+        today = today or week
+        section = case(
+            (Milestone.kind == YEAR_ROUND, ROUTINE), (Milestone.due < week, LATE), (Milestone.due <= end, WEEK),
+            else_=REPORTS,
+        )
+        # Plans are yearly: from 1 January of today's year on, what is due belongs to an open plan year,
+        # and what lies before it is either a closed year's or what the current plan itself fulfilled
+        # (its «Tháng 12» of the year before). One date bound says both, with no join to the plan.
+        year_start = dt.date(today.year, 1, 1)
         where = [
-            *open_milestone(), Milestone.due.is_not(None), Milestone.due <= max(end, report_until),
-            or_(Milestone.due <= end, Milestone.kind == PERIODIC_REPORT),
+            *open_milestone(), Milestone.due.is_not(None), Milestone.due >= year_start,
+            or_(
+                and_(Milestone.kind != YEAR_ROUND, Milestone.due <= end),
+                and_(Milestone.kind == PERIODIC_REPORT, Milestone.due <= report_until),
+                and_(Milestone.kind == YEAR_ROUND, Milestone.due <= dt.date(today.year, 12, 31)),
+            ),
         ]
         if units is not None:
             where.append(AssignmentLead.unit_id.in_(list(units)))
+        if excluded:
+            where.append(AssignmentLead.id.not_in(list(excluded)))
         joined = (
             select(AssignmentLead.unit_id, section.label("section"), func.count())
             .select_from(Milestone)
@@ -189,19 +322,23 @@ class ReminderRepository:
             result.setdefault(unit_id, WeekSummary(week)).counts[name] = count
         if limit <= 0 or not result:
             return result
+        newest_late = case((Milestone.due < week, Milestone.due), else_=None)  # overdue: newest first
         rank = func.row_number().over(
-            partition_by=(AssignmentLead.unit_id, section), order_by=(Milestone.due, Task.number, AssignmentLead.id)
+            partition_by=(AssignmentLead.unit_id, section),
+            order_by=(newest_late.desc(), Milestone.due, Task.number, AssignmentLead.id),
         )
         inner = (
             select(
                 AssignmentLead.id.label("lead_id"), AssignmentLead.unit_id, Milestone.id.label("milestone_id"),
                 Milestone.kind, Milestone.label, Milestone.due, Task.number, Task.title, AssignmentLead.status,
-                AssignmentLead.percent, section.label("section"), rank.label("rank"),
+                AssignmentLead.percent, Assignment.scope.label("scope"), Plan.year.label("plan_year"),
+                section.label("section"), rank.label("rank"),
             )
             .select_from(Milestone)
             .join(AssignmentLead, AssignmentLead.assignment_id == Milestone.assignment_id)
             .join(Assignment, Assignment.id == Milestone.assignment_id)
             .join(Task, Task.id == Assignment.task_id)
+            .join(Plan, Plan.id == Task.plan_id)
             .where(*where)
             .subquery()
         )
@@ -210,12 +347,14 @@ class ReminderRepository:
             candidate = Candidate(
                 lead_id=r.lead_id, unit_id=r.unit_id, milestone_id=r.milestone_id, milestone_kind=r.kind,
                 label=r.label, due=r.due, task_number=r.number, task_title=r.title, status=r.status,
-                percent=r.percent,
+                percent=r.percent, scope=r.scope, plan_year=r.plan_year,
             )
             result[r.unit_id].items.setdefault(r.section, []).append(candidate)
         for summary in result.values():
-            for items in summary.items.values():
+            for name, items in summary.items.items():
                 items.sort(key=lambda c: (c.due, c.task_number, c.lead_id))
+                if name == LATE:
+                    items.sort(key=lambda c: c.due, reverse=True)
         return result
 
     # -- the ledger -----------------------------------------------------------------------------------
@@ -246,7 +385,8 @@ class ReminderRepository:
         attempts = 1 if state == "claimed" else 0
         values = [
             {"unit_id": None, "user_id": None, "lead_id": None, "milestone_id": None, "due": None, **row,
-             "state": state, "attempts": attempts, "claimed_by": token, "claimed_at": now, "error": error}
+             "state": state, "attempts": attempts, "claimed_by": token, "claimed_at": now, "error": error,
+             "sent_at": now if state == "sent" else None}
             for row in rows
         ]
         insert = pg_insert if self._dialect == "postgresql" else sqlite_insert
@@ -257,6 +397,20 @@ class ReminderRepository:
             .returning(ReminderDelivery.id, ReminderDelivery.key)
         )
         return [Claimed(r[0], r[1], 1) for r in (await self.session.execute(stmt, values)).all()]
+
+    async def record_sent(self, rows: list[dict], token: str, now: dt.datetime) -> None:
+        """Record the items a sent message carried (state «sent»): one executemany, no RETURNING."""
+        if not rows:
+            return
+        table = ReminderDelivery.__table__
+        values = [
+            {"unit_id": None, "user_id": None, "lead_id": None, "milestone_id": None, "due": None, **row,
+             "state": "sent", "attempts": 0, "claimed_by": token, "claimed_at": now, "sent_at": now,
+             "error": None, "next_attempt_at": None}
+            for row in rows
+        ]
+        insert = pg_insert if self._dialect == "postgresql" else sqlite_insert
+        await self.session.execute(insert(table).on_conflict_do_nothing(index_elements=["key"]), values)
 
     async def reclaim(self, row: LedgerRow, token: str, now: dt.datetime, lease_cutoff: dt.datetime) -> Claimed | None:
         """Take over a failed row whose retry time has come, or a claim whose process died (older
@@ -306,3 +460,26 @@ class ReminderRepository:
     # -- settings -------------------------------------------------------------------------------------
     async def user(self, user_id: int) -> User | None:
         return await self.session.get(User, user_id)
+
+    # -- the simulator (on a throw-away copy only) -----------------------------------------------------
+    async def channel_names(self) -> list[str]:
+        return sorted((await self.session.scalars(select(Identity.channel).distinct())).all())
+
+    async def staff_all(self, units: UnitDirectory) -> None:
+        """Give every member unit a registered, reachable person where it has none of that role: a head
+        (a leader for the leadership, an officer for a desk) and the Văn phòng a coordinator."""
+        await PlanRepository(self.session).sync_units(units)
+        have = {tuple(r) for r in (await self.session.execute(select(User.unit_id, User.role).where(User.active.is_(True)))).all()}
+        wanted = [(u.id, {"leadership": "leader", "desk": "officer"}.get(u.kind, "head")) for u in units.member_units]
+        office = next((u.id for u in units.member_units if u.id == "van-phong"), None)
+        if office:
+            wanted.append((office, "coordinator"))
+        for unit_id, role in wanted:
+            if (unit_id, role) in have:
+                continue
+            user = User(unit_id=unit_id, role=role, display_name=f"({role} {unit_id})")
+            self.session.add(user)
+            await self.session.flush()
+            chat = f"sim-{unit_id}-{role}"
+            self.session.add(Identity(user_id=user.id, channel="telegram", external_id=chat, chat_id=chat))
+        await self.session.flush()

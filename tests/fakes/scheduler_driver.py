@@ -34,14 +34,13 @@ MARK = "\n#key="
 
 
 def stamp_keys(service: ReminderService) -> None:
-    """Let the sender see which unit-level item a message belongs to (the chat id names the person)."""
-    original = service._renderer
+    """Let the sender see which message (person and day: its delivery key) it is sending."""
+    original = service.compose
 
-    def renderer(item, today):
-        render = original(item, today)
-        return lambda delivery_id: _stamped(render(delivery_id), item.key)
+    def compose(message, delivery_id):
+        return _stamped(original(message, delivery_id), message.key)
 
-    service._renderer = renderer
+    service.compose = compose
 
 
 def _stamped(reply: Reply, key: str) -> Reply:
@@ -59,8 +58,7 @@ class FileSender:
         self.hang = hang
 
     async def send(self, chat_id: str, reply: Reply) -> None:
-        item_key = reply.text.rsplit(MARK, 1)[1]
-        key = f"{item_key}:u{chat_id.removeprefix('c')}"
+        key = reply.text.rsplit(MARK, 1)[1]
         if self.hang:
             print(f"claimed {key}", flush=True)
             await asyncio.sleep(3600)
@@ -81,6 +79,8 @@ async def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--hang-on-send", action="store_true")
     parser.add_argument("--lease", type=float, default=300.0)
     parser.add_argument("--again-after", type=float, default=None)
+    parser.add_argument("--go", type=Path, default=None,
+                        help="print «ready» once set up, then start ticking when this file exists")
     args = parser.parse_args(argv)
 
     times = [dt.time.fromisoformat(t) for t in args.times.split(",")]
@@ -91,6 +91,13 @@ async def main(argv: list[str] | None = None) -> None:
         service = fast_service(app, worker=args.name, lease_seconds=args.lease)
         stamp_keys(service)
         senders = {"telegram": FileSender(args.out, args.name, clock, args.hang_on_send)}
+        if args.go is not None:  # a start line shared with the other process, so that they really compete
+            print("ready", flush=True)
+            deadline = asyncio.get_running_loop().time() + 120
+            while not args.go.exists():
+                if asyncio.get_running_loop().time() > deadline:
+                    raise SystemExit("the start signal never came")
+                await asyncio.sleep(0.005)
         for n in range(args.days):
             day = args.start + dt.timedelta(days=n)
             for t in times:

@@ -1,7 +1,7 @@
 """targets (chỉ tiêu) as measurable objects and the figures reported for them
 
 Revision ID: 0004_targets
-Revises: 0002
+Revises: 0003_reminder_scopes
 Create Date: 2026-11-30 13:40:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0004_targets'
-down_revision = '0002'
+down_revision = '0003_reminder_scopes'
 branch_labels = None
 depends_on = None
 
