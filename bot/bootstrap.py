@@ -23,6 +23,7 @@ from services.account_service import AccountService
 from services.evidence_service import EvidenceService
 from services.export_service import ExportService
 from services.inbox import Inbox
+from services.pacing import LocalBudget, Pacer, SharedBudget
 from services.plan_service import PlanService
 from services.query_service import QueryService
 from services.reminder_service import ReminderService
@@ -30,6 +31,7 @@ from services.review_service import ReviewService
 from services.status_service import StatusService
 from services.user_service import UserService
 from storage.db import create_engine, session_factory, upgrade
+from storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +55,7 @@ class App:
     evidence: EvidenceService
     exports: ExportService
     accounts: AccountService
+    pacer: Pacer  # Telegram sends: per chat, and per bot (shared through PostgreSQL by every process)
     # Outbound side of each running channel, by channel name ("telegram", "zalo", "console").
     senders: dict[str, Sender] = field(default_factory=dict)
 
@@ -84,14 +87,25 @@ async def build_app(settings: Settings, *, clock: Clock | None = None, migrate: 
         users=UserService(sessions, units, settings.invite_ttl_days),
         queries=QueryService(sessions, units, plans),
         statuses=StatusService(sessions, plans),
-        inbox=Inbox(sessions),
+        inbox=Inbox(UnitOfWorkFactory(sessions)),
         reminders=ReminderService(sessions, units, reporting, workdays, clock, policy),
         review=ReviewService(sessions, units, settings.evidence_path),
         evidence=EvidenceService(sessions, settings.evidence_path, settings.evidence_max_bytes),
         exports=ExportService(sessions, units, clock.tz),
         accounts=AccountService(sessions),
+        pacer=Pacer(_bot_budget(settings, engine, UnitOfWorkFactory(sessions))),
     )
     return app
+
+
+def _bot_budget(settings: Settings, engine: AsyncEngine, uow: UnitOfWorkFactory) -> LocalBudget | SharedBudget:
+    """One process (SQLite is documented single-process): in memory. PostgreSQL: in the database, so
+    that every process of the same bot draws from one budget."""
+    rate = settings.telegram_rate_per_second
+    if engine.dialect.name == "postgresql":
+        bot_id = (settings.telegram_bot_token or "").split(":", 1)[0] or "telegram"
+        return SharedBudget(uow, f"telegram:{bot_id}", rate)
+    return LocalBudget(rate)
 
 
 @asynccontextmanager

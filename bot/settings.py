@@ -26,6 +26,10 @@ class Settings(BaseSettings):
     telegram_webhook_secret: str | None = None
     telegram_webhook_listen: str = "127.0.0.1"
     telegram_webhook_port: int = 8443
+    # Fairness and pacing (docs/operations.md): a chat sending more than this is served at this rate
+    sender_rate_per_minute: float = 20
+    sender_burst: int = 10  # messages a chat may send at once before the rate applies
+    telegram_rate_per_second: float = 25  # the bot's budget, shared by every process on one PostgreSQL
     zalo_bot_token: str | None = None
     zalo_base_url: str = "https://bot-api.zaloplatforms.com"
     zalo_webhook_secret: str | None = None

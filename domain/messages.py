@@ -106,3 +106,34 @@ class Sender(Protocol):
 
 class Engine(Protocol):
     async def handle(self, message: Incoming) -> list[Reply]: ...
+
+
+def reply_to_dict(reply: Reply) -> dict:
+    """A reply as JSON-able data (the durable inbox keeps the answers until they are sent)."""
+    data: dict = {"text": reply.text, "buttons": [[[b.text, b.data] for b in row] for row in reply.buttons]}
+    if reply.file is not None:
+        f = reply.file
+        data["file"] = {"path": str(f.path), "name": f.name, "mime_type": f.mime_type, "caption": f.caption,
+                        "as_photo": f.as_photo}
+    for name in ("channel", "chat_id"):
+        if getattr(reply, name) is not None:
+            data[name] = getattr(reply, name)
+    if reply.private_only:
+        data["private_only"] = True
+    if reply.edit:
+        data["edit"] = True
+    return data
+
+
+def reply_from_dict(data: dict) -> Reply:
+    file = data.get("file")
+    return Reply(
+        text=data.get("text", ""),
+        buttons=[[Button(text, value) for text, value in row] for row in data.get("buttons", [])],
+        file=OutgoingFile(Path(file["path"]), file["name"], file["mime_type"], file["caption"], file["as_photo"])
+        if file else None,
+        channel=data.get("channel"),
+        chat_id=data.get("chat_id"),
+        private_only=bool(data.get("private_only")),
+        edit=bool(data.get("edit")),
+    )

@@ -33,7 +33,8 @@ ALBUM_MEMORY = 256  # remembered album captions (Telegram gives the caption to o
 class Parsed:
     """What one update means for the channel.
 
-    kind: "message" (hand `incoming` to the engine), "ignored" (not for the bot), "unsupported" (a
+    kind: "message" (hand `incoming` to the engine), "ignored" (not for the bot), "edited" (a private
+    message was edited: the edit is not applied, the sender is told to send it again), "unsupported" (a
     sticker, a location...: tell a private chat what the bot reads), "start_in_group" ("/start" or
     "đăng ký CODE" in a group: registration belongs in the private chat), "membership" (the user blocked or unblocked
     the bot: `blocked` says which).
@@ -67,9 +68,14 @@ class UpdateAdapter:
                           blocked=status in ("kicked", "left"))
         if update.callback_query is not None:
             return self._callback(update)
+        edited = update.edited_message
+        if edited is not None and edited.from_user is not None and not edited.from_user.is_bot:
+            if edited.chat.type in GROUP_TYPES:
+                return Parsed("ignored")  # group talk is not ours unless addressed; an edit is not worth a post
+            return Parsed("edited", chat_id=edited.chat.id, user_id=edited.from_user.id)
         message = update.message
         if message is None or message.from_user is None or message.from_user.is_bot:
-            return Parsed("ignored")  # edits, channel posts, service messages: nothing to answer
+            return Parsed("ignored")  # channel posts, service messages: nothing to answer
         return self._message(update, message)
 
     def _callback(self, update: Update) -> Parsed:

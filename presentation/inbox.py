@@ -1,0 +1,10 @@
+"""What the assistant says about the handling of messages themselves (floods, edits, restarts)."""
+
+from __future__ import annotations
+
+TOO_FAST = "⏳ Bạn gửi nhanh quá, tôi xử lý lần lượt — mỗi tin sẽ được trả lời, xin chờ trong giây lát."
+EDITED = "✏️ Tin đã sửa không được cập nhật — gửi lại nội dung mới (một tin mới) để trợ lý ghi nhận."
+RECOVERED = (
+    "✅ Tin nhắn trước của anh/chị đã được ghi nhận (trợ lý vừa khởi động lại nên không gửi lại được câu "
+    "trả lời). Gõ «lịch sử nhiệm vụ N» hoặc hỏi lại để xem kết quả."
+)
