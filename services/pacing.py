@@ -4,7 +4,8 @@ Telegram allows a bot about 30 messages a second overall and about one a second 
 minute in a group); past that it answers 429 with a `retry_after`. One `Pacer` per channel is shared by
 every sender of the process (the channel's rate limiter calls `acquire(chat)` before each request):
 
-- per chat: a grid of one send per `chat_interval` seconds (`group_interval` for groups), and a 429
+- per chat: a grid of one send per `chat_interval` seconds (`group_interval` for groups) after a burst
+  of `chat_burst` (an answer split in parts goes at once), and a 429
   for one chat (`pause(chat, seconds)`) moves only that chat's grid — other chats go on;
 - per bot: a grid of `rate` sends a second. With one process it lives in memory (`LocalBudget`);
   with several processes on one PostgreSQL every send reserves its slot in the `pacing_slots` row
@@ -24,6 +25,7 @@ from storage.uow import UnitOfWorkFactory
 BOT_RATE = 25.0  # sends a second per bot: under Telegram's 30, with room for clock jitter
 CHAT_INTERVAL = 1.0  # seconds between two sends to one private chat
 GROUP_INTERVAL = 3.0  # 20 a minute in a group
+CHAT_BURST = 3  # sends to one chat that may go at once before the interval applies
 
 
 class Budget(Protocol):
@@ -65,9 +67,10 @@ class SharedBudget:
 class Pacer:
     def __init__(
         self, budget: Budget, *, chat_interval: float = CHAT_INTERVAL, group_interval: float = GROUP_INTERVAL,
-        clock: Callable[[], float] = time.time,
+        chat_burst: int = CHAT_BURST, clock: Callable[[], float] = time.time,
     ) -> None:
         self.budget = budget
+        self.chat_burst = max(1, chat_burst)
         self.chat_interval = chat_interval
         self.group_interval = group_interval
         self.clock = clock
@@ -82,15 +85,20 @@ class Pacer:
         key = str(chat)
         lock = self._locks.setdefault(key, asyncio.Lock())
         async with lock:
-            await self._wait_until(self._chats.get(key, 0.0))
+            interval = self.group_interval if group else self.chat_interval
+            # GCRA: `_chats[key]` is the chat's theoretical arrival time; up to `chat_burst` sends may
+            # run ahead of it (a long answer split in parts, a chart and its text), then one per interval.
+            tat = self._chats.get(key, 0.0)
+            await self._wait_until(tat - (self.chat_burst - 1) * interval)
             await self._wait_until(await self.budget.slot())
-            self._chats[key] = self.clock() + (self.group_interval if group else self.chat_interval)
+            self._chats[key] = max(tat, self.clock()) + interval
         self._forget_old()
 
-    def pause(self, chat: str | int, seconds: float) -> None:
+    def pause(self, chat: str | int, seconds: float, *, group: bool = False) -> None:
         """The messenger asked this chat to wait (429 retry_after): only this chat waits."""
         key = str(chat)
-        self._chats[key] = max(self._chats.get(key, 0.0), self.clock() + seconds)
+        burst = (self.chat_burst - 1) * (self.group_interval if group else self.chat_interval)
+        self._chats[key] = max(self._chats.get(key, 0.0), self.clock() + seconds + burst)
 
     async def _wait_until(self, at: float) -> None:
         delay = at - self.clock()

@@ -242,6 +242,19 @@ class TelegramChannel:
         assert self.adapter is not None, "TelegramChannel.start() not called"
         update = Update.de_json(row.payload, self.bot)
         parsed = self.adapter.parse(update)
+        try:
+            await self._process(row, parsed)
+        except Exception as exc:  # logged with where it happened; the user is not left waiting
+            log.error("telegram update failed: update_id=%s chat=%s user=%s", update.update_id, parsed.chat_id,
+                      parsed.user_id, exc_info=exc)
+            if parsed.chat_id is not None:
+                try:
+                    await self.bot.send_message(parsed.chat_id, APOLOGY)
+                except TelegramError:
+                    log.warning("apology to chat %s not delivered", parsed.chat_id)
+            await self.app.inbox.answered(row.id)
+
+    async def _process(self, row: StoredUpdate, parsed: Parsed) -> None:
         if parsed.kind != "message":
             await self._simple(parsed)
             await self.app.inbox.answered(row.id)
@@ -259,7 +272,7 @@ class TelegramChannel:
                 log.warning("telegram update %s was answered elsewhere; not answering again", row.id)
                 return
         elif row.replies is None:  # effects committed, then the process died before the answers were kept
-            replies = [Reply(inbox_texts.RECOVERED)]
+            replies = [Reply(inbox_texts.recovered(message.text))]
         else:
             replies = [reply_from_dict(r) for r in row.replies]
         for reply in replies:
