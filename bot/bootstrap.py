@@ -31,6 +31,7 @@ from services.review_service import ReviewService
 from services.status_service import StatusService
 from services.user_service import UserService
 from storage.db import create_engine, session_factory, upgrade
+from storage.leader import SchedulerLease
 from storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -56,10 +57,12 @@ class App:
     exports: ExportService
     accounts: AccountService
     pacer: Pacer  # Telegram sends: per chat, and per bot (shared through PostgreSQL by every process)
+    scheduler_lease: SchedulerLease  # which process runs the reminder tick (PostgreSQL advisory lock)
     # Outbound side of each running channel, by channel name ("telegram", "zalo", "console").
     senders: dict[str, Sender] = field(default_factory=dict)
 
     async def close(self) -> None:
+        await self.scheduler_lease.release()
         await self.engine.dispose()
 
 
@@ -94,6 +97,7 @@ async def build_app(settings: Settings, *, clock: Clock | None = None, migrate: 
         exports=ExportService(sessions, units, clock.tz),
         accounts=AccountService(sessions),
         pacer=Pacer(_bot_budget(settings, engine, UnitOfWorkFactory(sessions))),
+        scheduler_lease=SchedulerLease(engine),
     )
     return app
 
