@@ -23,7 +23,7 @@ async def test_one_chat_never_holds_more_than_one_worker_and_keeps_its_order():
     release = asyncio.Event()
 
     async def handle(item):
-        chat, n = item
+        chat, _n = item
         running[chat] = running.get(chat, 0) + 1
         peak[chat] = max(peak.get(chat, 0), running[chat])
         if chat == "flood":
@@ -57,7 +57,7 @@ async def test_chats_are_served_round_robin():
         order.append(item)
 
     dispatcher = FairDispatcher(handle, workers=1, rate_per_minute=1e9, burst=1000)
-    for n in range(3):
+    for _ in range(3):
         dispatcher.submit("x", "x")
     dispatcher.submit("y", "y")
     dispatcher.submit("y", "y")
