@@ -8,10 +8,13 @@ someone of another unit does not let them change the task.
 from __future__ import annotations
 
 from conversation.context import Context
+from conversation.nlu.slots import percent_out_of_range
 from conversation.registry import callback, intent
 from domain.messages import Button, Reply
+from domain.text import fold
 from handlers.task_info import unknown_task_reply
 from presentation.common import fmt_date, short, status_buttons, status_text
+from presentation.status import percent_range_reply
 from services.status_service import UpdateOutcome
 
 CONFIDENT = 0.75
@@ -22,6 +25,9 @@ async def update_status(ctx: Context) -> list[Reply]:
     nlu = ctx.nlu
     if nlu.task is None:
         return ctx.reply("Anh/chị cập nhật nhiệm vụ số mấy? Ví dụ: «nv 17 đang làm 60%» hoặc «xong nhiệm vụ 3».")
+    wrong = percent_out_of_range(fold(ctx.message.text or ""))
+    if wrong is not None:  # «250%»: nothing is written, the previous percent stays
+        return ctx.reply(percent_range_reply(nlu.task, wrong))
     if nlu.status is None:
         leads = await ctx.app.queries.leads(unit_ids=[ctx.user.unit_id], task=nlu.task)
         if len(leads) == 1:
