@@ -44,6 +44,8 @@ class CrashResult:
     answered: Counter = field(default_factory=Counter)  # (chat, percent) → answers
     inbox: dict[str, int] = field(default_factory=dict)
     kill_to_done: float = 0.0
+    stop_seconds: float = 0.0
+    first_exit: int | None = None
     peak_rss_kb: int = 0
 
 
@@ -115,7 +117,8 @@ async def settled(url: str, tmp_path: Path, delivered, timeout: float) -> None:
 
 
 async def run(url: str, tmp_path: Path, *, users: int = 30, per_user: int = 10, kill_after: int = 40,
-              timeout: float = 120) -> CrashResult:
+              timeout: float = 120, stop: signal.Signals = signal.SIGKILL) -> CrashResult:
+    """`stop=SIGTERM`: a graceful stop instead of the kill; `stop_seconds` says how long it took."""
     people = await prepare(url, tmp_path, users)
     result = CrashResult(users * per_user, 0)
     async with FakeTelegram() as fake:
@@ -132,8 +135,11 @@ async def run(url: str, tmp_path: Path, *, users: int = 30, per_user: int = 10, 
             # `answered` mark is not committed yet would be sent again after the restart (docs/operations.md).
             await settled(url, tmp_path, lambda: len(recorded_answers(fake)), timeout)
             result.answered_before_kill = len(recorded_answers(fake))
-            first.send_signal(signal.SIGKILL)
-            await asyncio.to_thread(first.wait, 10)
+            stopped_at = time.monotonic()
+            first.send_signal(stop)
+            await asyncio.to_thread(first.wait, 30)
+            result.stop_seconds = time.monotonic() - stopped_at
+            result.first_exit = first.returncode
         finally:
             if first.poll() is None:
                 first.kill()
