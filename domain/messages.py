@@ -88,6 +88,10 @@ class Unreachable(Exception):
     """The recipient blocked the bot or never started it (Telegram 403)."""
 
 
+class FileTooBig(Exception):
+    """The messenger refuses to hand over a file because of its size (Telegram's getFile: over 20 MB)."""
+
+
 class RetryLater(Exception):
     def __init__(self, seconds: float, message: str = "") -> None:
         super().__init__(message or f"retry after {seconds}s")

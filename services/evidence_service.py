@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from domain.messages import Attachment
+from domain.messages import Attachment, FileTooBig
 from storage.models import Evidence
 from storage.repositories.evidence import EvidenceRepository, EvidenceRow
 from storage.repositories.plans import PlanRepository
@@ -180,6 +180,13 @@ class EvidenceService:
             raise EvidenceRefused("download_failed", f"Không tải được «{name}». Anh/chị gửi lại tệp nhé.")
         try:
             data = await attachment.fetch()
+        except FileTooBig:
+            raise EvidenceRefused(
+                "too_big",
+                f"Tệp «{name}» vượt giới hạn {size_text(self.max_bytes)} nên máy chủ tin nhắn không cho tải về. "
+                "Minh chứng chưa được lưu. Anh/chị giảm dung lượng (nén PDF, chụp ảnh nhỏ hơn) "
+                "hoặc tách thành nhiều tệp rồi gửi lại.",
+            ) from None
         except Exception:
             log.warning("evidence download failed: file_id=%s", attachment.file_id, exc_info=True)
             raise EvidenceRefused(

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 
 from telegram import Bot, Message, Update
 from telegram.constants import ChatType
+from telegram.error import BadRequest
 
-from domain.messages import TELEGRAM, Attachment, Incoming
+from domain.messages import TELEGRAM, Attachment, FileTooBig, Incoming
 from domain.text import fold
 
 GROUP_TYPES = {ChatType.GROUP, ChatType.SUPERGROUP}
@@ -159,7 +160,12 @@ class UpdateAdapter:
 
     def _fetcher(self, file_id: str):
         async def fetch() -> bytes:
-            telegram_file = await self.bot.get_file(file_id)
+            try:
+                telegram_file = await self.bot.get_file(file_id)
+            except BadRequest as exc:  # a file over 20 MB whose size the update did not say
+                if "too big" in str(exc).lower():
+                    raise FileTooBig(str(exc)) from exc
+                raise
             # 20 MB on a slow office line takes longer than PTB's default 5 s read timeout
             return bytes(await telegram_file.download_as_bytearray(read_timeout=DOWNLOAD_TIMEOUT))
 
