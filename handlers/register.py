@@ -5,6 +5,7 @@ from __future__ import annotations
 from conversation.context import ROLE_NAMES, Context
 from conversation.registry import intent
 from domain.messages import Reply
+from presentation.status import too_many_guesses
 
 FAILURES = {
     "unknown_code": "Mã «{code}» không đúng. Anh/chị kiểm tra lại mã (6 ký tự, ví dụ K7Q2XP) hoặc xin mã mới ở Văn phòng Sở.",
@@ -29,6 +30,8 @@ async def register(ctx: Context) -> list[Reply]:
             f"Tài khoản này đã đăng ký ({ROLE_NAMES.get(user.role, user.role)} — {ctx.app.units.name(user.unit_id)}). "
             "Gõ «hướng dẫn» để xem trợ lý làm được gì."
         )
+    if outcome.message_key == "throttled":
+        return ctx.reply(too_many_guesses(outcome.wait_seconds))
     if not outcome.ok:
         return ctx.reply(FAILURES[outcome.message_key].format(code=code))
     user = outcome.user

@@ -4,13 +4,16 @@ count; a second handler of the same update cannot commit its effects."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import func, select, update
 
 from conversation.router import Router
+from domain.clock import FixedClock
 from storage.handling import Claim, handling
 from storage.models import InboxUpdate, StatusUpdate, User
-from tests.conversation_kit import registered
+from tests.conversation_kit import Chat, registered
 
 
 async def _state(app, row_id: int) -> str:
@@ -89,3 +92,21 @@ async def test_a_percent_above_100_is_answered_with_the_range_and_changes_nothin
     assert await _statuses(plan_app) == before
     leads = await plan_app.queries.leads(unit_ids=["thanh-tra"], task=4)
     assert (leads[0].status, leads[0].percent) == ("in_progress", 30)
+
+
+async def test_wrong_invite_codes_are_throttled_per_sender(plan_app):
+    router = Router(plan_app)
+    guesser = Chat(router, "g1")
+    other = Chat(router, "g2")
+    for n in range(5):
+        [reply] = await guesser.say(f"đăng ký ZZZZZ{n}")
+        assert "không đúng" in reply.text
+    invite = await plan_app.users.create_invite("thanh-tra", "head", now=plan_app.clock.now())
+    [reply] = await guesser.say(f"đăng ký {invite.code}")  # even a right code waits: nothing is checked
+    assert "chờ 60 giây" in reply.text
+    assert await plan_app.users.identify("test", "g1") is None
+    [reply] = await other.say(f"đăng ký {invite.code}")  # another sender is not affected
+    assert "thành công" in reply.text
+    plan_app.clock = FixedClock(plan_app.clock.now() + dt.timedelta(seconds=61))
+    [reply] = await guesser.say("đăng ký ZZZZZ9")
+    assert "không đúng" in reply.text  # a minute later the sender may try again
