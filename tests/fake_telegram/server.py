@@ -133,6 +133,8 @@ class FakeTelegram:
         self._files_by_path: dict[str, _StoredFile] = {}
         self._faults: list[_Fault] = []
         self._blocked: dict[int, str] = {}
+        self.bot_limit: int | None = None  # sends a second per bot; beyond → 429 (set by the test)
+        self._recent_sends: list[float] = []
         self._hold_after: int | None = None  # sends beyond this many are held (never answered)
         self._held = asyncio.Event()
         self._changed = asyncio.Condition()
@@ -413,6 +415,13 @@ class FakeTelegram:
             if fault.retry_after is not None:
                 error["parameters"] = {"retry_after": fault.retry_after}
             return fault.status, error
+        if method in SEND_METHODS - {"sendchataction"} and self.bot_limit is not None:
+            now = time.monotonic()
+            self._recent_sends = [t for t in self._recent_sends if now - t < 1.0]
+            if len(self._recent_sends) >= self.bot_limit:  # Telegram's ~30 messages a second per bot
+                return 429, {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
+                             "parameters": {"retry_after": 1}}
+            self._recent_sends.append(now)
         if method in SEND_METHODS and self._hold_after is not None and len(self.sent()) >= self._hold_after:
             await self._held.wait()
             return 503, {"ok": False, "error_code": 503, "description": "connection dropped (held)"}
