@@ -42,10 +42,18 @@ class Incoming:
     attachments: list[Attachment] = field(default_factory=list)
     sender_name: str = ""
     is_group: bool = False
+    source_id: str | None = None  # a pressed button: the id of the message that carries it
 
     @property
     def idempotency_key(self) -> str | None:
         return f"{self.channel}:{self.chat_id}:{self.message_id}" if self.message_id else None
+
+    @property
+    def press_key(self) -> str | None:
+        """The same button on the same answer pressed again has the same key (so it acts once)."""
+        if self.callback_data is not None and self.source_id:
+            return f"{self.channel}:{self.chat_id}:press:{self.source_id}:{self.callback_data}"[:200]
+        return self.idempotency_key
 
 
 @dataclass(frozen=True)

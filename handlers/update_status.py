@@ -126,7 +126,7 @@ async def press_status(ctx: Context) -> list[Reply]:
     lead = await ctx.app.statuses.can_update(ctx.user, lead_id)
     if lead is None:
         return ctx.reply("Anh/chị không có quyền cập nhật phần việc này. Không có gì thay đổi.")
-    pending = {"task": lead.task_number, "status": status, "text": f"[nút] {status}", "key": ctx.message.idempotency_key}
+    pending = {"task": lead.task_number, "status": status, "text": f"[nút] {status}", "key": ctx.message.press_key}
     if status == "blocked":
         await ctx.app.inbox.update_state(
             ctx.message.channel, ctx.message.chat_id, ctx.now, awaiting={"kind": "reason", "lead_id": lead_id}

@@ -88,7 +88,7 @@ class UpdateAdapter:
         incoming = Incoming(
             channel=TELEGRAM, sender_id=str(query.from_user.id), chat_id=str(chat_id),
             message_id=str(update.update_id), callback_data=query.data or "", sender_name=_name(query.from_user),
-            is_group=is_group,
+            is_group=is_group, source_id=str(source.message_id) if source else None,
         )
         return Parsed("message", incoming, chat_id=chat_id, user_id=query.from_user.id, is_group=is_group,
                       callback_id=query.id, source_message_id=source.message_id if source else None)
