@@ -110,3 +110,25 @@ async def test_wrong_invite_codes_are_throttled_per_sender(plan_app):
     plan_app.clock = FixedClock(plan_app.clock.now() + dt.timedelta(seconds=61))
     [reply] = await guesser.say("đăng ký ZZZZZ9")
     assert "không đúng" in reply.text  # a minute later the sender may try again
+
+
+async def test_tz_name_sets_the_reminder_window_unless_the_calendar_names_a_zone(tmp_path):
+    from zoneinfo import ZoneInfo
+
+    from bot.bootstrap import build_app
+    from bot.settings import DEFAULTS
+    from tests.conftest import make_settings
+
+    app = await build_app(make_settings(tmp_path, tz_name="Asia/Tokyo"))
+    try:
+        assert app.reminders.tz == ZoneInfo("Asia/Tokyo")
+    finally:
+        await app.close()
+    calendar = tmp_path / "calendar.yaml"
+    calendar.write_text((DEFAULTS / "reporting_calendar.yaml").read_text(encoding="utf-8")
+                        + "\ntimezone: Asia/Ho_Chi_Minh\n", encoding="utf-8")
+    app = await build_app(make_settings(tmp_path, tz_name="Asia/Tokyo", reporting_calendar_file=calendar))
+    try:
+        assert app.reminders.tz == ZoneInfo("Asia/Ho_Chi_Minh")  # the explicit override wins
+    finally:
+        await app.close()
