@@ -77,7 +77,7 @@ def test_photo_url_in_every_known_place():
 
 def test_stickers_unsupported_and_junk():
     assert parse_update(sticker_update("u1"), _no_fetch).kind == "sticker"
-    assert parse_update(unsupported_update("u1"), _no_fetch).kind == "unsupported"
+    assert parse_update(unsupported_update("u1"), _no_fetch).kind == "withheld"  # content withheld by Zalo
     assert parse_update({"event_name": "message.text.received"}, _no_fetch).kind == "ignored"
     assert parse_update({"message": {"text": "x", "from": {}, "chat": {}}}, _no_fetch).kind == "ignored"
     bot_echo = text_update("u1", "x")
