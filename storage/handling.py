@@ -37,6 +37,7 @@ class AlreadyHandled(RuntimeError):
 class Claim:
     update_id: int
     marked: bool = False  # its `done` mark is committed (with the first effects)
+    finished: bool = False  # the handling is over: writes of tasks it left behind do not mark anything
 
 
 _current: ContextVar[Claim | None] = ContextVar("cchc_inbox_claim", default=None)
@@ -52,6 +53,7 @@ def handling(claim: Claim) -> Iterator[Claim]:
     try:
         yield claim
     finally:
+        claim.finished = True
         _current.reset(token)
 
 
@@ -79,7 +81,7 @@ def _on_flush(session: Session, _context: UOWTransaction, _instances) -> None:
 @event.listens_for(Session, "before_commit")
 def _on_commit(session: Session) -> None:
     claim = _current.get()
-    if claim is None or claim.marked:
+    if claim is None or claim.marked or claim.finished:
         session.info.pop(_WROTE, None)
         return
     session.flush()  # ORM changes still pending decide too

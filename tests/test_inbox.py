@@ -62,10 +62,11 @@ async def test_a_failed_transaction_leaves_the_update_new_and_nothing_written(pl
     assert not claim.marked and await _state(plan_app, row) == "new"
     async with plan_app.sessions() as session:
         assert "changed" not in set(await session.scalars(select(User.display_name)))
-    with handling(claim):  # handled again after the restart: now it commits, with its mark
+    again = Claim(row)
+    with handling(again):  # handled again after the restart: now it commits, with its mark
         async with plan_app.sessions() as session, session.begin():
             await session.execute(update(User).values(display_name="changed"))
-    assert claim.marked and await _state(plan_app, row) == "done"
+    assert again.marked and await _state(plan_app, row) == "done"
 
 
 async def test_effects_of_an_update_handled_elsewhere_are_refused(plan_app):

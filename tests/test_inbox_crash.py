@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import signal
 
+import pytest
+
 from tests.fakes import inbox_crash
+
+# real processes, 300 updates paced like Telegram: ~40 s alone, more on a busy machine
+pytestmark = pytest.mark.timeout(300)
 
 
 def check(result: inbox_crash.CrashResult, users: int, per_user: int) -> None:

@@ -23,7 +23,8 @@ async def test_only_one_process_ticks_and_another_takes_over_when_it_dies(tmp_pa
         # the scheduler's process dies: PostgreSQL ends its session (here: terminated from outside)
         async with second.engine.connect() as conn:
             pid = await conn.scalar(text(
-                "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objid = :k AND granted"),
+                "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objid = :k AND granted "
+                "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"),
                 {"k": first.scheduler_lease.key})
             assert await conn.scalar(text("SELECT pg_terminate_backend(:p)"), {"p": pid})
         assert await second.scheduler_lease.held()  # the next tick of the other process takes over
