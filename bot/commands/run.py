@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 # SIGTERM: the channels stop fetching and let the updates in hand finish (STOP_GRACE); whatever still
 # holds the process after this many seconds (a connection thread stuck in a cancelled query…) is cut
 # short — everything unfinished is in the durable inbox, so this is no worse than a kill.
-HARD_STOP_SECONDS = 4.5
+HARD_STOP_SECONDS = 3.5
 
 
 def _hard_exit() -> None:

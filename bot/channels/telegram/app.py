@@ -72,7 +72,7 @@ MAX_RETRIES = 3  # a 429 is retried this many times (after Telegram's retry_afte
 MAX_CONCURRENT_UPDATES = 8
 POLL_TIMEOUT = 10  # seconds a getUpdates long poll stays open
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
-STOP_GRACE = 1.5  # seconds the updates in hand may take to finish at SIGTERM; the rest stays in the inbox
+STOP_GRACE = 1.0  # seconds the updates in hand may take to finish at SIGTERM; the rest stays in the inbox
 STORE_RETRY_MAX = 10.0  # seconds between attempts to store an update while the database is unreachable
 COMMANDS = [
     ("start", "Bắt đầu, đăng ký bằng mã mời"),
