@@ -3,6 +3,8 @@ session dies (the process was killed) another process takes over at its next tic
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlalchemy import text
 
 from bot.bootstrap import build_app
@@ -27,7 +29,11 @@ async def test_only_one_process_ticks_and_another_takes_over_when_it_dies(tmp_pa
                 "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"),
                 {"k": first.scheduler_lease.key})
             assert await conn.scalar(text("SELECT pg_terminate_backend(:p)"), {"p": pid})
-        assert await second.scheduler_lease.held()  # the next tick of the other process takes over
+        # the backend ends asynchronously; the other process's next tick (here: polled) takes over
+        deadline = asyncio.get_running_loop().time() + 10
+        while not await second.scheduler_lease.held():
+            assert asyncio.get_running_loop().time() < deadline, "the lock was not taken over"
+            await asyncio.sleep(0.05)
         assert await run_tick(second) is not None
         assert not await first.scheduler_lease.held()  # the old holder sees its session gone
     finally:
