@@ -12,8 +12,9 @@ Three figures, so that a shortfall can be placed:
 "tiến độ" is left out of the corpus: it renders a chart and answers with two messages (the
 engine's own benchmark, bench_engine.py, measures it).
 
-The assistant runs with the AIORateLimiter's throttles lifted (retries on 429 kept): with them, it is
-capped at Telegram's ~30 messages/s flood limit by design, which would measure Telegram, not the bot.
+The assistant runs with an AIORateLimiter whose throttles are lifted (retries on 429 kept) instead of
+the production PacedRateLimiter: with pacing, it is capped at the bot's send budget (25 messages/s, one
+a second per chat) by design, which would measure Telegram's limits, not the bot.
 `--production-limiter` shows that capped figure too.
 
     .venv/bin/python benchmarks/bench_telegram.py [--updates 500] [--users 20] [--repeat 3] [--production-limiter]
@@ -112,7 +113,7 @@ async def assistant(n: int, users: list[TgUser], production_limiter: bool, *, ec
                                                    "head", now=app.clock.now())
                 await app.users.register(channel=TELEGRAM, external_id=str(user.id), chat_id=str(user.id),
                                          code=invite.code, display_name=user.first_name, now=app.clock.now())
-            limiter = AIORateLimiter(max_retries=3) if production_limiter else AIORateLimiter(
+            limiter = None if production_limiter else AIORateLimiter(  # None: the production PacedRateLimiter
                 overall_max_rate=0, group_max_rate=0, max_retries=3
             )
             stop = asyncio.Event()
@@ -150,7 +151,8 @@ async def main(n: int, n_users: int, repeat: int, production_limiter: bool) -> N
     print("goal: ≥ 0.70× the echo floor")
     if production_limiter:
         capped = await assistant(min(n, 300), users, production_limiter=True)
-        print(f"with the production AIORateLimiter (30 messages/s): {min(n, 300) / capped:.1f} updates/s")
+        print(f"with the production PacedRateLimiter (25 messages/s per bot, 1/s per chat): "
+              f"{min(n, 300) / capped:.1f} updates/s")
 
 
 if __name__ == "__main__":

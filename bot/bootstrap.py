@@ -32,6 +32,7 @@ from services.dashboard_service import DashboardService
 from services.evidence_service import EvidenceService
 from services.export_service import ExportService
 from services.inbox import Inbox
+from services.pacing import LocalBudget, Pacer, SharedBudget
 from services.plan_service import PlanService
 from services.query_service import QueryService
 from services.reachability import ReachabilityService
@@ -43,6 +44,7 @@ from services.target_service import TargetService
 from services.user_service import UserService
 from services.web_auth import WebAuthService
 from storage.db import create_engine, session_factory, upgrade
+from storage.leader import SchedulerLease
 from storage.sandbox import throwaway_copy
 from storage.uow import UnitOfWorkFactory
 
@@ -60,6 +62,7 @@ class App(container.App):
     sessions: async_sessionmaker
 
     async def close(self) -> None:
+        await self.scheduler_lease.release()
         await self.engine.dispose()
 
 
@@ -108,7 +111,7 @@ async def build_app(settings: Settings, *, clock: Clock | None = None, migrate: 
         users=UserService(uow, units, settings.invite_ttl_days),
         queries=queries,
         statuses=statuses,
-        inbox=Inbox(sessions),
+        inbox=Inbox(uow),
         reminders=reminders,
         review=ReviewService(
             uow, units, settings.evidence_path, statuses=statuses, broadcasts=broadcasts, reminders=reminders,
@@ -126,7 +129,19 @@ async def build_app(settings: Settings, *, clock: Clock | None = None, migrate: 
             uow, units, base_url=settings.web_public_url,
             idle=dt.timedelta(minutes=settings.web_session_idle_minutes), bot_token=settings.telegram_bot_token,
         ),
+        pacer=Pacer(_bot_budget(settings, engine, uow)),
+        scheduler_lease=SchedulerLease(engine),
     )
+
+
+def _bot_budget(settings: Settings, engine: AsyncEngine, uow: UnitOfWorkFactory) -> LocalBudget | SharedBudget:
+    """One process (SQLite is documented single-process): in memory. PostgreSQL: in the database, so
+    that every process of the same bot draws from one budget."""
+    rate = settings.telegram_rate_per_second
+    if engine.dialect.name == "postgresql":
+        bot_id = (settings.telegram_bot_token or "").split(":", 1)[0] or "telegram"
+        return SharedBudget(uow, f"telegram:{bot_id}", rate)
+    return LocalBudget(rate)
 
 
 @asynccontextmanager

@@ -42,10 +42,18 @@ class Incoming:
     attachments: list[Attachment] = field(default_factory=list)
     sender_name: str = ""
     is_group: bool = False
+    source_id: str | None = None  # a pressed button: the id of the message that carries it
 
     @property
     def idempotency_key(self) -> str | None:
         return f"{self.channel}:{self.chat_id}:{self.message_id}" if self.message_id else None
+
+    @property
+    def press_key(self) -> str | None:
+        """The same button on the same answer pressed again has the same key (so it acts once)."""
+        if self.callback_data is not None and self.source_id:
+            return f"{self.channel}:{self.chat_id}:press:{self.source_id}:{self.callback_data}"[:200]
+        return self.idempotency_key
 
 
 @dataclass(frozen=True)
@@ -92,6 +100,10 @@ class Unreachable(Exception):
     """The recipient blocked the bot or never started it (Telegram 403)."""
 
 
+class FileTooBig(Exception):
+    """The messenger refuses to hand over a file because of its size (Telegram's getFile: over 20 MB)."""
+
+
 class RetryLater(Exception):
     def __init__(self, seconds: float, message: str = "") -> None:
         super().__init__(message or f"retry after {seconds}s")
@@ -122,3 +134,34 @@ class Webhook:
 
 class Engine(Protocol):
     async def handle(self, message: Incoming) -> list[Reply]: ...
+
+
+def reply_to_dict(reply: Reply) -> dict:
+    """A reply as JSON-able data (the durable inbox keeps the answers until they are sent)."""
+    data: dict = {"text": reply.text, "buttons": [[[b.text, b.data] for b in row] for row in reply.buttons]}
+    if reply.file is not None:
+        f = reply.file
+        data["file"] = {"path": str(f.path), "name": f.name, "mime_type": f.mime_type, "caption": f.caption,
+                        "as_photo": f.as_photo}
+    for name in ("channel", "chat_id"):
+        if getattr(reply, name) is not None:
+            data[name] = getattr(reply, name)
+    if reply.private_only:
+        data["private_only"] = True
+    if reply.edit:
+        data["edit"] = True
+    return data
+
+
+def reply_from_dict(data: dict) -> Reply:
+    file = data.get("file")
+    return Reply(
+        text=data.get("text", ""),
+        buttons=[[Button(text, value) for text, value in row] for row in data.get("buttons", [])],
+        file=OutgoingFile(Path(file["path"]), file["name"], file["mime_type"], file["caption"], file["as_photo"])
+        if file else None,
+        channel=data.get("channel"),
+        chat_id=data.get("chat_id"),
+        private_only=bool(data.get("private_only")),
+        edit=bool(data.get("edit")),
+    )

@@ -29,7 +29,9 @@ class ReportDate:
 class ReportingCalendar:
     reports: dict[str, dict[str, tuple[str, str | None]]]  # report -> period -> (MM-DD due, MM-DD cutoff)
     remind_before_days: list[int] = field(default_factory=lambda: [10, 5, 2, 0])
-    timezone: str = "Asia/Ho_Chi_Minh"
+    # None: the reminder window follows TZ_NAME (the app's clock); a calendar file that names a zone
+    # explicitly overrides it
+    timezone: str | None = None
 
     @classmethod
     def load(cls, path: str | Path) -> ReportingCalendar:
@@ -41,7 +43,7 @@ class ReportingCalendar:
         return cls(
             reports=reports,
             remind_before_days=list(data.get("remind_before_days", [10, 5, 2, 0])),
-            timezone=data.get("timezone", "Asia/Ho_Chi_Minh"),
+            timezone=data.get("timezone") or None,
         )
 
     def periods(self, report: str) -> list[str]:

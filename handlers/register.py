@@ -6,6 +6,7 @@ from conversation.context import Context
 from conversation.registry import intent
 from domain.messages import Reply
 from presentation import help as texts
+from presentation.status import too_many_guesses
 
 
 @intent("register", public=True)
@@ -21,6 +22,8 @@ async def register(ctx: Context) -> list[Reply]:
     units = ctx.app.units
     if outcome.message_key == "already":
         return ctx.reply(texts.already_registered(outcome.user, units))
+    if outcome.message_key == "throttled":
+        return ctx.reply(too_many_guesses(outcome.wait_seconds))
     if not outcome.ok:
         return ctx.reply(texts.register_failed(outcome.message_key, code))
     if outcome.message_key == "linked":

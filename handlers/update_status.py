@@ -14,11 +14,14 @@ from __future__ import annotations
 from conversation import state
 from conversation.callbacks import Confirm, PickShare, SetStatus
 from conversation.context import Context
+from conversation.nlu.slots import percent_out_of_range
 from conversation.registry import callback, intent
 from domain.messages import Reply
+from domain.text import fold
 from handlers.task_info import unknown_task_reply
 from presentation import status as texts
 from presentation.common import NO_PLAN, status_buttons
+from presentation.status import percent_range_reply
 from services.query_service import NoPlan
 from services.status_service import UpdateOutcome
 
@@ -36,6 +39,9 @@ async def update_status(ctx: Context) -> list[Reply]:
             example = {"done": "xong", "in_progress": "đang làm 50%", "blocked": "vướng"}.get(nlu.status, "xong")
             return ctx.reply(texts.ASK_TASK_AFTER_GUESS.format(what=ctx.message.text.strip()[:60], example=example))
         return ctx.reply(texts.ASK_TASK)
+    wrong = percent_out_of_range(fold(ctx.message.text or ""))
+    if wrong is not None:  # «250%»: nothing is written, the previous percent stays
+        return ctx.reply(percent_range_reply(task, wrong))
     if nlu.status is None:
         leads = await ctx.app.queries.leads(unit_ids=[ctx.user.unit_id], task=task)
         if len(leads) == 1:
@@ -145,7 +151,7 @@ async def press_status(ctx: Context) -> list[Reply]:
         return ctx.reply(texts.NOT_ALLOWED_BUTTON)
     pending = {
         "task": lead.task_number, "status": button.status, "text": f"[nút] {button.status}",
-        "key": ctx.message.idempotency_key,
+        "key": ctx.message.press_key,
     }
     if button.status == "blocked":
         await state.change(ctx, awaiting={"kind": "reason", "lead_id": button.lead_id})

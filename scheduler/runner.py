@@ -28,7 +28,10 @@ JOB_ID = "reminders-tick"
 
 async def run_tick(app: App) -> TickReport | None:
     """One tick with the app's running senders; errors are logged, never raised into the scheduler
-    (a failing tick must not stop the next one)."""
+    (a failing tick must not stop the next one). With several processes on one PostgreSQL only the
+    holder of the scheduler lock ticks (storage/leader.py); None when this process is not it."""
+    if not await app.scheduler_lease.held():
+        return None
     try:
         report = await app.reminders.tick(app.senders)
     except Exception:

@@ -27,6 +27,7 @@ from services.dashboard_service import DashboardService
 from services.evidence_service import EvidenceService
 from services.export_service import ExportService
 from services.inbox import Inbox
+from services.pacing import Pacer
 from services.plan_service import PlanService
 from services.query_service import QueryService
 from services.reachability import ReachabilityService
@@ -37,6 +38,7 @@ from services.status_service import StatusService
 from services.target_service import TargetService
 from services.user_service import UserService
 from services.web_auth import WebAuthService
+from storage.leader import SchedulerLease
 
 # The outbound side of each running channel, by channel name ("telegram", "zalo", "console"). One
 # dict shared by the App and the services that push: a channel registers its sender when it starts.
@@ -76,6 +78,8 @@ class App:
     reports: ReportService
     dashboard: DashboardService
     web_auth: WebAuthService
+    scheduler_lease: SchedulerLease  # which process runs the reminder tick (PostgreSQL advisory lock)
+    pacer: Pacer  # Telegram sends: per chat, and per bot (shared through PostgreSQL by every process)
     senders: Senders = field(default_factory=dict)
     # Inbound HTTP endpoints of the channels in webhook mode, served by the web server (by channel name).
     webhooks: dict[str, Webhook] = field(default_factory=dict)

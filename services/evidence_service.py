@@ -28,7 +28,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from domain.messages import Attachment
+from domain.messages import Attachment, FileTooBig
 from services.metrics import EVIDENCE_BYTES
 from storage.repositories.evidence import EvidenceRow
 from storage.uow import UnitOfWork, UnitOfWorkFactory
@@ -173,6 +173,13 @@ class EvidenceService:
             raise EvidenceRefused("download_failed", f"Không tải được «{name}». Anh/chị gửi lại tệp nhé.")
         try:
             data = await attachment.fetch()
+        except FileTooBig:
+            raise EvidenceRefused(
+                "too_big",
+                f"Tệp «{name}» vượt giới hạn {size_text(self.max_bytes)} nên máy chủ tin nhắn không cho tải về. "
+                "Minh chứng chưa được lưu. Anh/chị giảm dung lượng (nén PDF, chụp ảnh nhỏ hơn) "
+                "hoặc tách thành nhiều tệp rồi gửi lại.",
+            ) from None
         except Exception:
             log.warning("evidence download failed: file_id=%s", attachment.file_id, exc_info=True)
             raise EvidenceRefused(

@@ -1,7 +1,11 @@
-"""Per-chat conversation memory and inbound idempotency.
+"""The durable inbox, per-chat conversation memory and inbound idempotency.
 
-A messenger may deliver the same update twice (retries, webhook redelivery, two pollers); the first
-sighting of a channel message id is recorded with a unique constraint and later ones are dropped.
+Every messenger update is stored (raw payload, channel, key) before it is acknowledged; handling works
+from the stored row, and the row is marked done in the same transaction as the handling's effects
+(`storage.handling`). A redelivered update (same channel and key) is stored once, so it is handled once.
+Channels that do not store their updates yet (console, Zalo) keep the older ledger: the first sighting
+of a channel message id is recorded with a unique constraint and later ones are dropped.
+
 Pending questions ("which unit?", "confirm?") live in `chat_states` with an expiry so that they survive
 a restart and work across several bot processes.
 """
@@ -11,16 +15,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import async_sessionmaker
-
 from domain.people import UserView
-from storage.models import ChatState, ProcessedMessage
-from storage.repositories.users import UserRepository
+from storage import handling
+from storage.repositories.inbox import StoredUpdate
+from storage.uow import UnitOfWorkFactory
 
 PENDING_TTL = dt.timedelta(minutes=30)
+
+__all__ = ["PENDING_TTL", "Arrival", "Inbox", "StoredUpdate"]
 
 
 @dataclass(frozen=True)
@@ -33,56 +35,69 @@ class Arrival:
 
 
 class Inbox:
-    def __init__(self, sessions: async_sessionmaker) -> None:
-        self.sessions = sessions
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
+        self.uow = uow
 
+    # -- the durable inbox -------------------------------------------------------------------------
+    async def store(self, channel: str, key: str, chat_key: str, payload: dict, now: dt.datetime) -> int | None:
+        """Store one update, committed; its row id, or None for a redelivery already stored."""
+        async with self.uow() as uow:
+            stored = await uow.inbox.store(channel, key, chat_key, payload, now)
+            await uow.commit()
+        return stored
+
+    async def unfinished(self, channel: str) -> list[StoredUpdate]:
+        async with self.uow() as uow:
+            return await uow.inbox.unfinished(channel)
+
+    async def get(self, update_id: int) -> StoredUpdate | None:
+        async with self.uow() as uow:
+            return await uow.inbox.get(update_id)
+
+    async def set_replies(self, update_id: int, replies: list, now: dt.datetime) -> bool:
+        async with self.uow() as uow:
+            ok = await uow.inbox.set_replies(update_id, replies, now)
+            await uow.commit()
+        return ok
+
+    async def answered(self, update_id: int) -> None:
+        async with self.uow() as uow:
+            await uow.inbox.mark_answered(update_id)
+            await uow.commit()
+
+    async def counts(self, channel: str) -> dict[str, int]:
+        async with self.uow() as uow:
+            return await uow.inbox.counts(channel)
+
+    # -- arrival of one message -------------------------------------------------------------------
     async def receive(
         self, channel: str, key: str | None, sender_id: str, chat_id: str, now: dt.datetime
     ) -> Arrival:
-        """Record the message id, find the sender and the chat's pending state — in one transaction,
-        because on SQLite every separate session costs a round of thread hand-offs per message."""
-        async with self.sessions() as session, session.begin():
-            if key:
-                dialect = session.bind.dialect.name
-                insert_ = pg_insert if dialect == "postgresql" else sqlite_insert
-                result = await session.execute(
-                    insert_(ProcessedMessage)
-                    .values(channel=channel, message_key=key[:200], created_at=now)
-                    .on_conflict_do_nothing(index_elements=["channel", "message_key"])
-                )
-                if result.rowcount == 0:
-                    return Arrival(False, None, {})
-            user = await UserRepository(session).view_by_identity(channel, sender_id)
-            row = (
-                await session.execute(
-                    select(ChatState.data, ChatState.expires_at).where(
-                        ChatState.channel == channel, ChatState.chat_id == chat_id
-                    )
-                )
-            ).first()
-            state = dict(row[0]) if row is not None and _aware(row[1]) > now else {}
+        """Find the sender and the chat's pending state — in one transaction, because on SQLite every
+        separate session costs a round of thread hand-offs per message. A message handled from the
+        durable inbox is already unique; others record their id here first."""
+        async with self.uow() as uow:
+            if key and handling.current() is None and not await uow.inbox.first_sighting(channel, key, now):
+                return Arrival(False, None, {})
+            user = await uow.users.view_by_identity(channel, sender_id)
+            found = await uow.inbox.chat_state(channel, chat_id)
+            state = found[0] if found is not None and _aware(found[1]) > now else {}
+            await uow.commit()
             return Arrival(True, user, state)
 
     async def get_state(self, channel: str, chat_id: str, now: dt.datetime) -> dict | None:
-        async with self.sessions() as session:
-            row = await session.scalar(
-                select(ChatState).where(ChatState.channel == channel, ChatState.chat_id == chat_id)
-            )
-            if row is None:
-                return None
-            return dict(row.data) if _aware(row.expires_at) > now else None
+        async with self.uow() as uow:
+            found = await uow.inbox.chat_state(channel, chat_id)
+        if found is None:
+            return None
+        return found[0] if _aware(found[1]) > now else None
 
     async def set_state(
         self, channel: str, chat_id: str, data: dict, now: dt.datetime, ttl: dt.timedelta = PENDING_TTL
     ) -> None:
-        async with self.sessions() as session, session.begin():
-            row = await session.scalar(
-                select(ChatState).where(ChatState.channel == channel, ChatState.chat_id == chat_id)
-            )
-            if row is None:
-                session.add(ChatState(channel=channel, chat_id=chat_id, data=data, expires_at=now + ttl))
-            else:
-                row.data, row.expires_at = data, now + ttl
+        async with self.uow() as uow:
+            await uow.inbox.put_chat_state(channel, chat_id, data, now + ttl)
+            await uow.commit()
 
     async def update_state(self, channel: str, chat_id: str, now: dt.datetime, **changes) -> dict:
         """Merge keys into the chat's state (None removes a key) and return the result."""

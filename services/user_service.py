@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
+from domain.attempts import FailureWindow
 from domain.invite_codes import new_code
 from domain.people import ROLES, UserView
 from domain.units import UnitDirectory
@@ -26,8 +28,9 @@ class InviteInfo:
 @dataclass(frozen=True)
 class RegisterOutcome:
     ok: bool
-    message_key: str  # registered | linked | already | unknown_code | expired | used
+    message_key: str  # registered | linked | already | unknown_code | expired | used | throttled
     user: UserView | None = None
+    wait_seconds: int = 0  # throttled: how long before the next attempt
 
 
 def view(user) -> UserView:
@@ -40,6 +43,9 @@ class UserService:
         self.uow = uow
         self.units = units
         self.invite_ttl = dt.timedelta(days=invite_ttl_days)
+        # wrong invite codes per sender: 5 a minute, then a wait (per process: guessing 6-character
+        # codes is hopeless at that rate even across several processes)
+        self.guesses = FailureWindow(limit=5, window=dt.timedelta(minutes=1))
 
     def _check(self, unit_id: str, role: str) -> None:
         """A person belongs to one of the department's own units, with one of the known roles."""
@@ -77,6 +83,18 @@ class UserService:
     ) -> RegisterOutcome:
         """Bind a channel account to a user with a one-time code (or link a second channel)."""
         code = code.strip().upper()
+        sender = (channel, external_id)
+        wait = self.guesses.wait(sender, now)
+        if wait > dt.timedelta(0):
+            return RegisterOutcome(False, "throttled", wait_seconds=math.ceil(wait.total_seconds()))
+        outcome = await self._register(channel, external_id, chat_id, code, display_name, now)
+        if outcome.message_key in ("unknown_code", "used", "expired"):
+            self.guesses.failed(sender, now)
+        return outcome
+
+    async def _register(
+        self, channel: str, external_id: str, chat_id: str | None, code: str, display_name: str, now: dt.datetime
+    ) -> RegisterOutcome:
         try:
             async with self.uow() as uow:
                 repo = uow.users

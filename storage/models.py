@@ -291,6 +291,39 @@ class ProcessedMessage(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class InboxUpdate(Base):
+    """The durable inbox: every update a messenger delivered, stored BEFORE it is acknowledged
+    (before the next getUpdates offset, before the webhook's 200).
+
+    state: `new` (not handled yet) → `done` (its effects committed — in the same transaction as this
+    mark —, `replies` holds what to answer) → `answered` (the replies went out)."""
+
+    __tablename__ = "inbox_updates"
+    __table_args__ = (
+        UniqueConstraint("channel", "update_key"),
+        Index("ix_inbox_updates_state_id", "state", "id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    update_key: Mapped[str] = mapped_column(String(200))
+    chat_key: Mapped[str] = mapped_column(String(64), default="")
+    payload: Mapped[dict] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(String(12), default="new")
+    replies: Mapped[list | None] = mapped_column(JSON, nullable=True)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    handled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class PacingSlot(Base):
+    """A shared send budget (GCRA): the time, in epoch seconds, at which the next send may go.
+    Several bot processes on one PostgreSQL reserve their sends here, so together they keep to the
+    messenger's per-bot limit."""
+
+    __tablename__ = "pacing_slots"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    next_at: Mapped[float] = mapped_column(Float)
+
+
 class ChatState(Base):
     """A pending question per chat (a confirmation, a numbered choice), with an expiry."""
 

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.repositories.evidence import EvidenceRepository
+from storage.repositories.inbox import InboxRepository, PacingRepository
 from storage.repositories.plans import PlanRepository
 from storage.repositories.reminders import ReminderRepository
 from storage.repositories.review import ReviewRepository
@@ -87,6 +88,14 @@ class UnitOfWork:
     @cached_property
     def review(self) -> ReviewRepository:
         return ReviewRepository(self._live())
+
+    @cached_property
+    def inbox(self) -> InboxRepository:
+        return InboxRepository(self._live())
+
+    @cached_property
+    def pacing(self) -> PacingRepository:
+        return PacingRepository(self._live())
 
     @cached_property
     def reminders(self) -> ReminderRepository:

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from bot.channels.zalo import ZaloConfigError, serve
-from bot.channels.zalo.channel import STICKER_TEXT, UNSUPPORTED_TEXT
+from bot.channels.zalo.channel import STICKER_TEXT, WITHHELD_TEXT
 from domain.messages import Button, Incoming, Reply, RetryLater, Unreachable
 from tests.fake_zalo import FakeZalo, image_update, sticker_update, text_update, unsupported_update
 from tests.fake_zalo.kit import running_zalo
@@ -101,7 +101,7 @@ async def test_stickers_and_unsupported_get_a_hint_not_the_engine(app, fake):
     engine = ScriptedEngine()
     async with running_zalo(app, engine, fake):
         fake.push(sticker_update("u1"), unsupported_update("u1"))
-        assert await fake.wait_sent(2, "u1") == [STICKER_TEXT, UNSUPPORTED_TEXT]
+        assert await fake.wait_sent(2, "u1") == [STICKER_TEXT, WITHHELD_TEXT]
     assert engine.seen == []
 
 
@@ -201,9 +201,17 @@ async def test_push_with_buttons_remembers_the_numbers(app, fake):
 async def test_push_errors_map_to_unreachable_and_retry_later(app, fake):
     async with running_zalo(app, ScriptedEngine(), fake):
         sender = app.senders["zalo"]
-        fake.fail("sendMessage", times=1, error_code=403, description="User blocked the bot")
+        fake.fail("sendMessage", times=1, error_code=404, description="User not found")
         with pytest.raises(Unreachable):
             await sender.send("u5", Reply("x"))
+        # 403 is documented as a server-side error: not «unreachable», retried later
+        fake.fail("sendMessage", times=5, error_code=403, description="Forbidden")  # every attempt
+        with pytest.raises(RetryLater):
+            await sender.send("u6", Reply("x"))
+        assert "u6" not in sender.unreachable
+        fake.fail("sendMessage", times=1, error_code=408, description="Request timeout")
+        await sender.send("u7", Reply("một lần nữa"))  # a 408 is retried, and the message goes out
+        assert fake.sent("u7") == ["một lần nữa"]
         fake.fail("sendMessage", times=10, status=429, error_code=429, retry_after=0.01)
         with pytest.raises(RetryLater):
             await sender.send("u5", Reply("x"))

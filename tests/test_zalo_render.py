@@ -77,9 +77,20 @@ def test_photo_url_in_every_known_place():
 
 def test_stickers_unsupported_and_junk():
     assert parse_update(sticker_update("u1"), _no_fetch).kind == "sticker"
-    assert parse_update(unsupported_update("u1"), _no_fetch).kind == "unsupported"
+    assert parse_update(unsupported_update("u1"), _no_fetch).kind == "withheld"  # content withheld by Zalo
     assert parse_update({"event_name": "message.text.received"}, _no_fetch).kind == "ignored"
     assert parse_update({"message": {"text": "x", "from": {}, "chat": {}}}, _no_fetch).kind == "ignored"
     bot_echo = text_update("u1", "x")
     bot_echo["message"]["from"]["is_bot"] = True
     assert parse_update(bot_echo, _no_fetch).kind == "ignored"
+
+
+def test_parts_fit_2000_utf16_units_even_full_of_emoji():
+    from bot.channels.zalo.render import utf16_len
+
+    text = "\n".join("🎯 " + "😀" * 30 + f" dòng {n}" for n in range(60))  # ~4,400 UTF-16 units, ~2,500 characters
+    parts = render(Reply(text, buttons=[[Button("Một", "a:1")]]))
+    assert len(parts) >= 3
+    assert all(utf16_len(p) <= 2000 for p in parts)
+    assert "\n".join(parts).count("😀") == 30 * 60  # nothing lost
+    assert parts[-1].endswith("1. Một")

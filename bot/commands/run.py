@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 import sys
+import threading
 
 from bot.bootstrap import App
 from bot.channels.console import ConsoleSender
@@ -15,6 +17,18 @@ from bot.commands.chat import ensure_plan, open_console
 from conversation.router import Router
 
 log = logging.getLogger(__name__)
+
+# SIGTERM: the channels stop fetching and let the updates in hand finish (STOP_GRACE); whatever still
+# holds the process after this many seconds (a connection thread stuck in a cancelled query…) is cut
+# short — everything unfinished is in the durable inbox, so this is no worse than a kill.
+HARD_STOP_SECONDS = 3.5
+
+
+def _hard_exit() -> None:
+    log.warning("graceful stop took over %.1f s; exiting now (unfinished updates stay in the inbox)",
+                HARD_STOP_SECONDS)
+    logging.shutdown()
+    os._exit(0)
 
 
 async def _start_scheduler(app: App):
@@ -82,8 +96,16 @@ async def cmd_run(app: App, args) -> int:
     router = Router(app)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
+
+    def request_stop() -> None:
+        if not stop.is_set():
+            stop.set()
+            deadline = threading.Timer(HARD_STOP_SECONDS, _hard_exit)
+            deadline.daemon = True
+            deadline.start()
+
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+        loop.add_signal_handler(sig, request_stop)
     scheduler = None
     try:
         tasks = [asyncio.create_task(serve(app, router, stop)) for serve in channels]

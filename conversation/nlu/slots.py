@@ -84,6 +84,15 @@ def find_percent(text: str, *, bare: bool = False) -> tuple[int, Span] | None:
     return value, m.span()
 
 
+def percent_out_of_range(text: str) -> int | None:
+    """A written percentage outside 0–100 ('250%'), which `find_percent` does not read as a percent."""
+    for m in _PERCENT.finditer(text):
+        value = int(m.group("p"))
+        if value > 100:
+            return value
+    return None
+
+
 def percent_spans(text: str) -> list[Span]:
     return [m.span() for m in _PERCENT.finditer(text)]
 

@@ -23,7 +23,8 @@ Options (constructor):
 
 What it does:
 - serves queued updates to `getUpdates` (long polling: an empty answer only after `timeout`),
-  honouring `offset` like Telegram (updates below it are confirmed and forgotten);
+  honouring `offset` like Telegram (updates below it are confirmed and forgotten; the others are
+  served again until confirmed);
 - answers sendMessage, editMessageText, answerCallbackQuery, sendPhoto, sendDocument, sendChatAction,
   getMe, getFile (+ the file download URL), setMyCommands, deleteWebhook, setWebhook, getWebhookInfo;
 - records every call (`calls`: method, decoded parameters, uploaded files, the status it answered);
@@ -193,6 +194,10 @@ class FakeTelegram:
         self._files_by_path: dict[str, _StoredFile] = {}
         self._faults: list[_Fault] = []
         self._blocked: dict[int, str] = {}
+        self.bot_limit: int | None = None  # sends a second per bot; beyond → 429 (set by the test)
+        self._recent_sends: list[float] = []
+        self._hold_after: int | None = None  # sends beyond this many are held (never answered)
+        self._held = asyncio.Event()
         self._changed = asyncio.Condition()
         self._server: _Uvicorn | None = None
         self._serving: asyncio.Task | None = None
@@ -338,6 +343,17 @@ class FakeTelegram:
         """Every send to `chat_id` answers 403 (also used for "bot can't initiate conversation")."""
         self._blocked[int(chat_id)] = description
 
+    def hold_sends(self, after: int) -> None:
+        """Once `after` messages were delivered, hold every further send unanswered (a request in
+        flight when the bot dies) until `drop_held()`, which answers them with an error — as if the
+        connection broke before Telegram processed them. Added for the durable-inbox crash test."""
+        self._hold_after = after
+        self._held = asyncio.Event()
+
+    def drop_held(self) -> None:
+        self._hold_after = None
+        self._held.set()
+
     def unblock(self, chat_id: int) -> None:
         self._blocked.pop(int(chat_id), None)
 
@@ -470,6 +486,16 @@ class FakeTelegram:
             if fault.retry_after is not None:
                 error["parameters"] = {"retry_after": fault.retry_after}
             return fault.status, error
+        if method in SEND_METHODS - {"sendchataction"} and self.bot_limit is not None:
+            now = time.monotonic()
+            self._recent_sends = [t for t in self._recent_sends if now - t < 1.0]
+            if len(self._recent_sends) >= self.bot_limit:  # Telegram's ~30 messages a second per bot
+                return 429, {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
+                             "parameters": {"retry_after": 1}}
+            self._recent_sends.append(now)
+        if method in SEND_METHODS and self._hold_after is not None and len(self.sent()) >= self._hold_after:
+            await self._held.wait()
+            return 503, {"ok": False, "error_code": 503, "description": "connection dropped (held)"}
         if method in SEND_METHODS and isinstance(params.get("chat_id"), int) and params["chat_id"] in self._blocked:
             return 403, {"ok": False, "error_code": 403, "description": self._blocked[params["chat_id"]]}
         handler = getattr(self, f"_m_{method}", None)
@@ -532,7 +558,10 @@ class FakeTelegram:
             async with self._changed:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._changed.wait(), max(0.0, deadline - time.monotonic()))
-        batch, self._pending = self._pending[:limit], self._pending[limit:]
+        batch = self._pending[:limit]
+        # Like Telegram, an update stays pending until a later getUpdates confirms it with `offset`
+        # (a bot killed after fetching gets it again); only redeliveries are served once.
+        self._pending = [entry for entry in self._pending if not (entry[1] and entry in batch)]
         return [u for u, _ in batch]
 
     def _sent_message(self, call: Call, **content) -> dict:

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 
 from telegram import Bot, Message, Update
 from telegram.constants import ChatType
+from telegram.error import BadRequest
 
-from domain.messages import TELEGRAM, Attachment, Incoming
+from domain.messages import TELEGRAM, Attachment, FileTooBig, Incoming
 from domain.text import fold
 
 GROUP_TYPES = {ChatType.GROUP, ChatType.SUPERGROUP}
@@ -33,7 +34,8 @@ ALBUM_MEMORY = 256  # remembered album captions (Telegram gives the caption to o
 class Parsed:
     """What one update means for the channel.
 
-    kind: "message" (hand `incoming` to the engine), "ignored" (not for the bot), "unsupported" (a
+    kind: "message" (hand `incoming` to the engine), "ignored" (not for the bot), "edited" (a private
+    message was edited: the edit is not applied, the sender is told to send it again), "unsupported" (a
     sticker, a location...: tell a private chat what the bot reads), "start_in_group" ("/start" or
     "đăng ký CODE" in a group: registration belongs in the private chat), "membership" (the user blocked or unblocked
     the bot: `blocked` says which).
@@ -67,9 +69,14 @@ class UpdateAdapter:
                           blocked=status in ("kicked", "left"))
         if update.callback_query is not None:
             return self._callback(update)
+        edited = update.edited_message
+        if edited is not None and edited.from_user is not None and not edited.from_user.is_bot:
+            if edited.chat.type in GROUP_TYPES:
+                return Parsed("ignored")  # group talk is not ours unless addressed; an edit is not worth a post
+            return Parsed("edited", chat_id=edited.chat.id, user_id=edited.from_user.id)
         message = update.message
         if message is None or message.from_user is None or message.from_user.is_bot:
-            return Parsed("ignored")  # edits, channel posts, service messages: nothing to answer
+            return Parsed("ignored")  # channel posts, service messages: nothing to answer
         return self._message(update, message)
 
     def _callback(self, update: Update) -> Parsed:
@@ -81,7 +88,7 @@ class UpdateAdapter:
         incoming = Incoming(
             channel=TELEGRAM, sender_id=str(query.from_user.id), chat_id=str(chat_id),
             message_id=str(update.update_id), callback_data=query.data or "", sender_name=_name(query.from_user),
-            is_group=is_group,
+            is_group=is_group, source_id=str(source.message_id) if source else None,
         )
         return Parsed("message", incoming, chat_id=chat_id, user_id=query.from_user.id, is_group=is_group,
                       callback_id=query.id, source_message_id=source.message_id if source else None)
@@ -153,7 +160,12 @@ class UpdateAdapter:
 
     def _fetcher(self, file_id: str):
         async def fetch() -> bytes:
-            telegram_file = await self.bot.get_file(file_id)
+            try:
+                telegram_file = await self.bot.get_file(file_id)
+            except BadRequest as exc:  # a file over 20 MB whose size the update did not say
+                if "too big" in str(exc).lower():
+                    raise FileTooBig(str(exc)) from exc
+                raise
             # 20 MB on a slow office line takes longer than PTB's default 5 s read timeout
             return bytes(await telegram_file.download_as_bytearray(read_timeout=DOWNLOAD_TIMEOUT))
 

@@ -5,11 +5,17 @@ Design choices, and why:
 - One `TypeHandler` receives every update and hands it to `TelegramChannel`; PTB's command and
   message filters are not used because the engine's NLU already understands "/nv 17" and "nv 17"
   alike — two routing layers would disagree sooner or later.
-- Updates are processed concurrently across chats but in order within a chat
-  (`ChatOrderedProcessor`): one slow answer must not hold up the whole department, yet "nv 3" and the
-  "1" that answers its question must not overtake each other.
-- `AIORateLimiter(max_retries=...)` keeps under Telegram's flood limits and retries a 429 after the
-  time Telegram asks for, so a burst of reminders does not lose messages.
+- Nothing fetched is lost: the Updater's update queue is a `DurableQueue` whose `put` stores the update
+  in the durable inbox (committed) — PTB confirms the getUpdates offset, or answers the webhook's 200,
+  only after `put` returned. Updates are then handled from the stored rows by a `FairDispatcher`
+  (services/dispatch.py): in order within a chat, one worker at most per chat, chats round-robin, a
+  flooding chat served at a sustained rate. At start the unfinished rows are handled first.
+- Exactly-once: the row is marked done in the same transaction as the handling's effects
+  (storage/handling.py); the answers are stored with the row and the row is marked answered once
+  they are sent (a crash in between re-sends them at the next start).
+- `PacedRateLimiter` paces every send per chat and per bot (services/pacing.py; the per-bot budget is
+  shared through PostgreSQL when several processes run) and retries a 429 after Telegram's
+  `retry_after`, pausing only that chat.
 - The bot token is part of every Bot API URL, and PTB/httpx log URLs: `hide_secret` redacts it from
   every log record before any handler sees it.
 """
@@ -17,6 +23,7 @@ Design choices, and why:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import urllib.parse
 from collections.abc import Awaitable
@@ -25,18 +32,33 @@ from typing import TYPE_CHECKING, Any
 from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     BaseRateLimiter,
     BaseUpdateProcessor,
     ContextTypes,
     TypeHandler,
+    Updater,
 )
 
 from bot.channels.telegram.adapter import Parsed, UpdateAdapter
+from bot.channels.telegram.pacing import PacedRateLimiter
 from bot.channels.telegram.sender import TelegramSender
 from conversation.intents import menu_commands
-from domain.messages import TELEGRAM, Engine, Incoming, Reply, RetryLater, Unreachable, Webhook
+from domain.messages import (
+    TELEGRAM,
+    Engine,
+    Incoming,
+    Reply,
+    RetryLater,
+    Unreachable,
+    Webhook,
+    reply_from_dict,
+    reply_to_dict,
+)
+from presentation import inbox as inbox_texts
+from services.dispatch import FairDispatcher
+from services.inbox import StoredUpdate
+from storage.handling import Claim, handling
 
 if TYPE_CHECKING:
     from bot.bootstrap import App
@@ -51,7 +73,9 @@ MAX_RETRIES = 3  # a 429 is retried this many times (after Telegram's retry_afte
 # nothing beyond; the channel alone keeps ~0.8× the bare PTB echo floor at 4-8 but drops to ~0.55× at 16.
 MAX_CONCURRENT_UPDATES = 8
 POLL_TIMEOUT = 10  # seconds a getUpdates long poll stays open
-ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
+STOP_GRACE = 1.0  # seconds the updates in hand may take to finish at SIGTERM; the rest stays in the inbox
+STORE_RETRY_MAX = 10.0  # seconds between attempts to store an update while the database is unreachable
 # The command menu (setMyCommands) comes from the intent table, like the help and the slash commands.
 COMMANDS = menu_commands()
 APOLOGY = "Xin lỗi, trợ lý gặp lỗi khi xử lý tin nhắn này. Anh/chị vui lòng thử lại sau ít phút."
@@ -152,6 +176,11 @@ class TelegramChannel:
         self.adapter: UpdateAdapter | None = None
         self.username = ""
         self._unreachable: set[str] = set()
+        settings = app.settings
+        self.dispatcher = FairDispatcher(
+            self.process, workers=MAX_CONCURRENT_UPDATES, rate_per_minute=settings.sender_rate_per_minute,
+            burst=settings.sender_burst, on_throttled=self._too_fast,
+        )
 
     async def start(self) -> None:
         """After `Application.initialize` (getMe): learn the bot's username, load the chats known to
@@ -168,29 +197,116 @@ class TelegramChannel:
     def private_link(self) -> str:
         return f"https://t.me/{self.username}"
 
+    # -- the durable inbox -----------------------------------------------------------------------------
+    async def accept(self, update: Update) -> None:
+        """Store `update` in the inbox — committed — and queue it for handling. Called by the Updater
+        (through `DurableQueue.put`) before it confirms the update to Telegram."""
+        chat = update.effective_chat or update.effective_user
+        chat_key = str(chat.id) if chat is not None else ""
+        payload = update.to_dict()
+        delay = 0.5
+        while True:
+            try:
+                row = await self.app.inbox.store(TELEGRAM, str(update.update_id), chat_key, payload,
+                                                 self.app.clock.now())
+                break
+            except Exception:  # the database is down: do not confirm the update, try again
+                log.exception("telegram update %s could not be stored; retrying", update.update_id)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, STORE_RETRY_MAX)
+        if row is not None:
+            self.dispatcher.submit(chat_key, StoredUpdate(row, TELEGRAM, chat_key, payload, "new", None))
+
+    async def recover(self) -> int:
+        """Queue the updates a previous run stored but did not finish (before any new one)."""
+        rows = await self.app.inbox.unfinished(TELEGRAM)
+        for row in rows:
+            self.dispatcher.submit(row.chat_key, row)
+        if rows:
+            log.info("telegram: %d unfinished updates from the previous run are handled first", len(rows))
+        return len(rows)
+
+    async def process(self, row: StoredUpdate) -> None:
+        """Handle one stored update: effects and the `done` mark in one transaction, then the answers
+        are stored with the row, sent, and the row marked answered."""
+        assert self.adapter is not None, "TelegramChannel.start() not called"
+        update = Update.de_json(row.payload, self.bot)
+        parsed = self.adapter.parse(update)
+        try:
+            await self._process(row, parsed)
+        except Exception as exc:  # logged with where it happened; the user is not left waiting
+            log.error("telegram update failed: update_id=%s chat=%s user=%s", update.update_id, parsed.chat_id,
+                      parsed.user_id, exc_info=exc)
+            if parsed.chat_id is not None:
+                try:
+                    await self.bot.send_message(parsed.chat_id, APOLOGY)
+                except TelegramError:
+                    log.warning("apology to chat %s not delivered", parsed.chat_id)
+            await self.app.inbox.answered(row.id)
+
+    async def _process(self, row: StoredUpdate, parsed: Parsed) -> None:
+        if parsed.kind != "message":
+            await self._simple(parsed)
+            await self.app.inbox.answered(row.id)
+            return
+        message = parsed.incoming
+        assert message is not None
+        if row.state == "new":
+            if parsed.callback_id is not None:
+                await self._answer_callback(parsed.callback_id)
+            await self._reachable_again(parsed)
+            with handling(Claim(row.id)):
+                replies = await self.engine.handle(message)
+            stored = [reply_to_dict(r) for r in replies]
+            if not await self.app.inbox.set_replies(row.id, stored, self.app.clock.now()):
+                log.warning("telegram update %s was answered elsewhere; not answering again", row.id)
+                return
+        elif row.replies is None:  # effects committed, then the process died before the answers were kept
+            replies = [Reply(inbox_texts.recovered(message.text))]
+        else:
+            replies = [reply_from_dict(r) for r in row.replies]
+        for reply in replies:
+            await self.deliver(parsed, message, reply)
+        await self.app.inbox.answered(row.id)
+
+    async def _too_fast(self, chat_key: object, row: StoredUpdate) -> None:
+        with contextlib.suppress(Unreachable):
+            await self.sender.deliver(str(chat_key), Reply(inbox_texts.TOO_FAST))
+
     # -- updates -----------------------------------------------------------------------------------
     async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Handle an update straight away (no inbox): for an `Application` run without `serve()`."""
         assert self.adapter is not None, "TelegramChannel.start() not called"
         parsed = self.adapter.parse(update)
-        if parsed.kind == "ignored":
-            return
-        if parsed.kind == "membership":
-            await self._membership(parsed)
+        if parsed.kind != "message":
+            await self._simple(parsed)
             return
         if parsed.callback_id is not None:
             await self._answer_callback(parsed.callback_id)
-        if not parsed.is_group and parsed.chat_id is not None and str(parsed.chat_id) in self._unreachable:
-            await self._mark_reachable(str(parsed.chat_id))  # they write again: they unblocked the bot
-        if parsed.kind == "unsupported":
-            await self.sender.deliver(parsed.chat_id, Reply(UNSUPPORTED))
-            return
-        if parsed.kind == "start_in_group":
-            await self.sender.deliver(parsed.chat_id, Reply(START_IN_GROUP), markup=self._private_button())
-            return
+        await self._reachable_again(parsed)
         message = parsed.incoming
         assert message is not None
         for reply in await self.engine.handle(message):
             await self.deliver(parsed, message, reply)
+
+    async def _reachable_again(self, parsed: Parsed) -> None:
+        if not parsed.is_group and parsed.chat_id is not None and str(parsed.chat_id) in self._unreachable:
+            await self._mark_reachable(str(parsed.chat_id))  # they write again: they unblocked the bot
+
+    async def _simple(self, parsed: Parsed) -> None:
+        """Updates the engine does not see: membership changes, edits, things the bot cannot read."""
+        if parsed.kind == "membership":
+            await self._membership(parsed)
+            return
+        if parsed.kind == "ignored":
+            return
+        await self._reachable_again(parsed)
+        if parsed.kind == "unsupported":
+            await self.sender.deliver(parsed.chat_id, Reply(UNSUPPORTED))
+        elif parsed.kind == "edited":
+            await self.sender.deliver(parsed.chat_id, Reply(inbox_texts.EDITED))
+        elif parsed.kind == "start_in_group":
+            await self.sender.deliver(parsed.chat_id, Reply(START_IN_GROUP), markup=self._private_button())
 
     async def deliver(self, parsed: Parsed, message: Incoming, reply: Reply) -> None:
         """One reply: to another chat when it says so (notifications), privately when it holds unit
@@ -293,7 +409,8 @@ def build_application(
         .token(settings.telegram_bot_token)
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
-        .rate_limiter(rate_limiter or AIORateLimiter(max_retries=MAX_RETRIES))
+        .rate_limiter(rate_limiter or PacedRateLimiter(app.pacer, max_retries=MAX_RETRIES))
+        .updater(None)
         .concurrent_updates(ChatOrderedProcessor(max_concurrent_updates))
         .media_write_timeout(60)
         .build()
@@ -322,6 +439,23 @@ async def bot_username(settings: Settings) -> str | None:
         return None
 
 
+class DurableQueue(asyncio.Queue):
+    """The Updater's update queue: `put` returns only once the update is stored in the inbox, and PTB
+    confirms an update (the next getUpdates offset, the webhook's 200) only after `put` returned."""
+
+    def __init__(self, channel: TelegramChannel) -> None:
+        super().__init__()
+        self.channel = channel
+
+    async def put(self, item: object) -> None:
+        if isinstance(item, Update):
+            await self.channel.accept(item)
+
+
+def loop_time() -> float:
+    return asyncio.get_running_loop().time()
+
+
 SECRET_HEADER = "x-telegram-bot-api-secret-token"
 
 
@@ -331,12 +465,13 @@ def webhook_path(url: str) -> str:
     return urllib.parse.urlsplit(url).path or "/"
 
 
-def webhook(application: Application, url: str, secret: str) -> Webhook:
+def webhook(channel: TelegramChannel, url: str, secret: str) -> Webhook:
     """python-telegram-bot's custom-webhook pattern: the web server's route checks the secret and the
-    body, and this puts the decoded update into the Application's queue."""
+    body, and this stores the decoded update in the durable inbox — the route answers Telegram's 200 only
+    after it returned, so an update Telegram was told we have is never lost."""
 
     async def submit(data: dict) -> None:
-        await application.update_queue.put(Update.de_json(data, application.bot))
+        await channel.accept(Update.de_json(data, channel.application.bot))
 
     return Webhook(TELEGRAM, webhook_path(url), secret, SECRET_HEADER, submit)
 
@@ -348,8 +483,9 @@ async def serve(
 
     Long polling by default; a webhook when TELEGRAM_WEBHOOK_URL is set (then TELEGRAM_WEBHOOK_SECRET
     is required: Telegram sends it in every request and PTB refuses requests without it).
-    `rate_limiter` replaces the default `AIORateLimiter` (the benchmark lifts the 30 messages/s
-    throttle to measure the bot rather than Telegram's flood limit)."""
+    `rate_limiter` replaces the default `PacedRateLimiter` (the benchmark lifts the pacing to measure
+    the bot rather than Telegram's flood limit). On `stop` the updates in hand get `STOP_GRACE`
+    seconds; everything else stays in the inbox for the next start."""
     from bot.cli import CliError
 
     settings = app.settings
@@ -362,15 +498,15 @@ async def serve(
         await application.initialize()
     except InvalidToken:
         raise CliError("Telegram từ chối TELEGRAM_BOT_TOKEN (kiểm tra lại token do @BotFather cấp)") from None
+    updater = Updater(application.bot, DurableQueue(channel))
     try:
         await channel.start()
         app.senders[TELEGRAM] = channel.sender
-        await application.start()
-        assert application.updater is not None
+        await channel.recover()
+        channel.dispatcher.start()
+        await updater.initialize()
         if settings.telegram_webhook_url:
-            app.webhooks[TELEGRAM] = webhook(
-                application, settings.telegram_webhook_url, settings.telegram_webhook_secret or ""
-            )
+            app.webhooks[TELEGRAM] = webhook(channel, settings.telegram_webhook_url, settings.telegram_webhook_secret or "")
             await application.bot.set_webhook(
                 settings.telegram_webhook_url, secret_token=settings.telegram_webhook_secret,
                 allowed_updates=ALLOWED_UPDATES,
@@ -379,15 +515,18 @@ async def serve(
                 log.warning("TELEGRAM_WEBHOOK_URL is set but WEB_PORT is not: nothing listens for Telegram's requests")
             log.info("telegram: webhook %s served by the web server", settings.telegram_webhook_url)
         else:
-            await application.updater.start_polling(timeout=POLL_TIMEOUT, allowed_updates=ALLOWED_UPDATES)
+            await updater.start_polling(timeout=POLL_TIMEOUT, allowed_updates=ALLOWED_UPDATES)
             log.info("telegram: long polling as @%s", channel.username)
         await stop.wait()
     finally:
         if app.senders.get(TELEGRAM) is channel.sender:
             del app.senders[TELEGRAM]
         app.webhooks.pop(TELEGRAM, None)
-        if application.updater is not None and application.updater.running:
-            await application.updater.stop()
-        if application.running:
-            await application.stop()
+        begun = loop_time()
+        if updater.running:
+            await updater.stop()
+        log.info("telegram: stopping; %d updates not started stay in the inbox", channel.dispatcher.pending)
+        await channel.dispatcher.stop(STOP_GRACE)
+        await updater.shutdown()
         await application.shutdown()
+        log.info("telegram: stopped in %.1f s", loop_time() - begun)

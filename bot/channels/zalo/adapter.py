@@ -33,7 +33,7 @@ class Parsed:
     (stickers, files and voice the Bot API does not hand over); `kind` says which, so the channel can
     answer with a hint instead of silence."""
 
-    kind: str  # "text" | "image" | "sticker" | "unsupported" | "ignored"
+    kind: str  # "text" | "image" | "sticker" | "withheld" | "unsupported" | "ignored"
     incoming: Incoming | None
     chat_id: str | None = None
     is_group: bool = False
@@ -78,8 +78,10 @@ def parse_update(update: dict[str, Any], fetch: Fetcher) -> Parsed:
         return Parsed("image", Incoming(text=text, attachments=[attachment], **base), chat_id, is_group)
     if event == STICKER:
         return Parsed("sticker", None, chat_id, is_group)
+    if event == UNSUPPORTED:  # documented: the content is withheld from the bot (a protected user)
+        return Parsed("withheld", None, chat_id, is_group)
     text = _str(message.get("text"))
-    if event == TEXT or (text and event != UNSUPPORTED):
+    if event == TEXT or text:
         if not text.strip():
             return Parsed("ignored", None, chat_id, is_group)
         return Parsed("text", Incoming(text=text, **base), chat_id, is_group)

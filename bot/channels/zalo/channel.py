@@ -33,6 +33,11 @@ UNSUPPORTED_TEXT = (
     "hoặc chụp ảnh trang tài liệu kèm chú thích «nv 17 ...»."
 )
 STICKER_TEXT = "👋 Anh/chị gõ «hướng dẫn» để xem trợ lý làm được gì."
+WITHHELD_TEXT = (
+    "Zalo không chuyển nội dung tin nhắn này cho trợ lý (Zalo giữ lại nội dung của một số tài khoản được "
+    "bảo vệ). Anh/chị gõ lại nội dung bằng chữ, hoặc gửi qua Telegram."
+)
+HINTS = {"sticker": STICKER_TEXT, "withheld": WITHHELD_TEXT}
 SENT_PRIVATELY = "🔒 Thông tin của đơn vị đã được gửi riêng cho {name}."
 OPEN_PRIVATE_CHAT = "🔒 Thông tin của đơn vị không đăng trong nhóm. {name} vui lòng nhắn riêng cho trợ lý."
 REGISTER_IN_PRIVATE = (
@@ -127,7 +132,7 @@ class ZaloChannel:
                 self.sender.unreachable.discard(chat_id)
                 await self.app.reachability.set_reachable(ZALO, chat_id, True)
             if message is None:
-                await self._say(chat_id, STICKER_TEXT if parsed.kind == "sticker" else UNSUPPORTED_TEXT)
+                await self._say(chat_id, HINTS.get(parsed.kind, UNSUPPORTED_TEXT))
                 return
         if message.attachments and not await self._prefetch(message):
             return

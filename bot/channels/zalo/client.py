@@ -25,7 +25,7 @@ DEFAULT_BASE_URL = "https://bot-api.zaloplatforms.com"
 MESSAGE_LIMIT = 2000  # sendMessage accepts 1–2,000 characters
 POLL_TIMEOUT = 30  # seconds a getUpdates call may wait for a message
 SECRET_MIN, SECRET_MAX = 8, 256  # setWebhook secret_token length
-RETRYABLE_CODES = frozenset({429, 500, 502, 503, 504})
+RETRYABLE_CODES = frozenset({403, 408, 429, 500, 502, 503, 504})  # 403: a server-side error per the docs; 408: a timeout
 
 
 class ZaloApiError(Exception):

@@ -24,8 +24,26 @@ def choice_lines(reply: Reply) -> list[str]:
     return [f"{number}. {label}" for number, label in enumerate(labels, 1)]
 
 
+def utf16_len(text: str) -> int:
+    """Length in UTF-16 code units: an emoji outside the BMP counts 2 (split on the safe side in case
+    Zalo counts its 2,000-character limit that way)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _split(text: str, limit: int) -> list[str]:
+    """`split_text`, then any part still over `limit` UTF-16 units split again, tighter."""
+    parts: list[str] = []
+    for part in split_text(text, limit):
+        size = utf16_len(part)
+        if size <= limit:
+            parts.append(part)
+        else:
+            parts.extend(_split(part, max(1, limit * len(part) // size - 1)) if len(part) > 1 else [part])
+    return parts
+
+
 def render(reply: Reply, limit: int = MESSAGE_LIMIT) -> list[str]:
-    """The messages to send for `reply`, each 1..limit characters, in order."""
+    """The messages to send for `reply`, each 1..limit characters (UTF-16 units), in order."""
     body = to_plain(reply.text).strip()
     if reply.file is not None:
         note = reply.file.caption.strip() if reply.file.caption else ""
@@ -35,14 +53,14 @@ def render(reply: Reply, limit: int = MESSAGE_LIMIT) -> list[str]:
     if not body and not block:
         return []
     if not block:
-        return [p for p in split_text(body, limit) if p.strip()]
+        return [p for p in _split(body, limit) if p.strip()]
     whole = f"{body}\n\n{block}" if body else block
-    if len(whole) <= limit:
+    if utf16_len(whole) <= limit:
         return [whole]
-    if len(block) > limit:  # more choices than one message holds: they are split like any text
-        return [p for p in split_text(whole, limit) if p.strip()]
-    parts = [p for p in split_text(body, limit) if p.strip()]
-    if parts and len(parts[-1]) + 2 + len(block) <= limit:
+    if utf16_len(block) > limit:  # more choices than one message holds: they are split like any text
+        return [p for p in _split(whole, limit) if p.strip()]
+    parts = [p for p in _split(body, limit) if p.strip()]
+    if parts and utf16_len(parts[-1]) + 2 + utf16_len(block) <= limit:
         parts[-1] = f"{parts[-1]}\n\n{block}"
     else:
         parts.append(block)

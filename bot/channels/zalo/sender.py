@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-UNREACHABLE_CODES = frozenset({403, 404})  # blocked / no such chat (as far as the platform tells)
+UNREACHABLE_CODES = frozenset({404})  # no such chat; 403 is documented as a server-side error: retried later
 DEFAULT_RETRY_SECONDS = 30.0
 
 

@@ -1,0 +1,115 @@
+"""Pacing of everything a bot sends — replies, reminders, broadcasts — per chat and per bot.
+
+Telegram allows a bot about 30 messages a second overall and about one a second in one chat (20 a
+minute in a group); past that it answers 429 with a `retry_after`. One `Pacer` per channel is shared by
+every sender of the process (the channel's rate limiter calls `acquire(chat)` before each request):
+
+- per chat: a grid of one send per `chat_interval` seconds (`group_interval` for groups) after a burst
+  of `chat_burst` (an answer split in parts goes at once), and a 429
+  for one chat (`pause(chat, seconds)`) moves only that chat's grid — other chats go on;
+- per bot: a grid of `rate` sends a second. With one process it lives in memory (`LocalBudget`);
+  with several processes on one PostgreSQL every send reserves its slot in the `pacing_slots` row
+  of the bot (`SharedBudget`: one UPDATE … RETURNING per send), so N processes together keep to
+  the bot's limit without dividing anything by hand.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from typing import Protocol
+
+from storage.uow import UnitOfWorkFactory
+
+BOT_RATE = 25.0  # sends a second per bot: under Telegram's 30, with room for clock jitter
+CHAT_INTERVAL = 1.0  # seconds between two sends to one private chat
+GROUP_INTERVAL = 3.0  # 20 a minute in a group
+CHAT_BURST = 3  # sends to one chat that may go at once before the interval applies
+
+
+class Budget(Protocol):
+    async def slot(self) -> float:
+        """Reserve the next send: the `time.time()` at which it may go."""
+        ...
+
+
+class LocalBudget:
+    """The per-bot grid in memory (one process)."""
+
+    def __init__(self, rate: float, clock: Callable[[], float] = time.time) -> None:
+        self.interval = 1.0 / rate
+        self.clock = clock
+        self._next = 0.0
+
+    async def slot(self) -> float:
+        at = max(self.clock(), self._next)
+        self._next = at + self.interval
+        return at
+
+
+class SharedBudget:
+    """The per-bot grid in the database, shared by every process (PostgreSQL)."""
+
+    def __init__(self, uow: UnitOfWorkFactory, name: str, rate: float, clock: Callable[[], float] = time.time) -> None:
+        self.uow = uow
+        self.name = name
+        self.interval = 1.0 / rate
+        self.clock = clock
+
+    async def slot(self) -> float:
+        async with self.uow() as uow:
+            at = await uow.pacing.reserve(self.name, self.clock(), self.interval)
+            await uow.commit()
+        return at
+
+
+class Pacer:
+    def __init__(
+        self, budget: Budget, *, chat_interval: float = CHAT_INTERVAL, group_interval: float = GROUP_INTERVAL,
+        chat_burst: int = CHAT_BURST, clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.budget = budget
+        self.chat_burst = max(1, chat_burst)
+        self.chat_interval = chat_interval
+        self.group_interval = group_interval
+        self.clock = clock
+        self._chats: dict[str, float] = {}  # chat → earliest next send
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    async def acquire(self, chat: str | int | None, *, group: bool = False) -> None:
+        """Wait until one more message may go to `chat` (None: only the per-bot budget)."""
+        if chat is None:
+            await self._wait_until(await self.budget.slot())
+            return
+        key = str(chat)
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        async with lock:
+            interval = self.group_interval if group else self.chat_interval
+            # GCRA: `_chats[key]` is the chat's theoretical arrival time; up to `chat_burst` sends may
+            # run ahead of it (a long answer split in parts, a chart and its text), then one per interval.
+            tat = self._chats.get(key, 0.0)
+            await self._wait_until(tat - (self.chat_burst - 1) * interval)
+            await self._wait_until(await self.budget.slot())
+            self._chats[key] = max(tat, self.clock()) + interval
+        self._forget_old()
+
+    def pause(self, chat: str | int, seconds: float, *, group: bool = False) -> None:
+        """The messenger asked this chat to wait (429 retry_after): only this chat waits."""
+        key = str(chat)
+        burst = (self.chat_burst - 1) * (self.group_interval if group else self.chat_interval)
+        self._chats[key] = max(self._chats.get(key, 0.0), self.clock() + seconds + burst)
+
+    async def _wait_until(self, at: float) -> None:
+        delay = at - self.clock()
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+    def _forget_old(self) -> None:
+        if len(self._chats) > 10_000:  # chats whose grid is in the past need no memory
+            now = self.clock()
+            for key in [k for k, at in self._chats.items() if at <= now]:
+                lock = self._locks.get(key)
+                if lock is None or not lock.locked():
+                    self._chats.pop(key, None)
+                    self._locks.pop(key, None)

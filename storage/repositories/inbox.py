@@ -1,0 +1,149 @@
+"""The durable inbox (`inbox_updates`), conversation memory (`chat_states`) and the older
+processed-message ledger (`processed_messages`, still used by channels that do not store updates)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import ChatState, InboxUpdate, PacingSlot, ProcessedMessage
+
+UNFINISHED = ("new", "done")
+
+
+@dataclass(frozen=True)
+class StoredUpdate:
+    id: int
+    channel: str
+    chat_key: str
+    payload: dict
+    state: str  # "new" | "done"
+    replies: list | None
+
+
+class InboxRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def _insert(self):
+        return pg_insert if self.session.bind.dialect.name == "postgresql" else sqlite_insert
+
+    # -- the durable inbox -------------------------------------------------------------------------
+    async def store(self, channel: str, key: str, chat_key: str, payload: dict, now: dt.datetime) -> int | None:
+        """Insert one update; its id, or None when this (channel, key) is already stored (a redelivery)."""
+        result = await self.session.execute(
+            self._insert()(InboxUpdate)
+            .values(channel=channel, update_key=key[:200], chat_key=chat_key[:64], payload=payload, state="new",
+                    received_at=now)
+            .on_conflict_do_nothing(index_elements=["channel", "update_key"])
+            .returning(InboxUpdate.id)
+        )
+        return result.scalar()
+
+    async def unfinished(self, channel: str, limit: int = 10_000) -> list[StoredUpdate]:
+        """Updates not answered yet, oldest first (so per chat in arrival order)."""
+        rows = await self.session.execute(
+            select(InboxUpdate.id, InboxUpdate.channel, InboxUpdate.chat_key, InboxUpdate.payload, InboxUpdate.state,
+                   InboxUpdate.replies)
+            .where(InboxUpdate.channel == channel, InboxUpdate.state.in_(UNFINISHED))
+            .order_by(InboxUpdate.id)
+            .limit(limit)
+        )
+        return [StoredUpdate(*row) for row in rows]
+
+    async def get(self, update_id: int) -> StoredUpdate | None:
+        row = (
+            await self.session.execute(
+                select(InboxUpdate.id, InboxUpdate.channel, InboxUpdate.chat_key, InboxUpdate.payload,
+                       InboxUpdate.state, InboxUpdate.replies).where(InboxUpdate.id == update_id)
+            )
+        ).first()
+        return StoredUpdate(*row) if row else None
+
+    async def mark_done(self, update_id: int, now: dt.datetime) -> bool:
+        """new → done; False when it was not `new` any more (handled by someone else)."""
+        result = await self.session.execute(
+            update(InboxUpdate).where(InboxUpdate.id == update_id, InboxUpdate.state == "new")
+            .values(state="done", handled_at=now)
+        )
+        return result.rowcount == 1
+
+    async def set_replies(self, update_id: int, replies: list, now: dt.datetime) -> bool:
+        """Record what to answer; marks a `new` update (one whose handling wrote nothing) `done` too."""
+        result = await self.session.execute(
+            update(InboxUpdate).where(InboxUpdate.id == update_id, InboxUpdate.state.in_(UNFINISHED),
+                                      InboxUpdate.replies.is_(None))
+            .values(state="done", replies=replies, handled_at=now)
+        )
+        return result.rowcount == 1
+
+    async def mark_answered(self, update_id: int) -> None:
+        await self.session.execute(
+            update(InboxUpdate).where(InboxUpdate.id == update_id).values(state="answered")
+        )
+
+    async def counts(self, channel: str) -> dict[str, int]:
+        from sqlalchemy import func
+
+        rows = await self.session.execute(
+            select(InboxUpdate.state, func.count()).where(InboxUpdate.channel == channel).group_by(InboxUpdate.state)
+        )
+        return {state: n for state, n in rows}
+
+    # -- processed messages (channels without the durable inbox) ----------------------------------
+    async def first_sighting(self, channel: str, key: str, now: dt.datetime) -> bool:
+        result = await self.session.execute(
+            self._insert()(ProcessedMessage)
+            .values(channel=channel, message_key=key[:200], created_at=now)
+            .on_conflict_do_nothing(index_elements=["channel", "message_key"])
+        )
+        return result.rowcount != 0
+
+    # -- chat states ------------------------------------------------------------------------------
+    async def chat_state(self, channel: str, chat_id: str) -> tuple[dict, dt.datetime] | None:
+        row = (
+            await self.session.execute(
+                select(ChatState.data, ChatState.expires_at).where(
+                    ChatState.channel == channel, ChatState.chat_id == chat_id
+                )
+            )
+        ).first()
+        return (dict(row[0]), row[1]) if row is not None else None
+
+    async def put_chat_state(self, channel: str, chat_id: str, data: dict, expires_at: dt.datetime) -> None:
+        row = await self.session.scalar(
+            select(ChatState).where(ChatState.channel == channel, ChatState.chat_id == chat_id)
+        )
+        if row is None:
+            self.session.add(ChatState(channel=channel, chat_id=chat_id, data=data, expires_at=expires_at))
+        else:
+            row.data, row.expires_at = data, expires_at
+
+
+
+class PacingRepository:
+    """Send slots reserved in the database (a per-bot budget shared by every process)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def reserve(self, name: str, now: float, interval: float) -> float:
+        """Reserve the next slot on the grid of `name`; the epoch second at which it may be used."""
+        from sqlalchemy import func
+
+        if self.session.bind.dialect.name == "postgresql":  # a lost slot after a crash is harmless: no fsync
+            await self.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+        insert_ = pg_insert if self.session.bind.dialect.name == "postgresql" else sqlite_insert
+        statement = insert_(PacingSlot).values(name=name, next_at=now + interval)
+        statement = statement.on_conflict_do_update(
+            index_elements=["name"],
+            set_={"next_at": func.max(PacingSlot.next_at, now) + interval}
+            if self.session.bind.dialect.name != "postgresql"
+            else {"next_at": func.greatest(PacingSlot.next_at, now) + interval},
+        ).returning(PacingSlot.next_at)
+        return float((await self.session.execute(statement)).scalar_one()) - interval

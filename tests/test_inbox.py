@@ -1,0 +1,135 @@
+"""The durable inbox: stored once per (channel, key); the `done` mark rides on the first transaction
+that writes an effect, so effects and mark commit (or roll back) together; bookkeeping writes do not
+count; a second handler of the same update cannot commit its effects."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select, update
+
+from conversation.router import Router
+from domain.clock import FixedClock
+from storage.handling import Claim, handling
+from storage.models import InboxUpdate, StatusUpdate, User
+from tests.conversation_kit import Chat, registered
+
+
+async def _state(app, row_id: int) -> str:
+    async with app.sessions() as session:
+        return await session.scalar(select(InboxUpdate.state).where(InboxUpdate.id == row_id))
+
+
+async def _statuses(app) -> int:
+    async with app.sessions() as session:
+        return await session.scalar(select(func.count()).select_from(StatusUpdate))
+
+
+async def test_an_update_is_stored_once_per_key(plan_app):
+    now = plan_app.clock.now()
+    first = await plan_app.inbox.store("telegram", "1001", "7", {"update_id": 1001}, now)
+    again = await plan_app.inbox.store("telegram", "1001", "7", {"update_id": 1001}, now)
+    assert first is not None and again is None
+    assert [u.id for u in await plan_app.inbox.unfinished("telegram")] == [first]
+
+
+async def test_the_done_mark_commits_with_the_effects_and_only_with_them(plan_app):
+    router = Router(plan_app)
+    chat = await registered(plan_app, router, "u1", "thanh-tra")
+    now = plan_app.clock.now()
+    row = await plan_app.inbox.store("test", "k1", "u1", {}, now)
+    claim = Claim(row)
+    before = await _statuses(plan_app)
+    with handling(claim):
+        await plan_app.inbox.update_state("test", "u1", now, note="x")  # bookkeeping: not an effect
+        assert await _state(plan_app, row) == "new" and not claim.marked
+        await chat.say("nv 4 đang làm 30%")
+    assert claim.marked
+    assert await _state(plan_app, row) == "done"
+    assert await _statuses(plan_app) == before + 1
+
+
+async def test_a_failed_transaction_leaves_the_update_new_and_nothing_written(plan_app):
+    router = Router(plan_app)
+    await registered(plan_app, router, "u1", "thanh-tra")
+    row = await plan_app.inbox.store("test", "k2", "u1", {}, plan_app.clock.now())
+    claim = Claim(row)
+    with handling(claim), pytest.raises(RuntimeError):
+        async with plan_app.sessions() as session, session.begin():
+            await session.execute(update(User).values(display_name="changed"))
+            raise RuntimeError("the handler failed after its write")
+    assert not claim.marked and await _state(plan_app, row) == "new"
+    async with plan_app.sessions() as session:
+        assert "changed" not in set(await session.scalars(select(User.display_name)))
+    again = Claim(row)
+    with handling(again):  # handled again after the restart: now it commits, with its mark
+        async with plan_app.sessions() as session, session.begin():
+            await session.execute(update(User).values(display_name="changed"))
+    assert again.marked and await _state(plan_app, row) == "done"
+
+
+async def test_effects_of_an_update_handled_elsewhere_are_refused(plan_app):
+    router = Router(plan_app)
+    chat = await registered(plan_app, router, "u1", "thanh-tra")
+    now = plan_app.clock.now()
+    row = await plan_app.inbox.store("test", "k3", "u1", {}, now)
+    await plan_app.inbox.set_replies(row, [], now)  # another process handled it meanwhile
+    before = await _statuses(plan_app)
+    with handling(Claim(row)):
+        replies = await chat.say("nv 4 đang làm 30%")
+    assert await _statuses(plan_app) == before  # not written twice
+    assert replies and "lỗi" in replies[0].text  # the router's apology; the answer was sent by the other one
+
+
+@pytest.mark.parametrize("text", ["nv 4 đang làm 250%", "nhiệm vụ 4 đang thực hiện 101 %"])
+async def test_a_percent_above_100_is_answered_with_the_range_and_changes_nothing(plan_app, text):
+    router = Router(plan_app)
+    chat = await registered(plan_app, router, "u1", "thanh-tra")
+    await chat.say("nv 4 đang làm 30%")
+    before = await _statuses(plan_app)
+    [reply] = await chat.say(text)
+    assert "0% đến 100%" in reply.text and "chưa thay đổi" in reply.text
+    assert await _statuses(plan_app) == before
+    leads = await plan_app.queries.leads(unit_ids=["thanh-tra"], task=4)
+    assert (leads[0].status, leads[0].percent) == ("in_progress", 30)
+
+
+async def test_wrong_invite_codes_are_throttled_per_sender(plan_app):
+    router = Router(plan_app)
+    guesser = Chat(router, "g1")
+    other = Chat(router, "g2")
+    for n in range(5):
+        [reply] = await guesser.say(f"đăng ký ZZZZZ{n}")
+        assert "không đúng" in reply.text
+    invite = await plan_app.users.create_invite("thanh-tra", "head", now=plan_app.clock.now())
+    [reply] = await guesser.say(f"đăng ký {invite.code}")  # even a right code waits: nothing is checked
+    assert "chờ 60 giây" in reply.text
+    assert await plan_app.users.identify("test", "g1") is None
+    [reply] = await other.say(f"đăng ký {invite.code}")  # another sender is not affected
+    assert "thành công" in reply.text
+    plan_app.clock = FixedClock(plan_app.clock.now() + dt.timedelta(seconds=61))
+    [reply] = await guesser.say("đăng ký ZZZZZ9")
+    assert "không đúng" in reply.text  # a minute later the sender may try again
+
+
+async def test_tz_name_sets_the_reminder_window_unless_the_calendar_names_a_zone(tmp_path):
+    from zoneinfo import ZoneInfo
+
+    from bot.bootstrap import build_app
+    from bot.settings import DEFAULTS
+    from tests.conftest import make_settings
+
+    app = await build_app(make_settings(tmp_path, tz_name="Asia/Tokyo"))
+    try:
+        assert app.reminders.tz == ZoneInfo("Asia/Tokyo")
+    finally:
+        await app.close()
+    calendar = tmp_path / "calendar.yaml"
+    calendar.write_text((DEFAULTS / "reporting_calendar.yaml").read_text(encoding="utf-8")
+                        + "\ntimezone: Asia/Ho_Chi_Minh\n", encoding="utf-8")
+    app = await build_app(make_settings(tmp_path, tz_name="Asia/Tokyo", reporting_calendar_file=calendar))
+    try:
+        assert app.reminders.tz == ZoneInfo("Asia/Ho_Chi_Minh")  # the explicit override wins
+    finally:
+        await app.close()

@@ -1,0 +1,42 @@
+"""Kill -9 in the middle of 300 queued status updates, restart: 300 handled, each recorded once and
+answered once — on SQLite and on PostgreSQL (the real `cchc-bot run` process, tests/fakes/inbox_crash.py)."""
+
+from __future__ import annotations
+
+import signal
+
+import pytest
+
+from tests.fakes import inbox_crash
+
+# real processes, 300 updates paced like Telegram: ~40 s alone, more on a busy machine
+pytestmark = pytest.mark.timeout(300)
+
+
+def check(result: inbox_crash.CrashResult, users: int, per_user: int) -> None:
+    expected = {(7000 + n, 5 * (r + 1)) for n in range(users) for r in range(per_user)}
+    assert result.answered_before_kill >= 40  # the stop came in the middle, not before the work began
+    assert result.answered_before_kill < result.updates
+    assert set(result.recorded) == expected, "an update was lost"
+    assert set(result.recorded.values()) == {1}, "an update was recorded twice"
+    assert set(result.answered) == expected, "an update was not answered"
+    assert set(result.answered.values()) == {1}, "an update was answered twice"
+    assert result.inbox == {"answered": result.updates}
+
+
+async def test_sigkill_loses_nothing_and_doubles_nothing_on_sqlite(tmp_path):
+    result = await inbox_crash.run(f"sqlite:///{tmp_path / 'crash.db'}", tmp_path)
+    check(result, 30, 10)
+
+
+async def test_sigkill_loses_nothing_and_doubles_nothing_on_postgres(tmp_path, postgres_url):
+    result = await inbox_crash.run(postgres_url, tmp_path)
+    check(result, 30, 10)
+
+
+async def test_sigterm_stops_within_5_seconds_and_the_rest_waits_in_the_inbox(tmp_path):
+    result = await inbox_crash.run(f"sqlite:///{tmp_path / 'term.db'}", tmp_path, users=20, per_user=5,
+                                   stop=signal.SIGTERM)
+    assert result.first_exit == 0
+    assert result.stop_seconds < 5
+    check(result, 20, 5)

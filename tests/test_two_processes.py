@@ -1,0 +1,86 @@
+"""Two `cchc-bot run` webhook processes on one PostgreSQL behind one (simulated) proxy: 160 updates
+from 20 users (500 in benchmarks/bench_processes.py), spread over both, are each recorded once and answered once, and the pair stays under
+the fake Bot API's per-bot limit (30 messages a second) — 0 HTTP 429 — because every send reserves
+its slot in the bot's shared budget (services/pacing.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import signal
+import socket
+import time
+from collections import Counter
+
+import httpx
+import pytest
+
+from tests.fake_telegram.server import FakeTelegram
+from tests.fakes import inbox_crash
+
+SECRET = "webhook-secret_0123456789"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def post(client: httpx.AsyncClient, port: int, update: dict, deadline: float) -> None:
+    while True:
+        try:
+            response = await client.post(f"http://127.0.0.1:{port}/telegram", json=update,
+                                         headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
+            assert response.status_code == 200, response.text
+            return
+        except httpx.TransportError:  # the worker is still starting
+            if time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.1)
+
+
+async def scenario(postgres_url: str, tmp_path, users: int, per_user: int) -> tuple[Counter, Counter, float, set]:
+    """Two webhook workers; the updates posted alternately to each. Returns the sendMessage statuses,
+    the answers per (chat, percent), the seconds from the first post to the last answer, and what
+    was expected."""
+    people = await inbox_crash.prepare(postgres_url, tmp_path, users)
+    ports = [free_port(), free_port()]
+    async with FakeTelegram() as fake:
+        fake.bot_limit = 30
+        procs = [
+            inbox_crash.start_bot(postgres_url, fake, tmp_path, TELEGRAM_WEBHOOK_URL="https://bot.example.vn/telegram",
+                                  TELEGRAM_WEBHOOK_SECRET=SECRET, TELEGRAM_WEBHOOK_PORT=str(port))
+            for port in ports
+        ]
+        try:
+            updates = [fake.make_update_message(user, f"nv {task} đang làm {round_ + 1}%")
+                       for round_ in range(per_user) for user, task in people]
+            begun = time.monotonic()
+            deadline = begun + 60
+            async with httpx.AsyncClient(timeout=30) as client:
+                routed = list(zip(updates, itertools.cycle(ports), strict=False))
+                for start in range(0, len(routed), 20):
+                    await asyncio.gather(*(post(client, port, update, deadline) for update, port in routed[start:start + 20]))
+            await fake.wait_for(lambda c: c.ok and inbox_crash.RECORDED.search(c.text) is not None,
+                                count=len(updates), timeout=180)
+            seconds = time.monotonic() - begun
+            await fake.idle(quiet=1.0, timeout=30)
+        finally:
+            for proc in procs:
+                proc.send_signal(signal.SIGTERM)
+            for proc in procs:
+                await asyncio.to_thread(proc.wait, 15)
+        assert [p.returncode for p in procs] == [0, 0], (tmp_path / "bot.log").read_text()[-3000:]
+        statuses = Counter(c.status for c in fake.calls if c.method == "sendMessage")
+        answered = Counter((c.chat_id, int(m.group(1) or m.group(2))) for c in inbox_crash.recorded_answers(fake)
+                           if (m := inbox_crash.RECORDED.search(c.text)))
+    expected = {(user.id, r + 1) for r in range(per_user) for user, _task in people}
+    return statuses, answered, seconds, expected
+
+
+@pytest.mark.timeout(240)
+async def test_two_webhook_processes_on_one_postgres_answer_everything_once_without_429(tmp_path, postgres_url):
+    statuses, answered, _seconds, expected = await scenario(postgres_url, tmp_path, users=20, per_user=8)
+    assert statuses[429] == 0, statuses
+    assert set(answered) == expected and set(answered.values()) == {1}
