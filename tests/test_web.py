@@ -400,6 +400,64 @@ async def test_excel_export_downloads(web_app):
     assert own.status_code == 200 and "bao-cao-cchc-thanh-tra-20220815.xlsx" in own.headers["content-disposition"]
 
 
+async def test_overview_shows_each_target_with_its_figure_and_verdict(web_app):
+    """15/08/2022 is in the Q3 report's period: the overview shows code, short name, goal, the latest
+    Q3 figure and đạt / chưa đạt / chưa có số liệu."""
+    from domain.targets import fmt_goal
+
+    coord = await person(web_app, "van-phong", "coordinator", "Trần Thị B")
+    _, targets = await web_app.targets.targets()
+    measured = [t for t in targets if t.goal is not None and t.direction == "ge" and t.goal > 10]
+    met, missed, empty = measured[0], measured[1], measured[2]
+    for target, value in ((met, 100.0), (missed, 5.0)):
+        outcome = await web_app.targets.record(coord, target_id=target.id, period="Q3", value=value, channel="test",
+                                               text=None, key=None, now=AUG_15_2022)
+        assert outcome.kind == "recorded"
+    async with web_client(web_app) as client:
+        await sign_in(client, web_app, "thanh-tra", "head")  # targets are the plan's: every role sees them
+        page = await client.get("/")
+    assert page.status_code == 200
+    section = page.text[page.text.index('id="targets"'):]
+    assert "số liệu Quý III" in section
+
+    def item(code: str) -> str:
+        match = re.search(rf"<li[^>]*><b>{re.escape(code)}</b>(.*?)</li>", section, re.S)
+        assert match, f"target {code} not on the overview"
+        return match.group(1)
+
+    assert met.short_name in item(met.code) and f"mục tiêu {fmt_goal(met.goal, met.direction)}" in item(met.code)
+    assert "số liệu 100%" in item(met.code) and "chưa đạt" not in item(met.code) and ">đạt<" in item(met.code)
+    assert "số liệu 5%" in item(missed.code) and ">chưa đạt<" in item(missed.code)
+    assert ">chưa có số liệu<" in item(empty.code) and "số liệu " not in item(empty.code).split("mục tiêu")[1]
+
+
+async def test_report_draft_downloads_for_coordinators_and_leaders_only(web_app):
+    from services.report_writer import DOCX_MIME
+
+    async with web_client(web_app) as client:
+        await sign_in(client, web_app, "van-phong", "coordinator")
+        overview = await client.get("/")
+        draft = await client.get("/bao-cao.docx?period=q3")
+        unknown = await client.get("/bao-cao.docx?period=Q9")
+        client.cookies.clear()
+        await sign_in(client, web_app, "lanh-dao-so", "leader")
+        leader_page = await client.get("/")
+        refused = {}
+        for role in ("head", "officer"):
+            client.cookies.clear()
+            await sign_in(client, web_app, "thanh-tra", role)
+            refused[role] = (await client.get("/bao-cao.docx?period=Q3"), await client.get("/"))
+    assert 'href="/bao-cao.docx?period=Q3"' in overview.text and 'href="/bao-cao.docx?period=Q3"' in leader_page.text
+    assert draft.status_code == 200 and draft.content[:2] == b"PK"
+    assert draft.headers["content-type"] == DOCX_MIME
+    assert draft.headers["content-disposition"] == 'attachment; filename="bao-cao-cchc-q3-2022-20220815.docx"'
+    assert unknown.status_code == 400 and "Kỳ báo cáo không hợp lệ" in unknown.text and "«Q9»" in unknown.text
+    for role, (response, page) in refused.items():
+        assert response.status_code == 403, role
+        assert "Văn phòng Sở và Lãnh đạo Sở" in response.text
+        assert "/bao-cao.docx" not in page.text
+
+
 # -- Telegram Mini App ----------------------------------------------------------------------------------
 def _init_data(user_id: int, auth_date: dt.datetime, token: str = BOT_TOKEN) -> str:
     fields = {"auth_date": str(int(auth_date.timestamp())), "query_id": "AAE1",

@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup, escape
 
 from domain.people import ROLE_NAMES
+from domain.targets import fmt_goal
+from presentation.targets import figure_text
 
 STATUS_NAMES = {
     "done": "Hoàn thành",
@@ -29,6 +31,7 @@ PERIOD_NAMES = {
     "H1": "6 tháng đầu năm", "H2": "6 tháng cuối năm", "Y": "Cả năm",
 }
 EXPORT_PERIODS = ("Q1", "Q2", "H1", "Q3", "Y")
+VERDICT_NAMES = {True: "đạt", False: "chưa đạt", None: "chưa có số liệu"}
 CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo", "console": "console", "web": "web"}
 
 
@@ -53,6 +56,23 @@ def status_label(status: str, percent: int | None = None) -> str:
 
 def role_label(role: str) -> str:
     return ROLE_NAMES.get(role, role)
+
+
+def goal_label(target) -> str:
+    """A target's goal: «≥ 60%», «100%», «không định lượng»."""
+    return fmt_goal(target.goal, target.direction)
+
+
+def figure_label(figure) -> str:
+    """The latest figure: «41,5%», «57,1% (4/7)»; «—» without one."""
+    return figure_text(figure.value, figure.numerator, figure.denominator) if figure is not None else "—"
+
+
+def verdict_label(row) -> str:
+    """đạt / chưa đạt / chưa có số liệu; nothing for a qualitative target that has a figure (not judged)."""
+    if row.figure is not None and row.target.goal is None:
+        return ""
+    return VERDICT_NAMES[row.verdict]
 
 
 def size_label(size: int) -> str:

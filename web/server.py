@@ -30,6 +30,8 @@ from starlette.routing import Route
 
 from domain.clock import Clock
 from domain.messages import Sender, Webhook
+from domain.report_period import UnknownPeriod, current_period, normalise_period
+from domain.reporting import PERIODS as REPORT_PERIODS
 from domain.units import UnitDirectory
 from presentation.review import review_notice
 from services import metrics
@@ -37,8 +39,11 @@ from services.dashboard_service import PERIODS, STATUS_FILTERS, DashboardService
 from services.export_service import XLSX_MIME, ExportService
 from services.plan_service import PlanService
 from services.query_service import NoPlan, QueryService
+from services.report_service import ReportService
 from services.review_service import ReviewForbidden, ReviewService
 from services.status_service import StatusService
+from services.target_service import NoPlan as NoTargetPlan
+from services.target_service import TargetService
 from services.web_auth import WebAuthService, WebUser
 from storage.db import ping
 from web import present
@@ -65,6 +70,7 @@ def _environment(units, tz) -> Environment:
     env.filters.update(
         d=present.fmt_date, t=lambda at: present.fmt_time(at, tz), status=present.status_label,
         role=present.role_label, size=present.size_label, bar=present.bar, unit=units.name,
+        goal=present.goal_label, figure=present.figure_label, verdict=present.verdict_label,
     )
     env.globals.update(
         STATUS_NAMES=present.STATUS_NAMES, STATUS_COLOURS=present.STATUS_COLOURS,
@@ -91,6 +97,8 @@ class WebApp(Protocol):
     review: ReviewService
     exports: ExportService
     dashboard: DashboardService
+    targets: TargetService
+    reports: ReportService
     web_auth: WebAuthService
     senders: dict[str, Sender]
     webhooks: dict[str, Webhook]
@@ -279,7 +287,18 @@ class WebServer:
         if user.sees_all_units:
             version = await self.app.plans.current_version()  # cached: the overview just read it
             pending = await self.app.review.waiting(version[0]) if version else 0
-        return self.render("overview.html", request, user=user, o=data, units=units, pending=pending)
+        # targets: the latest figure of the report period shown (the current one when the filter is not a
+        # report period, e.g. Q4) — one read of the targets and their figures
+        report = data.period if data.period in REPORT_PERIODS else current_period(data.today)
+        try:
+            _, _, rows = await self.app.targets.status(period=report, today=data.today)
+        except NoTargetPlan:
+            rows = []
+        figures: dict[int, list] = {}
+        for row in rows:
+            figures.setdefault(row.target.section, []).append(row)
+        return self.render("overview.html", request, user=user, o=data, units=units, pending=pending,
+                           report=report, figures=figures)
 
     async def unit(self, request: Request) -> Response:
         user = await self.user(request)
@@ -414,6 +433,41 @@ class WebServer:
         return FileResponse(path, media_type=XLSX_MIME, filename=name,
                             background=BackgroundTask(_remove, folder))
 
+    async def report(self, request: Request) -> Response:
+        """The periodic report's draft (.docx), as `cchc-bot report draft` writes it: coordinators, leaders
+        and admins only (it states the whole department)."""
+        from services.report_writer import DOCX_MIME, ReportTemplateError
+
+        user = await self.user(request)
+        if user is None:
+            return self.sign_in_needed(request)
+        if not user.sees_all_units:
+            return self.forbidden(request, user, "Dự thảo báo cáo CCHC của cả Sở chỉ dành cho Văn phòng Sở và "
+                                                 "Lãnh đạo Sở. Bấm «Tổng quan» để quay lại.")
+        now = self.app.clock.now()
+        asked = request.query_params.get("period")
+        try:
+            period = normalise_period(asked) if asked else current_period(now.date())
+        except UnknownPeriod:
+            return self.problem(request, 400, "Kỳ báo cáo không hợp lệ",
+                                f"Không có kỳ báo cáo «{asked}». Chọn một trong các kỳ: Q1 (quý I), Q2 (quý II), "
+                                "H1 (6 tháng đầu năm), Q3 (quý III), Y (cả năm).", user)
+        folder = Path(tempfile.mkdtemp(prefix="cchc-web-report-"))
+        try:
+            draft, path, _ = await self.app.reports.write(period, folder / "bao-cao.docx")
+        except NoTargetPlan:
+            _remove(folder)
+            return self.problem(request, 503, "Chưa có kế hoạch", "Văn phòng Sở cần nạp kế hoạch trước.", user)
+        except ReportTemplateError as exc:
+            _remove(folder)
+            log.warning("report draft: %s", exc)
+            return self.problem(request, 500, "Không tạo được báo cáo",
+                                f"Mẫu báo cáo có lỗi: {exc}. Báo quản trị hệ thống.", user)
+        name = f"bao-cao-cchc-{period.lower()}-{draft.year}-{now:%Y%m%d}.docx"
+        return FileResponse(path, media_type=DOCX_MIME, filename=name,
+                            headers={"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"},
+                            background=BackgroundTask(_remove, folder))
+
 
 def _remove(folder: Path) -> None:
     import shutil
@@ -441,6 +495,7 @@ def create_web_app(app: WebApp, *, scheduler_alive=None, channels: tuple[str, ..
         Route("/minh-chung/{evidence:int}/{action:str}", server.review, methods=["POST"]),
         Route("/tep/{evidence:int}", server.evidence_file, methods=["GET"]),
         Route("/xuat.xlsx", server.export, methods=["GET"]),
+        Route("/bao-cao.docx", server.report, methods=["GET"]),
         Route("/{path:path}", server.webhook, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
     ]
     web = Starlette(routes=routes)
