@@ -19,11 +19,13 @@ from conversation.registry import callback, intent
 from domain.messages import Reply
 from presentation import accounts as texts
 from presentation.reminders import (
+    COORDINATORS_ONLY,
     preview_text,
     scope_assigned_text,
     settings_buttons,
     settings_text,
     snoozed_text,
+    unknown_scope_unit,
 )
 from services.reminder_service import SettingsError
 
@@ -39,10 +41,6 @@ def _request(nlu: Any) -> dict:
     if isinstance(value, dict):
         return value
     return {"action": getattr(value, "action", None), "days": getattr(value, "days", None)}
-
-
-COORDINATORS_ONLY = ("Chỉ Văn phòng Sở (người điều phối) dùng được lệnh này. Anh/chị gõ «nhắc nhở» để xem "
-                     "cài đặt nhắc việc của mình.")
 
 
 @intent("reminder_settings")
@@ -89,8 +87,7 @@ async def _assign_scope(ctx: Context, task: int | None, units_text: str) -> list
         if found[0] is None:  # «QLTM QLNL» without commas
             found = [directory.resolve(word) for word in part.split()]
         if None in found:
-            return ctx.reply(f"Không nhận ra đơn vị «{part}». Viết tên hoặc tên tắt, cách nhau bằng dấu phẩy, "
-                             f"ví dụ: «nv {task} giao QLTM, QLNL».")
+            return ctx.reply(unknown_scope_unit(part, task))
         ids.extend(u for u in found if u is not None and u not in ids)
     try:
         done = await ctx.app.reminders.assign_scope(int(task or 0), ids, ctx.user.id)

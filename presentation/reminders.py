@@ -49,6 +49,19 @@ BEFORE_PLAN = "trước khi ban hành kế hoạch"
 ICONS = {OVERDUE: "⚠️", DUE_TODAY: "📌", REPORT_INPUT: "📥", BEFORE_DUE: "🔔", REPORT_BEFORE_DUE: "📊", CHECKIN: "🔁"}
 
 
+COORDINATORS_ONLY = (
+    "Chỉ Văn phòng Sở (người điều phối) dùng được lệnh này. Anh/chị gõ «nhắc nhở» để xem "
+    "cài đặt nhắc việc của mình."
+)
+
+
+def unknown_scope_unit(part: str, task: int | None) -> str:
+    return (
+        f"Không nhận ra đơn vị «{part}». Viết tên hoặc tên tắt, cách nhau bằng dấu phẩy, "
+        f"ví dụ: «nv {task or 54} giao QLTM, QLNL»."
+    )
+
+
 def fmt_day(day: dt.date) -> str:
     return f"{fmt_date(day)} ({WEEKDAY_NAMES[day.weekday()]})"
 
