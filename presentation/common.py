@@ -55,6 +55,8 @@ def milestone_when(m: MilestoneView, today: dt.date, workdays: Workdays | None =
     or the plan's own words when there is no fixed date."""
     if m.kind == "year_round":
         return "cả năm"
+    if m.before_plan:
+        return f"{m.text} — trước khi ban hành kế hoạch (không tính trễ hạn)"
     if m.due is not None:
         return f"{deadline(m.due, workdays, today.year)} ({days_left(m.due, today, workdays)})"
     if m.kind in ("relative", "after_event"):

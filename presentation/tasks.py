@@ -68,8 +68,13 @@ def coordinators(coordinating: list[str], leads: list[str], external: list[str],
     return short(", ".join(names), 160) if names else None
 
 
+BEFORE_PLAN = "trước khi ban hành kế hoạch"
+
+
 def _milestone(m: MilestoneView, today: dt.date, workdays: Workdays | None, done: bool) -> str:
     prefix = f"{m.label}: " if m.label != m.text else ""
+    if m.before_plan:
+        return f"{prefix}{m.text} ({BEFORE_PLAN})" + (" — đã xong" if done else "")
     if m.due is not None and m.kind != "year_round" and m.due < today:
         return f"{prefix}{deadline(m.due, workdays, today.year)} — " + ("đã xong" if done else "đã qua")
     return prefix + milestone_when(m, today, workdays)

@@ -8,6 +8,7 @@ be shared between processes (its FAQ says so) and jobs held in memory vanish on 
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from typing import TYPE_CHECKING
@@ -51,15 +52,45 @@ async def run_tick(app: App) -> TickReport | None:
 
 
 async def start_scheduler(app: App, *, interval_seconds: float = 60.0) -> AsyncIOScheduler:
-    """Start ticking on the running event loop; the caller shuts it down (`scheduler.shutdown()`).
+    """Start ticking on the running event loop; the caller stops it with `stop_scheduler(scheduler)`.
 
     `max_instances=1` + `coalesce`: a long broadcast (1,000 messages take ~35 s at 29 msg/s) makes the
     next tick wait instead of running twice in one process.
     """
     scheduler = AsyncIOScheduler(timezone=app.settings.tz)
+    inflight: set[asyncio.Task] = set()
+
+    async def tick() -> TickReport | None:
+        task = asyncio.current_task()
+        inflight.add(task)
+        try:
+            return await run_tick(app)
+        finally:
+            inflight.discard(task)
+
     scheduler.add_job(
-        run_tick, IntervalTrigger(seconds=interval_seconds, timezone=app.settings.tz), args=[app], id=JOB_ID,
+        tick, IntervalTrigger(seconds=interval_seconds, timezone=app.settings.tz), id=JOB_ID,
         next_run_time=dt.datetime.now(app.settings.tz), max_instances=1, coalesce=True, misfire_grace_time=30,
     )
     scheduler.start()
+    _INFLIGHT[id(scheduler)] = inflight
     return scheduler
+
+
+# the tick running in each started scheduler (APScheduler's asyncio executor does not wait for it)
+_INFLIGHT: dict[int, set[asyncio.Task]] = {}
+
+
+async def stop_scheduler(scheduler: AsyncIOScheduler, grace: float = 5.0) -> None:
+    """Stop ticking and let a tick in flight finish (at most `grace` seconds, then it is cancelled),
+    so that the database is not closed under a running tick — whatever it did not deliver is still
+    due at the next start, exactly once."""
+    scheduler.shutdown(wait=False)
+    running = _INFLIGHT.pop(id(scheduler), set())
+    if not running:
+        return
+    _, late = await asyncio.wait(running, timeout=grace)
+    for task in late:
+        task.cancel()
+    if late:
+        await asyncio.gather(*late, return_exceptions=True)

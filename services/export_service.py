@@ -34,6 +34,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from domain.reminders import before_plan
 from domain.shares import Status, share_overdue
 from domain.targets import fmt_value
 from domain.units import UnitDirectory
@@ -282,7 +283,8 @@ class ExportService:
             for a in task.assignments:
                 shares = []
                 for lead in sorted(a.leads, key=lambda x: x.id):
-                    overdue = share_overdue(lead.status, lead.done_through, (m.due for m in a.milestones), today)
+                    dues = (m.due for m in a.milestones if not before_plan(m.due, plan.year))
+                    overdue = share_overdue(lead.status, lead.done_through, dues, today)
                     mine = files.get(lead.id, [])
                     verification = Verification(
                         sum(1 for e in mine if e.review_state == ACCEPTED),

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from domain.plan import AFTER_EVENT, PERIODIC_REPORT, RELATIVE, ParsedPlan, TriggeredMilestone, trigger_due
+from domain.reminders import before_plan
 from domain.reporting import ReportingCalendar
 from domain.targets import ParsedTarget, section_targets
 from domain.units import UnitDirectory
@@ -110,9 +111,16 @@ class PlanService:
             return cached[2]
         async with self.uow() as uow:
             rows = await uow.statuses.assignment_structure(plan_id)
+        version = await self.current_version()
+        year = version[1] if version and version[0] == plan_id else 0
+
+        def milestone(values) -> MilestoneView:
+            view = MilestoneView(*values)
+            return replace(view, before_plan=True) if before_plan(view.due, year) else view
+
         shapes = {
             aid: AssignmentShape(
-                tuple(products or ()), tuple(coord or ()), tuple(ext or ()), tuple(MilestoneView(*m) for m in ms)
+                tuple(products or ()), tuple(coord or ()), tuple(ext or ()), tuple(milestone(m) for m in ms)
             )
             for aid, (products, coord, ext, ms) in rows.items()
         }

@@ -31,6 +31,9 @@ class MilestoneView:
     period: str | None = None
     trigger: str | None = None
     trigger_date: dt.date | None = None
+    # due before the plan's own year began (task 1's «Tháng 12/2021» in the 2022 plan): what issuing
+    # the plan fulfils — shown as such, never counted overdue (domain.reminders.before_plan)
+    before_plan: bool = False
 
 
 @dataclass(frozen=True)
@@ -58,11 +61,12 @@ class LeadView:
         return milestone_done(self.status, self.done_through, m.due)
 
     def overdue(self, m: MilestoneView, today: dt.date) -> bool:
-        return milestone_overdue(self.status, self.done_through, m.due, today)
+        return not m.before_plan and milestone_overdue(self.status, self.done_through, m.due, today)
 
     def is_overdue(self, today: dt.date) -> bool:
         """Any of the share's milestones overdue (the rule: `domain.shares.share_overdue`)."""
-        return share_overdue(self.status, self.done_through, (m.due for m in self.milestones), today)
+        dues = (m.due for m in self.milestones if not m.before_plan)
+        return share_overdue(self.status, self.done_through, dues, today)
 
 
 @dataclass(frozen=True)

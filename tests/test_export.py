@@ -149,7 +149,9 @@ async def test_status_update_and_evidence_columns(app, scripted, tmp_path):
     assert t4["Cập nhật lần cuối"] == "Thanh tra Sở: Lê Thị C, 20/07/2022 09:00"
 
     t1 = task_row(ws, 1)
-    assert t1["Tình trạng"] == "Chưa thực hiện — trễ hạn"  # "Tháng 12/2021" passed long ago
+    # «Tháng 12/2021» is what issuing the 2022 plan fulfils (issue 11): never counted late
+    assert t1["Tình trạng"] == "Chưa thực hiện"
+    assert "Chưa thực hiện — trễ hạn" in task_row(ws, 36)["Tình trạng"]  # «31/03/2022» is really late
     assert t1["Cập nhật lần cuối"] is None and t1["Minh chứng"] is None
 
 

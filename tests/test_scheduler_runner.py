@@ -11,7 +11,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.bootstrap import build_app
 from domain.clock import FixedClock
-from scheduler.runner import JOB_ID, run_tick, start_scheduler
+from scheduler.runner import JOB_ID, run_tick, start_scheduler, stop_scheduler
 from tests.conftest import SEED
 from tests.fakes.reminders import RecordingSender, add_person
 
@@ -44,7 +44,8 @@ async def test_ticks_once_at_start_with_the_apps_senders(wednesday_app):
         assert any("NV 3 ·" in s.reply.text for s in sender.sent)
         assert len(scheduler.get_jobs()) == 1  # one tick job, never a job per reminder
     finally:
-        scheduler.shutdown(wait=False)
+        await stop_scheduler(scheduler)  # the start-up tick finishes before the app's database closes
+    assert not scheduler.running
 
 
 async def test_a_failing_tick_is_logged_not_raised(seeded_app, caplog, monkeypatch):

@@ -31,6 +31,13 @@ def _hard_exit() -> None:
     os._exit(0)
 
 
+async def _stop_scheduler(scheduler) -> None:
+    """A tick in flight gets one second to finish (SIGTERM must stop the process within 5 s)."""
+    from scheduler.runner import stop_scheduler
+
+    await stop_scheduler(scheduler, grace=1.0)
+
+
 async def _start_scheduler(app: App):
     try:
         from scheduler.runner import start_scheduler
@@ -88,7 +95,7 @@ async def cmd_run(app: App, args) -> int:
                 stop.set()
                 await asyncio.gather(web, return_exceptions=True)
             if scheduler:
-                scheduler.shutdown(wait=False)
+                await _stop_scheduler(scheduler)
     logging.getLogger().setLevel(settings.log_level)  # a server's log; the console keeps warnings only
     note = await ensure_plan(app)
     if note:
@@ -116,5 +123,5 @@ async def cmd_run(app: App, args) -> int:
         await asyncio.gather(*tasks)
     finally:
         if scheduler:
-            scheduler.shutdown(wait=False)
+            await _stop_scheduler(scheduler)
     return 0
