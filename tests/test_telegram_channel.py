@@ -49,6 +49,7 @@ async def test_text_is_html_escaped_split_at_4096_with_buttons_under_the_last_pa
     engine = StubEngine(lambda m: [Reply(long_text, buttons=[[Button("Sau ▶", "ls:*:-:-:-:1")]])])
     async with telegram_bot(tmp_path, engine=engine, seed=False) as bot:
         update = bot.fake.message(AN, "danh sách")
+        await bot.fake.wait_sent(AN.id, count=3)  # the parts of the answer, then nothing more
         await bot.fake.idle()
         sent = bot.fake.sent(AN.id)
     assert len(sent) >= 3

@@ -82,7 +82,11 @@ async def test_sign_in_overview_task_and_review_in_a_browser(tmp_path):
         assert "Nhiệm vụ 17" in await page.text_content("h1")
         assert await page.locator("#evidence img.thumb").count() == 1
         # the thumbnail comes through the authorised route (lazy-loaded: wait until the browser has it)
-        await page.wait_for_function("document.querySelector('#evidence img.thumb').naturalWidth === 1", timeout=10_000)
+        # (img.decode() resolves once the image is loaded; wait_for_function would need eval, which the
+        # page's Content-Security-Policy rightly forbids)
+        thumb = page.locator("#evidence img.thumb")
+        await thumb.scroll_into_view_if_needed()
+        assert await thumb.evaluate("img => img.decode().then(() => img.naturalWidth)") == 1
         wide = await page.evaluate("""[...document.querySelectorAll('body *')]
             .filter(e => e.getBoundingClientRect().right > 391).slice(0, 5)
             .map(e => e.tagName + ' ' + (e.textContent || '').slice(0, 40))""")
