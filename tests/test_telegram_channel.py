@@ -94,6 +94,7 @@ async def test_a_file_reply_keeps_its_caption_within_1024_and_sends_the_rest_as_
     engine = StubEngine(respond)
     async with telegram_bot(tmp_path, engine=engine, seed=False) as bot:
         bot.fake.message(AN, "gửi tệp")
+        await bot.fake.wait_for(lambda c: c.method == "sendDocument", count=2)
         await bot.fake.idle()
     docs = bot.fake.calls_to("sendDocument")
     assert [d.files["document"].filename for d in docs] == ["bien-ban.pdf", "dai.pdf"]
