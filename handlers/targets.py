@@ -38,19 +38,6 @@ def _words(text: str) -> set[str]:
     return {w for w in re.findall(r"[a-z0-9]+", fold(text)) if w not in _FILLER and len(w) > 1}
 
 
-def best_target(question: str, sections: list[tuple[int, str, list[str]]]) -> tuple[int, str] | None:
-    """The one target a question is about: the item sharing the most content words (at least two, and
-    clearly more than the runner-up)."""
-    asked = _words(question)
-    scored = sorted(
-        ((len(asked & _words(item)), number, item) for number, _, items in sections for item in items),
-        key=lambda t: -t[0],
-    )
-    if not scored or scored[0][0] < 2 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
-        return None
-    return scored[0][1], scored[0][2]
-
-
 def _one_target(question: str, rows: list):
     """The one target a question names: the most content words in common with its text (at least two),
     ties broken by its short name; None when two targets remain equally likely."""

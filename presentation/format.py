@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Protocol
 
-from services.views import STATUS_NAMES
+from services.views import STATUS_NAMES, status_text  # the one wording of a status, shared with the exports
 
 STATUS_ICONS = {"not_started": "⬜", "in_progress": "🔄", "blocked": "⚠️", "done": "✅"}
 SHORT_TITLE = 70
@@ -47,11 +47,6 @@ def short(text: str, limit: int = SHORT_TITLE) -> str:
     if space >= limit // 2:
         cut = cut[:space]
     return cut.rstrip(" ,;:–-") + "…"
-
-
-def status_text(status: str, percent: int | None) -> str:
-    name = STATUS_NAMES.get(status, status)
-    return f"{name} {percent}%" if status == "in_progress" and percent is not None else name
 
 
 def status_icon(status: str) -> str:
