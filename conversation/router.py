@@ -30,6 +30,7 @@ from presentation.common import (
     OLD_BUTTON,
     long_message_note,
 )
+from services.inbox import AlreadyHandled
 from services.metrics import ENGINE_LATENCY, MESSAGES
 
 __all__ = ["APOLOGY", "NOT_REGISTERED", "Router"]
@@ -60,6 +61,9 @@ class Router:
         seen = {"intent": "duplicate"}  # what the metrics count this message as
         try:
             return await self._handle(message, seen)
+        except AlreadyHandled:  # another process committed this update's effects: it answers, not us
+            seen["intent"] = "duplicate"
+            raise
         except Exception:
             seen["intent"] = "error"
             log.exception(

@@ -17,12 +17,13 @@ from dataclasses import dataclass
 
 from domain.people import UserView
 from storage import handling
+from storage.handling import AlreadyHandled
 from storage.repositories.inbox import StoredUpdate
 from storage.uow import UnitOfWorkFactory
 
 PENDING_TTL = dt.timedelta(minutes=30)
 
-__all__ = ["PENDING_TTL", "Arrival", "Inbox", "StoredUpdate"]
+__all__ = ["PENDING_TTL", "AlreadyHandled", "Arrival", "Inbox", "StoredUpdate"]
 
 
 @dataclass(frozen=True)

@@ -37,3 +37,44 @@ async def test_the_same_status_button_pressed_twice_on_one_answer_is_recorded_on
     assert "Đã ghi nhận" in first.text
     assert "đã được ghi nhận trước đó" in second.text
     assert recorded == 1
+
+
+async def test_an_update_another_process_handled_first_gets_its_answer_not_an_apology(tmp_path):
+    """Two webhook workers (or one that started and took over the unfinished rows) may hold the same
+    stored update. The one whose effects commit second must stay silent and leave the row to the first:
+    answering with an apology would win the race for the reply, and the head would lose «Đã ghi nhận»."""
+    from sqlalchemy import func, select, update
+
+    from bot.channels.telegram.app import build_application
+    from conversation.router import Router
+    from services.inbox import StoredUpdate
+    from storage.models import InboxUpdate, StatusUpdate
+
+    async with telegram_bot(tmp_path) as bot:
+        await bot.register(HEAD, "thanh-tra")
+        app, fake = bot.app, bot.fake
+        payload = fake.make_update_message(HEAD, "nv 4 đang làm 30%")
+        row = await app.inbox.store("telegram", str(payload["update_id"]), str(HEAD.id), payload, app.clock.now())
+        async with app.sessions() as session, session.begin():  # the other worker's effects are committed
+            await session.execute(update(InboxUpdate).where(InboxUpdate.id == row).values(state="done"))
+        before = len(fake.sent(HEAD.id))
+        statuses = await _count(app, StatusUpdate)
+        application, second_worker = build_application(app, Router(app))
+        await application.initialize()
+        try:
+            await second_worker.start()
+            await second_worker.process(StoredUpdate(row, "telegram", str(HEAD.id), payload, "new", None))
+        finally:
+            await application.shutdown()
+        async with app.sessions() as session:
+            state = await session.scalar(select(InboxUpdate.state).where(InboxUpdate.id == row))
+            assert await session.scalar(select(func.count()).select_from(StatusUpdate)) == statuses
+    assert fake.sent(HEAD.id)[before:] == []  # no apology: the other worker sends the answer
+    assert state == "done"  # left for the worker that wrote it to answer and mark answered
+
+
+async def _count(app, model) -> int:
+    from sqlalchemy import func, select
+
+    async with app.sessions() as session:
+        return await session.scalar(select(func.count()).select_from(model))

@@ -66,8 +66,13 @@ async def scenario(postgres_url: str, tmp_path, users: int, per_user: int) -> tu
                 routed = list(zip(updates, itertools.cycle(ports), strict=False))
                 for start in range(0, len(routed), 20):
                     await asyncio.gather(*(post(client, port, update, deadline) for update, port in routed[start:start + 20]))
-            await fake.wait_for(lambda c: c.ok and inbox_crash.RECORDED.search(c.text) is not None,
-                                count=len(updates), timeout=180)
+            try:
+                await fake.wait_for(lambda c: c.ok and inbox_crash.RECORDED.search(c.text) is not None,
+                                    count=len(updates), timeout=180)
+            except TimeoutError:
+                answers = len(inbox_crash.recorded_answers(fake))
+                log = (tmp_path / "bot.log").read_text()[-3000:]
+                raise AssertionError(f"{answers} of {len(updates)} answered; the workers' log:\n{log}") from None
             seconds = time.monotonic() - begun
             await fake.idle(quiet=1.0, timeout=30)
         finally:

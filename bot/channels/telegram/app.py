@@ -57,7 +57,7 @@ from domain.messages import (
 )
 from presentation import inbox as inbox_texts
 from services.dispatch import FairDispatcher
-from services.inbox import StoredUpdate
+from services.inbox import AlreadyHandled, StoredUpdate
 from storage.handling import Claim, handling
 
 if TYPE_CHECKING:
@@ -234,6 +234,11 @@ class TelegramChannel:
         parsed = self.adapter.parse(update)
         try:
             await self._process(row, parsed)
+        except AlreadyHandled:
+            # Another process (a webhook worker, or one that started and took over the unfinished rows)
+            # committed this update's effects first: that one stores and sends the answer. An apology
+            # from here would win the race for the reply and the user would lose the real answer.
+            log.info("telegram update %s is handled by another process", row.id)
         except Exception as exc:  # logged with where it happened; the user is not left waiting
             log.error("telegram update failed: update_id=%s chat=%s user=%s", update.update_id, parsed.chat_id,
                       parsed.user_id, exc_info=exc)
