@@ -118,7 +118,7 @@ async def build_app(settings: Settings, *, clock: Clock | None = None, migrate: 
             workdays=workdays, clock=clock,
         ),
         evidence=EvidenceService(uow, settings.evidence_path, settings.evidence_max_bytes),
-        exports=ExportService(uow, units, clock.tz),
+        exports=ExportService(uow, units, clock.tz, write_workbook),
         accounts=AccountService(uow),
         broadcasts=broadcasts,
         reachability=ReachabilityService(uow),
@@ -151,3 +151,11 @@ async def running_app(settings: Settings, **kwargs):
         yield app
     finally:
         await app.close()
+
+
+def write_workbook(data, path, units, period=None):
+    """The export's writer, imported on first use: openpyxl (and the numpy it loads) cost every bot
+    process ~0.25 s and ~15 MB at start, and most processes never write a workbook."""
+    from services.export_workbook import write_workbook as write
+
+    return write(data, path, units, period)

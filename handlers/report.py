@@ -14,7 +14,7 @@ from conversation.registry import intent
 from domain.messages import OutgoingFile, Reply
 from domain.report_period import current_period
 from presentation import report as text
-from services.report_writer import DOCX_MIME, ReportTemplateError
+from services.report_files import DOCX_MIME, ReportTemplateError
 from services.target_service import NoPlan
 
 KEEP_SECONDS = 24 * 3600

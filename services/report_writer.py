@@ -20,11 +20,9 @@ import jinja2
 from docx.opc.exceptions import PackageNotFoundError
 from docxtpl import DocxTemplate
 
-DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+from services.report_files import DOCX_MIME, ReportTemplateError
 
-
-class ReportTemplateError(Exception):
-    """The template cannot be used; the message says why, in one line."""
+__all__ = ["DOCX_MIME", "ReportTemplateError", "render"]
 
 
 def _date(value: dt.date | None) -> str:

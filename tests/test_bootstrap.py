@@ -51,3 +51,18 @@ def test_no_service_is_constructed_outside_the_bootstrap():
                     if called in names and (path.as_posix(), called) not in ALLOWED:
                         found.append(f"{path.relative_to(ROOT)}:{node.lineno} {called}(...)")
     assert found == []
+
+
+def test_a_bot_process_starts_without_the_office_and_chart_libraries():
+    """Every `cchc-bot run` (and every webhook worker) imports the whole composition; openpyxl (which
+    loads numpy), python-docx/docxtpl and matplotlib are loaded only when a file is written or a chart
+    drawn — at start they cost ~0.4 s and ~30 MB per process (issue 15's memory goal)."""
+    import subprocess
+    import sys
+
+    heavy = ("openpyxl", "numpy", "docx", "docxtpl", "matplotlib", "PIL")
+    script = ("import sys, bot.cli, bot.commands.run, bot.bootstrap, web.server, scheduler.runner; "
+              f"print(','.join(m for m in {heavy!r} if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ""

@@ -74,7 +74,8 @@ async def scenario(postgres_url: str, tmp_path, users: int, per_user: int) -> tu
                 log = (tmp_path / "bot.log").read_text()[-3000:]
                 raise AssertionError(f"{answers} of {len(updates)} answered; the workers' log:\n{log}") from None
             seconds = time.monotonic() - begun
-            await fake.idle(quiet=1.0, timeout=30)
+            # every answer is out; a second one would go before the workers have stopped: stop, then count
+            await inbox_crash.settled(postgres_url, tmp_path, lambda: len(updates), 60)
         finally:
             for proc in procs:
                 proc.send_signal(signal.SIGTERM)

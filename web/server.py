@@ -436,7 +436,7 @@ class WebServer:
     async def report(self, request: Request) -> Response:
         """The periodic report's draft (.docx), as `cchc-bot report draft` writes it: coordinators, leaders
         and admins only (it states the whole department)."""
-        from services.report_writer import DOCX_MIME, ReportTemplateError
+        from services.report_files import DOCX_MIME, ReportTemplateError
 
         user = await self.user(request)
         if user is None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot.bootstrap import App
 from bot.cli import CliError, register
-from services.report_writer import ReportTemplateError
+from services.report_files import ReportTemplateError
 from services.target_service import NoPlan
 
 

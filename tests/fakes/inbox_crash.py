@@ -156,8 +156,10 @@ async def run(url: str, tmp_path: Path, *, users: int = 30, per_user: int = 10, 
                 raise AssertionError(f"{len(recorded_answers(fake))} answers of {result.updates}; calls: {seen}; "
                                      f"other answers: {other}; "
                                      f"log: {(tmp_path / 'bot.log').read_text()[-2000:]}") from None
-            await fake.idle(quiet=1.0, timeout=timeout)
             result.kill_to_done = time.monotonic() - killed_at
+            # Every answer is out; a second answer to any of them would be sent before the process has
+            # stopped (a graceful stop finishes what is in hand), so stop it and count what it sent.
+            await settled(url, tmp_path, lambda: result.updates, timeout)
             result.peak_rss_kb = peak_rss_kb(second.pid)
             second.send_signal(signal.SIGTERM)
             await asyncio.to_thread(second.wait, 15)
