@@ -117,8 +117,10 @@ async def settled(url: str, tmp_path: Path, delivered, timeout: float) -> None:
 
 
 async def run(url: str, tmp_path: Path, *, users: int = 30, per_user: int = 10, kill_after: int = 40,
-              timeout: float = 120, stop: signal.Signals = signal.SIGKILL) -> CrashResult:
-    """`stop=SIGTERM`: a graceful stop instead of the kill; `stop_seconds` says how long it took."""
+              timeout: float = 120, stop: signal.Signals = signal.SIGKILL, **env: str) -> CrashResult:
+    """`stop=SIGTERM`: a graceful stop instead of the kill; `stop_seconds` says how long it took. `env`
+    goes to both bot processes (the tests lift the per-bot pacing: Telegram's 25 a second would make
+    300 answers take 12 s, and durability, not pacing, is what they check)."""
     people = await prepare(url, tmp_path, users)
     result = CrashResult(users * per_user, 0)
     async with FakeTelegram() as fake:
@@ -126,7 +128,7 @@ async def run(url: str, tmp_path: Path, *, users: int = 30, per_user: int = 10, 
             for user, task in people:
                 fake.message(user, f"nv {task} đang làm {5 * (round_ + 1)}%")
         fake.hold_sends(kill_after)
-        first = start_bot(url, fake, tmp_path)
+        first = start_bot(url, fake, tmp_path, **env)
         try:
             await fake.wait_for(lambda c: RECORDED.search(c.text) is not None and c.ok, count=kill_after,
                                 timeout=timeout)
@@ -145,7 +147,7 @@ async def run(url: str, tmp_path: Path, *, users: int = 30, per_user: int = 10, 
                 first.kill()
         fake.drop_held()
         killed_at = time.monotonic()
-        second = start_bot(url, fake, tmp_path)
+        second = start_bot(url, fake, tmp_path, **env)
         try:
             try:
                 await fake.wait_for(lambda c: RECORDED.search(c.text) is not None and c.ok, count=result.updates,
