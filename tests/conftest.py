@@ -30,6 +30,9 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 async def app(settings):
+    from tests import db_templates
+
+    await db_templates.prepare(settings)
     application = await build_app(settings)
     yield application
     await application.close()
@@ -39,18 +42,29 @@ async def app(settings):
 async def plan_app(settings):
     """The real 2022 plan with the clock standing at Monday 15/08/2022 09:00 (Asia/Ho_Chi_Minh)."""
     from domain.clock import FixedClock
+    from tests import db_templates
     from tests.conversation_kit import AUG_15_2022
 
-    application = await build_app(settings, clock=FixedClock(AUG_15_2022))
-    await application.plans.import_plan(SEED)
+    clock = FixedClock(AUG_15_2022)
+    if not await db_templates.prepare(settings, seed=SEED, clock=clock):
+        raise AssertionError("plan_app expects a fresh SQLite file")
+    application = await build_app(settings, clock=clock)
     yield application
     await application.close()
 
 
 @pytest.fixture
-async def seeded_app(app):
-    await app.plans.import_plan(SEED)
-    return app
+async def seeded_app(settings):
+    """The real 2022 plan, imported as of the real clock's day (a copy of a per-worker template)."""
+    from domain.clock import Clock, FixedClock
+    from tests import db_templates
+
+    now = Clock(settings.tz).now()
+    await db_templates.prepare(settings, seed=SEED, clock=FixedClock(now.replace(hour=0, minute=0, second=0,
+                                                                                microsecond=0)))
+    application = await build_app(settings)
+    yield application
+    await application.close()
 
 
 @pytest.fixture

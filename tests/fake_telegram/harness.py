@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from bot.bootstrap import App, build_app
 from domain.clock import FixedClock
 from domain.messages import Engine
+from tests import db_templates
 from tests.conftest import SEED, make_settings
 from tests.fake_telegram.server import Call, FakeTelegram, TgUser
 
@@ -85,9 +86,12 @@ async def telegram_bot(
     fake = fake or await FakeTelegram().start()
     values = {"telegram_bot_token": fake.token, "telegram_base_url": fake.base_url,
               "telegram_base_file_url": fake.base_file_url, **settings}
-    app = await build_app(make_settings(tmp_path, **values), clock=clock or FixedClock(AUG_15_2022))
+    clock = clock or FixedClock(AUG_15_2022)
+    app_settings = make_settings(tmp_path, **values)
+    prepared = await db_templates.prepare(app_settings, seed=SEED if seed else None, clock=clock)
+    app = await build_app(app_settings, clock=clock)
     try:
-        if seed:
+        if seed and not prepared:
             await app.plans.import_plan(SEED)
         if engine is None or not hasattr(engine, "handle"):
             engine = (engine or Router)(app)
