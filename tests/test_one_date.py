@@ -16,7 +16,7 @@ from bot.bootstrap import build_app
 from conversation.router import Router
 from domain.clock import FixedClock
 from services.dashboard_service import Filters
-from tests.conftest import SEED
+from tests.conftest import SEED, make_settings
 from tests.conversation_kit import registered
 from tests.coordinator_kit import person, set_status
 from tests.fakes.reminders import RecordingSender, add_person, fast_service
@@ -132,3 +132,30 @@ async def test_the_monday_digest_counts_lateness_from_the_working_day(app, route
     late = text.split("**Quá hạn")[1]
     [line] = [x for x in late.splitlines() if "NV 7 ·" in x and "Báo cáo Quý III" in x]
     assert f"Báo cáo Quý III: {words}, quá 1 ngày làm việc" in line, (line, words)
+
+
+async def test_a_day_off_before_the_weeks_first_working_day_is_overdue_in_the_digest(tmp_path):
+    """Monday 12/09 – Thursday 15/09/2022 declared days off: task 5's Quý III report (Thursday 15/09) was
+    really due Friday 09/09, so Friday 16/09's digest lists it as overdue, not as «due this week»."""
+    overrides = tmp_path / "calendar_overrides.yaml"
+    overrides.write_text("days_off:\n" + "".join(f'  - {{date: "2022-09-{d}", note: "nghỉ"}}\n' for d in (12, 13, 14, 15)),
+                         encoding="utf-8")
+    app = await build_app(make_settings(tmp_path, calendar_overrides_file=overrides),
+                          clock=FixedClock(dt.datetime(2022, 9, 9, 9, tzinfo=TZ)))
+    try:
+        await app.plans.import_plan(SEED)
+        assert app.workdays.next_working_day(dt.date(2022, 9, 12)) == dt.date(2022, 9, 16)
+        await add_person(app, "van-phong", "head", chat="vp-head")
+        service = fast_service(app)
+        sender = RecordingSender(app.clock)
+        await service.tick({"telegram": sender})  # Friday 09/09: its last working day, reminded then
+        app.clock.set(dt.datetime(2022, 9, 16, 9, tzinfo=TZ))
+        await service.tick({"telegram": sender})
+        [text] = [s.reply.text for s in sender.sent if s.at.date() == dt.date(2022, 9, 16)]
+        assert "Tổng hợp tuần 12/09–18/09/2022" in text
+        this_week, late = text.split("**Quá hạn")
+        assert "NV 5 ·" not in this_week
+        [line] = [x for x in late.splitlines() if "NV 5 ·" in x and "Báo cáo Quý III" in x]
+        assert "Báo cáo Quý III: hạn 15/09 (T5) → nộp trước thứ Sáu 09/09, quá 1 ngày làm việc" in line
+    finally:
+        await app.close()
