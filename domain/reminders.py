@@ -357,7 +357,8 @@ class Planner:
             steps.append(Step(last_day, 0, DUE_TODAY, 0))
         every = policy.overdue_every_working_days
         for n in range(1, policy.overdue_max_times + 1):
-            steps.append(Step(wd.add_working_days(due, every * n), every * n, OVERDUE, -every * n))
+            # counted from the working day it was really due, as the overdue rule (domain.shares) counts
+            steps.append(Step(wd.add_working_days(last_day, every * n), every * n, OVERDUE, -every * n))
         if plan_year:
             year_end = dt.date(plan_year, 12, 31)
             steps = [s for s in steps if s.slot <= year_end]

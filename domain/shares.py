@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from domain.people import UserView
 
@@ -112,14 +112,32 @@ def milestone_done(status: str, done_through: dt.date | None, due: dt.date | Non
     return status == Status.DONE or (due is not None and done_through is not None and due <= done_through)
 
 
-def milestone_overdue(status: str, done_through: dt.date | None, due: dt.date | None, today: dt.date) -> bool:
-    """THE overdue rule: a dated milestone whose day has passed and that is not done."""
-    return due is not None and due < today and not milestone_done(status, done_through, due)
+class Workdays(Protocol):
+    """What the overdue rule needs of the working-day calendar (`domain.workdays.WorkingCalendar`)."""
+
+    def is_working_day(self, day: dt.date) -> bool: ...
+    def previous_working_day(self, day: dt.date) -> dt.date: ...
 
 
-def share_overdue(status: str, done_through: dt.date | None, dues: Iterable[dt.date | None], today: dt.date) -> bool:
+def due_working_day(due: dt.date, workdays: Workdays) -> dt.date:
+    """The working day a deadline is really due: the day itself, or the working day before it when the
+    deadline falls on a day off (a Sunday 18/12 is due on Friday 16/12)."""
+    return due if workdays.is_working_day(due) else workdays.previous_working_day(due)
+
+
+def milestone_overdue(
+    status: str, done_through: dt.date | None, due: dt.date | None, today: dt.date, workdays: Workdays,
+) -> bool:
+    """THE overdue rule: a dated milestone not done whose working day has passed — lateness counts from
+    the working day the work is really due (`due_working_day`), so a Sunday deadline is late on Saturday."""
+    return due is not None and due_working_day(due, workdays) < today and not milestone_done(status, done_through, due)
+
+
+def share_overdue(
+    status: str, done_through: dt.date | None, dues: Iterable[dt.date | None], today: dt.date, workdays: Workdays,
+) -> bool:
     """A share is overdue when any of its milestones is."""
-    return any(milestone_overdue(status, done_through, due, today) for due in dues)
+    return any(milestone_overdue(status, done_through, due, today, workdays) for due in dues)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Protocol
 
+from domain.shares import due_working_day
 from services.views import STATUS_NAMES, status_text  # the one wording of a status, shared with the exports
 
 STATUS_ICONS = {"not_started": "⬜", "in_progress": "🔄", "blocked": "⚠️", "done": "✅"}
@@ -55,9 +56,7 @@ def status_icon(status: str) -> str:
 
 def due_day(day: dt.date, workdays: Workdays | None) -> dt.date:
     """The working day a deadline really falls on: the day itself, or the working day before it."""
-    if workdays is None or workdays.is_working_day(day):
-        return day
-    return workdays.previous_working_day(day)
+    return day if workdays is None else due_working_day(day, workdays)
 
 
 def deadline(day: dt.date, workdays: Workdays | None, year: int | None = None) -> str:

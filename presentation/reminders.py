@@ -38,7 +38,7 @@ from domain.reminders import (
 from domain.reporting import PERIOD_NAMES
 from domain.units import UnitDirectory
 from domain.workdays import WorkingCalendar
-from presentation.format import fmt_date, short, status_text
+from presentation.format import deadline, due_day, fmt_date, short, status_text
 
 WEEKDAY_NAMES = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
 SHORT_TITLE = 48
@@ -79,13 +79,25 @@ def period_words(label: str | None) -> str:
     return label[:1].lower() + label[1:]
 
 
-def due_words(c: Candidate) -> str:
-    """One deadline written the same way everywhere; what the plan itself fulfils says so."""
+def due_words(c: Candidate, workdays: WorkingCalendar, year: int | None) -> str:
+    """One deadline written the same way everywhere (`presentation.format.deadline`: «hạn 18/09 (CN) →
+    nộp trước thứ Sáu 16/09» for a day off); what the plan itself fulfils says so."""
     if before_plan(c.due, c.plan_year):
         return BEFORE_PLAN
     if c.year_round:
         return "cả năm"
-    return fmt_date(c.due)
+    return deadline(c.due, workdays, year)
+
+
+def dated(day: dt.date, workdays: WorkingCalendar, year: int | None) -> str:
+    """A deadline in a weekly list: «hạn 30/09 (thứ Sáu)», or the day-off form, which names its working day."""
+    words = deadline(day, workdays, year)
+    return words if due_day(day, workdays) != day else f"{words} ({WEEKDAY_NAMES[day.weekday()]})"
+
+
+def working_days_late(day: dt.date, today: dt.date, workdays: WorkingCalendar) -> int:
+    """Working days since the working day `day` was really due (the one overdue rule counts from it)."""
+    return workdays.working_days_between(due_day(day, workdays), today)
 
 
 def task_line(c: Candidate) -> str:
@@ -98,27 +110,32 @@ def item_line(item: DueItem, today: dt.date, workdays: WorkingCalendar, units: U
     c = item.candidate
     icon = ICONS.get(item.kind, "•")
     if item.kind == CHECKIN:
-        return checkin_lines(item, units)[0]
+        return checkin_lines(item, units, workdays, today)[0]
     assert c is not None, "milestone reminders carry their candidate"
     if item.kind == REPORT_INPUT:
         cutoff = item.due or c.due
-        left = workdays.working_days_between(today, cutoff)
-        when = "hôm nay" if left == 0 else f"còn {left} ngày làm việc"
         return (f"{icon} {task_line(c)} — gửi số liệu {c.label} cho {units.name(c.unit_id)} trước "
-                f"**{fmt_date(cutoff)}** ({when})")
-    if item.kind == OVERDUE or today > c.due:
-        when = f"hạn {fmt_date(c.due)}, **quá {workdays.working_days_between(c.due, today)} ngày làm việc**"
-    else:
-        left = workdays.working_days_between(today, c.due)
-        if left == 0:
-            when = (f"**hạn hôm nay** {fmt_date(c.due)}" if today == c.due else
-                    f"hạn {fmt_date(c.due)} ({WEEKDAY_NAMES[c.due.weekday()]}, ngày nghỉ) — **hôm nay là ngày làm việc cuối**")
-        else:
-            when = f"hạn {fmt_date(c.due)}, còn {left} ngày làm việc"
+                f"**{deadline(cutoff, workdays, today.year)}** ({_left(cutoff, today, workdays)})")
+    when = f"{deadline(c.due, workdays, today.year)}{_countdown(c.due, today, workdays, item.kind == OVERDUE)}"
     return f"{icon} {task_line(c)} — {c.label}: {when} · {status_text(c.status, c.percent)}"
 
 
-def checkin_lines(item: DueItem, units: UnitDirectory, limit: int = 10, own: str = "") -> list[str]:
+def _left(day: dt.date, today: dt.date, workdays: WorkingCalendar) -> str:
+    """«hạn hôm nay» / «còn N ngày làm việc», to the working day `day` is really due."""
+    left = workdays.working_days_between(today, due_day(day, workdays))
+    return "hạn hôm nay" if left <= 0 else f"còn {left} ngày làm việc"
+
+
+def _countdown(day: dt.date, today: dt.date, workdays: WorkingCalendar, overdue: bool) -> str:
+    """What follows a deadline in a reminder, counted from the working day it is really due."""
+    if overdue or today > due_day(day, workdays):
+        return f", **quá {working_days_late(day, today, workdays)} ngày làm việc**"
+    left = _left(day, today, workdays)
+    return f" — **{left}**" if left == "hạn hôm nay" else f", {left}"
+
+
+def checkin_lines(item: DueItem, units: UnitDirectory, workdays: WorkingCalendar, today: dt.date, limit: int = 10,
+                  own: str = "") -> list[str]:
     shares: Sequence[Candidate] = item.content or []  # type: ignore[assignment]
     cutoff = item.due
     office = units.name("van-phong") if units.get("van-phong") else "Văn phòng"
@@ -126,7 +143,7 @@ def checkin_lines(item: DueItem, units: UnitDirectory, limit: int = 10, own: str
     who = "Cập nhật" if own == "van-phong" else f"{office} cần"  # the Văn phòng does not ask itself
     lines = [
         f"🔁 {who} kết quả {period_words(item.label)} của {len(shares)} việc thường xuyên trước "
-        f"**{fmt_date(cutoff)}** — gõ «nv {example} đang làm 60%, đã tổ chức 2 đợt»"
+        f"**{deadline(cutoff, workdays, today.year)}** — gõ «nv {example} đang làm 60%, đã tổ chức 2 đợt»"
     ]
     lines += [f"   • {task_line(c)}" for c in shares[:limit]]
     if len(shares) > limit:
@@ -145,8 +162,8 @@ def _digest_lines(summary: WeekSummary, today: dt.date, workdays: WorkingCalenda
     week = listed(WEEK)
     if summary.total(WEEK):
         lines.append(f"**Đến hạn trong tuần ({summary.total(WEEK)}):**")
-        lines += [f"• {task_line(c)} — {c.label}: {fmt_day(c.due)} · {status_text(c.status, c.percent)}"
-                  for c in week[:max_items]]
+        lines += [f"• {task_line(c)} — {c.label}: {dated(c.due, workdays, today.year)} · "
+                  f"{status_text(c.status, c.percent)}" for c in week[:max_items]]
         hidden = summary.total(WEEK) - min(len(week), max_items) - (len(summary.section(WEEK)) - len(week))
         if hidden > 0:
             lines.append(f"• … và {hidden} phần việc khác")
@@ -154,14 +171,16 @@ def _digest_lines(summary: WeekSummary, today: dt.date, workdays: WorkingCalenda
         late = listed(LATE)
         lines.append(f"**Quá hạn ({summary.total(LATE)}), mới nhất trước:**")
         for c in late[:max_overdue]:
-            overdue = workdays.working_days_between(c.due, today)
-            lines.append(f"• {task_line(c)} — {c.label}: hạn {fmt_date(c.due)}, quá {overdue} ngày làm việc")
+            late_by = working_days_late(c.due, today, workdays)
+            lines.append(f"• {task_line(c)} — {c.label}: {deadline(c.due, workdays, today.year)}, "
+                         f"quá {late_by} ngày làm việc")
         older = summary.total(LATE) - min(len(late), max_overdue) - (len(summary.section(LATE)) - len(late))
         if older > 0:
             lines.append(f"• +{older} việc trễ cũ hơn — gõ «việc trễ hạn»")
     if summary.total(REPORTS):
         lines.append(f"**Báo cáo sắp đến hạn ({summary.total(REPORTS)}):**")
-        lines += [f"• {task_line(c)} — {c.label}: {fmt_day(c.due)}" for c in summary.section(REPORTS)[:max_items]]
+        lines += [f"• {task_line(c)} — {c.label}: {dated(c.due, workdays, today.year)}"
+                  for c in summary.section(REPORTS)[:max_items]]
     if summary.total(ROUTINE):
         lines.append(f"🔁 Việc thường xuyên: {summary.total(ROUTINE)} việc cả năm, báo kết quả trước mỗi kỳ "
                      "báo cáo — gõ «việc chưa xong» để xem.")
@@ -192,7 +211,7 @@ def overview_lines(week: dt.date, by_unit: dict[str, WeekSummary], units: UnitDi
     return lines
 
 
-def year_end_lines(item: DueItem, units: UnitDirectory) -> list[str]:
+def year_end_lines(item: DueItem, units: UnitDirectory, workdays: WorkingCalendar) -> list[str]:
     year = item.due.year if item.due else ""
     if item.unit_id is None:  # the department's list, for coordinators
         by_unit: dict[str, list[Candidate]] = item.content or {}  # type: ignore[assignment]
@@ -209,7 +228,8 @@ def year_end_lines(item: DueItem, units: UnitDirectory) -> list[str]:
              f"Kế hoạch năm {year} đã khép lại; không còn nhắc quá hạn cho kế hoạch này. "
              f"Còn {len(shares)} phần việc chưa báo hoàn thành:"]
     for c in shares[:YEAR_END_LINES]:
-        lines.append(f"• {task_line(c)} — {c.label} ({due_words(c)}) · {status_text(c.status, c.percent)}")
+        lines.append(f"• {task_line(c)} — {c.label}: {due_words(c, workdays, item.due.year if item.due else None)} · "
+                     f"{status_text(c.status, c.percent)}")
     if len(shares) > YEAR_END_LINES:
         lines.append(f"• … và {len(shares) - YEAR_END_LINES} phần việc khác — gõ «việc chưa xong»")
     lines.append("Việc nào đã xong, anh/chị báo «xong nhiệm vụ SỐ» để số liệu năm được đúng.")
@@ -230,7 +250,7 @@ def compose_message(
     digests = [i for i in message.items if i.kind == DIGEST]
     for item in sorted(message.items, key=lambda i: (i.unit_id != own, i.unit_id or "")):
         if item.kind == YEAR_END:
-            lines += year_end_lines(item, units)
+            lines += year_end_lines(item, units, workdays)
     for item in message.items:
         if item.kind == OVERVIEW:
             lines += overview_lines(item.due or today, item.content or {}, units, max_items)  # type: ignore[arg-type]
@@ -247,7 +267,7 @@ def compose_message(
                 lines.append(f"_Thay cho {units.name(unit_id)}:_")
             for item in mine:
                 if item.kind == CHECKIN:
-                    lines += checkin_lines(item, units, own=own)
+                    lines += checkin_lines(item, units, workdays, today, own=own)
                 else:
                     lines.append(item_line(item, today, workdays, units))
     shown = {(i.candidate.lead_id, i.candidate.milestone_id) for i in items if i.candidate}

@@ -16,7 +16,7 @@ from conversation.callbacks import ListPage, encode
 from domain.messages import Button, Reply
 from domain.units import UnitDirectory
 from presentation.common import milestone_when, status_buttons
-from presentation.format import Workdays, deadline, short, status_icon, status_text
+from presentation.format import Workdays, deadline, due_day, short, status_icon, status_text
 from services.views import ListItem, MilestoneView, TaskDetail
 
 PAGE_SIZE = 8
@@ -75,7 +75,7 @@ def _milestone(m: MilestoneView, today: dt.date, workdays: Workdays | None, done
     prefix = f"{m.label}: " if m.label != m.text else ""
     if m.before_plan:
         return f"{prefix}{m.text} ({BEFORE_PLAN})" + (" — đã xong" if done else "")
-    if m.due is not None and m.kind != "year_round" and m.due < today:
+    if m.due is not None and m.kind != "year_round" and due_day(m.due, workdays) < today:
         return f"{prefix}{deadline(m.due, workdays, today.year)} — " + ("đã xong" if done else "đã qua")
     return prefix + milestone_when(m, today, workdays)
 

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from domain.shares import Status
+from domain.shares import Status, Workdays
 from services.views import LeadView
 
 if TYPE_CHECKING:
@@ -41,14 +41,16 @@ DPI = 110
 KEEP_CHARTS = dt.timedelta(hours=6)
 
 
-def tally_leads(leads: Iterable[LeadView], today: dt.date) -> tuple[dict[str, Counter], dict[int, Counter], Counter]:
+def tally_leads(
+    leads: Iterable[LeadView], today: dt.date, workdays: Workdays,
+) -> tuple[dict[str, Counter], dict[int, Counter], Counter]:
     """Counts per unit, per section and in total (status keys, plus 'overdue' and 'total')."""
     by_unit: dict[str, Counter] = {}
     by_section: dict[int, Counter] = {}
     total: Counter = Counter()
     for lead in leads:
         keys = [lead.status, "total"]
-        if lead.is_overdue(today):
+        if lead.is_overdue(today, workdays):
             keys.append("overdue")
         for bucket in (by_unit.setdefault(lead.unit_id, Counter()), by_section.setdefault(lead.section, Counter()), total):
             for key in keys:

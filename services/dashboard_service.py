@@ -11,6 +11,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
+from domain.shares import Workdays, due_working_day
 from domain.units import UnitDirectory
 from services.plan_service import PlanService
 from services.query_service import QueryService
@@ -128,11 +129,12 @@ def period_range(period: str, year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, m1, d1), dt.date(year, m2, d2)
 
 
-def _row(lead: LeadView, m: MilestoneView, today: dt.date) -> DueRow:
-    late = lead.overdue(m, today)
+def _row(lead: LeadView, m: MilestoneView, today: dt.date, workdays: Workdays) -> DueRow:
+    """One milestone's row; days late count from the working day it was really due."""
+    late = lead.overdue(m, today, workdays)
     return DueRow(
         lead.task_number, lead.task_title, lead.unit_id, m.label, m.text, m.due, lead.status, lead.percent,
-        late, lead.milestone_done(m), (today - m.due).days if late and m.due else 0,
+        late, lead.milestone_done(m), (today - due_working_day(m.due, workdays)).days if late and m.due else 0,
     )
 
 
@@ -152,13 +154,14 @@ class DashboardService:
         start, end = period_range(period, year)
         sections = await self.plans.sections(version[0])
         leads = await self.queries.leads(unit_ids=[only_unit] if only_unit else None)
+        wd = self.plans.workdays
         total = Tally()
         areas = {n: AreaRow(n, ROMAN[n] if n < len(ROMAN) else str(n), title, Tally()) for n, title, _ in sections}
         units: dict[str, UnitRow] = {}
         deadlines: list[DueRow] = []
         late: list[DueRow] = []
         for lead in leads:
-            is_late = any(lead.overdue(m, today) for m in lead.milestones)
+            is_late = any(lead.overdue(m, today, wd) for m in lead.milestones)
             if not filters.admits(lead, is_late):
                 continue
             total.add(lead, is_late)
@@ -174,9 +177,9 @@ class DashboardService:
                 if m.due is None:
                     continue
                 if start <= m.due <= end:
-                    deadlines.append(_row(lead, m, today))
-                if lead.overdue(m, today):
-                    late.append(_row(lead, m, today))
+                    deadlines.append(_row(lead, m, today, wd))
+                if lead.overdue(m, today, wd):
+                    late.append(_row(lead, m, today, wd))
         deadlines.sort(key=lambda r: (r.due, r.task_number, r.unit_id))
         late.sort(key=lambda r: (-r.due.toordinal(), r.task_number, r.unit_id))  # newest first
         unit_rows = sorted(units.values(), key=lambda u: (-u.tally["late"], u.tally.done_percent, u.name))
@@ -194,7 +197,7 @@ class DashboardService:
         tally = Tally()
         shares = []
         for lead in await self.queries.leads(unit_ids=[unit_id]):
-            rows = [_row(lead, m, today) for m in lead.milestones]
+            rows = [_row(lead, m, today, self.plans.workdays) for m in lead.milestones]
             tally.add(lead, any(r.late for r in rows))
             shares.append((lead, rows))
         shares.sort(key=lambda s: (not any(r.late for r in s[1]), s[0].task_number, s[0].assignment_position))

@@ -31,7 +31,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from domain.reminders import before_plan
-from domain.shares import Status, share_overdue
+from domain.shares import Status, Workdays, share_overdue
 from domain.units import UnitDirectory
 from services.query_service import NoPlan
 from services.review_service import (
@@ -207,11 +207,14 @@ class WorkbookWriter(Protocol):
 
 
 class ExportService:
-    def __init__(self, uow: UnitOfWorkFactory, units: UnitDirectory, tz: ZoneInfo, write: WorkbookWriter) -> None:
+    def __init__(
+        self, uow: UnitOfWorkFactory, units: UnitDirectory, tz: ZoneInfo, write: WorkbookWriter, workdays: Workdays,
+    ) -> None:
         self.uow = uow
         self.units = units
         self.tz = tz
         self.write = write  # services/export_workbook.write_workbook, given by the bootstrap
+        self.workdays = workdays  # the overdue rule counts from the working day a deadline is really due
 
 
     def local(self, at: dt.datetime) -> dt.datetime:
@@ -276,7 +279,7 @@ class ExportService:
                 shares = []
                 for lead in sorted(a.leads, key=lambda x: x.id):
                     dues = (m.due for m in a.milestones if not before_plan(m.due, plan.year))
-                    overdue = share_overdue(lead.status, lead.done_through, dues, today)
+                    overdue = share_overdue(lead.status, lead.done_through, dues, today, self.workdays)
                     mine = files.get(lead.id, [])
                     verification = Verification(
                         sum(1 for e in mine if e.review_state == ACCEPTED),

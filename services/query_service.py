@@ -6,7 +6,7 @@ import datetime as dt
 from collections import Counter
 
 from domain.plan import AFTER_EVENT, RELATIVE, YEAR_ROUND
-from domain.shares import OPEN_STATUSES, Status
+from domain.shares import OPEN_STATUSES, Status, Workdays
 from domain.units import UnitDirectory
 from services.plan_service import AssignmentShape, PlanService
 from services.views import LeadView, ListItem, MilestoneView, StatusLine, TaskDetail, TaskList
@@ -32,8 +32,8 @@ def lead_view(lead, assignment, task) -> LeadView:
     )
 
 
-def is_overdue(milestone: MilestoneView, lead: LeadView, today: dt.date) -> bool:
-    return lead.overdue(milestone, today)
+def is_overdue(milestone: MilestoneView, lead: LeadView, today: dt.date, workdays: Workdays) -> bool:
+    return lead.overdue(milestone, today, workdays)
 
 
 class QueryService:
@@ -94,7 +94,7 @@ class QueryService:
             if not _status_matches(lead.status, status):
                 continue
             for m in lead.milestones:
-                item = _classify(lead, m, period, status, today)
+                item = _classify(lead, m, period, status, today, self.plans.workdays)
                 if item:
                     items.append(item)
         order = {"dated": 0, "year_round": 1, "waiting": 2, "undated": 3}
@@ -139,7 +139,7 @@ class QueryService:
         for lead in await self.leads(unit_ids=unit_ids):
             bucket = result.setdefault(lead.unit_id, Counter())
             keys = [lead.status]
-            if lead.is_overdue(today):
+            if lead.is_overdue(today, self.plans.workdays):
                 keys.append("overdue")
             for key in keys:
                 bucket[key] += 1
@@ -160,11 +160,13 @@ def _status_matches(current: str, wanted: str | None) -> bool:
 
 
 def _classify(
-    lead: LeadView, m: MilestoneView, period: tuple[dt.date, dt.date] | None, status: str | None, today: dt.date
+    lead: LeadView, m: MilestoneView, period: tuple[dt.date, dt.date] | None, status: str | None, today: dt.date,
+    workdays: Workdays,
 ) -> ListItem | None:
     if status == "overdue":
-        return ListItem(lead, m, "dated") if is_overdue(m, lead, today) and m.kind != YEAR_ROUND else (
-            ListItem(lead, m, "year_round") if is_overdue(m, lead, today) else None
+        late = is_overdue(m, lead, today, workdays)
+        return ListItem(lead, m, "dated") if late and m.kind != YEAR_ROUND else (
+            ListItem(lead, m, "year_round") if late else None
         )
     if status == "open" and lead.milestone_done(m):
         return None

@@ -394,6 +394,9 @@ class ReminderService:
         if dry_run:
             units |= set(await repo.units_with_leads()) - set(heads)
         report_until = today + dt.timedelta(days=policy.upcoming_report_days)
+        # lateness counts from the working day a deadline is really due: a day off before the week's first
+        # working day (a Monday holiday) belongs to the week before, so it is overdue, not «this week»
+        first_working = self.workdays.next_working_day(week)
         # A dry run over many units needs to know what is empty, not every line of every digest.
         limit = 0 if dry_run and len(units) > 50 else max(policy.max_items, policy.max_overdue)
         summaries: dict[str, WeekSummary] = {}
@@ -401,7 +404,7 @@ class ReminderService:
             # Many units: one pass over everything beats a long IN list (and the dry run wants them all).
             scope = None if dry_run or len(units) > 200 else sorted(units)
             summaries = await repo.week_summaries(week, report_until, scope, limit=limit, today=today,
-                                                  excluded=excluded)
+                                                  excluded=excluded, late_before=first_working)
         for unit_id in sorted(units):
             summary = summaries.get(unit_id) or WeekSummary(week)
             people = heads.get(unit_id, [])
@@ -418,7 +421,7 @@ class ReminderService:
             )
         if any(person_key(overview, r.user_id) in pending for r in coordinators) or (dry_run and not coordinators):
             by_unit = await repo.week_summaries(week, week, None, limit=0 if dry_run else OVERVIEW_TASKS, today=today,
-                                                excluded=excluded)
+                                                excluded=excluded, late_before=first_working)
             if not any(s.total("overdue") or s.total("week") for s in by_unit.values()) and policy.skip_empty:
                 quiet(overview, None, coordinators)
                 return

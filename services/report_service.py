@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 from domain.plan import YEAR_ROUND, milestone_done
 from domain.report_period import ReportPeriod, report_period
 from domain.reporting import ReportingCalendar
+from domain.shares import Workdays, milestone_overdue
 from domain.targets import achieved, fmt_goal, fmt_value
 from domain.units import UnitDirectory
 from services.review_service import STATE_NAMES, evidence_view
@@ -197,8 +198,9 @@ class _Share:
 class ReportService:
     def __init__(
         self, uow: UnitOfWorkFactory, units: UnitDirectory, reporting: ReportingCalendar, targets: TargetService,
-        tz: ZoneInfo, template: Path,
+        tz: ZoneInfo, template: Path, workdays: Workdays,
     ) -> None:
+        self.workdays = workdays  # «trễ hạn» at the cut-off: the one overdue rule (domain.shares)
         self.uow = uow
         self.units = units
         self.reporting = reporting
@@ -310,8 +312,7 @@ class ReportService:
                     leads_of_task.append(lead.unit_id)
                     dated = [m.due for m in a.milestones if m.due is not None]
                     overdue = share.status != "done" and any(
-                        m.due is not None and m.due < rp.cutoff
-                        and not milestone_done(share.status, share.done_through, m.due)
+                        milestone_overdue(share.status, share.done_through, m.due, rp.cutoff, self.workdays)
                         for m in a.milestones
                     )
                     if wanted(lead.unit_id):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from domain.shares import Status, milestone_done, milestone_overdue, share_overdue
+from domain.shares import Status, Workdays, milestone_done, milestone_overdue, share_overdue
 
 # The plan's status vocabulary, as the Excel report and the chat name it (chat formatting lives in
 # presentation/format.py).
@@ -60,13 +60,14 @@ class LeadView:
     def milestone_done(self, m: MilestoneView) -> bool:
         return milestone_done(self.status, self.done_through, m.due)
 
-    def overdue(self, m: MilestoneView, today: dt.date) -> bool:
-        return not m.before_plan and milestone_overdue(self.status, self.done_through, m.due, today)
+    def overdue(self, m: MilestoneView, today: dt.date, workdays: Workdays) -> bool:
+        """This milestone overdue (the rule: `domain.shares.milestone_overdue`, from its working day)."""
+        return not m.before_plan and milestone_overdue(self.status, self.done_through, m.due, today, workdays)
 
-    def is_overdue(self, today: dt.date) -> bool:
+    def is_overdue(self, today: dt.date, workdays: Workdays) -> bool:
         """Any of the share's milestones overdue (the rule: `domain.shares.share_overdue`)."""
         dues = (m.due for m in self.milestones if not m.before_plan)
-        return share_overdue(self.status, self.done_through, dues, today)
+        return share_overdue(self.status, self.done_through, dues, today, workdays)
 
 
 @dataclass(frozen=True)

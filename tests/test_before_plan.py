@@ -28,7 +28,7 @@ async def test_late_lists_and_the_share_never_count_it_overdue(plan_app, router)
     assert "NV 1 " not in late and "NV 2 " in late  # task 2's «Quý I» is really late
     [share] = await plan_app.queries.leads(unit_ids=["van-phong"], task=1)
     [before] = [m for m in share.milestones if m.due is not None and m.due.year == 2021]
-    assert not share.overdue(before, plan_app.clock.now().date())
+    assert not share.overdue(before, plan_app.clock.now().date(), plan_app.workdays)
 
 
 async def test_the_unit_can_still_record_it(plan_app, router):

@@ -70,7 +70,7 @@ async def test_chart_of_the_seed_plan(app, tmp_path):
     for task, status in ((3, "done"), (8, "done"), (17, "in_progress"), (7, "blocked")):
         await set_status(app, head, task, status, at(8, 1))
     leads = await app.queries.leads()
-    by_unit, by_section, total = tally_leads(leads, NOW.date())
+    by_unit, by_section, total = tally_leads(leads, NOW.date(), app.workdays)
     progress = await app.queries.progress(None, NOW.date())
     assert total == progress["*"] and by_unit == {u: c for u, c in progress.items() if u != "*"}
     assert sum(c["total"] for c in by_section.values()) == total["total"] and set(by_section) == set(range(1, 8))

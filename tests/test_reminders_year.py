@@ -142,7 +142,7 @@ def test_quarter_deadline_sequence_and_overdue_repeats(year):
         D(2022, 9, 21), D(2022, 9, 27), D(2022, 9, 29), D(2022, 9, 30),
         D(2022, 10, 5), D(2022, 10, 10), D(2022, 10, 13), D(2022, 10, 18), D(2022, 10, 21),
     ]
-    assert "hạn 30/09/2022, còn 7 ngày làm việc" in line(task3[0], 3)
+    assert "hạn 30/09, còn 7 ngày làm việc" in line(task3[0], 3)
     assert "hạn hôm nay" in line(task3[3], 3)
     assert "quá 15 ngày làm việc" in line(task3[-1], 3)
     data = [b.data for row in task3[0].reply.buttons for b in row]
@@ -169,7 +169,10 @@ def test_sunday_deadline_reminded_on_friday_and_nothing_overdue_after_the_year(y
         D(2022, 12, 6), D(2022, 12, 12), D(2022, 12, 14), D(2022, 12, 16),  # 10, 5 (Sun→Mon), 2 days; Friday
         D(2022, 12, 21), D(2022, 12, 26), D(2022, 12, 29),  # overdue; none in 2023: the plan year closed
     ]
-    assert "ngày nghỉ" in line(report[3], 7) and "hôm nay là ngày làm việc cuối" in line(report[3], 7)
+    # written as everywhere else (presentation.format.deadline), counted from Friday 16/12
+    assert "Báo cáo năm: hạn 18/12 (CN) → nộp trước thứ Sáu 16/12 — **hạn hôm nay**" in line(report[3], 7)
+    assert "hạn 18/12 (CN) → nộp trước thứ Sáu 16/12, còn 2 ngày làm việc" in line(report[2], 7)
+    assert "hạn 18/12 (CN) → nộp trước thứ Sáu 16/12, **quá 3 ngày làm việc**" in line(report[4], 7)
     assert line(report[0], 7).startswith("📊")
 
 
@@ -183,7 +186,7 @@ def test_year_round_work_is_never_a_countdown_but_gets_check_ins(year):
     checkins = [s for s in qlcn if "việc thường xuyên trước" in s.reply.text]
     # 5 working days before each CCHC cut-off: 14/03, 14/06, 14/09, 14/12.
     assert days(checkins) == [D(2022, 3, 7), D(2022, 6, 7), D(2022, 9, 7), D(2022, 12, 7)]
-    assert "cần kết quả quý III" in checkins[2].reply.text and "14/09/2022" in checkins[2].reply.text
+    assert "cần kết quả quý III" in checkins[2].reply.text and "trước **hạn 14/09**" in checkins[2].reply.text
     assert "«nv " in checkins[2].reply.text and "đang làm 60%" in checkins[2].reply.text
     assert "Bấm ✅" not in checkins[2].reply.text  # nothing to press: the answer is typed
     office = next(s for s in sent if s.chat_id == "van-phong-head" and s.at.date() == D(2022, 9, 7)).reply.text
@@ -196,7 +199,7 @@ def test_report_contributors_send_their_input_before_the_cut_off(year):
     # 3 working days before the cut-offs 14/03, 14/06, 14/09, 14/12; tasks 5 and 7 in one message.
     assert days(inputs) == [D(2022, 3, 9), D(2022, 6, 9), D(2022, 9, 9), D(2022, 12, 9)]
     assert all("NV 5 ·" in s.reply.text and "NV 7 ·" in s.reply.text for s in inputs)
-    assert "cho Văn phòng Sở trước **14/09/2022**" in inputs[2].reply.text
+    assert "cho Văn phòng Sở trước **hạn 14/09** (còn 3 ngày làm việc)" in inputs[2].reply.text
     assert "gửi số liệu" not in " ".join(s.reply.text for s in year["sent"] if s.chat_id == "van-phong-head"
                                          and "Thay cho" not in s.reply.text)
 
@@ -254,20 +257,20 @@ def test_weekly_digests(year):
     week = next(s for s in vp if s.at.date() == D(2022, 9, 26)).reply.text
     this_week, overdue = week.split("**Quá hạn")[0], week.split("**Quá hạn")[1]
     assert "Đến hạn trong tuần (2)" in this_week
-    assert "NV 3 · Kế hoạch kiểm tra CCHC năm 2022 — Quý III: 30/09/2022 (thứ Sáu)" in this_week
+    assert "NV 3 · Kế hoạch kiểm tra CCHC năm 2022 — Quý III: hạn 30/09 (thứ Sáu)" in this_week
     assert "NV 1 ·" not in overdue  # what the plan itself fulfils is never overdue
     # Overdue on 26/09: newest first, five listed, the rest counted. Task 7's Q3 report (18/09) is repeated
     # today, so it is among today's items above and not listed twice.
     assert overdue.startswith(" (13), mới nhất trước:**")
     lines = [x for x in overdue.splitlines() if x.startswith("• NV")]
-    assert len(lines) == 5 and "Báo cáo Quý III: hạn 15/09/2022" in lines[0]
-    dues = [dt.datetime.strptime(re.search(r"hạn (\d\d/\d\d/\d{4})", x).group(1), "%d/%m/%Y") for x in lines]
+    assert len(lines) == 5 and "Báo cáo Quý III: hạn 15/09, quá 7 ngày làm việc" in lines[0]
+    dues = [dt.datetime.strptime(re.search(r"hạn (\d\d/\d\d)", x).group(1) + "/2022", "%d/%m/%Y") for x in lines]
     assert dues == sorted(dues, reverse=True)
-    assert "NV 7 · " in this_week and "Báo cáo Quý III: hạn 18/09/2022" in this_week
+    assert "NV 7 · " in this_week and "Báo cáo Quý III: hạn 18/09 (CN) → nộp trước thứ Sáu 16/09" in this_week
     assert "• +7 việc trễ cũ hơn — gõ «việc trễ hạn»" in overdue
     assert "🔁 Việc thường xuyên:" in week
     before_reports = next(s for s in vp if s.at.date() == D(2022, 11, 28)).reply.text
-    assert "Báo cáo sắp đến hạn" in before_reports and "Báo cáo năm: 18/12/2022" in before_reports
+    assert "Báo cáo sắp đến hạn" in before_reports and "Báo cáo năm: hạn 18/12 (CN) → nộp trước thứ Sáu 16/12" in before_reports
     # qlcn only leads «Cả năm» work: no digest all year (year-round work alone is not worth a Monday message).
     assert digests([s for s in sent if s.chat_id == "qlcn-head"]) == []
     overview = [s for s in sent if s.chat_id == "van-phong-coordinator" and s.reply.text.startswith("📋")]

@@ -22,6 +22,7 @@ from domain.shares import (
     Status,
     UnknownStatus,
     apply_update,
+    due_working_day,
     may_write,
     milestone_done,
     milestone_overdue,
@@ -31,6 +32,7 @@ from domain.shares import (
     verified,
     writable,
 )
+from domain.workdays import WorkingCalendar
 
 D = dt.date
 # Task 5's four periodic reports of 2022 (CCHC quarterly reports: Q1, 6 tháng, Q3, cả năm).
@@ -102,13 +104,29 @@ def test_a_coordinator_facing_several_shares_gets_their_own_units():
 # -- overdue ---------------------------------------------------------------------------------------------
 def test_the_overdue_rule():
     today = D(2022, 8, 15)
-    assert milestone_overdue("in_progress", None, D(2022, 6, 15), today)
-    assert not milestone_overdue("in_progress", None, D(2022, 8, 15), today)  # due today is not late
-    assert not milestone_overdue("done", None, D(2022, 6, 15), today)
-    assert not milestone_overdue("in_progress", D(2022, 6, 15), D(2022, 6, 15), today)  # done through it
-    assert not milestone_overdue("in_progress", None, None, today)  # no date, never late
-    assert share_overdue("blocked", D(2022, 3, 15), [d.due for d in REPORTS], today)
-    assert not share_overdue("blocked", D(2022, 6, 15), [d.due for d in REPORTS], today)
+    wd = WorkingCalendar()
+    assert milestone_overdue("in_progress", None, D(2022, 6, 15), today, wd)
+    assert not milestone_overdue("in_progress", None, D(2022, 8, 15), today, wd)  # due today is not late
+    assert not milestone_overdue("done", None, D(2022, 6, 15), today, wd)
+    assert not milestone_overdue("in_progress", D(2022, 6, 15), D(2022, 6, 15), today, wd)  # done through it
+    assert not milestone_overdue("in_progress", None, None, today, wd)  # no date, never late
+    assert share_overdue("blocked", D(2022, 3, 15), [d.due for d in REPORTS], today, wd)
+    assert not share_overdue("blocked", D(2022, 6, 15), [d.due for d in REPORTS], today, wd)
+
+
+def test_a_deadline_on_a_day_off_is_late_from_the_working_day_before_it():
+    """Task 7's annual report is due Sunday 18/12/2022, really Friday 16/12: late on Saturday 17/12."""
+    wd = WorkingCalendar()
+    sunday = D(2022, 12, 18)
+    assert due_working_day(sunday, wd) == D(2022, 12, 16)
+    assert due_working_day(D(2022, 12, 16), wd) == D(2022, 12, 16)
+    assert not milestone_overdue("in_progress", None, sunday, D(2022, 12, 16), wd)  # its working day: not late
+    assert milestone_overdue("in_progress", None, sunday, D(2022, 12, 17), wd)  # Saturday before it: late
+    assert milestone_overdue("not_started", None, sunday, D(2022, 12, 18), wd)
+    assert not milestone_overdue("done", None, sunday, D(2022, 12, 17), wd)
+    assert share_overdue("blocked", None, [D(2022, 12, 31), sunday], D(2022, 12, 17), wd)
+    # a holiday counts like a Sunday: 02/09/2022 (Quốc khánh) is really due on Thursday 01/09
+    assert milestone_overdue("in_progress", None, D(2022, 9, 2), D(2022, 9, 2), wd)
 
 
 # -- milestone by milestone --------------------------------------------------------------------------------

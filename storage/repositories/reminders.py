@@ -279,7 +279,7 @@ class ReminderRepository:
     # -- digests --------------------------------------------------------------------------------------
     async def week_summaries(
         self, week: dt.date, report_until: dt.date, units: Sequence[str] | None, *, limit: int,
-        today: dt.date | None = None, excluded: Sequence[int] = (),
+        today: dt.date | None = None, excluded: Sequence[int] = (), late_before: dt.date | None = None,
     ) -> dict[str, WeekSummary]:
         """Per unit: not-done milestones due this week, overdue (before this week; newest first) and
         periodic reports due after this week up to `report_until`, and the count of year-round work
@@ -287,11 +287,16 @@ class ReminderRepository:
         national-scale Monday never loads every open row. limit=0: counts only.
 
         Only plans whose year has not ended by `today` count (the plan year closes), and milestones due
-        before their plan's year are what the plan itself fulfils: never overdue."""
+        before their plan's year are what the plan itself fulfils: never overdue.
+
+        `late_before`: the week's first working day (default: `week`). A deadline on a day off before it
+        (a Monday holiday) was really due the working day before the week: overdue, as the one overdue
+        rule (`domain.shares.milestone_overdue`) counts it."""
         end = week + dt.timedelta(days=6)
         today = today or week
+        late_before = late_before or week
         section = case(
-            (Milestone.kind == YEAR_ROUND, ROUTINE), (Milestone.due < week, LATE), (Milestone.due <= end, WEEK),
+            (Milestone.kind == YEAR_ROUND, ROUTINE), (Milestone.due < late_before, LATE), (Milestone.due <= end, WEEK),
             else_=REPORTS,
         )
         # Plans are yearly: from 1 January of today's year on, what is due belongs to an open plan year,
@@ -322,7 +327,7 @@ class ReminderRepository:
             result.setdefault(unit_id, WeekSummary(week)).counts[name] = count
         if limit <= 0 or not result:
             return result
-        newest_late = case((Milestone.due < week, Milestone.due), else_=None)  # overdue: newest first
+        newest_late = case((Milestone.due < late_before, Milestone.due), else_=None)  # overdue: newest first
         rank = func.row_number().over(
             partition_by=(AssignmentLead.unit_id, section),
             order_by=(newest_late.desc(), Milestone.due, Task.number, AssignmentLead.id),
