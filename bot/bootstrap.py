@@ -130,6 +130,7 @@ async def build_app(settings: Settings, *, clock: Clock | None = None, migrate: 
             idle=dt.timedelta(minutes=settings.web_session_idle_minutes), bot_token=settings.telegram_bot_token,
         ),
         pacer=Pacer(_bot_budget(settings, engine, uow)),
+        zalo_pacer=Pacer(_zalo_budget(settings, engine, uow)),
         scheduler_lease=SchedulerLease(engine),
     )
 
@@ -141,6 +142,15 @@ def _bot_budget(settings: Settings, engine: AsyncEngine, uow: UnitOfWorkFactory)
     if engine.dialect.name == "postgresql":
         bot_id = (settings.telegram_bot_token or "").split(":", 1)[0] or "telegram"
         return SharedBudget(uow, f"telegram:{bot_id}", rate)
+    return LocalBudget(rate)
+
+
+def _zalo_budget(settings: Settings, engine: AsyncEngine, uow: UnitOfWorkFactory) -> LocalBudget | SharedBudget:
+    """The Zalo bot's own budget (its limits are not Telegram's), kept like Telegram's."""
+    rate = settings.zalo_rate_per_second
+    if engine.dialect.name == "postgresql":
+        bot_id = (settings.zalo_bot_token or "").split(":", 1)[0] or "zalo"
+        return SharedBudget(uow, f"zalo:{bot_id}", rate)
     return LocalBudget(rate)
 
 

@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     zalo_base_url: str = "https://bot-api.zaloplatforms.com"
     zalo_webhook_secret: str | None = None
     zalo_webhook_url: str | None = None
+    zalo_rate_per_second: float = 10  # the Zalo bot's send budget (Zalo publishes no limit; kept modest)
     # The web server (CONTRACTS §6): dashboard, both webhooks, /healthz, /metrics on one port. The
     # reverse proxy forwards the webhooks' public paths (TELEGRAM_WEBHOOK_URL, ZALO_WEBHOOK_URL) here.
     web_listen: str = "127.0.0.1"

@@ -80,6 +80,9 @@ class App:
     web_auth: WebAuthService
     scheduler_lease: SchedulerLease  # which process runs the reminder tick (PostgreSQL advisory lock)
     pacer: Pacer  # Telegram sends: per chat, and per bot (shared through PostgreSQL by every process)
+    zalo_pacer: Pacer  # Zalo sends, the same way with the Zalo bot's own budget
     senders: Senders = field(default_factory=dict)
     # Inbound HTTP endpoints of the channels in webhook mode, served by the web server (by channel name).
     webhooks: dict[str, Webhook] = field(default_factory=dict)
+    # Channels that run but cannot receive messages, with the reason (e.g. a refused setWebhook): /healthz.
+    channel_errors: dict[str, str] = field(default_factory=dict)

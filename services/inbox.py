@@ -3,7 +3,7 @@
 Every messenger update is stored (raw payload, channel, key) before it is acknowledged; handling works
 from the stored row, and the row is marked done in the same transaction as the handling's effects
 (`storage.handling`). A redelivered update (same channel and key) is stored once, so it is handled once.
-Channels that do not store their updates yet (console, Zalo) keep the older ledger: the first sighting
+The console, which does not store its messages, keeps the older ledger: the first sighting
 of a channel message id is recorded with a unique constraint and later ones are dropped.
 
 Pending questions ("which unit?", "confirm?") live in `chat_states` with an expiry so that they survive
@@ -13,15 +13,20 @@ a restart and work across several bot processes.
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from domain.messages import Reply, reply_from_dict, reply_to_dict
 from domain.people import UserView
 from storage import handling
-from storage.handling import AlreadyHandled
+from storage.handling import AlreadyHandled, Claim
 from storage.repositories.inbox import StoredUpdate
 from storage.uow import UnitOfWorkFactory
 
 PENDING_TTL = dt.timedelta(minutes=30)
+
+log = logging.getLogger(__name__)
 
 __all__ = ["PENDING_TTL", "AlreadyHandled", "Arrival", "Inbox", "StoredUpdate"]
 
@@ -65,6 +70,39 @@ class Inbox:
         async with self.uow() as uow:
             await uow.inbox.mark_answered(update_id)
             await uow.commit()
+
+    async def answer_once(
+        self,
+        row: StoredUpdate,
+        *,
+        handle: Callable[[], Awaitable[list[Reply]]],
+        deliver: Callable[[Reply], Awaitable[None]],
+        recovered: Callable[[], Reply],
+        now: Callable[[], dt.datetime],
+    ) -> bool:
+        """Handle one stored update of any channel and answer it once.
+
+        A `new` row: `handle()` runs inside `handling(Claim(row))`, so its effects commit together with
+        the row's `done` mark; the replies are stored with the row. A `done` row (a previous run died
+        after the effects): its stored replies, or `recovered()` when none were kept. Then every reply
+        goes through `deliver` and the row is marked answered. False when another process stored the
+        replies first (it answers); `AlreadyHandled` from `handle()` propagates — the caller stays
+        silent and leaves the row to the process that committed first."""
+        if row.state == "new":
+            with handling.handling(Claim(row.id)):
+                replies = await handle()
+            stored = [reply_to_dict(r) for r in replies]
+            if not await self.set_replies(row.id, stored, now()):
+                log.warning("%s update %s was answered elsewhere; not answering again", row.channel, row.id)
+                return False
+        elif row.replies is None:  # effects committed, then the process died before the answers were kept
+            replies = [recovered()]
+        else:
+            replies = [reply_from_dict(r) for r in row.replies]
+        for reply in replies:
+            await deliver(reply)
+        await self.answered(row.id)
+        return True
 
     async def counts(self, channel: str) -> dict[str, int]:
         async with self.uow() as uow:

@@ -102,6 +102,7 @@ class WebApp(Protocol):
     web_auth: WebAuthService
     senders: dict[str, Sender]
     webhooks: dict[str, Webhook]
+    channel_errors: dict[str, str]
 
 
 class WebServer:
@@ -169,7 +170,8 @@ class WebServer:
         scheduler = None if self.scheduler_alive is None else bool(self.scheduler_alive())
         channels = sorted(self.app.senders)
         missing = sorted(set(self.channels) - set(channels))
-        ok = database and scheduler is not False and not missing
+        down = dict(sorted(getattr(self.app, "channel_errors", {}).items()))
+        ok = database and scheduler is not False and not missing and not down
         body = {
             "status": "ok" if ok else "error",
             "database": "ok" if database else "unreachable",
@@ -179,6 +181,8 @@ class WebServer:
         }
         if missing:
             body["channels_not_started"] = missing
+        if down:
+            body["channels_down"] = down  # running, but not receiving: the reason for each
         return JSONResponse(body, status_code=200 if ok else 503, headers={"Cache-Control": "no-store"})
 
     async def metrics(self, request: Request) -> Response:

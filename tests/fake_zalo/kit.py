@@ -14,22 +14,24 @@ from tests.fake_zalo.server import FakeZalo
 
 @contextlib.asynccontextmanager
 async def running_zalo(app, engine, fake: FakeZalo, *, backoff: float = 0.02) -> AsyncIterator[asyncio.Task]:
-    """`serve(app, engine, stop)` in the background until the block ends; fast retries for tests."""
+    """`serve(app, engine, stop)` in the background until the block ends; fast retries for tests.
+    `fake.settled()` waits until the channel's dispatcher has handled every update it stored."""
     app.settings.zalo_bot_token = fake.token
     app.settings.zalo_base_url = fake.base_url
     stop = asyncio.Event()
     client = ZaloClient(fake.token, fake.base_url, backoff=backoff)
-    original_submit = ZaloChannel.submit
+    original_start = ZaloChannel.start
+    mine: list[ZaloChannel] = []
 
-    def submit(channel: ZaloChannel, update):  # the bot's handling tasks, for `fake.settled()`
-        handling = original_submit(channel, update)
-        fake.bot_tasks.add(handling)
-        return handling
+    async def start(channel: ZaloChannel) -> int:  # the bot's dispatcher, for `fake.settled()`
+        fake.bot_channels.append(channel)
+        mine.append(channel)
+        return await original_start(channel)
 
-    ZaloChannel.submit = submit
+    ZaloChannel.start = start
     task = asyncio.create_task(serve(app, engine, stop, client=client, poll_backoff=backoff * 10))
     try:
-        await fake.wait_for(lambda f: bool(f.of("getUpdates")) or bool(f.webhook) or task.done(), timeout=5)
+        await fake.wait_for(lambda f: bool(f.of("getUpdates")) or bool(f.of("setWebhook")) or task.done(), timeout=5)
         if task.done():
             task.result()  # raise what went wrong at start-up
         yield task
@@ -38,4 +40,5 @@ async def running_zalo(app, engine, fake: FakeZalo, *, backoff: float = 0.02) ->
         try:
             await asyncio.wait_for(task, 10)
         finally:
-            ZaloChannel.submit = original_submit
+            ZaloChannel.start = original_start
+            fake.bot_channels[:] = [c for c in fake.bot_channels if c not in mine]  # stopped: not waited on

@@ -73,8 +73,9 @@ class FakeZalo:
     calls: list[Call] = field(default_factory=list)
     webhook: dict[str, Any] = field(default_factory=dict)
     files: dict[str, HostedFile] = field(default_factory=dict)
-    # the bot's tasks handling updates, registered by tests/fake_zalo/kit.running_zalo (see `settled`)
-    bot_tasks: set[asyncio.Task] = field(default_factory=set)
+    # the bot's channels (their dispatchers handle the stored updates), registered by
+    # tests/fake_zalo/kit.running_zalo (see `settled`)
+    bot_channels: list[Any] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._updates: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
@@ -151,12 +152,11 @@ class FakeZalo:
         return self.sent(chat_id)
 
     async def settled(self, timeout: float = 10.0) -> None:
-        """Wait until the bot has finished handling every update it took so far (all parts sent)."""
-        deadline = time.monotonic() + timeout
-        while pending := [t for t in self.bot_tasks if not t.done()]:
-            await asyncio.wait(pending, timeout=max(0.0, deadline - time.monotonic()))
-            if time.monotonic() >= deadline:
-                raise TimeoutError("the bot is still handling updates")
+        """Wait until the bot has finished handling every update it stored so far (all parts sent)."""
+        try:
+            await asyncio.wait_for(asyncio.gather(*(c.dispatcher.join() for c in self.bot_channels)), timeout)
+        except TimeoutError:
+            raise TimeoutError("the bot is still handling updates") from None
 
     # -- HTTP ------------------------------------------------------------------------------------
     async def _endpoint(self, request: Request) -> Response:

@@ -52,13 +52,10 @@ from domain.messages import (
     RetryLater,
     Unreachable,
     Webhook,
-    reply_from_dict,
-    reply_to_dict,
 )
 from presentation import inbox as inbox_texts
 from services.dispatch import FairDispatcher
 from services.inbox import AlreadyHandled, StoredUpdate
-from storage.handling import Claim, handling
 
 if TYPE_CHECKING:
     from bot.bootstrap import App
@@ -260,19 +257,14 @@ class TelegramChannel:
             if parsed.callback_id is not None:
                 await self._answer_callback(parsed.callback_id)
             await self._reachable_again(parsed)
-            with handling(Claim(row.id)):
-                replies = await self.engine.handle(message)
-            stored = [reply_to_dict(r) for r in replies]
-            if not await self.app.inbox.set_replies(row.id, stored, self.app.clock.now()):
-                log.warning("telegram update %s was answered elsewhere; not answering again", row.id)
-                return
-        elif row.replies is None:  # effects committed, then the process died before the answers were kept
-            replies = [Reply(inbox_texts.recovered(message.text))]
-        else:
-            replies = [reply_from_dict(r) for r in row.replies]
-        for reply in replies:
+
+        async def deliver(reply: Reply) -> None:
             await self.deliver(parsed, message, reply)
-        await self.app.inbox.answered(row.id)
+
+        await self.app.inbox.answer_once(
+            row, handle=lambda: self.engine.handle(message), deliver=deliver,
+            recovered=lambda: Reply(inbox_texts.recovered(message.text)), now=self.app.clock.now,
+        )
 
     async def _too_fast(self, chat_key: object, row: StoredUpdate) -> None:
         with contextlib.suppress(Unreachable):

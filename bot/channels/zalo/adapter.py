@@ -39,12 +39,18 @@ class Parsed:
     is_group: bool = False
 
 
+def unwrap(update: dict[str, Any]) -> dict[str, Any]:
+    """The update itself, also from a webhook body shaped `{"ok": true, "result": update}`."""
+    if isinstance(update.get("result"), dict) and "event_name" not in update:
+        return update["result"]
+    return update
+
+
 def parse_update(update: dict[str, Any], fetch: Fetcher) -> Parsed:
     """Turn one update into a `Parsed`; `fetch(url, attachment)` downloads a photo when asked."""
     if not isinstance(update, dict):
         return Parsed("ignored", None)
-    if isinstance(update.get("result"), dict) and "event_name" not in update:  # a wrapped webhook body
-        update = update["result"]
+    update = unwrap(update)
     message = update.get("message")
     event = str(update.get("event_name") or "")
     if not isinstance(message, dict):

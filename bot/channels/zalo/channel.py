@@ -1,14 +1,21 @@
 """Zalo updates in, engine replies out — the part shared by long polling and the webhook.
 
-Each update is handled in its own task so a slow answer never stalls the next poll or the webhook's
-200, but updates of one chat are handled in arrival order (a per-chat lock), because "nv 3" and the
-"1" that answers it must not overtake each other.
+Nothing fetched is lost, as on Telegram (docs/operations.md): `accept` stores every update in the
+durable inbox — committed — before the poller asks for the next one or the webhook answers 200. The
+stored rows are handled by a `FairDispatcher` (services/dispatch.py): in arrival order within a chat
+("nv 3" and the "1" that answers it must not overtake each other), one worker at most per chat,
+chats round-robin, a flooding chat served at a sustained rate with one «bạn gửi nhanh quá» notice.
+Each row is answered once (`Inbox.answer_once`: effects and the `done` mark in one transaction, the
+replies stored with the row, sent, the row marked answered); at start the unfinished rows of the
+previous run are handled first.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
+import json
 import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -17,8 +24,11 @@ import httpx
 
 from domain.messages import ZALO, Attachment, Engine, Incoming, Reply
 from domain.text import fold
+from presentation import inbox as inbox_texts
+from services.dispatch import FairDispatcher
+from services.inbox import AlreadyHandled, StoredUpdate
 
-from .adapter import Parsed, parse_update
+from .adapter import Parsed, parse_update, unwrap
 from .client import ZaloApiError, ZaloClient
 from .media import DownloadRefused, download_image
 from .sender import ZaloSender
@@ -28,6 +38,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+MAX_CONCURRENT_UPDATES = 8  # stored updates handled at once (across chats; one chat is sequential)
+STOP_GRACE = 1.0  # seconds the updates in hand may take to finish at stop; the rest stays in the inbox
+STORE_RETRY_MAX = 10.0  # seconds between attempts to store an update while the database is unreachable
+APOLOGY = "Xin lỗi, trợ lý gặp lỗi khi xử lý tin nhắn này. Anh/chị vui lòng thử lại sau ít phút."
 UNSUPPORTED_TEXT = (
     "Trợ lý trên Zalo hiện chỉ đọc được tin nhắn chữ và ảnh. Tệp PDF/Word xin gửi qua Telegram, "
     "hoặc chụp ảnh trang tài liệu kèm chú thích «nv 17 ...»."
@@ -47,6 +61,16 @@ REGISTER_IN_PRIVATE = (
 # Registration in a group would make the group the person's reminder chat (the identity keeps the chat
 # it registered from) and show the one-time code to everyone: it is sent back to the private chat.
 _ACCOUNT_WORDS = ("dang ky", "dangky", "dk ", "start", "lienket", "lien ket")
+
+
+def update_key(update: dict[str, Any]) -> str:
+    """The inbox key of one update: the platform's message id (a redelivery carries the same one), or a
+    digest of the update when it has none."""
+    message = unwrap(update).get("message")
+    if isinstance(message, dict) and message.get("message_id") not in (None, ""):
+        return f"m:{message['message_id']}"
+    digest = hashlib.sha256(json.dumps(update, sort_keys=True, ensure_ascii=False, default=str).encode())
+    return f"h:{digest.hexdigest()[:32]}"
 
 
 class ZaloChannel:
@@ -69,80 +93,125 @@ class ZaloChannel:
         self._owns_media_http = media_http is None
         # Longest first, so "@Trợ lý CCHC" is stripped whole before "@Trợ lý".
         self.mentions = sorted({f"@{n.strip()}".lower() for n in bot_names if n and n.strip()}, key=len, reverse=True)
-        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}  # chat → (lock, holders + waiters)
-        self._tasks: set[asyncio.Task] = set()
+        settings = app.settings
+        self.dispatcher = FairDispatcher(
+            self.process, workers=MAX_CONCURRENT_UPDATES, rate_per_minute=settings.sender_rate_per_minute,
+            burst=settings.sender_burst, on_throttled=self._too_fast,
+        )
 
-    # -- intake ----------------------------------------------------------------------------------
-    def submit(self, update: dict[str, Any]) -> asyncio.Task:
-        """Handle `update` in the background (the caller goes back to polling / answers the webhook)."""
-        task = asyncio.create_task(self._guarded(update))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task
+    # -- the durable inbox -----------------------------------------------------------------------
+    async def start(self) -> int:
+        """Queue the updates a previous run stored but did not finish (before any new one), then start
+        the workers. Returns how many were recovered."""
+        rows = await self.app.inbox.unfinished(ZALO)
+        for row in rows:
+            self.dispatcher.submit(row.chat_key, row)
+        if rows:
+            log.info("zalo: %d unfinished updates from the previous run are handled first", len(rows))
+        self.dispatcher.start()
+        return len(rows)
 
-    async def drain(self, timeout: float = 10.0) -> None:
-        """Let updates in progress finish (on shutdown), then give up on the stragglers."""
-        if not self._tasks:
-            return
-        _, pending = await asyncio.wait(set(self._tasks), timeout=timeout)
-        for task in pending:
-            task.cancel()
+    async def accept(self, update: dict[str, Any]) -> None:
+        """Store `update` in the inbox — committed — and queue it for handling. The poller asks for the
+        next update, and the webhook answers 200, only after this returned."""
+        parsed = parse_update(update, self._fetch)
+        if parsed.kind == "ignored" or parsed.chat_id is None:
+            return  # the bot's own messages, malformed updates: nothing to answer
+        chat_key, key = parsed.chat_id, update_key(update)
+        delay = 0.5
+        while True:
+            try:
+                row = await self.app.inbox.store(ZALO, key, chat_key, update, self.app.clock.now())
+                break
+            except Exception:  # the database is down: do not confirm the update, try again
+                log.exception("zalo update %s could not be stored; retrying", key)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, STORE_RETRY_MAX)
+        if row is not None:
+            self.dispatcher.submit(chat_key, StoredUpdate(row, ZALO, chat_key, update, "new", None))
+        else:
+            log.info("zalo update %s delivered again; it was stored before and is answered once", key)
 
     async def load_unreachable(self) -> None:
         """Chats marked unreachable before this start: a message from one of them clears the mark."""
         self.sender.unreachable |= await self.app.reachability.unreachable_chats(ZALO)
 
-    async def aclose(self) -> None:
-        await self.drain()
+    async def aclose(self, grace: float = STOP_GRACE) -> None:
+        """Let the updates in hand finish for `grace` seconds; the rest stays in the inbox."""
+        log.info("zalo: stopping; %d updates not started stay in the inbox", self.dispatcher.pending)
+        await self.dispatcher.stop(grace)
         if self._owns_media_http:
             await self._media_http.aclose()
 
-    async def _guarded(self, update: dict[str, Any]) -> None:
-        parsed = parse_update(update, self._fetch)
-        if parsed.kind == "ignored" or parsed.chat_id is None:
-            return
-        chat_id = parsed.chat_id
-        lock, users = self._locks.get(chat_id) or (asyncio.Lock(), 0)
-        self._locks[chat_id] = (lock, users + 1)
-        try:
-            async with lock:
-                await self.process(parsed)
-        except Exception:
-            log.exception("Zalo update failed: chat=%s", chat_id)
-        finally:
-            lock, users = self._locks[chat_id]
-            if users <= 1:
-                del self._locks[chat_id]  # no one else waits: do not keep a lock per chat forever
-            else:
-                self._locks[chat_id] = (lock, users - 1)
+    async def _too_fast(self, chat_key: object, row: StoredUpdate) -> None:
+        group = parse_update(row.payload, self._fetch).is_group
+        await self._say(str(chat_key), inbox_texts.TOO_FAST, group=group)
 
-    # -- one update ------------------------------------------------------------------------------
-    async def process(self, parsed: Parsed) -> None:
+    # -- one stored update -------------------------------------------------------------------------
+    async def process(self, row: StoredUpdate) -> None:
+        """Handle one stored update and answer it once. An update whose effects another process
+        committed first (`AlreadyHandled`) is left to that process, silently."""
+        parsed = parse_update(row.payload, self._fetch)
+        try:
+            await self._process(row, parsed)
+        except AlreadyHandled:
+            # That process stores and sends the answer; an apology from here would win the race for
+            # the reply and the user would lose the real answer.
+            log.info("zalo update %s is handled by another process", row.id)
+        except Exception as exc:  # logged with where it happened; the user is not left waiting
+            log.error("zalo update failed: row=%s chat=%s", row.id, parsed.chat_id, exc_info=exc)
+            if parsed.chat_id is not None:
+                await self._say(parsed.chat_id, APOLOGY, group=parsed.is_group)
+            await self.app.inbox.answered(row.id)
+
+    async def _process(self, row: StoredUpdate, parsed: Parsed) -> None:
+        message = parsed.incoming
+        if row.state == "new" and not await self._screen(parsed):
+            await self.app.inbox.answered(row.id)  # answered with a hint, or not for the bot
+            return
+        if message is None or parsed.chat_id is None:
+            await self.app.inbox.answered(row.id)
+            return
+        if row.state != "new" and message.is_group:
+            self._addressed(message)  # the question without the mention, for the recovered notice
+        chat_id = parsed.chat_id
+
+        async def handle() -> list[Reply]:
+            typing = asyncio.create_task(self._typing(chat_id))
+            try:
+                return await self.engine.handle(message)
+            finally:
+                typing.cancel()
+
+        async def deliver(reply: Reply) -> None:
+            await self.deliver(message, reply)
+
+        await self.app.inbox.answer_once(
+            row, handle=handle, deliver=deliver, recovered=lambda: Reply(inbox_texts.recovered(message.text)),
+            now=self.app.clock.now,
+        )
+
+    async def _screen(self, parsed: Parsed) -> bool:
+        """Before the engine: True when it should see the message. Group chatter is dropped, account
+        commands in a group and things the bot cannot read get a hint, photos are downloaded now."""
         message = parsed.incoming
         chat_id = parsed.chat_id
-        assert chat_id is not None
+        if parsed.kind == "ignored" or chat_id is None:
+            return False
         if parsed.is_group:
             if message is None or not self._addressed(message):
-                return  # group chatter, stickers and files are not for the bot
+                return False  # group chatter, stickers and files are not for the bot
             if fold(message.text).startswith(_ACCOUNT_WORDS):
-                await self._say(chat_id, REGISTER_IN_PRIVATE.format(name=message.sender_name or "Anh/chị"))
-                return
+                await self._say(chat_id, REGISTER_IN_PRIVATE.format(name=message.sender_name or "Anh/chị"), group=True)
+                return False
         else:
             if chat_id in self.sender.unreachable:  # they write again: reminders may reach them again
                 self.sender.unreachable.discard(chat_id)
                 await self.app.reachability.set_reachable(ZALO, chat_id, True)
             if message is None:
                 await self._say(chat_id, HINTS.get(parsed.kind, UNSUPPORTED_TEXT))
-                return
-        if message.attachments and not await self._prefetch(message):
-            return
-        typing = asyncio.create_task(self._typing(chat_id))
-        try:
-            replies = await self.engine.handle(message)
-        finally:
-            typing.cancel()
-        for reply in replies:
-            await self.deliver(message, reply)
+                return False
+        return not message.attachments or await self._prefetch(message)
 
     async def deliver(self, message: Incoming, reply: Reply) -> None:
         """Send one answer: to another chat when the reply says so, privately when it holds unit data
@@ -158,7 +227,7 @@ class ZaloChannel:
             if message.is_group and reply.private_only:
                 await self._send_privately(message, reply)
                 return
-            await self.sender.send_parts(message.chat_id, reply)
+            await self.sender.send_parts(message.chat_id, reply, group=message.is_group)
         except Exception:
             log.exception("Zalo reply not delivered: chat=%s", reply.chat_id or message.chat_id)
 
@@ -168,11 +237,11 @@ class ZaloChannel:
         if private and private != message.chat_id:
             try:
                 await self.sender.send(private, reply)  # the router kept the buttons for the group chat
-                await self._say(message.chat_id, SENT_PRIVATELY.format(name=name))
+                await self._say(message.chat_id, SENT_PRIVATELY.format(name=name), group=True)
                 return
             except Exception:
                 log.warning("private Zalo message to %s failed", message.sender_id, exc_info=True)
-        await self._say(message.chat_id, OPEN_PRIVATE_CHAT.format(name=name))
+        await self._say(message.chat_id, OPEN_PRIVATE_CHAT.format(name=name), group=True)
 
     def _addressed(self, message: Incoming) -> bool:
         """In a group the bot answers commands ("/viec") and messages that mention it, with the
@@ -205,7 +274,7 @@ class ZaloChannel:
                 data = await attachment.fetch()
             except DownloadRefused as refused:
                 log.info("Zalo photo refused: %s", refused)
-                await self._say(message.chat_id, refused.user_message)
+                await self._say(message.chat_id, refused.user_message, group=message.is_group)
                 return False
             attachment.fetch = _cached(data)
         return True
@@ -214,9 +283,9 @@ class ZaloChannel:
         with contextlib.suppress(ZaloApiError, asyncio.CancelledError):
             await self.client.send_chat_action(chat_id, "typing")
 
-    async def _say(self, chat_id: str, text: str) -> None:
+    async def _say(self, chat_id: str, text: str, *, group: bool = False) -> None:
         try:
-            await self.sender.send_parts(chat_id, Reply(text))
+            await self.sender.send_parts(chat_id, Reply(text), group=group)
         except Exception:
             log.warning("Zalo notice to %s not delivered", chat_id, exc_info=True)
 

@@ -4,6 +4,8 @@ department's network can run the bot.
 getUpdates answers with one update, or with error 408 after `timeout` seconds of silence; 408 is the
 normal idle state and is not logged above DEBUG. Other failures back off exponentially (1 s … 60 s) so
 an outage at Zalo does not turn into a request storm, and polling resumes by itself afterwards.
+Every update is stored in the durable inbox before the next getUpdates is asked (Zalo takes that call
+as the acknowledgement of what it handed out).
 """
 
 from __future__ import annotations
@@ -65,6 +67,6 @@ async def run_polling(
         failures = 0
         if not updates:
             log.debug("Zalo poll: nothing new")
-        for update in updates:
-            channel.submit(update)
+        for update in updates:  # stored (committed) before the next getUpdates acknowledges it
+            await channel.accept(update)
     log.info("Zalo: long polling stopped")

@@ -1,5 +1,9 @@
 """The outbound side of the Zalo channel: answers, reminders and notifications.
 
+Every message goes through the channel's `Pacer` (services/pacing.py, `app.zalo_pacer`): answers,
+reminders and broadcasts share one budget per chat and per bot (through PostgreSQL when several
+processes run), and a 429 pauses only the chat it was about.
+
 A push (a reminder with status choices) has no incoming message behind it, so the router never sees
 its buttons; the sender remembers them in the chat's state itself, which is what lets a user answer a
 reminder with "1" exactly as they would answer the bot's own question.
@@ -12,6 +16,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from domain.messages import ZALO, Reply, RetryLater, Unreachable
+from services.pacing import Pacer
 
 from .client import ZaloApiError, ZaloClient
 from .render import render
@@ -30,9 +35,10 @@ class ZaloSender:
 
     channel = ZALO
 
-    def __init__(self, client: ZaloClient, app: App | None = None) -> None:
+    def __init__(self, client: ZaloClient, app: App | None = None, pacer: Pacer | None = None) -> None:
         self.client = client
         self.app = app
+        self.pacer = pacer if pacer is not None else (app.zalo_pacer if app is not None else None)
         # Chats Zalo refused (blocked bot): the channel clears the mark when the person writes again.
         self.unreachable: set[str] = set()
         self._chats: dict[str, tuple[asyncio.Lock, int]] = {}  # chat → (lock, holders + waiters)
@@ -57,15 +63,20 @@ class ZaloSender:
             else:
                 self._chats[chat_id] = (lock, users - 1)
 
-    async def send_parts(self, chat_id: str, reply: Reply) -> None:
-        """Send without touching the chat's state: for answers, whose buttons the router keeps."""
+    async def send_parts(self, chat_id: str, reply: Reply, *, group: bool = False) -> None:
+        """Send without touching the chat's state: for answers, whose buttons the router keeps. Each
+        part waits for its turn in the chat (`group`: a group's slower pace) and in the bot's budget."""
         parts = render(reply)
         if not parts:
             return
         try:
             for part in parts:
+                if self.pacer is not None:
+                    await self.pacer.acquire(chat_id, group=group)
                 await self.client.send_message(chat_id, part)
         except ZaloApiError as exc:
+            if exc.code == 429 and self.pacer is not None:  # only this chat waits
+                self.pacer.pause(chat_id, exc.retry_after or DEFAULT_RETRY_SECONDS, group=group)
             if exc.code in UNREACHABLE_CODES:
                 self.unreachable.add(chat_id)
                 raise Unreachable(str(exc)) from exc
