@@ -47,13 +47,12 @@ async def test_twenty_heads_sending_four_status_updates_draw_no_429(tmp_path, en
         await fake.wait_for(lambda c: c.ok and inbox_crash.RECORDED.search(c.text) is not None,
                             count=USERS * PER_USER, timeout=30)
         seconds = time.monotonic() - begun
-        await fake.idle(quiet=0.3, timeout=10)
         assert bot.app is not None
+    # the bot has stopped (a graceful stop finishes what is in hand): a second answer would be counted now
     statuses = Counter(c.status for c in fake.calls if c.method == "sendMessage")
     answered = Counter((c.chat_id, int(m.group(1) or m.group(2))) for c in inbox_crash.recorded_answers(fake)
                        if (m := inbox_crash.RECORDED.search(c.text)))
     assert statuses[429] == 0 and fake.rejected == 0, (statuses, fake.stats())
     assert set(answered) == {(user.id, r + 1) for r in range(PER_USER) for user, _ in people}
     assert set(answered.values()) == {1}
-    print(f"\n{engine}: {USERS * PER_USER} answers in {seconds:.2f} s; fake: {fake.stats()}")
-    assert seconds < 8, seconds
+    print(f"\n{engine}: {USERS * PER_USER} answers in {seconds:.2f} s; fake: {fake.stats()}")  # a figure, not a goal
