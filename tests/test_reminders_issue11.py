@@ -19,6 +19,7 @@ from storage.models import ReminderDelivery, ReminderScope, User
 from tests.conftest import SEED, make_settings
 from tests.conversation_kit import registered
 from tests.fakes.reminders import add_person
+from tests.run_once import once
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 D = dt.date
@@ -44,7 +45,7 @@ def simulated(tmp_path_factory):
         finally:
             await app.close()
 
-    return asyncio.run(run())
+    return once(tmp_path_factory, "reminders-simulated", lambda: asyncio.run(run()))
 
 
 def test_the_real_database_is_never_written(simulated):

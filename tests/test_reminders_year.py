@@ -19,6 +19,7 @@ from domain.workdays import WorkingCalendar
 from storage.models import Assignment, AssignmentLead, ReminderDelivery, Task
 from tests.conftest import SEED, make_settings
 from tests.fakes.reminders import RecordingSender, Sent, add_person, fast_service, set_status
+from tests.run_once import once
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 D = dt.date
@@ -108,7 +109,7 @@ def year(tmp_path_factory):
         await app.close()
         return result
 
-    return asyncio.run(run())
+    return once(tmp_path_factory, "reminders-year", lambda: asyncio.run(run()))
 
 
 def test_nothing_on_weekends_holidays_or_outside_office_hours(year):
