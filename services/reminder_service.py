@@ -24,8 +24,6 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import async_sessionmaker
-
 from domain.clock import Clock, FixedClock
 from domain.messages import Reply, Sender
 from domain.plan import YEAR_ROUND
@@ -55,8 +53,8 @@ from domain.reporting import PERIOD_NAMES, ReportingCalendar
 from domain.units import UnitDirectory
 from domain.workdays import WorkingCalendar
 from services.delivery import DeliveryEngine, DeliveryReport, Outgoing, utc_now
-from storage.repositories.reminders import Channel, ReminderRepository
-from storage.uow import UnitOfWork
+from storage.repositories.reminders import Channel, PersonSettings, ReminderRepository
+from storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
@@ -71,8 +69,8 @@ class Composer(Protocol):
     def __call__(self, message: PersonMessage, delivery_id: int | None) -> Reply: ...
 
 
-# A throw-away copy of the database for the simulator: an async context manager yielding a session factory.
-Sandbox = Callable[[], AbstractAsyncContextManager[async_sessionmaker]]
+# A throw-away copy of the database for the simulator: an async context manager yielding its unit-of-work factory.
+Sandbox = Callable[[], AbstractAsyncContextManager[UnitOfWorkFactory]]
 
 
 class SettingsError(ValueError):
@@ -130,7 +128,7 @@ class ScopeAssigned:
 class ReminderService:
     def __init__(
         self,
-        sessions: async_sessionmaker,
+        uow: UnitOfWorkFactory,
         units: UnitDirectory,
         reporting: ReportingCalendar,
         workdays: WorkingCalendar,
@@ -142,7 +140,7 @@ class ReminderService:
         wall: Callable[[], dt.datetime] = utc_now,
         worker: str | None = None,
     ) -> None:
-        self.sessions = sessions
+        self.uow = uow
         self.units = units
         self.reporting = reporting
         self.workdays = workdays
@@ -152,10 +150,7 @@ class ReminderService:
         self.sandbox = sandbox
         self.tz: ZoneInfo = ZoneInfo(reporting.timezone) if reporting.timezone else clock.tz
         self.planner = Planner(policy, workdays, self.tz, reporting.remind_before_days, units.delegates())
-        self.engine = DeliveryEngine(sessions, policy.delivery, wall=wall, worker=worker)
-
-    def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.sessions)
+        self.engine = DeliveryEngine(uow, policy.delivery, wall=wall, worker=worker)
 
     # -- what is due ----------------------------------------------------------------------------------
     async def due(self, at: dt.datetime) -> list[DueItem]:
@@ -440,8 +435,8 @@ class ReminderService:
             raise RuntimeError("no sandbox configured for the reminder simulator")
         if end < start:
             raise ValueError("ngày kết thúc phải sau ngày bắt đầu")
-        async with self.sandbox() as sessions:
-            async with UnitOfWork(sessions) as uow:
+        async with self.sandbox() as copy:
+            async with copy() as uow:
                 if staff_all:
                     await uow.reminders.staff_all(self.units)
                     await uow.commit()
@@ -455,7 +450,7 @@ class ReminderService:
                 return reply
 
             fast = replace(self.policy, delivery=replace(self.policy.delivery, rate_per_second=1e9, concurrency=1))
-            twin = ReminderService(sessions, self.units, self.reporting, self.workdays, clock, fast, compose=compose,
+            twin = ReminderService(copy, self.units, self.reporting, self.workdays, clock, fast, compose=compose,
                                    worker="simulator")
             senders = {name: _NullSender() for name in {"telegram", "zalo", "console", *channels}}
             out: list[SimulatedMessage] = []
@@ -520,10 +515,10 @@ class ReminderService:
     # -- settings -------------------------------------------------------------------------------------
     async def settings(self, user_id: int) -> SettingsView:
         async with self.uow() as uow:
-            user = await uow.reminders.user(user_id)
-            if user is None:
-                raise SettingsError("không tìm thấy người dùng")
-            return self._view(user)
+            user = await uow.reminders.settings(user_id)
+        if user is None:
+            raise SettingsError("không tìm thấy người dùng")
+        return self._view(user)
 
     async def set_enabled(self, user_id: int, enabled: bool) -> SettingsView:
         """«tắt nhắc nhở» / «bật lại». Turning on also ends a snooze: the person wants reminders now."""
@@ -544,12 +539,10 @@ class ReminderService:
             raise SettingsError("Lựa chọn tạm hoãn không hợp lệ.")
         async with self.uow() as uow:
             repo = uow.reminders
-            delivery = await repo.delivery(delivery_id)
-            if delivery is None or delivery.user_id != user_id:
+            if await repo.delivery_owner(delivery_id) != user_id:
                 raise SettingsError("Lời nhắc này không phải của anh/chị, hoặc đã cũ.")
-            user = await repo.user(user_id)
             until = self.snooze_until(now, choice)
-            user.snoozed_until = until.astimezone(dt.UTC)
+            await repo.update_settings(user_id, snoozed_until=until.astimezone(dt.UTC))
             await uow.commit()
         return until
 
@@ -567,18 +560,16 @@ class ReminderService:
 
     async def _update(self, user_id: int, **values) -> SettingsView:
         async with self.uow() as uow:
-            user = await uow.reminders.user(user_id)
+            user = await uow.reminders.update_settings(user_id, **values)
             if user is None:
                 raise SettingsError("không tìm thấy người dùng")
-            for name, value in values.items():
-                setattr(user, name, value)
             view = self._view(user)
             await uow.commit()
             return view
 
-    def _view(self, user) -> SettingsView:
+    def _view(self, user: PersonSettings) -> SettingsView:
         person = Recipient(
-            user_id=user.id, unit_id=user.unit_id, role=user.role, enabled=user.reminders_enabled,
+            user_id=user.user_id, unit_id=user.unit_id, role=user.role, enabled=user.reminders_enabled,
             days_before=user.remind_days_before, snoozed_until=user.snoozed_until,
         )
         snoozed = aware(user.snoozed_until) if user.snoozed_until else None
