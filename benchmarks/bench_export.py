@@ -60,7 +60,7 @@ async def populate(app, updates: int, evidence: int, seed: int = 7) -> None:
             status = rng.choice(STATUSES)
             percent = rng.choice((20, 40, 60, 80)) if status == "in_progress" else (100 if status == "done" else None)
             note = "chờ hướng dẫn của Sở Nội vụ" if status == "blocked" else None
-            await repo.record(lead, status=status, percent=percent, note=note, user_id=people[lead.unit_id].id,
+            await repo.record(lead.id, status=status, percent=percent, note=note, user_id=people[lead.unit_id].id,
                               channel="telegram", text=None, key=None, at=at)
         for i in range(evidence):
             lead = rng.choice(leads)
