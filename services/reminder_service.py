@@ -74,7 +74,13 @@ Sandbox = Callable[[], AbstractAsyncContextManager[UnitOfWorkFactory]]
 
 
 class SettingsError(ValueError):
-    """A settings request the service refuses; the message is for the user."""
+    """A settings request the service refuses: `reason` (no_user, days_out_of_range, bad_snooze,
+    not_your_reminder, no_units, not_scoped, outside_scope) and its details; presentation words it."""
+
+    def __init__(self, reason: str, **details) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.details = details
 
 
 @dataclass
@@ -491,22 +497,15 @@ class ReminderService:
     async def assign_scope(self, task_number: int, unit_ids: Sequence[str], user_id: int | None) -> ScopeAssigned:
         """«nv 54 giao QLTM, QLNL»: from now on the scoped share of task 54 is reminded to those units only."""
         if not unit_ids:
-            raise SettingsError("Anh/chị chưa nêu đơn vị nào. Ví dụ: «nv 54 giao QLTM, QLNL».")
+            raise SettingsError("no_units")
         async with self.uow() as uow:
             rows = await uow.reminders.scoped_assignments(task_number)
             if not rows:
-                raise SettingsError(
-                    f"Nhiệm vụ {task_number} không có phần việc giao chung «các phòng, đơn vị … được giao» "
-                    "nên không cần giao đơn vị. Gõ «nv SỐ» để xem ai chủ trì."
-                )
+                raise SettingsError("not_scoped", task=task_number)
             leads = {u for _, lead, _ in rows for u in lead}
             outside = [u for u in unit_ids if u not in leads]
             if outside:
-                names = ", ".join(self.units.name(u) for u in outside)
-                raise SettingsError(
-                    f"{names} không thuộc các đơn vị chủ trì của nhiệm vụ {task_number}; "
-                    "chỉ giao được cho các phòng, đơn vị trong phạm vi của nhiệm vụ."
-                )
+                raise SettingsError("outside_scope", task=task_number, units=tuple(outside))
             for assignment_id, _lead, _scope in rows:
                 await uow.reminders.assign_scope(assignment_id, list(dict.fromkeys(unit_ids)), user_id)
             await uow.commit()
@@ -517,7 +516,7 @@ class ReminderService:
         async with self.uow() as uow:
             user = await uow.reminders.settings(user_id)
         if user is None:
-            raise SettingsError("không tìm thấy người dùng")
+            raise SettingsError("no_user")
         return self._view(user)
 
     async def set_enabled(self, user_id: int, enabled: bool) -> SettingsView:
@@ -527,7 +526,7 @@ class ReminderService:
     async def set_days_before(self, user_id: int, days: int) -> SettingsView:
         """«nhắc trước N ngày»: the first reminder N working days before; asking for it turns reminders on."""
         if not 0 <= days <= MAX_DAYS_BEFORE:
-            raise SettingsError(f"Số ngày nhắc trước phải từ 0 đến {MAX_DAYS_BEFORE} ngày làm việc.")
+            raise SettingsError("days_out_of_range", most=MAX_DAYS_BEFORE)
         return await self._update(user_id, remind_days_before=days, reminders_enabled=True)
 
     async def resume(self, user_id: int) -> SettingsView:
@@ -536,11 +535,11 @@ class ReminderService:
     async def snooze(self, user_id: int, delivery_id: int, choice: str, now: dt.datetime) -> dt.datetime:
         """A snooze button on a reminder: pause this person's reminders until a working morning."""
         if choice not in SNOOZE_CODES:
-            raise SettingsError("Lựa chọn tạm hoãn không hợp lệ.")
+            raise SettingsError("bad_snooze")
         async with self.uow() as uow:
             repo = uow.reminders
             if await repo.delivery_owner(delivery_id) != user_id:
-                raise SettingsError("Lời nhắc này không phải của anh/chị, hoặc đã cũ.")
+                raise SettingsError("not_your_reminder")
             until = self.snooze_until(now, choice)
             await repo.update_settings(user_id, snoozed_until=until.astimezone(dt.UTC))
             await uow.commit()
@@ -562,7 +561,7 @@ class ReminderService:
         async with self.uow() as uow:
             user = await uow.reminders.update_settings(user_id, **values)
             if user is None:
-                raise SettingsError("không tìm thấy người dùng")
+                raise SettingsError("no_user")
             view = self._view(user)
             await uow.commit()
             return view
