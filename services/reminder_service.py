@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -174,20 +175,37 @@ class ReminderService:
                 listed.append(item)
         listed = await self._fill(listed)
         today = self.planner.local(at).date()
-        texts = {m.user_id: self.compose(m, None).text for m in group_messages(listed, today, planned.people)}
+        # The texts are composed lazily (`DueItem.message`, on first read): only `reminders due --json` needs them,
+        # and then once per message — the first recipient's — not once per item.
+        texts: dict[int | str, str] = {}
+        grouped: dict[int, PersonMessage] = {}
+
+        def person_text(uid: int) -> str:
+            if uid not in texts:
+                if not grouped:
+                    grouped.update((m.user_id, m) for m in group_messages(listed, today, planned.people))
+                texts[uid] = self.compose(grouped[uid], None).text
+            return texts[uid]
+
         by_unit: dict[str, list[DueItem]] = defaultdict(list)
         for item in listed:
             if not item.recipients:
                 by_unit[item.unit_id or "*"].append(item)
-        for unit_id, mine in by_unit.items():  # what the unit would get, were someone there to receive it
-            preview = PersonMessage(key="", user_id=None, unit_id=unit_id if unit_id != "*" else "",
-                                    role="", day=today, items=sorted(mine, key=lambda i: i.urgency))
-            text = self.compose(preview, None).text
-            for item in mine:
-                item.message = text
+
+        def unit_text(unit_id: str) -> str:  # what the unit would get, were someone there to receive it
+            key = f"unit:{unit_id}"
+            if key not in texts:
+                preview = PersonMessage(key="", user_id=None, unit_id=unit_id if unit_id != "*" else "",
+                                        role="", day=today, items=sorted(by_unit[unit_id], key=lambda i: i.urgency))
+                texts[key] = self.compose(preview, None).text
+            return texts[key]
+
         for item in listed:
+            item.message = None
             if item.recipients:
-                item.message = texts.get(sorted(item.recipients)[0])
+                item.compose_message = partial(person_text, min(item.recipients))
+            else:
+                item.compose_message = partial(unit_text, item.unit_id or "*")
         return listed
 
     async def tick(self, senders: Mapping[str, Sender], now: dt.datetime | None = None) -> TickReport:
