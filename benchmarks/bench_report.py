@@ -1,6 +1,6 @@
 """Time of drafting the annual CCHC report (`cchc-bot report draft --period Y`) on the seed plan with a
 year's worth of activity: N status updates (default 1,000), M evidence rows (default 500) — the same data
-as `bench_export.py` — and a figure for every numeric target. Times the read (plan, history, evidence,
+as `bench_export.py`, from `benchmarks/fixtures.py` — and a figure for every numeric target. Times the read (plan, history, evidence,
 figures as of the cut-off) and the render (docxtpl into the bundled template) over several rounds.
 Goal (issue 13): under 2 s.
 
@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import os
 import statistics
 import sys
 import tempfile
@@ -23,10 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import docx
 
-from benchmarks.bench_export import NOW, populate
-from bot.bootstrap import build_app
-from bot.settings import DEFAULTS, Settings
-from domain.clock import FixedClock
+from benchmarks.fixtures import NOW, active_app, activity_arguments, setup_line
 from domain.people import UserView
 
 
@@ -45,25 +41,16 @@ async def figures(app) -> int:
 
 
 async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--updates", type=int, default=1000)
-    parser.add_argument("--evidence", type=int, default=500)
-    parser.add_argument("--rounds", type=int, default=5)
+    parser = activity_arguments(argparse.ArgumentParser(description=__doc__.splitlines()[0]), rounds=5)
     parser.add_argument("--period", default="Y")
-    parser.add_argument("--db", help="database URL (default: a fresh SQLite file)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        settings = Settings(cchc_data_dir=root, database_url=args.db or f"sqlite:///{root / 'bench.db'}", _env_file=None)
-        app = await build_app(settings, clock=FixedClock(NOW))
-        try:
-            await app.plans.import_plan(DEFAULTS / "ke-hoach-cchc-2022.txt")
+        async with active_app(root, updates=args.updates, evidence=args.evidence, db=args.db) as (app, seconds):
             started = time.perf_counter()
-            await populate(app, args.updates, args.evidence)
             reported = await figures(app)
-            print(f"setup: seed plan + {args.updates} status updates + {args.evidence} evidence rows + {reported} "
-                  f"target figures in {time.perf_counter() - started:.2f} s ({app.engine.dialect.name}); "
-                  f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+            seconds += time.perf_counter() - started
+            print(setup_line(app, seconds, args.updates, args.evidence, f" + {reported} target figures"))
             totals, loads, renders = [], [], []
             for i in range(args.rounds):
                 path = root / f"report-{i}.docx"
@@ -81,8 +68,6 @@ async def main() -> None:
                 f"{draft.evidence_in_period} evidence files in the period"
             )
             print(f"goal < 2 s: {'OK' if max(totals) < 2.0 else 'SLOWER THAN GOAL'}")
-        finally:
-            await app.close()
 
 
 if __name__ == "__main__":

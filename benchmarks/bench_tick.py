@@ -1,7 +1,8 @@
 """One reminder tick over a national-scale plan: 100,000 assignments, 1,000 units, one head each.
 
 Goal (issue 5): ≤ 1 s per tick on SQLite and PostgreSQL. Measured on Wednesday 21/09/2022 09:00:
-- dry run: `reminders due` (date-window query, planning, ledger lookup), nothing written;
+- dry run: `reminders due` (date-window query, planning, ledger lookup), nothing written; «+ JSON»: the
+  CONTRACTS §4 objects of `reminders due --json` built from it (with each message's text);
 - first tick: the same plus claiming and "sending" everything due to a null sender, pacing lifted
   (a catch-up after the deployment; real sends are paced at ~29 msg/s, see bench_broadcast.py);
 - steady tick: the tick that runs every minute once everything due has gone out;
@@ -30,6 +31,7 @@ from benchmarks.synthetic import FreshPostgres, populate, postgres_server
 from bot.bootstrap import build_app
 from bot.settings import Settings
 from domain.clock import FixedClock
+from services.reminder_service import as_contract
 from storage.repositories.reminders import ReminderRepository
 from tests.fakes.reminders import fast_service
 
@@ -63,7 +65,12 @@ async def run(url: str, backend: str, assignments: int, units: int, data_dir: Pa
         lo, hi = service.planner.candidate_window(WEDNESDAY.date())
         async with app.sessions() as session:
             query, candidates = await timed(ReminderRepository(session).candidates(lo, hi))
+        cpu = time.process_time()
         dry, items = await timed(service.due(WEDNESDAY))
+        dry_cpu = time.process_time() - cpu
+        started, cpu = time.perf_counter(), time.process_time()
+        contract = as_contract(items)
+        as_json, json_cpu = time.perf_counter() - started, time.process_time() - cpu
         first, report = await timed(service.tick(senders, WEDNESDAY))
         steady = min([(await timed(service.tick(senders, WEDNESDAY)))[0] for _ in range(3)])
         clock.set(MONDAY)
@@ -71,7 +78,8 @@ async def run(url: str, backend: str, assignments: int, units: int, data_dir: Pa
         monday_steady = min([(await timed(service.tick(senders, MONDAY)))[0] for _ in range(3)])
         return {
             "backend": backend, "assignments": assignments, "load": load, "candidates": len(candidates),
-            "query": query, "due": sum(len(i.recipients) for i in items), "dry": dry, "first": first,
+            "query": query, "due": sum(len(i.recipients) for i in items), "dry": dry, "json": as_json, "dry_cpu": dry_cpu, "json_cpu": json_cpu,
+            "messages": len({i["message"] for i in contract if i["message"]}), "first": first,
             "sent": report.delivery.sent, "steady": steady, "monday": monday,
             "monday_sent": monday_report.delivery.sent, "monday_steady": monday_steady,
         }
@@ -80,11 +88,12 @@ async def run(url: str, backend: str, assignments: int, units: int, data_dir: Pa
 
 
 def table(rows: list[dict]) -> str:
-    header = ("backend", "assignments", "candidates (SQL s)", "due", "dry run s", "first tick s (sent)",
+    header = ("backend", "assignments", "candidates (SQL s)", "due", "dry run s (CPU)", "+ JSON s (CPU; texts)",
+              "first tick s (sent)",
               "steady tick s", "Monday 08:00 s (sent)", "Monday steady s")
     lines = [
         (r["backend"], f"{r['assignments']:,}", f"{r['candidates']:,} ({r['query']:.3f})", f"{r['due']:,}",
-         f"{r['dry']:.3f}", f"{r['first']:.2f} ({r['sent']:,})", f"{r['steady']:.3f}",
+         f"{r['dry']:.3f} ({r['dry_cpu']:.2f})", f"{r['json']:.3f} ({r['json_cpu']:.2f}; {r['messages']:,})", f"{r['first']:.2f} ({r['sent']:,})", f"{r['steady']:.3f}",
          f"{r['monday']:.2f} ({r['monday_sent']:,})", f"{r['monday_steady']:.3f}")
         for r in rows
     ]

@@ -1,7 +1,7 @@
 """Server-side render time and weight of the web overview (issue 14).
 
 Loads the bundled 2022 plan, writes N status updates (default 1,000) and 500 evidence rows spread over
-the year (the same generator as bench_export.py), signs a coordinator in through a one-time link, then
+the year (the same generator as bench_export.py: benchmarks/fixtures.py), signs a coordinator in through a one-time link, then
 requests the overview (`GET /`, everything the server does: session, queries, template) R times through
 the ASGI app in-process and reports wall-clock and CPU p50/p95 and the page's size (the page has no
 images; its charts are inline SVG). CPU time is what a request costs whatever else runs on the machine;
@@ -25,10 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import httpx
 
-from benchmarks.bench_export import NOW, populate
-from bot.bootstrap import build_app
-from bot.settings import DEFAULTS, Settings
-from domain.clock import FixedClock
+from benchmarks.fixtures import active_app, activity_arguments
 from web.server import create_web_app
 
 
@@ -54,19 +51,9 @@ def summary(name: str, wall: list[float], cpu: list[float], size: int) -> str:
 
 
 async def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--updates", type=int, default=1000)
-    parser.add_argument("--evidence", type=int, default=500)
-    parser.add_argument("--rounds", type=int, default=200)
-    parser.add_argument("--db")
-    args = parser.parse_args()
+    args = activity_arguments(argparse.ArgumentParser(), rounds=200).parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        url = args.db or f"sqlite:///{Path(tmp) / 'bench.db'}"
-        settings = Settings(_env_file=None, cchc_data_dir=Path(tmp), database_url=url)
-        app = await build_app(settings, clock=FixedClock(NOW))
-        try:
-            await app.plans.import_plan(DEFAULTS / "ke-hoach-cchc-2022.txt")
-            await populate(app, args.updates, args.evidence)
+        async with active_app(Path(tmp), updates=args.updates, evidence=args.evidence, db=args.db) as (app, _):
             link = await app.web_auth.issue_link(now=app.clock.now(), unit_id="van-phong", role="coordinator")
             transport = httpx.ASGITransport(create_web_app(app))
             async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
@@ -76,8 +63,6 @@ async def main() -> None:
                 for name, path in (("overview (whole Sở)", "/"), ("overview, Q3 filter", "/?period=Q3&status=late"),
                                    ("unit page", "/don-vi/van-phong"), ("task page", "/nhiem-vu/5")):
                     print(summary(name, *await timed(client, path, args.rounds)))
-        finally:
-            await app.close()
 
 
 if __name__ == "__main__":

@@ -45,7 +45,7 @@ from services.user_service import UserService
 from services.web_auth import WebAuthService
 from storage.db import create_engine, session_factory, upgrade
 from storage.leader import SchedulerLease
-from storage.sandbox import throwaway_copy
+from storage.sandbox import throwaway_uow
 from storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -96,10 +96,10 @@ async def build_app(settings: Settings, *, clock: Clock | None = None, migrate: 
     senders: Senders = {}
     plans = PlanService(uow, units, reporting, workdays)
     reminders = ReminderService(
-        sessions, units, reporting, workdays, clock, policy,
+        uow, units, reporting, workdays, clock, policy,
         compose=partial(compose_message, units=units, workdays=workdays, max_items=policy.digest.max_items,
                         max_overdue=policy.digest.max_overdue),
-        sandbox=partial(throwaway_copy, settings.db_url),
+        sandbox=partial(throwaway_uow, settings.db_url),
     )
     broadcasts = BroadcastService(uow, units, reminders, senders)
     statuses = StatusService(uow, plans)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -188,7 +188,20 @@ class DueItem:
     unreachable: list[int] = field(default_factory=list)
     content: object | None = None  # digests, check-ins, year-end: what the message will list
     unreachable_reason: str | None = None
-    message: str | None = None  # dry run: the text of the message this item goes out in
+    _message: str | None = field(default=None, repr=False)
+    # dry run: composes the message's text on first need (shared by the items of one message: composed once)
+    compose_message: Callable[[], str] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def message(self) -> str | None:
+        """Dry run: the text of the message this item goes out in, composed when first read."""
+        if self._message is None and self.compose_message is not None:
+            self._message = self.compose_message()
+        return self._message
+
+    @message.setter
+    def message(self, text: str | None) -> None:
+        self._message = text
 
     @property
     def contract_kind(self) -> str:

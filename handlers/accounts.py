@@ -13,7 +13,7 @@ from conversation.registry import callback, intent
 from domain.messages import TELEGRAM, ZALO, Reply
 from domain.text import fold
 from presentation import accounts as texts
-from services.account_service import CHANNEL_NAMES, MESSENGERS, Accounts
+from services.account_service import MESSENGERS, Accounts
 
 _ALIASES = {ZALO: ("zalo", "za lo"), TELEGRAM: ("telegram", "tele", "tlg", "tg")}
 
@@ -29,7 +29,7 @@ def channel_named(text: str) -> str | None:
 async def link_account(ctx: Context) -> list[Reply]:
     invite = await ctx.app.users.link_invite(ctx.user, ctx.now)
     here = ctx.message.channel
-    other = {TELEGRAM: "Zalo", ZALO: "Telegram"}.get(here, "Telegram hoặc Zalo")
+    other = texts.other_messenger(here)
     username = ctx.app.config.telegram_bot_username
     link = f"https://t.me/{username.lstrip('@')}?start={invite.code}" if here != TELEGRAM and username else None
     text = texts.link_code(invite.code, invite.expires_at, other, link)
@@ -53,15 +53,11 @@ async def _choose(ctx: Context, wanted: str | None) -> list[Reply]:
     if wanted is None:
         return _overview(await service.accounts(ctx.user.id))
     outcome = await service.set_preferred(ctx.user.id, wanted)
-    name = CHANNEL_NAMES[wanted]
+    name = texts.CHANNEL_NAMES[wanted]
     if outcome.key == "no_account":
         return ctx.reply(texts.no_account(name, wanted))
     return ctx.reply(texts.channel_set(name, unreachable=wanted in outcome.accounts.unreachable))
 
 
 def _overview(accounts: Accounts) -> list[Reply]:
-    linked = ", ".join(CHANNEL_NAMES[c] for c in accounts.channels) or "chưa có"
-    current = CHANNEL_NAMES.get(accounts.preferred or "", "chưa chọn (gửi qua tài khoản đã đăng ký)")
-    missing = [CHANNEL_NAMES[c] for c in MESSENGERS if c not in accounts.channels]
-    channels = [(c, CHANNEL_NAMES[c]) for c in accounts.channels]
-    return [texts.overview(current, linked, channels, missing)]
+    return [texts.accounts_overview(accounts.preferred, accounts.channels, MESSENGERS)]

@@ -281,11 +281,11 @@ async def show_evidence(ctx: Context) -> list[Reply]:
 # -- helpers ---------------------------------------------------------------------------------------------
 
 def _name(received: Received) -> str:
-    return received.file_name or ("ảnh" if received.type.ext in ("jpg", "png") else "tệp")
+    return received.file_name or texts.unnamed_file(image=received.type.ext in ("jpg", "png"))
 
 
 def _kind_name(mime_type: str) -> str:
-    return "ảnh" if mime_type.startswith("image/") else mime_type.rsplit("/", 1)[-1]
+    return texts.IMAGE if mime_type.startswith("image/") else mime_type.rsplit("/", 1)[-1]
 
 
 def _options(ctx: Context, leads: list[LeadView]) -> list[tuple[str, int]]:

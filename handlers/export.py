@@ -15,7 +15,7 @@ from conversation.context import Context
 from conversation.registry import intent
 from domain.messages import OutgoingFile, Reply
 from presentation import records as texts
-from presentation.common import NO_PLAN
+from presentation.common import NO_PLAN, unit_name
 from services.export_service import PERIOD_RANGES, PERIOD_TITLES, XLSX_MIME
 from services.query_service import NoPlan
 
@@ -43,7 +43,7 @@ async def export(ctx: Context) -> list[Reply]:
     except NoPlan:
         return ctx.reply(NO_PLAN)
     _prune(folder, keep=dt.timedelta(days=1))
-    who = units.name(unit) if unit else "toàn Sở"
+    who = unit_name(units, unit)
     title = PERIOD_TITLES[period] if period else None
     text = texts.export_done(
         who, result.tasks, result.rows, result.sheets, title, result.period_rows, bool(unit and not user.sees_all_units)

@@ -8,7 +8,7 @@ from conversation.callbacks import ListPage
 from conversation.context import Context
 from conversation.registry import callback, intent
 from domain.messages import Reply
-from presentation.common import NO_PLAN
+from presentation.common import NO_PLAN, unit_name
 from presentation.tasks import list_title, task_list
 from services.query_service import NoPlan
 
@@ -39,7 +39,7 @@ async def _page(ctx: Context, unit: str | None, period, status: str | None, page
         )
     except NoPlan:
         return ctx.reply(NO_PLAN)
-    who = ctx.app.units.name(unit) if unit else "toàn Sở"
+    who = unit_name(ctx.app.units, unit)
     title = list_title(who, period, status, routine=routine)
     code = (unit, period[0] if period else None, period[1] if period else None, status)
     return [task_list(

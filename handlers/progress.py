@@ -16,7 +16,7 @@ from conversation.context import Context
 from conversation.registry import intent
 from domain.messages import Reply
 from presentation import progress as texts
-from presentation.common import NO_PLAN
+from presentation.common import DEPARTMENT_BAR, NO_PLAN, unit_name
 from services.charts import area_label, cached_progress_chart, chart_dir, tally_leads
 from services.query_service import NoPlan
 
@@ -48,7 +48,7 @@ async def progress(ctx: Context) -> list[Reply]:
 
     if unit:
         text = texts.unit_progress(refused, units.name(unit), subject_total, verified, total, areas)
-        bars = [(units.name(unit), subject_total), ("Toàn Sở", total)]
+        bars = [(units.name(unit), subject_total), (DEPARTMENT_BAR, total)]
     elif user.sees_all_units:
         ids = sorted(by_unit, key=lambda u: (order.get(u, 999), u))
         text = texts.department_progress(total, verified, [(units.name(u), by_unit[u]) for u in ids], None, areas)
@@ -56,7 +56,7 @@ async def progress(ctx: Context) -> list[Reply]:
     else:
         own = by_unit.get(user.unit_id, Counter())
         text = texts.department_progress(total, verified, None, (units.name(user.unit_id), own), areas)
-        bars = [(units.name(user.unit_id), own), ("Toàn Sở", total)]
+        bars = [(units.name(user.unit_id), own), (DEPARTMENT_BAR, total)]
     titles = {number: area_label(texts.roman(number), title) for number, title, _ in sections}
     chart_areas = [(titles.get(n, str(n)), counts) for n, counts in areas]
     replies = [Reply(text)]
@@ -68,14 +68,14 @@ async def progress(ctx: Context) -> list[Reply]:
 
 async def _chart(ctx: Context, unit: str | None, bars, areas) -> Reply | None:
     """The chart as a photo; a failure to draw never costs the user the text answer."""
-    who = ctx.app.units.name(unit) if unit else "toàn Sở"
+    who = unit_name(ctx.app.units, unit)
     plan = await ctx.app.queries.plan_info()
     year = plan[1] if plan else ctx.today.year
     when = ctx.today.strftime("%d/%m/%Y")
     try:
         path = await asyncio.to_thread(
             cached_progress_chart, chart_dir(ctx.app.config.data_dir),
-            title=texts.chart_title(year, who), subtitle=f"đến ngày {when}", by_unit=bars, by_area=areas,
+            title=texts.chart_title(year, who), subtitle=texts.chart_subtitle(when), by_unit=bars, by_area=areas,
         )
     except Exception:
         log.exception("progress chart failed")

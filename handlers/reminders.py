@@ -20,9 +20,11 @@ from domain.messages import Reply
 from presentation import accounts as texts
 from presentation.reminders import (
     COORDINATORS_ONLY,
+    preview_label,
     preview_text,
     scope_assigned_text,
     settings_buttons,
+    settings_error,
     settings_text,
     snoozed_text,
     unknown_scope_unit,
@@ -68,7 +70,7 @@ async def _preview(ctx: Context, month: int | None) -> list[Reply]:
     start = dt.date(year, month, 1)
     end = (dt.date(year + month // 12, month % 12 + 1, 1)) - dt.timedelta(days=1)
     messages = await ctx.app.reminders.simulate(start, end, staff_all=True)
-    return ctx.reply(preview_text(f"tháng {month}/{year}", messages, ctx.app.units, staff_all=True))
+    return ctx.reply(preview_text(preview_label(month, year), messages, ctx.app.units, staff_all=True))
 
 
 async def _assign_scope(ctx: Context, task: int | None, units_text: str) -> list[Reply]:
@@ -92,7 +94,7 @@ async def _assign_scope(ctx: Context, task: int | None, units_text: str) -> list
     try:
         done = await ctx.app.reminders.assign_scope(int(task or 0), ids, ctx.user.id)
     except SettingsError as exc:
-        return ctx.reply(str(exc))
+        return ctx.reply(settings_error(exc.reason, exc.details, directory))
     return ctx.reply(scope_assigned_text(done.task, done.scope, [directory.name(u) for u in done.units]))
 
 
@@ -111,7 +113,7 @@ async def reminder_button(ctx: Context) -> list[Reply]:
     try:
         until = await service.snooze(ctx.user.id, int(first), choice, ctx.now)
     except SettingsError as exc:
-        return ctx.reply(str(exc))
+        return ctx.reply(settings_error(exc.reason, exc.details, ctx.app.units))
     return ctx.reply(snoozed_text(until, service.tz))
 
 
@@ -134,5 +136,7 @@ async def _apply(ctx: Context, action: str | None, days: Any, *, edit: bool = Fa
         else:
             view = await service.settings(uid)
     except (SettingsError, ValueError) as exc:
-        return ctx.reply(str(exc) if isinstance(exc, SettingsError) else texts.BAD_DAYS)
+        if isinstance(exc, SettingsError):
+            return ctx.reply(settings_error(exc.reason, exc.details, ctx.app.units))
+        return ctx.reply(texts.BAD_DAYS)
     return [Reply(text=prefix + settings_text(view, service.tz), buttons=settings_buttons(view), edit=edit)]

@@ -36,8 +36,7 @@ async def update_status(ctx: Context) -> list[Reply]:
         task, confidence = ctx.chat.task, min(confidence, CONFIDENT - 0.05)  # the task just talked about: ask
     if task is None:
         if nlu.status is not None:
-            example = {"done": "xong", "in_progress": "đang làm 50%", "blocked": "vướng"}.get(nlu.status, "xong")
-            return ctx.reply(texts.ASK_TASK_AFTER_GUESS.format(what=ctx.message.text.strip()[:60], example=example))
+            return ctx.reply(texts.ask_task_after_guess(ctx.message.text.strip()[:60], nlu.status))
         return ctx.reply(texts.ASK_TASK)
     wrong = percent_out_of_range(fold(ctx.message.text or ""))
     if wrong is not None:  # «250%»: nothing is written, the previous percent stays

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from conversation.callbacks import ReminderChannel, encode
-from domain.messages import Button, Reply
+from domain.messages import TELEGRAM, ZALO, Button, Reply
 
 REMINDERS_OFF = "🔕 Đã tắt nhắc nhở. Anh/chị vẫn hỏi việc bình thường; nhắn «bật lại» khi cần nhắc trở lại.\n"
 REMINDERS_ON = "🔔 Đã bật nhắc nhở.\n"
@@ -13,6 +14,17 @@ REMINDERS_RESUMED = "▶️ Đã bỏ tạm hoãn.\n"
 ASK_DAYS = "Anh/chị muốn được nhắc trước bao nhiêu ngày làm việc? Ví dụ: «nhắc trước 5 ngày»."
 BAD_DAYS = "Số ngày không hợp lệ."
 OLD_REMINDER_BUTTON = "Nút này đã cũ. Gõ /nhacnho để xem cài đặt nhắc việc."
+
+CHANNEL_NAMES = {TELEGRAM: "Telegram", ZALO: "Zalo"}  # the messengers as users read their names
+NO_LINKED_ACCOUNT = "chưa có"
+NO_CHANNEL_CHOSEN = "chưa chọn (gửi qua tài khoản đã đăng ký)"
+
+
+def other_messenger(here: str) -> str:
+    """Where to send a link code from: the messenger the person is not on now."""
+    return {TELEGRAM: CHANNEL_NAMES[ZALO], ZALO: CHANNEL_NAMES[TELEGRAM]}.get(
+        here, f"{CHANNEL_NAMES[TELEGRAM]} hoặc {CHANNEL_NAMES[ZALO]}"
+    )
 
 
 def days_before_set(days: int) -> str:
@@ -42,6 +54,16 @@ def channel_set(name: str, *, unreachable: bool) -> str:
     if unreachable:
         text += f"\nLưu ý: lần trước trợ lý không gửi được tin cho tài khoản {name} này (đã chặn trợ lý?)."
     return text
+
+
+def accounts_overview(preferred: str | None, linked: Sequence[str], messengers: Sequence[str]) -> Reply:
+    """Where reminders go, which messengers are linked (with a button each), how to link the others."""
+    return overview(
+        CHANNEL_NAMES.get(preferred or "", NO_CHANNEL_CHOSEN),
+        ", ".join(CHANNEL_NAMES[c] for c in linked) or NO_LINKED_ACCOUNT,
+        [(c, CHANNEL_NAMES[c]) for c in linked],
+        [CHANNEL_NAMES[c] for c in messengers if c not in linked],
+    )
 
 
 def overview(current: str, linked: str, channels: list[tuple[str, str]], missing: list[str]) -> Reply:

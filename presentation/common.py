@@ -46,8 +46,12 @@ def long_message_note(kept: int) -> str:
     return f"(Tin nhắn dài: trợ lý chỉ đọc {kept:,} ký tự đầu và cuối để tìm câu hỏi.)".replace(",", ".")
 
 
+WHOLE_DEPARTMENT = "toàn Sở"  # «tiến độ toàn Sở», «bảng toàn Sở»: no unit named
+DEPARTMENT_BAR = "Toàn Sở"  # the department's bar in a progress chart
+
+
 def unit_name(units: UnitDirectory, unit_id: str | None) -> str:
-    return units.name(unit_id) if unit_id else "toàn Sở"
+    return units.name(unit_id) if unit_id else WHOLE_DEPARTMENT
 
 
 def milestone_when(m: MilestoneView, today: dt.date, workdays: Workdays | None = None) -> str:

@@ -20,6 +20,12 @@ WHICH_TASK_AGAIN = (
     "(ví dụ «17»). Nếu muốn hỏi việc khác, xin gửi lại câu hỏi."
 )
 STAGED_EXPIRED = "Tệp chờ gắn đã hết hạn. Anh/chị gửi lại tệp kèm chú thích «nv 17 ...» nhé."
+IMAGE = "ảnh"  # a file named by its kind: a photo has no file name
+FILE = "tệp"
+
+
+def unnamed_file(*, image: bool) -> str:
+    return IMAGE if image else FILE
 
 
 def lead_button(label: str, lead_id: int) -> list[Button]:

@@ -68,6 +68,10 @@ def chart_title(year: int, who: str) -> str:
     return f"Tiến độ Kế hoạch CCHC năm {year} — {who}"
 
 
+def chart_subtitle(when: str) -> str:
+    return f"đến ngày {when}"
+
+
 def chart(path, who: str, when: str) -> Reply:
     caption = f"Biểu đồ tiến độ — {who}, đến ngày {when}"
     return Reply(file=OutgoingFile(path, "tien-do.png", "image/png", caption, as_photo=True))

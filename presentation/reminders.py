@@ -55,6 +55,36 @@ COORDINATORS_ONLY = (
 )
 
 
+def preview_label(month: int, year: int) -> str:
+    """The period of «xem trước nhắc nhở tháng 12»."""
+    return f"tháng {month}/{year}"
+
+
+def settings_error(reason: str, details: dict, units: UnitDirectory) -> str:
+    """Why a reminder setting or scope was refused (`services.reminder_service.SettingsError`)."""
+    task = details.get("task")
+    if reason == "no_units":
+        return "Anh/chị chưa nêu đơn vị nào. Ví dụ: «nv 54 giao QLTM, QLNL»."
+    if reason == "not_scoped":
+        return (
+            f"Nhiệm vụ {task} không có phần việc giao chung «các phòng, đơn vị … được giao» "
+            "nên không cần giao đơn vị. Gõ «nv SỐ» để xem ai chủ trì."
+        )
+    if reason == "outside_scope":
+        names = ", ".join(units.name(u) for u in details.get("units", ()))
+        return (
+            f"{names} không thuộc các đơn vị chủ trì của nhiệm vụ {task}; "
+            "chỉ giao được cho các phòng, đơn vị trong phạm vi của nhiệm vụ."
+        )
+    if reason == "days_out_of_range":
+        return f"Số ngày nhắc trước phải từ 0 đến {details.get('most')} ngày làm việc."
+    if reason == "bad_snooze":
+        return "Lựa chọn tạm hoãn không hợp lệ."
+    if reason == "not_your_reminder":
+        return "Lời nhắc này không phải của anh/chị, hoặc đã cũ."
+    return "không tìm thấy người dùng"
+
+
 def unknown_scope_unit(part: str, task: int | None) -> str:
     return (
         f"Không nhận ra đơn vị «{part}». Viết tên hoặc tên tắt, cách nhau bằng dấu phẩy, "

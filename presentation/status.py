@@ -14,6 +14,14 @@ ASK_TASK = "Anh/chị cập nhật nhiệm vụ số mấy? Ví dụ: «nv 17 đ
 ASK_TASK_AFTER_GUESS = (
     "Anh/chị báo «{what}» cho nhiệm vụ nào? Gõ kèm số nhiệm vụ, ví dụ «nv 17 {example}». Chưa có gì thay đổi."
 )
+STATUS_EXAMPLES = {"done": "xong", "in_progress": "đang làm 50%", "blocked": "vướng"}  # «nv 17 …»
+
+
+def ask_task_after_guess(what: str, status: str | None) -> str:
+    """A status was understood but not which task: ask, with an example of the same status."""
+    return ASK_TASK_AFTER_GUESS.format(what=what, example=STATUS_EXAMPLES.get(status or "", "xong"))
+
+
 DUPLICATE = "Cập nhật này đã được ghi nhận trước đó."
 READ_ONLY = "Vai trò của anh/chị chỉ xem, không cập nhật tình trạng. Cần thay đổi, xin báo Văn phòng Sở."
 NOT_ALLOWED_BUTTON = "Anh/chị không có quyền cập nhật phần việc này. Không có gì thay đổi."

@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from playwright.async_api import async_playwright
 
-from benchmarks.bench_export import NOW, populate
+from benchmarks.fixtures import NOW, populate
 from bot.bootstrap import build_app
 from bot.settings import DEFAULTS, Settings
 from domain.clock import FixedClock

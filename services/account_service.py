@@ -13,7 +13,6 @@ from domain.messages import TELEGRAM, ZALO
 from storage.uow import UnitOfWorkFactory
 
 MESSENGERS = (TELEGRAM, ZALO)  # channels a person can choose for reminders (the console is local)
-CHANNEL_NAMES = {TELEGRAM: "Telegram", ZALO: "Zalo"}
 
 
 @dataclass(frozen=True)

@@ -39,13 +39,12 @@ import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy.ext.asyncio import async_sessionmaker
-
 from domain.messages import Reply, RetryLater, Sender, Unreachable
 from domain.reminder_policy import DeliveryPolicy
 from domain.reminders import aware
 from services.metrics import RATE_LIMITED, REMINDERS
-from storage.repositories.reminders import Channel, Claimed, LedgerRow, ReminderRepository
+from storage.repositories.reminders import Channel, Claimed, LedgerRow
+from storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
@@ -125,14 +124,14 @@ Recheck = Callable[[Sequence[Outgoing]], Awaitable[set[str]]]
 class DeliveryEngine:
     def __init__(
         self,
-        sessions: async_sessionmaker,
+        uow: UnitOfWorkFactory,
         policy: DeliveryPolicy,
         *,
         wall: Callable[[], dt.datetime] = utc_now,
         worker: str | None = None,
         mark_interval: float = 0.2,
     ) -> None:
-        self.sessions = sessions
+        self.uow = uow
         self.policy = policy
         self.wall = wall
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
@@ -180,8 +179,8 @@ class DeliveryEngine:
         unknown = [k for k in keys if k not in self._settled]
         if not unknown:
             return {}
-        async with self.sessions() as session:
-            rows = await ReminderRepository(session).ledger(unknown)
+        async with self.uow() as uow:
+            rows = await uow.reminders.ledger(unknown)
         result: dict[str, LedgerRow | None] = {}
         for key in unknown:
             row = rows.get(key)
@@ -201,8 +200,9 @@ class DeliveryEngine:
     async def settle_quietly(self, rows: Sequence[dict], reason: str) -> None:
         """Record deliveries that need no message (an empty digest) as `skipped`, once."""
         token = f"{self.worker}:{next(self._tokens)}"
-        async with self._write, self.sessions() as session, session.begin():
-            await ReminderRepository(session).claim_new(list(rows), token, self.wall(), state="skipped", error=reason)
+        async with self._write, self.uow() as uow:
+            await uow.reminders.claim_new(list(rows), token, self.wall(), state="skipped", error=reason)
+            await uow.commit()
         self._settled.update(row["key"] for row in rows)
 
     # -- delivering ---------------------------------------------------------------------------------
@@ -261,8 +261,8 @@ class DeliveryEngine:
         cutoff = now - dt.timedelta(seconds=self.policy.lease_seconds)
         by_key = {o.key: o for o, _ in batch}
         claimed: list[tuple[Outgoing, Claimed, str]] = []
-        async with self._write, self.sessions() as session, session.begin():
-            repo = ReminderRepository(session)
+        async with self._write, self.uow() as uow:
+            repo = uow.reminders
             new_rows = [
                 {"key": o.key, "kind": o.kind, "unit_id": o.unit_id, "user_id": o.user_id, "lead_id": o.lead_id,
                  "milestone_id": o.milestone_id, "due": o.due}
@@ -280,6 +280,7 @@ class DeliveryEngine:
                     report.reclaimed += 1
                     REMINDERS.labels("retried").inc()
                     log.info("reminder %s: retry %d (was %s)", o.key, claim.attempts, row.state)
+            await uow.commit()  # the claims exist in the database before any send
         report.held_elsewhere += len(batch) - len(claimed)
         return claimed
 
@@ -298,8 +299,9 @@ class DeliveryEngine:
                     await sender.send(route.chat_id, reply)
                 except Unreachable:
                     report.unreachable += 1
-                    async with self._write, self.sessions() as session, session.begin():
-                        await ReminderRepository(session).mark_unreachable(route.identity_id)
+                    async with self._write, self.uow() as uow:
+                        await uow.reminders.mark_unreachable(route.identity_id)
+                        await uow.commit()
                     continue
                 except RetryLater as exc:
                     RATE_LIMITED.labels(route.channel).inc()
@@ -333,8 +335,9 @@ class DeliveryEngine:
         await self._finish(claim, token, report, state="failed", error=error, next_attempt_at=retry_at)
 
     async def _finish(self, claim: Claimed, token: str, report: DeliveryReport, **values) -> bool:
-        async with self._write, self.sessions() as session, session.begin():
-            ok = await ReminderRepository(session).finish(claim.id, token, now=self.wall(), **values)
+        async with self._write, self.uow() as uow:
+            ok = await uow.reminders.finish(claim.id, token, now=self.wall(), **values)
+            await uow.commit()
         if not ok:
             report.lost_claims += 1
             log.warning("reminder %s: claim was taken over before it could be marked %s", claim.key, values["state"])
@@ -383,13 +386,14 @@ class _SentMarks:
                 records[claim.id] = carried
             engine = self.engine
             for token, claims in by_token.items():
-                async with engine._write, engine.sessions() as session, session.begin():
-                    repo = ReminderRepository(session)
+                async with engine._write, engine.uow() as uow:
+                    repo = uow.reminders
                     now = engine.wall()
                     done = await repo.mark_sent([c.id for c in claims], token, now)
                     carried = [row for c in claims if c.id in done for row in records[c.id]]
                     if carried:  # in the same transaction: a message marked sent has its items recorded
                         await repo.record_sent(carried, token, now)
+                    await uow.commit()
                 for claim in claims:
                     if claim.id in done:
                         self.report.sent += 1

@@ -10,6 +10,7 @@ from domain.shares import OPEN_STATUSES, Status, Workdays
 from domain.units import UnitDirectory
 from services.plan_service import AssignmentShape, PlanService
 from services.views import LeadView, ListItem, MilestoneView, StatusLine, TaskDetail, TaskList
+from storage.repositories.statuses import AssignmentRecord, ShareRecord, TaskRecord
 from storage.uow import UnitOfWorkFactory
 
 
@@ -17,8 +18,8 @@ class NoPlan(LookupError):
     pass
 
 
-def lead_view(lead, assignment, task) -> LeadView:
-    """The read model of a (lead, assignment, task) row of `StatusRepository.leads` / `.lead`."""
+def lead_view(lead: ShareRecord, assignment: AssignmentRecord, task: TaskRecord) -> LeadView:
+    """The view of a (share, assignment, task) record of `StatusRepository.leads` / `.lead`."""
     return LeadView(
         lead_id=lead.id, unit_id=lead.unit_id, task_number=task.number, task_title=task.title,
         section=task.section_number, assignment_id=assignment.id, assignment_position=assignment.position,

@@ -21,10 +21,9 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Protocol
 from zoneinfo import ZoneInfo
-
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from domain.clock import Clock, FixedClock
 from domain.messages import Reply, Sender
@@ -55,8 +54,8 @@ from domain.reporting import PERIOD_NAMES, ReportingCalendar
 from domain.units import UnitDirectory
 from domain.workdays import WorkingCalendar
 from services.delivery import DeliveryEngine, DeliveryReport, Outgoing, utc_now
-from storage.repositories.reminders import Channel, ReminderRepository
-from storage.uow import UnitOfWork
+from storage.repositories.reminders import Channel, PersonSettings, ReminderRepository
+from storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
@@ -71,12 +70,18 @@ class Composer(Protocol):
     def __call__(self, message: PersonMessage, delivery_id: int | None) -> Reply: ...
 
 
-# A throw-away copy of the database for the simulator: an async context manager yielding a session factory.
-Sandbox = Callable[[], AbstractAsyncContextManager[async_sessionmaker]]
+# A throw-away copy of the database for the simulator: an async context manager yielding its unit-of-work factory.
+Sandbox = Callable[[], AbstractAsyncContextManager[UnitOfWorkFactory]]
 
 
 class SettingsError(ValueError):
-    """A settings request the service refuses; the message is for the user."""
+    """A settings request the service refuses: `reason` (no_user, days_out_of_range, bad_snooze,
+    not_your_reminder, no_units, not_scoped, outside_scope) and its details; presentation words it."""
+
+    def __init__(self, reason: str, **details) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.details = details
 
 
 @dataclass
@@ -130,7 +135,7 @@ class ScopeAssigned:
 class ReminderService:
     def __init__(
         self,
-        sessions: async_sessionmaker,
+        uow: UnitOfWorkFactory,
         units: UnitDirectory,
         reporting: ReportingCalendar,
         workdays: WorkingCalendar,
@@ -142,7 +147,7 @@ class ReminderService:
         wall: Callable[[], dt.datetime] = utc_now,
         worker: str | None = None,
     ) -> None:
-        self.sessions = sessions
+        self.uow = uow
         self.units = units
         self.reporting = reporting
         self.workdays = workdays
@@ -152,10 +157,7 @@ class ReminderService:
         self.sandbox = sandbox
         self.tz: ZoneInfo = ZoneInfo(reporting.timezone) if reporting.timezone else clock.tz
         self.planner = Planner(policy, workdays, self.tz, reporting.remind_before_days, units.delegates())
-        self.engine = DeliveryEngine(sessions, policy.delivery, wall=wall, worker=worker)
-
-    def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.sessions)
+        self.engine = DeliveryEngine(uow, policy.delivery, wall=wall, worker=worker)
 
     # -- what is due ----------------------------------------------------------------------------------
     async def due(self, at: dt.datetime) -> list[DueItem]:
@@ -173,20 +175,37 @@ class ReminderService:
                 listed.append(item)
         listed = await self._fill(listed)
         today = self.planner.local(at).date()
-        texts = {m.user_id: self.compose(m, None).text for m in group_messages(listed, today, planned.people)}
+        # The texts are composed lazily (`DueItem.message`, on first read): only `reminders due --json` needs them,
+        # and then once per message — the first recipient's — not once per item.
+        texts: dict[int | str, str] = {}
+        grouped: dict[int, PersonMessage] = {}
+
+        def person_text(uid: int) -> str:
+            if uid not in texts:
+                if not grouped:
+                    grouped.update((m.user_id, m) for m in group_messages(listed, today, planned.people))
+                texts[uid] = self.compose(grouped[uid], None).text
+            return texts[uid]
+
         by_unit: dict[str, list[DueItem]] = defaultdict(list)
         for item in listed:
             if not item.recipients:
                 by_unit[item.unit_id or "*"].append(item)
-        for unit_id, mine in by_unit.items():  # what the unit would get, were someone there to receive it
-            preview = PersonMessage(key="", user_id=None, unit_id=unit_id if unit_id != "*" else "",
-                                    role="", day=today, items=sorted(mine, key=lambda i: i.urgency))
-            text = self.compose(preview, None).text
-            for item in mine:
-                item.message = text
+
+        def unit_text(unit_id: str) -> str:  # what the unit would get, were someone there to receive it
+            key = f"unit:{unit_id}"
+            if key not in texts:
+                preview = PersonMessage(key="", user_id=None, unit_id=unit_id if unit_id != "*" else "",
+                                        role="", day=today, items=sorted(by_unit[unit_id], key=lambda i: i.urgency))
+                texts[key] = self.compose(preview, None).text
+            return texts[key]
+
         for item in listed:
+            item.message = None
             if item.recipients:
-                item.message = texts.get(sorted(item.recipients)[0])
+                item.compose_message = partial(person_text, min(item.recipients))
+            else:
+                item.compose_message = partial(unit_text, item.unit_id or "*")
         return listed
 
     async def tick(self, senders: Mapping[str, Sender], now: dt.datetime | None = None) -> TickReport:
@@ -443,8 +462,8 @@ class ReminderService:
             raise RuntimeError("no sandbox configured for the reminder simulator")
         if end < start:
             raise ValueError("ngày kết thúc phải sau ngày bắt đầu")
-        async with self.sandbox() as sessions:
-            async with UnitOfWork(sessions) as uow:
+        async with self.sandbox() as copy:
+            async with copy() as uow:
                 if staff_all:
                     await uow.reminders.staff_all(self.units)
                     await uow.commit()
@@ -458,7 +477,7 @@ class ReminderService:
                 return reply
 
             fast = replace(self.policy, delivery=replace(self.policy.delivery, rate_per_second=1e9, concurrency=1))
-            twin = ReminderService(sessions, self.units, self.reporting, self.workdays, clock, fast, compose=compose,
+            twin = ReminderService(copy, self.units, self.reporting, self.workdays, clock, fast, compose=compose,
                                    worker="simulator")
             senders = {name: _NullSender() for name in {"telegram", "zalo", "console", *channels}}
             out: list[SimulatedMessage] = []
@@ -499,22 +518,15 @@ class ReminderService:
     async def assign_scope(self, task_number: int, unit_ids: Sequence[str], user_id: int | None) -> ScopeAssigned:
         """«nv 54 giao QLTM, QLNL»: from now on the scoped share of task 54 is reminded to those units only."""
         if not unit_ids:
-            raise SettingsError("Anh/chị chưa nêu đơn vị nào. Ví dụ: «nv 54 giao QLTM, QLNL».")
+            raise SettingsError("no_units")
         async with self.uow() as uow:
             rows = await uow.reminders.scoped_assignments(task_number)
             if not rows:
-                raise SettingsError(
-                    f"Nhiệm vụ {task_number} không có phần việc giao chung «các phòng, đơn vị … được giao» "
-                    "nên không cần giao đơn vị. Gõ «nv SỐ» để xem ai chủ trì."
-                )
+                raise SettingsError("not_scoped", task=task_number)
             leads = {u for _, lead, _ in rows for u in lead}
             outside = [u for u in unit_ids if u not in leads]
             if outside:
-                names = ", ".join(self.units.name(u) for u in outside)
-                raise SettingsError(
-                    f"{names} không thuộc các đơn vị chủ trì của nhiệm vụ {task_number}; "
-                    "chỉ giao được cho các phòng, đơn vị trong phạm vi của nhiệm vụ."
-                )
+                raise SettingsError("outside_scope", task=task_number, units=tuple(outside))
             for assignment_id, _lead, _scope in rows:
                 await uow.reminders.assign_scope(assignment_id, list(dict.fromkeys(unit_ids)), user_id)
             await uow.commit()
@@ -523,10 +535,10 @@ class ReminderService:
     # -- settings -------------------------------------------------------------------------------------
     async def settings(self, user_id: int) -> SettingsView:
         async with self.uow() as uow:
-            user = await uow.reminders.user(user_id)
-            if user is None:
-                raise SettingsError("không tìm thấy người dùng")
-            return self._view(user)
+            user = await uow.reminders.settings(user_id)
+        if user is None:
+            raise SettingsError("no_user")
+        return self._view(user)
 
     async def set_enabled(self, user_id: int, enabled: bool) -> SettingsView:
         """«tắt nhắc nhở» / «bật lại». Turning on also ends a snooze: the person wants reminders now."""
@@ -535,7 +547,7 @@ class ReminderService:
     async def set_days_before(self, user_id: int, days: int) -> SettingsView:
         """«nhắc trước N ngày»: the first reminder N working days before; asking for it turns reminders on."""
         if not 0 <= days <= MAX_DAYS_BEFORE:
-            raise SettingsError(f"Số ngày nhắc trước phải từ 0 đến {MAX_DAYS_BEFORE} ngày làm việc.")
+            raise SettingsError("days_out_of_range", most=MAX_DAYS_BEFORE)
         return await self._update(user_id, remind_days_before=days, reminders_enabled=True)
 
     async def resume(self, user_id: int) -> SettingsView:
@@ -544,15 +556,13 @@ class ReminderService:
     async def snooze(self, user_id: int, delivery_id: int, choice: str, now: dt.datetime) -> dt.datetime:
         """A snooze button on a reminder: pause this person's reminders until a working morning."""
         if choice not in SNOOZE_CODES:
-            raise SettingsError("Lựa chọn tạm hoãn không hợp lệ.")
+            raise SettingsError("bad_snooze")
         async with self.uow() as uow:
             repo = uow.reminders
-            delivery = await repo.delivery(delivery_id)
-            if delivery is None or delivery.user_id != user_id:
-                raise SettingsError("Lời nhắc này không phải của anh/chị, hoặc đã cũ.")
-            user = await repo.user(user_id)
+            if await repo.delivery_owner(delivery_id) != user_id:
+                raise SettingsError("not_your_reminder")
             until = self.snooze_until(now, choice)
-            user.snoozed_until = until.astimezone(dt.UTC)
+            await repo.update_settings(user_id, snoozed_until=until.astimezone(dt.UTC))
             await uow.commit()
         return until
 
@@ -570,18 +580,16 @@ class ReminderService:
 
     async def _update(self, user_id: int, **values) -> SettingsView:
         async with self.uow() as uow:
-            user = await uow.reminders.user(user_id)
+            user = await uow.reminders.update_settings(user_id, **values)
             if user is None:
-                raise SettingsError("không tìm thấy người dùng")
-            for name, value in values.items():
-                setattr(user, name, value)
+                raise SettingsError("no_user")
             view = self._view(user)
             await uow.commit()
             return view
 
-    def _view(self, user) -> SettingsView:
+    def _view(self, user: PersonSettings) -> SettingsView:
         person = Recipient(
-            user_id=user.id, unit_id=user.unit_id, role=user.role, enabled=user.reminders_enabled,
+            user_id=user.user_id, unit_id=user.unit_id, role=user.role, enabled=user.reminders_enabled,
             days_before=user.remind_days_before, snoozed_until=user.snoozed_until,
         )
         snoozed = aware(user.snoozed_until) if user.snoozed_until else None

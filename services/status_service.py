@@ -25,6 +25,7 @@ from domain.shares import (
 from services.plan_service import PlanService
 from services.query_service import lead_view
 from services.views import LeadView
+from storage.repositories.statuses import AssignmentRecord
 from storage.uow import Conflict, UnitOfWorkFactory
 
 __all__ = ["STATUSES", "StatusService", "TriggerOutcome", "UpdateOutcome"]
@@ -50,7 +51,7 @@ class TriggerOutcome:
     milestones: list[tuple[str, dt.date | None]] = field(default_factory=list)
 
 
-def dated_milestones(assignment) -> list[DatedMilestone]:
+def dated_milestones(assignment: AssignmentRecord) -> list[DatedMilestone]:
     return [DatedMilestone(m.id, m.label, m.due, m.position) for m in assignment.milestones if m.due is not None]
 
 
@@ -114,11 +115,13 @@ class StatusService:
                 if change.partial and not note:
                     note = f"hoàn thành mốc «{change.completed.label}»"
                 await repo.record(
-                    lead, status=change.recorded, percent=change.recorded_percent, note=note, user_id=user.id,
+                    lead.id, status=change.recorded, percent=change.recorded_percent, note=note, user_id=user.id,
                     channel=channel, text=text, key=key, at=now,
                     milestone_id=change.completed.id if change.completed else None,
                 )
-                await repo.set_current(lead, status=change.status, percent=change.percent, done_through=change.done_through)
+                lead = await repo.set_current(
+                    lead.id, status=change.status, percent=change.percent, done_through=change.done_through
+                )
                 await uow.commit()
                 return UpdateOutcome(
                     "recorded", lead=lead_view(lead, assignment, task_row), previous=previous,

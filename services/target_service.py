@@ -21,16 +21,14 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Protocol
 from zoneinfo import ZoneInfo
-
-from sqlalchemy.exc import IntegrityError
 
 from domain.people import UserView
 from domain.report_period import current_period, normalise_period
 from domain.targets import achieved, section_targets
 from domain.text import fold
-from storage.models import Target
-from storage.uow import UnitOfWorkFactory
+from storage.uow import Conflict, UnitOfWorkFactory
 
 # Words that say «a figure» rather than which target (the topic is matched on what is left).
 STOPWORDS = frozenset(
@@ -92,7 +90,19 @@ class FigureOutcome:
     verdict: bool | None = None
 
 
-def view(t: Target) -> TargetView:
+class TargetRow(Protocol):
+    """What a stored target offers (`uow.targets.targets()`)."""
+
+    id: int
+    code: str
+    section_number: int
+    text: str
+    short_name: str
+    goal: float | None
+    direction: str | None
+
+
+def view(t: TargetRow) -> TargetView:
     return TargetView(t.id, t.code, t.section_number, t.text, t.short_name, t.goal, t.direction)
 
 
@@ -210,7 +220,7 @@ class TargetService:
                 )
                 result = self._figure(figure, user.display_name or None, row.code)
                 await uow.commit()
-        except IntegrityError:
+        except Conflict:  # the same message recorded twice at once: the unique key kept one
             return FigureOutcome("duplicate")
         t = view(row)
         return FigureOutcome("recorded", t, result, previous, achieved(t.goal, t.direction, value))

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from storage.db import create_engine, session_factory, upgrade
 from storage.models import Base
+from storage.uow import UnitOfWorkFactory
 
 
 @asynccontextmanager
@@ -36,6 +37,13 @@ async def throwaway_copy(url: str) -> AsyncIterator[async_sessionmaker]:
     else:
         async with _postgres_copy(url) as sessions:
             yield sessions
+
+
+@asynccontextmanager
+async def throwaway_uow(url: str) -> AsyncIterator[UnitOfWorkFactory]:
+    """The same copy, as services see a database: a unit-of-work factory."""
+    async with throwaway_copy(url) as sessions:
+        yield UnitOfWorkFactory(sessions)
 
 
 @asynccontextmanager

@@ -163,3 +163,31 @@ async def test_through_the_router_with_the_real_nlu(seeded_app):
     assert "Đã tắt nhắc nhở" in await chat.text("tắt nhắc nhở")
     assert "Từ nay nhắc trước 5 ngày" in await chat.text("nhắc trước 5 ngày")
     assert "đang bật" in await chat.text("/nhacnho")
+
+
+async def test_the_dry_run_composes_a_message_only_when_its_text_is_asked_for_and_once(seeded_app):
+    """`reminders due` lists items; only `--json` (CONTRACTS §4 `message`) needs the texts, composed
+    once per message — not per item, and not at all for the table."""
+    from services.reminder_service import as_contract
+
+    app = seeded_app
+    app.clock = FixedClock(dt.datetime(2022, 9, 21, 9, tzinfo=TZ))
+    await add_person(app, "van-phong", "head")
+    service = fast_service(app)
+    composed: list[str] = []
+    compose = service.compose
+
+    def counting(message, delivery_id):
+        composed.append(message.unit_id)
+        return compose(message, delivery_id)
+
+    service.compose = counting
+    items = await service.due(app.clock.now())
+    assert items and composed == []
+    contract = as_contract(items)
+    people = {uid for i in items for uid in i.recipients}
+    silent = {i.unit_id or "*" for i in items if not i.recipients}
+    assert 0 < len(composed) <= len(people) + len(silent) < len(items)
+    assert all(c["message"] for c in contract)
+    count = len(composed)
+    assert as_contract(items) == contract and len(composed) == count  # composed once, then kept

@@ -197,8 +197,11 @@ async def test_snooze_holds_everything_then_only_the_latest_goes(vp):
     await service.tick({"telegram": sender})
     texts = [s.reply.text for s in about(sender.sent[sent:], 3)]
     assert len(texts) == 1 and "còn 1 ngày làm việc" in texts[0] and "còn 3 ngày" not in texts[0]
-    with pytest.raises(ValueError, match="không phải của anh/chị"):
+    with pytest.raises(ValueError, match="not_your_reminder") as refused:
         await service.snooze(99, delivery.id, "1d", vp.clock.now())
+    from presentation.reminders import settings_error  # the service gives the reason, presentation the words
+
+    assert "không phải của anh/chị" in settings_error(refused.value.reason, refused.value.details, vp.units)
 
 
 async def test_after_downtime_only_the_latest_missed_reminder_goes(vp):

@@ -56,3 +56,24 @@ async def test_done_writes_the_history_and_the_share_milestone_by_milestone(plan
         row = await session.scalar(select(StatusUpdate))
     assert (row.status, row.percent, row.milestone_id is not None) == ("done", 100, True)
     assert row.note.startswith("hoàn thành mốc «")
+
+
+async def test_the_repository_hands_services_frozen_records_not_orm_objects(plan_app):
+    import dataclasses
+
+    import pytest
+
+    from storage.uow import UnitOfWorkFactory
+
+    version = await plan_app.plans.current_version()
+    async with UnitOfWorkFactory(plan_app.sessions)() as uow:
+        rows = await uow.statuses.leads(version[0], task_number=17)
+        one = await uow.statuses.lead(rows[0][0].id)
+    assert rows and one == rows[0]
+    for record in (*rows[0], *rows[0][1].milestones):
+        assert dataclasses.is_dataclass(record)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            record.id = 0
+    head = await person(plan_app, "van-phong", "head", "Chị Hoa")
+    outcome = await update(plan_app, head, status="in_progress", percent=40)
+    assert (outcome.lead.status, outcome.lead.percent, outcome.lead.status_at) == ("in_progress", 40, NOW)

@@ -228,3 +228,24 @@ async def test_figures_are_in_the_exports_audit_trail(app, router, tmp_path):
     await app.exports.export(path, now=app.clock.now(), unit_id="van-phong")  # another unit's export: not there
     rows = [v for v in load_workbook(path)["Lịch sử"].iter_rows(min_row=4, values_only=True) if v[0] is not None]
     assert not any(r[3] == "Báo số liệu chỉ tiêu" for r in rows)
+
+
+async def test_a_figure_raced_in_twice_is_recorded_once(app, router, monkeypatch):
+    """Two processes handling the same message both pass the key check; the unique key keeps one, and
+    the loser hears «duplicate» (the unit of work's Conflict), not a database error."""
+    from storage.repositories.targets import TargetRepository
+
+    await registered(app, router, "h1", "van-phong")
+    user = await app.users.identify("test", "h1")
+    _, targets = await app.targets.targets()
+    target = next(t for t in targets if t.code == "7.1")
+
+    async def unseen(self, key):  # the other process has not committed yet when this one looks
+        return None
+
+    monkeypatch.setattr(TargetRepository, "figure_by_key", unseen)
+    kwargs = dict(target_id=target.id, period="Q3", value=97.0, channel="test", text="ký số 97%", key="msg-1",
+                  now=app.clock.now())
+    assert (await app.targets.record(user, **kwargs)).kind == "recorded"
+    assert (await app.targets.record(user, **kwargs)).kind == "duplicate"
+    assert [f.value for f in await figures(app, "7.1")] == [97.0]

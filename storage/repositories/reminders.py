@@ -63,6 +63,21 @@ class Claimed:
     attempts: int
 
 
+@dataclass(frozen=True)
+class PersonSettings:
+    """A person's reminder settings as stored (read model of `users`)."""
+
+    user_id: int
+    unit_id: str
+    role: str
+    reminders_enabled: bool | None
+    remind_days_before: int | None
+    snoozed_until: dt.datetime | None
+
+
+SETTINGS = ("reminders_enabled", "remind_days_before", "snoozed_until")
+
+
 def open_milestone() -> tuple:
     """SQL for «this (share, milestone) is not done»: the share is not done, and it has not been done
     up to the milestone's date (services.views.milestone_done says the same in Python)."""
@@ -70,6 +85,11 @@ def open_milestone() -> tuple:
         AssignmentLead.status != Status.DONE,
         or_(AssignmentLead.done_through.is_(None), Milestone.due > AssignmentLead.done_through),
     )
+
+
+def _settings(user: User) -> PersonSettings:
+    return PersonSettings(user.id, user.unit_id, user.role, user.reminders_enabled, user.remind_days_before,
+                          user.snoozed_until)
 
 
 class ReminderRepository:
@@ -459,12 +479,27 @@ class ReminderRepository:
         )
         return set(result.scalars().all())
 
-    async def delivery(self, delivery_id: int) -> ReminderDelivery | None:
-        return await self.session.get(ReminderDelivery, delivery_id)
+    async def delivery_owner(self, delivery_id: int) -> int | None:
+        """The person a delivery went to (None: no such delivery, or no person)."""
+        return await self.session.scalar(select(ReminderDelivery.user_id).where(ReminderDelivery.id == delivery_id))
 
     # -- settings -------------------------------------------------------------------------------------
-    async def user(self, user_id: int) -> User | None:
-        return await self.session.get(User, user_id)
+    async def settings(self, user_id: int) -> PersonSettings | None:
+        user = await self.session.get(User, user_id)
+        return _settings(user) if user is not None else None
+
+    async def update_settings(self, user_id: int, **values) -> PersonSettings | None:
+        """Change some of `SETTINGS`; returns the settings as they now are (None: no such person)."""
+        unknown = set(values) - set(SETTINGS)
+        if unknown:
+            raise ValueError(f"not a reminder setting: {sorted(unknown)}")
+        user = await self.session.get(User, user_id)
+        if user is None:
+            return None
+        for name, value in values.items():
+            setattr(user, name, value)
+        await self.session.flush()
+        return _settings(user)
 
     # -- the simulator (on a throw-away copy only) -----------------------------------------------------
     async def channel_names(self) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,12 +12,84 @@ from sqlalchemy.orm import selectinload
 from storage.models import Assignment, AssignmentLead, Evidence, Milestone, StatusUpdate, Task, User
 
 
+# The read model of a share: what `leads()` and `lead()` hand to services (no ORM object leaves).
+@dataclass(frozen=True)
+class MilestoneRecord:
+    id: int
+    position: int
+    label: str
+    kind: str
+    text: str
+    due: dt.date | None
+    period: str | None
+    trigger: str | None
+    trigger_date: dt.date | None
+
+
+@dataclass(frozen=True)
+class AssignmentRecord:
+    id: int
+    position: int
+    scope: str | None
+    products: tuple[str, ...]
+    coordinating: tuple[str, ...]
+    external_coordinating: tuple[str, ...]
+    milestones: tuple[MilestoneRecord, ...]  # in plan order
+
+
+@dataclass(frozen=True)
+class TaskRecord:
+    id: int
+    number: int
+    title: str
+    section_number: int
+
+
+@dataclass(frozen=True)
+class ShareRecord:
+    """One lead unit's share of an assignment, with its current values."""
+
+    id: int
+    unit_id: str
+    status: str
+    percent: int | None
+    status_at: dt.datetime | None
+    done_through: dt.date | None
+
+
+LeadRecord = tuple[ShareRecord, AssignmentRecord, TaskRecord]
+
+
+def _record(lead: AssignmentLead, assignment: Assignment, task: Task) -> LeadRecord:
+    return (
+        ShareRecord(lead.id, lead.unit_id, lead.status, lead.percent, lead.status_at, lead.done_through),
+        AssignmentRecord(
+            assignment.id, assignment.position, assignment.scope, tuple(assignment.products or ()),
+            tuple(assignment.coordinating or ()), tuple(assignment.external_coordinating or ()),
+            tuple(
+                MilestoneRecord(m.id, m.position, m.label, m.kind, m.text, m.due, m.period, m.trigger, m.trigger_date)
+                for m in assignment.milestones
+            ),
+        ),
+        TaskRecord(task.id, task.number, task.title, task.section_number),
+    )
+
+
 class StatusRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        # The shares read in this unit of work, kept so that a write to one of them (`record`,
+        # `set_current`) changes the very object read — no second SELECT, values as they were set.
+        self._shares: dict[int, AssignmentLead] = {}
 
-    async def leads(self, plan_id: int, *, unit_ids: list[str] | None = None, task_number: int | None = None):
-        """(lead, assignment, task) rows of a plan with milestones loaded, in plan order."""
+    def _keep(self, row) -> LeadRecord:
+        self._shares[row[0].id] = row[0]
+        return _record(*row)
+
+    async def leads(
+        self, plan_id: int, *, unit_ids: list[str] | None = None, task_number: int | None = None
+    ) -> list[LeadRecord]:
+        """(share, assignment, task) records of a plan with their milestones, in plan order."""
         query = (
             select(AssignmentLead, Assignment, Task)
             .join(Assignment, AssignmentLead.assignment_id == Assignment.id)
@@ -29,7 +102,7 @@ class StatusRepository:
             query = query.where(AssignmentLead.unit_id.in_(unit_ids))
         if task_number is not None:
             query = query.where(Task.number == task_number)
-        return (await self.session.execute(query)).all()
+        return [self._keep(row) for row in (await self.session.execute(query)).all()]
 
     async def lead_rows(
         self, plan_id: int, *, unit_ids: list[str] | None = None, task_number: int | None = None
@@ -79,7 +152,7 @@ class StatusRepository:
             assignments[row[0]][3].append(row[1:])
         return assignments
 
-    async def lead(self, lead_id: int):
+    async def lead(self, lead_id: int) -> LeadRecord | None:
         query = (
             select(AssignmentLead, Assignment, Task)
             .join(Assignment, AssignmentLead.assignment_id == Assignment.id)
@@ -87,14 +160,15 @@ class StatusRepository:
             .where(AssignmentLead.id == lead_id)
             .options(selectinload(Assignment.milestones))
         )
-        return (await self.session.execute(query)).first()
+        row = (await self.session.execute(query)).first()
+        return self._keep(row) if row is not None else None
 
     async def key_seen(self, key: str) -> bool:
         return await self.session.scalar(select(StatusUpdate.id).where(StatusUpdate.idempotency_key == key)) is not None
 
     async def record(
         self,
-        lead: AssignmentLead,
+        lead_id: int,
         *,
         status: str,
         percent: int | None,
@@ -105,22 +179,31 @@ class StatusRepository:
         key: str | None,
         at: dt.datetime,
         milestone_id: int | None = None,
-    ) -> StatusUpdate:
+    ) -> int:
+        """Append a history row and make it the share's current status; returns the row's id."""
+        lead = await self._share(lead_id)
         update = StatusUpdate(
-            lead_id=lead.id, status=status, percent=percent, note=note, user_id=user_id, channel=channel,
+            lead_id=lead_id, status=status, percent=percent, note=note, user_id=user_id, channel=channel,
             original_text=text, idempotency_key=key, created_at=at, milestone_id=milestone_id,
         )
         self.session.add(update)
         lead.status, lead.percent, lead.status_at = status, percent, at
         await self.session.flush()
-        return update
+        return update.id
 
-    @staticmethod
     async def set_current(
-        lead: AssignmentLead, *, status: str, percent: int | None, done_through: dt.date | None
-    ) -> None:
+        self, lead_id: int, *, status: str, percent: int | None, done_through: dt.date | None
+    ) -> ShareRecord:
         """The share's current values after an update (written with the unit of work's commit)."""
+        lead = await self._share(lead_id)
         lead.status, lead.percent, lead.done_through = status, percent, done_through
+        return ShareRecord(lead.id, lead.unit_id, lead.status, lead.percent, lead.status_at, lead.done_through)
+
+    async def _share(self, lead_id: int) -> AssignmentLead:
+        lead = self._shares.get(lead_id) or await self.session.get(AssignmentLead, lead_id)
+        if lead is None:
+            raise LookupError(f"no share {lead_id}")
+        return lead
 
     async def latest(self, lead_ids: list[int]) -> dict[int, tuple[str | None, str | None]]:
         """(note, author's name or '#id') of the newest history row per lead."""

@@ -82,7 +82,7 @@ def fast_service(app, *, wall=None, worker: str | None = None, **delivery):
     policy = ReminderPolicy.load(app.settings.reminder_policy_file)
     policy = replace(policy, delivery=replace(policy.delivery, **{"rate_per_second": 1e6, **delivery}))
     service = ReminderService(
-        app.sessions, app.units, app.reporting, app.workdays, app.clock, policy, compose=app.reminders.compose,
+        app.reminders.uow, app.units, app.reporting, app.workdays, app.clock, policy, compose=app.reminders.compose,
         sandbox=app.reminders.sandbox, wall=wall or utc_now, worker=worker,
     )
     app.reminders = service
