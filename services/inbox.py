@@ -60,9 +60,9 @@ class Inbox:
         async with self.uow() as uow:
             return await uow.inbox.get(update_id)
 
-    async def set_replies(self, update_id: int, replies: list, now: dt.datetime) -> bool:
+    async def set_replies(self, update_id: int, replies: list, now: dt.datetime, *, wrote_effects: bool = False) -> bool:
         async with self.uow() as uow:
-            ok = await uow.inbox.set_replies(update_id, replies, now)
+            ok = await uow.inbox.set_replies(update_id, replies, now, wrote_effects=wrote_effects)
             await uow.commit()
         return ok
 
@@ -85,14 +85,14 @@ class Inbox:
         A `new` row: `handle()` runs inside `handling(Claim(row))`, so its effects commit together with
         the row's `done` mark; the replies are stored with the row. A `done` row (a previous run died
         after the effects): its stored replies, or `recovered()` when none were kept. Then every reply
-        goes through `deliver` and the row is marked answered. False when another process stored the
-        replies first (it answers); `AlreadyHandled` from `handle()` propagates — the caller stays
+        goes through `deliver` and the row is marked answered. False when another process wrote the
+        effects or stored the replies first (it answers); `AlreadyHandled` from `handle()` propagates — the caller stays
         silent and leaves the row to the process that committed first."""
         if row.state == "new":
-            with handling.handling(Claim(row.id)):
+            with handling.handling(Claim(row.id)) as claim:
                 replies = await handle()
             stored = [reply_to_dict(r) for r in replies]
-            if not await self.set_replies(row.id, stored, now()):
+            if not await self.set_replies(row.id, stored, now(), wrote_effects=claim.marked):
                 log.warning("%s update %s was answered elsewhere; not answering again", row.channel, row.id)
                 return False
         elif row.replies is None:  # effects committed, then the process died before the answers were kept

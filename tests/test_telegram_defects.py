@@ -73,6 +73,48 @@ async def test_an_update_another_process_handled_first_gets_its_answer_not_an_ap
     assert state == "done"  # left for the worker that wrote it to answer and mark answered
 
 
+async def test_the_worker_that_only_saw_the_effects_never_answers_for_the_one_that_wrote_them(tmp_path):
+    """Worker A wrote the status (effects and `done` mark committed) and is about to store its answer;
+    worker B, handling the same stored update, finds the status already recorded and writes nothing.
+    B must stay silent: its «already recorded» would otherwise win the race for the reply, and the head
+    would never see «Đã ghi nhận» for a status that was recorded (the two-worker test lost 4 of 160)."""
+    from telegram import Update
+
+    from bot.channels.telegram.app import build_application
+    from conversation.router import Router
+    from services.inbox import StoredUpdate
+    from storage.handling import Claim, handling
+    from storage.models import InboxUpdate, StatusUpdate
+
+    async with telegram_bot(tmp_path) as bot:
+        await bot.register(HEAD, "thanh-tra")
+        app, fake = bot.app, bot.fake
+        payload = fake.make_update_message(HEAD, "nv 4 đang làm 30%")
+        row = await app.inbox.store("telegram", str(payload["update_id"]), str(HEAD.id), payload, app.clock.now())
+        application, worker_b = build_application(app, Router(app))
+        await application.initialize()
+        try:
+            await worker_b.start()
+            message = worker_b.adapter.parse(Update.de_json(payload, application.bot)).incoming
+            with handling(Claim(row)) as claim_a:  # worker A: the effects, not yet the answer
+                await Router(app).handle(message)
+            assert claim_a.marked
+            before = len(fake.sent(HEAD.id))
+            await worker_b.process(StoredUpdate(row, "telegram", str(HEAD.id), payload, "new", None))
+            sent_by_b = fake.sent(HEAD.id)[before:]
+            stored_a = await app.inbox.set_replies(row, [{"text": "Đã ghi nhận"}], app.clock.now(), wrote_effects=True)
+        finally:
+            await application.shutdown()
+        statuses = await _count(app, StatusUpdate)
+        from sqlalchemy import select
+
+        async with app.sessions() as session:
+            state = await session.scalar(select(InboxUpdate.state).where(InboxUpdate.id == row))
+    assert sent_by_b == []  # B leaves the answer to A
+    assert stored_a  # and A can still store (then send) its own
+    assert statuses == 1 and state == "done"
+
+
 async def _count(app, model) -> int:
     from sqlalchemy import func, select
 

@@ -73,10 +73,14 @@ class InboxRepository:
         )
         return result.rowcount == 1
 
-    async def set_replies(self, update_id: int, replies: list, now: dt.datetime) -> bool:
-        """Record what to answer; marks a `new` update (one whose handling wrote nothing) `done` too."""
+    async def set_replies(self, update_id: int, replies: list, now: dt.datetime, *, wrote_effects: bool = False) -> bool:
+        """Record what to answer. Only the handler whose effects carry the `done` mark may answer a `done`
+        row (`wrote_effects`); a handler that wrote nothing answers only a row still `new`, and marks it
+        `done`. So when two processes handle one update, the one that saw the other's effects («already
+        recorded») never answers in place of the one that wrote them."""
+        state = "done" if wrote_effects else "new"
         result = await self.session.execute(
-            update(InboxUpdate).where(InboxUpdate.id == update_id, InboxUpdate.state.in_(UNFINISHED),
+            update(InboxUpdate).where(InboxUpdate.id == update_id, InboxUpdate.state == state,
                                       InboxUpdate.replies.is_(None))
             .values(state="done", replies=replies, handled_at=now)
         )
