@@ -12,6 +12,8 @@ a restart and work across several bot processes.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
@@ -28,7 +30,7 @@ PENDING_TTL = dt.timedelta(minutes=30)
 
 log = logging.getLogger(__name__)
 
-__all__ = ["PENDING_TTL", "AlreadyHandled", "Arrival", "Inbox", "StoredUpdate"]
+__all__ = ["PENDING_TTL", "RECOVER_GRACE", "AlreadyHandled", "Arrival", "Inbox", "Recovery", "StoredUpdate"]
 
 
 @dataclass(frozen=True)
@@ -52,9 +54,9 @@ class Inbox:
             await uow.commit()
         return stored
 
-    async def unfinished(self, channel: str) -> list[StoredUpdate]:
+    async def unfinished(self, channel: str, *, untouched_before: dt.datetime | None = None) -> list[StoredUpdate]:
         async with self.uow() as uow:
-            return await uow.inbox.unfinished(channel)
+            return await uow.inbox.unfinished(channel, untouched_before=untouched_before)
 
     async def get(self, update_id: int) -> StoredUpdate | None:
         async with self.uow() as uow:
@@ -152,3 +154,63 @@ class Inbox:
 
 def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+RECOVER_GRACE = dt.timedelta(minutes=2)
+
+
+class Recovery:
+    """Which stored-but-unfinished updates this process takes over, and when.
+
+    Long polling: the messenger hands one bot's updates to one consumer at a time, so every unfinished
+    row was left by an earlier run of this very process — all of them are taken at start. Webhooks: other
+    workers may be handling rows right now (a worker restarting beside running ones); a row is taken only
+    when nobody has stored or handled it for `RECOVER_GRACE`, at start and then by a sweep every half
+    grace, so the rows of a worker that died are finished by another within a few minutes. Rows this
+    process already holds are never queued twice.
+    """
+
+    def __init__(
+        self, inbox: Inbox, channel: str, submit: Callable[[StoredUpdate], None], now: Callable[[], dt.datetime],
+        *, others_may_run: bool, grace: dt.timedelta = RECOVER_GRACE,
+    ) -> None:
+        self.inbox = inbox
+        self.channel = channel
+        self._submit = submit
+        self._now = now
+        self.others_may_run = others_may_run
+        self.grace = grace
+        self._held: set[int] = set()
+
+    def hold(self, row: StoredUpdate) -> None:
+        """Queue `row` for handling here, once."""
+        if row.id not in self._held:
+            self._held.add(row.id)
+            self._submit(row)
+
+    def release(self, row_id: int) -> None:
+        self._held.discard(row_id)
+
+    async def take(self) -> int:
+        """Queue the unfinished rows that are this process's to finish; how many were queued."""
+        before = self._now() - self.grace if self.others_may_run else None
+        rows = [r for r in await self.inbox.unfinished(self.channel, untouched_before=before) if r.id not in self._held]
+        for row in rows:
+            self.hold(row)
+        if rows:
+            log.info("%s: %d unfinished updates taken over", self.channel, len(rows))
+        return len(rows)
+
+    async def sweep(self, stop: asyncio.Event) -> None:
+        """With webhooks: take over abandoned rows every half grace until `stop`."""
+        if not self.others_may_run:
+            return
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), self.grace.total_seconds() / 2)
+            if stop.is_set():
+                return
+            try:
+                await self.take()
+            except Exception:  # the database is briefly away: the next sweep tries again
+                log.exception("%s: the inbox sweep failed", self.channel)

@@ -20,7 +20,7 @@ import pytest
 
 from domain.messages import Incoming, Reply
 from presentation.inbox import TOO_FAST
-from services.inbox import StoredUpdate
+from services.inbox import RECOVER_GRACE, StoredUpdate
 from services.pacing import LocalBudget, Pacer
 from tests.fake_zalo import FakeZalo, text_update
 from tests.fake_zalo.kit import running_zalo
@@ -80,6 +80,8 @@ async def test_an_update_acknowledged_then_stopped_is_answered_after_the_restart
         await asyncio.wait_for(stuck.entered.wait(), 5)  # in hand when the process stops
         assert await app.inbox.counts("zalo") == {"new": 1}  # stored before the acknowledgement
     assert fake.sent("u1") == []
+    if mode == "webhook":  # other workers may be alive: a restarted one takes rows untouched for the grace
+        await _age_rows(app, RECOVER_GRACE)
 
     engine = Engine()
     async with running_zalo(app, engine, fake):  # the next start: the stored update is handled first
@@ -250,3 +252,12 @@ async def test_a_transient_setwebhook_failure_is_retried_and_the_mark_cleared(ap
         await eventually(lambda: "zalo" not in app.channel_errors, what="the down mark cleared")
         assert (await _post(app, text_update("u1", "xin chào", message_id="t-1"))).status_code == 200
         assert await fake.wait_sent(1, "u1") == ["Đã nhận: xin chào"]
+
+
+async def _age_rows(app, by) -> None:
+    from sqlalchemy import update
+
+    from storage.models import InboxUpdate
+
+    async with app.sessions() as session, session.begin():
+        await session.execute(update(InboxUpdate).values(received_at=InboxUpdate.received_at - by))

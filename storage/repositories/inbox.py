@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -45,15 +45,21 @@ class InboxRepository:
         )
         return result.scalar()
 
-    async def unfinished(self, channel: str, limit: int = 10_000) -> list[StoredUpdate]:
-        """Updates not answered yet, oldest first (so per chat in arrival order)."""
-        rows = await self.session.execute(
+    async def unfinished(
+        self, channel: str, limit: int = 10_000, *, untouched_before: dt.datetime | None = None
+    ) -> list[StoredUpdate]:
+        """Updates not answered yet, oldest first (so per chat in arrival order); with `untouched_before`,
+        only those neither stored nor handled since then."""
+        query = (
             select(InboxUpdate.id, InboxUpdate.channel, InboxUpdate.chat_key, InboxUpdate.payload, InboxUpdate.state,
                    InboxUpdate.replies)
             .where(InboxUpdate.channel == channel, InboxUpdate.state.in_(UNFINISHED))
             .order_by(InboxUpdate.id)
             .limit(limit)
         )
+        if untouched_before is not None:
+            query = query.where(func.coalesce(InboxUpdate.handled_at, InboxUpdate.received_at) < untouched_before)
+        rows = await self.session.execute(query)
         return [StoredUpdate(*row) for row in rows]
 
     async def get(self, update_id: int) -> StoredUpdate | None:

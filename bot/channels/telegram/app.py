@@ -55,7 +55,7 @@ from domain.messages import (
 )
 from presentation import inbox as inbox_texts
 from services.dispatch import FairDispatcher
-from services.inbox import AlreadyHandled, StoredUpdate
+from services.inbox import AlreadyHandled, Recovery, StoredUpdate
 
 if TYPE_CHECKING:
     from bot.bootstrap import App
@@ -178,6 +178,10 @@ class TelegramChannel:
             self.process, workers=MAX_CONCURRENT_UPDATES, rate_per_minute=settings.sender_rate_per_minute,
             burst=settings.sender_burst, on_throttled=self._too_fast,
         )
+        self.recovery = Recovery(
+            app.inbox, TELEGRAM, lambda row: self.dispatcher.submit(row.chat_key, row), app.clock.now,
+            others_may_run=bool(settings.telegram_webhook_url),  # long polling has one consumer per bot
+        )
 
     async def start(self) -> None:
         """After `Application.initialize` (getMe): learn the bot's username, load the chats known to
@@ -212,16 +216,12 @@ class TelegramChannel:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, STORE_RETRY_MAX)
         if row is not None:
-            self.dispatcher.submit(chat_key, StoredUpdate(row, TELEGRAM, chat_key, payload, "new", None))
+            self.recovery.hold(StoredUpdate(row, TELEGRAM, chat_key, payload, "new", None))
 
     async def recover(self) -> int:
-        """Queue the updates a previous run stored but did not finish (before any new one)."""
-        rows = await self.app.inbox.unfinished(TELEGRAM)
-        for row in rows:
-            self.dispatcher.submit(row.chat_key, row)
-        if rows:
-            log.info("telegram: %d unfinished updates from the previous run are handled first", len(rows))
-        return len(rows)
+        """Queue the updates a previous run stored but did not finish (before any new one). With
+        webhooks only the rows no live worker is handling (services/inbox.py `Recovery`)."""
+        return await self.recovery.take()
 
     async def process(self, row: StoredUpdate) -> None:
         """Handle one stored update: effects and the `done` mark in one transaction, then the answers
@@ -245,6 +245,8 @@ class TelegramChannel:
                 except TelegramError:
                     log.warning("apology to chat %s not delivered", parsed.chat_id)
             await self.app.inbox.answered(row.id)
+        finally:
+            self.recovery.release(row.id)
 
     async def _process(self, row: StoredUpdate, parsed: Parsed) -> None:
         if parsed.kind != "message":
@@ -496,11 +498,13 @@ async def serve(
     except InvalidToken:
         raise CliError("Telegram từ chối TELEGRAM_BOT_TOKEN (kiểm tra lại token do @BotFather cấp)") from None
     updater = Updater(application.bot, DurableQueue(channel))
+    sweeper: asyncio.Task | None = None
     try:
         await channel.start()
         app.senders[TELEGRAM] = channel.sender
         await channel.recover()
         channel.dispatcher.start()
+        sweeper = asyncio.create_task(channel.recovery.sweep(stop), name="telegram-inbox-sweep")
         await updater.initialize()
         if settings.telegram_webhook_url:
             app.webhooks[TELEGRAM] = webhook(channel, settings.telegram_webhook_url, settings.telegram_webhook_secret or "")
@@ -519,6 +523,8 @@ async def serve(
         if app.senders.get(TELEGRAM) is channel.sender:
             del app.senders[TELEGRAM]
         app.webhooks.pop(TELEGRAM, None)
+        if sweeper is not None:
+            sweeper.cancel()
         begun = loop_time()
         if updater.running:
             await updater.stop()

@@ -70,7 +70,11 @@ async def serve(
         try:
             await channel.start()
             if settings.zalo_webhook_url:
-                await _run_webhook(channel, app, stop, backoff=poll_backoff)
+                sweeper = asyncio.create_task(channel.recovery.sweep(stop), name="zalo-inbox-sweep")
+                try:
+                    await _run_webhook(channel, app, stop, backoff=poll_backoff)
+                finally:
+                    sweeper.cancel()
             else:
                 await run_polling(channel, stop, backoff=poll_backoff)
         finally:

@@ -26,7 +26,7 @@ from domain.messages import ZALO, Attachment, Engine, Incoming, Reply
 from domain.text import fold
 from presentation import inbox as inbox_texts
 from services.dispatch import FairDispatcher
-from services.inbox import AlreadyHandled, StoredUpdate
+from services.inbox import AlreadyHandled, Recovery, StoredUpdate
 
 from .adapter import Parsed, parse_update, unwrap
 from .client import ZaloApiError, ZaloClient
@@ -98,18 +98,18 @@ class ZaloChannel:
             self.process, workers=MAX_CONCURRENT_UPDATES, rate_per_minute=settings.sender_rate_per_minute,
             burst=settings.sender_burst, on_throttled=self._too_fast,
         )
+        self.recovery = Recovery(
+            app.inbox, ZALO, lambda row: self.dispatcher.submit(row.chat_key, row), app.clock.now,
+            others_may_run=bool(settings.zalo_webhook_url),  # polling has one consumer per bot
+        )
 
     # -- the durable inbox -----------------------------------------------------------------------
     async def start(self) -> int:
         """Queue the updates a previous run stored but did not finish (before any new one), then start
         the workers. Returns how many were recovered."""
-        rows = await self.app.inbox.unfinished(ZALO)
-        for row in rows:
-            self.dispatcher.submit(row.chat_key, row)
-        if rows:
-            log.info("zalo: %d unfinished updates from the previous run are handled first", len(rows))
+        taken = await self.recovery.take()
         self.dispatcher.start()
-        return len(rows)
+        return taken
 
     async def accept(self, update: dict[str, Any]) -> None:
         """Store `update` in the inbox — committed — and queue it for handling. The poller asks for the
@@ -128,7 +128,7 @@ class ZaloChannel:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, STORE_RETRY_MAX)
         if row is not None:
-            self.dispatcher.submit(chat_key, StoredUpdate(row, ZALO, chat_key, update, "new", None))
+            self.recovery.hold(StoredUpdate(row, ZALO, chat_key, update, "new", None))
         else:
             log.info("zalo update %s delivered again; it was stored before and is answered once", key)
 
@@ -163,6 +163,8 @@ class ZaloChannel:
             if parsed.chat_id is not None:
                 await self._say(parsed.chat_id, APOLOGY, group=parsed.is_group)
             await self.app.inbox.answered(row.id)
+        finally:
+            self.recovery.release(row.id)
 
     async def _process(self, row: StoredUpdate, parsed: Parsed) -> None:
         message = parsed.incoming
