@@ -4,9 +4,12 @@ appear in Telegram's command menu.
 The help answer (`presentation.help`), the NLU's slash-command mapping (`conversation.nlu.commands`)
 and the Telegram `setMyCommands` list (`bot.channels.telegram`) are all derived from `INTENTS`.
 
-Adding an intent touches three files: its free-text rule (`conversation/nlu/intents.py`), its handler
-(`handlers/<name>.py`, `@intent("<name>")`), and one `IntentSpec` here. A slash command with no
-arguments needs nothing more: `commands.parse_command` answers it with the spec's intent.
+Adding an intent touches three files: one `IntentSpec` here, its handler (`handlers/<name>.py`,
+`@intent("<name>")`) and its wording (`presentation/<name>.py`). An intent without slots says how it is
+asked in free text with `phrases` (a pattern over the text without diacritics, lower case), which the
+NLU tries after its own markers (registration, reminder settings, «tôi là ai», help); an intent with
+slots keeps its rule in `conversation/nlu/intents.py`. A slash command with no arguments needs nothing
+more: `commands.parse_command` answers it with the spec's intent.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ class IntentSpec:
     group: str | None = None  # the help's heading for this line
     commands: tuple[Command, ...] = ()
     coordinators_only: bool = False  # the help shows it to coordinators and leaders only
+    phrases: str | None = None  # free text that asks for it (no diacritics, lower case); None: an NLU rule
 
 
 INTENTS: tuple[IntentSpec, ...] = (

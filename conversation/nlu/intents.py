@@ -24,6 +24,7 @@ import datetime as dt
 import logging
 import re
 
+from conversation.intents import INTENTS
 from conversation.nlu import commands
 from conversation.nlu.accounts import parse_account
 from conversation.nlu.figures import CUE as FIGURE_CUE
@@ -52,6 +53,10 @@ from domain.units import UnitDirectory
 
 log = logging.getLogger(__name__)
 
+# intents whose table entry says how they are asked (conversation/intents.py `IntentSpec.phrases`)
+PHRASED: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (spec.name, re.compile(spec.phrases)) for spec in INTENTS if spec.phrases
+)
 CONFIDENT = 0.75
 PERIODIC_REPORT_TASKS = frozenset({5, 7})  # the tasks of the periodic reports (the reporting calendar)
 
@@ -354,6 +359,10 @@ class Understander:
             return NluResult("reminder_settings", reminder=reminder)
         if taskref is None and WHOAMI.search(s):
             return NluResult("whoami")
+        if taskref is None:
+            for name, pattern in PHRASED:
+                if pattern.search(s):
+                    return NluResult(name)
         if taskref is None and (HELP_STRONG.search(s) or HELP_ONLY.match(s)):
             return NluResult("help")
         if BROADCAST.match(s):
