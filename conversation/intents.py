@@ -121,6 +121,14 @@ INTENTS: tuple[IntentSpec, ...] = (
         commands=(Command("toi", ("whoami",)),),
     ),
     IntentSpec(
+        "units", group="Hỏi việc",
+        help="danh sách đơn vị · tên viết tắt các phòng",
+        commands=(Command("donvi", ("units", "phongban")),),
+        phrases=r"^(?:xem\s+|cho\s+(?:toi|em|minh)\s+(?:xem\s+)?)?(?:danh sach|ds)\s+(?:cac\s+)?(?:don vi|phong ban|phong)\b"
+                r"|\bten viet tat\b|\bviet tat\s+(?:cua\s+)?(?:cac\s+)?(?:don vi|phong)\b"
+                r"|\bso\s+(?:co|gom)\s+(?:nhung|may|bao nhieu)\s+(?:don vi|phong)\b",
+    ),
+    IntentSpec(
         "export", group="Văn phòng (điều phối)", coordinators_only=True,
         help="bảng Excel kèm tình trạng",
         commands=(Command("xuatbaocao", ("xuat", "export"), example="/xuatbaocao q3"),),
