@@ -4,10 +4,13 @@ Used with `FakeTelegram` / `FakeTelegramProcess` by the pacing tests and the bro
 
 from __future__ import annotations
 
+import time
+
 import httpx
 
 from domain.messages import Reply, RetryLater, Unreachable
 from presentation.markup import to_html
+from tests.fake_telegram.server import SENT_AT_HEADER
 
 
 class BotApiSender:
@@ -23,7 +26,7 @@ class BotApiSender:
             payload["reply_markup"] = {
                 "inline_keyboard": [[{"text": b.text, "callback_data": b.data} for b in row] for row in reply.buttons]
             }
-        response = await self.client.post(self.url, json=payload)
+        response = await self.client.post(self.url, json=payload, headers={SENT_AT_HEADER: repr(time.time())})
         if response.status_code == 429:
             raise RetryLater(float(response.json().get("parameters", {}).get("retry_after", 1)))
         if response.status_code == 403:
