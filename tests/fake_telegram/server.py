@@ -13,7 +13,6 @@ Use:
         fake.message(user, "xin chào")                   # queue an update for getUpdates
         [reply] = await fake.wait_sent(user.id)          # wait (on a condition) for the bot's answer
         fake.press(user, "st:12:done", message=reply)    # press a button under a message it sent
-        await fake.idle()                                # until the bot has been quiet for a moment
 
 Options (constructor):
 - `limits=TELEGRAM_LIMITS` answers 429 + `retry_after` like Telegram: more than 30 messages in any second
@@ -400,22 +399,6 @@ class FakeTelegram:
             count=after + count, timeout=timeout,
         )
         return found[after:]
-
-    async def idle(self, quiet: float = 0.3, timeout: float = 10.0) -> None:
-        """Wait until the bot has made no call (other than polling) for `quiet` seconds: each recorded
-        call wakes this up, so it returns `quiet` seconds after the last one."""
-        deadline = time.monotonic() + timeout
-        async with self._changed:
-            while True:
-                now = time.monotonic()
-                busy = [c for c in self.calls if c.method.lower() != "getupdates"]
-                silent_for = now - busy[-1].at if busy else quiet
-                if not self._pending and silent_for >= quiet:
-                    return
-                if now >= deadline:
-                    raise TimeoutError("the bot kept talking")
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._changed.wait(), min(max(quiet - silent_for, 0.01), deadline - now))
 
     # -- figures ---------------------------------------------------------------------------------
     def stats(self) -> dict:
