@@ -6,7 +6,7 @@ nothing below the entry points constructs a service or reaches the settings. The
 subclass (`bot.bootstrap.App`) that adds what only they touch: the pydantic `Settings`, the database
 engine and its session factory.
 
-A new service = a new typed field here, built in `build_app`. Never an untyped bag of extras, never a
+A new service = a new typed field here, built in `build_app`. Never an untyped bag of services, never a
 service looked up or constructed lazily.
 """
 
