@@ -390,7 +390,7 @@ def preview_text(month_label: str, messages: Sequence, units: UnitDirectory, *, 
 
 
 KIND_WORDS = {"daily": "nhắc hằng ngày", "digest": "tổng hợp tuần", "overview": "tổng quan",
-              "checkin": "hỏi việc thường xuyên", "year_end": "tổng kết năm"}
+              "checkin": "hỏi kết quả trước kỳ báo cáo", "year_end": "tổng kết năm"}
 
 
 # -- settings ---------------------------------------------------------------------------------------
