@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -38,10 +38,13 @@ REPORT_INPUT = "report_input"
 CHECKIN = "checkin"
 DIGEST = "digest"
 YEAR_END = "year_end"
+# The plan's targets with no figure for the period of a check-in's cut-off; it rides in that day's message
+# and is reported as kind «checkin» (CONTRACTS §4 keeps its list of kinds).
+TARGETS = "targets"
 KINDS = (OVERDUE, DUE_TODAY, REPORT_INPUT, BEFORE_DUE, REPORT_BEFORE_DUE, CHECKIN, DIGEST, YEAR_END)
 OVERVIEW = "overview"  # the coordinators' weekly overview; reported as kind «digest» (CONTRACTS §4)
 # Most urgent first inside one grouped message.
-URGENCY = {OVERDUE: 0, DUE_TODAY: 1, REPORT_INPUT: 2, BEFORE_DUE: 3, REPORT_BEFORE_DUE: 3, CHECKIN: 4}
+URGENCY = {OVERDUE: 0, DUE_TODAY: 1, REPORT_INPUT: 2, BEFORE_DUE: 3, REPORT_BEFORE_DUE: 3, CHECKIN: 4, TARGETS: 5}
 
 # Kinds of a whole message (CONTRACTS §4b).
 MSG_DAILY, MSG_DIGEST, MSG_OVERVIEW, MSG_CHECKIN, MSG_YEAR_END = "daily", "digest", "overview", "checkin", "year_end"
@@ -138,6 +141,40 @@ class Recipient:
         return self.enabled is not False
 
 
+@dataclass(frozen=True)
+class MissingTargets:
+    """What a check-in asks about the plan's targets: those with a numeric goal and no figure yet for the
+    period whose cut-off is coming (`period`: Q1, H1, Q3, Y), as (code, short name) in the plan's order.
+    A unit's item lists its areas' targets; the coordinators' item counts all of them (`of` quantified)."""
+
+    period: str
+    targets: tuple[tuple[str, str], ...]
+    of: int = 0
+
+
+def responsible_units(rows: Iterable[tuple[int, Sequence[str]]], everyone: Iterable[str],
+                      readers: Iterable[str] = ()) -> dict[int, list[str]]:
+    """Reform area (section) → the units asked for its targets' figures.
+
+    The plan names no unit per target. A department asks the units that lead the area's tasks by name:
+    they run that work and hold its numbers (in the 2022 plan: Thanh tra the legal texts of area II and
+    the citizens' feedback of area III, Văn phòng most areas, Phòng KH-TC-TH with the Văn phòng area VI).
+    A row led by the whole department («Các phòng, đơn vị thuộc Sở»: its leads include every unit
+    of `everyone`) makes nobody answerable for an area — were it counted, every phòng would be asked for
+    nearly every target. Units in `readers` report no figures: Lãnh đạo Sở, and the one-stop desk, whose
+    staff are officers (the Văn phòng records the desk's figures). The Văn phòng's coordinators, who
+    compile the report, get the count of everything missing instead."""
+    whole = set(everyone)
+    skip = set(readers)
+    out: dict[int, list[str]] = {}
+    for section, leads in rows:
+        if len(leads) > 1 and whole and whole <= set(leads):
+            continue
+        mine = out.setdefault(section, [])
+        mine.extend(u for u in leads if u not in skip and u not in mine)
+    return {s: us for s, us in out.items() if us}
+
+
 WEEK, LATE, REPORTS, ROUTINE = "week", "overdue", "reports", "routine"  # the sections of a weekly digest
 
 
@@ -205,7 +242,7 @@ class DueItem:
 
     @property
     def contract_kind(self) -> str:
-        return DIGEST if self.kind == OVERVIEW else self.kind
+        return {OVERVIEW: DIGEST, TARGETS: CHECKIN}.get(self.kind, self.kind)
 
     @property
     def urgency(self) -> tuple:
@@ -241,6 +278,10 @@ def checkin_key(unit_id: str, cutoff: dt.date) -> str:
     return f"{unit_id}:checkin:{cutoff.isoformat()}"
 
 
+def targets_key(unit_id: str | None, cutoff: dt.date) -> str:
+    return f"{unit_id or '*'}:targets:{cutoff.isoformat()}"
+
+
 def year_end_key(unit_id: str | None, year: int) -> str:
     return f"{unit_id or '*'}:year_end:{year}"
 
@@ -270,7 +311,7 @@ class PersonMessage:
             return MSG_OVERVIEW
         if DIGEST in kinds:
             return MSG_DIGEST
-        if kinds == {CHECKIN}:
+        if kinds <= {CHECKIN, TARGETS}:
             return MSG_CHECKIN
         return MSG_DAILY
 

@@ -26,10 +26,12 @@ from domain.reminders import (
     REPORTS,
     ROUTINE,
     SNOOZE_CODES,
+    TARGETS,
     WEEK,
     YEAR_END,
     Candidate,
     DueItem,
+    MissingTargets,
     PersonMessage,
     SettingsView,
     WeekSummary,
@@ -39,6 +41,7 @@ from domain.reporting import PERIOD_NAMES
 from domain.units import UnitDirectory
 from domain.workdays import WorkingCalendar
 from presentation.format import deadline, due_day, fmt_date, short, status_text
+from presentation.targets import gaps_count_line, gaps_line
 
 WEEKDAY_NAMES = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
 SHORT_TITLE = 48
@@ -181,6 +184,21 @@ def checkin_lines(item: DueItem, units: UnitDirectory, workdays: WorkingCalendar
     return lines
 
 
+def targets_lines(item: DueItem, units: UnitDirectory, workdays: WorkingCalendar, today: dt.date,
+                  own: str = "") -> list[str]:
+    """The targets with no figure for the coming cut-off's period (`domain.reminders.TARGETS`): one line
+    naming a unit's areas' targets, or for coordinators (no unit) the department's count."""
+    gaps: MissingTargets = item.content  # type: ignore[assignment]
+    if not gaps.targets:
+        return []
+    words = period_words(gaps.period)
+    if item.unit_id is None:
+        cutoff = deadline(item.due, workdays, today.year) if item.due else ""
+        return [gaps_count_line(words, gaps.period, gaps.targets, gaps.of, cutoff)]
+    other = units.name(item.unit_id) if item.unit_id != own else ""
+    return [gaps_line(words, gaps.period, gaps.targets, for_unit=other)]
+
+
 # -- digest, overview, year end ------------------------------------------------------------------------
 def _digest_lines(summary: WeekSummary, today: dt.date, workdays: WorkingCalendar, max_items: int,
                   max_overdue: int, skip: set[tuple[int, int]]) -> list[str]:
@@ -276,7 +294,8 @@ def compose_message(
     today = message.day
     own = message.unit_id
     lines: list[str] = []
-    items = [i for i in message.items if i.kind not in (DIGEST, OVERVIEW, YEAR_END)]
+    items = [i for i in message.items if i.kind not in (DIGEST, OVERVIEW, YEAR_END, TARGETS)]
+    gaps = sorted((i for i in message.items if i.kind == TARGETS), key=lambda i: (i.unit_id != own, i.unit_id or ""))
     digests = [i for i in message.items if i.kind == DIGEST]
     for item in sorted(message.items, key=lambda i: (i.unit_id != own, i.unit_id or "")):
         if item.kind == YEAR_END:
@@ -307,9 +326,13 @@ def compose_message(
             lines.append(f"_Tuần này của {units.name(item.unit_id or '')}:_")
         lines += _digest_lines(summary, today, workdays, max_items, max_overdue, shown)
     buttons = message_buttons(items, delivery_id)
+    if gaps and not (items or digests) and delivery_id is not None:
+        buttons = message_buttons(gaps, delivery_id)  # the snooze row alone
     if items or digests:
         done = any(b.data.startswith(SetStatus.PREFIX + ":") for row in buttons for b in row)
         lines.append(("Bấm ✅ khi xong, hoặc nhắn" if done else "Nhắn") + " «xong nhiệm vụ SỐ» / «nv SỐ đang làm 60%».")
+    for item in gaps:  # rides in the day's message, after the work: one line each
+        lines += targets_lines(item, units, workdays, today, own)
     return Reply(text="\n".join(lines), buttons=buttons, private_only=True)
 
 
@@ -367,7 +390,7 @@ def preview_text(month_label: str, messages: Sequence, units: UnitDirectory, *, 
 
 
 KIND_WORDS = {"daily": "nhắc hằng ngày", "digest": "tổng hợp tuần", "overview": "tổng quan",
-              "checkin": "hỏi việc thường xuyên", "year_end": "tổng kết năm"}
+              "checkin": "hỏi kết quả trước kỳ báo cáo", "year_end": "tổng kết năm"}
 
 
 # -- settings ---------------------------------------------------------------------------------------

@@ -77,6 +77,33 @@ def missing_line(period: str, missing: list) -> str:
     )
 
 
+# How a figure's period is typed in an example (the annual report's period is December's default).
+SPOKEN_PERIODS = {"Q1": " quý 1", "Q2": " quý 2", "H1": " 6 tháng", "Q3": " quý 3", "Y": ""}
+GAP_NAMES = 3  # targets named in a check-in's «chưa có số liệu» line; the rest are counted
+
+
+def example_figure(period: str, code: str) -> str:
+    """«chỉ tiêu 3.6 quý 3 đạt 97%»: a figure as a unit types it (the code is always understood)."""
+    return f"chỉ tiêu {code}{SPOKEN_PERIODS.get(period, '')} đạt 97%"
+
+
+def gaps_line(period_words: str, period: str, targets, *, for_unit: str = "", limit: int = GAP_NAMES) -> str:
+    """A check-in's one line of the targets with no figure for the period: «📈 Chỉ tiêu chưa có số liệu
+    quý III (10): 3.1 TTHC thuộc phạm vi; 3.2 …; 3.3 … +7 — gửi ví dụ «chỉ tiêu 3.1 quý 3 đạt 97%»».
+    `targets`: (code, short name) pairs; `for_unit`: the unit a delegate answers for."""
+    names = "; ".join(f"{code} {name}" for code, name in targets[:limit])
+    more = f" +{len(targets) - limit}" if len(targets) > limit else ""
+    who = f"_Thay cho {for_unit}:_ " if for_unit else ""
+    return (f"📈 {who}Chỉ tiêu chưa có số liệu {period_words} ({len(targets)}): {names}{more} — "
+            f"gửi ví dụ «{example_figure(period, targets[0][0])}»")
+
+
+def gaps_count_line(period_words: str, period: str, targets, quantified: int, cutoff: str) -> str:
+    """The coordinators' line: how many of the plan's quantified targets have no figure before the cut-off."""
+    return (f"📈 Chỉ tiêu chưa có số liệu {period_words}: **{len(targets)}/{quantified}** cần trước {cutoff} — "
+            f"gõ «chỉ tiêu» để xem; đơn vị báo «{example_figure(period, targets[0][0])}»")
+
+
 def no_section(wanted: int, count: int) -> str:
     return f"Kế hoạch không có lĩnh vực số {wanted}. Các lĩnh vực: 1–{count}."
 

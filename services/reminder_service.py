@@ -34,9 +34,11 @@ from domain.reminders import (
     DIGEST,
     OVERVIEW,
     SNOOZE_CODES,
+    TARGETS,
     YEAR_END,
     Candidate,
     DueItem,
+    MissingTargets,
     PersonMessage,
     Planner,
     Recipient,
@@ -48,9 +50,12 @@ from domain.reminders import (
     group_messages,
     overview_key,
     person_key,
+    responsible_units,
+    targets_key,
     year_end_key,
 )
 from domain.reporting import PERIOD_NAMES, ReportingCalendar
+from domain.targets import section_targets
 from domain.units import UnitDirectory
 from domain.workdays import WorkingCalendar
 from services.delivery import DeliveryEngine, DeliveryReport, Outgoing, utc_now
@@ -330,6 +335,7 @@ class ReminderService:
             receivers = self.planner.receivers(now, recipients)
             years = await repo.plan_years()
             await self._checkins(repo, today, years, sorted(excluded), receivers, planned)
+            await self._missing_targets(uow, now, today, years, receivers, recipients, planned)
             await self._year_end(repo, now, today, years, sorted(excluded), receivers, recipients, planned)
             week = self.planner.digest_due(now)
             if week is not None:
@@ -352,6 +358,59 @@ class ReminderService:
                     offset=self.policy.checkin_working_days_before, due=cutoff, label=period or "",
                     content=mine, recipients=list(reachable), unreachable=list(unreachable),
                 ))
+
+    async def _missing_targets(self, uow, now: dt.datetime, today: dt.date, years: list[int], receivers: dict,
+                               recipients: list[Recipient], planned: Planned) -> None:
+        """On a check-in's day (the pre-cut-off check-in, `checkin_working_days_before` working days before
+        each cut-off of the CCHC report, which states the targets' figures), the plan's targets with no
+        figure for that period ride in the same message: each unit leading tasks of an area by name gets
+        that area's missing targets (`domain.reminders.responsible_units` says why those units), the
+        coordinators the count of all of them. Read at every tick: a figure reported since is not asked
+        for again. The report-input reminder (task 5's contributors, 3 working days before) is not used:
+        it reaches only a report's coordinating units, and later."""
+        report = self.policy.checkin_report
+        for cutoff in self.planner.checkins_due(today, self.checkin_cutoffs(years)):
+            period = next((p for p in self.reporting.periods(report)
+                           if (d := self.reporting.date(report, p, cutoff.year)) and d.cutoff == cutoff), None)
+            plan = await uow.plans.plan_by_year(cutoff.year)
+            if period is None or plan is None:
+                continue
+            stored = await uow.targets.targets(plan.id)
+            if stored:
+                reported = {f.target_id for f, _ in await uow.targets.figures(plan.id, period=period)}
+                rows = [(t.section_number, t.code, t.short_name, t.goal, t.id in reported) for t in stored]
+            else:  # a plan imported before targets were stored: nothing can have been reported for them
+                rows = [(t.section, t.code, t.short_name, t.goal, False)
+                        for s in await uow.plans.sections(plan.id) for t in section_targets(s.number, list(s.targets or []))]
+            quantified = sum(1 for row in rows if row[3] is not None)
+            missing = [(section, code, name) for section, code, name, goal, done in rows if goal is not None and not done]
+            if not missing:
+                continue
+            areas = responsible_units(await uow.reminders.section_leads(cutoff.year),
+                                      self.units.members_of_kinds(("internal",)),
+                                      self.units.members_of_kinds(("leadership", "desk", "external")))
+            by_unit: dict[str, list[tuple[str, str]]] = defaultdict(list)
+            for section, code, name in missing:
+                for unit_id in areas.get(section, []):
+                    by_unit[unit_id].append((code, name))
+            label = f"Chỉ tiêu chưa có số liệu {PERIOD_NAMES.get(period, period)}"
+            # Heads report figures, officers only read them (services.target_service): only heads are asked.
+            heads = {r.user_id for r in recipients if r.role == "head"}
+            for unit_id, mine in sorted(by_unit.items()):
+                reachable, unreachable = receivers.get(unit_id, ([], []))
+                planned.items.append(DueItem(
+                    key=targets_key(unit_id, cutoff), kind=TARGETS, unit_id=unit_id, offset=None, due=cutoff,
+                    label=label, content=MissingTargets(period, tuple(mine), quantified),
+                    recipients=[u for u in reachable if u in heads], unreachable=[u for u in unreachable if u in heads],
+                ))
+            coordinators = [r for r in recipients if r.wants_overview(self.policy) and not r.paused(now)]
+            planned.items.append(DueItem(
+                key=targets_key(None, cutoff), kind=TARGETS, unit_id=None, offset=None, due=cutoff,
+                label=f"{label} — toàn Sở",
+                content=MissingTargets(period, tuple((code, name) for _, code, name in missing), quantified),
+                recipients=[r.user_id for r in coordinators if r.channels],
+                unreachable=[r.user_id for r in coordinators if not r.channels],
+            ))
 
     async def _year_end(self, repo: ReminderRepository, now: dt.datetime, today: dt.date, years: list[int],
                         excluded: list[int], receivers: dict, recipients: list[Recipient], planned: Planned) -> None:

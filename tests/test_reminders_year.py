@@ -243,7 +243,10 @@ def test_recipients(year):
                            for s in officer)
     assert [s for s in sent if s.chat_id == "qltm-officer"] == []
     coordinator = [s for s in sent if s.chat_id == "van-phong-coordinator"]
-    assert coordinator and all(s.reply.text.startswith(("📋", "🗂")) for s in coordinator)
+    assert coordinator and all(s.reply.text.startswith(("📋", "🗂", "📈")) for s in coordinator)
+    # Issue 13: the targets still without a figure, counted on each check-in day (07/03 is a Monday: in the overview)
+    gaps = [s.at.date() for s in coordinator if "📈 Chỉ tiêu chưa có số liệu" in s.reply.text]
+    assert gaps == [D(2022, 3, 7), D(2022, 6, 7), D(2022, 9, 7), D(2022, 12, 7)]
 
 
 def test_weekly_digests(year):

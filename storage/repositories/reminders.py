@@ -153,6 +153,19 @@ class ReminderRepository:
     async def plan_years(self) -> list[int]:
         return sorted((await self.session.scalars(select(Plan.year))).all())
 
+    async def section_leads(self, year: int) -> list[tuple[int, list[str]]]:
+        """(reform area, lead units) of every appendix row of the plan of `year` (who answers for an
+        area's targets: `domain.reminders.responsible_units`)."""
+        query = (
+            select(Task.section_number, Assignment.lead)
+            .select_from(Assignment)
+            .join(Task, Task.id == Assignment.task_id)
+            .join(Plan, Plan.id == Task.plan_id)
+            .where(Plan.year == year)
+            .order_by(Task.number, Assignment.position)
+        )
+        return [(section, list(lead or [])) for section, lead in (await self.session.execute(query)).all()]
+
     # -- what could be due ----------------------------------------------------------------------------
     async def candidates(self, lo: dt.date, hi: dt.date, excluded: Sequence[int] = ()) -> list[Candidate]:
         """Not-done (lead, milestone) pairs whose deadline lies in [lo, hi] — the index on

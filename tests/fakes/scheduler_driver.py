@@ -7,7 +7,10 @@ deliver to a file (one JSON line: delivery key, chat, simulated time, process na
 
 --hang-on-send: print «claimed <key>» at the first send and hang there, so that the test can kill the
 process between claim and send. --again-after S: after the run, wait S real seconds and tick the last
-instant once more (used after a restart, once the dead process's lease has expired).
+instant once more (used after a restart, once the dead process's lease has expired). --peers N (with
+--go): at the end of each simulated day, wait until N processes have finished that day — they share one
+calendar, as processes on one real clock do; without it one could run a whole day ahead of the other and
+re-plan an item the other has claimed but not yet recorded, which no real deployment can do.
 """
 
 from __future__ import annotations
@@ -68,6 +71,16 @@ class FileSender:
         self.out.flush()
 
 
+async def day_done(go: Path, day: dt.date, name: str, peers: int) -> None:
+    """Mark `day` done for this process and wait until `peers` processes have marked it."""
+    (go.parent / f"{go.name}.{day.isoformat()}.{name}").touch()
+    deadline = asyncio.get_running_loop().time() + 120
+    while len(list(go.parent.glob(f"{go.name}.{day.isoformat()}.*"))) < peers:
+        if asyncio.get_running_loop().time() > deadline:
+            raise SystemExit(f"the other processes never finished {day}")
+        await asyncio.sleep(0.005)
+
+
 async def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", required=True)
@@ -81,6 +94,7 @@ async def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--again-after", type=float, default=None)
     parser.add_argument("--go", type=Path, default=None,
                         help="print «ready» once set up, then start ticking when this file exists")
+    parser.add_argument("--peers", type=int, default=1, help="with --go: processes to wait for at each day's end")
     args = parser.parse_args(argv)
 
     times = [dt.time.fromisoformat(t) for t in args.times.split(",")]
@@ -103,6 +117,8 @@ async def main(argv: list[str] | None = None) -> None:
             for t in times:
                 clock.set(dt.datetime.combine(day, t, TZ))
                 await service.tick(senders)
+            if args.go is not None and args.peers > 1:
+                await day_done(args.go, day, args.name, args.peers)
         if args.again_after is not None:
             await asyncio.sleep(args.again_after)
             await service.tick(senders)
