@@ -104,7 +104,19 @@ def test_every_dated_milestone_of_a_reachable_share_is_in_a_message_before_its_d
     assert len(wanted) == 21 and lost == []  # reported in the closing note
 
 
-async def test_simulate_on_postgres_uses_a_temporary_database(postgres_url, tmp_path):
+async def test_simulate_on_postgres_uses_a_temporary_database(postgres_url, tmp_path, monkeypatch):
+    import uuid
+
+    from storage import sandbox
+
+    made: list[uuid.UUID] = []  # this simulation's copy (other tests may be simulating on the server meanwhile)
+    original = uuid.uuid4
+
+    def uuid4():
+        made.append(value := original())
+        return value
+
+    monkeypatch.setattr(sandbox.uuid, "uuid4", uuid4)
     app = await build_app(make_settings(tmp_path, database_url=postgres_url))
     try:
         await app.plans.import_plan(SEED)
@@ -118,7 +130,7 @@ async def test_simulate_on_postgres_uses_a_temporary_database(postgres_url, tmp_
             from sqlalchemy import text
 
             names = (await connection.execute(text("SELECT datname FROM pg_database"))).scalars().all()
-        assert not [n for n in names if n.startswith("cchc_sim_")]
+        assert made and not {f"cchc_sim_{u.hex[:12]}" for u in made} & set(names)
     finally:
         await app.close()
 
