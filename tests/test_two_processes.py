@@ -1,12 +1,12 @@
 """Two `cchc-bot run` webhook processes on one PostgreSQL behind one (simulated) proxy: 160 updates
 from 20 users (500 in benchmarks/bench_processes.py), spread over both, are each recorded once and answered once, and the pair stays under
-the fake Bot API's per-bot limit (30 messages a second) — 0 HTTP 429 — because every send reserves
-its slot in the bot's shared budget (services/pacing.py)."""
+the fake Bot API's limits (30 messages a second per bot, 3 in any second per chat) — 0 HTTP 429 — because every send reserves
+its slot in the bot's shared budget (services/pacing.py) — nor above 3 sends in any second to one chat,
+whose updates alternate between the workers, because the per-chat grids are shared too."""
 
 from __future__ import annotations
 
 import asyncio
-import itertools
 import signal
 import socket
 import time
@@ -15,7 +15,7 @@ from collections import Counter
 import httpx
 import pytest
 
-from tests.fake_telegram.server import FakeTelegram
+from tests.fake_telegram.server import FakeTelegram, Limits
 from tests.fakes import inbox_crash
 
 SECRET = "webhook-secret_0123456789"
@@ -50,20 +50,22 @@ async def scenario(postgres_url: str, tmp_path, users: int, per_user: int) -> tu
     was expected."""
     people = await inbox_crash.prepare(postgres_url, tmp_path, users)
     ports = [free_port(), free_port()]
-    async with FakeTelegram() as fake:
-        fake.bot_limit = 30
+    # Telegram's limits as services/pacing.py keeps them: 30 a second per bot, and per chat a burst of 3
+    # in any second — a proxy spreads one chat over both workers, whose chat grids are shared
+    async with FakeTelegram(limits=Limits(per_bot=30, per_chat=3, window=1.0, chat_window=1.0)) as fake:
         procs = [
             inbox_crash.start_bot(postgres_url, fake, tmp_path, TELEGRAM_WEBHOOK_URL="https://bot.example.vn/telegram",
                                   TELEGRAM_WEBHOOK_SECRET=SECRET, WEB_PORT=str(port))
             for port in ports
         ]
         try:
-            updates = [fake.make_update_message(user, f"nv {task} đang làm {round_ + 1}%")
-                       for round_ in range(per_user) for user, task in people]
+            # one chat's updates alternate between the workers (round r of user u → worker (u + r) mod 2)
+            routed = [(fake.make_update_message(user, f"nv {task} đang làm {round_ + 1}%"), ports[(u + round_) % 2])
+                      for round_ in range(per_user) for u, (user, task) in enumerate(people)]
+            updates = [update for update, _port in routed]
             begun = time.monotonic()
             deadline = begun + 60
             async with httpx.AsyncClient(timeout=30) as client:
-                routed = list(zip(updates, itertools.cycle(ports), strict=False))
                 for start in range(0, len(routed), 20):
                     await asyncio.gather(*(post(client, port, update, deadline) for update, port in routed[start:start + 20]))
             try:

@@ -116,13 +116,13 @@ class InboxRepository:
         return (dict(row[0]), row[1]) if row is not None else None
 
     async def put_chat_state(self, channel: str, chat_id: str, data: dict, expires_at: dt.datetime) -> None:
-        row = await self.session.scalar(
-            select(ChatState).where(ChatState.channel == channel, ChatState.chat_id == chat_id)
-        )
-        if row is None:
-            self.session.add(ChatState(channel=channel, chat_id=chat_id, data=data, expires_at=expires_at))
-        else:
-            row.data, row.expires_at = data, expires_at
+        """One upsert: two processes answering one chat at once (a proxy spreading it) both write its
+        state; the later one wins instead of failing on the unique (channel, chat_id)."""
+        statement = self._insert()(ChatState).values(channel=channel, chat_id=chat_id, data=data, expires_at=expires_at)
+        await self.session.execute(statement.on_conflict_do_update(
+            index_elements=["channel", "chat_id"],
+            set_={"data": statement.excluded.data, "expires_at": statement.excluded.expires_at},
+        ))
 
 
 
