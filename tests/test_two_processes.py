@@ -50,17 +50,24 @@ async def scenario(postgres_url: str, tmp_path, users: int, per_user: int) -> tu
     was expected."""
     people = await inbox_crash.prepare(postgres_url, tmp_path, users)
     ports = [free_port(), free_port()]
-    # Telegram's limits as services/pacing.py keeps them: 30 a second per bot, and per chat a burst of 3
-    # in any second — a proxy spreads one chat over both workers, whose chat grids are shared
-    async with FakeTelegram(limits=Limits(per_bot=30, per_chat=3, window=1.0, chat_window=1.0)) as fake:
+    # Telegram's limits as services/pacing.py keeps them: 30 a second per bot, and per chat a burst of 3,
+    # then one a second — a proxy spreads one chat over both workers, whose chat grids are shared. The
+    # chat window is 0.9 s, not 1 s: the pacer's 4th send goes exactly 1 s after the burst, and on a
+    # loaded machine the burst may reach the server a few ms late (0.1 s of slack for that jitter; two
+    # workers pacing a chat each alone send it 6 at once, far beyond either window).
+    async with FakeTelegram(limits=Limits(per_bot=30, per_chat=3, window=1.0, chat_window=0.9)) as fake:
         procs = [
             inbox_crash.start_bot(postgres_url, fake, tmp_path, TELEGRAM_WEBHOOK_URL="https://bot.example.vn/telegram",
                                   TELEGRAM_WEBHOOK_SECRET=SECRET, WEB_PORT=str(port))
             for port in ports
         ]
         try:
-            # one chat's updates alternate between the workers (round r of user u → worker (u + r) mod 2)
-            routed = [(fake.make_update_message(user, f"nv {task} đang làm {round_ + 1}%"), ports[(u + round_) % 2])
+            # one chat's updates alternate between the workers, round by round. The heads of one unit
+            # (user u's unit is UNITS[u mod 6]) report the same percent of the same share in a round;
+            # they go to the same worker, else the later of two at once is answered «đã được ghi nhận
+            # trước đó» instead of the status (a race of the test's script, not of pacing).
+            routed = [(fake.make_update_message(user, f"nv {task} đang làm {round_ + 1}%"),
+                       ports[(u % len(inbox_crash.UNITS) + round_) % 2])
                       for round_ in range(per_user) for u, (user, task) in enumerate(people)]
             updates = [update for update, _port in routed]
             begun = time.monotonic()
@@ -96,3 +103,15 @@ async def test_two_webhook_processes_on_one_postgres_answer_everything_once_with
     statuses, answered, _seconds, expected = await scenario(postgres_url, tmp_path, users=20, per_user=8)
     assert statuses[429] == 0, statuses
     assert set(answered) == expected and set(answered.values()) == {1}
+
+
+@pytest.mark.timeout(240)
+async def test_one_chat_spread_over_both_workers_keeps_its_limit(tmp_path, postgres_url):
+    """Two chats of 10 updates each, posted at once, every chat alternating between the workers: each
+    worker could answer its half at a burst of 3 — 6 at once to one chat — if it paced the chat alone."""
+    statuses, answered, _seconds, expected = await scenario(postgres_url, tmp_path, users=2, per_user=10)
+    assert statuses[429] == 0, statuses
+    # every update got an answer (the scenario waits for as many as were posted); one chat handled by
+    # two workers at once may be answered out of order (docs/operations.md, known limits), so an answer
+    # may name a percent another one names too — what is checked here is the pacing
+    assert set(answered) <= expected
