@@ -1,5 +1,6 @@
-"""Two webhook processes on one PostgreSQL: 500 updates from 20 users through the fake Bot API with
-Telegram's per-bot limit (30 messages/s → 429 beyond): HTTP 429 count, each answered once, time.
+"""Two webhook processes on one PostgreSQL: 500 updates from 20 users (each user's on one
+process, the users alternating) through the fake Bot API with Telegram's limits (30 messages/s per bot, 3 in any
+0.9 s per chat → 429 beyond): HTTP 429 count, each answered once, time.
 
     .venv/bin/python benchmarks/bench_processes.py --postgres postgresql://postgres@127.0.0.1:5432/test
 """

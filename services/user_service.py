@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 from dataclasses import dataclass
 
-from domain.attempts import FailureWindow
 from domain.invite_codes import new_code
 from domain.people import ROLES, UserView
 from domain.units import UnitDirectory
 from storage.uow import Conflict, UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+GUESS_LIMIT = 5  # wrong invite codes a sender may try…
+GUESS_WINDOW = dt.timedelta(minutes=1)  # …in any such window; then it waits
 
 
 class InviteError(ValueError):
@@ -43,9 +48,10 @@ class UserService:
         self.uow = uow
         self.units = units
         self.invite_ttl = dt.timedelta(days=invite_ttl_days)
-        # wrong invite codes per sender: 5 a minute, then a wait (per process: guessing 6-character
-        # codes is hopeless at that rate even across several processes)
-        self.guesses = FailureWindow(limit=5, window=dt.timedelta(minutes=1))
+        # wrong invite codes per sender: 5 a minute, then a wait — counted in the database
+        # (`failed_attempts`), so several processes together allow no more
+        self.guess_limit = GUESS_LIMIT
+        self.guess_window = GUESS_WINDOW
 
     def _check(self, unit_id: str, role: str) -> None:
         """A person belongs to one of the department's own units, with one of the known roles."""
@@ -83,14 +89,26 @@ class UserService:
     ) -> RegisterOutcome:
         """Bind a channel account to a user with a one-time code (or link a second channel)."""
         code = code.strip().upper()
-        sender = (channel, external_id)
-        wait = self.guesses.wait(sender, now)
+        sender = f"invite:{channel}:{external_id}"
+        async with self.uow() as uow:
+            wait = await uow.attempts.wait(sender, now, self.guess_limit, self.guess_window)
         if wait > dt.timedelta(0):
             return RegisterOutcome(False, "throttled", wait_seconds=math.ceil(wait.total_seconds()))
         outcome = await self._register(channel, external_id, chat_id, code, display_name, now)
         if outcome.message_key in ("unknown_code", "used", "expired"):
-            self.guesses.failed(sender, now)
+            await self._count_guess(sender, now)
         return outcome
+
+    async def _count_guess(self, sender: str, now: dt.datetime) -> None:
+        async with self.uow() as uow:
+            await uow.attempts.record_failure(sender, now, self.guess_limit, self.guess_window)
+            await uow.commit()
+        try:  # housekeeping, in a transaction of its own: senders quiet for a window are forgotten
+            async with self.uow() as uow:
+                await uow.attempts.forget(now - self.guess_window)
+                await uow.commit()
+        except Exception:
+            log.warning("could not forget old failed invite codes", exc_info=True)
 
     async def _register(
         self, channel: str, external_id: str, chat_id: str | None, code: str, display_name: str, now: dt.datetime

@@ -324,6 +324,16 @@ class PacingSlot(Base):
     next_at: Mapped[float] = mapped_column(Float)
 
 
+class FailedAttempts(Base):
+    """Recent failed attempts of one key (wrong invite codes of one sender), shared by every process so
+    that N processes do not give a guesser N times the allowance: the epoch seconds of the last few."""
+
+    __tablename__ = "failed_attempts"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[list] = mapped_column(JSON, default=list)
+    last_at: Mapped[float] = mapped_column(Float)
+
+
 class ChatState(Base):
     """A pending question per chat (a confirmation, a numbered choice), with an expiry."""
 

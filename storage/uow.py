@@ -20,6 +20,7 @@ from types import TracebackType
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.repositories.attempts import AttemptRepository
 from storage.repositories.evidence import EvidenceRepository
 from storage.repositories.inbox import InboxRepository, PacingRepository
 from storage.repositories.plans import PlanRepository
@@ -96,6 +97,10 @@ class UnitOfWork:
     @cached_property
     def pacing(self) -> PacingRepository:
         return PacingRepository(self._live())
+
+    @cached_property
+    def attempts(self) -> AttemptRepository:
+        return AttemptRepository(self._live())
 
     @cached_property
     def reminders(self) -> ReminderRepository:

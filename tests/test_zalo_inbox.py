@@ -209,7 +209,12 @@ async def test_a_429_pauses_only_that_chat(app, fake):
     pacer = app.zalo_pacer = Pacer(LocalBudget(1000.0), chat_interval=0.0)
     paused: list[tuple[str, float]] = []
     original = pacer.pause
-    pacer.pause = lambda chat, seconds, **kw: (paused.append((str(chat), seconds)), original(chat, seconds, **kw))
+
+    async def pause(chat, seconds, **kw) -> None:
+        paused.append((str(chat), seconds))
+        await original(chat, seconds, **kw)
+
+    pacer.pause = pause
     async with running_zalo(app, Engine(), fake):
         sender = app.senders["zalo"]
         fake.fail("sendMessage", times=5, status=429, error_code=429, retry_after=0.01)

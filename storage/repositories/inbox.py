@@ -126,13 +126,13 @@ class InboxRepository:
         return (dict(row[0]), row[1]) if row is not None else None
 
     async def put_chat_state(self, channel: str, chat_id: str, data: dict, expires_at: dt.datetime) -> None:
-        row = await self.session.scalar(
-            select(ChatState).where(ChatState.channel == channel, ChatState.chat_id == chat_id)
-        )
-        if row is None:
-            self.session.add(ChatState(channel=channel, chat_id=chat_id, data=data, expires_at=expires_at))
-        else:
-            row.data, row.expires_at = data, expires_at
+        """One upsert: two processes answering one chat at once (a proxy spreading it) both write its
+        state; the later one wins instead of failing on the unique (channel, chat_id)."""
+        statement = self._insert()(ChatState).values(channel=channel, chat_id=chat_id, data=data, expires_at=expires_at)
+        await self.session.execute(statement.on_conflict_do_update(
+            index_elements=["channel", "chat_id"],
+            set_={"data": statement.excluded.data, "expires_at": statement.excluded.expires_at},
+        ))
 
 
 
@@ -144,10 +144,31 @@ class PacingRepository:
 
     async def reserve(self, name: str, now: float, interval: float) -> float:
         """Reserve the next slot on the grid of `name`; the epoch second at which it may be used."""
-        from sqlalchemy import func
+        await self._without_fsync()
+        return await self._slot(name, now, interval)
 
+    async def reserve_send(
+        self, bot: str, bot_interval: float, chat: str, chat_interval: float, burst: int, now: float
+    ) -> tuple[float, bool]:
+        """Reserve one send to a chat, in one transaction: first on the chat's grid (GCRA with a burst:
+        the send may go at max(now, tat − (burst−1)·interval), and the row's new tat is
+        max(tat, now) + interval; the upsert's row lock makes concurrent processes queue), then, if the
+        chat's turn is now, on the bot's grid too. Returns (when it may go, whether the bot's slot is
+        included); a send that must wait for its chat reserves the bot's slot when its turn comes."""
+        await self._without_fsync()
+        tat = await self._slot(chat, now, chat_interval)  # = max(tat_old, now)
+        at = max(now, tat - (max(1, burst) - 1) * chat_interval)
+        if at > now:
+            return at, False
+        return max(at, await self._slot(bot, now, bot_interval)), True
+
+    async def _without_fsync(self) -> None:
         if self.session.bind.dialect.name == "postgresql":  # a lost slot after a crash is harmless: no fsync
             await self.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+
+    async def _slot(self, name: str, now: float, interval: float) -> float:
+        from sqlalchemy import func
+
         insert_ = pg_insert if self.session.bind.dialect.name == "postgresql" else sqlite_insert
         statement = insert_(PacingSlot).values(name=name, next_at=now + interval)
         statement = statement.on_conflict_do_update(
@@ -157,3 +178,25 @@ class PacingRepository:
             else {"next_at": func.greatest(PacingSlot.next_at, now) + interval},
         ).returning(PacingSlot.next_at)
         return float((await self.session.execute(statement)).scalar_one()) - interval
+
+    async def push_back(self, name: str, until: float) -> None:
+        """Nothing on the grid `name` before `until` (a 429's retry_after): next_at = max(next_at, until)."""
+        from sqlalchemy import func
+
+        postgres = self.session.bind.dialect.name == "postgresql"
+        insert_ = pg_insert if postgres else sqlite_insert
+        statement = insert_(PacingSlot).values(name=name, next_at=until)
+        statement = statement.on_conflict_do_update(
+            index_elements=["name"],
+            set_={"next_at": (func.greatest if postgres else func.max)(PacingSlot.next_at, until)},
+        )
+        await self.session.execute(statement)
+
+    async def forget(self, prefix: str, before: float) -> int:
+        """Delete the grids named `prefix…` whose next send was due before `before` (chats gone quiet)."""
+        from sqlalchemy import delete
+
+        result = await self.session.execute(
+            delete(PacingSlot).where(PacingSlot.name.startswith(prefix, autoescape=True), PacingSlot.next_at < before)
+        )
+        return int(result.rowcount or 0)

@@ -60,7 +60,7 @@ class PacedRateLimiter(BaseRateLimiter[int]):
             except RetryAfter as exc:
                 seconds = retry_seconds(exc)
                 if chat is not None:
-                    self.pacer.pause(chat, seconds + 0.1, group=group)
+                    await self.pacer.pause(chat, seconds + 0.1, group=group)
                 if attempt == retries:
                     raise
                 log.info("telegram 429 for chat %s: retry after %.1f s (only this chat waits)", chat, seconds)

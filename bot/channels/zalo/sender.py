@@ -76,7 +76,7 @@ class ZaloSender:
                 await self.client.send_message(chat_id, part)
         except ZaloApiError as exc:
             if exc.code == 429 and self.pacer is not None:  # only this chat waits
-                self.pacer.pause(chat_id, exc.retry_after or DEFAULT_RETRY_SECONDS, group=group)
+                await self.pacer.pause(chat_id, exc.retry_after or DEFAULT_RETRY_SECONDS, group=group)
             if exc.code in UNREACHABLE_CODES:
                 self.unreachable.add(chat_id)
                 raise Unreachable(str(exc)) from exc
