@@ -1,5 +1,5 @@
 """One `cchc-bot run`-like process (the in-process harness: the real channel, router and pacer) answers
-20 heads × 4 status updates, sent all at once, through a fake Bot API that enforces Telegram-like
+20 heads × 3 status updates, sent all at once, through a fake Bot API that enforces Telegram-like
 flood limits — 30 messages a second per bot, and per chat no more than the burst of 3 in any second
 that services/pacing.py allows — and draws 0 HTTP 429.
 
@@ -20,7 +20,7 @@ from tests.fake_telegram.harness import telegram_bot
 from tests.fake_telegram.server import FakeTelegram, Limits
 from tests.fakes import inbox_crash
 
-USERS, PER_USER = 20, 4
+USERS, PER_USER = 20, 3
 
 
 class Instant:
