@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.attempts import failure_wait, recent_failures
 from storage.models import FailedAttempts
+from storage.repositories.dialect import insert
 
 
 class AttemptRepository:
@@ -26,9 +25,8 @@ class AttemptRepository:
         """Count one failure of `key` at `now`; how long it must now wait. Atomic under concurrency: the
         key's row is created if missing, then locked (FOR UPDATE) while its window is rewritten, so two
         processes recording at once both count."""
-        insert_ = pg_insert if self.session.bind.dialect.name == "postgresql" else sqlite_insert
         await self.session.execute(
-            insert_(FailedAttempts).values(key=key, failures=[], last_at=now.timestamp())
+            insert(self.session)(FailedAttempts).values(key=key, failures=[], last_at=now.timestamp())
             .on_conflict_do_nothing(index_elements=["key"])
         )
         stored = await self.session.scalar(
@@ -36,7 +34,7 @@ class AttemptRepository:
         )
         failures = [*recent_failures(_times(stored), now, limit, window), now][-limit:]
         values = {"failures": [at.timestamp() for at in failures], "last_at": now.timestamp()}
-        statement = insert_(FailedAttempts).values(key=key, **values)  # an upsert: the row may have just been forgotten
+        statement = insert(self.session)(FailedAttempts).values(key=key, **values)  # an upsert: the row may have just been forgotten
         await self.session.execute(statement.on_conflict_do_update(index_elements=["key"], set_={
             "failures": statement.excluded.failures, "last_at": statement.excluded.last_at,
         }))

@@ -6,14 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, text, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ChatState, InboxUpdate, PacingSlot, ProcessedMessage
+from storage.repositories.dialect import greatest, insert, is_postgres
 
 UNFINISHED = ("new", "done")
+
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class InboxRepository:
         self.session = session
 
     def _insert(self):
-        return pg_insert if self.session.bind.dialect.name == "postgresql" else sqlite_insert
+        return insert(self.session)
 
     # -- the durable inbox -------------------------------------------------------------------------
     async def store(self, channel: str, key: str, chat_key: str, payload: dict, now: dt.datetime) -> int | None:
@@ -98,8 +98,6 @@ class InboxRepository:
         )
 
     async def counts(self, channel: str) -> dict[str, int]:
-        from sqlalchemy import func
-
         rows = await self.session.execute(
             select(InboxUpdate.state, func.count()).where(InboxUpdate.channel == channel).group_by(InboxUpdate.state)
         )
@@ -163,39 +161,25 @@ class PacingRepository:
         return max(at, await self._slot(bot, now, bot_interval)), True
 
     async def _without_fsync(self) -> None:
-        if self.session.bind.dialect.name == "postgresql":  # a lost slot after a crash is harmless: no fsync
+        if is_postgres(self.session):  # a lost slot after a crash is harmless: no fsync
             await self.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
 
     async def _slot(self, name: str, now: float, interval: float) -> float:
-        from sqlalchemy import func
-
-        insert_ = pg_insert if self.session.bind.dialect.name == "postgresql" else sqlite_insert
-        statement = insert_(PacingSlot).values(name=name, next_at=now + interval)
+        statement = insert(self.session)(PacingSlot).values(name=name, next_at=now + interval)
         statement = statement.on_conflict_do_update(
-            index_elements=["name"],
-            set_={"next_at": func.max(PacingSlot.next_at, now) + interval}
-            if self.session.bind.dialect.name != "postgresql"
-            else {"next_at": func.greatest(PacingSlot.next_at, now) + interval},
+            index_elements=["name"], set_={"next_at": greatest(self.session)(PacingSlot.next_at, now) + interval},
         ).returning(PacingSlot.next_at)
         return float((await self.session.execute(statement)).scalar_one()) - interval
 
     async def push_back(self, name: str, until: float) -> None:
         """Nothing on the grid `name` before `until` (a 429's retry_after): next_at = max(next_at, until)."""
-        from sqlalchemy import func
-
-        postgres = self.session.bind.dialect.name == "postgresql"
-        insert_ = pg_insert if postgres else sqlite_insert
-        statement = insert_(PacingSlot).values(name=name, next_at=until)
-        statement = statement.on_conflict_do_update(
-            index_elements=["name"],
-            set_={"next_at": (func.greatest if postgres else func.max)(PacingSlot.next_at, until)},
-        )
-        await self.session.execute(statement)
+        statement = insert(self.session)(PacingSlot).values(name=name, next_at=until)
+        await self.session.execute(statement.on_conflict_do_update(
+            index_elements=["name"], set_={"next_at": greatest(self.session)(PacingSlot.next_at, until)},
+        ))
 
     async def forget(self, prefix: str, before: float) -> int:
         """Delete the grids named `prefix…` whose next send was due before `before` (chats gone quiet)."""
-        from sqlalchemy import delete
-
         result = await self.session.execute(
             delete(PacingSlot).where(PacingSlot.name.startswith(prefix, autoescape=True), PacingSlot.next_at < before)
         )

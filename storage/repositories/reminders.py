@@ -14,8 +14,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import ARRAY, String, and_, any_, bindparam, case, delete, extract, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.plan import PERIODIC_REPORT, YEAR_ROUND, milestone_done
@@ -33,6 +31,7 @@ from storage.models import (
     Task,
     User,
 )
+from storage.repositories.dialect import insert as dialect_insert
 from storage.repositories.plans import PlanRepository
 
 CHUNK = 2000  # keys per IN (...) lookup on SQLite; well under its variable limit
@@ -427,10 +426,9 @@ class ReminderRepository:
              "sent_at": now if state == "sent" else None}
             for row in rows
         ]
-        insert = pg_insert if self._dialect == "postgresql" else sqlite_insert
         # executemany with RETURNING ("insertmanyvalues"): one cached statement, batched VALUES.
         stmt = (
-            insert(ReminderDelivery)
+            dialect_insert(self.session)(ReminderDelivery)
             .on_conflict_do_nothing(index_elements=["key"])
             .returning(ReminderDelivery.id, ReminderDelivery.key)
         )
@@ -447,8 +445,7 @@ class ReminderRepository:
              "error": None, "next_attempt_at": None}
             for row in rows
         ]
-        insert = pg_insert if self._dialect == "postgresql" else sqlite_insert
-        await self.session.execute(insert(table).on_conflict_do_nothing(index_elements=["key"]), values)
+        await self.session.execute(dialect_insert(self.session)(table).on_conflict_do_nothing(index_elements=["key"]), values)
 
     async def reclaim(self, row: LedgerRow, token: str, now: dt.datetime, lease_cutoff: dt.datetime) -> Claimed | None:
         """Take over a failed row whose retry time has come, or a claim whose process died (older
