@@ -27,6 +27,7 @@ from storage.repositories.inbox import StoredUpdate
 from storage.uow import UnitOfWorkFactory
 
 PENDING_TTL = dt.timedelta(minutes=30)
+STORE_RETRY_MAX = 10.0  # seconds between attempts to store an update while the database is unreachable
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,24 @@ class Inbox:
             stored = await uow.inbox.store(channel, key, chat_key, payload, now)
             await uow.commit()
         return stored
+
+    async def store_until_stored(
+        self, channel: str, key: str, chat_key: str, payload: dict, now: Callable[[], dt.datetime],
+        *, retry_max: float = STORE_RETRY_MAX,
+    ) -> StoredUpdate | None:
+        """`store`, tried again (0.5 s, doubling up to `retry_max`) while the database cannot be reached:
+        the caller acknowledges the update to the messenger only after this returns. The stored row to
+        handle, or None for a redelivery already stored."""
+        delay = 0.5
+        while True:
+            try:
+                row = await self.store(channel, key, chat_key, payload, now())
+                break
+            except Exception:  # the database is down: the update is not confirmed; try again
+                log.exception("%s update %s could not be stored; retrying", channel, key)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, retry_max)
+        return StoredUpdate(row, channel, chat_key, payload, "new", None) if row is not None else None
 
     async def unfinished(self, channel: str, *, untouched_before: dt.datetime | None = None) -> list[StoredUpdate]:
         async with self.uow() as uow:
@@ -182,11 +201,13 @@ class Recovery:
         self.grace = grace
         self._held: set[int] = set()
 
-    def hold(self, row: StoredUpdate) -> None:
-        """Queue `row` for handling here, once."""
-        if row.id not in self._held:
-            self._held.add(row.id)
-            self._submit(row)
+    def hold(self, row: StoredUpdate) -> bool:
+        """Queue `row` for handling here, once; False when this process holds it already."""
+        if row.id in self._held:
+            return False
+        self._held.add(row.id)
+        self._submit(row)
+        return True
 
     def release(self, row_id: int) -> None:
         self._held.discard(row_id)
@@ -194,12 +215,10 @@ class Recovery:
     async def take(self) -> int:
         """Queue the unfinished rows that are this process's to finish; how many were queued."""
         before = self._now() - self.grace if self.others_may_run else None
-        rows = [r for r in await self.inbox.unfinished(self.channel, untouched_before=before) if r.id not in self._held]
-        for row in rows:
-            self.hold(row)
-        if rows:
-            log.info("%s: %d unfinished updates taken over", self.channel, len(rows))
-        return len(rows)
+        taken = sum(self.hold(row) for row in await self.inbox.unfinished(self.channel, untouched_before=before))
+        if taken:
+            log.info("%s: %d unfinished updates taken over", self.channel, taken)
+        return taken
 
     async def sweep(self, stop: asyncio.Event) -> None:
         """With webhooks: take over abandoned rows every half grace until `stop`."""

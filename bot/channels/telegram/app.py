@@ -72,10 +72,8 @@ MAX_CONCURRENT_UPDATES = 8
 POLL_TIMEOUT = 10  # seconds a getUpdates long poll stays open
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 STOP_GRACE = 1.0  # seconds the updates in hand may take to finish at SIGTERM; the rest stays in the inbox
-STORE_RETRY_MAX = 10.0  # seconds between attempts to store an update while the database is unreachable
 # The command menu (setMyCommands) comes from the intent table, like the help and the slash commands.
 COMMANDS = menu_commands()
-APOLOGY = "Xin lỗi, trợ lý gặp lỗi khi xử lý tin nhắn này. Anh/chị vui lòng thử lại sau ít phút."
 UNSUPPORTED = (
     "Trợ lý đọc tin nhắn chữ, ảnh và tệp PDF, Word (DOCX), Excel (XLSX). "
     "Gõ «hướng dẫn» để xem các cách hỏi."
@@ -204,19 +202,10 @@ class TelegramChannel:
         (through `DurableQueue.put`) before it confirms the update to Telegram."""
         chat = update.effective_chat or update.effective_user
         chat_key = str(chat.id) if chat is not None else ""
-        payload = update.to_dict()
-        delay = 0.5
-        while True:
-            try:
-                row = await self.app.inbox.store(TELEGRAM, str(update.update_id), chat_key, payload,
-                                                 self.app.clock.now())
-                break
-            except Exception:  # the database is down: do not confirm the update, try again
-                log.exception("telegram update %s could not be stored; retrying", update.update_id)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, STORE_RETRY_MAX)
-        if row is not None:
-            self.recovery.hold(StoredUpdate(row, TELEGRAM, chat_key, payload, "new", None))
+        stored = await self.app.inbox.store_until_stored(
+            TELEGRAM, str(update.update_id), chat_key, update.to_dict(), self.app.clock.now)
+        if stored is not None:
+            self.recovery.hold(stored)
 
     async def recover(self) -> int:
         """Queue the updates a previous run stored but did not finish (before any new one). With
@@ -241,7 +230,7 @@ class TelegramChannel:
                       parsed.user_id, exc_info=exc)
             if parsed.chat_id is not None:
                 try:
-                    await self.bot.send_message(parsed.chat_id, APOLOGY)
+                    await self.bot.send_message(parsed.chat_id, inbox_texts.HANDLING_FAILED)
                 except TelegramError:
                     log.warning("apology to chat %s not delivered", parsed.chat_id)
             await self.app.inbox.answered(row.id)
@@ -383,7 +372,7 @@ class TelegramChannel:
             )
             if chat is not None:
                 try:
-                    await self.bot.send_message(chat.id, APOLOGY)
+                    await self.bot.send_message(chat.id, inbox_texts.HANDLING_FAILED)
                 except TelegramError:
                     log.warning("apology to chat %s not delivered", chat.id)
         else:

@@ -40,8 +40,6 @@ log = logging.getLogger(__name__)
 
 MAX_CONCURRENT_UPDATES = 8  # stored updates handled at once (across chats; one chat is sequential)
 STOP_GRACE = 1.0  # seconds the updates in hand may take to finish at stop; the rest stays in the inbox
-STORE_RETRY_MAX = 10.0  # seconds between attempts to store an update while the database is unreachable
-APOLOGY = "Xin lỗi, trợ lý gặp lỗi khi xử lý tin nhắn này. Anh/chị vui lòng thử lại sau ít phút."
 UNSUPPORTED_TEXT = (
     "Trợ lý trên Zalo hiện chỉ đọc được tin nhắn chữ và ảnh. Tệp PDF/Word xin gửi qua Telegram, "
     "hoặc chụp ảnh trang tài liệu kèm chú thích «nv 17 ...»."
@@ -117,18 +115,10 @@ class ZaloChannel:
         parsed = parse_update(update, self._fetch)
         if parsed.kind == "ignored" or parsed.chat_id is None:
             return  # the bot's own messages, malformed updates: nothing to answer
-        chat_key, key = parsed.chat_id, update_key(update)
-        delay = 0.5
-        while True:
-            try:
-                row = await self.app.inbox.store(ZALO, key, chat_key, update, self.app.clock.now())
-                break
-            except Exception:  # the database is down: do not confirm the update, try again
-                log.exception("zalo update %s could not be stored; retrying", key)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, STORE_RETRY_MAX)
-        if row is not None:
-            self.recovery.hold(StoredUpdate(row, ZALO, chat_key, update, "new", None))
+        key = update_key(update)
+        stored = await self.app.inbox.store_until_stored(ZALO, key, parsed.chat_id, update, self.app.clock.now)
+        if stored is not None:
+            self.recovery.hold(stored)
         else:
             log.info("zalo update %s delivered again; it was stored before and is answered once", key)
 
@@ -161,7 +151,7 @@ class ZaloChannel:
         except Exception as exc:  # logged with where it happened; the user is not left waiting
             log.error("zalo update failed: row=%s chat=%s", row.id, parsed.chat_id, exc_info=exc)
             if parsed.chat_id is not None:
-                await self._say(parsed.chat_id, APOLOGY, group=parsed.is_group)
+                await self._say(parsed.chat_id, inbox_texts.HANDLING_FAILED, group=parsed.is_group)
             await self.app.inbox.answered(row.id)
         finally:
             self.recovery.release(row.id)
