@@ -48,7 +48,6 @@ import email.parser
 import email.policy
 import itertools
 import json
-import socket
 import sys
 import time
 import urllib.parse
@@ -58,12 +57,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from tests.fake_http import LocalServer
 from tests.waiting import listening
 
 JSON_PARAMS = {
@@ -206,24 +205,16 @@ class FakeTelegram:
         self._hold_after: int | None = None  # sends beyond this many are held (never answered)
         self._held = asyncio.Event()
         self._changed = asyncio.Condition()
-        self._server: _Uvicorn | None = None
-        self._serving: asyncio.Task | None = None
+        self._server: LocalServer | None = None
         self.port = 0
 
     # -- lifecycle -------------------------------------------------------------------------------
     async def start(self) -> FakeTelegram:
-        """Serve on a free port of 127.0.0.1. The socket listens before this returns, so clients may
-        connect at once (the kernel queues them until uvicorn accepts)."""
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind(("127.0.0.1", 0))
-        sock.listen(2048)
-        self.port = sock.getsockname()[1]
+        """Serve on a free port of 127.0.0.1 (tests/fake_http.py); clients may connect as soon as this returns."""
         app = Starlette(routes=[Route("/{path:path}", self._endpoint, methods=["GET", "POST"])])
-        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", timeout_keep_alive=60,
-                                timeout_graceful_shutdown=2)
-        self._server = _Uvicorn(config)
+        self._server = LocalServer(app, timeout_keep_alive=60)
         self._closing = False
-        self._serving = asyncio.create_task(self._server.serve(sockets=[sock]))
+        self.port = await self._server.start()
         return self
 
     async def stop(self) -> None:
@@ -231,10 +222,8 @@ class FakeTelegram:
             return
         self._closing = True  # pending long polls answer at once
         await self._wake()
-        self._server.should_exit = True
-        with contextlib.suppress(Exception, asyncio.CancelledError):
-            await asyncio.wait_for(self._serving, 5)
-        self._server = self._serving = None
+        await self._server.stop()
+        self._server = None
 
     async def __aenter__(self) -> FakeTelegram:
         return await self.start()
@@ -677,14 +666,6 @@ def _decode(content_type: str, body: bytes, query: str) -> tuple[dict[str, Any],
 
 def _json(data: Any) -> bytes:
     return json.dumps(data, ensure_ascii=False).encode()
-
-
-class _Uvicorn(uvicorn.Server):
-    """uvicorn without its signal handlers: the fake runs inside the test's process and loop."""
-
-    @contextlib.contextmanager
-    def capture_signals(self):
-        yield
 
 
 class FakeTelegramProcess:

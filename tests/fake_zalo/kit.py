@@ -31,7 +31,7 @@ async def running_zalo(app, engine, fake: FakeZalo, *, backoff: float = 0.02) ->
     ZaloChannel.start = start
     task = asyncio.create_task(serve(app, engine, stop, client=client, poll_backoff=backoff * 10))
     try:
-        await fake.wait_for(lambda f: bool(f.of("getUpdates")) or bool(f.of("setWebhook")) or task.done(), timeout=5)
+        await fake.wait_for(lambda f: f.polls_started > 0 or bool(f.of("setWebhook")) or task.done(), timeout=5)
         if task.done():
             task.result()  # raise what went wrong at start-up
         yield task

@@ -18,20 +18,19 @@ itself here.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
 import json
-import socket
 import time
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
+
+from tests.fake_http import LocalServer
 
 TOKEN = "1234567890:fake-zalo-token-for-tests"
 _message_ids = itertools.count(1)
@@ -76,34 +75,30 @@ class FakeZalo:
     # the bot's channels (their dispatchers handle the stored updates), registered by
     # tests/fake_zalo/kit.running_zalo (see `settled`)
     bot_channels: list[Any] = field(default_factory=list)
+    polls_started: int = 0  # getUpdates calls that arrived (`calls` lists them once answered)
 
     def __post_init__(self) -> None:
         self._updates: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._failures: dict[str, deque[Failure]] = {}
-        self._server: _Uvicorn | None = None
-        self._serving: asyncio.Task | None = None
+        self._server: LocalServer | None = None
+        self._closing = asyncio.Event()
         self._changed = asyncio.Condition()
         self.port = 0
 
     # -- lifecycle -------------------------------------------------------------------------------
     async def start(self) -> str:
-        """Serve on a free port; the socket listens before this returns (clients may connect at once)."""
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind(("127.0.0.1", 0))
-        sock.listen(2048)
-        self.port = sock.getsockname()[1]
+        """Serve on a free port of 127.0.0.1 (tests/fake_http.py); clients may connect as soon as this returns."""
         app = Starlette(routes=[Route("/{path:path}", self._endpoint, methods=["GET", "POST"])])
-        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=2)
-        self._server = _Uvicorn(config)
-        self._serving = asyncio.create_task(self._server.serve(sockets=[sock]))
+        self._server = LocalServer(app)
+        self._closing.clear()
+        self.port = await self._server.start()
         return self.base_url
 
     async def stop(self) -> None:
         if self._server is not None:
-            self._server.should_exit = True
-            with contextlib.suppress(Exception, asyncio.CancelledError):
-                await asyncio.wait_for(self._serving, 5)
-            self._server = self._serving = None
+            self._closing.set()  # pending long polls answer at once
+            await self._server.stop()
+            self._server = None
 
     async def __aenter__(self) -> FakeZalo:
         await self.start()
@@ -206,6 +201,9 @@ class FakeZalo:
         if method == "getMe":
             return _ok(self.bot)
         if method == "getUpdates":
+            self.polls_started += 1
+            async with self._changed:  # "the bot is polling" is something tests wait for
+                self._changed.notify_all()
             return await self._poll(payload)
         if method == "sendMessage":
             text = payload.get("text")
@@ -235,12 +233,21 @@ class FakeZalo:
         if self.webhook:
             return 200, {}, {"ok": False, "error_code": 400, "description": "Webhook is set; getUpdates unavailable"}
         wait = min(float(payload["timeout"]), self.poll_wait)
-        try:
-            update = await asyncio.wait_for(self._updates.get(), wait)
-        except TimeoutError:
+        update = await self._next_update(wait)
+        if update is None:
             status = 408 if self.timeout_as_http_status else 200
             return status, {}, {"ok": False, "error_code": 408, "description": "Request timeout"}
         return _ok(update)
+
+    async def _next_update(self, wait: float) -> dict[str, Any] | None:
+        """The next queued update, or None after `wait` seconds or when the fake is closing."""
+        getting = asyncio.ensure_future(self._updates.get())
+        closing = asyncio.ensure_future(self._closing.wait())
+        await asyncio.wait({getting, closing}, timeout=wait, return_when=asyncio.FIRST_COMPLETED)
+        closing.cancel()
+        if getting.cancel():  # not taken yet: nothing arrived in time
+            return None
+        return getting.result()
 
 
 def _ok(result: Any) -> tuple[int, dict[str, str], dict]:
@@ -249,14 +256,6 @@ def _ok(result: Any) -> tuple[int, dict[str, str], dict]:
 
 def _json(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False).encode()
-
-
-class _Uvicorn(uvicorn.Server):
-    """uvicorn without its signal handlers: the fake runs inside the test's process and loop."""
-
-    @contextlib.contextmanager
-    def capture_signals(self):
-        yield
 
 
 # -- updates as the platform shapes them ---------------------------------------------------------
