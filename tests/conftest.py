@@ -90,3 +90,14 @@ def postgres_url():
     asyncio.run(run(f'CREATE DATABASE "{name}"'))
     yield admin.set(database=name).render_as_string(hide_password=False)
     asyncio.run(run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Start every worker on its share of the `heavy` tests (tests/scheduling.py). pytest-randomly has
+    shuffled `items` already; this only moves items, so the order stays reproducible from the seed."""
+    from tests.scheduling import deal_heavy_first
+
+    workers = int(getattr(config, "workerinput", {}).get("workercount", 1))
+    items[:] = deal_heavy_first(items, workers, lambda item: item.get_closest_marker("heavy") is not None)

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.cli_kit import cli, process
 
 
+@pytest.mark.heavy
 def test_run_without_token_opens_console_on_empty_database(tmp_path):
     result = process(tmp_path, "run", stdin="quý này có việc gì đến hạn?\n/thoat\n", CCHC_TODAY="2022-08-15")
     assert result.returncode == 0, result.stderr

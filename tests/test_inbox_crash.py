@@ -9,7 +9,7 @@ import pytest
 
 from tests.fakes import inbox_crash
 
-pytestmark = pytest.mark.timeout(300)
+pytestmark = [pytest.mark.heavy, pytest.mark.timeout(300)]
 
 # 60 heads × 5 updates (300), the per-bot budget lifted: Telegram's 25 a second and one message a second
 # per chat would make the test wait on pacing, which tests/test_two_processes.py and test_telegram_fairness.py

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import os
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -30,6 +31,7 @@ def appendix_row(data: bytes, task: int) -> tuple:
     return next(v for v in ws.iter_rows(min_row=4, values_only=True) if v[0] == task)
 
 
+@pytest.mark.heavy
 async def test_photo_accepted_head_notified_export_shows_verified(tmp_path):
     async with telegram_bot(tmp_path) as bot:
         fake, app = bot.fake, bot.app

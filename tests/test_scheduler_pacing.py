@@ -86,6 +86,7 @@ def test_the_policy_paces_below_telegrams_limit(app):
     assert app.reminders.policy.delivery.rate_per_second <= 29
 
 
+@pytest.mark.heavy
 async def test_paced_broadcast_draws_no_429(app):
     stats, report = await broadcast(app, paced=True)
     assert stats["rejected"] == 0 and stats["max_in_window"] <= 30

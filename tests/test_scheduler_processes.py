@@ -17,6 +17,7 @@ from collections import Counter
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 
 from bot.bootstrap import build_app
@@ -25,6 +26,8 @@ from domain.reminders import message_key
 from storage.models import ReminderDelivery
 from tests.conftest import SEED, make_settings
 from tests.fakes.reminders import add_person, fast_service
+
+pytestmark = pytest.mark.heavy
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 ROOT = Path(__file__).resolve().parents[1]

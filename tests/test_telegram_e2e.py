@@ -216,6 +216,7 @@ async def test_a_429_is_retried_without_losing_the_answer(tmp_path):
     assert "NV 3 " in answer.text
 
 
+@pytest.mark.heavy
 async def test_cchc_bot_run_with_a_token_polls_and_answers(tmp_path):
     """`cchc-bot run` as an operator starts it: a separate process, configured by the environment."""
     import asyncio
@@ -247,6 +248,7 @@ async def test_cchc_bot_run_with_a_token_polls_and_answers(tmp_path):
     assert [c["command"] for c in fake.commands][:2] == ["start", "viec"]
 
 
+@pytest.mark.heavy
 async def test_evidence_status_and_reachability_on_postgresql(tmp_path, postgres_url):
     """The same paths on PostgreSQL (the production database): evidence rows and files, a button
     status, an update redelivered, a blocked user."""

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from domain.messages import Incoming, Reply
 from presentation.inbox import EDITED, TOO_FAST
 from tests.fake_telegram import TgUser
@@ -45,6 +47,7 @@ async def test_a_flooding_sender_gets_one_notice_and_waits_while_a_colleague_is_
         assert texts == [f"đã nhận: tin {n}" for n in range(len(texts))]
 
 
+@pytest.mark.heavy
 async def test_a_429_for_one_chat_delays_only_that_chat(tmp_path):
     engine = Echo()
     async with telegram_bot(tmp_path, engine=engine, seed=False) as bot:

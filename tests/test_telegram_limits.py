@@ -60,6 +60,7 @@ async def scenario(tmp_path, engine: str, users: int, per_user: int) -> tuple[Co
 
 @pytest.mark.timeout(60)
 @pytest.mark.parametrize("engine", ["router", "instant"])
+@pytest.mark.heavy
 async def test_twenty_heads_sending_three_status_updates_draw_no_429(tmp_path, engine):
     statuses, answered, expected, seconds, stats = await scenario(tmp_path, engine, USERS, PER_USER)
     assert statuses[429] == 0 and stats["rejected"] == 0, (statuses, stats)

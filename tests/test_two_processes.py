@@ -23,6 +23,8 @@ import pytest
 from tests.fake_telegram.server import FakeTelegram, Limits
 from tests.fakes import inbox_crash
 
+pytestmark = pytest.mark.heavy
+
 SECRET = "webhook-secret_0123456789"
 
 

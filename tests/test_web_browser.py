@@ -27,7 +27,8 @@ PNG = bytes.fromhex(
 )
 
 BOT_TOKEN = "123456:browser-test-token"
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine (apt-get install chromium)")
+pytestmark = [pytest.mark.heavy,
+              pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine (apt-get install chromium)")]
 
 
 @contextlib.asynccontextmanager

@@ -10,6 +10,7 @@ import socket
 import sys
 
 import httpx
+import pytest
 
 from tests.fake_telegram import FakeTelegram, TgUser
 from tests.fake_zalo import FakeZalo, text_update
@@ -36,6 +37,7 @@ async def _healthz(port: int, timeout: float = 60.0) -> httpx.Response:
             await asyncio.sleep(0.1)
 
 
+@pytest.mark.heavy
 async def test_run_serves_telegram_and_zalo_together(tmp_path):
     port = _free_port()
     async with FakeTelegram() as telegram, FakeZalo() as zalo:
