@@ -26,7 +26,7 @@ from handlers.review import review_inbox
 from handlers.task_info import unknown_task_reply
 from presentation import evidence as texts
 from presentation.common import NO_PLAN
-from services.evidence_service import ACCEPTED_TEXT, EvidenceRefused, Received, size_text
+from services.evidence_service import EvidenceRefused, Received
 from services.query_service import NoPlan
 from services.views import LeadView
 
@@ -67,7 +67,7 @@ async def receive(ctx: Context) -> list[Reply]:
     try:
         service.precheck(attachment)
     except EvidenceRefused as refused:
-        return ctx.reply(refused.message)
+        return ctx.reply(texts.refusal(refused))
     caption = ctx.message.text.strip()
     task = caption_task(caption, ctx.nlu.task, getattr(ctx.nlu, "task_source", None))
     chat = await state.load(ctx)
@@ -86,7 +86,7 @@ async def receive(ctx: Context) -> list[Reply]:
     try:
         received = await service.fetch(attachment)
     except EvidenceRefused as refused:
-        return ctx.reply(refused.message)
+        return ctx.reply(texts.refusal(refused))
     if lead is not None:
         if chat.evidence_for is not None:
             await state.change(ctx, evidence_for=None)
@@ -101,7 +101,7 @@ async def receive(ctx: Context) -> list[Reply]:
         return [texts.which_share(_name(received), task, _options(ctx, choices))]
     open_leads = await _open_leads(ctx)
     await state.change(ctx, evidence_pending=pending, awaiting={"kind": "evidence_task"})
-    return [texts.which_task(_name(received), size_text(received.size), open_leads)]
+    return [texts.which_task(_name(received), texts.size_text(received.size), open_leads)]
 
 
 class _Refusal:
@@ -160,7 +160,7 @@ async def _attach(ctx: Context, lead: LeadView, received: Received, caption: str
         return ctx.reply(texts.duplicate(_name(received), lead.task_number, unit))
     suggest = lead.status != "done" and ctx.nlu.status not in CAPTION_STATUSES
     return ctx.reply(
-        texts.attached(lead, unit, _name(received), size_text(received.size), outcome.count, suggest_done=suggest)
+        texts.attached(lead, unit, _name(received), texts.size_text(received.size), outcome.count, suggest_done=suggest)
     )
 
 
@@ -188,7 +188,7 @@ async def press_evidence(ctx: Context) -> list[Reply]:
     if pending and pending.get("user_id") == ctx.user.id:
         return await _attach_pending(ctx, lead, pending)
     await state.change(ctx, evidence_for={"lead_id": lead_id})
-    return ctx.reply(texts.send_file_for(lead.task_number, ACCEPTED_TEXT, size_text(ctx.app.evidence.max_bytes)))
+    return ctx.reply(texts.send_file_for(lead.task_number, texts.ACCEPTED, texts.size_text(ctx.app.evidence.max_bytes)))
 
 
 @intent("await:evidence_task")
@@ -241,7 +241,7 @@ async def show_evidence(ctx: Context) -> list[Reply]:
     if task is None and ctx.user.sees_all_units:  # coordinators and leaders: the review queue
         return await review_inbox(ctx)
     if task is None:
-        return ctx.reply(texts.how_to(ACCEPTED_TEXT))
+        return ctx.reply(texts.how_to(texts.ACCEPTED))
     service = ctx.app.evidence
     units = None if ctx.user.sees_all_units else [ctx.user.unit_id]
     rows = await service.for_task(task, units)
@@ -255,7 +255,7 @@ async def show_evidence(ctx: Context) -> list[Reply]:
     lines = [texts.list_head(task, len(rows))]
     for i, row in enumerate(rows, 1):
         lines.append(texts.list_line(
-            i, ctx.app.units.name(row.unit_id), row.file_name or _kind_name(row.mime_type), size_text(row.size),
+            i, ctx.app.units.name(row.unit_id), row.file_name or _kind_name(row.mime_type), texts.size_text(row.size),
             row.created_at.date(), row.uploaded_by, row.review_state,
         ))
     newest = rows[-MAX_FILES_BACK:]

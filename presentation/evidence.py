@@ -1,4 +1,4 @@
-"""Evidence (minh chứng) in chat: received, attached, asked for, listed."""
+"""Evidence (minh chứng) in chat: received, refused, attached, asked for, listed."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import datetime as dt
 from conversation.callbacks import AttachEvidence, encode
 from domain.messages import Button, Reply
 from presentation.format import fmt_date, short
+from services.evidence_service import EvidenceRefused
 from services.views import LeadView
 
 REVIEW_NAMES = {"pending": "chờ xem xét", "accepted": "đã chấp nhận", "returned": "bị trả lại"}
@@ -24,8 +25,43 @@ IMAGE = "ảnh"  # a file named by its kind: a photo has no file name
 FILE = "tệp"
 
 
+ACCEPTED = "PDF, Word (DOCX), Excel (XLSX) hoặc ảnh JPG/PNG"
+FILE_LABELS = {"pdf": "PDF", "docx": "Word (DOCX)", "xlsx": "Excel (XLSX)", "jpg": "ảnh JPG", "png": "ảnh PNG"}
+NOT_KEPT = "Minh chứng chưa được lưu."
+SHRINK = "Anh/chị giảm dung lượng (nén PDF, chụp ảnh nhỏ hơn) hoặc tách thành nhiều tệp rồi gửi lại."
+
+
 def unnamed_file(*, image: bool) -> str:
     return IMAGE if image else FILE
+
+
+def size_text(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
+    if size >= 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size} byte"
+
+
+def refusal(refused: EvidenceRefused) -> str:
+    """Why a file was not kept, and what to send instead."""
+    name = refused.file_name or unnamed_file(image=refused.image)
+    limit = size_text(refused.limit)
+    if refused.reason == "bad_type":
+        return f"Tệp «{name}» không phải định dạng minh chứng được nhận. Trợ lý chỉ lưu {ACCEPTED}, tối đa {limit}. {NOT_KEPT}"
+    if refused.reason == "too_big" and refused.size is not None:
+        return f"Tệp «{name}» nặng {size_text(refused.size)}, vượt giới hạn {limit}. {NOT_KEPT} {SHRINK}"
+    if refused.reason == "too_big":  # the messenger itself would not hand it over
+        return f"Tệp «{name}» vượt giới hạn {limit} nên máy chủ tin nhắn không cho tải về. {NOT_KEPT} {SHRINK}"
+    if refused.reason == "empty":
+        return f"Tệp «{name}» rỗng. {NOT_KEPT}"
+    if refused.reason == "bad_content":
+        label = FILE_LABELS.get(refused.declared or "", "tệp")
+        return (f"Nội dung tệp «{name}» không phải {label} hợp lệ (tệp hỏng hoặc đổi đuôi). "
+                f"Trợ lý chỉ lưu {ACCEPTED}. {NOT_KEPT}")
+    if refused.during == "download":
+        return f"Không tải được «{name}» từ máy chủ tin nhắn. Anh/chị gửi lại sau ít phút nhé."
+    return f"Không tải được «{name}». Anh/chị gửi lại tệp nhé."
 
 
 def lead_button(label: str, lead_id: int) -> list[Button]:

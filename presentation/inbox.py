@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-# a stored update whose handling failed in the channel (not in the router, which has its own apology)
-HANDLING_FAILED = "Xin lỗi, trợ lý gặp lỗi khi xử lý tin nhắn này. Anh/chị vui lòng thử lại sau ít phút."
 TOO_FAST = "⏳ Bạn gửi nhanh quá, tôi xử lý lần lượt — mỗi tin sẽ được trả lời, xin chờ trong giây lát."
 EDITED = "✏️ Tin đã sửa không được cập nhật — gửi lại nội dung mới (một tin mới) để trợ lý ghi nhận."
 RECOVERED = (

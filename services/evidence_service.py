@@ -43,27 +43,34 @@ STAGING_TTL = dt.timedelta(days=1)
 class FileType:
     ext: str
     mime: str
-    label: str
 
 
-PDF = FileType("pdf", "application/pdf", "PDF")
-DOCX = FileType("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word (DOCX)")
-XLSX = FileType("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel (XLSX)")
-JPG = FileType("jpg", "image/jpeg", "ảnh JPG")
-PNG = FileType("png", "image/png", "ảnh PNG")
+PDF = FileType("pdf", "application/pdf")
+DOCX = FileType("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+XLSX = FileType("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+JPG = FileType("jpg", "image/jpeg")
+PNG = FileType("png", "image/png")
 ACCEPTED = {t.ext: t for t in (PDF, DOCX, XLSX, JPG, PNG)}
 BY_MIME = {t.mime: t for t in ACCEPTED.values()} | {"image/jpg": JPG, "image/pjpeg": JPG}
 EXT_ALIASES = {"jpeg": "jpg", "jpe": "jpg"}
-ACCEPTED_TEXT = "PDF, Word (DOCX), Excel (XLSX) hoặc ảnh JPG/PNG"
 
 
 class EvidenceRefused(Exception):
-    """A file the bot will not keep; `message` tells the user why, in Vietnamese."""
+    """A file the bot will not keep, with the facts the user's explanation needs
+    (presentation.evidence.refusal words it)."""
 
-    def __init__(self, reason: str, message: str) -> None:
-        super().__init__(message)
+    def __init__(
+        self, reason: str, *, file_name: str | None, image: bool, limit: int, size: int | None = None,
+        declared: str | None = None, during: str = "check",
+    ) -> None:
+        super().__init__(f"{reason}: {file_name or ('photo' if image else 'file')}")
         self.reason = reason  # too_big | bad_type | bad_content | download_failed | empty
-        self.message = message
+        self.file_name = file_name  # as the sender named it (None for a photo)
+        self.image = image
+        self.limit = limit  # EVIDENCE_MAX_BYTES
+        self.size = size  # the file's size, when known
+        self.declared = declared  # the extension the sender claimed (bad_content)
+        self.during = during  # check | download: whether the messenger itself refused to hand the file over
 
 
 @dataclass
@@ -92,20 +99,6 @@ class AttachOutcome:
     path: str  # relative to the evidence root
     evidence_id: int
     count: int  # files of that unit's share of the task after this one
-
-
-def size_text(size: int) -> str:
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
-    if size >= 1024:
-        return f"{size / 1024:.0f} KB"
-    return f"{size} byte"
-
-
-def display_name(attachment: Attachment) -> str:
-    if attachment.file_name:
-        return attachment.file_name
-    return "ảnh" if attachment.kind == "photo" else "tệp"
 
 
 def declared_type(attachment: Attachment) -> FileType | None:
@@ -153,59 +146,38 @@ class EvidenceService:
     def precheck(self, attachment: Attachment) -> FileType:
         """Refuse before downloading whatever the messenger already tells us is too big or of
         another type."""
-        name = display_name(attachment)
         declared = declared_type(attachment)
         if declared is None:
-            raise EvidenceRefused(
-                "bad_type",
-                f"Tệp «{name}» không phải định dạng minh chứng được nhận. Trợ lý chỉ lưu {ACCEPTED_TEXT}, "
-                "tối đa " + size_text(self.max_bytes) + ". Minh chứng chưa được lưu.",
-            )
+            raise self._refused("bad_type", attachment)
         if attachment.size is not None and attachment.size > self.max_bytes:
-            raise self._too_big(name, attachment.size)
+            raise self._refused("too_big", attachment, size=attachment.size)
         return declared
 
     async def fetch(self, attachment: Attachment) -> Received:
         """Download and check the file (size, real type); nothing is written yet."""
         declared = self.precheck(attachment)
-        name = display_name(attachment)
         if attachment.fetch is None:
-            raise EvidenceRefused("download_failed", f"Không tải được «{name}». Anh/chị gửi lại tệp nhé.")
+            raise self._refused("download_failed", attachment, during="check")
         try:
             data = await attachment.fetch()
         except FileTooBig:
-            raise EvidenceRefused(
-                "too_big",
-                f"Tệp «{name}» vượt giới hạn {size_text(self.max_bytes)} nên máy chủ tin nhắn không cho tải về. "
-                "Minh chứng chưa được lưu. Anh/chị giảm dung lượng (nén PDF, chụp ảnh nhỏ hơn) "
-                "hoặc tách thành nhiều tệp rồi gửi lại.",
-            ) from None
+            raise self._refused("too_big", attachment, during="download") from None
         except Exception:
             log.warning("evidence download failed: file_id=%s", attachment.file_id, exc_info=True)
-            raise EvidenceRefused(
-                "download_failed", f"Không tải được «{name}» từ máy chủ tin nhắn. Anh/chị gửi lại sau ít phút nhé."
-            ) from None
+            raise self._refused("download_failed", attachment, during="download") from None
         if not data:
-            raise EvidenceRefused("empty", f"Tệp «{name}» rỗng. Minh chứng chưa được lưu.")
+            raise self._refused("empty", attachment)
         if len(data) > self.max_bytes:
-            raise self._too_big(name, len(data))
+            raise self._refused("too_big", attachment, size=len(data))
         real = sniff(data)
         if real is None:
-            raise EvidenceRefused(
-                "bad_content",
-                f"Nội dung tệp «{name}» không phải {declared.label} hợp lệ (tệp hỏng hoặc đổi đuôi). "
-                f"Trợ lý chỉ lưu {ACCEPTED_TEXT}. Minh chứng chưa được lưu.",
-            )
+            raise self._refused("bad_content", attachment, declared=declared.ext)
         sha = await asyncio.to_thread(lambda: hashlib.sha256(data).hexdigest())
         return Received(data, sha, len(data), real, attachment.file_name, attachment.file_id)
 
-    def _too_big(self, name: str, size: int) -> EvidenceRefused:
-        return EvidenceRefused(
-            "too_big",
-            f"Tệp «{name}» nặng {size_text(size)}, vượt giới hạn {size_text(self.max_bytes)}. "
-            "Minh chứng chưa được lưu. Anh/chị giảm dung lượng (nén PDF, chụp ảnh nhỏ hơn) "
-            "hoặc tách thành nhiều tệp rồi gửi lại.",
-        )
+    def _refused(self, reason: str, attachment: Attachment, **facts) -> EvidenceRefused:
+        return EvidenceRefused(reason, file_name=attachment.file_name, image=attachment.kind == "photo",
+                               limit=self.max_bytes, **facts)
 
     # -- staging (task not known yet) ---------------------------------------------------------------
     async def stage(self, received: Received) -> Received:

@@ -211,3 +211,21 @@ async def test_a_caption_that_reports_progress_records_it_with_the_file(bot):
     assert "Đã lưu minh chứng" in text and "Đã ghi nhận" in text
     assert (await app.queries.leads(unit_ids=["van-phong"], task=3))[0].status == "done"
     assert len(await rows(app)) == 1
+
+
+@pytest.mark.parametrize(("reason", "facts", "expected"), [
+    ("bad_type", {}, "Trợ lý chỉ lưu PDF, Word (DOCX), Excel (XLSX) hoặc ảnh JPG/PNG, tối đa 20,0 MB"),
+    ("too_big", {"size": 25 * 1024 * 1024}, "nặng 25,0 MB, vượt giới hạn 20,0 MB"),
+    ("too_big", {"during": "download"}, "máy chủ tin nhắn không cho tải về"),
+    ("empty", {}, "rỗng"),
+    ("bad_content", {"declared": "docx"}, "không phải Word (DOCX) hợp lệ"),
+    ("download_failed", {"during": "download"}, "gửi lại sau ít phút"),
+])
+def test_every_refusal_names_the_file_says_nothing_was_kept_or_what_to_do(reason, facts, expected):
+    from presentation.evidence import refusal
+
+    text = refusal(EvidenceRefused(reason, file_name="bao-cao.docx", image=False, limit=20 * 1024 * 1024, **facts))
+    assert "«bao-cao.docx»" in text and expected in text
+    assert "chưa được lưu" in text or "gửi lại" in text
+    photo = refusal(EvidenceRefused(reason, file_name=None, image=True, limit=20 * 1024 * 1024, **facts))
+    assert "«ảnh»" in photo

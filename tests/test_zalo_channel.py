@@ -15,8 +15,8 @@ import httpx
 import pytest
 
 from bot.channels.zalo import ZaloConfigError, serve
-from bot.channels.zalo.channel import STICKER_TEXT, WITHHELD_TEXT
 from domain.messages import Button, Incoming, Reply, RetryLater, Unreachable
+from presentation.channels import ZALO_STICKER, ZALO_WITHHELD
 from tests.fake_zalo import FakeZalo, image_update, sticker_update, text_update, unsupported_update
 from tests.fake_zalo.kit import running_zalo
 
@@ -101,7 +101,7 @@ async def test_stickers_and_unsupported_get_a_hint_not_the_engine(app, fake):
     engine = ScriptedEngine()
     async with running_zalo(app, engine, fake):
         fake.push(sticker_update("u1"), unsupported_update("u1"))
-        assert await fake.wait_sent(2, "u1") == [STICKER_TEXT, WITHHELD_TEXT]
+        assert await fake.wait_sent(2, "u1") == [ZALO_STICKER, ZALO_WITHHELD]
     assert engine.seen == []
 
 

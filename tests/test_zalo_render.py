@@ -6,8 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.channels.zalo.adapter import parse_update, photo_url
-from bot.channels.zalo.render import CHOICE_HINT, render
+from bot.channels.zalo.render import render
 from domain.messages import Button, OutgoingFile, Reply
+from presentation.channels import ZALO_CHOICE_HINT as CHOICE_HINT
 from tests.fake_zalo import image_update, sticker_update, text_update, unsupported_update
 
 

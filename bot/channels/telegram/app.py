@@ -53,7 +53,9 @@ from domain.messages import (
     Unreachable,
     Webhook,
 )
+from presentation import channels as texts
 from presentation import inbox as inbox_texts
+from presentation.common import APOLOGY
 from services.dispatch import FairDispatcher
 from services.inbox import AlreadyHandled, Recovery, StoredUpdate
 
@@ -74,19 +76,6 @@ ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_membe
 STOP_GRACE = 1.0  # seconds the updates in hand may take to finish at SIGTERM; the rest stays in the inbox
 # The command menu (setMyCommands) comes from the intent table, like the help and the slash commands.
 COMMANDS = menu_commands()
-UNSUPPORTED = (
-    "Trợ lý đọc tin nhắn chữ, ảnh và tệp PDF, Word (DOCX), Excel (XLSX). "
-    "Gõ «hướng dẫn» để xem các cách hỏi."
-)
-START_IN_GROUP = (
-    "Đăng ký và thông tin riêng của đơn vị chỉ gửi trong chat riêng. "
-    "Anh/chị bấm «Mở chat riêng» rồi bấm Bắt đầu (Start)."
-)
-SENT_PRIVATELY = "🔒 Đã gửi riêng cho {name} (thông tin của đơn vị không đăng trong nhóm)."
-OPEN_PRIVATE_CHAT = (
-    "🔒 {name}: thông tin này chỉ gửi trong chat riêng, nhưng anh/chị chưa mở chat với trợ lý. "
-    "Bấm «Mở chat riêng», bấm Bắt đầu (Start), rồi hỏi lại."
-)
 
 
 # -- the token never reaches a log ----------------------------------------------------------------
@@ -230,7 +219,7 @@ class TelegramChannel:
                       parsed.user_id, exc_info=exc)
             if parsed.chat_id is not None:
                 try:
-                    await self.bot.send_message(parsed.chat_id, inbox_texts.HANDLING_FAILED)
+                    await self.bot.send_message(parsed.chat_id, APOLOGY)
                 except TelegramError:
                     log.warning("apology to chat %s not delivered", parsed.chat_id)
             await self.app.inbox.answered(row.id)
@@ -290,11 +279,11 @@ class TelegramChannel:
             return
         await self._reachable_again(parsed)
         if parsed.kind == "unsupported":
-            await self.sender.deliver(parsed.chat_id, Reply(UNSUPPORTED))
+            await self.sender.deliver(parsed.chat_id, Reply(texts.TELEGRAM_UNSUPPORTED))
         elif parsed.kind == "edited":
             await self.sender.deliver(parsed.chat_id, Reply(inbox_texts.EDITED))
         elif parsed.kind == "start_in_group":
-            await self.sender.deliver(parsed.chat_id, Reply(START_IN_GROUP), markup=self._private_button())
+            await self.sender.deliver(parsed.chat_id, Reply(texts.TELEGRAM_START_IN_GROUP), markup=self._private_button())
 
     async def deliver(self, parsed: Parsed, message: Incoming, reply: Reply) -> None:
         """One reply: to another chat when it says so (notifications), privately when it holds unit
@@ -322,18 +311,18 @@ class TelegramChannel:
             log.info("notification to %s:%s not delivered: %s", reply.channel or TELEGRAM, reply.chat_id, exc)
 
     async def _send_privately(self, parsed: Parsed, message: Incoming, reply: Reply) -> None:
-        name = message.sender_name or "anh/chị"
+        name = message.sender_name or texts.SOMEONE
         try:
             await self.sender.deliver(parsed.user_id, reply)
         except Unreachable:  # never started the bot (or blocked it): say so in the group, with the way out
             await self.sender.deliver(
-                parsed.chat_id, Reply(OPEN_PRIVATE_CHAT.format(name=name)), markup=self._private_button()
+                parsed.chat_id, Reply(texts.TELEGRAM_OPEN_PRIVATE_CHAT.format(name=name)), markup=self._private_button()
             )
             return
-        await self.sender.deliver(parsed.chat_id, Reply(SENT_PRIVATELY.format(name=name)))
+        await self.sender.deliver(parsed.chat_id, Reply(texts.TELEGRAM_SENT_PRIVATELY.format(name=name)))
 
     def _private_button(self) -> InlineKeyboardMarkup:
-        return InlineKeyboardMarkup([[InlineKeyboardButton("💬 Mở chat riêng", url=self.private_link)]])
+        return InlineKeyboardMarkup([[InlineKeyboardButton(texts.OPEN_PRIVATE_CHAT_BUTTON, url=self.private_link)]])
 
     async def _answer_callback(self, callback_id: str) -> None:
         """Stop the button's spinner at once; the answer itself comes as a message."""
@@ -372,7 +361,7 @@ class TelegramChannel:
             )
             if chat is not None:
                 try:
-                    await self.bot.send_message(chat.id, inbox_texts.HANDLING_FAILED)
+                    await self.bot.send_message(chat.id, APOLOGY)
                 except TelegramError:
                     log.warning("apology to chat %s not delivered", chat.id)
         else:

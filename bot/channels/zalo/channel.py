@@ -24,7 +24,9 @@ import httpx
 
 from domain.messages import ZALO, Attachment, Engine, Incoming, Reply
 from domain.text import fold
+from presentation import channels as texts
 from presentation import inbox as inbox_texts
+from presentation.common import APOLOGY
 from services.dispatch import FairDispatcher
 from services.inbox import AlreadyHandled, Recovery, StoredUpdate
 
@@ -40,22 +42,7 @@ log = logging.getLogger(__name__)
 
 MAX_CONCURRENT_UPDATES = 8  # stored updates handled at once (across chats; one chat is sequential)
 STOP_GRACE = 1.0  # seconds the updates in hand may take to finish at stop; the rest stays in the inbox
-UNSUPPORTED_TEXT = (
-    "Trợ lý trên Zalo hiện chỉ đọc được tin nhắn chữ và ảnh. Tệp PDF/Word xin gửi qua Telegram, "
-    "hoặc chụp ảnh trang tài liệu kèm chú thích «nv 17 ...»."
-)
-STICKER_TEXT = "👋 Anh/chị gõ «hướng dẫn» để xem trợ lý làm được gì."
-WITHHELD_TEXT = (
-    "Zalo không chuyển nội dung tin nhắn này cho trợ lý (Zalo giữ lại nội dung của một số tài khoản được "
-    "bảo vệ). Anh/chị gõ lại nội dung bằng chữ, hoặc gửi qua Telegram."
-)
-HINTS = {"sticker": STICKER_TEXT, "withheld": WITHHELD_TEXT}
-SENT_PRIVATELY = "🔒 Thông tin của đơn vị đã được gửi riêng cho {name}."
-OPEN_PRIVATE_CHAT = "🔒 Thông tin của đơn vị không đăng trong nhóm. {name} vui lòng nhắn riêng cho trợ lý."
-REGISTER_IN_PRIVATE = (
-    "🔒 Đăng ký và liên kết tài khoản chỉ làm trong chat riêng với trợ lý (mã mời không nên đăng trong nhóm). "
-    "{name} vui lòng nhắn riêng cho trợ lý: đăng ký MÃ."
-)
+HINTS = {"sticker": texts.ZALO_STICKER, "withheld": texts.ZALO_WITHHELD}
 # Registration in a group would make the group the person's reminder chat (the identity keeps the chat
 # it registered from) and show the one-time code to everyone: it is sent back to the private chat.
 _ACCOUNT_WORDS = ("dang ky", "dangky", "dk ", "start", "lienket", "lien ket")
@@ -151,7 +138,7 @@ class ZaloChannel:
         except Exception as exc:  # logged with where it happened; the user is not left waiting
             log.error("zalo update failed: row=%s chat=%s", row.id, parsed.chat_id, exc_info=exc)
             if parsed.chat_id is not None:
-                await self._say(parsed.chat_id, inbox_texts.HANDLING_FAILED, group=parsed.is_group)
+                await self._say(parsed.chat_id, APOLOGY, group=parsed.is_group)
             await self.app.inbox.answered(row.id)
         finally:
             self.recovery.release(row.id)
@@ -194,14 +181,14 @@ class ZaloChannel:
             if message is None or not self._addressed(message):
                 return False  # group chatter, stickers and files are not for the bot
             if fold(message.text).startswith(_ACCOUNT_WORDS):
-                await self._say(chat_id, REGISTER_IN_PRIVATE.format(name=message.sender_name or "Anh/chị"), group=True)
+                await self._say(chat_id, texts.ZALO_REGISTER_IN_PRIVATE.format(name=message.sender_name or texts.SOMEONE.capitalize()), group=True)
                 return False
         else:
             if chat_id in self.sender.unreachable:  # they write again: reminders may reach them again
                 self.sender.unreachable.discard(chat_id)
                 await self.app.reachability.set_reachable(ZALO, chat_id, True)
             if message is None:
-                await self._say(chat_id, HINTS.get(parsed.kind, UNSUPPORTED_TEXT))
+                await self._say(chat_id, HINTS.get(parsed.kind, texts.ZALO_UNSUPPORTED))
                 return False
         return not message.attachments or await self._prefetch(message)
 
@@ -224,16 +211,16 @@ class ZaloChannel:
             log.exception("Zalo reply not delivered: chat=%s", reply.chat_id or message.chat_id)
 
     async def _send_privately(self, message: Incoming, reply: Reply) -> None:
-        name = message.sender_name or "anh/chị"
+        name = message.sender_name or texts.SOMEONE
         private = await self.accounts.private_chat(ZALO, message.sender_id)
         if private and private != message.chat_id:
             try:
                 await self.sender.send(private, reply)  # the router kept the buttons for the group chat
-                await self._say(message.chat_id, SENT_PRIVATELY.format(name=name), group=True)
+                await self._say(message.chat_id, texts.ZALO_SENT_PRIVATELY.format(name=name), group=True)
                 return
             except Exception:
                 log.warning("private Zalo message to %s failed", message.sender_id, exc_info=True)
-        await self._say(message.chat_id, OPEN_PRIVATE_CHAT.format(name=name), group=True)
+        await self._say(message.chat_id, texts.ZALO_OPEN_PRIVATE_CHAT.format(name=name), group=True)
 
     def _addressed(self, message: Incoming) -> bool:
         """In a group the bot answers commands ("/viec") and messages that mention it, with the

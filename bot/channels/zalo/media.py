@@ -11,6 +11,7 @@ from __future__ import annotations
 import httpx
 
 from domain.messages import Attachment
+from presentation import channels as texts
 
 # The evidence policy accepts JPG/PNG photos (as on Telegram); anything else is refused here already,
 # before the bytes are kept.
@@ -26,10 +27,6 @@ class DownloadRefused(Exception):
         self.user_message = user_message
 
 
-def too_large_text(max_bytes: int) -> str:
-    return f"Ảnh quá lớn (tối đa {max_bytes // (1024 * 1024)} MB). Anh/chị gửi ảnh nhỏ hơn hoặc chụp lại nhé."
-
-
 async def download_image(
     http: httpx.AsyncClient, url: str, attachment: Attachment, *, max_bytes: int, timeout: float = 30.0
 ) -> bytes:
@@ -37,32 +34,25 @@ async def download_image(
     try:
         async with http.stream("GET", url, timeout=timeout, follow_redirects=True) as response:
             if response.status_code != 200:
-                raise DownloadRefused(
-                    "Không tải được ảnh từ Zalo (liên kết đã hết hạn?). Anh/chị gửi lại ảnh nhé.",
-                    f"HTTP {response.status_code}",
-                )
+                raise DownloadRefused(texts.PHOTO_LINK_FAILED, f"HTTP {response.status_code}")
             mime = response.headers.get("content-type", "").split(";")[0].strip().lower()
             if mime not in IMAGE_TYPES:
-                raise DownloadRefused(
-                    "Tệp nhận được không phải ảnh JPG/PNG nên không lưu làm minh chứng.", f"content-type {mime!r}"
-                )
+                raise DownloadRefused(texts.PHOTO_NOT_AN_IMAGE, f"content-type {mime!r}")
             declared = response.headers.get("content-length")
             if declared and declared.isdigit() and int(declared) > max_bytes:
-                raise DownloadRefused(too_large_text(max_bytes), f"content-length {declared}")
+                raise DownloadRefused(texts.photo_too_large(max_bytes), f"content-length {declared}")
             chunks: list[bytes] = []
             received = 0
             async for chunk in response.aiter_bytes():
                 received += len(chunk)
                 if received > max_bytes:
-                    raise DownloadRefused(too_large_text(max_bytes), f"over {max_bytes} bytes")
+                    raise DownloadRefused(texts.photo_too_large(max_bytes), f"over {max_bytes} bytes")
                 chunks.append(chunk)
     except httpx.HTTPError as exc:
-        raise DownloadRefused(
-            "Không tải được ảnh từ Zalo lúc này. Anh/chị thử gửi lại sau ít phút.", type(exc).__name__
-        ) from None
+        raise DownloadRefused(texts.PHOTO_DOWNLOAD_FAILED, type(exc).__name__) from None
     data = b"".join(chunks)
     if not data:
-        raise DownloadRefused("Ảnh nhận được bị rỗng. Anh/chị gửi lại nhé.", "empty body")
+        raise DownloadRefused(texts.PHOTO_EMPTY, "empty body")
     attachment.mime_type = "image/jpeg" if mime == "image/jpg" else mime  # some CDNs say image/jpg
     attachment.size = len(data)
     if not attachment.file_name:

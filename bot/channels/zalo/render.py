@@ -11,12 +11,10 @@ question they answer.
 from __future__ import annotations
 
 from domain.messages import Reply
+from presentation.channels import ZALO_CHOICE_HINT, ZALO_FILE_NOTE
 from presentation.markup import split_text, to_plain
 
 from .client import MESSAGE_LIMIT
-
-CHOICE_HINT = "Trả lời bằng số để chọn:"
-FILE_NOTE = "📎 Tệp «{name}»: Zalo chưa gửi được tệp này — anh/chị xem trên Telegram hoặc liên hệ Văn phòng Sở."
 
 
 def choice_lines(reply: Reply) -> list[str]:
@@ -47,9 +45,9 @@ def render(reply: Reply, limit: int = MESSAGE_LIMIT) -> list[str]:
     body = to_plain(reply.text).strip()
     if reply.file is not None:
         note = reply.file.caption.strip() if reply.file.caption else ""
-        body = "\n".join(part for part in (body, note, FILE_NOTE.format(name=reply.file.name)) if part)
+        body = "\n".join(part for part in (body, note, ZALO_FILE_NOTE.format(name=reply.file.name)) if part)
     choices = choice_lines(reply)
-    block = "\n".join([CHOICE_HINT, *choices]) if choices else ""
+    block = "\n".join([ZALO_CHOICE_HINT, *choices]) if choices else ""
     if not body and not block:
         return []
     if not block:
