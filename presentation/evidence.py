@@ -6,11 +6,11 @@ import datetime as dt
 
 from conversation.callbacks import AttachEvidence, encode
 from domain.messages import Button, Reply
+from domain.shares import REVIEW_NAMES
 from presentation.format import fmt_date, short
 from services.evidence_service import EvidenceRefused
 from services.views import LeadView
 
-REVIEW_NAMES = {"pending": "chờ xem xét", "accepted": "đã chấp nhận", "returned": "bị trả lại"}
 READ_ONLY = "Vai trò của anh/chị chỉ xem, không gửi minh chứng được. Tệp chưa được lưu."
 OLD_BUTTON = "Nút này đã cũ. Anh/chị mở lại nhiệm vụ nhé."
 NOT_ALLOWED = "Anh/chị không có quyền gửi minh chứng cho phần việc này. Không có gì thay đổi."

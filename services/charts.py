@@ -23,17 +23,16 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from domain.shares import Status, Workdays
+from domain.shares import STATUS_NAMES, Status, Workdays
 from services.views import LeadView
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-STACK = (
-    (Status.DONE, "Hoàn thành", "#2e7d32"),
-    (Status.IN_PROGRESS, "Đang thực hiện", "#1e88e5"),
-    (Status.BLOCKED, "Vướng mắc", "#f9a825"),
-    (Status.NOT_STARTED, "Chưa thực hiện", "#c7c7c7"),
+STACK = tuple(
+    (status, STATUS_NAMES[status], color)
+    for status, color in ((Status.DONE, "#2e7d32"), (Status.IN_PROGRESS, "#1e88e5"), (Status.BLOCKED, "#f9a825"),
+                          (Status.NOT_STARTED, "#c7c7c7"))
 )
 OVERDUE_COLOR = "#c62828"
 WIDTH_IN = 10.0

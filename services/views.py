@@ -5,16 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from domain.shares import Status, Workdays, milestone_done, milestone_overdue, share_overdue
+from domain.shares import STATUS_NAMES, Status, Workdays, milestone_done, milestone_overdue, share_overdue
 
-# The plan's status vocabulary, as the Excel report and the chat name it (chat formatting lives in
-# presentation/format.py).
-STATUS_NAMES = {
-    Status.NOT_STARTED: "Chưa thực hiện",
-    Status.IN_PROGRESS: "Đang thực hiện",
-    Status.BLOCKED: "Vướng mắc",
-    Status.DONE: "Hoàn thành",
-}
+
 def status_text(status: str, percent: int | None) -> str:
     """A share's status as the plan's documents write it («Đang thực hiện 60%»)."""
     name = STATUS_NAMES.get(status, status)

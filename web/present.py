@@ -7,17 +7,12 @@ from zoneinfo import ZoneInfo
 
 from markupsafe import Markup, escape
 
+from domain import shares
 from domain.people import ROLE_NAMES
 from domain.targets import fmt_goal
 from presentation.targets import figure_text
 
-STATUS_NAMES = {
-    "done": "Hoàn thành",
-    "in_progress": "Đang thực hiện",
-    "blocked": "Vướng mắc",
-    "not_started": "Chưa thực hiện",
-    "late": "Trễ hạn",
-}
+STATUS_NAMES = {**shares.STATUS_NAMES, "late": "Trễ hạn"}
 STATUS_COLOURS = {
     "done": "#2e7d32",
     "in_progress": "#1565c0",
@@ -25,7 +20,7 @@ STATUS_COLOURS = {
     "not_started": "#9e9e9e",
     "late": "#c62828",
 }
-REVIEW_NAMES = {"pending": "Chờ duyệt", "accepted": "Đã xác nhận", "returned": "Bị trả lại"}
+REVIEW_NAMES = {state: name.capitalize() for state, name in shares.REVIEW_NAMES.items()}
 PERIOD_NAMES = {
     "Q1": "Quý I", "Q2": "Quý II", "Q3": "Quý III", "Q4": "Quý IV",
     "H1": "6 tháng đầu năm", "H2": "6 tháng cuối năm", "Y": "Cả năm",
