@@ -25,7 +25,7 @@ from urllib.parse import parse_qsl
 
 from domain.people import ROLE_NAMES, ROLES, UserView
 from domain.units import UnitDirectory
-from storage.models import User, WebSession, WebSignIn
+from storage.repositories.web import Holder
 from storage.uow import UnitOfWorkFactory
 
 LINK_TTL = dt.timedelta(minutes=10)
@@ -134,16 +134,12 @@ class WebAuthService:
                 found = await uow.web.first_user(unit_id, role) or await uow.web.virtual_user(unit_id, role)
                 if found is None:
                     await uow.plans.sync_units(self.units)  # a fresh database has no unit rows yet
-                    found = User(unit_id=unit_id, role=role, active=False, display_name=self.virtual_name(unit_id, role))
-                    await uow.web.add_user(found)
+                    found = await uow.web.add_virtual_user(unit_id, role, self.virtual_name(unit_id, role))
                 virtual = not found.active
-                user_id, unit_id, role = found.id, found.unit_id, found.role
+                holder = Holder(found.id, found.unit_id, found.role)
             else:
-                user_id, unit_id, role = user.id, user.unit_id, user.role
-            await uow.web.add_sign_in(
-                WebSignIn(token_hash=_hash(token), user_id=user_id, unit_id=unit_id, role=role,
-                          created_at=now, expires_at=now + LINK_TTL)
-            )
+                holder = Holder(user.id, user.unit_id, user.role)
+            await uow.web.add_sign_in(_hash(token), holder, now, now + LINK_TTL)
             await uow.commit()
         return SignInLink(f"{self.base_url}{SIGN_IN_PATH}{token}", token, now + LINK_TTL, virtual)
 
@@ -160,7 +156,7 @@ class WebAuthService:
                 return None
             user = await uow.web.user(link.user_id) if link.user_id else None
             view = UserView(id=link.user_id or 0, unit_id=link.unit_id, role=link.role,
-                            display_name=(user.display_name if user else "") or "")
+                            display_name=user.display_name if user else "")
             session = await self._open(uow, view, now)
             await uow.commit()
         return session
@@ -182,11 +178,8 @@ class WebAuthService:
     async def _open(self, uow, view: UserView, now: dt.datetime) -> WebUser:
         token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
         await uow.web.purge(now)
-        await uow.web.add_session(
-            WebSession(token_hash=_hash(token), user_id=view.id or None, unit_id=view.unit_id, role=view.role,
-                       display_name=view.display_name, csrf=csrf, created_at=now, last_seen_at=now,
-                       expires_at=now + self.idle)
-        )
+        await uow.web.add_session(_hash(token), Holder(view.id or None, view.unit_id, view.role),
+                                  display_name=view.display_name, csrf=csrf, now=now, expires_at=now + self.idle)
         return WebUser(view, csrf, token)
 
     # -- sessions --------------------------------------------------------------------------------
@@ -208,7 +201,9 @@ class WebAuthService:
             if now - _aware(row.last_seen_at) >= dt.timedelta(minutes=1):
                 await uow.web.touch(key, now, now + self.idle)
                 await uow.commit()
-            view = UserView(id=row.user_id or 0, unit_id=row.unit_id, role=row.role, display_name=row.display_name)
+            holder = row.holder
+            view = UserView(id=holder.user_id or 0, unit_id=holder.unit_id, role=holder.role,
+                            display_name=row.display_name)
             return WebUser(view, row.csrf, token)
 
     async def sign_out(self, token: str) -> None:
