@@ -312,3 +312,37 @@ def test_fake_server_rejects_a_wrong_token():
             return await client.post(f"{fake.base_url}wrong/getMe")
 
     assert asyncio.run(run()).status_code == 401
+
+
+async def test_a_bot_api_unreachable_at_start_is_waited_out(tmp_path, monkeypatch):
+    """The server may boot before its network: the channel retries getMe instead of exiting."""
+    from bot.channels import startup
+
+    monkeypatch.setattr(startup, "FIRST_DELAY", 0.05)
+    async with FakeTelegram() as fake:
+        fake.fail("getMe", status=502, times=2, description="Bad Gateway")
+        async with telegram_bot(tmp_path, engine=StubEngine(), seed=False, fake=fake) as bot:
+            [reply] = await bot.ask(AN, "xin chào")
+    assert reply.text == "Bạn nói: xin chào"
+    assert [c.status for c in fake.calls if c.method == "getMe"][:3] == [502, 502, 200]
+
+
+async def test_a_stop_while_the_bot_api_is_unreachable_ends_the_wait(tmp_path, monkeypatch):
+    from bot.bootstrap import build_app
+    from bot.channels import startup
+    from bot.channels.telegram import serve
+    from tests.conftest import make_settings
+
+    monkeypatch.setattr(startup, "FIRST_DELAY", 30)  # only the stop can end this wait
+    async with FakeTelegram() as fake:
+        fake.fail("getMe", status=502, times=100, description="Bad Gateway")
+        app = await build_app(make_settings(tmp_path, telegram_bot_token=fake.token, telegram_base_url=fake.base_url))
+        try:
+            stop = asyncio.Event()
+            task = asyncio.create_task(serve(app, StubEngine(), stop))
+            await fake.wait_for(lambda c: c.method == "getMe")
+            stop.set()
+            await asyncio.wait_for(task, 5)  # returns without an error, long before the retry was due
+        finally:
+            await app.close()
+    assert not any(c.method == "getUpdates" for c in fake.calls)

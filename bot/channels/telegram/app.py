@@ -30,7 +30,7 @@ from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any
 
 from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import InvalidToken, TelegramError
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     Application,
     BaseRateLimiter,
@@ -40,6 +40,7 @@ from telegram.ext import (
     Updater,
 )
 
+from bot.channels.startup import until_reachable
 from bot.channels.telegram.adapter import Parsed, UpdateAdapter
 from bot.channels.telegram.pacing import PacedRateLimiter
 from bot.channels.telegram.sender import TelegramSender
@@ -471,10 +472,19 @@ async def serve(
     if logging.getLogger("httpx").level == logging.NOTSET:
         logging.getLogger("httpx").setLevel(logging.WARNING)  # one INFO line per long poll is noise
     application, channel = build_application(app, router, rate_limiter=rate_limiter)
-    try:
+
+    async def initialize() -> bool:  # getMe and the command menu
         await application.initialize()
+        return True
+
+    try:  # a network outage at start-up is waited out; a refused token is not
+        ready = await until_reachable(initialize, stop, what="Telegram Bot API",
+                                      transient=lambda exc: isinstance(exc, NetworkError))
     except InvalidToken:
         raise CliError("Telegram từ chối TELEGRAM_BOT_TOKEN (kiểm tra lại token do @BotFather cấp)") from None
+    if not ready:  # stopped while Telegram could not be reached
+        await application.shutdown()
+        return
     updater = Updater(application.bot, DurableQueue(channel))
     sweeper: asyncio.Task | None = None
     try:

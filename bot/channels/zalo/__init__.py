@@ -21,12 +21,13 @@ import sys
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from bot.channels.startup import until_reachable, wait_or_stop
 from bot.cli import CliError
 from domain.messages import ZALO, Engine, Webhook
 
 from .channel import ZaloChannel
 from .client import ZaloApiError, ZaloClient, check_secret
-from .polling import run_polling, wait_or_stop
+from .polling import run_polling
 from .sender import ZaloSender
 
 SECRET_HEADER = "x-bot-api-secret-token"  # Zalo sends the secret given to setWebhook in this header
@@ -88,19 +89,12 @@ async def serve(
 
 async def _bot_info(client: ZaloClient, stop: asyncio.Event) -> dict[str, Any] | None:
     """getMe until it answers: a refused token stops the channel with a clear message, while a network
-    outage at start-up is waited out (the bot may boot before the network does)."""
-    delay = 2.0
-    while not stop.is_set():
-        try:
-            return await client.get_me()
-        except ZaloApiError as exc:
-            if not exc.transient:
-                raise ZaloConfigError(f"Zalo từ chối ZALO_BOT_TOKEN ({exc.code} {exc.description})".strip()) from None
-            log.warning("Zalo getMe failed (%s); retrying in %.0fs", exc, delay)
-            if await wait_or_stop(stop, delay):
-                return None
-            delay = min(60.0, delay * 2)
-    return None
+    outage at start-up is waited out (bot/channels/startup.py)."""
+    try:
+        return await until_reachable(client.get_me, stop, what="Zalo getMe",
+                                     transient=lambda exc: isinstance(exc, ZaloApiError) and exc.transient)
+    except ZaloApiError as exc:
+        raise ZaloConfigError(f"Zalo từ chối ZALO_BOT_TOKEN ({exc.code} {exc.description})".strip()) from None
 
 
 def webhook_path(url: str) -> str:

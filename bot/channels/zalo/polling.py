@@ -14,17 +14,12 @@ import asyncio
 import contextlib
 import logging
 
+from bot.channels.startup import wait_or_stop
+
 from .channel import ZaloChannel
 from .client import POLL_TIMEOUT, ZaloApiError
 
 log = logging.getLogger(__name__)
-
-
-async def wait_or_stop(stop: asyncio.Event, seconds: float) -> bool:
-    """Sleep `seconds` unless `stop` is set first; True when stopping."""
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), seconds)
-    return stop.is_set()
 
 
 async def run_polling(
