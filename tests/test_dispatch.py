@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from services.dispatch import FairDispatcher
+from tests.waiting import eventually
 
 
 class Clock:
@@ -39,7 +40,7 @@ async def test_one_chat_never_holds_more_than_one_worker_and_keeps_its_order():
         for chat in ("a", "b", "c"):
             dispatcher.submit(chat, (chat, n))
     # the flood's first item blocks its worker; the three other workers serve everybody else
-    await asyncio.wait_for(_until(lambda: sum(1 for c, _ in order if c != "flood") == 9), 5)
+    await eventually(lambda: sum(1 for c, _ in order if c != "flood") == 9, timeout=5, interval=0.005)
     assert not [item for item in order if item[0] == "flood"]
     release.set()
     await asyncio.wait_for(dispatcher.join(), 5)
@@ -83,9 +84,9 @@ async def test_a_flooding_chat_is_served_at_its_rate_with_one_notice_and_others_
     dispatcher.start()
     for n in range(6):
         dispatcher.submit("flood", f"flood{n}")
-    await asyncio.wait_for(_until(lambda: len(handled) == 3 and notices), 5)
+    await eventually(lambda: len(handled) == 3 and notices, timeout=5, interval=0.005)
     dispatcher.submit("calm", "calm0")  # the single worker is free: the flood waits without holding it
-    await asyncio.wait_for(_until(lambda: "calm0" in handled), 5)
+    await eventually(lambda: "calm0" in handled, timeout=5, interval=0.005)
     assert handled == ["flood0", "flood1", "flood2", "calm0"]
     assert notices == ["flood"]  # once, not per message
     # one a second afterwards (the real timer fires after the wait it computed: ~1 s of loop time)
@@ -118,8 +119,3 @@ async def test_stop_waits_for_the_updates_in_hand_at_most_the_grace_and_drops_th
     assert dispatcher.pending == 0
     dispatcher.submit("a", 99)  # after stop: left in the database for the next start
     assert dispatcher.pending == 0
-
-
-async def _until(condition) -> None:
-    while not condition():
-        await asyncio.sleep(0.005)

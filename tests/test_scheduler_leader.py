@@ -3,14 +3,13 @@ session dies (the process was killed) another process takes over at its next tic
 
 from __future__ import annotations
 
-import asyncio
-
 from sqlalchemy import text
 
 from bot.bootstrap import build_app
 from scheduler.runner import run_tick
 from storage.leader import SchedulerLease
 from tests.conftest import make_settings
+from tests.waiting import eventually
 
 
 async def test_only_one_process_ticks_and_another_takes_over_when_it_dies(tmp_path, postgres_url):
@@ -30,10 +29,7 @@ async def test_only_one_process_ticks_and_another_takes_over_when_it_dies(tmp_pa
                 {"k": first.scheduler_lease.key})
             assert await conn.scalar(text("SELECT pg_terminate_backend(:p)"), {"p": pid})
         # the backend ends asynchronously; the other process's next tick (here: polled) takes over
-        deadline = asyncio.get_running_loop().time() + 10
-        while not await second.scheduler_lease.held():
-            assert asyncio.get_running_loop().time() < deadline, "the lock was not taken over"
-            await asyncio.sleep(0.05)
+        await eventually(second.scheduler_lease.held, timeout=10, interval=0.05, what="the lock taken over")
         assert await run_tick(second) is not None
         assert not await first.scheduler_lease.held()  # the old holder sees its session gone
     finally:

@@ -347,9 +347,7 @@ async def test_the_unit_is_told_of_a_review_made_on_the_web(web_app, evidence):
         await sign_in(client, web_app, "van-phong", "coordinator")
         queue = await client.get("/minh-chung")
         await client.post(f"/minh-chung/{png}/chap-nhan", data={"csrf": csrf_of(queue.text)})
-        deadline = asyncio.get_running_loop().time() + 10
-        while not sender.sent and asyncio.get_running_loop().time() < deadline:  # sent in the background
-            await asyncio.sleep(0.02)
+        await asyncio.wait_for(sender.delivered.wait(), 10)  # sent in the background
     [notice] = sender.sent
     assert notice.chat_id == "van-phong-head" and "anh-chup.png" in notice.reply.text and "xác nhận" in notice.reply.text
 

@@ -14,6 +14,7 @@ import pytest
 
 from tests.fake_telegram import FakeTelegram, TgUser
 from tests.fake_zalo import FakeZalo, text_update
+from tests.waiting import eventually
 
 
 def _free_port() -> int:
@@ -23,18 +24,17 @@ def _free_port() -> int:
 
 
 async def _healthz(port: int, timeout: float = 60.0) -> httpx.Response:
-    """GET /healthz once the web server answers and both channels are up (polled, with a deadline)."""
-    deadline = asyncio.get_running_loop().time() + timeout
+    """GET /healthz once the web server answers and both channels are up."""
     async with httpx.AsyncClient() as client:
-        while True:
+
+        async def healthy() -> httpx.Response | None:
             try:
                 response = await client.get(f"http://127.0.0.1:{port}/healthz")
-                if response.status_code == 200 or asyncio.get_running_loop().time() > deadline:
-                    return response
             except httpx.ConnectError:
-                if asyncio.get_running_loop().time() > deadline:
-                    raise
-            await asyncio.sleep(0.1)
+                return None
+            return response if response.status_code == 200 else None
+
+        return await eventually(healthy, timeout=timeout, interval=0.1, what=f"/healthz on port {port} answering 200")
 
 
 @pytest.mark.heavy

@@ -4,7 +4,8 @@ Prefer an event or a condition variable the code under test signals (`FakeTelegr
 `FakeZalo.wait_sent`, an `asyncio.Event` set by a recording sender). Where the condition can only be
 observed from outside (a row in the database, a port that starts listening), `eventually` polls it
 with a deadline: it returns as soon as the condition holds and fails with a clear message when it
-never does. This module is the one place in tests/ where a poll pauses between looks.
+never does. This module is the one place in tests/ where a poll pauses between looks (the other
+`sleep` calls simulate time: a fake's latency, a claim held in flight, a handler that never ends).
 """
 
 from __future__ import annotations

@@ -29,6 +29,7 @@ from storage.models import Assignment, AssignmentLead, InboxUpdate, StatusUpdate
 from tests.conftest import SEED, make_settings
 from tests.fake_telegram.server import FakeTelegram, TgUser
 from tests.fakes.reminders import add_person
+from tests.waiting import eventually
 
 ROOT = Path(__file__).resolve().parents[2]
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -99,19 +100,17 @@ def peak_rss_kb(pid: int) -> int:
 
 
 async def settled(url: str, tmp_path: Path, delivered, timeout: float) -> None:
-    """Wait (polling the database, with a deadline) until every delivered answer is marked answered."""
+    """Wait until every delivered answer is marked answered (seen only in the database)."""
     app = await build_app(make_settings(tmp_path, database_url=url), migrate=False)
+
+    async def marked() -> bool:
+        async with app.sessions() as session:
+            count = await session.scalar(
+                select(func.count()).select_from(InboxUpdate).where(InboxUpdate.state == "answered"))
+        return count >= delivered()
+
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            async with app.sessions() as session:
-                marked = await session.scalar(
-                    select(func.count()).select_from(InboxUpdate).where(InboxUpdate.state == "answered"))
-            if marked >= delivered():
-                return
-            if time.monotonic() > deadline:
-                raise TimeoutError("answers were not marked")
-            await asyncio.sleep(0.02)
+        await eventually(marked, timeout=timeout, what="every delivered answer marked answered")
     finally:
         await app.close()
 

@@ -31,6 +31,7 @@ from domain.clock import FixedClock
 from domain.messages import Reply
 from services.reminder_service import ReminderService
 from tests.fakes.reminders import fast_service
+from tests.waiting import eventually
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 MARK = "\n#key="
@@ -74,11 +75,11 @@ class FileSender:
 async def day_done(go: Path, day: dt.date, name: str, peers: int) -> None:
     """Mark `day` done for this process and wait until `peers` processes have marked it."""
     (go.parent / f"{go.name}.{day.isoformat()}.{name}").touch()
-    deadline = asyncio.get_running_loop().time() + 120
-    while len(list(go.parent.glob(f"{go.name}.{day.isoformat()}.*"))) < peers:
-        if asyncio.get_running_loop().time() > deadline:
-            raise SystemExit(f"the other processes never finished {day}")
-        await asyncio.sleep(0.005)
+    try:
+        await eventually(lambda: len(list(go.parent.glob(f"{go.name}.{day.isoformat()}.*"))) >= peers,
+                         timeout=120, interval=0.005)
+    except TimeoutError:
+        raise SystemExit(f"the other processes never finished {day}") from None
 
 
 async def main(argv: list[str] | None = None) -> None:
@@ -107,11 +108,10 @@ async def main(argv: list[str] | None = None) -> None:
         senders = {"telegram": FileSender(args.out, args.name, clock, args.hang_on_send)}
         if args.go is not None:  # a start line shared with the other process, so that they really compete
             print("ready", flush=True)
-            deadline = asyncio.get_running_loop().time() + 120
-            while not args.go.exists():
-                if asyncio.get_running_loop().time() > deadline:
-                    raise SystemExit("the start signal never came")
-                await asyncio.sleep(0.005)
+            try:
+                await eventually(args.go.exists, timeout=120, interval=0.005)
+            except TimeoutError:
+                raise SystemExit("the start signal never came") from None
         for n in range(args.days):
             day = args.start + dt.timedelta(days=n)
             for t in times:
