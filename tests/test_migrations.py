@@ -3,6 +3,8 @@ up-to-date database is a no-op."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -68,3 +70,29 @@ async def test_upgrade_from_the_first_release_keeps_statuses(tmp_path):
         assert rows == [("done", None)] and leads == [("done", None)]
     finally:
         await engine.dispose()
+
+
+def test_the_newest_migration_file_is_alembics_head():
+    """`storage.db.head_revision` reads the head from the file names, so that an up-to-date start never
+    imports alembic; this keeps that reading honest."""
+    from alembic.script import ScriptDirectory
+
+    from storage.db import alembic_config, head_revision
+
+    script = ScriptDirectory.from_config(alembic_config())
+    assert script.get_heads() == [head_revision()]  # a new migration's revision is its file name, 000N_name
+
+
+async def test_an_up_to_date_start_does_not_import_alembic(tmp_path):
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'u.db'}"
+    engine = create_engine(url)
+    await upgrade(engine)
+    await engine.dispose()
+    probe = ("import asyncio, sys; from storage.db import create_engine, upgrade; "
+             f"asyncio.run(upgrade(create_engine({url!r}))); print('alembic' in sys.modules)")
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
