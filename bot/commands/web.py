@@ -11,7 +11,6 @@ import signal
 from bot.bootstrap import App
 from bot.cli import CliError, register
 from services.web_auth import WebAuthError
-from web.server import create_web_app, serve
 
 log = logging.getLogger(__name__)
 DEFAULT_PORT = 8080
@@ -41,6 +40,8 @@ async def cmd_web_serve(app: App, args) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    from web.server import create_web_app, serve  # Starlette and Jinja only for this command (~0.1 s)
+
     settings = app.settings
     port = settings.web_port or DEFAULT_PORT
     try:
