@@ -15,7 +15,8 @@ engine's own benchmark, bench_engine.py, measures it).
 The assistant runs with an AIORateLimiter whose throttles are lifted (retries on 429 kept) instead of
 the production PacedRateLimiter: with pacing, it is capped at the bot's send budget (25 messages/s, one
 a second per chat) by design, which would measure Telegram's limits, not the bot.
-`--production-limiter` shows that capped figure too.
+`--production-limiter` shows that capped figure too. The per-sender flood throttle (20 messages a
+minute after a burst of 10, issue 15) is lifted as well: every user here sends N/U messages at once.
 
     .venv/bin/python benchmarks/bench_telegram.py [--updates 500] [--users 20] [--repeat 3] [--production-limiter]
 """
@@ -105,6 +106,7 @@ async def assistant(n: int, users: list[TgUser], production_limiter: bool, *, ec
             settings = Settings(
                 _env_file=None, cchc_data_dir=Path(tmp), database_url=f"sqlite:///{tmp}/bench.db",
                 telegram_bot_token=fake.token, telegram_base_url=fake.base_url, telegram_base_file_url=fake.base_file_url,
+                sender_rate_per_minute=100_000,  # each user sends N/U at once: the flood throttle would be measured
             )
             app = await build_app(settings, clock=FixedClock(AUG_15_2022))
             await app.plans.import_plan(DEFAULTS / "ke-hoach-cchc-2022.txt")
