@@ -60,3 +60,16 @@ async def _build(settings: Settings, seed: Path | None, clock: Clock | None, pat
     for suffix in ("-wal", "-shm"):  # closed cleanly: the log is folded into the file
         assert not Path(f"{path}{suffix}").exists() or Path(f"{path}{suffix}").stat().st_size == 0, suffix
     return path
+
+
+async def seeded_app(settings: Settings, *, clock: Clock | None = None, seed: Path | None = None):
+    """An App over the seed plan imported at `clock`'s time: a copy of the template when the database is
+    a new SQLite file, else built and imported here (PostgreSQL, or a file a test made)."""
+    from tests.conftest import SEED
+
+    seed = seed or SEED
+    prepared = await prepare(settings, seed=seed, clock=clock)
+    app = await build_app(settings, clock=clock)
+    if not prepared:
+        await app.plans.import_plan(seed)
+    return app

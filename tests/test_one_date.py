@@ -16,6 +16,7 @@ from bot.bootstrap import build_app
 from conversation.router import Router
 from domain.clock import FixedClock
 from services.dashboard_service import Filters
+from tests import db_templates
 from tests.conftest import SEED, make_settings
 from tests.conversation_kit import registered
 from tests.coordinator_kit import person, set_status
@@ -29,8 +30,7 @@ ANNUAL = "Báo cáo năm"
 
 @pytest.fixture
 async def app(settings):
-    application = await build_app(settings, clock=FixedClock(FRIDAY))
-    await application.plans.import_plan(SEED)
+    application = await db_templates.seeded_app(settings, clock=FixedClock(FRIDAY))
     yield application
     await application.close()
 

@@ -9,10 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.bootstrap import build_app
 from domain.clock import FixedClock
 from scheduler.runner import JOB_ID, run_tick, start_scheduler, stop_scheduler
-from tests.conftest import SEED
+from tests import db_templates
 from tests.fakes.reminders import RecordingSender, add_person
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -23,8 +22,7 @@ async def wednesday_app(settings):
     """The seed plan on Wednesday 21/09/2022 09:00, inside the reminder window. The clock is given to
     build_app: the services keep the clock they were built with (setting `app.clock` afterwards would
     leave the reminder service on the wall clock, and the test would pass only in the window's hours)."""
-    app = await build_app(settings, clock=FixedClock(dt.datetime(2022, 9, 21, 9, tzinfo=TZ)))
-    await app.plans.import_plan(SEED)
+    app = await db_templates.seeded_app(settings, clock=FixedClock(dt.datetime(2022, 9, 21, 9, tzinfo=TZ)))
     yield app
     await app.close()
 

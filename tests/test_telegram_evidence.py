@@ -12,7 +12,6 @@ import zipfile
 import pytest
 from sqlalchemy import select
 
-from bot.bootstrap import build_app
 from conversation.router import Router
 from domain.clock import FixedClock
 from domain.messages import CONSOLE, TELEGRAM, Attachment, Incoming
@@ -29,7 +28,8 @@ from services.evidence_service import (
     sniff,
 )
 from storage.models import Evidence
-from tests.conftest import SEED, make_settings
+from tests import db_templates
+from tests.conftest import make_settings
 from tests.fake_telegram.harness import AUG_15_2022
 
 _ids = itertools.count(1)
@@ -88,8 +88,7 @@ async def test_size_is_checked_before_and_after_downloading(tmp_path):
 
 @pytest.fixture
 async def bot(tmp_path):
-    app = await build_app(make_settings(tmp_path), clock=FixedClock(AUG_15_2022))
-    await app.plans.import_plan(SEED)
+    app = await db_templates.seeded_app(make_settings(tmp_path), clock=FixedClock(AUG_15_2022))
     yield app, Router(app)
     await app.close()
 

@@ -16,6 +16,7 @@ from domain.clock import FixedClock
 from domain.messages import CONSOLE, Incoming, RetryLater, Webhook
 from services.web_auth import sign_init_data, verify_init_data
 from storage.models import Evidence, WebSession
+from tests import db_templates
 from tests.conftest import SEED, make_settings
 from tests.conversation_kit import AUG_15_2022
 from tests.coordinator_kit import CHANNEL, add_evidence, lead_of, person, set_status
@@ -28,8 +29,8 @@ BOT_TOKEN = "123456:TEST-token-for-initdata"
 @pytest.fixture
 async def web_app(tmp_path):
     """The seed plan, the clock at 15/08/2022 09:00, a bot token (for Mini App initData)."""
-    app = await build_app(make_settings(tmp_path, telegram_bot_token=BOT_TOKEN), clock=FixedClock(AUG_15_2022))
-    await app.plans.import_plan(SEED)
+    app = await db_templates.seeded_app(make_settings(tmp_path, telegram_bot_token=BOT_TOKEN),
+                                        clock=FixedClock(AUG_15_2022))
     yield app
     await app.close()
 
@@ -229,9 +230,8 @@ async def test_session_ends_after_the_idle_time_and_on_sign_out(web_app):
 
 
 async def test_cookie_is_secure_behind_tls(tmp_path):
-    app = await build_app(make_settings(tmp_path, web_base_url="https://cchc.example.gov.vn"))
+    app = await db_templates.seeded_app(make_settings(tmp_path, web_base_url="https://cchc.example.gov.vn"))
     try:
-        await app.plans.import_plan(SEED)
         link = await app.web_auth.issue_link(now=app.clock.now(), unit_id="van-phong", role="leader")
         assert link.url.startswith("https://cchc.example.gov.vn/dang-nhap/")
         async with web_client(app) as client:

@@ -11,9 +11,9 @@ import shutil
 
 import pytest
 
-from bot.bootstrap import build_app
 from domain.clock import FixedClock
-from tests.conftest import SEED, make_settings
+from tests import db_templates
+from tests.conftest import make_settings
 from tests.conversation_kit import AUG_15_2022
 from tests.coordinator_kit import add_evidence, lead_of, person
 from web.server import create_web_app, serve
@@ -33,8 +33,8 @@ pytestmark = [pytest.mark.heavy,
 
 @contextlib.asynccontextmanager
 async def running_site(tmp_path):
-    app = await build_app(make_settings(tmp_path, telegram_bot_token=BOT_TOKEN), clock=FixedClock(AUG_15_2022))
-    await app.plans.import_plan(SEED)
+    app = await db_templates.seeded_app(make_settings(tmp_path, telegram_bot_token=BOT_TOKEN),
+                                        clock=FixedClock(AUG_15_2022))
     stop, started, bound = asyncio.Event(), asyncio.Event(), []
     task = asyncio.create_task(serve(create_web_app(app), "127.0.0.1", 0, stop, started=started, bound=bound))
     try:

@@ -26,7 +26,8 @@ from sqlalchemy import func, select
 from bot.bootstrap import build_app
 from domain.clock import FixedClock
 from storage.models import Assignment, AssignmentLead, InboxUpdate, StatusUpdate, Task
-from tests.conftest import SEED, make_settings
+from tests import db_templates
+from tests.conftest import make_settings
 from tests.fake_telegram.server import FakeTelegram, TgUser
 from tests.fakes.reminders import add_person
 from tests.waiting import eventually
@@ -52,10 +53,9 @@ class CrashResult:
 
 async def prepare(url: str, tmp_path: Path, users: int) -> list[tuple[TgUser, int]]:
     """The seed plan and `users` heads (their Telegram id is their chat), each with a task of their unit."""
-    app = await build_app(make_settings(tmp_path, database_url=url),
-                          clock=FixedClock(dt.datetime(2022, 8, 15, 9, tzinfo=TZ)))
+    app = await db_templates.seeded_app(make_settings(tmp_path, database_url=url),
+                                        clock=FixedClock(dt.datetime(2022, 8, 15, 9, tzinfo=TZ)))
     try:
-        await app.plans.import_plan(SEED)
         async with app.sessions() as session:
             rows = (await session.execute(
                 select(AssignmentLead.unit_id, func.min(Task.number))
