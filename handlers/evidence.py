@@ -26,6 +26,7 @@ from handlers.review import review_inbox
 from handlers.task_info import unknown_task_reply
 from presentation import evidence as texts
 from presentation.common import NO_PLAN
+from presentation.format import file_size
 from services.evidence_service import EvidenceRefused, Received
 from services.query_service import NoPlan
 from services.views import LeadView
@@ -101,7 +102,7 @@ async def receive(ctx: Context) -> list[Reply]:
         return [texts.which_share(_name(received), task, _options(ctx, choices))]
     open_leads = await _open_leads(ctx)
     await state.change(ctx, evidence_pending=pending, awaiting={"kind": "evidence_task"})
-    return [texts.which_task(_name(received), texts.size_text(received.size), open_leads)]
+    return [texts.which_task(_name(received), file_size(received.size), open_leads)]
 
 
 class _Refusal:
@@ -160,7 +161,7 @@ async def _attach(ctx: Context, lead: LeadView, received: Received, caption: str
         return ctx.reply(texts.duplicate(_name(received), lead.task_number, unit))
     suggest = lead.status != "done" and ctx.nlu.status not in CAPTION_STATUSES
     return ctx.reply(
-        texts.attached(lead, unit, _name(received), texts.size_text(received.size), outcome.count, suggest_done=suggest)
+        texts.attached(lead, unit, _name(received), file_size(received.size), outcome.count, suggest_done=suggest)
     )
 
 
@@ -188,7 +189,7 @@ async def press_evidence(ctx: Context) -> list[Reply]:
     if pending and pending.get("user_id") == ctx.user.id:
         return await _attach_pending(ctx, lead, pending)
     await state.change(ctx, evidence_for={"lead_id": lead_id})
-    return ctx.reply(texts.send_file_for(lead.task_number, texts.ACCEPTED, texts.size_text(ctx.app.evidence.max_bytes)))
+    return ctx.reply(texts.send_file_for(lead.task_number, texts.ACCEPTED, file_size(ctx.app.evidence.max_bytes)))
 
 
 @intent("await:evidence_task")
@@ -255,7 +256,7 @@ async def show_evidence(ctx: Context) -> list[Reply]:
     lines = [texts.list_head(task, len(rows))]
     for i, row in enumerate(rows, 1):
         lines.append(texts.list_line(
-            i, ctx.app.units.name(row.unit_id), row.file_name or _kind_name(row.mime_type), texts.size_text(row.size),
+            i, ctx.app.units.name(row.unit_id), row.file_name or _kind_name(row.mime_type), file_size(row.size),
             row.created_at.date(), row.uploaded_by, row.review_state,
         ))
     newest = rows[-MAX_FILES_BACK:]

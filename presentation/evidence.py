@@ -7,7 +7,7 @@ import datetime as dt
 from conversation.callbacks import AttachEvidence, encode
 from domain.messages import Button, Reply
 from domain.shares import REVIEW_NAMES
-from presentation.format import fmt_date, short
+from presentation.format import file_size, fmt_date, short
 from services.evidence_service import EvidenceRefused
 from services.views import LeadView
 
@@ -35,22 +35,14 @@ def unnamed_file(*, image: bool) -> str:
     return IMAGE if image else FILE
 
 
-def size_text(size: int) -> str:
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
-    if size >= 1024:
-        return f"{size / 1024:.0f} KB"
-    return f"{size} byte"
-
-
 def refusal(refused: EvidenceRefused) -> str:
     """Why a file was not kept, and what to send instead."""
     name = refused.file_name or unnamed_file(image=refused.image)
-    limit = size_text(refused.limit)
+    limit = file_size(refused.limit)
     if refused.reason == "bad_type":
         return f"Tệp «{name}» không phải định dạng minh chứng được nhận. Trợ lý chỉ lưu {ACCEPTED}, tối đa {limit}. {NOT_KEPT}"
     if refused.reason == "too_big" and refused.size is not None:
-        return f"Tệp «{name}» nặng {size_text(refused.size)}, vượt giới hạn {limit}. {NOT_KEPT} {SHRINK}"
+        return f"Tệp «{name}» nặng {file_size(refused.size)}, vượt giới hạn {limit}. {NOT_KEPT} {SHRINK}"
     if refused.reason == "too_big":  # the messenger itself would not hand it over
         return f"Tệp «{name}» vượt giới hạn {limit} nên máy chủ tin nhắn không cho tải về. {NOT_KEPT} {SHRINK}"
     if refused.reason == "empty":

@@ -19,7 +19,7 @@ WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "t
 WEEKDAY_SHORT = ("T2", "T3", "T4", "T5", "T6", "T7", "CN")
 
 __all__ = [
-    "STATUS_ICONS", "STATUS_NAMES", "Workdays", "days_left", "deadline", "due_day", "fmt_date", "fmt_day",
+    "STATUS_ICONS", "STATUS_NAMES", "Workdays", "days_left", "deadline", "due_day", "file_size", "fmt_date", "fmt_day",
     "short", "status_icon", "status_text",
 ]
 
@@ -31,6 +31,15 @@ class Workdays(Protocol):
 
 def fmt_date(day: dt.date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else "—"
+
+
+def file_size(size: int) -> str:
+    """«1,5 MB», «740 KB», «512 byte»: a file's size in chat and on the web."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
+    if size >= 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size} byte"
 
 
 def fmt_day(day: dt.date, year: int | None = None) -> str:

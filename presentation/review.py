@@ -7,11 +7,11 @@ import datetime as dt
 
 from conversation.callbacks import AttachEvidence, Review, encode
 from domain.messages import Button, OutgoingFile, Reply
+from domain.shares import REVIEW_NAMES
 from domain.units import UnitDirectory
-from presentation.format import fmt_date, short
+from presentation.format import STATUS_NAMES, file_size, fmt_date, short
 from services.broadcast_service import PushReport
-from services.review_service import PENDING, STATE_NAMES, EvidenceView, ReviewOutcome
-from services.views import STATUS_NAMES
+from services.review_service import PENDING, EvidenceView, ReviewOutcome
 
 NOT_ALLOWED = (
     "Chỉ Văn phòng Sở (cán bộ điều phối) duyệt minh chứng. Minh chứng của đơn vị anh/chị: "
@@ -43,22 +43,16 @@ def more(remaining: int, task: int | None, after_id: int) -> Reply:
     )
 
 
-def size(n: int) -> str:
-    if n >= 1024 * 1024:
-        return f"{n / 1024 / 1024:.1f} MB"
-    return f"{max(1, round(n / 1024))} KB"
-
-
 def card(ev: EvidenceView, units: UnitDirectory, *, buttons: bool, attached: OutgoingFile | None) -> Reply:
     lines = [
         f"**NV {ev.task_number}** — {short(ev.task_title)}",
         f"Đơn vị: {units.name(ev.unit_id)} · tình trạng: {STATUS_NAMES.get(ev.lead_status, ev.lead_status)}",
-        f"Tệp: {ev.label} ({size(ev.size)}) — {ev.uploader or 'không rõ người gửi'}, {fmt_date(ev.created_at.date())}",
+        f"Tệp: {ev.label} ({file_size(ev.size)}) — {ev.uploader or 'không rõ người gửi'}, {fmt_date(ev.created_at.date())}",
     ]
     if ev.caption and ev.caption != ev.label:
         lines.append(f"Chú thích: {short(ev.caption, 200)}")
     if ev.review_state != PENDING:
-        lines.append(f"Trạng thái: {STATE_NAMES[ev.review_state]}")
+        lines.append(f"Trạng thái: {REVIEW_NAMES[ev.review_state]}")
     rows = (
         [[Button("✅ Chấp nhận", encode(Review("a", ev.id))), Button("↩️ Trả lại", encode(Review("r", ev.id)))]]
         if buttons
@@ -77,7 +71,7 @@ def ask_comment(ev: EvidenceView, units: UnitDirectory) -> Reply:
 
 def already(ev: EvidenceView) -> str:
     who = f" bởi {ev.reviewer}" if ev.reviewer else ""
-    return f"Minh chứng «{ev.label}» (NV {ev.task_number}) đã được duyệt trước đó{who}: {STATE_NAMES[ev.review_state]}."
+    return f"Minh chứng «{ev.label}» (NV {ev.task_number}) đã được duyệt trước đó{who}: {REVIEW_NAMES[ev.review_state]}."
 
 
 def reviewed(outcome: ReviewOutcome, unit: str) -> str:

@@ -31,14 +31,13 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from domain.reminders import before_plan
-from domain.shares import Status, Workdays, share_overdue
+from domain.shares import REVIEW_NAMES, Status, Workdays, share_overdue
 from domain.units import UnitDirectory
 from services.query_service import NoPlan
 from services.review_service import (
     ACCEPTED,
     PENDING,
     RETURNED,
-    STATE_NAMES,
     EvidenceView,
     Verification,
     evidence_view,
@@ -367,7 +366,7 @@ def evidence_text(files: list[EvidenceView]) -> str:
     if not files:
         return ""
     lines = [f"{len(files)} tệp"]
-    lines.extend(f"• {ev.label} — {STATE_NAMES.get(ev.review_state, ev.review_state)}" for ev in files)
+    lines.extend(f"• {ev.label} — {REVIEW_NAMES.get(ev.review_state, ev.review_state)}" for ev in files)
     return "\n".join(lines)
 
 

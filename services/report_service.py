@@ -26,12 +26,11 @@ from zoneinfo import ZoneInfo
 from domain.plan import YEAR_ROUND, milestone_done
 from domain.report_period import ReportPeriod, report_period
 from domain.reporting import ReportingCalendar
-from domain.shares import Workdays, milestone_overdue
+from domain.shares import REVIEW_NAMES, STATUS_NAMES, Workdays, milestone_overdue
 from domain.targets import achieved, fmt_goal, fmt_value
 from domain.units import UnitDirectory
-from services.review_service import STATE_NAMES, evidence_view
+from services.review_service import evidence_view
 from services.target_service import NoPlan, TargetService
-from services.views import STATUS_NAMES
 from storage.uow import UnitOfWorkFactory
 
 VERDICTS = {True: "đạt", False: "chưa đạt", None: "chưa có số liệu"}
@@ -380,7 +379,7 @@ class ReportService:
             if area is not None:
                 area.evidence.append(
                     EvidenceItem(ev.task_number, ev.unit_id, self.units.name(ev.unit_id), ev.label, day,
-                                 STATE_NAMES.get(ev.review_state, ev.review_state))
+                                 REVIEW_NAMES.get(ev.review_state, ev.review_state))
                 )
         for area in by_section.values():
             area.completed.sort(key=lambda c: (c.date, c.task))

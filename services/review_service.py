@@ -23,7 +23,7 @@ from typing import Protocol
 from domain.clock import Clock
 from domain.messages import Reply
 from domain.people import UserView
-from domain.shares import REVIEW_NAMES, ReviewState, Status, verified
+from domain.shares import ReviewState, Status, verified
 from domain.units import UnitDirectory
 from domain.workdays import WorkingCalendar
 from services.broadcast_service import BroadcastService, PushReport
@@ -35,7 +35,6 @@ from storage.uow import UnitOfWork, UnitOfWorkFactory
 PENDING, ACCEPTED, RETURNED = ReviewState.PENDING, ReviewState.ACCEPTED, ReviewState.RETURNED
 PAGE = 5
 MAX_COMMENT_CHARS = 500
-STATE_NAMES = REVIEW_NAMES
 
 
 class ReviewForbidden(PermissionError):

@@ -233,3 +233,23 @@ async def test_whoami(app, router):
     head = await registered(app, router, "h2", "thanh-tra")
     assert "Thanh tra Sở" in await head.text("tôi là ai")
     assert "Thanh tra Sở" in await Chat(router, "h2").text("/toi")
+
+
+def test_a_file_size_reads_the_same_in_the_evidence_list_the_review_card_and_the_web():
+    import datetime as dt
+
+    from bot.settings import DEFAULTS
+    from domain.units import UnitDirectory
+    from presentation.format import file_size
+    from presentation.review import card
+    from services.review_service import EvidenceView
+    from web.server import file_size as web_size
+
+    assert [file_size(n) for n in (512, 740 * 1024, 1536 * 1024, 20 * 1024 * 1024)] == [
+        "512 byte", "740 KB", "1,5 MB", "20,0 MB"]
+    assert web_size is file_size  # the web view's template filter
+    evidence = EvidenceView(1, 1, "van-phong", 17, "Kê khai tài sản", 1, "bien-ban.pdf", None, "application/pdf",
+                            1536 * 1024, "2022/17/x.pdf", "x", "telegram", dt.datetime(2022, 8, 15, 9), 1, "An",
+                            "accepted", None, "Lan", dt.datetime(2022, 8, 16, 9))
+    text = card(evidence, UnitDirectory.load(DEFAULTS / "units.yaml"), buttons=False, attached=None).text
+    assert "(1,5 MB)" in text and "đã xác nhận" in text  # the review words of domain.shares

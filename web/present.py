@@ -10,6 +10,7 @@ from markupsafe import Markup, escape
 from domain import shares
 from domain.people import ROLE_NAMES
 from domain.targets import fmt_goal
+from presentation.format import status_text
 from presentation.targets import figure_text
 
 STATUS_NAMES = {**shares.STATUS_NAMES, "late": "Trễ hạn"}
@@ -30,10 +31,6 @@ VERDICT_NAMES = {True: "đạt", False: "chưa đạt", None: "chưa có số li
 CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo", "console": "console", "web": "web"}
 
 
-def fmt_date(day: dt.date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else "—"
-
-
 def fmt_time(at: dt.datetime | None, tz: ZoneInfo) -> str:
     """A moment as the department reads it: local wall time. SQLite gives naive local wall times
     (that is how the services write them), PostgreSQL aware ones."""
@@ -45,8 +42,7 @@ def fmt_time(at: dt.datetime | None, tz: ZoneInfo) -> str:
 
 
 def status_label(status: str, percent: int | None = None) -> str:
-    name = STATUS_NAMES.get(status, status)
-    return f"{name} {percent}%" if status == "in_progress" and percent is not None else name
+    return STATUS_NAMES["late"] if status == "late" else status_text(status, percent)
 
 
 def role_label(role: str) -> str:
@@ -68,14 +64,6 @@ def verdict_label(row) -> str:
     if row.figure is not None and row.target.goal is None:
         return ""
     return VERDICT_NAMES[row.verdict]
-
-
-def size_label(size: int) -> str:
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
-    if size >= 1024:
-        return f"{size / 1024:.0f} KB"
-    return f"{size} byte"
 
 
 BAR_ORDER = ("done", "in_progress", "blocked", "not_started")

@@ -33,6 +33,7 @@ from domain.messages import Sender, Webhook
 from domain.report_period import UnknownPeriod, current_period, normalise_period
 from domain.reporting import PERIODS as REPORT_PERIODS
 from domain.units import UnitDirectory
+from presentation.format import file_size, fmt_date
 from presentation.review import review_notice
 from services import metrics
 from services.dashboard_service import PERIODS, STATUS_FILTERS, DashboardService, Filters
@@ -68,8 +69,8 @@ def _environment(units, tz) -> Environment:
     env = Environment(loader=PackageLoader("web", "templates"), autoescape=select_autoescape(), trim_blocks=True,
                       lstrip_blocks=True)
     env.filters.update(
-        d=present.fmt_date, t=lambda at: present.fmt_time(at, tz), status=present.status_label,
-        role=present.role_label, size=present.size_label, bar=present.bar, unit=units.name,
+        d=fmt_date, t=lambda at: present.fmt_time(at, tz), status=present.status_label,
+        role=present.role_label, size=file_size, bar=present.bar, unit=units.name,
         goal=present.goal_label, figure=present.figure_label, verdict=present.verdict_label,
     )
     env.globals.update(
