@@ -13,23 +13,11 @@ from domain.clock import FixedClock
 from services.delivery import TokenBucket
 from tests.fake_telegram import BotApiSender, FakeTelegramProcess
 from tests.fakes.reminders import fast_service
+from tests.waiting import VirtualTime
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 WEDNESDAY = dt.datetime(2022, 9, 21, 9, tzinfo=TZ)
 PACED_RATE = 20
-
-
-class VirtualTime:
-    """A clock that moves only when the bucket sleeps: the bucket's arithmetic, checked exactly."""
-
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.now += max(0.0, seconds)
 
 
 async def test_token_bucket_spaces_and_caps(monkeypatch):

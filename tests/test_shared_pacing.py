@@ -12,17 +12,7 @@ import pytest
 from services.pacing import Pacer, SharedBudget
 from storage.db import create_engine, session_factory, upgrade
 from storage.uow import UnitOfWorkFactory
-
-
-class VirtualTime:
-    def __init__(self) -> None:
-        self.now = 1_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.now += max(0.0, seconds)
+from tests.waiting import VirtualTime
 
 
 @pytest.fixture
@@ -40,7 +30,7 @@ def pacers(uow, clock: VirtualTime, n: int = 2) -> list[Pacer]:
 
 
 async def test_two_pacers_keep_one_chat_to_its_burst_then_one_a_second(uow):
-    clock = VirtualTime()
+    clock = VirtualTime(1_000.0)
     first, second = pacers(uow, clock)
     sent = []
     for n in range(9):  # the proxy alternates the chat's answers between the two workers
@@ -50,7 +40,7 @@ async def test_two_pacers_keep_one_chat_to_its_burst_then_one_a_second(uow):
 
 
 async def test_a_group_gets_its_slower_pace_across_pacers(uow):
-    clock = VirtualTime()
+    clock = VirtualTime(1_000.0)
     first, second = pacers(uow, clock)
     sent = []
     for n in range(5):
@@ -60,7 +50,7 @@ async def test_a_group_gets_its_slower_pace_across_pacers(uow):
 
 
 async def test_a_pause_from_one_pacer_delays_the_other_only_for_that_chat(uow):
-    clock = VirtualTime()
+    clock = VirtualTime(1_000.0)
     first, second = pacers(uow, clock)
     await first.acquire(5)
     await first.pause(5, 7.0)  # Telegram answered 429, retry_after 7, to the first worker
@@ -72,7 +62,7 @@ async def test_a_pause_from_one_pacer_delays_the_other_only_for_that_chat(uow):
 
 
 async def test_concurrent_reservations_from_two_processes_never_share_a_turn(uow):
-    clock = VirtualTime()  # frozen: nobody sleeps here, the reservations only queue on the row
+    clock = VirtualTime(1_000.0)  # frozen: nobody sleeps here, the reservations only queue on the row
     budgets = [SharedBudget(uow, "telegram:42", rate=1000.0, clock=clock) for _ in range(2)]
     slots = await asyncio.gather(*(budgets[n % 2].chat_slot("9", 1.0, 3) for n in range(12)))
     assert sorted(round(at - 1_000.0, 1) for at, _ in slots) == [0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
@@ -80,7 +70,7 @@ async def test_concurrent_reservations_from_two_processes_never_share_a_turn(uow
 
 
 async def test_quiet_chats_rows_are_forgotten_and_the_bots_row_stays(uow):
-    clock = VirtualTime()
+    clock = VirtualTime(1_000.0)
     budget = SharedBudget(uow, "telegram:42", rate=25.0, clock=clock)
     pacer = Pacer(budget, clock=clock, sleep=clock.sleep)
     for chat in (1, 2, 3):

@@ -35,6 +35,20 @@ async def eventually(
         await asyncio.sleep(interval)  # the pause between two looks at the condition
 
 
+class VirtualTime:
+    """A clock that moves only when the code under test sleeps on it: pacing arithmetic checked exactly,
+    with no real waiting. Pass it as the clock and its `sleep` as the sleep."""
+
+    def __init__(self, start: float = 100.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += max(0.0, seconds)
+
+
 async def listening(host: str, port: int, *, timeout: float = 10.0) -> None:
     """Wait until something accepts TCP connections on (host, port)."""
 
