@@ -41,6 +41,7 @@ from telegram.ext import (
 )
 
 from bot.channels.startup import until_reachable
+from bot.channels.stored_updates import MAX_CONCURRENT_UPDATES, STOP_GRACE, stored_update_workers
 from bot.channels.telegram.adapter import Parsed, UpdateAdapter
 from bot.channels.telegram.pacing import PacedRateLimiter
 from bot.channels.telegram.sender import TelegramSender
@@ -57,8 +58,7 @@ from domain.messages import (
 from presentation import channels as texts
 from presentation import inbox as inbox_texts
 from presentation.common import APOLOGY
-from services.dispatch import FairDispatcher
-from services.inbox import AlreadyHandled, Recovery, StoredUpdate
+from services.inbox import AlreadyHandled, StoredUpdate
 
 if TYPE_CHECKING:
     from bot.bootstrap import App
@@ -67,14 +67,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_RETRIES = 3  # a 429 is retried this many times (after Telegram's retry_after) before giving up
-# Updates handled at once (across chats; one chat is always sequential). Against Telegram each reply
-# waits ~100 ms for the network, so a few in flight keep the bot busy; more only adds contention.
-# Measured with benchmarks/bench_telegram.py: the whole assistant gains ~25 % from 1 to 4-8 and
-# nothing beyond; the channel alone keeps ~0.8× the bare PTB echo floor at 4-8 but drops to ~0.55× at 16.
-MAX_CONCURRENT_UPDATES = 8
 POLL_TIMEOUT = 10  # seconds a getUpdates long poll stays open
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
-STOP_GRACE = 1.0  # seconds the updates in hand may take to finish at SIGTERM; the rest stays in the inbox
 # The command menu (setMyCommands) comes from the intent table, like the help and the slash commands.
 COMMANDS = menu_commands()
 
@@ -161,14 +155,9 @@ class TelegramChannel:
         self.adapter: UpdateAdapter | None = None
         self.username = ""
         self._unreachable: set[str] = set()
-        settings = app.settings
-        self.dispatcher = FairDispatcher(
-            self.process, workers=MAX_CONCURRENT_UPDATES, rate_per_minute=settings.sender_rate_per_minute,
-            burst=settings.sender_burst, on_throttled=self._too_fast,
-        )
-        self.recovery = Recovery(
-            app.inbox, TELEGRAM, lambda row: self.dispatcher.submit(row.chat_key, row), app.clock.now,
-            others_may_run=bool(settings.telegram_webhook_url),  # long polling has one consumer per bot
+        self.dispatcher, self.recovery = stored_update_workers(
+            app, TELEGRAM, self.process, on_throttled=self._too_fast,
+            others_may_run=bool(app.settings.telegram_webhook_url),  # long polling has one consumer per bot
         )
 
     async def start(self) -> None:

@@ -22,13 +22,13 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from bot.channels.stored_updates import STOP_GRACE, stored_update_workers
 from domain.messages import ZALO, Attachment, Engine, Incoming, Reply
 from domain.text import fold
 from presentation import channels as texts
 from presentation import inbox as inbox_texts
 from presentation.common import APOLOGY
-from services.dispatch import FairDispatcher
-from services.inbox import AlreadyHandled, Recovery, StoredUpdate
+from services.inbox import AlreadyHandled, StoredUpdate
 
 from .adapter import Parsed, parse_update, unwrap
 from .client import ZaloApiError, ZaloClient
@@ -40,8 +40,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MAX_CONCURRENT_UPDATES = 8  # stored updates handled at once (across chats; one chat is sequential)
-STOP_GRACE = 1.0  # seconds the updates in hand may take to finish at stop; the rest stays in the inbox
 HINTS = {"sticker": texts.ZALO_STICKER, "withheld": texts.ZALO_WITHHELD}
 # Registration in a group would make the group the person's reminder chat (the identity keeps the chat
 # it registered from) and show the one-time code to everyone: it is sent back to the private chat.
@@ -78,14 +76,9 @@ class ZaloChannel:
         self._owns_media_http = media_http is None
         # Longest first, so "@Trợ lý CCHC" is stripped whole before "@Trợ lý".
         self.mentions = sorted({f"@{n.strip()}".lower() for n in bot_names if n and n.strip()}, key=len, reverse=True)
-        settings = app.settings
-        self.dispatcher = FairDispatcher(
-            self.process, workers=MAX_CONCURRENT_UPDATES, rate_per_minute=settings.sender_rate_per_minute,
-            burst=settings.sender_burst, on_throttled=self._too_fast,
-        )
-        self.recovery = Recovery(
-            app.inbox, ZALO, lambda row: self.dispatcher.submit(row.chat_key, row), app.clock.now,
-            others_may_run=bool(settings.zalo_webhook_url),  # polling has one consumer per bot
+        self.dispatcher, self.recovery = stored_update_workers(
+            app, ZALO, self.process, on_throttled=self._too_fast,
+            others_may_run=bool(app.settings.zalo_webhook_url),  # polling has one consumer per bot
         )
 
     # -- the durable inbox -----------------------------------------------------------------------
