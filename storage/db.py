@@ -94,8 +94,8 @@ def current_revision(sync_connection) -> str | None:
 
 async def upgrade(engine: AsyncEngine) -> None:
     """Bring the schema to the latest migration (run at every start). A database already there is
-    recognised with one query, without importing alembic: alembic, mako and pygments cost every bot
-    process ~0.15 s of CPU at start, and most starts have nothing to migrate."""
+    recognised by reading its `alembic_version` row, without importing alembic: alembic, mako and
+    pygments cost every bot process ~0.15 s of CPU at start, and most starts have nothing to migrate."""
 
     def _run(sync_connection) -> None:
         if current_revision(sync_connection) == head_revision():
