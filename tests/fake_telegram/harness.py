@@ -23,7 +23,7 @@ from bot.bootstrap import App, build_app
 from domain.clock import FixedClock
 from domain.messages import Engine
 from tests import db_templates
-from tests.conftest import SEED, make_settings
+from tests.conftest import make_settings
 from tests.fake_telegram.server import Call, FakeTelegram, TgUser
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -88,11 +88,12 @@ async def telegram_bot(
               "telegram_base_file_url": fake.base_file_url, **settings}
     clock = clock or FixedClock(AUG_15_2022)
     app_settings = make_settings(tmp_path, **values)
-    prepared = await db_templates.prepare(app_settings, seed=SEED if seed else None, clock=clock)
-    app = await build_app(app_settings, clock=clock)
+    if seed:
+        app = await db_templates.seeded_app(app_settings, clock=clock)
+    else:
+        await db_templates.prepare(app_settings, clock=clock)
+        app = await build_app(app_settings, clock=clock)
     try:
-        if seed and not prepared:
-            await app.plans.import_plan(SEED)
         if engine is None or not hasattr(engine, "handle"):
             engine = (engine or Router)(app)
         running = RunningBot(fake, app, engine)
