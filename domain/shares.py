@@ -83,6 +83,8 @@ STATUS_NAMES = {
     Status.BLOCKED: "Vướng mắc",
     Status.DONE: "Hoàn thành",
 }
+# A share nobody has reported on yet: not «chưa thực hiện», which only the unit itself says.
+NOT_UPDATED_NAME = "Chưa cập nhật"
 REVIEW_NAMES = {ReviewState.PENDING: "chờ duyệt", ReviewState.ACCEPTED: "đã xác nhận", ReviewState.RETURNED: "bị trả lại"}
 
 
