@@ -294,10 +294,11 @@ def _replay(share: PlanShare, updates: Sequence[RecordedUpdate]) -> _Replay:
         if status is None:
             continue
         if status is not Status.DONE:
-            try:
-                share_percent(status, u.percent)
-            except ShareRuleError:  # a row the rules refuse changed nothing when it was written
-                continue
+            if u.percent is not None:
+                try:
+                    share_percent(status, u.percent)
+                except ShareRuleError:  # a row the rules refuse changed nothing when it was written
+                    continue
             pending, pending_status = u, status
             restart = restart or status is Status.NOT_STARTED
             continue
