@@ -152,3 +152,28 @@ async def test_status_refuses_an_unknown_unit_a_bad_date_and_a_missing_plan(tmp_
     nothing = await asyncio.to_thread(cli, empty, "--db", f"sqlite:///{empty / 'none.db'}", "status", "--at",
                                       "2022-09-30", "--json")
     assert nothing.returncode != 0 and "kế hoạch" in nothing.stderr and len(nothing.stderr.strip().splitlines()) == 1
+
+
+async def _midnight(settings) -> None:
+    """SQLite keeps local wall times, PostgreSQL aware ones: either way an update at 23:30 on 30/9 (local)
+    belongs to 30/9, and one at 00:30 on 1/10 does not."""
+    clock = FixedClock(at(9, 30, 23))
+    app = await db_templates.seeded_app(settings, clock=clock)
+    try:
+        vp = await person(app, "van-phong", "head", "Nguyễn Văn A")
+        await set_status(app, vp, 3, "done", at(9, 30, 23).replace(minute=30))
+        await set_status(app, vp, 8, "done", at(10, 1, 0).replace(minute=30))
+        day = {(s.task, s.unit_id): s for s in (await app.projections.at(DAY)).shares}
+        before = {(s.task, s.unit_id): s for s in (await app.projections.at(DAY - dt.timedelta(days=1))).shares}
+        assert (day[(3, "van-phong")].status, day[(3, "van-phong")].done_on) == ("done", DAY)
+        assert day[(8, "van-phong")].status == "not_started" and before[(3, "van-phong")].status == "not_started"
+    finally:
+        await app.close()
+
+
+async def test_the_day_asked_ends_at_midnight_in_ho_chi_minh_city(tmp_path):
+    await _midnight(make_settings(tmp_path))
+
+
+async def test_the_day_asked_ends_at_midnight_on_postgresql(tmp_path, postgres_url):
+    await _midnight(make_settings(tmp_path, database_url=postgres_url))
