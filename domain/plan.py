@@ -26,8 +26,12 @@ AFTER_EVENT = "after_event"
 PERIODIC_REPORT = "periodic_report"
 PER_AUTHORITY = "per_authority"
 ON_REQUEST = "on_request"
-MILESTONE_KINDS = (DATE, YEAR_ROUND, ANNUAL, RELATIVE, AFTER_EVENT, PERIODIC_REPORT, PER_AUTHORITY, ON_REQUEST)
-HARD_DATED = (DATE, YEAR_ROUND, ANNUAL, PERIODIC_REPORT)
+RECURRING = "recurring"  # one occurrence of «hàng tháng / hàng quý / định kỳ 6 tháng»; `recurrence` says which
+NEEDS_DATE = "needs_date"  # a phrase the grammar does not know: imported without a date, set later by chat
+MILESTONE_KINDS = (
+    DATE, YEAR_ROUND, ANNUAL, RELATIVE, AFTER_EVENT, PERIODIC_REPORT, PER_AUTHORITY, ON_REQUEST, RECURRING, NEEDS_DATE,
+)
+HARD_DATED = (DATE, YEAR_ROUND, ANNUAL, PERIODIC_REPORT, RECURRING)
 TRIGGERED = (RELATIVE, AFTER_EVENT)
 
 
@@ -42,6 +46,7 @@ class ParsedMilestone:
     offset_days: int | None = None
     working_days: bool | None = None
     trigger: str | None = None
+    recurrence: str | None = None  # monthly, quarterly, half_yearly, yearly (docs/contracts.md §2)
 
 
 @dataclass

@@ -234,6 +234,8 @@ class PlanRepository:
                         continue
                     if row.trigger_date is not None:  # keep a recorded trigger and its computed date
                         values["due"] = trigger_due(Milestone(trigger_date=row.trigger_date, **values))
+                    if pm.kind == NEEDS_DATE and row.kind == DATE and row.due and row.text == pm.text:
+                        values.update(kind=DATE, due=row.due)  # the date a coordinator set by chat stays
                     if _changed(row, values):
                         updates.append({"id": row.id, **values})
         await self._write(Milestone, inserts, updates, [r.id for r in existing.values()])
@@ -248,7 +250,9 @@ class PlanRepository:
             await self.session.execute(insert(model), inserts)
 
 
-_MILESTONE = ("label", "kind", "text", "due", "period", "report", "offset_days", "working_days", "trigger")
+_MILESTONE = (
+    "label", "kind", "text", "due", "period", "report", "offset_days", "working_days", "trigger", "recurrence",
+)
 
 
 def _assignment_values(pa: ParsedAssignment) -> dict:
