@@ -132,6 +132,10 @@ async def cmd_plan_import(app: App, args) -> int:
         f"{verb} kế hoạch năm {result.year}: {result.tasks} nhiệm vụ, {result.assignments} dòng phân công, "
         f"{result.milestones} mốc thời gian."
     )
+    if result.needs_date:
+        from presentation.deadlines import import_summary
+
+        print(import_summary(result.needs_date))
     return 0
 
 

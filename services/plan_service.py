@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from domain.plan import AFTER_EVENT, PERIODIC_REPORT, RELATIVE, ParsedPlan, TriggeredMilestone, trigger_due
+from domain.people import UserView
+from domain.plan import (
+    AFTER_EVENT,
+    NEEDS_DATE,
+    PERIODIC_REPORT,
+    RELATIVE,
+    ParsedPlan,
+    TriggeredMilestone,
+    trigger_due,
+)
 from domain.reminders import before_plan
 from domain.reporting import ReportingCalendar
 from domain.targets import ParsedTarget, section_targets
@@ -37,6 +46,29 @@ class ImportResult:
     assignments: int
     milestones: int
     created: bool
+    # (task number, phrase) of each milestone imported without a date (docs/contracts.md §2)
+    needs_date: list[tuple[int, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DeadlineOutcome:
+    """What «nv 3 hạn 30/06» did: kind is set, forbidden, unknown_task, no_plan or nothing_to_set."""
+
+    kind: str
+    labels: tuple[str, ...] = ()
+    day: dt.date | None = None
+
+
+def undated_phrases(parsed: ParsedPlan) -> list[tuple[int, str]]:
+    """(task number, phrase) of each distinct milestone the grammar could not date, in plan order."""
+    found: list[tuple[int, str]] = []
+    for task in parsed.tasks:
+        for assignment in task.assignments:
+            for milestone in assignment.milestones:
+                item = (task.number, milestone.text)
+                if milestone.kind == NEEDS_DATE and item not in found:
+                    found.append(item)
+    return found
 
 
 def plan_targets(parsed: ParsedPlan) -> list[ParsedTarget]:
@@ -84,7 +116,34 @@ class PlanService:
         self.forget()
         assignments = sum(len(t.assignments) for t in parsed.tasks)
         milestones = sum(len(a.milestones) for t in parsed.tasks for a in t.assignments)
-        return ImportResult(parsed.year, len(parsed.tasks), assignments, milestones, created)
+        return ImportResult(parsed.year, len(parsed.tasks), assignments, milestones, created, undated_phrases(parsed))
+
+    async def needs_date(self) -> list[tuple[int, str, str]]:
+        """(task, label, phrase) of the current plan's milestones that still need a date."""
+        async with self.uow() as uow:
+            plan = await uow.plans.current_plan()
+            return await uow.plans.needs_date(plan.id) if plan else []
+
+    async def set_deadline(self, user: UserView, *, task: int, day: dt.date) -> DeadlineOutcome:
+        """A coordinator dates the milestones of a task that were imported without one («nv 3 hạn 30/06»).
+        A re-import of the same phrase keeps the date (storage/repositories/plans.py)."""
+        if not user.is_coordinator:
+            return DeadlineOutcome("forbidden")
+        async with self.uow() as uow:
+            plan = await uow.plans.current_plan()
+            if plan is None:
+                return DeadlineOutcome("no_plan")
+            task_row = await uow.plans.task(plan.id, task)
+            if task_row is None:
+                return DeadlineOutcome("unknown_task")
+            waiting = [m for a in task_row.assignments for m in a.milestones if m.kind == NEEDS_DATE]
+            if not waiting:
+                return DeadlineOutcome("nothing_to_set")
+            labels = tuple(dict.fromkeys(m.label for m in waiting))
+            await uow.plans.set_due(waiting, day)
+            await uow.commit()
+        self.forget()
+        return DeadlineOutcome("set", labels, day)
 
     async def current_version(self) -> tuple[int, int, dt.datetime] | None:
         """(plan id, year, imported_at) of the current plan: the cache key of derived indexes.
@@ -193,4 +252,6 @@ def milestone_json(m) -> dict:
         data["trigger"] = m.trigger
     elif m.kind == PERIODIC_REPORT:
         data["period"] = m.period
+    if getattr(m, "recurrence", None):
+        data["recurrence"] = m.recurrence
     return data

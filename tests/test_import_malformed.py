@@ -65,10 +65,12 @@ CASES = [
         _replace_in(TASK3, "\tVăn phòng Sở\t", "\tPhòng Du lịch\t"),
         rf"^dòng {_task3_line()}: nhiệm vụ 3: không nhận ra đơn vị chủ trì «Phòng Du lịch»$",
     ),
+    # An unknown deadline phrase is no longer an error: it imports as a milestone that needs a date
+    # (tests/integration/test_deadline_needs_date.py).
     (
-        "unknown-deadline",
-        _replace_in(TASK3, "\tQuý III", "\tKhi nào xong"),
-        rf"^dòng {_task3_line()}: nhiệm vụ 3: không hiểu thời hạn «Khi nào xong»$",
+        "row-without-task",
+        _replace_in(TASK3, TASK3, "3\t"),
+        rf"^dòng {_task3_line()}: nhiệm vụ 3 thiếu tên nhiệm vụ$",
     ),
     (
         "numbering-gap",
