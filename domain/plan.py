@@ -60,6 +60,9 @@ class ParsedAssignment:
     lead_text: str = ""
     coordinating_text: str = ""
     deadline_text: str = ""
+    # Lead units the directory does not know («P. Kinh tế»): the row imports without them and the import
+    # lists them with a suggestion (docs/contracts.md §2); added to units.yaml, a re-import assigns them.
+    unknown_leads: list[str] = field(default_factory=list)
 
 
 @dataclass

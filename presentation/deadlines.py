@@ -41,3 +41,13 @@ def nothing_to_set(task: int) -> str:
 def deadline_set(task: int, labels: tuple[str, ...], day: dt.date) -> str:
     which = "; ".join(f"«{label}»" for label in labels)
     return f"Đã đặt hạn {fmt_date(day)} cho nhiệm vụ {task}: {which}. Nhắc việc sẽ tính theo hạn này."
+
+
+def unknown_units_summary(items: list[tuple[int, str, str | None]]) -> str:
+    """«"P. Kinh tế" — đơn vị chưa có trong danh mục; có phải "Phòng Quản lý Thương mại"?», per unit."""
+    lines = [f"{len(items)} đơn vị chủ trì chưa có trong danh mục (Văn phòng Sở tạm theo dõi các dòng này):"]
+    for task, name, suggestion in items:
+        ask = f"; có phải «{suggestion}»?" if suggestion else ""
+        lines.append(f"• nhiệm vụ {task}: «{name}» — đơn vị chưa có trong danh mục{ask}")
+    lines.append("Thêm tên này vào aliases của đơn vị trong units.yaml rồi nhập lại kế hoạch.")
+    return "\n".join(lines)

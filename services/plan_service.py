@@ -6,6 +6,7 @@ import datetime as dt
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from domain.people import UserView
 from domain.plan import (
@@ -48,6 +49,8 @@ class ImportResult:
     created: bool
     # (task number, phrase) of each milestone imported without a date (docs/contracts.md §2)
     needs_date: list[tuple[int, str]] = field(default_factory=list)
+    # (task number, unit name as written, the directory's closest unit or None) of lead units not found
+    unknown_units: list[tuple[int, str, str | None]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,17 @@ def undated_phrases(parsed: ParsedPlan) -> list[tuple[int, str]]:
                 item = (task.number, milestone.text)
                 if milestone.kind == NEEDS_DATE and item not in found:
                     found.append(item)
+    return found
+
+
+def unknown_units(parsed: ParsedPlan, units: UnitDirectory) -> list[tuple[int, str, str | None]]:
+    """(task, name as written, suggested unit) of each lead unit the directory does not know."""
+    found: list[tuple[int, str, str | None]] = []
+    for task in parsed.tasks:
+        for assignment in task.assignments:
+            for name in assignment.unknown_leads:
+                if all((task.number, name) != (t, n) for t, n, _ in found):
+                    found.append((task.number, name, units.suggest(name)))
     return found
 
 
@@ -102,6 +116,34 @@ class PlanService:
     def parse(self, path: str | Path, year: int | None = None) -> ParsedPlan:
         return parse_plan_file(path, self.units, self.reporting, year=year)
 
+    def check(self, path: str | Path, year: int | None = None) -> dict[str, Any]:
+        """What a document says, read without storing it (`plan check`, docs/contracts.md §2): each task's
+        rows with their units and each deadline phrase with its milestones, the phrases that need a date
+        and the lead units the directory does not know, with the closest unit it does."""
+        parsed = self.parse(path, year)
+        tasks = [
+            {
+                "number": t.number, "section": t.section, "title": t.title,
+                "assignments": [
+                    {
+                        **_assignment_json(a), "lead_text": a.lead_text, "deadline_text": a.deadline_text,
+                        "unknown_lead": list(a.unknown_leads),
+                    }
+                    for a in t.assignments
+                ],
+            }
+            for t in parsed.tasks
+        ]
+        return {
+            "plan": {"year": parsed.year, "title": parsed.title, "issuer": parsed.issuer},
+            "sections": [{"number": s.number, "roman": s.roman, "title": s.title} for s in parsed.sections],
+            "tasks": tasks,
+            "needs_date": [{"task": t, "text": text} for t, text in undated_phrases(parsed)],
+            "unknown_units": [
+                {"task": t, "name": name, "suggestion": suggestion} for t, name, suggestion in unknown_units(parsed, self.units)
+            ],
+        }
+
     async def import_plan(self, path: str | Path, year: int | None = None) -> ImportResult:
         """Parse fully first, then write in one transaction: a bad file changes nothing."""
         parsed = self.parse(path, year)
@@ -116,7 +158,10 @@ class PlanService:
         self.forget()
         assignments = sum(len(t.assignments) for t in parsed.tasks)
         milestones = sum(len(a.milestones) for t in parsed.tasks for a in t.assignments)
-        return ImportResult(parsed.year, len(parsed.tasks), assignments, milestones, created, undated_phrases(parsed))
+        return ImportResult(
+            parsed.year, len(parsed.tasks), assignments, milestones, created, undated_phrases(parsed),
+            unknown_units(parsed, self.units),
+        )
 
     async def needs_date(self) -> list[tuple[int, str, str]]:
         """(task, label, phrase) of the current plan's milestones that still need a date."""
