@@ -164,7 +164,7 @@ def expand_abbreviations(folded: str) -> str:
     return folded
 
 
-def _delegate(entry: dict) -> tuple[str, str] | None:
+def _delegate(entry: dict[str, object]) -> tuple[str, str] | None:
     value = entry.get("reminders_to")
     if not value:
         return None
