@@ -122,13 +122,18 @@ class UnitDirectory:
                 return unit.id
         return next((u.id for u in self.units if u.kind == "internal"), None)
 
-    def suggest(self, phrase: str, *, cutoff: float = 55.0) -> str | None:
+    def suggest(self, phrase: str, *, cutoff: float = 70.0) -> str | None:
         """The member unit whose name a phrase the directory does not know most looks like (for «có phải
         …?» at import), or None when nothing is close enough to be worth asking."""
-        folded = expand_abbreviations(fold(phrase))
+        folded = _distinctive(expand_abbreviations(fold(phrase)))
         if not folded:
             return None
-        choices = {fold(name): unit.id for unit in self.member_units for name in (unit.name, *unit.aliases)}
+        choices: dict[str, str] = {}
+        for unit in self.member_units:
+            for name in (unit.name, *unit.aliases):
+                key = _distinctive(expand_abbreviations(fold(name)))
+                if key:
+                    choices.setdefault(key, unit.id)
         match = process.extractOne(folded, list(choices), scorer=fuzz.token_set_ratio, score_cutoff=cutoff)
         return self.name(choices[match[0]]) if match else None
 
@@ -155,6 +160,14 @@ class UnitDirectory:
 
 
 _ABBREVIATIONS = ((re.compile(r"^p "), "phong "), (re.compile(r"^tt "), "trung tam "), (re.compile(r"\bql\b"), "quan ly"))
+
+
+_GENERIC = re.compile(r"\b(?:phong|so|trung tam|don vi|ban|chi cuc|bo phan|cong chuc|quan ly|van phong)\b")
+
+
+def _distinctive(folded: str) -> str:
+    """The words that tell units apart («phong quan ly thuong mai» → «thuong mai»)."""
+    return re.sub(r"\s+", " ", _GENERIC.sub(" ", folded)).strip()
 
 
 def expand_abbreviations(folded: str) -> str:

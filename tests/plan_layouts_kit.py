@@ -2,8 +2,8 @@
 from the same rows: columns in another order with other headers (STT | Nội dung nhiệm vụ | Cơ quan chủ
 trì | Cơ quan phối hợp | Thời gian thực hiện | Kết quả / sản phẩm | Ghi chú), a column-number row, deadline
 phrases of the grammar, a task over two rows with its STT, content and deadline merged down, a row
-continued after a repeated header (the table split in two), unit names written as abbreviations and one
-unit the directory does not know («P. Kinh tế»)."""
+continued after a repeated header (the table split in two), unit names written as abbreviations and two
+units the directory does not know («P. Kinh tế», nothing like it; «Phòng Thương mại - Dịch vụ», like QLTM)."""
 
 from __future__ import annotations
 
@@ -36,7 +36,8 @@ FIRST = [
 SECOND = [
     ["", "thủ tục hành chính", "", "", "", "", ""],
     ["6", "Cập nhật dữ liệu lên Cổng dịch vụ công", "TT KC&XTTM", "", "Khi hệ thống sẵn sàng", "Dữ liệu", ""],
-    ["7", "Tự đánh giá chỉ số CCHC", "Văn phòng Sở", "Các phòng, đơn vị thuộc Sở", "Trước tháng 6",
+    ["7", "Tự đánh giá chỉ số CCHC", "Văn phòng Sở; Phòng Thương mại - Dịch vụ", "Các phòng, đơn vị thuộc Sở",
+     "Trước tháng 6",
      "Báo cáo tự đánh giá", ""],
 ]
 

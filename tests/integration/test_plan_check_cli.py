@@ -20,7 +20,8 @@ def test_plan_check_prints_tasks_units_and_deadlines_and_stores_nothing(tmp_path
     assert "«Trước tháng 6» → hạn 31/05/2023" in text
     assert "«Định kỳ 6 tháng» → định kỳ 30/06/2023 (Định kỳ 6 tháng (6 tháng đầu năm)); định kỳ 31/12/2023" in text
     assert "1 mốc cần xác định thời hạn" in text and "NV 6 «Khi hệ thống sẵn sàng»" in text
-    assert "NV 4 «P. Kinh tế» — đơn vị chưa có trong danh mục; có phải «" in text
+    assert "NV 4 «P. Kinh tế» — đơn vị chưa có trong danh mục ·" in text
+    assert "NV 7 «Phòng Thương mại - Dịch vụ» — đơn vị chưa có trong danh mục; có phải «Phòng Quản lý Thương mại»?" in text
     dump = cli(tmp_path, "plan", "dump", "--json")
     assert dump.returncode == 1 and "chưa có kế hoạch" in dump.stderr
 
@@ -36,8 +37,10 @@ def test_plan_check_json(tmp_path):
     assert {(m["kind"], m["recurrence"]) for m in second["milestones"]} == {("recurring", "monthly")}
     assert len(second["milestones"]) == 12
     assert report["needs_date"] == [{"task": 6, "text": "Khi hệ thống sẵn sàng"}]
-    (unknown,) = report["unknown_units"]
-    assert (unknown["task"], unknown["name"]) == (4, "P. Kinh tế") and unknown["suggestion"]
+    assert report["unknown_units"] == [
+        {"task": 4, "name": "P. Kinh tế", "suggestion": None},
+        {"task": 7, "name": "Phòng Thương mại - Dịch vụ", "suggestion": "Phòng Quản lý Thương mại"},
+    ]
 
 
 def test_plan_check_of_a_malformed_document_names_the_row(tmp_path, monkeypatch):
@@ -53,7 +56,8 @@ def test_plan_import_of_the_other_layout_lists_what_needs_a_coordinator(tmp_path
     out = cli(tmp_path, "plan", "import", str(kit.write_xlsx(tmp_path / "ke-hoach-2023.xlsx")))
     assert out.returncode == 0, out.stderr
     assert "Đã nhập kế hoạch năm 2023: 7 nhiệm vụ, 8 dòng phân công" in out.stdout
-    assert "• nhiệm vụ 4: «P. Kinh tế» — đơn vị chưa có trong danh mục; có phải «" in out.stdout
+    assert "• nhiệm vụ 4: «P. Kinh tế» — đơn vị chưa có trong danh mục\n" in out.stdout
+    assert "• nhiệm vụ 7: «Phòng Thương mại - Dịch vụ» — đơn vị chưa có trong danh mục; có phải «Phòng Quản lý " in out.stdout
     assert "1 mốc cần xác định thời hạn: nhiệm vụ 6 «Khi hệ thống sẵn sàng»" in out.stdout
     dump = json.loads(cli(tmp_path, "plan", "dump", "--json").stdout)
     fourth = dump["tasks"][3]["assignments"][0]

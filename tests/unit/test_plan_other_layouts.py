@@ -74,6 +74,8 @@ def test_units_by_abbreviation_and_an_unknown_unit_that_does_not_block(plan):
     (unknown,) = rows(plan, 4)
     # held by the Văn phòng until units.yaml names «P. Kinh tế»; the import lists it with a suggestion
     assert (unknown.lead, unknown.unknown_leads, unknown.coordinating) == (["van-phong"], ["P. Kinh tế"], ["van-phong"])
+    (mixed,) = rows(plan, 7)  # a known and an unknown lead: the known one keeps the row
+    assert (mixed.lead, mixed.unknown_leads) == (["van-phong"], ["Phòng Thương mại - Dịch vụ"])
 
 
 def test_word_and_excel_read_the_same_plan(tmp_path):
@@ -92,7 +94,20 @@ def test_a_row_without_a_task_still_stops_with_the_row_named(tmp_path, monkeypat
         parse_plan_file(kit.write_xlsx(tmp_path / "a.xlsx"), UNITS, CALENDAR)
 
 
-def test_unknown_unit_suggestion():
+@pytest.mark.parametrize(
+    ("written", "suggested"),
+    [
+        ("Phòng Thương mại - Dịch vụ", "Phòng Quản lý Thương mại"),
+        ("P. Năng lượng tái tạo", "Phòng Quản lý Năng lượng"),
+        ("P. Kinh tế", None),  # nothing in the directory looks like it: no guess
+        ("Phòng Du lịch", None),  # «Phòng» alone is no likeness
+    ],
+)
+def test_unknown_unit_suggestion(written, suggested):
+    assert UNITS.resolve(written) is None
+    assert UNITS.suggest(written) == suggested
+
+
+def test_abbreviations_are_written_out():
     assert UNITS.resolve("P. QL Công nghiệp") == "qlcn"
-    assert UNITS.resolve("P. Kinh tế", fuzzy=True) is None
-    assert UNITS.suggest("Phòng QL Thương mại và Dịch vụ") == "Phòng Quản lý Thương mại"
+    assert UNITS.resolve("TT Khuyến công") == "ttkc"
