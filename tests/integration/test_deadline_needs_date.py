@@ -51,6 +51,8 @@ async def test_unknown_phrase_imports_and_a_coordinator_dates_it_by_chat(app, ro
     head = await registered(app, router, "h1", "van-phong", role="head")
     coordinator = await registered(app, router, "c1", "van-phong", role="coordinator")
     assert "cần xác định thời hạn" in await head.text("nhiệm vụ 3")
+    routine = await head.text("/thuongxuyen")
+    assert "❓ Cần xác định thời hạn" in routine
     listing = await coordinator.text("mốc cần xác định thời hạn")
     assert "1 mốc cần xác định thời hạn" in listing and "NV 3" in listing
 
