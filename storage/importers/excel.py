@@ -3,9 +3,10 @@
 Departments keep the appendix in Excel more often than the whole plan, so the workbook layout asks
 only for the table and reads the rest when it is there:
 
-- **sheet "Phụ lục"** (or, when no sheet has that name, the first sheet that contains the table): the
-  header row STT | Nhiệm vụ | Sản phẩm | Đơn vị chủ trì | Đơn vị phối hợp | Thời gian hoàn thành — the
-  "STT" cell may be in any column, the five others follow it — then the rows exactly as in the
+- **sheet "Phụ lục"** (or, when no sheet has that name, the first sheet that contains the table): a
+  header row naming the plan's columns (STT | Nhiệm vụ | Sản phẩm | Đơn vị chủ trì | Đơn vị phối hợp |
+  Thời gian hoàn thành, in any order and under other templates' names: `table.header_map`), starting in
+  any column — then the rows exactly as in the
   document: section rows I–VII, task rows, sub-rows without STT (a further assignment of the task),
   repeated header rows, and optionally a last row "TỔNG SỐ: N NHIỆM VỤ" (checked when present);
 - **cells above the header** (optional): the heading, e.g. "KẾ HOẠCH" / "Cải cách hành chính của Sở
@@ -23,8 +24,8 @@ Cells: line breaks (Alt+Enter) are spaces, so "- Văn phòng Sở⏎- Trung tâm
 text; STT may be a number (1 or 1.0); a deadline typed as a date reads as dd/mm/yyyy; formulas read
 their value as last saved by Excel. A cell merged down over a task's sub-rows is handled as in Word
 (STT and Nhiệm vụ belong to the first row, the other columns apply to every row it covers). Anything
-written to the right of the six columns is an error — it is usually a seventh column ("Ghi chú") or a
-shifted row, and silently dropping it would lose data.
+written to the right of the header's last column is an error — it is usually an unnamed column or a
+shifted row, and silently dropping it would lose data (a column named «Ghi chú» is read past).
 
 Errors name the sheet and the row number Excel shows: "trang «Phụ lục», hàng 12".
 """

@@ -6,16 +6,17 @@ What is read, in document order:
   it, e.g. the "SỞ CÔNG THƯƠNG / CỘNG HÒA XÃ HỘI..." header), one line per paragraph or line break —
   the same lines as the text extraction: "KẾ HOẠCH", the plan's name, part "II. CHỈ TIÊU, NHIỆM VỤ VÀ
   GIẢI PHÁP" with "1. ...", "a) Chỉ tiêu" and "- " bullets;
-- **appendix**: a table whose first row is the header STT | Nhiệm vụ | Sản phẩm | Đơn vị chủ trì |
-  Đơn vị phối hợp | Thời gian hoàn thành; further tables with the same six columns continue it (a table
-  split per page). Section rows I–VII, sub-rows without STT, repeated header rows are read as in the
+- **appendix**: a table whose first row is a header naming the plan's columns (STT | Nhiệm vụ | Sản phẩm |
+  Đơn vị chủ trì | Đơn vị phối hợp | Thời gian hoàn thành, in any order and under other templates' names:
+  `table.header_map`); further tables as wide continue it (a table split per page). Section rows I–VII, sub-rows without STT, repeated header rows are read as in the
   text (see `table.TableCollector`);
 - a cell's paragraphs are joined with spaces; a paragraph that starts with "- " (or is a Word bulleted
   list item, or starts with "•"/"–") stays a "- " bullet, so "- Văn phòng Sở" / "- Trung tâm
   KC&XTTM: ..." in one cell read like the text's "- Văn phòng Sở - Trung tâm KC&XTTM: ...";
 - merged cells: a cell spanning columns counts once (section rows "I | CÔNG TÁC ..." spanning five
   columns); a cell merged down over a task's sub-rows leaves STT and Nhiệm vụ empty in the lower rows
-  (they are the same task) and repeats products, units and deadline (they apply to both rows);
+  (they are the same task) and repeats products, units and deadline (they apply to both rows) —
+  whichever physical column holds them;
 - the total "TỔNG SỐ: N NHIỆM VỤ" may be the table's last row or a paragraph after it; it is optional
   here (checked when present).
 
