@@ -12,9 +12,13 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from domain.deadline_grammar import month_end
 from domain.deadlines import parse_phrases
 from domain.plan import ANNUAL, RECURRING
+from domain.text import strip_diacritics
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 Expected = tuple[str, "dt.date | None", "str | None", "int | None", "bool | None"]
@@ -85,3 +89,34 @@ def test_recurring_milestones_are_labelled_by_occurrence():
 def test_unknown_phrase_needs_a_date():
     (only,) = parse_phrases("Sớm nhất có thể", 2023)
     assert (only.kind, only.due, only.text) == ("needs_date", None, "Sớm nhất có thể")
+
+
+# -- properties --------------------------------------------------------------------------------------
+YEARS = st.integers(min_value=2000, max_value=2099)
+MONTHS = st.integers(min_value=1, max_value=12)
+SPELLING = st.sampled_from([str, str.upper, strip_diacritics, lambda t: strip_diacritics(t).lower()])
+
+
+@settings(max_examples=200)
+@given(year=YEARS, month=MONTHS, spell=SPELLING)
+def test_a_month_is_its_last_day_and_before_it_the_last_day_of_the_month_before(year, month, spell):
+    (within,) = parse_phrases(spell(f"Tháng {month}/{year}"), year)
+    (before,) = parse_phrases(spell(f"Trước tháng {month:02d} năm {year}"), year)
+    assert (within.kind, within.due) == ("date", month_end(year, month))
+    assert (before.kind, before.due) == ("date", dt.date(year, month, 1) - dt.timedelta(days=1))
+
+
+@settings(max_examples=200)
+@given(day=st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2099, 12, 31)),
+       lead=st.sampled_from(["", "Trước ", "Chậm nhất ", "Muộn nhất ngày ", "Đến ngày ", "Hoàn thành trước "]))
+def test_a_day_after_any_lead_word_is_that_day(day, lead):
+    for written in (f"{lead}{day.day}/{day.month}/{day.year}", f"{lead}ngày {day.day} tháng {day.month} năm {day.year}"):
+        (only,) = parse_phrases(written, day.year)
+        assert (only.kind, only.due) == ("date", day), written
+
+
+@settings(max_examples=300)
+@given(text=st.text(max_size=60))
+def test_no_phrase_ever_raises_or_returns_nothing(text):
+    found = parse_phrases(text, 2023)
+    assert found and all(m.kind for m in found)
