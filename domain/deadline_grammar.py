@@ -235,6 +235,9 @@ def _strip_prefixes(s: str) -> tuple[str, bool]:
     return s.strip(), before
 
 
+_RANGE_SPLIT = re.compile(r"\s+(?:-|den)\s+")
+
+
 def _fixed(part: str, default_year: int, plan_year: int) -> Due | None:
     s, before = _strip_prefixes(part)
     try:
@@ -245,9 +248,21 @@ def _fixed(part: str, default_year: int, plan_year: int) -> Due | None:
     except ValueError:  # 31/02, tháng 13, quý V
         return None
     if period is None:
-        return None
+        return _range(s, default_year, plan_year) if not before else None
     start, end = period
     return Due("date", start - dt.timedelta(days=1) if before else end)
+
+
+def _range(s: str, default_year: int, plan_year: int) -> Due | None:
+    """«Tháng 6/2023 - Tháng 12/2023», «Từ 01/3 đến ngày 30/6», «Quý IV/2023 - Quý I/2024»: two ends that
+    each read on their own → the end of the second."""
+    sides = _RANGE_SPLIT.split(s)
+    if len(sides) != 2:
+        return None
+    first, last = (_fixed(side, default_year, plan_year) for side in sides)
+    if first is None or last is None or first.due is None or last.due is None or first.due > last.due:
+        return None
+    return last
 
 
 def _year_of(group: str | None, default: int) -> int:
