@@ -11,7 +11,22 @@ from sqlalchemy.orm import selectinload
 
 from domain.plan import ParsedAssignment, ParsedPlan
 from domain.units import UnitDirectory
-from storage.models import Assignment, AssignmentLead, Milestone, Plan, Section, Task, Unit
+from storage.models import (
+    Assignment,
+    AssignmentLead,
+    Invite,
+    Milestone,
+    Plan,
+    ReminderDelivery,
+    ReminderScope,
+    Section,
+    TargetFigure,
+    Task,
+    Unit,
+    User,
+    WebSession,
+    WebSignIn,
+)
 
 TriggerDue = Callable[[Milestone], dt.date | None]
 
@@ -29,6 +44,35 @@ class PlanRepository:
                 self.session.add(Unit(id=unit.id, name=unit.name, kind=unit.kind))
             else:
                 row.name, row.kind = unit.name, unit.kind
+        await self.session.flush()
+        for old, new in directory.renamed().items():
+            if old in existing:
+                await self.move_unit(old, new)
+
+    async def move_unit(self, old: str, new: str) -> None:
+        """A unit renamed or merged (`formerly:` in units.yaml): its people, shares, figures, scopes and
+        sign-ins move to the unit that carries it on, so its history reads under the new name. A share both
+        units led (a merger) stays with the old id rather than be merged into the new one's."""
+        taken = select(AssignmentLead.assignment_id).where(AssignmentLead.unit_id == new)
+        await self.session.execute(
+            update(AssignmentLead)
+            .where(AssignmentLead.unit_id == old, AssignmentLead.assignment_id.not_in(taken))
+            .values(unit_id=new)
+        )
+        scoped = select(ReminderScope.assignment_id).where(ReminderScope.unit_id == new)
+        await self.session.execute(
+            update(ReminderScope)
+            .where(ReminderScope.unit_id == old, ReminderScope.assignment_id.not_in(scoped))
+            .values(unit_id=new)
+        )
+        for model in (User, Invite, TargetFigure, ReminderDelivery, WebSignIn, WebSession):
+            await self.session.execute(update(model).where(model.unit_id == old).values(unit_id=new))
+        for assignment in (await self.session.scalars(select(Assignment))).all():
+            lead = [new if u == old else u for u in assignment.lead]
+            coordinating = [new if u == old else u for u in assignment.coordinating]
+            if lead != assignment.lead or coordinating != assignment.coordinating:
+                assignment.lead = list(dict.fromkeys(lead))
+                assignment.coordinating = list(dict.fromkeys(coordinating))
         await self.session.flush()
 
     # -- reading ----------------------------------------------------------------------------------
