@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from domain.plan import ParsedAssignment, ParsedPlan
+from domain.plan_years import current_year
 from domain.units import UnitDirectory
 from storage.models import (
     Assignment,
@@ -32,8 +33,9 @@ TriggerDue = Callable[[Milestone], dt.date | None]
 
 
 class PlanRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, today: Callable[[], dt.date] | None = None) -> None:
         self.session = session
+        self.today = today
 
     # -- units ------------------------------------------------------------------------------------
     async def sync_units(self, directory: UnitDirectory) -> None:
@@ -77,8 +79,15 @@ class PlanRepository:
 
     # -- reading ----------------------------------------------------------------------------------
     async def current_plan(self) -> Plan | None:
-        """The plan of the latest year (the one the bot talks about)."""
-        return await self.session.scalar(select(Plan).order_by(Plan.year.desc()).limit(1))
+        """The plan the bot talks about when no year is named: today's year's, else the latest
+        (`domain.plan_years.current_year`)."""
+        if self.today is None:
+            return await self.session.scalar(select(Plan).order_by(Plan.year.desc()).limit(1))
+        year = current_year(await self.years(), self.today())
+        return None if year is None else await self.plan_by_year(year)
+
+    async def years(self) -> list[int]:
+        return list((await self.session.scalars(select(Plan.year).order_by(Plan.year))).all())
 
     async def plan_by_year(self, year: int) -> Plan | None:
         return await self.session.scalar(select(Plan).where(Plan.year == year))
