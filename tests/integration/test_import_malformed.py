@@ -61,7 +61,7 @@ CASES = [
         rf"^dòng {_task3_line()}: hàng bảng có 5 cột, cần 6 cột \(STT, Nhiệm vụ, Sản phẩm, Đơn vị chủ trì",
     ),
     # An unknown lead unit no longer stops the import: the row imports without it and the import names it
-    # with a suggestion (tests/integration/test_plan_other_layouts.py).
+    # with a suggestion (tests/unit/test_plan_other_layouts.py).
     (
         "no-lead-unit",
         _replace_in(TASK3, "\tVăn phòng Sở\t", "\t\t"),
