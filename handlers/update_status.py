@@ -20,6 +20,7 @@ from domain.messages import Reply
 from domain.text import fold
 from handlers.task_info import unknown_task_reply
 from presentation import status as texts
+from presentation import years
 from presentation.common import NO_PLAN, status_buttons
 from presentation.status import percent_range_reply
 from services.query_service import NoPlan
@@ -48,7 +49,7 @@ async def update_status(ctx: Context) -> list[Reply]:
         return ctx.reply(texts.ask_status(task))
     pending = {
         "action": "update", "task": task, "status": nlu.status, "percent": nlu.percent, "note": nlu.note,
-        "text": ctx.message.text, "key": ctx.message.idempotency_key,
+        "text": ctx.message.text, "key": ctx.message.idempotency_key, "year": getattr(nlu, "year", None),
     }
     target = await _target(ctx, task, nlu.target_unit)
     if isinstance(target, list):
@@ -108,7 +109,7 @@ async def apply_update(ctx: Context, pending: dict, lead_id: int | None = None) 
     outcome = await ctx.app.statuses.update(
         ctx.user, task=pending["task"], status=pending["status"], percent=pending.get("percent"),
         note=pending.get("note"), channel=ctx.message.channel, text=pending.get("text"), key=pending.get("key"),
-        now=ctx.now, lead_id=lead_id if lead_id is not None else pending.get("lead_id"),
+        now=ctx.now, lead_id=lead_id if lead_id is not None else pending.get("lead_id"), year=pending.get("year"),
     )
     return await render(ctx, outcome, pending)
 
@@ -119,8 +120,12 @@ async def render(ctx: Context, outcome: UpdateOutcome, pending: dict) -> list[Re
     if outcome.kind == "recorded":
         ctx.focus = outcome.lead.task_number
         if outcome.completed:
-            return ctx.reply(texts.milestone_recorded(outcome.lead, outcome.completed, outcome.remaining, units, task))
-        return ctx.reply(texts.recorded(outcome.lead, outcome.previous, units, pending.get("note"), task))
+            done = texts.milestone_recorded(outcome.lead, outcome.completed, outcome.remaining, units, task)
+        else:
+            done = texts.recorded(outcome.lead, outcome.previous, units, pending.get("note"), task)
+        return ctx.reply(years.with_year(done, outcome.year))
+    if outcome.kind == "closed" and outcome.year is not None and outcome.closed_on is not None:
+        return ctx.reply(years.closed(outcome.year, outcome.closed_on))
     if outcome.kind == "duplicate":
         return ctx.reply(texts.DUPLICATE)
     if outcome.kind == "unknown_task":
@@ -137,7 +142,7 @@ async def render(ctx: Context, outcome: UpdateOutcome, pending: dict) -> list[Re
         low, high = outcome.percent_range
         return ctx.reply(texts.bad_percent(task, low, high))
     if outcome.kind == "no_plan":
-        return ctx.reply(NO_PLAN)
+        return ctx.reply(years.no_plan_for_year(outcome.year) if outcome.year is not None else NO_PLAN)
     return ctx.reply(texts.BAD_STATUS)
 
 

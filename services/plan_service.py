@@ -19,6 +19,7 @@ from domain.plan import (
     trigger_due,
 )
 from domain.plan_diff import PlanDiff, TaskOutline, diff_plans
+from domain.plan_years import default_closing
 from domain.reminders import before_plan
 from domain.reporting import ReportingCalendar
 from domain.targets import ParsedTarget, section_targets
@@ -61,6 +62,15 @@ class DeadlineOutcome:
     kind: str
     labels: tuple[str, ...] = ()
     day: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class PlanYear:
+    """One stored year's plan: until when it takes late updates, and whether it answers by default."""
+
+    year: int
+    closes_on: dt.date
+    current: bool
 
 
 def undated_phrases(parsed: ParsedPlan) -> list[tuple[int, str]]:
@@ -206,7 +216,43 @@ class PlanService:
         self._version = (now, version) if version else None
         return version
 
-    async def structure(self, plan_id: int, *, fresh: bool = False) -> dict[int, AssignmentShape]:
+    async def version(self, year: int | None = None) -> tuple[int, int, dt.datetime] | None:
+        """(plan id, year, imported_at) of `year`'s plan, or of the current plan when no year is named."""
+        if year is None:
+            return await self.current_version()
+        async with self.uow() as uow:
+            plan = await uow.plans.plan_by_year(year)
+            return (plan.id, plan.year, plan.imported_at) if plan else None
+
+    async def stored_years(self) -> list[int]:
+        async with self.uow() as uow:
+            return await uow.plans.years()
+
+    async def years(self) -> list[PlanYear]:
+        """Every stored year's plan with its closing date, oldest first (`cchc-bot plan years`)."""
+        async with self.uow() as uow:
+            current = await uow.plans.current_plan()
+            return [
+                PlanYear(plan.year, plan.closes_on or default_closing(plan.year), current is not None and plan.id == current.id)
+                for plan in await uow.plans.all_plans()
+            ]
+
+    async def close(self, year: int, day: dt.date | None) -> PlanYear:
+        """The Văn phòng sets the day after which `year`'s plan only reads (None: back to 31 January of the
+        next year). PlanNotLoaded when there is no such plan."""
+        async with self.uow() as uow:
+            plan = await uow.plans.plan_by_year(year)
+            if plan is None:
+                raise PlanNotLoaded(f"chưa có kế hoạch năm {year} — chạy `cchc-bot plan import TỆP`")
+            await uow.plans.set_closing(plan.id, day)
+            current = await uow.plans.current_plan()
+            closed = PlanYear(year, day or default_closing(year), current is not None and current.id == plan.id)
+            await uow.commit()
+        return closed
+
+    async def structure(
+        self, plan_id: int, *, fresh: bool = False, year: int | None = None
+    ) -> dict[int, AssignmentShape]:
         """Products, coordinating units and milestones of every assignment, remembered like the plan
         version: an import or a trigger date recorded here forgets it at once, elsewhere within
         VERSION_TTL."""
@@ -216,8 +262,9 @@ class PlanService:
             return cached[2]
         async with self.uow() as uow:
             rows = await uow.statuses.assignment_structure(plan_id)
-        version = await self.current_version()
-        year = version[1] if version and version[0] == plan_id else 0
+        if year is None:
+            version = await self.current_version()
+            year = version[1] if version and version[0] == plan_id else 0
 
         def milestone(values) -> MilestoneView:
             view = MilestoneView(*values)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from domain import plan_years
 from domain.people import UserView
 from domain.plan import TRIGGERED
 from domain.shares import (
@@ -35,7 +36,7 @@ __all__ = ["STATUSES", "StatusService", "TriggerOutcome", "UpdateOutcome"]
 class UpdateOutcome:
     """What happened to a status update request; handlers turn it into words."""
 
-    kind: str  # recorded | duplicate | unknown_task | forbidden | read_only | choose | bad_status | bad_percent | no_plan
+    kind: str  # recorded | duplicate | unknown_task | forbidden | read_only | choose | bad_status | bad_percent | no_plan | closed
     lead: LeadView | None = None
     previous: str | None = None
     options: list[LeadView] = field(default_factory=list)
@@ -43,6 +44,9 @@ class UpdateOutcome:
     completed: str | None = None  # the one milestone this "done" completed, when later ones remain
     remaining: list[tuple[str, dt.date]] = field(default_factory=list)
     percent_range: tuple[int, int] = (PERCENT_MIN, PERCENT_MAX)
+    # the plan's year when it is not the current one (the answer says so), and for `closed` its closing day
+    year: int | None = None
+    closed_on: dt.date | None = None
 
 
 @dataclass
@@ -73,9 +77,11 @@ class StatusService:
         key: str | None,
         now: dt.datetime,
         lead_id: int | None = None,
+        year: int | None = None,
     ) -> UpdateOutcome:
-        """Write one unit's share of a task, by the rules of `domain.shares`; a refused request (bad
-        status, percent out of range, not allowed, unknown task) changes nothing."""
+        """Write one unit's share of a task of `year`'s plan (None: the plan of the share pressed, else the
+        current plan), by the rules of `domain.shares`; a refused request (bad status, percent out of range,
+        not allowed, unknown task, a past year's plan after its closing date) changes nothing."""
         try:  # refused before anything is read
             requested = parse_status(status)
             share_percent(requested, percent)
@@ -87,9 +93,17 @@ class StatusService:
             return UpdateOutcome("read_only")
         try:
             async with self.uow() as uow:
-                plan = await uow.plans.current_plan()
+                if year is None and lead_id is not None:  # a button of a past year's card writes that year
+                    where = await uow.evidence.plan_year_of_lead(lead_id)
+                    year = where[0] if where else None
+                current = await uow.plans.current_plan()
+                plan = await uow.plans.plan_by_year(year) if year is not None else current
                 if plan is None:
-                    return UpdateOutcome("no_plan")
+                    return UpdateOutcome("no_plan", year=year)
+                past = None if current is not None and plan.id == current.id else plan.year
+                if not plan_years.writable(plan.year, now.date(), plan.closes_on):
+                    closed_on = plan.closes_on or plan_years.default_closing(plan.year)
+                    return UpdateOutcome("closed", year=plan.year, closed_on=closed_on)
                 repo = uow.statuses
                 if key and await repo.key_seen(key):
                     return UpdateOutcome("duplicate")
@@ -126,7 +140,7 @@ class StatusService:
                 return UpdateOutcome(
                     "recorded", lead=lead_view(lead, assignment, task_row), previous=previous,
                     completed=change.completed.label if change.completed else None,
-                    remaining=[(m.label, m.due) for m in change.remaining],
+                    remaining=[(m.label, m.due) for m in change.remaining], year=past,
                 )
         except Conflict:  # the same message raced in twice: the unique key kept one
             return UpdateOutcome("duplicate")

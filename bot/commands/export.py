@@ -24,8 +24,10 @@ async def cmd_export_xlsx(app: App, args) -> int:
     if not path.parent.exists():
         raise CliError(f"thư mục {path.parent} không tồn tại")
     try:
-        result = await app.exports.export(path, now=app.clock.now(), period=args.period)
+        result = await app.exports.export(path, now=app.clock.now(), period=args.period, year=args.year)
     except NoPlan:
+        if args.year is not None:
+            raise CliError(f"chưa có kế hoạch năm {args.year} — xem `cchc-bot plan years`") from None
         raise CliError("chưa có kế hoạch trong cơ sở dữ liệu — chạy `cchc-bot plan import PATH` trước") from None
     period = f", kỳ {PERIOD_TITLES[args.period]}: {result.period_rows} phần việc hoàn thành" if args.period else ""
     print(

@@ -30,7 +30,14 @@ from conversation.nlu.accounts import parse_account
 from conversation.nlu.figures import CUE as FIGURE_CUE
 from conversation.nlu.figures import find_figure
 from conversation.nlu.normalize import ABBREVIATIONS, Normalized, Normalizer, fold_canonical
-from conversation.nlu.periods import RULES, find_dates, find_period, find_report_period, period_spans
+from conversation.nlu.periods import (
+    RULES,
+    find_dates,
+    find_period,
+    find_report_period,
+    named_year,
+    period_spans,
+)
 from conversation.nlu.result import NluResult, Period
 from conversation.nlu.slots import (
     LIST_STATUS,
@@ -284,7 +291,9 @@ class Understander:
         short = self._short_reply(s)
         if short is not None:
             return short
-        return _finish(self._classify(n, today))
+        result = self._classify(n, today)
+        result.year = named_year(s, today, n.original)
+        return _finish(result)
 
     # -- pieces reused by the slash-command parser --------------------------------------------------
     def normalize(self, text: str) -> Normalized:

@@ -316,6 +316,24 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+# The words of a period that name its year: «năm 2022», «năm ngoái», «năm trước», «năm sau», «6/2022».
+_YEAR_WORDS = re.compile(r"\bnam\s+(?:truoc|ngoai|sau|toi|20\d\d)\b|/\s*20\d\d\b")
+
+
+def named_year(text: str, today: dt.date, original: str = "") -> int | None:
+    """The plan year a message asks about (the NLU's `year` slot): the year of the period it names, when
+    that period lies within one calendar year and its words name the year — «năm 2022 nv 3 đã xong
+    chưa», «nv 5 năm ngoái xong», «kế hoạch năm trước», «tháng 6/2022». «Năm nay» and a bare month name no
+    year: the current plan answers."""
+    found = find_period(text, today, original)
+    if found is None:
+        return None
+    period, (start, end) = found
+    if period.start.year != period.end.year or not _YEAR_WORDS.search(text[start:end]):
+        return None
+    return period.start.year
+
+
 def find_period(text: str, today: dt.date, original: str = "") -> tuple[Period, Span] | None:
     """The period a message names (first rule in priority order), with its span in `text`."""
     if "thang sau" in text and "tháng sáu" in original.lower():  # June written in words, not "next month"
