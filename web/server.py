@@ -17,6 +17,7 @@ import hmac
 import json
 import logging
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
@@ -273,9 +274,10 @@ class WebServer:
         area = int(q["area"]) if q.get("area", "").isdigit() else None
         status = q.get("status") if q.get("status") in STATUS_FILTERS else None
         period = q.get("period") if q.get("period") in PERIODS else None
+        year = int(q["year"]) if q.get("year", "").isdigit() else None  # a year without a plan: the current one
         if not user.sees_all_units:
             unit = user.user.unit_id
-        return Filters(unit, area, status, period)
+        return Filters(unit, area, status, period, year)
 
     async def overview(self, request: Request) -> Response:
         user = await self.user(request)
@@ -284,6 +286,8 @@ class WebServer:
         filters = self.filters(request, user)
         only = None if user.sees_all_units else user.user.unit_id
         data = await self.app.dashboard.overview(self.app.clock.now().date(), filters, only_unit=only)
+        if data is None and filters.year is not None:
+            data = await self.app.dashboard.overview(self.app.clock.now().date(), replace(filters, year=None), only_unit=only)
         if data is None:
             return self.problem(request, 503, "Chưa có kế hoạch",
                                 "Chưa có kế hoạch CCHC nào được nạp. Văn phòng Sở chạy «cchc-bot plan import».", user)
@@ -296,7 +300,9 @@ class WebServer:
         # report period, e.g. Q4) — one read of the targets and their figures
         report = data.period if data.period in REPORT_PERIODS else current_period(data.today)
         try:
-            _, _, rows = await self.app.targets.status(period=report, today=data.today)
+            _, _, rows = await self.app.targets.status(
+                period=report, today=data.today, year=None if data.current else data.year
+            )
         except NoTargetPlan:
             rows = []
         figures: dict[int, list] = {}
@@ -423,6 +429,8 @@ class WebServer:
         unit = request.query_params.get("unit") or None
         if unit and self.app.units.get(unit) is None:
             unit = None
+        asked_year = request.query_params.get("year", "")
+        year = int(asked_year) if asked_year.isdigit() else None
         if not user.sees_all_units:
             if unit and unit != user.user.unit_id:
                 return self.forbidden(request, user)
@@ -431,10 +439,11 @@ class WebServer:
         path = folder / "bao-cao.xlsx"
         now = self.app.clock.now()
         try:
-            await self.app.exports.export(path, now=now, unit_id=unit, period=period)
+            await self.app.exports.export(path, now=now, unit_id=unit, period=period, year=year)
         except NoPlan:
             return self.problem(request, 503, "Chưa có kế hoạch", "Văn phòng Sở cần nạp kế hoạch trước.", user)
-        name = f"bao-cao-cchc-{unit or 'toan-so'}" + (f"-{period.lower()}" if period else "") + f"-{now:%Y%m%d}.xlsx"
+        name = (f"bao-cao-cchc-{unit or 'toan-so'}" + (f"-{year}" if year else "") + (f"-{period.lower()}" if period else "")
+                + f"-{now:%Y%m%d}.xlsx")
         return FileResponse(path, media_type=XLSX_MIME, filename=name,
                             background=BackgroundTask(_remove, folder))
 

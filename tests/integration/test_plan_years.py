@@ -130,3 +130,23 @@ def test_plan_close_and_plan_years_on_the_command_line(tmp_path):
     assert other.returncode == 0 and '"plan_year": 2022' in other.stdout, other
     export = cli(tmp_path, "export", "xlsx", str(tmp_path / "y.xlsx"), "--year", "2021")
     assert export.returncode == 1 and "năm 2021" in export.stderr, export
+
+
+async def test_the_web_overview_has_a_year_selector(two_years):
+    from tests.web_kit import sign_in, web_client
+
+    app, _clock = two_years
+    chat = await registered(app, Router(app), "vp-head", "van-phong")
+    await chat.text(f"nv {OLD} năm 2022 xong")
+    async with web_client(app) as client:
+        await sign_in(client, app, "lanh-dao-so", "leader")
+        current = await client.get("/")
+        past = await client.get("/?year=2022")
+        unknown = await client.get("/?year=2019")
+        workbook = await client.get("/xuat.xlsx?year=2022")
+    assert current.status_code == past.status_code == unknown.status_code == 200
+    assert "Kế hoạch CCHC năm 2023" in current.text and "năm đã qua" not in current.text
+    assert '<select name="year">' in current.text and 'value="2022"' in current.text
+    assert "Kế hoạch CCHC năm 2022" in past.text and "năm đã qua" in past.text and "&year=2022" in past.text
+    assert "Kế hoạch CCHC năm 2023" in unknown.text  # a year without a plan shows the current one
+    assert workbook.status_code == 200 and "-2022-" in workbook.headers["content-disposition"]
