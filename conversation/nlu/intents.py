@@ -21,6 +21,7 @@ also carry a period and the CLI output equals the contract's expectations.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 import re
 
@@ -30,8 +31,12 @@ from conversation.nlu.accounts import parse_account
 from conversation.nlu.figures import CUE as FIGURE_CUE
 from conversation.nlu.figures import find_figure
 from conversation.nlu.normalize import ABBREVIATIONS, Normalized, Normalizer, fold_canonical
-from conversation.nlu.periods import RULES, find_dates, find_period, find_report_period, period_spans
+from conversation.nlu.periods import RULES, Workdays, find_dates, find_period, find_report_period, period_spans
+from conversation.nlu.howto import help_question
+from conversation.nlu.replies import KINDS as REPLY_KINDS
+from conversation.nlu.replies import short_reply
 from conversation.nlu.result import NluResult, Period
+from conversation.nlu.spans import Glossary, SpanGrammar, load_glossary, spans_of
 from conversation.nlu.slots import (
     LIST_STATUS,
     UPDATE_STATUS,
@@ -78,6 +83,7 @@ KEEP: dict[str, frozenset[str]] = {
     "choice": frozenset({"choice"}),
     "target_figure": frozenset({"report", "note", "figure"}),
     "report_draft": frozenset({"report"}),
+    "help": frozenset({"note"}),  # the intent whose help section was asked about (conversation/nlu/howto.py)
 }
 SLOTS = ("task", "unit", "period", "status", "percent", "report", "section", "code", "note", "trigger_date",
          "choice", "reminder", "scope", "report_kind", "target_unit", "figure")
@@ -164,10 +170,10 @@ QUESTION = _re(
     r"phai khong|dung khong|co phai|lam sao|tai sao|vi sao|ai)\b|\b(?:chua|khong|chang|nhi|sao)\s*$"
     r"|(?<!chua lam )\bgi\b"
 )
-REPORT = _re(r"\bbao cao\b")
+REPORT = _re(r"\bbao cao\b|\breports?\b")  # short English questions about report dates too
 REPORT_WHEN = _re(
     r"\b(?:han|khi nao|bao gio|ngay nao|ngay may|hom nao|nop|lich|thoi han|deadline|truoc ngay|dinh ky|"
-    r"cham nhat|moc|thoi gian|gui|ky bao cao|luc nao|thang may|the nao)\b"
+    r"cham nhat|moc|thoi gian|gui|ky bao cao|luc nao|thang may|the nao|due|deadline|when|submit|date)\b"
 )
 NOT_REPORT = _re(r"\bbao cao tien do\b|\bbao cao\s+(?:xong|hoan thanh)\b")
 TARGETS = _re(
@@ -226,30 +232,28 @@ class Understander:
     """Parses one chat message into an `NluResult`. Build it once per plan (it precomputes the folded
     aliases, vocabularies and indices); `parse` is then pure and takes well under a millisecond."""
 
-    def __init__(self, units: UnitDirectory, tasks: TaskIndex | None, sections: dict[int, str] | None = None) -> None:
+    def __init__(
+        self,
+        units: UnitDirectory,
+        tasks: TaskIndex | None,
+        sections: dict[int, str] | None = None,
+        workdays: Workdays | None = None,
+        glossary: Glossary | None = None,
+    ) -> None:
+        """`workdays`: the working calendar, for periods anchored on holidays («trước Tết»); without it
+        those phrases name no period. `glossary`: unit chat aliases and system names (the bundled file
+        by default)."""
         self.units = units
         self.tasks = tasks
-        self.unit_finder = UnitFinder(units)
+        self.workdays = workdays
+        glossary = glossary or load_glossary()
+        self.grammar = SpanGrammar(glossary)
+        self.unit_finder = UnitFinder(units, glossary.unit_aliases)
         self.section_finder = SectionFinder(sections if sections is not None else (tasks.section_titles if tasks else None))
-        keywords: set[str] = set()
-        for pattern in _cue_patterns():
-            keywords.update(re.findall(r"[a-z]{2,}", pattern.pattern))
-        for unit in units.units:
-            for name in (unit.name, *unit.aliases):
-                keywords.update(fold_canonical(name).split())
-        keywords -= PARTICLES  # "hna" is "hạn" mistyped far more often than "nha"
-        vocabulary: set[str] = set(COMMON_WORDS) | keywords | PARTICLES
-        for expansion in ABBREVIATIONS.values():
-            vocabulary.update(expansion.split())
-        vocabulary.update(ABBREVIATIONS)
-        for unit in units.units:
-            for name in (unit.name, *unit.aliases):
-                vocabulary.update(fold_canonical(name).split())
-        if tasks is not None:
-            vocabulary.update(tasks.vocabulary)
-        self.vocabulary = frozenset(vocabulary)
+        vocabulary, keywords, bigrams = _lexicon(units, tasks, glossary)
+        self.vocabulary = vocabulary
         self._task_text = {n: fold_canonical(t) for n, t in tasks.titles.items()} if tasks is not None else {}
-        self.normalizer = Normalizer(self.vocabulary, keywords)
+        self.normalizer = Normalizer(vocabulary, keywords, bigrams)
 
     # -- entry point -------------------------------------------------------------------------------
     def parse(self, text: str, today: dt.date) -> NluResult:
@@ -316,6 +320,9 @@ class Understander:
         m = CHOICE.match(s)
         if m:
             return NluResult("choice", choice=int(m.group("n")))
+        kind = short_reply(s)
+        if kind is not None:
+            return NluResult(kind)
         if CONFIRM.match(s):
             return NluResult("confirm")
         if CANCEL.match(s):
@@ -329,13 +336,16 @@ class Understander:
     def _classify(self, n: Normalized, today: dt.date) -> NluResult:
         s = n.text
         tokens = s.split()
-        found_period = find_period(s, today, n.original)
-        time_spans = period_spans(s)
-        spans = time_spans + percent_spans(s)
-        taskref = find_task_number(mask(s, spans))
+        found_period = find_period(s, today, n.original, self.workdays)
+        # span ownership (conversation/nlu/spans.py): percents, periods, levels and system names first
+        claims = self.grammar.resolve(s, percent_spans(s), period_spans(s))
+        time_spans = spans_of(claims, "period")
+        spans = spans_of(claims, "period", "percent", "level", "bare_level")
+        taskref = find_task_number(mask(s, spans_of(claims)))
         # "được 60" counts as a percentage only next to a task number, and never inside a date or period
-        percent = find_percent(mask(s, time_spans), bare=taskref is not None)
-        unit_found = self.unit_finder.find(s, fuzzy=n.unknown_words > 0)
+        percent = find_percent(mask(s, spans_of(claims, "period", "level", "bare_level")), bare=taskref is not None)
+        unit_found = self.unit_finder.find(mask(s, spans_of(claims, "system", "level", "bare_level")),
+                                           fuzzy=n.unknown_words > 0)
         upd = find_status(s, UPDATE_STATUS)
         lst = find_status(s, LIST_STATUS)
         question = n.has_question_mark or bool(QUESTION.search(s))
@@ -363,6 +373,9 @@ class Understander:
             for name, pattern in PHRASED:
                 if pattern.search(s):
                     return NluResult(name)
+        asks_help, help_topic = help_question(s) if taskref is None else (False, None)
+        if asks_help:
+            return NluResult("help", note=help_topic)
         if taskref is None and (HELP_STRONG.search(s) or HELP_ONLY.match(s)):
             return NluResult("help")
         if BROADCAST.match(s):
@@ -543,13 +556,40 @@ def _finish(result: NluResult) -> NluResult:
     return result
 
 
+def _lexicon(
+    units: UnitDirectory, tasks: TaskIndex | None, glossary: Glossary
+) -> tuple[frozenset[str], set[str], set[tuple[str, str]]]:
+    """The words the rules look for (keywords: typo correction prefers them), every word the bot knows
+    (vocabulary) and the word pairs of the domain (bigrams, for correcting short words in context)."""
+    phrases: list[str] = []
+    for pattern in _cue_patterns():
+        phrases += re.split(r"[^a-z ]+", pattern.pattern)
+    phrases += [core for cores in REPLY_KINDS.values() for core in cores]
+    names = [fold_canonical(name) for unit in units.units for name in (unit.name, *unit.aliases)]
+    names += [a for aliases in glossary.unit_aliases.values() for a in aliases] + list(glossary.systems)
+    keywords = {w for phrase in phrases for w in phrase.split() if len(w) >= 2}
+    keywords.update(w for name in names for w in name.split())
+    keywords -= PARTICLES  # "hna" is "hạn" mistyped far more often than "nha"
+    vocabulary: set[str] = set(COMMON_WORDS) | keywords | PARTICLES
+    for expansion in ABBREVIATIONS.values():
+        vocabulary.update(expansion.split())
+    vocabulary.update(ABBREVIATIONS)
+    texts = phrases + names + list(ABBREVIATIONS.values())
+    if tasks is not None:
+        vocabulary.update(tasks.vocabulary)
+        texts += [fold_canonical(t) for t in tasks.titles.values()]
+    bigrams = {pair for text in texts for pair in itertools.pairwise(text.split())}
+    return frozenset(vocabulary), keywords, bigrams
+
+
 def _cue_patterns() -> list[re.Pattern[str]]:
-    from conversation.nlu import slots
+    from conversation.nlu import howto, slots
 
     patterns = [value for value in globals().values() if isinstance(value, re.Pattern)]
     patterns += [p for _, p in slots.UPDATE_STATUS + slots.LIST_STATUS]
     patterns += [p for p, _ in RULES]
     patterns += [slots._REMINDER_OFF, slots._REMINDER_ON, slots._REMINDER_DAYS, slots._NOTE_TASK, slots._NOTE_STATUS]
+    patterns += [howto._HOW, howto._USE_THEN_ASK, howto._CAN_DO] + [p for _, p in howto._ACTIONS]
     for topics in slots.SECTION_TOPICS.values():
         patterns += [re.compile(re.escape(t)) for t in topics]
     return patterns
