@@ -170,7 +170,7 @@ QUESTION = _re(
     r"phai khong|dung khong|co phai|lam sao|tai sao|vi sao|ai)\b|\b(?:chua|khong|chang|nhi|sao)\s*$"
     r"|(?<!chua lam )\bgi\b"
 )
-REPORT = _re(r"\bbao cao\b|\breports?\b")  # short English questions about report dates too
+REPORT = _re(r"\bbao cao\b|\breport\b|\breports\b")  # short English questions about report dates too
 REPORT_WHEN = _re(
     r"\b(?:han|khi nao|bao gio|ngay nao|ngay may|hom nao|nop|lich|thoi han|deadline|truoc ngay|dinh ky|"
     r"cham nhat|moc|thoi gian|gui|ky bao cao|luc nao|thang may|the nao|due|deadline|when|submit|date)\b"
@@ -250,10 +250,10 @@ class Understander:
         self.grammar = SpanGrammar(glossary)
         self.unit_finder = UnitFinder(units, glossary.unit_aliases)
         self.section_finder = SectionFinder(sections if sections is not None else (tasks.section_titles if tasks else None))
-        vocabulary, keywords, bigrams = _lexicon(units, tasks, glossary)
+        vocabulary, keywords, bigrams, phrases = _lexicon(units, tasks, glossary)
         self.vocabulary = vocabulary
         self._task_text = {n: fold_canonical(t) for n, t in tasks.titles.items()} if tasks is not None else {}
-        self.normalizer = Normalizer(vocabulary, keywords, bigrams)
+        self.normalizer = Normalizer(vocabulary, keywords, bigrams, phrases)
 
     # -- entry point -------------------------------------------------------------------------------
     def parse(self, text: str, today: dt.date) -> NluResult:
@@ -320,7 +320,7 @@ class Understander:
         m = CHOICE.match(s)
         if m:
             return NluResult("choice", choice=int(m.group("n")))
-        kind = short_reply(s)
+        kind = short_reply(s) or short_reply(self._reply_words(s))
         if kind is not None:
             return NluResult(kind)
         if CONFIRM.match(s):
@@ -332,6 +332,18 @@ class Understander:
         if GREETING.match(s):
             return NluResult("greeting")
         return None
+
+    def _reply_words(self, s: str) -> str:
+        """A reply of three words or fewer with each unknown word replaced by the one reply word near it
+        («chuẩ» → «chuan», «khôg» → «khong»); other text unchanged."""
+        tokens = s.split()
+        if len(tokens) > 3:
+            return s
+        fixed = []
+        for token in tokens:
+            near = [w for w in self.normalizer.near(token) if w in _REPLY_WORDS] if token not in self.vocabulary else []
+            fixed.append(near[0] if len(set(near)) == 1 else token)
+        return " ".join(fixed)
 
     def _classify(self, n: Normalized, today: dt.date) -> NluResult:
         s = n.text
@@ -558,12 +570,13 @@ def _finish(result: NluResult) -> NluResult:
 
 def _lexicon(
     units: UnitDirectory, tasks: TaskIndex | None, glossary: Glossary
-) -> tuple[frozenset[str], set[str], set[tuple[str, str]]]:
+) -> tuple[frozenset[str], set[str], set[tuple[str, str]], set[tuple[str, str]]]:
     """The words the rules look for (keywords: typo correction prefers them), every word the bot knows
     (vocabulary) and the word pairs of the domain (bigrams, for correcting short words in context)."""
-    phrases: list[str] = []
+    phrases: list[str] = list(glossary.phrases)
     for pattern in _cue_patterns():
-        phrases += re.split(r"[^a-z ]+", pattern.pattern)
+        # «\bhalf year» is the phrase «half year»: escapes first, then the pattern's literal runs
+        phrases += re.split(r"[^a-z ]+", re.sub(r"\\[a-zA-Z]", "|", pattern.pattern))
     phrases += [core for cores in REPLY_KINDS.values() for core in cores]
     names = [fold_canonical(name) for unit in units.units for name in (unit.name, *unit.aliases)]
     names += [a for aliases in glossary.unit_aliases.values() for a in aliases] + list(glossary.systems)
@@ -578,8 +591,17 @@ def _lexicon(
     if tasks is not None:
         vocabulary.update(tasks.vocabulary)
         texts += [fold_canonical(t) for t in tasks.titles.values()]
-    bigrams = {pair for text in texts for pair in itertools.pairwise(text.split())}
-    return frozenset(vocabulary), keywords, bigrams
+    bigrams = {pair for text in texts for pair in itertools.pairwise(_digit_class(text).split())}
+    phrases = {pair for text in glossary.phrases for pair in itertools.pairwise(_digit_class(text).split())}
+    return frozenset(vocabulary), keywords, bigrams, phrases
+
+
+_REPLY_WORDS = frozenset(w for cores in REPLY_KINDS.values() for core in cores for w in core.split())
+
+
+def _digit_class(text: str) -> str:
+    """Numbers as one class «#»: «tháng 12» and «tháng #» are the same pair."""
+    return re.sub(r"\b\d+\b", "#", text)
 
 
 def _cue_patterns() -> list[re.Pattern[str]]:

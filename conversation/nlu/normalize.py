@@ -80,6 +80,10 @@ _TELEX_TONE = re.compile(r"([a-z]{2,})[sfrxj]$")
 _DIGIT_SEP = re.compile(r"(?<=\d)[./-](?=\d)")
 
 
+def _digit_class(token: str) -> str:
+    return "#" if token.isdigit() else token
+
+
 @dataclass(frozen=True)
 class Normalized:
     original: str
@@ -152,14 +156,20 @@ class Normalizer:
     """
 
     def __init__(
-        self, vocabulary: Iterable[str], keywords: Iterable[str] = (), bigrams: Iterable[tuple[str, str]] = ()
+        self,
+        vocabulary: Iterable[str],
+        keywords: Iterable[str] = (),
+        bigrams: Iterable[tuple[str, str]] = (),
+        phrases: Iterable[tuple[str, str]] = (),
     ) -> None:
         """`bigrams`: word pairs of the domain («nhiem vu», «hoan thanh», «thang dau»). A short token one
         edit away from several words is corrected to the one that forms a known pair with a neighbour:
-        «nhieh vu» is «nhiem vu», «hoan thnh» is «hoan thanh»."""
+        «nhieh vu» is «nhiem vu», «hoan thnh» is «hoan thanh». `phrases`: the glossary's curated pairs,
+        strong enough to correct a known word that pairs with neither neighbour («nhien vu»)."""
         self.keywords = frozenset(keywords)
         self.vocabulary = frozenset(w for w in vocabulary if w) | self.keywords
         self.bigrams = frozenset(bigrams)
+        self.phrases = frozenset(phrases)
         by_length: dict[int, list[str]] = {}
         for word in sorted(self.vocabulary):
             if len(word) >= 2 and word.isalpha():
@@ -194,14 +204,21 @@ class Normalizer:
             return tokens
         out = list(tokens)
         for i, token in enumerate(out):
-            if token in self.vocabulary or not token.isalpha() or len(token) < 3:
+            if not token.isalpha() or len(token) < 3:
                 continue
-            before = out[i - 1] if i > 0 else None
-            after = out[i + 1] if i + 1 < len(out) else None
-            fits = [
-                w for w in self.near(token)
-                if (before is not None and (before, w) in self.bigrams) or (after is not None and (w, after) in self.bigrams)
-            ]
+            before = _digit_class(out[i - 1]) if i > 0 else None
+            after = _digit_class(out[i + 1]) if i + 1 < len(out) else None
+
+            def pairs(word: str, table: frozenset[tuple[str, str]], before: str | None = before,
+                      after: str | None = after) -> bool:
+                return (before, word) in table or (word, after) in table
+
+            known = token in self.vocabulary
+            # a known word stays unless it pairs with neither neighbour while a near word forms one of the
+            # glossary's phrases («nhien vu» → «nhiem vu»); only words of four letters or more
+            if known and (len(token) < 4 or pairs(token, self.bigrams)):
+                continue
+            fits = [w for w in self.near(token) if pairs(w, self.phrases if known else self.bigrams)]
             if len(set(fits)) == 1:
                 out[i] = fits[0]
         return out

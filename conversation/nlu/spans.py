@@ -38,6 +38,7 @@ class Glossary:
     level_markers: tuple[str, ...]
     bare_levels: tuple[str, ...]
     level_context: tuple[str, ...]
+    phrases: tuple[str, ...] = ()  # common word pairs of the domain (typo correction in context)
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Glossary:
@@ -52,6 +53,7 @@ class Glossary:
             level_markers=tuple(fold_canonical(m) for m in levels.get("markers", ())),
             bare_levels=tuple(fold_canonical(m) for m in levels.get("bare", ())),
             level_context=tuple(fold_canonical(m) for m in levels.get("context", ())),
+            phrases=tuple(fold_canonical(p) for p in data.get("phrases") or ()),
         )
 
 
