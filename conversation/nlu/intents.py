@@ -21,7 +21,6 @@ also carry a period and the CLI output equals the contract's expectations.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import logging
 import re
 
@@ -30,13 +29,19 @@ from conversation.nlu import commands
 from conversation.nlu.accounts import parse_account
 from conversation.nlu.figures import CUE as FIGURE_CUE
 from conversation.nlu.figures import find_figure
-from conversation.nlu.normalize import ABBREVIATIONS, Normalized, Normalizer, fold_canonical
-from conversation.nlu.periods import RULES, Workdays, find_dates, find_period, find_report_period, period_spans
 from conversation.nlu.howto import help_question
-from conversation.nlu.replies import KINDS as REPLY_KINDS
+from conversation.nlu.lexicon import COMMON_WORDS, REPLY_WORDS, build_lexicon, periodic_report_tasks
+from conversation.nlu.normalize import Normalized, Normalizer, fold_canonical
+from conversation.nlu.periods import (
+    RULES,
+    Workdays,
+    find_dates,
+    find_period,
+    find_report_period,
+    period_spans,
+)
 from conversation.nlu.replies import short_reply
 from conversation.nlu.result import NluResult, Period
-from conversation.nlu.spans import Glossary, SpanGrammar, load_glossary, spans_of
 from conversation.nlu.slots import (
     LIST_STATUS,
     UPDATE_STATUS,
@@ -52,6 +57,7 @@ from conversation.nlu.slots import (
     mask,
     percent_spans,
 )
+from conversation.nlu.spans import Glossary, SpanGrammar, load_glossary, spans_of
 from conversation.nlu.tasks import TaskIndex
 from domain.invite_codes import is_code_shaped
 from domain.units import UnitDirectory
@@ -63,7 +69,6 @@ PHRASED: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (spec.name, re.compile(spec.phrases)) for spec in INTENTS if spec.phrases
 )
 CONFIDENT = 0.75
-PERIODIC_REPORT_TASKS = frozenset({5, 7})  # the tasks of the periodic reports (the reporting calendar)
 
 # Which slots each intent keeps (the contract's "slots that matter", plus what internal intents need).
 KEEP: dict[str, frozenset[str]] = {
@@ -207,27 +212,6 @@ INFO_CUE = _re(
 TRAILING_PARTICLES = frozenset({"a", "nhe", "nha", "roi", "ha", "vay", "day"})
 PARTICLES = TRAILING_PARTICLES | {"nhen", "oi", "nhi", "ad", "luon", "di", "yep", "oc", "u", "y"}
 
-# A few hundred everyday syllables: typo correction must not "fix" an ordinary word into a keyword.
-COMMON_WORDS = words(
-    """
-    anh chi em toi ban minh chung ta ho no ai gi nao dau sao the nay kia do day vay roi nhe nha a oi
-    co khong chua da dang se sap van con cung deu rat qua lam hon nhat nua moi cac nhung mot hai ba bon nam
-    sau bay tam chin muoi tram nghin trieu ngay tuan thang quy nam gio phut sang trua chieu toi dem hom mai
-    qua truoc sau tren duoi trong ngoai giua ben canh cho voi cua ve tu den toi tai vi nen neu thi ma nhung
-    hay hoac va la o bi duoc phai can muon nen biet hieu nghi thay xem nghe noi hoi tra loi gui nhan lay
-    dua lam viec hoc choi an uong ngu di ve den gap goi nhan tin nhan tin nhac nho quen nho xin cam on
-    chao tam biet vui buon met khoe om dau benh nha cua xe duong pho cho tien gia xang dau dien nuoc troi
-    mua nang gio bao lanh nong thoi tiet song bien nui rung dat nuoc viet nam tinh huyen xa thanh pho
-    nguoi dan doanh nghiep cong ty truong hoc benh vien so phong ban nganh cap tren duoi lanh dao can bo
-    nhan vien chuyen vien truong pho giam doc chu tich bi thu dang uy ban hoi dong quoc hoi chinh phu
-    bo nganh dia phuong trung uong van ban giay to tai lieu file anh hinh video link trang web mang
-    dien thoai may tinh email zalo telegram facebook nhanh cham som muon dung sai tot xau dep lon nho
-    cao thap dai ngan moi cu nhieu it du thieu het con them bot tang giam mo dong bat tat chay dung xong
-    duyet ky trinh soan sua xoa them tao dat dat gui nop chuyen phat hanh luu tru in chup quet tai
-    """
-)
-
-
 class Understander:
     """Parses one chat message into an `NluResult`. Build it once per plan (it precomputes the folded
     aliases, vocabularies and indices); `parse` is then pure and takes well under a millisecond."""
@@ -250,9 +234,11 @@ class Understander:
         self.grammar = SpanGrammar(glossary)
         self.unit_finder = UnitFinder(units, glossary.unit_aliases)
         self.section_finder = SectionFinder(sections if sections is not None else (tasks.section_titles if tasks else None))
-        vocabulary, keywords, bigrams, phrases = _lexicon(units, tasks, glossary)
+        vocabulary, keywords, bigrams, phrases = build_lexicon(_cue_patterns(), units, tasks, glossary, PARTICLES)
         self.vocabulary = vocabulary
         self._task_text = {n: fold_canonical(t) for n, t in tasks.titles.items()} if tasks is not None else {}
+        # the tasks that are the periodic reports themselves: a report question names the calendar, not them
+        self.periodic_reports = periodic_report_tasks(self._task_text)
         self.normalizer = Normalizer(vocabulary, keywords, bigrams, phrases)
 
     # -- entry point -------------------------------------------------------------------------------
@@ -341,7 +327,7 @@ class Understander:
             return s
         fixed = []
         for token in tokens:
-            near = [w for w in self.normalizer.near(token) if w in _REPLY_WORDS] if token not in self.vocabulary else []
+            near = [w for w in self.normalizer.near(token) if w in REPLY_WORDS] if token not in self.vocabulary else []
             fixed.append(near[0] if len(set(near)) == 1 else token)
         return " ".join(fixed)
 
@@ -351,7 +337,6 @@ class Understander:
         found_period = find_period(s, today, n.original, self.workdays)
         # span ownership (conversation/nlu/spans.py): percents, periods, levels and system names first
         claims = self.grammar.resolve(s, percent_spans(s), period_spans(s))
-        time_spans = spans_of(claims, "period")
         spans = spans_of(claims, "period", "percent", "level", "bare_level")
         taskref = find_task_number(mask(s, spans_of(claims)))
         # "được 60" counts as a percentage only next to a task number, and never inside a date or period
@@ -452,7 +437,7 @@ class Understander:
                 # a report that is not in the periodic calendar («báo cáo đánh giá công chức»): its task
                 named = _content(REPORT_WORDS.sub(" ", s), spans)
                 match = self.best_task(named) if self._specific(named) else None
-                if match and match[1] >= 0.6 and match[0] not in PERIODIC_REPORT_TASKS:
+                if match and match[1] >= 0.6 and match[0] not in self.periodic_reports:
                     return NluResult("task_info", task=match[0], confidence=match[1], task_source="description")
             # a named report period, or a "when/deadline" cue (or a bare "báo cáo") and no period shorter than
             # the year: "tháng 9 có báo cáo gì phải nộp" asks for a listing of that month
@@ -463,7 +448,8 @@ class Understander:
             return NluResult("targets", section=self.find_section(s))
         progress_cue = PROGRESS.search(s) if taskref is None else None
         if progress_cue and not LATE_PROGRESS.search(s):
-            # "Theo dõi tình hình thi hành pháp luật" is task 16's title, not a progress question
+            # «theo dõi tình hình thi hành pháp luật» is a task's title, not a progress question: the cue is
+            # one of the title's own words (derived from the plan, whatever its numbering)
             match = self.best_task(_content(s, spans))
             if not (match and match[1] >= 0.8 and progress_cue.group(0) in self._task_text.get(match[0], "")):
                 return NluResult("progress", unit=unit)
@@ -566,42 +552,6 @@ def _finish(result: NluResult) -> NluResult:
     if result.intent not in ("task_info", "update_status"):
         result.task_source = None
     return result
-
-
-def _lexicon(
-    units: UnitDirectory, tasks: TaskIndex | None, glossary: Glossary
-) -> tuple[frozenset[str], set[str], set[tuple[str, str]], set[tuple[str, str]]]:
-    """The words the rules look for (keywords: typo correction prefers them), every word the bot knows
-    (vocabulary) and the word pairs of the domain (bigrams, for correcting short words in context)."""
-    phrases: list[str] = list(glossary.phrases)
-    for pattern in _cue_patterns():
-        # «\bhalf year» is the phrase «half year»: escapes first, then the pattern's literal runs
-        phrases += re.split(r"[^a-z ]+", re.sub(r"\\[a-zA-Z]", "|", pattern.pattern))
-    phrases += [core for cores in REPLY_KINDS.values() for core in cores]
-    names = [fold_canonical(name) for unit in units.units for name in (unit.name, *unit.aliases)]
-    names += [a for aliases in glossary.unit_aliases.values() for a in aliases] + list(glossary.systems)
-    keywords = {w for phrase in phrases for w in phrase.split() if len(w) >= 2}
-    keywords.update(w for name in names for w in name.split())
-    keywords -= PARTICLES  # "hna" is "hạn" mistyped far more often than "nha"
-    vocabulary: set[str] = set(COMMON_WORDS) | keywords | PARTICLES
-    for expansion in ABBREVIATIONS.values():
-        vocabulary.update(expansion.split())
-    vocabulary.update(ABBREVIATIONS)
-    texts = phrases + names + list(ABBREVIATIONS.values())
-    if tasks is not None:
-        vocabulary.update(tasks.vocabulary)
-        texts += [fold_canonical(t) for t in tasks.titles.values()]
-    bigrams = {pair for text in texts for pair in itertools.pairwise(_digit_class(text).split())}
-    phrases = {pair for text in glossary.phrases for pair in itertools.pairwise(_digit_class(text).split())}
-    return frozenset(vocabulary), keywords, bigrams, phrases
-
-
-_REPLY_WORDS = frozenset(w for cores in REPLY_KINDS.values() for core in cores for w in core.split())
-
-
-def _digit_class(text: str) -> str:
-    """Numbers as one class «#»: «tháng 12» and «tháng #» are the same pair."""
-    return re.sub(r"\b\d+\b", "#", text)
 
 
 def _cue_patterns() -> list[re.Pattern[str]]:

@@ -88,7 +88,9 @@ def _replace_phrases(text: str, table: dict[str, tuple[str, ...]], rng: random.R
     for phrase, options in table.items():
         pattern = re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)" if phrase.strip() == phrase else re.escape(phrase),
                              re.IGNORECASE)
-        text = pattern.sub(lambda m: rng.choice(options) if rng.random() < share else m.group(0), text)
+        text = pattern.sub(
+            lambda m, options=options: rng.choice(options) if rng.random() < share else m.group(0), text
+        )
     return text
 
 

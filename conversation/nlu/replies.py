@@ -36,8 +36,7 @@ KINDS: dict[str, tuple[str, ...]] = {
 # «dạ», «ừ»: yes on their own, politeness next to another answer
 WEAK_CONFIRM = frozenset({"da", "u", "uh", "vang"})
 PARTICLES = frozenset(
-    "a ak nhe nha nhen ha ban bot oi roi vay luon di do day dau the nhi nay ad admin anh chi em minh toi "
-    "gium giup dum voi qua ca lam nhe nhe thi ma nhieu nghe chu please pls".split()
+    ["a", "ak", "nhe", "nha", "nhen", "ha", "ban", "bot", "oi", "roi", "vay", "luon", "di", "do", "day", "dau", "the", "nhi", "nay", "ad", "admin", "anh", "chi", "em", "minh", "toi", "gium", "giup", "dum", "voi", "qua", "ca", "lam", "nhe", "nhe", "thi", "ma", "nhieu", "nghe", "chu", "please", "pls"]
 )
 PRECEDENCE = ("cancel", "deny", "next_page", "confirm")
 MAX_WORDS = 7
