@@ -53,7 +53,7 @@ class Router:
             from conversation.task_index import load_task_index
 
             index = await load_task_index(self.app)
-            self._understander = (version, Understander(self.app.units, index))
+            self._understander = (version, Understander(self.app.units, index, workdays=self.app.workdays))
         return self._understander[1]
 
     async def handle(self, message: Incoming) -> list[Reply]:

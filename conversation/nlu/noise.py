@@ -24,9 +24,10 @@ ADJACENT: dict[str, str] = {}
 for _r, _row in enumerate(_ROWS):
     for _i, _ch in enumerate(_row):
         near = [_row[j] for j in (_i - 1, _i + 1) if 0 <= j < len(_row)]
-        for _other in (_r - 1, _r + 1):
+        # the rows are staggered: the row above touches columns i and i+1, the row below i-1 and i
+        for _other, _cols in ((_r - 1, (_i, _i + 1)), (_r + 1, (_i - 1, _i))):
             if 0 <= _other < len(_ROWS):
-                near += [_ROWS[_other][j] for j in (_i - 1, _i) if 0 <= j < len(_ROWS[_other])]
+                near += [_ROWS[_other][j] for j in _cols if 0 <= j < len(_ROWS[_other])]
         ADJACENT[_ch] = "".join(near)
 
 # whole words typed in teen code / chat shorthand (matched without diacritics, case-insensitively)
