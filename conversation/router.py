@@ -25,7 +25,9 @@ from domain.messages import Incoming, Reply
 from presentation.common import (
     APOLOGY,
     INVALID_BUTTON,
+    NEXT_MARK,
     NO_CHOICE,
+    NO_NEXT_PAGE,
     NOT_REGISTERED,
     OLD_BUTTON,
     long_message_note,
@@ -118,7 +120,11 @@ class Router:
                 nlu, cut = await self.understand(text, now.date())
                 if message.attachments and nlu.intent != "register":
                     nlu = replace(nlu, intent="evidence")
-                if nlu.intent == "choice" and nlu.choice:
+                if nlu.intent == "next_page" and user is not None:
+                    if state.forward is None or state.forward not in state.choices:
+                        return await self._answer(message, now, [Reply(NO_NEXT_PAGE)], state.choices)
+                    data, by_number = state.forward, True  # «xem tiếp» presses «Sau ▶»
+                elif nlu.intent == "choice" and nlu.choice:
                     if 1 <= nlu.choice <= len(state.choices):
                         data, by_number = state.choices[nlu.choice - 1], True  # stands for that button
                     elif user is not None:
@@ -160,15 +166,18 @@ class Router:
     ) -> list[Reply]:
         """Remember the buttons of this answer — and only of this one — for «1», «2» (and the task it is
         about), in one write, and only when something changed."""
-        choices = [b.data for r in replies if r.chat_id is None for row in r.buttons for b in row if b.data and not b.url]
+        buttons = [b for r in replies if r.chat_id is None for row in r.buttons for b in row if b.data and not b.url]
+        choices = [b.data for b in buttons]
+        forward = next((b.data for b in buttons if b.text.endswith(NEXT_MARK)), None)
         if choices == before and focus is None:
             return replies
         if known is not None:  # one write instead of a read and a write
             known.choices = choices
+            known.forward = forward
             known.task = focus if focus is not None else known.task
             await self.app.inbox.set_state(message.channel, message.chat_id, known.to_json(), now)
             return replies
-        changes: dict = {"choices": choices or None}
+        changes: dict = {"choices": choices or None, "forward": forward}
         if focus is not None:
             changes["task"] = focus
         await self.app.inbox.update_state(message.channel, message.chat_id, now, **changes)

@@ -198,7 +198,12 @@ async def deny_text(ctx: Context) -> list[Reply]:
 
 
 async def _confirm(ctx: Context, yes: bool) -> list[Reply]:
-    pending = (await state.load(ctx)).pending
+    chat = await state.load(ctx)
+    pending = chat.pending
+    if not pending and chat.broadcast:  # a notice waiting for «Gửi»: a typed yes / no answers it
+        from handlers.broadcast import decide
+
+        return await decide(ctx, yes, edit=False)
     await state.change(ctx, pending=None, awaiting=None)
     if not pending:
         return ctx.reply(texts.NOTHING_PENDING if yes else texts.CANCELLED)

@@ -38,6 +38,7 @@ from conversation.nlu.periods import (
     find_dates,
     find_period,
     find_report_period,
+    impossible_dates,
     period_spans,
 )
 from conversation.nlu.replies import short_reply
@@ -55,6 +56,7 @@ from conversation.nlu.slots import (
     find_status,
     find_task_number,
     mask,
+    percent_out_of_range,
     percent_spans,
 )
 from conversation.nlu.spans import Glossary, SpanGrammar, load_glossary, spans_of
@@ -79,7 +81,7 @@ KEEP: dict[str, frozenset[str]] = {
     "targets": frozenset({"section"}),
     "progress": frozenset({"unit"}),
     "register": frozenset({"code"}),
-    "record_trigger": frozenset({"task", "trigger_date"}),
+    "record_trigger": frozenset({"task", "trigger_date", "note"}),
     "reminder_settings": frozenset({"reminder"}),
     "evidence": frozenset({"task"}),
     "export": frozenset({"report", "unit"}),
@@ -394,6 +396,10 @@ class Understander:
         if EVIDENCE.search(s) and not EVIDENCE_BLOCK.search(s):
             return NluResult("evidence", task=task)
         dates = find_dates(s, today)
+        bad_dates = impossible_dates(s, today)
+        if bad_dates and not dates and taskref is not None and TRIGGER_CUE.search(s):
+            # «nv 18: nhận văn bản ngày 31/2»: the handler says which date does not exist
+            return NluResult("record_trigger", task=task, note=bad_dates[0])
         if (
             dates
             and TRIGGER_CUE.search(s)
@@ -404,7 +410,8 @@ class Understander:
 
         # 3. a statement about one task
         is_listing = bool(LIST_CUE.search(s))
-        if taskref is not None and not question and (upd or percent or UPDATE_VERB.search(s)):
+        # «nv 17 đạt 120%» is an update the handler refuses with the reason, not a question about task 17
+        if taskref is not None and not question and (upd or percent or UPDATE_VERB.search(s) or percent_out_of_range(s)):
             result = self._update(n, task, upd, percent, confidence=0.95 if taskref.marked else 0.8)
             result.target_unit = unit  # «cập nhật giúp phòng X: nv 17 đạt 70%»
             return result
@@ -432,7 +439,9 @@ class Understander:
             and not strong_listing
         ):
             report = find_report_period(s, today)
-            kind = "kiem-soat-tthc" if REPORT_TTHC.search(s) else "cchc" if REPORT_CCHC.search(s) else None
+            kinds = [k for k, cue in (("kiem-soat-tthc", REPORT_TTHC), ("cchc", REPORT_CCHC)) if cue.search(s)]
+            # both reports named («báo cáo CCHC và báo cáo kiểm soát TTHC»): no kind, the answer shows both
+            kind = kinds[0] if len(kinds) == 1 else None
             if kind is None and report is None:
                 # a report that is not in the periodic calendar («báo cáo đánh giá công chức»): its task
                 named = _content(REPORT_WORDS.sub(" ", s), spans)
@@ -442,7 +451,7 @@ class Understander:
             # a named report period, or a "when/deadline" cue (or a bare "báo cáo") and no period shorter than
             # the year: "tháng 9 có báo cáo gì phải nộp" asks for a listing of that month
             short_period = period is not None and (period.end - period.start).days < 300
-            if report or kind or (not short_period and (REPORT_WHEN.search(s) or len(tokens) <= 4)):
+            if report or kinds or (not short_period and (REPORT_WHEN.search(s) or len(tokens) <= 4)):
                 return NluResult("report_schedule", report=report, report_kind=kind)
         if taskref is None and TARGETS.search(s) and not (unit and PROGRESS.search(s)):
             return NluResult("targets", section=self.find_section(s))

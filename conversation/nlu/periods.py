@@ -149,6 +149,16 @@ def find_dates(text: str, today: dt.date) -> list[tuple[dt.date, Span]]:
     return found
 
 
+def impossible_dates(text: str, today: dt.date) -> list[str]:
+    """Dates written in a date's shape that no calendar has («31/2», «30/02/2023»), as written (folded)."""
+    return [
+        m.group(0).strip()
+        for pattern in _DATE_PATTERNS
+        for m in pattern.finditer(text)
+        if _safe_date(_full_year(m.group("y"), today), int(m.group("m")), int(m.group("d"))) is None
+    ]
+
+
 # -- periods -----------------------------------------------------------------------------------------
 Rule = tuple[re.Pattern[str], Callable[[re.Match, dt.date], Period | None]]
 
