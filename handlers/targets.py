@@ -12,6 +12,7 @@ areas with their number of targets; a question about one area gets its targets w
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from conversation import state
@@ -41,7 +42,7 @@ def _words(text: str) -> set[str]:
 def _pairs(text: str) -> set[str]:
     """Two-syllable words («ký số», «định kỳ»): what tells apart targets that share a syllable."""
     tokens = re.findall(r"[a-z0-9]+", fold(text))
-    return {f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False) if not (a in _FILLER and b in _FILLER)}
+    return {f"{a} {b}" for a, b in itertools.pairwise(tokens) if not (a in _FILLER and b in _FILLER)}
 
 
 # «tất cả chỉ tiêu về …», «liệt kê các chỉ tiêu …»: the whole area, never one target of it

@@ -6,7 +6,7 @@ import datetime as dt
 from collections import Counter
 
 from domain.plan import AFTER_EVENT, RELATIVE, YEAR_ROUND
-from domain.shares import OPEN_STATUSES, Status, Workdays
+from domain.shares import OPEN_STATUSES, Status, Workdays, due_working_day
 from domain.units import UnitDirectory
 from services.plan_service import AssignmentShape, PlanService
 from services.views import LeadView, ListItem, MilestoneView, StatusLine, TaskDetail, TaskList
@@ -176,7 +176,10 @@ def _classify(
             return ListItem(lead, m, "year_round")
         return None
     if m.due is not None:
-        if period is None or period[0] <= m.due <= period[1]:
+        # the period holds the deadline's effective due date — the working day it moves to when it falls on a
+        # day off, which is the date the list prints (docs/contracts.md §3, "Periods")
+        due = due_working_day(m.due, workdays)
+        if period is None or period[0] <= due <= period[1]:
             return ListItem(lead, m, "dated")
         return None
     if m.kind in (RELATIVE, AFTER_EVENT):
