@@ -11,10 +11,12 @@ buttons — an answer without buttons leaves none, so a number can never reach b
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 import time
 from dataclasses import replace
+from typing import Any
 
 from conversation import registry
 from conversation.callbacks import InvalidButton, UnknownButton, decode
@@ -45,7 +47,7 @@ _VAGUE = frozenset({"unknown", "greeting", "help"})
 
 
 class Router:
-    def __init__(self, app) -> None:
+    def __init__(self, app: Any) -> None:
         self.app = app
         self._understander: tuple[object, Understander] | None = None
 
@@ -76,14 +78,14 @@ class Router:
             ENGINE_LATENCY.observe(time.perf_counter() - started)
             MESSAGES.labels(message.channel, seen["intent"]).inc()
 
-    async def understand(self, text: str, today) -> tuple[NluResult, bool]:
+    async def understand(self, text: str, today: dt.date) -> tuple[NluResult, bool]:
         """The meaning of `text`, and whether only part of it was read. A long message is read at its
         end (where a question after a pasted text usually is) and at its start."""
         understander = await self.understander()
         if len(text) <= MAX_NLU_CHARS:
             return understander.parse(text, today), False
         parts = [_last_sentence(text), _tail(text), text[:MAX_NLU_CHARS]]
-        first = None
+        first: NluResult | None = None
         for part in parts:
             if not part:
                 continue
@@ -91,7 +93,7 @@ class Router:
             first = first or nlu
             if nlu.intent not in _VAGUE:
                 return nlu, True
-        return first, True
+        return first or understander.parse(text[:MAX_NLU_CHARS], today), True
 
     async def _handle(self, message: Incoming, seen: dict[str, str]) -> list[Reply]:
         app = self.app
@@ -103,7 +105,7 @@ class Router:
             return []
         user = arrival.user
         state = ChatState.from_json(arrival.state)
-        ctx_state: dict = {}
+        ctx_state: dict[str, Any] = {}
         data = message.callback_data
         by_number = False
         cut = False
@@ -145,6 +147,7 @@ class Router:
             if route is None:
                 return await self._answer(message, now, [Reply(OLD_BUTTON)], state.choices)
             args = data.split(":")[1:]
+        route = route or registry.INTENTS["unknown"]  # every branch above set it; this says so to the checker
         seen["intent"] = f"button:{button.PREFIX}" if button is not None else nlu.intent
         if user is None and not route.public:
             return [Reply(NOT_REGISTERED)]
@@ -161,7 +164,7 @@ class Router:
         return await self._answer(message, now, replies, state.choices, focus, known)
 
     async def _answer(
-        self, message: Incoming, now, replies: list[Reply], before: list[str], focus: int | None = None,
+        self, message: Incoming, now: dt.datetime, replies: list[Reply], before: list[str], focus: int | None = None,
         known: ChatState | None = None,
     ) -> list[Reply]:
         """Remember the buttons of this answer — and only of this one — for «1», «2» (and the task it is
@@ -177,7 +180,7 @@ class Router:
             known.task = focus if focus is not None else known.task
             await self.app.inbox.set_state(message.channel, message.chat_id, known.to_json(), now)
             return replies
-        changes: dict = {"choices": choices or None, "forward": forward}
+        changes: dict[str, Any] = {"choices": choices or None, "forward": forward}
         if focus is not None:
             changes["task"] = focus
         await self.app.inbox.update_state(message.channel, message.chat_id, now, **changes)

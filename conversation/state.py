@@ -48,7 +48,7 @@ class ChatState:
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def from_json(cls, data: dict | None) -> ChatState:
+    def from_json(cls, data: dict[str, Any] | None) -> ChatState:
         data = dict(data or {})
         known = {f.name for f in dataclasses.fields(cls)} - {"extra"}
         values = {k: data.pop(k) for k in list(data) if k in known}
@@ -82,7 +82,7 @@ async def load(ctx: Context) -> ChatState:
     return await load_for(ctx.app.inbox, ctx.message.channel, ctx.message.chat_id, ctx.now)
 
 
-async def load_for(inbox, channel: str, chat_id: str, now: dt.datetime) -> ChatState:
+async def load_for(inbox: Any, channel: str, chat_id: str, now: dt.datetime) -> ChatState:
     return ChatState.from_json(await inbox.get_state(channel, chat_id, now))
 
 
@@ -92,7 +92,7 @@ async def change(ctx: Context, **changes: Any) -> ChatState:
     return await change_for(ctx.app.inbox, ctx.message.channel, ctx.message.chat_id, ctx.now, **changes)
 
 
-async def change_for(inbox, channel: str, chat_id: str, now: dt.datetime, **changes: Any) -> ChatState:
+async def change_for(inbox: Any, channel: str, chat_id: str, now: dt.datetime, **changes: Any) -> ChatState:
     names = {f.name for f in dataclasses.fields(ChatState)} - {"extra"}
     unknown = set(changes) - names
     if unknown:

@@ -71,8 +71,8 @@ def build_lexicon(
         vocabulary.update(tasks.vocabulary)
         texts += [fold_canonical(t) for t in tasks.titles.values()]
     bigrams = {pair for text in texts for pair in itertools.pairwise(_digit_class(text).split())}
-    phrases = {pair for text in glossary.phrases for pair in itertools.pairwise(_digit_class(text).split())}
-    return frozenset(vocabulary), keywords, bigrams, phrases
+    strong = {pair for text in glossary.phrases for pair in itertools.pairwise(_digit_class(text).split())}
+    return frozenset(vocabulary), keywords, bigrams, strong
 
 
 REPLY_WORDS = frozenset(w for cores in REPLY_KINDS.values() for core in cores for w in core.split())

@@ -15,6 +15,7 @@ from __future__ import annotations
 import random
 import re
 import zlib
+from collections.abc import Callable
 
 from domain.text import strip_diacritics
 
@@ -89,10 +90,15 @@ def _replace_phrases(text: str, table: dict[str, tuple[str, ...]], rng: random.R
     for phrase, options in table.items():
         pattern = re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)" if phrase.strip() == phrase else re.escape(phrase),
                              re.IGNORECASE)
-        text = pattern.sub(
-            lambda m, options=options: rng.choice(options) if rng.random() < share else m.group(0), text
-        )
+        text = pattern.sub(_chooser(options, rng, share), text)
     return text
+
+
+def _chooser(options: tuple[str, ...], rng: random.Random, share: float) -> Callable[[re.Match[str]], str]:
+    def choose(m: re.Match[str]) -> str:
+        return rng.choice(options) if rng.random() < share else m.group(0)
+
+    return choose
 
 
 def phone_noise(text: str, seed: int = 0) -> str:
