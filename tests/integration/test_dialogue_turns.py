@@ -177,3 +177,10 @@ async def test_lists_filter_on_the_effective_due_date(app):
                                           today=dt.date(2022, 9, 15))
     assert 7 in {item.lead.task_number for item in friday.items}
     assert 7 not in {item.lead.task_number for item in sunday.items}
+
+
+async def test_an_update_by_description_for_another_units_task_is_refused_without_asking_first(app, router):
+    head = await registered(app, router, "10", "qltm")
+    answer = await head.text("kê khai tài sản xong rồi")  # task 42 is led by Văn phòng Sở
+    assert "không cập nhật được" in answer and "?" not in answer
+    assert "Không có việc gì đang chờ" in await head.text("vâng đúng")
