@@ -46,9 +46,17 @@ def build_parser() -> argparse.ArgumentParser:
     imp = plan.add_parser("import", help="nhập kế hoạch từ .txt, .docx, .xlsx")
     imp.add_argument("path")
     imp.add_argument("--year", type=int, help="đổi mọi mốc thời gian sang năm N")
+    check = plan.add_parser("check", help="đọc thử một tệp kế hoạch, không lưu: nhiệm vụ, đơn vị, thời hạn hiểu được")
+    check.add_argument("path")
+    check.add_argument("--json", action="store_true", help="in dạng JSON (docs/contracts.md §2)")
+    check.add_argument("--year", type=int, help="đọc mọi mốc thời gian như của năm N")
     dump = plan.add_parser("dump", help="in kế hoạch đã lưu")
     dump.add_argument("--json", action="store_true", required=True)
     dump.add_argument("--year", type=int)
+    diff = plan.add_parser("diff", help="so sánh kế hoạch hai năm: nhiệm vụ thêm, bỏ, đổi, đổi chủ trì")
+    diff.add_argument("--from", dest="from_year", type=int, required=True, metavar="YEAR")
+    diff.add_argument("--to", dest="to_year", type=int, required=True, metavar="YEAR")
+    diff.add_argument("--json", action="store_true")
 
     nlu = sub.add_parser("nlu", help="phân tích câu hỏi (JSON lines trên stdin)")
     nlu.add_argument("--today", type=_date, help="bắt buộc khi không có --eval")
@@ -136,6 +144,12 @@ async def cmd_plan_import(app: App, args) -> int:
         f"{verb} kế hoạch năm {result.year}: {result.tasks} nhiệm vụ, {result.assignments} dòng phân công, "
         f"{result.milestones} mốc thời gian."
     )
+    from presentation.deadlines import import_summary, unknown_units_summary
+
+    if result.unknown_units:
+        print(unknown_units_summary(result.unknown_units))
+    if result.needs_date:
+        print(import_summary(result.needs_date))
     return 0
 
 

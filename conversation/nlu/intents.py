@@ -82,6 +82,7 @@ KEEP: dict[str, frozenset[str]] = {
     "progress": frozenset({"unit"}),
     "register": frozenset({"code"}),
     "record_trigger": frozenset({"task", "trigger_date", "note"}),
+    "set_deadline": frozenset({"task", "due_date"}),
     "reminder_settings": frozenset({"reminder"}),
     "evidence": frozenset({"task"}),
     "export": frozenset({"report", "unit"}),
@@ -93,7 +94,7 @@ KEEP: dict[str, frozenset[str]] = {
     "help": frozenset({"note"}),  # the intent whose help section was asked about (conversation/nlu/howto.py)
 }
 SLOTS = ("task", "unit", "period", "status", "percent", "report", "section", "code", "note", "trigger_date",
-         "choice", "reminder", "scope", "report_kind", "target_unit", "figure")
+         "due_date", "choice", "reminder", "scope", "report_kind", "target_unit", "figure")
 
 
 def _re(pattern: str) -> re.Pattern[str]:
@@ -165,6 +166,10 @@ REPORT_DRAFT = _re(r"\b(?:soan|du thao|thao|viet)\s+(?:(?:du thao|ban)\s+)?bao c
 HISTORY = _re(r"\blich su\b|\bai\s+(?:da\s+)?cap nhat\b|\bnhat ky\b|\bcap nhat\s+(?:luc|khi)\s+nao\b")
 EVIDENCE = _re(r"\bminh chung\b|\btai lieu kiem chung\b")
 EVIDENCE_BLOCK = _re(r"\b(?:xong|hoan thanh|dang lam|vuong|chua lam)\b|\d\s*%")
+# «nv 3 hạn 30/06», «đặt hạn nhiệm vụ 3 là 30/6»: a coordinator dates a milestone that needs a date.
+SET_DEADLINE = _re(
+    r"\b(?:thoi )?han(?: la| moi| hoan thanh| vao)?(?: ngay)? \d{1,2}/\d{1,2}\b|\b(?:dat|dieu chinh|sua) (?:thoi )?han\b"
+)
 TRIGGER_CUE = _re(
     r"\b(?:nhan duoc|da nhan|nhan|tiep nhan|ngay nhan|kich hoat|moc tinh|tinh tu|bat dau tinh)\b"
     r"|\bubnd\b.*\b(?:ban hanh|phe duyet|cong bo|giao|ky)\b|\b(?:quyet dinh|van ban|cong van|ke hoach)\s+"
@@ -400,6 +405,8 @@ class Understander:
         if bad_dates and not dates and taskref is not None and TRIGGER_CUE.search(s):
             # «nv 18: nhận văn bản ngày 31/2»: the handler says which date does not exist
             return NluResult("record_trigger", task=task, note=bad_dates[0])
+        if dates and taskref is not None and not question and SET_DEADLINE.search(s):
+            return NluResult("set_deadline", task=task, due_date=dates[-1][0])
         if (
             dates
             and TRIGGER_CUE.search(s)
