@@ -43,7 +43,7 @@ async def update_status(ctx: Context) -> list[Reply]:
     if wrong is not None:  # «250%»: nothing is written, the previous percent stays
         return ctx.reply(percent_range_reply(task, wrong))
     if nlu.status is None:
-        leads = await ctx.app.queries.leads(unit_ids=[ctx.user.unit_id], task=task)
+        leads = await ctx.app.queries.leads(unit_ids=[ctx.user.unit_id], task=task, year=nlu.year)
         if len(leads) == 1:
             return [Reply(texts.choose_status(task), buttons=status_buttons(leads[0]))]
         return ctx.reply(texts.ask_status(task))
@@ -56,12 +56,28 @@ async def update_status(ctx: Context) -> list[Reply]:
         return target
     if target is not None:
         pending["lead_id"] = target
+    if confidence < CONFIDENT and target is None and ctx.user.can_write and not ctx.user.is_coordinator:
+        refusal = await _not_a_lead(ctx, task)
+        if refusal is not None:  # no «are you sure?» for an update that would be refused anyway
+            return refusal
     if confidence < CONFIDENT:
         await state.change(ctx, pending=pending)
         title = await _title(ctx, task)
         unit = ctx.app.units.name(nlu.target_unit) if nlu.target_unit else None
         return [texts.confirm(task, nlu.status, nlu.percent, title, unit)]
     return await apply_update(ctx, pending, lead_id=target)
+
+
+async def _not_a_lead(ctx: Context, task: int) -> list[Reply] | None:
+    """The refusal the status service would give when the sender's unit leads no share of `task`."""
+    try:
+        leads = await ctx.app.queries.leads(task=task, year=ctx.nlu.year)
+    except NoPlan:
+        return None
+    lead_units = list(dict.fromkeys(lead.unit_id for lead in leads))
+    if not lead_units or ctx.user.unit_id in lead_units:
+        return None
+    return ctx.reply(texts.forbidden(task, lead_units, ctx.user.unit_id, ctx.app.units))
 
 
 async def _target(ctx: Context, task: int, named: str | None) -> int | list[Reply] | None:
@@ -73,7 +89,7 @@ async def _target(ctx: Context, task: int, named: str | None) -> int | list[Repl
     if not user.is_coordinator or not user.can_write:
         return None
     try:
-        leads = await ctx.app.queries.leads(task=task)
+        leads = await ctx.app.queries.leads(task=task, year=ctx.nlu.year)
     except NoPlan:
         return ctx.reply(NO_PLAN)
     if not leads:
@@ -203,7 +219,12 @@ async def deny_text(ctx: Context) -> list[Reply]:
 
 
 async def _confirm(ctx: Context, yes: bool) -> list[Reply]:
-    pending = (await state.load(ctx)).pending
+    chat = await state.load(ctx)
+    pending = chat.pending
+    if not pending and chat.broadcast:  # a notice waiting for «Gửi»: a typed yes / no answers it
+        from handlers.broadcast import decide
+
+        return await decide(ctx, yes, edit=False)
     await state.change(ctx, pending=None, awaiting=None)
     if not pending:
         return ctx.reply(texts.NOTHING_PENDING if yes else texts.CANCELLED)
