@@ -25,6 +25,7 @@ from domain.report_period import current_period
 from domain.text import fold
 from presentation import reports as texts
 from presentation import targets as text
+from presentation import years
 from services.target_service import NoPlan
 
 TARGET_CODE = re.compile(r"(?<![\d.,/])([1-9])\.(\d{1,2})(?![\d.,/])")
@@ -155,6 +156,8 @@ async def apply_figure(ctx: Context, pending: dict) -> list[Reply]:
         return ctx.reply(text.NO_PLAN)
     if outcome.kind == "recorded":
         return ctx.reply(text.recorded(outcome, pending["period"]))
+    if outcome.kind == "closed" and outcome.year is not None and outcome.closed_on is not None:
+        return ctx.reply(years.closed(outcome.year, outcome.closed_on))
     messages = {
         "duplicate": text.DUPLICATE, "read_only": text.READ_ONLY, "bad_value": text.BAD_VALUE,
         "unknown_target": text.UNKNOWN,

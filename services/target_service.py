@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from domain import plan_years
 from domain.people import UserView
 from domain.report_period import current_period, normalise_period
 from domain.targets import achieved, section_targets
@@ -83,11 +84,13 @@ class Match:
 
 @dataclass
 class FigureOutcome:
-    kind: str  # recorded | duplicate | read_only | unknown_target | bad_value | no_plan
+    kind: str  # recorded | duplicate | read_only | unknown_target | bad_value | no_plan | closed
     target: TargetView | None = None
     figure: FigureView | None = None
     previous: FigureView | None = None
     verdict: bool | None = None
+    year: int | None = None  # closed: a past year's plan after its closing day
+    closed_on: dt.date | None = None
 
 
 class TargetRow(Protocol):
@@ -205,6 +208,9 @@ class TargetService:
         try:
             async with self.uow() as uow:
                 plan = await self._plan(uow)
+                if not plan_years.writable(plan.year, now.date(), plan.closes_on):
+                    closed_on = plan.closes_on or plan_years.default_closing(plan.year)
+                    return FigureOutcome("closed", year=plan.year, closed_on=closed_on)
                 targets = {t.id: t for t in await uow.targets.targets(plan.id)}
                 row = targets.get(target_id)
                 if row is None:

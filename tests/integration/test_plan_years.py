@@ -150,3 +150,26 @@ async def test_the_web_overview_has_a_year_selector(two_years):
     assert "Kế hoạch CCHC năm 2022" in past.text and "năm đã qua" in past.text and "&year=2022" in past.text
     assert "Kế hoạch CCHC năm 2023" in unknown.text  # a year without a plan shows the current one
     assert workbook.status_code == 200 and "-2022-" in workbook.headers["content-disposition"]
+
+
+async def test_files_and_figures_for_a_closed_year_are_refused(two_years):
+    from services.evidence_service import PDF, Received
+
+    app, clock = two_years
+    await registered(app, Router(app), "vp-head", "van-phong")
+    head = await app.users.identify("test", "vp-head")
+    [old] = await app.queries.leads(unit_ids=["van-phong"], task=OLD, year=2022)
+    pdf = Received(b"%PDF-1.4 minutes", "ab" * 32, 16, PDF, "bien-ban.pdf", None)
+    stored = await app.evidence.attach(user_id=head.id, lead_id=old.lead_id, received=pdf, channel="test",
+                                       caption=None, now=clock.now())
+    assert stored.kind == "stored"  # January: last year still takes late work
+
+    clock.set(dt.datetime(2024, 3, 1, 9, 0, tzinfo=TZ))  # no 2024 plan: 2023 answers, closed since 31/01/2024
+    later = Received(b"%PDF-1.4 more", "cd" * 32, 13, PDF, "them.pdf", None)
+    refused = await app.evidence.attach(user_id=head.id, lead_id=old.lead_id, received=later, channel="test",
+                                        caption=None, now=clock.now())
+    assert (refused.kind, refused.year, refused.closed_on) == ("closed", 2022, dt.date(2023, 1, 31))
+    _, targets = await app.targets.targets()
+    figure = await app.targets.record(head, target_id=targets[0].id, period="Q1", value=90.0, channel="test",
+                                      text="90%", key=None, now=clock.now())
+    assert (figure.kind, figure.year, figure.closed_on) == ("closed", 2023, dt.date(2024, 1, 31))
