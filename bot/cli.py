@@ -79,6 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
     draft.add_argument("--period", required=True, type=_period, metavar="Q1|Q2|H1|Q3|Y")
     draft.add_argument("--year", type=int)
     draft.add_argument("--out", required=True, metavar="PATH.docx")
+    draft.add_argument("--json", action="store_true", help="in số liệu báo cáo dạng JSON (docs/contracts.md §5)")
+    draft.add_argument("--evidence-annex", metavar="PATH.xlsx", help="danh mục minh chứng đã xác nhận (Excel)")
+    draft.add_argument("--signer", choices=["deputy", "director"], default="deputy",
+                       help="deputy: KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC (mặc định); director: GIÁM ĐỐC")
     web = sub.add_parser("web", help="trang web theo dõi (CONTRACTS §6)").add_subparsers(dest="web_command", required=True)
     web.add_parser("serve", help="chạy máy chủ web (WEB_LISTEN, WEB_PORT — mặc định 8080)")
     link = web.add_parser("link", help="đường dẫn đăng nhập dùng một lần, hiệu lực 10 phút")
