@@ -83,6 +83,10 @@ def build_parser() -> argparse.ArgumentParser:
     draft.add_argument("--evidence-annex", metavar="PATH.xlsx", help="danh mục minh chứng đã xác nhận (Excel)")
     draft.add_argument("--signer", choices=["deputy", "director"], default="deputy",
                        help="deputy: KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC (mặc định); director: GIÁM ĐỐC")
+    status = sub.add_parser("status", help="tình trạng mọi phần việc vào cuối một ngày (từ lịch sử cập nhật)")
+    status.add_argument("--at", required=True, type=_date, metavar="YYYY-MM-DD")
+    status.add_argument("--unit", metavar="UNIT_ID")
+    status.add_argument("--json", action="store_true", required=True)
     web = sub.add_parser("web", help="trang web theo dõi (CONTRACTS §6)").add_subparsers(dest="web_command", required=True)
     web.add_parser("serve", help="chạy máy chủ web (WEB_LISTEN, WEB_PORT — mặc định 8080)")
     link = web.add_parser("link", help="đường dẫn đăng nhập dùng một lần, hiệu lực 10 phút")

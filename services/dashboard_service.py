@@ -153,7 +153,7 @@ class DashboardService:
         period = filters.period if filters.period in PERIODS else current_quarter(today)
         start, end = period_range(period, year)
         sections = await self.plans.sections(version[0])
-        leads = await self.queries.leads(unit_ids=[only_unit] if only_unit else None)
+        leads = await self.queries.leads(unit_ids=[only_unit] if only_unit else None, today=today)
         wd = self.plans.workdays
         total = Tally()
         areas = {n: AreaRow(n, ROMAN[n] if n < len(ROMAN) else str(n), title, Tally()) for n, title, _ in sections}
@@ -196,7 +196,7 @@ class DashboardService:
     async def unit_page(self, unit_id: str, today: dt.date) -> UnitPage:
         tally = Tally()
         shares = []
-        for lead in await self.queries.leads(unit_ids=[unit_id]):
+        for lead in await self.queries.leads(unit_ids=[unit_id], today=today):
             rows = [_row(lead, m, today, self.plans.workdays) for m in lead.milestones]
             tally.add(lead, any(r.late for r in rows))
             shares.append((lead, rows))
