@@ -267,7 +267,7 @@ def area_body(b: Builder, a: str) -> None:
     b.tag("{%p endif %}")
     b.tag(f"{{%p if {a}.blocked %}}")
     b.text(f"- Gặp vướng mắc {{{{ {a}.blocked|length }}}} phần việc: {{% for x in {a}.blocked %}}nhiệm vụ "
-           "{{ x.task }} ({{ x.unit }}){% if not loop.last %}; {% endif %}{% endfor %} (nêu tại mục III).")
+           "{{ x.task }} ({{ x.unit }}){% if not loop.last %}; {% endif %}{% endfor %}; nội dung nêu tại mục III.")
     b.tag("{%p endif %}")
     b.tag(f"{{%p if not ({a}.done or {a}.in_progress or {a}.blocked) %}}")
     b.text("- Trong kỳ, các đơn vị chưa cập nhật kết quả thực hiện nhiệm vụ của lĩnh vực này.")
@@ -338,8 +338,8 @@ def part_three(b: Builder) -> None:
 def part_four_five(b: Builder) -> None:
     b.heading("IV. PHƯƠNG HƯỚNG, NHIỆM VỤ KỲ TỚI", 1)
     b.tag("{%p if overdue or blockers %}")
-    b.text("1. Tập trung hoàn thành các phần việc quá hạn, vướng mắc nêu tại mục III: {% for n in carry_tasks %}"
-           "nhiệm vụ {{ n }}{% if not loop.last %}, {% endif %}{% endfor %}.")
+    b.text("1. Tập trung hoàn thành các phần việc quá hạn, vướng mắc nêu tại mục III, thuộc các nhiệm vụ số "
+           "{{ carry_tasks|join(', ') }}.")
     b.tag("{%p endif %}")
     b.text("2. Các nhiệm vụ đến hạn từ ngày {{ carry_start|d }} đến ngày {{ next_end|d }} ({{ next_title }}):")
     b.tag("{%p for d in due_next %}")

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from domain.plan import YEAR_ROUND
+from domain.plan import PERIODIC_REPORT, YEAR_ROUND
 from domain.projection import Counts, Projection, ShareState, count_shares
 from domain.report_period import ReportPeriod
 from domain.report_rules import INDICATORS, cause_of, indicator_target, needs_province
@@ -141,7 +141,7 @@ class _Builder:
         grouped: dict[tuple[int, str, dt.date | None], list[UnitState]] = defaultdict(list)
         for s, i in items:
             m = s.milestones[i]
-            words = self.facts.milestone_words.get(m.id) or m.label
+            words = m.label if m.kind == PERIODIC_REPORT else (self.facts.milestone_words.get(m.id) or m.label)
             grouped[(s.task, words.strip().rstrip("."), m.effective_due)].append(
                 UnitState(self.unit_name(s.unit_id), s.status.value, s.percent, s.updated)
             )

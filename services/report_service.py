@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from domain.projection import PlanMilestone, PlanShare, Projection, RecordedUpdate, ShareState, project
+from domain.projection import PlanMilestone, PlanShare, Projection, RecordedUpdate, project
 from domain.report_period import ReportPeriod, report_period
 from domain.reporting import ReportingCalendar
 from domain.shares import ReviewState, Workdays
 from domain.units import UnitDirectory
 from services.evidence_annex import AnnexRow, write_annex
+from services.projection_service import ProjectionService, share_json
 from services.report_build import AcceptedEvidence, Blocked, PlanFacts, SectionFacts, build
 from services.report_model import ReportDraft
 from services.review_service import EvidenceView, evidence_view
@@ -35,8 +36,9 @@ __all__ = ["NoPlan", "ReportDraft", "ReportService"]
 class ReportService:
     def __init__(
         self, uow: UnitOfWorkFactory, units: UnitDirectory, reporting: ReportingCalendar, targets: TargetService,
-        tz: ZoneInfo, template: Path, workdays: Workdays,
+        tz: ZoneInfo, template: Path, workdays: Workdays, projections: ProjectionService | None = None,
     ) -> None:
+        self.projections = projections  # the one projection (docs/contracts.md §7)
         self.workdays = workdays
         self.uow = uow
         self.units = units
@@ -67,16 +69,19 @@ class ReportService:
             plan = await uow.plans.plan_by_year(year)
             if plan is None:
                 raise NoPlan(f"chưa có kế hoạch năm {year}")
+            latest = await uow.plans.current_plan()
+            current = self.projections is not None and latest is not None and latest.id == plan.id
             _, sections, tasks = await uow.plans.load_full(plan.id)
             lead_ids = [lead.id for t in tasks for a in t.assignments for lead in a.leads]
             history = [u for u, _user in await uow.statuses.history(lead_ids)] if lead_ids else []
             evidence_rows = await uow.review.evidence(plan.id, state=ReviewState.ACCEPTED.value)
             facts = self._facts(plan, sections, tasks)
-            projection = self._projection(tasks, history, rp.cutoff, plan.year)
+            fallback = self._projection(tasks, history, rp.cutoff, plan.year) if not current else None
             notes = self._notes(history, until)
             accepted = self._accepted(evidence_rows, until)
         evidence = [AcceptedEvidence(e.task_number, e.section, e.unit_id, e.label, self.local(e.created_at).date())
                     for e in accepted]
+        projection = fallback or await self._current_projection(rp.cutoff)
         order = {u.id: i for i, u in enumerate(self.units.units)}
         draft = build(rp, facts, projection, notes=notes, evidence=evidence, targets=target_rows,
                       unit_name=self.units.name, unit_order=order, unit_id=unit_id, signer=signer)
@@ -127,7 +132,13 @@ class ReportService:
             milestone_words={m.id: m.text for t in tasks for a in t.assignments for m in a.milestones},
         )
 
+    async def _current_projection(self, day: dt.date) -> Projection:
+        assert self.projections is not None
+        return await self.projections.at(day)
+
     def _projection(self, tasks: Sequence[Any], history: Sequence[Any], at: dt.date, year: int) -> Projection:
+        """A plan other than the current one (a past year's report): the same pure projection, fed from
+        the rows already read (the projection service reads the current plan)."""
         shares = [
             PlanShare(
                 lead.id, t.number, lead.unit_id, a.id,
@@ -179,19 +190,3 @@ class ReportService:
     def period_of(self, period: str, year: int) -> ReportPeriod:
         return report_period(self.reporting, period, year)
 
-
-def _iso(day: dt.date | None) -> str | None:
-    return day.isoformat() if day else None
-
-
-def share_json(s: ShareState) -> dict[str, Any]:
-    """One share as docs/contracts.md §7 prints it."""
-    return {
-        "task": s.task, "unit": s.unit_id, "status": s.status.value, "percent": s.percent, "overdue": s.overdue,
-        "done_on": _iso(s.done_on), "done_late": s.done_late,
-        "milestones": [
-            {"label": m.label, "due": _iso(m.due), "effective_due": _iso(m.effective_due),
-             "done_on": _iso(m.done_on), "done_late": m.done_late}
-            for m in s.milestones
-        ],
-    }

@@ -157,7 +157,7 @@ async def test_report_draft_in_chat(app, router):
         assert all(r.private_only for r in replies)
         assert "Quý III năm 2022" in replies[0].text
         lines = [p.text for p in docx.Document(str(files[0].path)).paragraphs]
-        assert any("Nhiệm vụ 4:" in line and "Thanh tra Sở" in line for line in lines)
+        assert any("Nhiệm vụ 4 «" in line and "Thanh tra Sở" in line for line in lines)
 
     head = await registered(app, router, "h2", "thanh-tra")
     replies = await head.say("soạn báo cáo cchc quý 3")
