@@ -38,17 +38,14 @@ def _words(text: str) -> set[str]:
     return {w for w in re.findall(r"[a-z0-9]+", fold(text)) if w not in _FILLER and len(w) > 1}
 
 
-def _one_target(question: str, rows: list):
-    """The one target a question names: the most content words in common with its text (at least two),
-    ties broken by its short name; None when two targets remain equally likely."""
+def _matching(question: str, rows: list) -> list:
+    """The targets a question names: those with the most content words in common with their text (at
+    least two). Several equally likely are all returned — one sentence of the plan may hold two targets
+    («… thanh toán trực tuyến; trong đó, tỷ lệ giao dịch …»): the reader sees each, none is chosen for them."""
     asked = _words(question)
-    scored = sorted(
-        ((len(asked & _words(r.target.text)), len(asked & _words(r.target.short_name)), i) for i, r in enumerate(rows)),
-        reverse=True,
-    )
-    if not scored or scored[0][0] < 2 or (len(scored) > 1 and scored[1][:2] == scored[0][:2]):
-        return None
-    return rows[scored[0][2]]
+    scored = [(len(asked & _words(r.target.text)), r) for r in rows]
+    best = max((score for score, _ in scored), default=0)
+    return [r for score, r in scored if score == best] if best >= 2 else []
 
 
 @intent("targets")
@@ -69,15 +66,17 @@ async def targets(ctx: Context) -> list[Reply]:
         (n, title, [r.target.text for r in rows if r.target.section == n])
         for n, title in sections.items() if wanted is None or n == wanted
     ]
-    one = _one_target(ctx.message.text or "", [r for r in rows if wanted is None or r.target.section == wanted])
-    if one is not None:  # a one-fact question: one line, with the figure when there is one
-        return ctx.reply(text.target_line(one).lstrip("• "))
+    found = _matching(ctx.message.text or "", [r for r in rows if wanted is None or r.target.section == wanted])
+    if len(found) == 1:  # a one-fact question: one target, with the figure when there is one
+        return ctx.reply(text.target_line(found[0], period).lstrip("• "))
+    if found:
+        return ctx.reply(text.several(found, period))
     if wanted is None:  # the areas with their number of targets; coordinators also see what is missing
         missing = [r.target for r in rows if r.figure is None and r.target.goal is not None]
         chase = text.missing_line(period, missing) if ctx.user.is_coordinator and missing else None
         return ctx.reply(texts.targets_overview(by_section) + (f"\n\n{chase}" if chase else ""))
     chosen = [r for r in rows if r.target.section == wanted]
-    return ctx.reply(text.overview(year, period, chosen, sections, wanted=wanted))
+    return [text.overview(year, period, chosen, sections, wanted=wanted)]
 
 
 async def one_target(ctx: Context, code: str) -> list[Reply]:
@@ -88,7 +87,9 @@ async def one_target(ctx: Context, code: str) -> list[Reply]:
     target = next((t for t in all_targets if t.code == code), None)
     if target is None:
         return ctx.reply(text.UNKNOWN)
-    return ctx.reply(text.detail(target, await ctx.app.targets.history(target.id), ctx.app.units))
+    year = await ctx.app.reports.plan_year()
+    cutoffs = {p: ctx.app.reports.period_of(p, year).cutoff for p in ("Q1", "Q2", "H1", "Q3", "Y")}
+    return ctx.reply(text.detail(target, await ctx.app.targets.history(target.id), ctx.app.units, cutoffs))
 
 
 @intent("target_figure")
@@ -127,7 +128,9 @@ async def apply_figure(ctx: Context, pending: dict) -> list[Reply]:
     except NoPlan:
         return ctx.reply(text.NO_PLAN)
     if outcome.kind == "recorded":
-        return ctx.reply(text.recorded(outcome, pending["period"]))
+        cutoff = ctx.app.reports.period_of(pending["period"], await ctx.app.reports.plan_year()).cutoff
+        late = cutoff if ctx.today > cutoff else None
+        return ctx.reply(text.recorded(outcome, pending["period"], cutoff=late))
     messages = {
         "duplicate": text.DUPLICATE, "read_only": text.READ_ONLY, "bad_value": text.BAD_VALUE,
         "unknown_target": text.UNKNOWN,
@@ -148,13 +151,16 @@ async def pick_target(ctx: Context) -> list[Reply]:
 
 @callback(TargetsPage)
 async def turn_page(ctx: Context) -> list[Reply]:
+    """◀ ▶ of one area's targets (goal and figure of the current period, the plan's full wording)."""
     try:
-        sections = await ctx.app.queries.targets()
+        year, period, rows = await ctx.app.targets.status(period=current_period(ctx.today), today=ctx.today)
+        sections = {n: title for n, title, _ in await ctx.app.queries.targets()}
     except NoPlan:
         return ctx.reply(text.NO_PLAN)
-    chosen = [s for s in sections if s[0] == ctx.button.section]
-    if not chosen:
-        return ctx.reply(texts.no_section(ctx.button.section, len(sections)))
-    reply = texts.targets_one(*chosen[0], page=ctx.button.page)
+    number = ctx.button.section
+    if number not in sections:
+        return ctx.reply(texts.no_section(number, len(sections)))
+    chosen = [r for r in rows if r.target.section == number]
+    reply = text.overview(year, period, chosen, sections, wanted=number, page=ctx.button.page)
     reply.edit = True
     return [reply]

@@ -22,10 +22,10 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.bootstrap import App, build_app  # noqa: E402
-from bot.settings import DEFAULTS, Settings  # noqa: E402
-from domain.clock import FixedClock  # noqa: E402
-from domain.people import UserView  # noqa: E402
+from bot.bootstrap import App, build_app
+from bot.settings import DEFAULTS, Settings
+from domain.clock import FixedClock
+from domain.people import UserView
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
