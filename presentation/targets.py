@@ -140,7 +140,7 @@ def confirm(target, pending: dict, alternatives: list) -> tuple[str, list[list[B
     what = figure_text(pending["value"], pending.get("numerator"), pending.get("denominator"))
     text = (
         f"Anh/chị báo **{what}** ({period_name(pending['period'])}) cho chỉ tiêu **{target.code}** — "
-        f"{target.short_name} (mục tiêu {fmt_goal(target.goal, target.direction)})?"
+        f"«{target.text.rstrip('. ')}» (mục tiêu {fmt_goal(target.goal, target.direction)})?"
     )
     buttons = [[Button("✔️ Đúng, ghi nhận", encode(Confirm("yes")))]]
     for alt in alternatives:
@@ -156,7 +156,7 @@ def recorded(outcome, period: str, year: int | None = None, cutoff=None) -> str:
     a draft made earlier holds it."""
     t, f = outcome.target, outcome.figure
     text = (
-        f"✅ Đã ghi nhận chỉ tiêu **{t.code}** — {t.short_name}, {period_name(period, year)}: "
+        f"✅ Đã ghi nhận chỉ tiêu **{t.code}** — «{t.text.rstrip('. ')}», {period_name(period, year)}: "
         f"**{figure_text(f.value, f.numerator, f.denominator)}**"
     )
     if t.goal is not None:
