@@ -21,14 +21,14 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from domain.people import UserView
 from domain.report_period import current_period, normalise_period
 from domain.targets import achieved, section_targets
 from domain.text import fold
-from storage.uow import Conflict, UnitOfWorkFactory
+from storage.uow import Conflict, UnitOfWork, UnitOfWorkFactory
 
 # Words that say «a figure» rather than which target (the topic is matched on what is left).
 STOPWORDS = frozenset(
@@ -149,7 +149,7 @@ class TargetService:
     def local(self, at: dt.datetime) -> dt.datetime:
         return at.astimezone(self.tz).replace(tzinfo=None) if at.tzinfo else at
 
-    async def _plan(self, uow, year: int | None = None):
+    async def _plan(self, uow: UnitOfWork, year: int | None = None) -> Any:
         plan = await (uow.plans.plan_by_year(year) if year is not None else uow.plans.current_plan())
         if plan is None:
             raise NoPlan("chưa có kế hoạch")
@@ -189,7 +189,7 @@ class TargetService:
         _, targets = await self.targets()
         return next((t for t in targets if t.id == target_id), None)
 
-    def _figure(self, f, who: str | None, code: str) -> FigureView:
+    def _figure(self, f: Any, who: str | None, code: str) -> FigureView:
         return FigureView(
             code, f.period, f.value, f.numerator, f.denominator, f.unit_id, who, self.local(f.created_at),
             f.channel, f.original_text,
