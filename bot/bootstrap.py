@@ -121,7 +121,7 @@ async def build_app(settings: Settings, *, clock: Clock | None = None, migrate: 
             workdays=workdays, clock=clock,
         ),
         evidence=EvidenceService(uow, settings.evidence_path, settings.evidence_max_bytes),
-        exports=ExportService(uow, units, clock.tz, write_workbook, workdays),
+        exports=ExportService(uow, units, clock.tz, write_workbook, workdays, projections),
         accounts=AccountService(uow),
         broadcasts=broadcasts,
         reachability=ReachabilityService(uow),

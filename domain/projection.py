@@ -13,18 +13,21 @@ outputs said on that date (updates recorded after it are not seen).
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from domain.shares import (
     DatedMilestone,
+    ShareChange,
     ShareRuleError,
     Status,
     Workdays,
     apply_update,
     due_working_day,
     milestone_done,
+    share_percent,
 )
 
 __all__ = [
@@ -245,6 +248,98 @@ def project(
     return Projection(at, plan_year, states)
 
 
+_STATUS_OF = {status.value: status for status in Status}
+
+
+def _due(m: DatedMilestone) -> dt.date:
+    return m.due
+
+
+@dataclass(slots=True)
+class _Replay:
+    """A share being replayed: the values `apply_update` works on, and when each milestone was reached."""
+
+    dated: list[DatedMilestone]  # by due date
+    status: Status = Status.NOT_STARTED
+    percent: int | None = None
+    through: dt.date | None = None
+    done_on: dt.date | None = None
+    last_day: dt.date | None = None
+    next_dated: int = 0  # dated[:next_dated] are in `reached`
+    reached: dict[int, dt.date] | None = None
+    memo: dict[tuple[Status, int | None, dt.date | None, int], ShareChange] = field(default_factory=dict)
+
+    def apply(self, status: Status, percent: int | None, day: dt.date) -> None:
+        # `apply_update` depends on the day only through which milestones are due by then (for «done»),
+        # so its answers are remembered per (status, percent, done_through, milestones due by the day).
+        due_by = bisect_right(self.dated, day, key=_due) if status is Status.DONE else -1
+        key = (status, percent, self.through, due_by)
+        change = self.memo.get(key)
+        if change is None:
+            change = self.memo[key] = apply_update(
+                status, percent, done_through=self.through, milestones=self.dated, today=day
+            )
+        if change.status is Status.DONE and self.status is not Status.DONE:
+            self.done_on = day
+        elif change.status is not Status.DONE:
+            self.done_on = None
+        if change.done_through is None or (self.through is not None and change.done_through < self.through):
+            self.next_dated, self.reached = 0, None  # started over
+        self.status, self.percent, self.through = change.status, change.percent, change.done_through
+        self.last_day = day
+        self._reach(day)
+
+    def _reach(self, day: dt.date) -> None:
+        done = self.status is Status.DONE
+        while self.next_dated < len(self.dated) and (
+            done or (self.through is not None and self.dated[self.next_dated].due <= self.through)
+        ):
+            if self.reached is None:
+                self.reached = {}
+            self.reached[self.dated[self.next_dated].id] = day
+            self.next_dated += 1
+
+
+def _replay(share: PlanShare, updates: Sequence[RecordedUpdate]) -> _Replay:
+    """Replay a share's updates through `apply_update`. Equivalent to applying every row in order, with
+    two shortcuts that cannot change the result: of a run of updates that are not «done», only the last
+    one that the rules accept is applied (after starting over if the run held a «not_started»), and a
+    «done» on a share already done changes nothing but the day of its last update."""
+    replay = _Replay(sorted(
+        (DatedMilestone(m.id, m.label, m.due, m.position) for m in share.milestones if m.due is not None),
+        key=lambda m: (m.due, m.position),
+    ))
+    pending: RecordedUpdate | None = None
+    pending_status = Status.NOT_STARTED
+    restart = False
+    for u in updates:
+        status = _STATUS_OF.get(u.status)
+        if status is None:
+            continue
+        if status is not Status.DONE:
+            try:
+                share_percent(status, u.percent)
+            except ShareRuleError:  # a row the rules refuse changed nothing when it was written
+                continue
+            pending, pending_status = u, status
+            restart = restart or status is Status.NOT_STARTED
+            continue
+        if pending is not None:
+            if restart:
+                replay.apply(Status.NOT_STARTED, None, pending.day)
+            replay.apply(pending_status, pending.percent, pending.day)
+            pending, restart = None, False
+        if replay.status is Status.DONE:
+            replay.last_day = u.day
+        else:
+            replay.apply(Status.DONE, u.percent, u.day)
+    if pending is not None:
+        if restart:
+            replay.apply(Status.NOT_STARTED, None, pending.day)
+        replay.apply(pending_status, pending.percent, pending.day)
+    return replay
+
+
 def _share_state(
     share: PlanShare,
     updates: Sequence[RecordedUpdate],
@@ -253,39 +348,20 @@ def _share_state(
     plan_year: int,
     due_cache: dict[dt.date, dt.date],
 ) -> ShareState:
-    dated = [DatedMilestone(m.id, m.label, m.due, m.position) for m in share.milestones if m.due is not None]
-    status, percent, through = Status.NOT_STARTED, None, None
-    done_on: dt.date | None = None
-    reached: dict[int, dt.date] = {}  # milestone id → the day it became done
-    last_day: dt.date | None = None
-    for u in updates:
-        try:
-            change = apply_update(Status(u.status), u.percent, done_through=through, milestones=dated, today=u.day)
-        except (ShareRuleError, ValueError):  # a row no rule accepts today changed nothing when read back
-            continue
-        last_day = u.day
-        if change.status is Status.DONE and status is not Status.DONE:
-            done_on = u.day
-        elif change.status is not Status.DONE:
-            done_on = None
-        status, percent, through = change.status, change.percent, change.done_through
-        if dated:
-            for m in dated:
-                if milestone_done(status, through, m.due):
-                    reached.setdefault(m.id, u.day)
-                else:
-                    reached.pop(m.id, None)
+    r = _replay(share, updates)
+    reached = r.reached or {}
     milestones = tuple(
-        _milestone_state(m, status, through, reached, done_on, at, workdays, plan_year, due_cache)
+        _milestone_state(m, r.status, r.through, reached, r.done_on, at, workdays, plan_year, due_cache)
         for m in share.milestones
     )
-    counted = [m for m in milestones if m.effective_due is not None and not m.before_plan]
-    last_due = max((m.effective_due for m in counted if m.effective_due is not None), default=None)
-    done_late = None if done_on is None else (last_due is not None and done_on > last_due)
+    last_due = max(
+        (m.effective_due for m in milestones if m.effective_due is not None and not m.before_plan), default=None
+    )
+    done_late = None if r.done_on is None else (last_due is not None and r.done_on > last_due)
     return ShareState(
         share.lead_id, share.task, share.unit_id, share.assignment_id, share.section, share.assignment_position,
-        status, percent, through, last_day is not None, last_day,
-        status is not Status.DONE and any(m.overdue for m in milestones), done_on, done_late, milestones,
+        r.status, r.percent, r.through, r.last_day is not None, r.last_day,
+        r.status is not Status.DONE and any(m.overdue for m in milestones), r.done_on, done_late, milestones,
     )
 
 

@@ -83,6 +83,8 @@ STATUS_NAMES = {
     Status.BLOCKED: "Vướng mắc",
     Status.DONE: "Hoàn thành",
 }
+# A share nobody has reported on yet: not «chưa thực hiện», which only the unit itself says.
+NOT_UPDATED_NAME = "Chưa cập nhật"
 REVIEW_NAMES = {ReviewState.PENDING: "chờ duyệt", ReviewState.ACCEPTED: "đã xác nhận", ReviewState.RETURNED: "bị trả lại"}
 
 
@@ -139,15 +141,20 @@ def due_working_day(due: dt.date, workdays: Workdays) -> dt.date:
 def milestone_overdue(
     status: str, done_through: dt.date | None, due: dt.date | None, today: dt.date, workdays: Workdays,
 ) -> bool:
-    """THE overdue rule: a dated milestone not done whose working day has passed — lateness counts from
-    the working day the work is really due (`due_working_day`), so a Sunday deadline is late on Saturday."""
-    return due is not None and due_working_day(due, workdays) < today and not milestone_done(status, done_through, due)
+    """A dated milestone not done whose working day has passed. The rule itself lives in the projection
+    (`domain.projection.milestone_overdue`, the one truth every output derives from); this is its form
+    for callers holding a share's current values (the reminders' candidates, the report)."""
+    from domain.projection import (
+        milestone_overdue as rule,  # imported here: the projection imports this module
+    )
+
+    return rule(done=milestone_done(status, done_through, due), due=due, at=today, workdays=workdays)
 
 
 def share_overdue(
     status: str, done_through: dt.date | None, dues: Iterable[dt.date | None], today: dt.date, workdays: Workdays,
 ) -> bool:
-    """A share is overdue when any of its milestones is."""
+    """A share is overdue when any of its milestones is (the projection's rule)."""
     return any(milestone_overdue(status, done_through, due, today, workdays) for due in dues)
 
 

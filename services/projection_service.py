@@ -52,6 +52,18 @@ class Snapshot:
         return self.projection.by_lead()
 
 
+@dataclass(frozen=True)
+class Inputs:
+    """The plan's shares and their history, read once (what the projection replays)."""
+
+    plan_id: int
+    year: int
+    facts: tuple[LeadFacts, ...]
+    shapes: dict[int, AssignmentShape]
+    shares: tuple[PlanShare, ...]
+    updates: tuple[RecordedUpdate, ...]
+
+
 class ProjectionService:
     def __init__(self, uow: UnitOfWorkFactory, plans: PlanService, tz: dt.tzinfo) -> None:
         self.uow = uow
@@ -70,6 +82,13 @@ class ProjectionService:
     async def snapshot(
         self, day: dt.date | None, *, unit_ids: list[str] | None = None, task: int | None = None
     ) -> Snapshot:
+        """One read and the projection at the end of `day` (None: with every recorded update)."""
+        data = await self.inputs(unit_ids=unit_ids, task=task)
+        projection = project(data.shares, data.updates, day or EVERYTHING, self.plans.workdays, plan_year=data.year)
+        return Snapshot(data.plan_id, data.year, data.facts, data.shapes, projection)
+
+    async def inputs(self, *, unit_ids: list[str] | None = None, task: int | None = None) -> Inputs:
+        """What `domain.projection.project` replays: the shares asked and all their recorded history."""
         version = await self.plans.current_version()
         if version is None:
             raise NoPlan("chưa có kế hoạch")
@@ -84,12 +103,11 @@ class ProjectionService:
             LeadFacts(lid, unit, aid, position, scope, number, title, section, status_at)
             for lid, unit, _s, _p, status_at, _d, aid, position, scope, number, title, section in rows
         )
-        shares = [self._plan_share(f, shapes.get(f.assignment_id)) for f in facts]
-        projection = project(shares, self._updates(history), day or EVERYTHING, self.plans.workdays, plan_year=year)
-        return Snapshot(plan_id, year, facts, shapes, projection)
+        shares = tuple(self._plan_share(f, shapes.get(f.assignment_id)) for f in facts)
+        return Inputs(plan_id, year, facts, shapes, shares, self._updates(history))
 
-    def _updates(self, history: list[HistoryRecord]) -> list[RecordedUpdate]:
-        return [RecordedUpdate(h.lead_id, h.status, h.percent, self.day_of(h.created_at), h.milestone_id) for h in history]
+    def _updates(self, history: list[HistoryRecord]) -> tuple[RecordedUpdate, ...]:
+        return tuple(RecordedUpdate(h.lead_id, h.status, h.percent, self.day_of(h.created_at), h.milestone_id) for h in history)
 
     @staticmethod
     def _plan_share(f: LeadFacts, shape: AssignmentShape | None) -> PlanShare:

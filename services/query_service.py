@@ -6,7 +6,7 @@ import datetime as dt
 from collections import Counter
 
 from domain.plan import AFTER_EVENT, RELATIVE, YEAR_ROUND
-from domain.projection import Counts
+from domain.projection import Counts, effective_due
 from domain.shares import OPEN_STATUSES, Status, Workdays
 from domain.units import UnitDirectory
 from services.plan_service import AssignmentShape, PlanService
@@ -130,7 +130,7 @@ class QueryService:
             statuses.append(
                 StatusLine(
                     unit_id=v.unit_id, status=v.status, percent=v.percent, at=v.status_at, by=by, note=note,
-                    evidence=evidence.get(v.lead_id, 0),
+                    evidence=evidence.get(v.lead_id, 0), updated=v.updated,
                 )
             )
         first = views[0]
@@ -184,7 +184,8 @@ def _classify(
             return ListItem(lead, m, "year_round")
         return None
     if m.due is not None:
-        if period is None or period[0] <= m.due <= period[1]:
+        due = effective_due(m.due, workdays)  # the date the list prints: a deadline on a day off moves
+        if period is None or (due is not None and period[0] <= due <= period[1]):
             return ListItem(lead, m, "dated")
         return None
     if m.kind in (RELATIVE, AFTER_EVENT):

@@ -6,11 +6,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from domain.projection import ShareState, milestone_overdue
-from domain.shares import STATUS_NAMES, Status, Workdays, milestone_done
+from domain.shares import NOT_UPDATED_NAME, STATUS_NAMES, Status, Workdays, milestone_done
 
 
-def status_text(status: str, percent: int | None) -> str:
-    """A share's status as the plan's documents write it («Đang thực hiện 60%»)."""
+def status_text(status: str, percent: int | None, updated: bool = True) -> str:
+    """A share's status as the plan's documents write it («Đang thực hiện 60%»); a share nobody has
+    reported on is «Chưa cập nhật» — «chưa thực hiện» is only what a unit itself said."""
+    if status == Status.NOT_STARTED and not updated:
+        return NOT_UPDATED_NAME
     name = STATUS_NAMES.get(status, status)
     return f"{name} {percent}%" if status == Status.IN_PROGRESS and percent is not None else name
 
@@ -96,6 +99,7 @@ class StatusLine:
     by: str | None
     note: str | None
     evidence: int = 0
+    updated: bool = True
 
 
 @dataclass
