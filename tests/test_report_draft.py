@@ -192,7 +192,7 @@ async def test_report_on_postgresql_reads_local_times(postgres_url, tmp_path):
         draft = await application.reports.draft("Q3", 2022)
         done = [c.task for a in [draft.direction, *draft.areas] for c in a.done]
         assert done == [3]
-        area7 = next(a for a in draft.areas if a.number == 7)
+        area7 = next(a for a in draft.areas if a.plan_number == 7)
         assert next(t for t in area7.targets if t.code == "7.1").figure == "97%"
     finally:
         await application.close()
