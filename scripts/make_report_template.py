@@ -297,7 +297,8 @@ def part_one_two(b: Builder) -> None:
 def part_three(b: Builder) -> None:
     b.heading("III. ĐÁNH GIÁ CHUNG", 1)
     b.heading("1. Ưu điểm", 2)
-    b.text("Đến hết ngày {{ cutoff|d }}, {{ counts.done }}/{{ counts.shares }} phần việc của Kế hoạch đã hoàn thành "
+    b.text("Đến hết ngày {{ cutoff|d }}, {{ tasks_done }}/{{ tasks_total }} nhiệm vụ của Kế hoạch đã hoàn thành ở mọi "
+           "đơn vị chủ trì; {{ counts.done }}/{{ counts.shares }} phần việc (nhiệm vụ của từng đơn vị) đã hoàn thành "
            "({{ counts.done_on_time }} đúng hạn, {{ counts.done_late }} sau thời hạn); {{ counts.in_progress }} "
            "phần việc đang triển khai; {{ counts.not_started - counts.not_updated }} phần việc đơn vị báo chưa "
            "thực hiện và {{ counts.not_updated }} phần việc chưa có cập nhật.")

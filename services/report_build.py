@@ -213,6 +213,7 @@ def build(
         figure = by_code[code].figure if code else ""
         indicators.append(IndicatorRow(ind.name, code, figure))
     counts: Counts = count_shares(b.shares)
+    tasks_done, tasks_total = projection.tasks_done(unit_id)
     number, number_blank = reference(facts.number)
     date, date_blank = reference(facts.date)
     sections = facts.sections
@@ -222,7 +223,8 @@ def build(
         plan_title=facts.title, issuer=facts.issuer, plan_number=number, plan_number_blank=number_blank,
         plan_date=date, plan_date_blank=date_blank, signer=signer, start=rp.start, cutoff=rp.cutoff, due=rp.due,
         next_title=rp.next_title, carry_start=rp.cutoff + dt.timedelta(days=1), next_start=rp.next_start,
-        next_end=rp.next_end, unit_id=unit_id, counts=counts, direction=parts.get(1),
+        next_end=rp.next_end, unit_id=unit_id, counts=counts, tasks_done=tasks_done, tasks_total=tasks_total,
+        direction=parts.get(1),
         areas=[parts[s.number] for s in sections if s.number != 1],
         achieved=[t for t in lines if t.verdict == "đạt"], overdue=overdue, blockers=blockers,
         carry_tasks=sorted({o.task for o in overdue} | {x.task for x in blockers}),

@@ -136,6 +136,8 @@ class ReportDraft:
     next_end: dt.date
     unit_id: str | None  # None: the whole department
     counts: Counts
+    tasks_done: int  # tasks done by every lead unit (the projection's `tasks_done`)
+    tasks_total: int
     direction: AreaPart | None  # I. Công tác chỉ đạo, điều hành (the plan's area I)
     areas: list[AreaPart]  # II. the six reform areas
     achieved: list[TargetLine]

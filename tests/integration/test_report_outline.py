@@ -120,6 +120,10 @@ async def test_q3_draft_follows_the_outline(year, tmp_path, capsys):
     target71 = next(line for line in lines if line.startswith("- Chỉ tiêu 7.1"))
     assert "97%" in target71 and "chưa đạt" in target71 and "99%" in target71 and "sau ngày chốt" in target71
 
+    # III.1: tasks and shares done, in the projection's numbers
+    strengths = _between(lines, "1. Ưu điểm", "2. Tồn tại")
+    assert strengths[0].startswith("Đến hết ngày 14/09/2022, 2/59 nhiệm vụ của Kế hoạch đã hoàn thành")
+    assert f"{printed['counts']['done']}/{printed['counts']['shares']} phần việc" in strengths[0]
     # III.2: every overdue share at the cut-off, every blocker quoted; nothing recorded after the cut-off
     weaknesses = _between(lines, "2. Tồn tại, hạn chế", "3. Nguyên nhân")
     overdue = [line for line in weaknesses if line.startswith("- Nhiệm vụ ") and "(hạn " in line]

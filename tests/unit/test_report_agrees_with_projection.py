@@ -85,6 +85,9 @@ def test_the_draft_states_the_projections_numbers(raw, period, unit):
     mine = [s for s in projection.shares if unit is None or s.unit_id == unit]
 
     assert draft.counts == projection.counts(unit)
+    tasks = {s.task for s in mine}
+    assert (draft.tasks_done, draft.tasks_total) == (
+        sum(all(s.status is Status.DONE for s in mine if s.task == t) for t in tasks), len(tasks))
     assert [row.counts for row in draft.stats] == [count_shares(s for s in mine if s.section == n) for n in range(1, 8)]
     # III.2: exactly the overdue shares, each under its overdue milestone
     listed = {(o.task, u.unit) for o in draft.overdue for u in o.units}
