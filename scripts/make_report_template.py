@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
 from docx.oxml import OxmlElement
@@ -109,8 +109,12 @@ def _repeat_header(row: Any) -> None:
     el = OxmlElement("w:tblHeader")
     el.set(qn("w:val"), "true")
     trpr.append(el)
-    cant = OxmlElement("w:cantSplit")
-    trpr.append(cant)
+
+
+def _keep_rows_whole(row: Any) -> None:
+    """A row is not split across two pages (docxtpl copies the row's properties to every repeated row)."""
+    trpr = row._tr.get_or_add_trPr()
+    trpr.insert(0, OxmlElement("w:cantSplit"))
 
 
 def _no_borders(table: Any) -> None:
@@ -180,6 +184,8 @@ class Builder:
         table.autofit = False
         for column, width in zip(table.columns, widths, strict=True):
             column.width = Cm(width)
+        for row in table.rows:
+            _keep_rows_whole(row)
         _repeat_header(table.rows[0])
         all_rows: list[Sequence[Sequence[Run]]] = [[[(h, "b")] for h in headers], *rows]
         for r, values in enumerate(all_rows):
@@ -389,12 +395,18 @@ def signature(b: Builder) -> None:
 
 
 def annex(b: Builder) -> None:
-    b.doc.add_page_break()
+    """The statistics annex on landscape pages of its own section (the page numbers run on)."""
+    section = b.doc.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21)
+    section.top_margin, section.bottom_margin = Cm(3), Cm(1.5)  # the binding edge of a turned page
+    section.left_margin, section.right_margin = Cm(2), Cm(2)
+    section.different_first_page_header_footer = False
     b.para(("BIỂU SỐ LIỆU", "b"), center=True, after=0)
     b.para(("Kết quả thực hiện Kế hoạch CCHC {{ period_name }} (số liệu đến hết ngày {{ cutoff|d }})", "b"),
            center=True, after=0)
     b.para(("(Kèm theo Báo cáo số ", "i"), (BLANK, "ih"), ("/BC-SCT của {{ issuer }})", "i"), center=True, size=13)
-    b.para(("Biểu 1. Phần việc theo lĩnh vực và tình trạng", "b"), indent=False)
+    b.para(("Biểu 1. Phần việc theo lĩnh vực và tình trạng", "b"), indent=False).paragraph_format.keep_with_next = True
     stat = ["{{ s.counts.shares }}", "{{ s.counts.done }}", "{{ s.counts.done_late }}", "{{ s.counts.in_progress }}",
             "{{ s.counts.blocked }}", "{{ s.counts.not_started - s.counts.not_updated }}", "{{ s.counts.not_updated }}",
             "{{ s.counts.overdue }}", "{{ s.counts.done_percent }}%"]
@@ -402,7 +414,7 @@ def annex(b: Builder) -> None:
     b.table(
         ("TT", "Lĩnh vực", "Số phần việc", "Hoàn thành", "Trong đó sau hạn", "Đang làm", "Vướng mắc",
          "Chưa thực hiện", "Chưa cập nhật", "Quá hạn", "Tỷ lệ hoàn thành"),
-        (0.9, 4.0, 1.2, 1.3, 1.2, 1.1, 1.2, 1.2, 1.2, 1.1, 1.3),
+        (1.2, 6.5, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0),
         [[[("{%tr for s in stats %}", "")]] + [[("", "")]] * 10,
          [[("{{ s.roman }}", "")], [("{{ s.title }}", "")], *[[(c, "")] for c in stat]],
          [[("{%tr endfor %}", "")]] + [[("", "")]] * 10,
@@ -410,10 +422,10 @@ def annex(b: Builder) -> None:
         bold_rows=(3,),
     )
     b.para()
-    b.para(("Biểu 2. Chỉ tiêu của Kế hoạch", "b"), indent=False)
+    b.para(("Biểu 2. Chỉ tiêu của Kế hoạch", "b"), indent=False).paragraph_format.keep_with_next = True
     b.table(
         ("Mã", "Chỉ tiêu", "Mục tiêu", "Kết quả", "Đánh giá"),
-        (1.1, 9.2, 2.1, 2.1, 2.0),
+        (1.5, 15.0, 2.8, 3.6, 2.8),
         [[[("{%tr for t in targets %}", "")]] + [[("", "")]] * 4,
          [[("{{ t.code }}", "")], [("{{ t.text }}", "")], [("{{ t.goal }}", "")],
           [("{{ t.figure }}{% if t.period_label %} ({{ t.period_label }}){% endif %}", ""),
@@ -422,10 +434,10 @@ def annex(b: Builder) -> None:
          [[("{%tr endfor %}", "")]] + [[("", "")]] * 4],
     )
     b.para()
-    b.para(("Biểu 3. Số liệu báo cáo định kỳ", "b"), indent=False)
+    b.para(("Biểu 3. Số liệu báo cáo định kỳ", "b"), indent=False).paragraph_format.keep_with_next = True
     b.table(
         ("TT", "Nội dung", "Chỉ tiêu", "Số liệu kỳ báo cáo"),
-        (1.0, 10.0, 2.0, 3.5),
+        (1.2, 15.5, 2.5, 6.5),
         [[[("{%tr for i in indicators %}", "")]] + [[("", "")]] * 3,
          [[("{{ loop.index }}", "")], [("{{ i.name }}", "")], [("{{ i.code }}", "")],
           [("{{ i.value }}", ""), ("{% if not i.value %}" + BLANK + "{% endif %}", "h")]],
