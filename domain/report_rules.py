@@ -68,11 +68,11 @@ INDICATORS: tuple[Indicator, ...] = (
 
 
 def indicator_target(indicator: Indicator, targets: list[tuple[str, str]]) -> str:
-    """The code of the first target (code, text) whose text holds every phrase of the indicator, or ""."""
+    """The code of the first target (code, folded text — `domain.text.fold`) whose text holds every phrase
+    of the indicator, or ""."""
     if not indicator.words:
         return ""
-    for code, text in targets:
-        folded = fold(text)
+    for code, folded in targets:
         if all(w in folded for w in indicator.words):
             return code
     return ""

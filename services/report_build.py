@@ -19,6 +19,7 @@ from domain.report_period import ReportPeriod
 from domain.report_rules import INDICATORS, cause_of, indicator_target, needs_province
 from domain.shares import Status
 from domain.targets import fmt_goal, fmt_value
+from domain.text import fold
 from services.report_model import (
     AreaPart,
     CauseGroup,
@@ -205,7 +206,7 @@ def build(
         causes[cause_of(x.note)].append(x)
     due_next, year_round = b.due_next()
     overdue = b.overdue()
-    pairs = [(t.target.code, t.target.text) for t in targets]
+    pairs = [(t.target.code, fold(t.target.text)) for t in targets]
     by_code = {line.code: line for line in lines}
     indicators = []
     for ind in INDICATORS:
