@@ -1,8 +1,10 @@
 """Time of the projection (domain/projection.py): every share of the seed plan at the end of one date,
 replayed from N recorded status updates (default 10,000) spread over the year.
 
-Two figures: the pure replay (`domain.projection.project`, what the goal is about: ≤ 50 ms for 10,000
-updates) and the whole read through `ProjectionService.at` (the history's query plus the replay).
+Figures: the pure replay (`domain.projection.project`, what the goal is about: ≤ 50 ms for 10,000
+updates), wall and CPU time (on a loaded machine the CPU time is the one that means something), and the
+whole read through `ProjectionService.at` (the history's query plus the replay; then with the inputs
+remembered because the history has not changed).
 
     .venv/bin/python benchmarks/bench_projection.py [--updates 10000] [--rounds 20] [--db URL]
 """
@@ -35,21 +37,28 @@ async def main() -> None:
         async with active_app(Path(tmp), updates=args.updates, evidence=args.evidence, db=args.db) as (app, seconds):
             print(setup_line(app, seconds, args.updates, args.evidence))
             data = await app.projections.inputs()
-            pure, whole = [], []
+            pure, pure_cpu, whole, whole_cpu = [], [], [], []
             for _ in range(args.rounds):
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 projection = project(data.shares, data.updates, AT, app.workdays, plan_year=data.year)
                 pure.append(time.perf_counter() - t0)
-                t0 = time.perf_counter()
-                await app.projections.at(AT)
+                pure_cpu.append(time.process_time() - c0)
+                t0, c0 = time.perf_counter(), time.process_time()
+                await app.projections.at(AT, fresh=True)
                 whole.append(time.perf_counter() - t0)
+                whole_cpu.append(time.process_time() - c0)
             counts = projection.counts().as_contract()
             print(f"{len(data.shares)} shares, {len(data.updates)} updates, at {AT}: {counts}")
-            print(f"project(): median {1000 * statistics.median(pure):.1f} ms, max {1000 * max(pure):.1f} ms")
-            print(f"ProjectionService.at() (query + replay): median {1000 * statistics.median(whole):.1f} ms, "
-                  f"max {1000 * max(whole):.1f} ms")
-            verdict = "OK" if statistics.median(pure) <= GOAL else "SLOWER THAN GOAL"
-            print(f"goal ≤ {1000 * GOAL:.0f} ms for the replay: {verdict}")
+            print(f"project(): wall median {1000 * statistics.median(pure):.1f} ms, min {1000 * min(pure):.1f} ms, "
+                  f"max {1000 * max(pure):.1f} ms; CPU median {1000 * statistics.median(pure_cpu):.1f} ms")
+            print(f"ProjectionService.at(fresh=True) (query + replay): wall median {1000 * statistics.median(whole):.1f} ms"
+                  f", CPU median {1000 * statistics.median(whole_cpu):.1f} ms")
+            t0 = time.perf_counter()
+            await app.projections.at(AT)
+            print(f"ProjectionService.at() with the history unchanged (remembered inputs): "
+                  f"{1000 * (time.perf_counter() - t0):.1f} ms")
+            verdict = "OK" if statistics.median(pure_cpu) <= GOAL else "SLOWER THAN GOAL"
+            print(f"goal ≤ {1000 * GOAL:.0f} ms (CPU) for the replay: {verdict}")
 
 
 if __name__ == "__main__":

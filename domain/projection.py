@@ -18,14 +18,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from domain.lateness import Workdays, before_plan, due_working_day, effective_due, milestone_overdue
 from domain.shares import (
     DatedMilestone,
     ShareChange,
     ShareRuleError,
     Status,
-    Workdays,
     apply_update,
-    due_working_day,
     milestone_done,
     share_percent,
 )
@@ -191,28 +190,6 @@ class Projection:
 
 
 # -- the rules -------------------------------------------------------------------------------------------
-def before_plan(due: dt.date | None, plan_year: int) -> bool:
-    """A milestone due before its plan's year began (task 1's «Tháng 12/2021» in the 2022 plan) is what
-    issuing the plan fulfils: never overdue, never late."""
-    return bool(plan_year) and due is not None and due < dt.date(plan_year, 1, 1)
-
-
-def effective_due(due: dt.date | None, workdays: Workdays) -> dt.date | None:
-    """The one date shown everywhere: the deadline itself, or the working day before it when it falls on a
-    day off (`domain.shares.due_working_day`)."""
-    return None if due is None else due_working_day(due, workdays)
-
-
-def milestone_overdue(
-    *, done: bool, due: dt.date | None, at: dt.date, workdays: Workdays, plan_year: int = 0
-) -> bool:
-    """THE overdue rule: a dated milestone, not done, whose effective due day is before `at`; a milestone
-    dated before the plan's year never is."""
-    if done or due is None or before_plan(due, plan_year):
-        return False
-    return due_working_day(due, workdays) < at
-
-
 def count_shares(shares: Iterable[ShareState]) -> Counts:
     n = {k: 0 for k in ("shares", "done", "done_on_time", "done_late", "in_progress", "blocked",
                         "not_started", "overdue", "not_updated")}
@@ -325,10 +302,11 @@ def _replay(share: PlanShare, updates: Sequence[RecordedUpdate]) -> _Replay:
         if status is None:
             continue
         if status is not Status.DONE:
-            try:
-                share_percent(status, u.percent)
-            except ShareRuleError:  # a row the rules refuse changed nothing when it was written
-                continue
+            if u.percent is not None:
+                try:
+                    share_percent(status, u.percent)
+                except ShareRuleError:  # a row the rules refuse changed nothing when it was written
+                    continue
             pending, pending_status = u, status
             restart = restart or status is Status.NOT_STARTED
             continue

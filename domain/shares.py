@@ -12,8 +12,11 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol, TypeVar
+from typing import TypeVar
 
+from domain import lateness
+from domain.lateness import Workdays as Workdays  # re-exported: the share rules' callers import them here
+from domain.lateness import due_working_day as due_working_day
 from domain.people import UserView
 
 
@@ -125,30 +128,13 @@ def milestone_done(status: str, done_through: dt.date | None, due: dt.date | Non
     return status == Status.DONE or (due is not None and done_through is not None and due <= done_through)
 
 
-class Workdays(Protocol):
-    """What the overdue rule needs of the working-day calendar (`domain.workdays.WorkingCalendar`)."""
-
-    def is_working_day(self, day: dt.date) -> bool: ...
-    def previous_working_day(self, day: dt.date) -> dt.date: ...
-
-
-def due_working_day(due: dt.date, workdays: Workdays) -> dt.date:
-    """The working day a deadline is really due: the day itself, or the working day before it when the
-    deadline falls on a day off (a Sunday 18/12 is due on Friday 16/12)."""
-    return due if workdays.is_working_day(due) else workdays.previous_working_day(due)
-
-
 def milestone_overdue(
     status: str, done_through: dt.date | None, due: dt.date | None, today: dt.date, workdays: Workdays,
 ) -> bool:
-    """A dated milestone not done whose working day has passed. The rule itself lives in the projection
-    (`domain.projection.milestone_overdue`, the one truth every output derives from); this is its form
-    for callers holding a share's current values (the reminders' candidates, the report)."""
-    from domain.projection import (
-        milestone_overdue as rule,  # imported here: the projection imports this module
-    )
-
-    return rule(done=milestone_done(status, done_through, due), due=due, at=today, workdays=workdays)
+    """A dated milestone not done whose working day has passed: the projection's rule
+    (`domain.lateness.milestone_overdue`, re-exported by `domain.projection`) for callers holding a
+    share's current values (the reminders' candidates, the report)."""
+    return lateness.milestone_overdue(done=milestone_done(status, done_through, due), due=due, at=today, workdays=workdays)
 
 
 def share_overdue(

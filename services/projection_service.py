@@ -63,40 +63,71 @@ class Inputs:
     shares: tuple[PlanShare, ...]
     updates: tuple[RecordedUpdate, ...]
 
+    def narrowed(self, unit_ids: list[str] | None, task: int | None) -> Inputs:
+        """The same inputs for some units' shares, or one task's."""
+        if unit_ids is None and task is None:
+            return self
+        units = set(unit_ids) if unit_ids is not None else None
+        keep = [
+            i for i, f in enumerate(self.facts)
+            if (units is None or f.unit_id in units) and (task is None or f.task == task)
+        ]
+        leads = {self.facts[i].lead_id for i in keep}
+        return Inputs(
+            self.plan_id, self.year, tuple(self.facts[i] for i in keep), self.shapes,
+            tuple(self.shares[i] for i in keep), tuple(u for u in self.updates if u.lead_id in leads),
+        )
+
+
+HistoryKey = tuple[int, dt.datetime, tuple[int | None, int]]
+
 
 class ProjectionService:
     def __init__(self, uow: UnitOfWorkFactory, plans: PlanService, tz: dt.tzinfo) -> None:
         self.uow = uow
         self.plans = plans
         self.tz = tz
+        self._cached: tuple[HistoryKey, dict[int, AssignmentShape], Inputs] | None = None
 
     def day_of(self, at: dt.datetime) -> dt.date:
         """The local day of a recorded time (aware times are converted; naive ones — SQLite drops the
         offset — are already local wall time, as the status service writes them)."""
         return at.astimezone(self.tz).date() if at.tzinfo else at.date()
 
-    async def at(self, day: dt.date, *, unit_ids: list[str] | None = None, task: int | None = None) -> Projection:
+    async def at(
+        self, day: dt.date, *, unit_ids: list[str] | None = None, task: int | None = None, fresh: bool = False
+    ) -> Projection:
         """Every share (of the units / the task asked) at the end of `day`; NoPlan without a plan."""
-        return (await self.snapshot(day, unit_ids=unit_ids, task=task)).projection
+        return (await self.snapshot(day, unit_ids=unit_ids, task=task, fresh=fresh)).projection
 
     async def snapshot(
-        self, day: dt.date | None, *, unit_ids: list[str] | None = None, task: int | None = None
+        self, day: dt.date | None, *, unit_ids: list[str] | None = None, task: int | None = None, fresh: bool = False
     ) -> Snapshot:
         """One read and the projection at the end of `day` (None: with every recorded update)."""
-        data = await self.inputs(unit_ids=unit_ids, task=task)
+        data = await self.inputs(unit_ids=unit_ids, task=task, fresh=fresh)
         projection = project(data.shares, data.updates, day or EVERYTHING, self.plans.workdays, plan_year=data.year)
         return Snapshot(data.plan_id, data.year, data.facts, data.shapes, projection)
 
-    async def inputs(self, *, unit_ids: list[str] | None = None, task: int | None = None) -> Inputs:
-        """What `domain.projection.project` replays: the shares asked and all their recorded history."""
+    async def inputs(
+        self, *, unit_ids: list[str] | None = None, task: int | None = None, fresh: bool = False
+    ) -> Inputs:
+        """What `domain.projection.project` replays: the shares asked and all their recorded history.
+
+        The whole plan's inputs are remembered while the history (its newest id and size), the plan's
+        version and its milestones stay the same — one cheap query tells — so that the questions
+        between two updates do not read the history again."""
         version = await self.plans.current_version()
         if version is None:
             raise NoPlan("chưa có kế hoạch")
         plan_id, year = version[0], version[1]
         shapes = await self.plans.structure(plan_id)
         async with self.uow() as uow:
-            rows = await uow.statuses.lead_rows(plan_id, unit_ids=unit_ids, task_number=task)
-            history = await uow.statuses.replay_history(plan_id, unit_ids=unit_ids, task_number=task)
+            key = (plan_id, version[2], await uow.statuses.history_mark())
+            cached = self._cached
+            if not fresh and cached is not None and cached[0] == key and cached[1] == shapes:
+                return cached[2].narrowed(unit_ids, task)
+            rows = await uow.statuses.lead_rows(plan_id)
+            history = await uow.statuses.replay_history(plan_id)
         if any(row[6] not in shapes for row in rows):  # the plan changed under a cached structure
             shapes = await self.plans.structure(plan_id, fresh=True)
         facts = tuple(
@@ -104,7 +135,9 @@ class ProjectionService:
             for lid, unit, _s, _p, status_at, _d, aid, position, scope, number, title, section in rows
         )
         shares = tuple(self._plan_share(f, shapes.get(f.assignment_id)) for f in facts)
-        return Inputs(plan_id, year, facts, shapes, shares, self._updates(history))
+        whole = Inputs(plan_id, year, facts, shapes, shares, self._updates(history))
+        self._cached = (key, shapes, whole)
+        return whole.narrowed(unit_ids, task)
 
     def _updates(self, history: list[HistoryRecord]) -> tuple[RecordedUpdate, ...]:
         return tuple(RecordedUpdate(h.lead_id, h.status, h.percent, self.day_of(h.created_at), h.milestone_id) for h in history)

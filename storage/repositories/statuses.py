@@ -250,6 +250,11 @@ class StatusRepository:
             query = query.where(AssignmentLead.unit_id == unit_id)
         return [tuple(row) for row in (await self.session.execute(query)).all()]
 
+    async def history_mark(self) -> tuple[int | None, int]:
+        """(newest id, number) of the status history rows: changes whenever the history does."""
+        row = (await self.session.execute(select(func.max(StatusUpdate.id), func.count(StatusUpdate.id)))).one()
+        return row[0], int(row[1])
+
     async def replay_history(
         self, plan_id: int, *, unit_ids: list[str] | None = None, task_number: int | None = None
     ) -> list[HistoryRecord]:

@@ -160,6 +160,7 @@ async def outputs_agree(world: World, day: dt.date) -> None:
     }, (day, text)
 
 
+@pytest.mark.heavy
 @pytest.mark.timeout(600)
 @settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture])
