@@ -76,12 +76,12 @@ class ReportService:
             history = [u for u, _user in await uow.statuses.history(lead_ids)] if lead_ids else []
             evidence_rows = await uow.review.evidence(plan.id, state=ReviewState.ACCEPTED.value)
             facts = self._facts(plan, sections, tasks)
-            fallback = self._projection(tasks, history, rp.cutoff, plan.year) if not current else None
+            inputs = self._inputs(tasks, history)
             notes = self._notes(history, until)
             accepted = self._accepted(evidence_rows, until)
         evidence = [AcceptedEvidence(e.task_number, e.section, e.unit_id, e.label, self.local(e.created_at).date())
                     for e in accepted]
-        projection = fallback or await self._current_projection(rp.cutoff)
+        projection = await self._projection(inputs, rp.cutoff, year, current=current)
         order = {u.id: i for i, u in enumerate(self.units.units)}
         draft = build(rp, facts, projection, notes=notes, evidence=evidence, targets=target_rows,
                       unit_name=self.units.name, unit_order=order, unit_id=unit_id, signer=signer)
@@ -132,13 +132,19 @@ class ReportService:
             milestone_words={m.id: m.text for t in tasks for a in t.assignments for m in a.milestones},
         )
 
-    async def _current_projection(self, day: dt.date) -> Projection:
-        assert self.projections is not None
-        return await self.projections.at(day)
+    async def _projection(
+        self, inputs: tuple[list[PlanShare], list[RecordedUpdate]], at: dt.date, year: int, *, current: bool
+    ) -> Projection:
+        """The one projection at the end of `at`: the projection service's for the current plan; for
+        another (a past year's report), the same pure `project` fed from the rows this draft read."""
+        if current and self.projections is not None:
+            projection = await self.projections.at(at)
+            if projection.plan_year == year:
+                return projection
+        shares, updates = inputs
+        return project(shares, updates, at, self.workdays, plan_year=year)
 
-    def _projection(self, tasks: Sequence[Any], history: Sequence[Any], at: dt.date, year: int) -> Projection:
-        """A plan other than the current one (a past year's report): the same pure projection, fed from
-        the rows already read (the projection service reads the current plan)."""
+    def _inputs(self, tasks: Sequence[Any], history: Sequence[Any]) -> tuple[list[PlanShare], list[RecordedUpdate]]:
         shares = [
             PlanShare(
                 lead.id, t.number, lead.unit_id, a.id,
@@ -151,7 +157,7 @@ class ReportService:
             RecordedUpdate(u.lead_id, u.status, u.percent, self.local(u.created_at).date(), u.milestone_id)
             for u in history
         ]
-        return project(shares, updates, at, self.workdays, plan_year=year)
+        return shares, updates
 
     def _notes(self, history: Sequence[Any], until: dt.datetime) -> dict[int, Blocked]:
         """The words of each share's latest «vướng» report made by the cut-off (quoted in III and V)."""
