@@ -287,3 +287,24 @@ async def test_a_figure_after_the_cut_off_is_said_to_be_late(app, router):
     assert "báo sau ngày chốt 14/03" in detail
     reply = await head.text("chỉ tiêu 7.1 quý 3 đạt 95%")
     assert "sau ngày chốt" not in reply
+
+
+async def test_an_areas_targets_in_full_wording_are_paged(app, router):
+    import re
+
+    from conversation.callbacks import TargetsPage, encode
+
+    head = await registered(app, router, "h1", "van-phong")
+    replies = await head.say("chỉ tiêu lĩnh vực 3")
+    first = replies[0]
+    assert "(trang 1/" in first.text and len(first.text) <= 1500
+    assert "**3.1** 100% TTHC thuộc phạm vi, thẩm quyền giải quyết của Sở Công Thương" in first.text
+    following = [b for row in first.buttons for b in row if b.text.startswith("Sau")]
+    assert following
+    page2 = (await head.press(following[0].data))[0]
+    assert "(trang 2/" in page2.text and page2.edit and len(page2.text) <= 1500
+    shown = first.text + page2.text
+    pages = int(re.search(r"trang 1/(\d+)", first.text).group(1))
+    for n in range(3, pages + 1):
+        shown += (await head.press(encode(TargetsPage(3, n - 1))))[0].text
+    assert all(f"**3.{i}**" in shown for i in range(1, 12))
