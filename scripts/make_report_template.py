@@ -211,12 +211,14 @@ def heading_block(b: Builder) -> None:
         column.width = width
         cell.width = width
     lines: list[tuple[Any, list[Run], float, bool]] = [
-        (left, [("UBND TỈNH BÌNH ĐỊNH", "")], 13, False),
+        (left, [("UBND TỈNH ", ""), ("{% if not province %}" + BLANK + "{% endif %}", "h"),
+                ("{{ province|upper }}", "")], 13, False),
         (left, [("{{ issuer|upper }}", "b")], 13, True),
         (left, [("Số: ", ""), (BLANK, "h"), ("/BC-SCT", "")], 13, False),
         (right, [("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "b")], 12, False),
         (right, [("Độc lập - Tự do - Hạnh phúc", "b")], 13, True),
-        (right, [("Bình Định, ngày ", "i"), (BLANK, "ih"), (" năm {{ year }}", "i")], 13, False),
+        (right, [("{% if not province %}" + BLANK + "{% endif %}", "ih"), ("{{ province }}, ngày ", "i"),
+                 (BLANK, "ih"), (" năm {{ year }}", "i")], 13, False),
     ]
     first = {id(left): True, id(right): True}
     for cell, runs, size, rule in lines:

@@ -9,6 +9,7 @@ province's part of V (docs/report.md). Pure: records in, a `ReportDraft` out.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -73,6 +74,12 @@ class AcceptedEvidence:
     unit_id: str
     name: str
     day: dt.date  # the day it was sent
+
+
+def province_of(department: str) -> str:
+    """«Sở Công Thương tỉnh Bình Định» → «Bình Định» (the heading's UBND and place); "" when not named."""
+    parts = re.split(r"\b(?:tỉnh|thành phố)\s+", department, maxsplit=1, flags=re.IGNORECASE)
+    return parts[1].strip() if len(parts) == 2 else ""
 
 
 def reference(value: str | None) -> tuple[str, bool]:
@@ -187,7 +194,7 @@ def _evidence_top(items: Sequence[AcceptedEvidence], done_tasks: set[int], unit_
 def build(
     rp: ReportPeriod, facts: PlanFacts, projection: Projection, *, notes: dict[int, Blocked],
     evidence: Sequence[AcceptedEvidence], targets: Sequence[TargetStatus], unit_name: Callable[[str], str],
-    unit_order: dict[str, int], unit_id: str | None = None, signer: str = "deputy",
+    unit_order: dict[str, int], unit_id: str | None = None, signer: str = "deputy", department: str = "",
 ) -> ReportDraft:
     b = _Builder(rp, facts, projection, unit_name, unit_order, unit_id)
     parts = {s.number: b.area(s, 0 if s.number == 1 else s.number - 1, notes) for s in facts.sections}
@@ -221,7 +228,7 @@ def build(
     return ReportDraft(
         year=rp.year, period=rp.period, period_title=rp.title,
         period_name=f"năm {rp.year}" if rp.period == "Y" else f"{rp.title} năm {rp.year}",
-        plan_title=facts.title, issuer=facts.issuer, plan_number=number, plan_number_blank=number_blank,
+        plan_title=facts.title, issuer=facts.issuer, province=province_of(department), plan_number=number, plan_number_blank=number_blank,
         plan_date=date, plan_date_blank=date_blank, signer=signer, start=rp.start, cutoff=rp.cutoff, due=rp.due,
         next_title=rp.next_title, carry_start=rp.cutoff + dt.timedelta(days=1), next_start=rp.next_start,
         next_end=rp.next_end, unit_id=unit_id, counts=counts, tasks_done=tasks_done, tasks_total=tasks_total,

@@ -122,6 +122,7 @@ class ReportDraft:
     period_name: str  # «Quý III năm 2022», «6 tháng đầu năm 2022», «năm 2022»
     plan_title: str
     issuer: str
+    province: str  # «Bình Định», from the unit directory's department («Sở Công Thương tỉnh Bình Định»)
     plan_number: str  # what the plan file states of its number («/KH-SCT»), "" when nothing
     plan_number_blank: bool  # a part is missing: the template puts the marker before it
     plan_date: str  # «/12/2021», likewise

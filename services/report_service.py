@@ -84,7 +84,8 @@ class ReportService:
         projection = await self._projection(inputs, rp.cutoff, year, current=current)
         order = {u.id: i for i, u in enumerate(self.units.units)}
         draft = build(rp, facts, projection, notes=notes, evidence=evidence, targets=target_rows,
-                      unit_name=self.units.name, unit_order=order, unit_id=unit_id, signer=signer)
+                      unit_name=self.units.name, unit_order=order, unit_id=unit_id, signer=signer,
+                      department=self.units.department)
         draft.projection = projection
         draft.load_seconds = time.perf_counter() - started
         return draft

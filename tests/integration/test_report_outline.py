@@ -178,6 +178,9 @@ async def test_q3_draft_form(year, tmp_path, capsys):
     marks = [r for p in document.paragraphs for r in p.runs if BLANK in r.text]
     assert marks and all(r.font.highlight_color is not None for r in marks)
     assert any(BLANK in row.cells[3].text for row in indicators.rows[1:])
+    heading = [c.text for c in document.tables[0].rows[0].cells]
+    assert heading[0].startswith("UBND TỈNH BÌNH ĐỊNH\nSỞ CÔNG THƯƠNG") and f"Số: {BLANK}/BC-SCT" in heading[0]
+    assert "Độc lập - Tự do - Hạnh phúc" in heading[1] and f"Bình Định, ngày {BLANK} năm 2022" in heading[1]
     signature = " ".join(c.text for c in document.tables[-4].rows[0].cells)
     assert "KT. GIÁM ĐỐC" in signature and "PHÓ GIÁM ĐỐC" in signature and "Nơi nhận" in signature
 
