@@ -92,6 +92,8 @@ async def test_custom_template_replaces_the_bundled_one(app, quarter, tmp_path, 
         (["--period", "Q3"], "not-a-docx", "không phải tệp Word", 1),
         (["--period", "Q3"], "bad-jinja", "lỗi cú pháp", 1),
         (["--period", "Q3"], "unknown-name", "không có trong dữ liệu", 1),
+        (["--period", "Q3", "--evidence-annex", "minh-chung.csv"], None, "đuôi .xlsx", 1),
+        (["--period", "Q3", "--signer", "chairman"], None, "invalid choice", 2),
     ],
 )
 async def test_bad_input_one_line_nothing_written(app, tmp_path, monkeypatch, capsys, argv, template, expected, exit_code):
