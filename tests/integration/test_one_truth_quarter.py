@@ -177,3 +177,15 @@ async def test_the_day_asked_ends_at_midnight_in_ho_chi_minh_city(tmp_path):
 
 async def test_the_day_asked_ends_at_midnight_on_postgresql(tmp_path, postgres_url):
     await _midnight(make_settings(tmp_path, database_url=postgres_url))
+
+
+async def test_replaying_the_history_gives_what_the_status_service_wrote(quarter):
+    """The projection replays with the rule the status service writes with (`apply_update`): with every
+    update seen, each share's status, percent and milestone progress equal the values written."""
+    app, _settings, _tmp = quarter
+    plan_id = (await app.plans.current_version())[0]
+    async with app.projections.uow() as uow:
+        written = {row[0]: (row[2], row[3], row[5]) for row in await uow.statuses.lead_rows(plan_id)}
+    replayed = (await app.projections.snapshot(None)).states()
+    assert {lead: (s.status.value, s.percent, s.done_through) for lead, s in replayed.items()} == written
+    assert sum(1 for status, _, _ in written.values() if status != "not_started") == 8
