@@ -126,7 +126,8 @@ async def build_app(settings: Settings, *, clock: Clock | None = None, migrate: 
         broadcasts=broadcasts,
         reachability=ReachabilityService(uow),
         targets=targets,
-        reports=ReportService(uow, units, reporting, targets, clock.tz, settings.report_template_file, workdays),
+        reports=ReportService(uow, units, reporting, targets, clock.tz, settings.report_template_file, workdays,
+                              projections),
         dashboard=DashboardService(queries, plans, units),
         web_auth=WebAuthService(
             uow, units, base_url=settings.web_public_url,

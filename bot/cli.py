@@ -99,6 +99,10 @@ def build_parser() -> argparse.ArgumentParser:
     draft.add_argument("--period", required=True, type=_period, metavar="Q1|Q2|H1|Q3|Y")
     draft.add_argument("--year", type=int)
     draft.add_argument("--out", required=True, metavar="PATH.docx")
+    draft.add_argument("--json", action="store_true", help="in số liệu báo cáo dạng JSON (docs/contracts.md §5)")
+    draft.add_argument("--evidence-annex", metavar="PATH.xlsx", help="danh mục minh chứng đã xác nhận (Excel)")
+    draft.add_argument("--signer", choices=["deputy", "director"], default="deputy",
+                       help="deputy: KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC (mặc định); director: GIÁM ĐỐC")
     status = sub.add_parser("status", help="tình trạng mọi phần việc vào cuối một ngày (từ lịch sử cập nhật)")
     status.add_argument("--at", required=True, type=_date, metavar="YYYY-MM-DD")
     status.add_argument("--unit", metavar="UNIT_ID")

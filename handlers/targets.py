@@ -73,6 +73,16 @@ def _one_target(question: str, rows: list, area_words: set[str] | None = None, *
     return rows[scored[0][2]]
 
 
+def _matching(question: str, rows: list) -> list:
+    """The targets a question names: those with the most content words in common with their text (at
+    least two). Several equally likely are all returned — one sentence of the plan may hold two targets
+    («… thanh toán trực tuyến; trong đó, tỷ lệ giao dịch …»): the reader sees each, none is chosen for them."""
+    asked = _words(question)
+    scored = [(len(asked & _words(r.target.text)), r) for r in rows]
+    best = max((score for score, _ in scored), default=0)
+    return [r for score, r in scored if score == best] if best >= 2 else []
+
+
 @intent("targets")
 async def targets(ctx: Context) -> list[Reply]:
     period = current_period(ctx.today)
@@ -94,18 +104,22 @@ async def targets(ctx: Context) -> list[Reply]:
     asked = fold(ctx.message.text or "")
     area = _words(sections.get(wanted, "")) if wanted is not None else set()
     required = bool(REQUIRED.search(asked))
-    one = None if ALL_OF_AREA.search(asked) and not required else _one_target(
-        asked, [r for r in rows if wanted is None or r.target.section == wanted], area, required=required)
-    if one is not None:  # a one-fact question: one line, with the figure when there is one
-        if required:
-            return ctx.reply(text.required_line(one))
-        return ctx.reply(text.target_line(one).lstrip("• "))
+    candidates = [r for r in rows if wanted is None or r.target.section == wanted]
+    if required or not ALL_OF_AREA.search(asked):
+        one = _one_target(asked, candidates, area, required=required)
+        if one is not None:  # a one-fact question: one line, with the figure when there is one
+            if required:
+                return ctx.reply(text.required_line(one))
+            return ctx.reply(text.target_line(one, period).lstrip("• "))
+        found = _matching(asked, candidates)
+        if len(found) > 1:  # several targets equally likely: every one of them, none chosen for the reader
+            return ctx.reply(text.several(found, period))
     if wanted is None:  # the areas with their number of targets; coordinators also see what is missing
         missing = [r.target for r in rows if r.figure is None and r.target.goal is not None]
         chase = text.missing_line(period, missing) if ctx.user.is_coordinator and missing else None
         return ctx.reply(texts.targets_overview(by_section) + (f"\n\n{chase}" if chase else ""))
     chosen = [r for r in rows if r.target.section == wanted]
-    return ctx.reply(text.overview(year, period, chosen, sections, wanted=wanted))
+    return [text.overview(year, period, chosen, sections, wanted=wanted)]
 
 
 async def one_target(ctx: Context, code: str) -> list[Reply]:
@@ -116,7 +130,9 @@ async def one_target(ctx: Context, code: str) -> list[Reply]:
     target = next((t for t in all_targets if t.code == code), None)
     if target is None:
         return ctx.reply(text.UNKNOWN)
-    return ctx.reply(text.detail(target, await ctx.app.targets.history(target.id), ctx.app.units))
+    year = await ctx.app.reports.plan_year()
+    cutoffs = {p: ctx.app.reports.period_of(p, year).cutoff for p in ("Q1", "Q2", "H1", "Q3", "Y")}
+    return ctx.reply(text.detail(target, await ctx.app.targets.history(target.id), ctx.app.units, cutoffs))
 
 
 @intent("target_figure")
@@ -155,7 +171,9 @@ async def apply_figure(ctx: Context, pending: dict) -> list[Reply]:
     except NoPlan:
         return ctx.reply(text.NO_PLAN)
     if outcome.kind == "recorded":
-        return ctx.reply(text.recorded(outcome, pending["period"]))
+        cutoff = ctx.app.reports.period_of(pending["period"], await ctx.app.reports.plan_year()).cutoff
+        late = cutoff if ctx.today > cutoff else None
+        return ctx.reply(text.recorded(outcome, pending["period"], cutoff=late))
     if outcome.kind == "closed" and outcome.year is not None and outcome.closed_on is not None:
         return ctx.reply(years.closed(outcome.year, outcome.closed_on))
     messages = {
@@ -178,13 +196,16 @@ async def pick_target(ctx: Context) -> list[Reply]:
 
 @callback(TargetsPage)
 async def turn_page(ctx: Context) -> list[Reply]:
+    """◀ ▶ of one area's targets (goal and figure of the current period, the plan's full wording)."""
     try:
-        sections = await ctx.app.queries.targets()
+        year, period, rows = await ctx.app.targets.status(period=current_period(ctx.today), today=ctx.today)
+        sections = {n: title for n, title, _ in await ctx.app.queries.targets()}
     except NoPlan:
         return ctx.reply(text.NO_PLAN)
-    chosen = [s for s in sections if s[0] == ctx.button.section]
-    if not chosen:
-        return ctx.reply(texts.no_section(ctx.button.section, len(sections)))
-    reply = texts.targets_one(*chosen[0], page=ctx.button.page)
+    number = ctx.button.section
+    if number not in sections:
+        return ctx.reply(texts.no_section(number, len(sections)))
+    chosen = [r for r in rows if r.target.section == number]
+    reply = text.overview(year, period, chosen, sections, wanted=number, page=ctx.button.page)
     reply.edit = True
     return [reply]

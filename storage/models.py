@@ -43,6 +43,9 @@ class Plan(Base):
     title: Mapped[str] = mapped_column(Text)
     issuer: Mapped[str] = mapped_column(String(200))
     source: Mapped[str | None] = mapped_column(Text)
+    # «Kế hoạch số …/KH-SCT ngày …/12/2021» as the plan file states them (parts left blank stay out)
+    number: Mapped[str | None] = mapped_column(String(100))
+    signed: Mapped[str | None] = mapped_column(String(40))
     imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # The day after which a past year's plan only reads (None: 31 January of the next year,
     # domain.plan_years.default_closing); the Văn phòng sets it with `cchc-bot plan close`.
