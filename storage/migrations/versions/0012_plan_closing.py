@@ -1,14 +1,14 @@
 """plans.closes_on: the day after which a past year's plan only reads (None: 31 January of the next year)
 
 Revision ID: 0012_plan_closing
-Revises: 0008_milestone_recurrence
+Revises: 0011_plan_reference
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = '0012_plan_closing'
-down_revision = '0008_milestone_recurrence'
+down_revision = '0011_plan_reference'
 branch_labels = None
 depends_on = None
 
