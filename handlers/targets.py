@@ -105,14 +105,14 @@ async def targets(ctx: Context) -> list[Reply]:
     required = bool(REQUIRED.search(asked))
     candidates = [r for r in rows if wanted is None or r.target.section == wanted]
     if required or not ALL_OF_AREA.search(asked):
+        found = _matching(asked, candidates)
+        if len(found) > 1 and not required:  # several equally likely: every one, none chosen for the reader
+            return ctx.reply(text.several(found, period))
         one = _one_target(asked, candidates, area, required=required)
         if one is not None:  # a one-fact question: one line, with the figure when there is one
             if required:
                 return ctx.reply(text.required_line(one))
             return ctx.reply(text.target_line(one, period).lstrip("• "))
-        found = _matching(asked, candidates)
-        if len(found) > 1:  # several targets equally likely: every one of them, none chosen for the reader
-            return ctx.reply(text.several(found, period))
     if wanted is None:  # the areas with their number of targets; coordinators also see what is missing
         missing = [r.target for r in rows if r.figure is None and r.target.goal is not None]
         chase = text.missing_line(period, missing) if ctx.user.is_coordinator and missing else None
