@@ -11,6 +11,7 @@ buttons — an answer without buttons leaves none, so a number can never reach b
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
@@ -46,15 +47,29 @@ class Router:
     def __init__(self, app) -> None:
         self.app = app
         self._understander: tuple[object, Understander] | None = None
+        self._building = asyncio.Lock()
 
     async def understander(self) -> Understander:
+        """The NLU for the current plan version, built once: the first messages after a start (or a new
+        plan) wait for one build instead of each building their own — five at once took ~3 s under load."""
         version = await self.app.plans.current_version()
-        if self._understander is None or self._understander[0] != version:
-            from conversation.task_index import load_task_index
+        if self._understander is not None and self._understander[0] == version:
+            return self._understander[1]
+        async with self._building:
+            if self._understander is None or self._understander[0] != version:
+                from conversation.task_index import load_task_index
 
-            index = await load_task_index(self.app)
-            self._understander = (version, Understander(self.app.units, index))
-        return self._understander[1]
+                index = await load_task_index(self.app)
+                self._understander = (version, Understander(self.app.units, index))
+            return self._understander[1]
+
+    async def prepare(self) -> None:
+        """Build the NLU ahead of the first message (a process starting with a backlog otherwise makes its
+        first answers wait for it); a failure is only logged — the first message builds it again."""
+        try:
+            await self.understander()
+        except Exception:
+            log.exception("the NLU could not be built ahead of the first message")
 
     async def handle(self, message: Incoming) -> list[Reply]:
         started = time.perf_counter()

@@ -158,6 +158,7 @@ class TelegramChannel:
         self.dispatcher, self.recovery = stored_update_workers(
             app, TELEGRAM, self.process, on_throttled=self._too_fast,
             others_may_run=bool(app.settings.telegram_webhook_url),  # long polling has one consumer per bot
+            is_group=lambda chat_key: str(chat_key).startswith("-"),  # Telegram's group chat ids are negative
         )
 
     async def start(self) -> None:
