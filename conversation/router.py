@@ -12,16 +12,18 @@ buttons — an answer without buttons leaves none, so a number can never reach b
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import re
 import time
 from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from conversation import registry
 from conversation.callbacks import InvalidButton, UnknownButton, decode
 from conversation.context import Context
 from conversation.nlu import NluResult, Understander
-from conversation.state import ChatState
+from conversation.state import ChatState, change_for, save_for
 from domain.messages import Incoming, Reply
 from presentation.common import (
     APOLOGY,
@@ -34,6 +36,9 @@ from presentation.common import (
 from services.inbox import AlreadyHandled
 from services.metrics import ENGINE_LATENCY, MESSAGES
 
+if TYPE_CHECKING:
+    from services.container import App
+
 __all__ = ["APOLOGY", "NOT_REGISTERED", "Router"]
 
 log = logging.getLogger(__name__)
@@ -44,7 +49,7 @@ _VAGUE = frozenset({"unknown", "greeting", "help"})
 
 
 class Router:
-    def __init__(self, app) -> None:
+    def __init__(self, app: App) -> None:
         self.app = app
         self._understander: tuple[object, Understander] | None = None
         self._building = asyncio.Lock()
@@ -89,22 +94,15 @@ class Router:
             ENGINE_LATENCY.observe(time.perf_counter() - started)
             MESSAGES.labels(message.channel, seen["intent"]).inc()
 
-    async def understand(self, text: str, today) -> tuple[NluResult, bool]:
+    async def understand(self, text: str, today: dt.date) -> tuple[NluResult, bool]:
         """The meaning of `text`, and whether only part of it was read. A long message is read at its
         end (where a question after a pasted text usually is) and at its start."""
         understander = await self.understander()
         if len(text) <= MAX_NLU_CHARS:
             return understander.parse(text, today), False
         parts = [_last_sentence(text), _tail(text), text[:MAX_NLU_CHARS]]
-        first = None
-        for part in parts:
-            if not part:
-                continue
-            nlu = understander.parse(part, today)
-            first = first or nlu
-            if nlu.intent not in _VAGUE:
-                return nlu, True
-        return first, True
+        readings = [understander.parse(part, today) for part in parts if part]
+        return next((nlu for nlu in readings if nlu.intent not in _VAGUE), readings[0]), True
 
     async def _handle(self, message: Incoming, seen: dict[str, str]) -> list[Reply]:
         app = self.app
@@ -116,7 +114,7 @@ class Router:
             return []
         user = arrival.user
         state = ChatState.from_json(arrival.state)
-        ctx_state: dict = {}
+        ctx_state: dict[str, Any] = {}
         data = message.callback_data
         by_number = False
         cut = False
@@ -126,8 +124,8 @@ class Router:
             text = message.text.strip()
             awaiting = state.awaiting
             if awaiting and text and not text.startswith("/") and not message.attachments:
-                await app.inbox.update_state(message.channel, message.chat_id, now, awaiting=None)
                 state.awaiting = None
+                await save_for(app.inbox, message.channel, message.chat_id, state, now)
                 route, ctx_state = registry.INTENTS.get(f"await:{awaiting.get('kind')}"), awaiting
             if route is None:
                 nlu, cut = await self.understand(text, now.date())
@@ -155,6 +153,7 @@ class Router:
                 return await self._answer(message, now, [Reply(OLD_BUTTON)], state.choices)
             args = data.split(":")[1:]
         seen["intent"] = f"button:{button.PREFIX}" if button is not None else nlu.intent
+        assert route is not None  # every branch above found one or answered
         if user is None and not route.public:
             return [Reply(NOT_REGISTERED)]
         ctx = Context(
@@ -170,7 +169,7 @@ class Router:
         return await self._answer(message, now, replies, state.choices, focus, known)
 
     async def _answer(
-        self, message: Incoming, now, replies: list[Reply], before: list[str], focus: int | None = None,
+        self, message: Incoming, now: dt.datetime, replies: list[Reply], before: list[str], focus: int | None = None,
         known: ChatState | None = None,
     ) -> list[Reply]:
         """Remember the buttons of this answer — and only of this one — for «1», «2» (and the task it is
@@ -181,12 +180,12 @@ class Router:
         if known is not None:  # one write instead of a read and a write
             known.choices = choices
             known.task = focus if focus is not None else known.task
-            await self.app.inbox.set_state(message.channel, message.chat_id, known.to_json(), now)
+            await save_for(self.app.inbox, message.channel, message.chat_id, known, now)
             return replies
-        changes: dict = {"choices": choices or None}
+        changes: dict[str, Any] = {"choices": choices or None}
         if focus is not None:
             changes["task"] = focus
-        await self.app.inbox.update_state(message.channel, message.chat_id, now, **changes)
+        await change_for(self.app.inbox, message.channel, message.chat_id, now, **changes)
         return replies
 
 

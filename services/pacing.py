@@ -77,7 +77,7 @@ class SharedBudget:
         self._reserved = 0
 
     async def slot(self) -> float:
-        async with self.uow() as uow:
+        async with self.uow(bookkeeping=True) as uow:
             at = await uow.pacing.reserve(self.name, self.clock(), self.interval)
             await uow.commit()
         return at
@@ -91,7 +91,7 @@ class SharedBudget:
     async def chat_slot(self, chat: str, interval: float, burst: int) -> tuple[float, bool]:
         """Reserve a send to `chat` (one transaction, one commit): when it may go, and whether the
         bot's slot is reserved with it (else the caller reserves it with `slot()` when the chat's turn comes)."""
-        async with self.uow() as uow:
+        async with self.uow(bookkeeping=True) as uow:
             reserved = await uow.pacing.reserve_send(
                 self.name, self.interval, self.chat_row(chat), interval, burst, self.clock()
             )
@@ -103,13 +103,13 @@ class SharedBudget:
 
     async def pause_chat(self, chat: str, until: float) -> None:
         """No send to `chat` from any process before `until` (a 429's retry_after)."""
-        async with self.uow() as uow:
+        async with self.uow(bookkeeping=True) as uow:
             await uow.pacing.push_back(self.chat_row(chat), until)
             await uow.commit()
 
     async def forget_quiet_chats(self) -> int:
         """Delete the rows of chats whose next turn is long past (their grid starts afresh anyway)."""
-        async with self.uow() as uow:
+        async with self.uow(bookkeeping=True) as uow:
             forgotten = await uow.pacing.forget(f"{self.name}:chat:", self.clock() - self.forget_after)
             await uow.commit()
         return forgotten

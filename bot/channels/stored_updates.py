@@ -34,8 +34,15 @@ def stored_update_workers(
     `others_may_run`: other processes may be handling this channel's rows (webhook workers);
     `is_group(chat_key)`: a group chat, served at the group rate."""
     settings = app.settings
+
+    async def run(row: StoredUpdate) -> None:
+        try:
+            await process(row)
+        finally:
+            recovery.release(row.id)  # a later sweep may queue it again if it is still unfinished
+
     dispatcher = FairDispatcher(
-        process, workers=MAX_CONCURRENT_UPDATES, rate_per_minute=settings.sender_rate_per_minute,
+        run, workers=MAX_CONCURRENT_UPDATES, rate_per_minute=settings.sender_rate_per_minute,
         group_rate_per_minute=settings.sender_group_rate_per_minute, is_group=is_group,
         burst=settings.sender_burst, on_throttled=on_throttled,
     )
