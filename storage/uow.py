@@ -20,6 +20,7 @@ are opened with `uow(bookkeeping=True)` and never carry the mark.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from functools import cached_property
 from types import TracebackType
 from typing import Any
@@ -79,8 +80,12 @@ class WriteAwareSession(AsyncSession):
 
 
 class UnitOfWork:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], *, bookkeeping: bool = False) -> None:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], today: Callable[[], dt.date] | None = None, *,
+        bookkeeping: bool = False,
+    ) -> None:
         self._sessions = sessions
+        self._today = today
         self.bookkeeping = bookkeeping
         self.session: AsyncSession | None = None
 
@@ -130,7 +135,7 @@ class UnitOfWork:
 
     @cached_property
     def plans(self) -> PlanRepository:
-        return PlanRepository(self._live())
+        return PlanRepository(self._live(), self._today)
 
     @cached_property
     def statuses(self) -> StatusRepository:
@@ -181,8 +186,11 @@ class UnitOfWorkFactory:
     """What services receive from the bootstrap: `uow()` opens a fresh unit of work;
     `uow(bookkeeping=True)` one whose writes are not an update's effects (never marks it done)."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], today: Callable[[], dt.date] | None = None) -> None:
         self.sessions = sessions
+        # Which year's plan is current depends on the day (`domain.plan_years.current_year`); without a
+        # clock (tools, the throw-away copies of a simulation) the latest plan is current.
+        self.today = today
 
     def __call__(self, *, bookkeeping: bool = False) -> UnitOfWork:
-        return UnitOfWork(self.sessions, bookkeeping=bookkeeping)
+        return UnitOfWork(self.sessions, self.today, bookkeeping=bookkeeping)
