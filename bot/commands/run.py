@@ -115,12 +115,13 @@ async def cmd_run(app: App, args) -> int:
         loop.add_signal_handler(sig, request_stop)
     scheduler = None
     try:
+        warm = asyncio.create_task(router.prepare(), name="nlu-warm-up")  # while the channels start
         tasks = [asyncio.create_task(serve(app, router, stop)) for serve in channels]
         await asyncio.sleep(0)
         scheduler = await _start_scheduler(app)
         if settings.web_port:  # the dashboard, the webhooks, /healthz and /metrics on one port
             tasks.append(asyncio.create_task(_serve_web(app, scheduler, stop)))
-        await asyncio.gather(*tasks)
+        await asyncio.gather(warm, *tasks)
     finally:
         if scheduler:
             await _stop_scheduler(scheduler)
