@@ -33,6 +33,7 @@ from services.evidence_service import EvidenceService
 from services.export_service import ExportService
 from services.inbox import Inbox
 from services.pacing import LocalBudget, Pacer, SharedBudget
+from services.people_service import PeopleService
 from services.plan_service import PlanService
 from services.query_service import QueryService
 from services.reachability import ReachabilityService
@@ -109,6 +110,7 @@ async def build_app(settings: Settings, *, clock: Clock | None = None, migrate: 
         settings=settings, engine=engine, sessions=sessions, config=app_config(settings), units=units,
         reporting=reporting, workdays=workdays, clock=clock, plans=plans, senders=senders,
         users=UserService(uow, units, settings.invite_ttl_days),
+        people=PeopleService(uow, units),
         queries=queries,
         statuses=statuses,
         inbox=Inbox(uow),

@@ -33,11 +33,18 @@ class UnknownPeriod(ValueError):
     pass
 
 
+# The fourth quarter has no report of its own: the annual report (due in December) covers it, so «Q4» is
+# read as the annual period Y everywhere (CLI and chat), and said back as such (docs/contracts.md §1).
+ALIASES = {"Q4": "Y"}
+
+
 def normalise_period(text: str | None) -> str:
-    """«q3», «Q3» → «Q3»; anything outside Q1, Q2, H1, Q3, Y raises `UnknownPeriod`."""
+    """«q3», «Q3» → «Q3»; «q4» → «Y»; anything outside Q1, Q2, H1, Q3, Q4, Y raises `UnknownPeriod`."""
     value = (text or "").strip().upper()
+    value = ALIASES.get(value, value)
     if value not in PERIODS:
-        raise UnknownPeriod(f"kỳ báo cáo «{text}» không hợp lệ; dùng Q1, Q2, H1 (6 tháng), Q3 hoặc Y (năm)")
+        raise UnknownPeriod(
+            f"kỳ báo cáo «{text}» không hợp lệ; dùng Q1, Q2, H1 (6 tháng), Q3, Q4 hoặc Y (cả năm, gồm quý IV)")
     return value
 
 

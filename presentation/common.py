@@ -34,6 +34,8 @@ NOT_REGISTERED = (
     "Hãy xin **mã mời** từ Văn phòng Sở rồi gửi: «đăng ký MÃ» (ví dụ: đăng ký K7Q2XP).\n"
     "Gõ «hướng dẫn» để xem trợ lý làm được gì."
 )
+# A person the operator deactivated (`cchc-bot users deactivate`), whatever they send.
+ACCOUNT_DEACTIVATED = "Tài khoản đã ngừng hoạt động, xin liên hệ Văn phòng Sở."
 OLD_BUTTON = "Nút này đã cũ hoặc không còn dùng được. Gõ «hướng dẫn» để xem các lệnh."
 INVALID_BUTTON = "Nút không hợp lệ (có thể đã cũ hoặc bị sửa). Không có gì thay đổi. Gõ «hướng dẫn» để xem các lệnh."
 NO_CHOICE = (

@@ -28,6 +28,7 @@ from services.evidence_service import EvidenceService
 from services.export_service import ExportService
 from services.inbox import Inbox
 from services.pacing import Pacer
+from services.people_service import PeopleService
 from services.plan_service import PlanService
 from services.query_service import QueryService
 from services.reachability import ReachabilityService
@@ -64,6 +65,7 @@ class App:
     clock: Clock
     plans: PlanService
     users: UserService
+    people: PeopleService  # the operator's `cchc-bot users …` (docs/contracts.md §9)
     queries: QueryService
     statuses: StatusService
     inbox: Inbox

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage.repositories.attempts import AttemptRepository
 from storage.repositories.evidence import EvidenceRepository
 from storage.repositories.inbox import InboxRepository, PacingRepository
+from storage.repositories.people import PeopleRepository
 from storage.repositories.plans import PlanRepository
 from storage.repositories.reminders import ReminderRepository
 from storage.repositories.review import ReviewRepository
@@ -81,6 +82,10 @@ class UnitOfWork:
     @cached_property
     def users(self) -> UserRepository:
         return UserRepository(self._live())
+
+    @cached_property
+    def people(self) -> PeopleRepository:
+        return PeopleRepository(self._live())
 
     @cached_property
     def evidence(self) -> EvidenceRepository:

@@ -20,6 +20,9 @@ async def cmd_report_draft(app: App, args) -> int:
         raise CliError(f"{out} là một thư mục; cần tên tệp .docx")
     if not out.parent.exists():
         raise CliError(f"thư mục {out.parent} không tồn tại")
+    from bot.cli import check_year, stored_plan_year
+
+    check_year(args.year, await stored_plan_year(app), app.clock.today().year)
     try:
         _draft, path, _render_seconds = await app.reports.write(args.period, out, args.year)
     except NoPlan:
