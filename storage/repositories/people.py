@@ -65,8 +65,9 @@ class PeopleRepository:
         else:
             old = "true" if user.active else "false"
             user.active = value == "true"
+        # in UTC: SQLite keeps the wall time and drops the zone
         self.session.add(UserChange(user_id=user_id, field=field, old_value=old, new_value=value, changed_by=by,
-                                    changed_at=at))
+                                    changed_at=at.astimezone(dt.UTC)))
         await self.session.flush()
         return old
 
