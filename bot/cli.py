@@ -11,6 +11,7 @@ import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -149,6 +150,33 @@ def check_year(year: int | None, plan_year: int | None, today_year: int) -> None
         which = f"năm của kế hoạch đã lưu ({plan_year})" if plan_year is not None else f"năm nay ({today_year})"
         raise CliError(f"--year {year} quá xa {which}: cần trong khoảng {around - YEARS_AROUND_PLAN}–"
                        f"{around + YEARS_AROUND_PLAN}")
+
+
+def output_path(given: str, suffix: str) -> Path:
+    """The file a command writes (export, report, backup), checked before any work: the error names the path the
+    operator typed — never the temporary file the writer goes through (docs/contracts.md §1)."""
+    path = Path(given).expanduser()
+    if not path.name.lower().endswith(suffix):
+        raise CliError(f"«{given}»: tệp phải có đuôi {suffix}")
+    if path.is_dir():
+        raise CliError(f"«{given}» là một thư mục; cần tên tệp, vd. {path / ('ten-tep' + suffix)}")
+    parent = path.parent
+    if not parent.exists():
+        raise CliError(f"không ghi được «{given}»: thư mục «{parent}» không tồn tại")
+    if not parent.is_dir():
+        raise CliError(f"không ghi được «{given}»: «{parent}» không phải thư mục")
+    if not os.access(parent, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise CliError(f"không ghi được «{given}»: không có quyền ghi")
+    return path
+
+
+@contextlib.contextmanager
+def writing(given: str):
+    """An OSError while writing `given` is told with the operator's path, not the writer's temporary file."""
+    try:
+        yield
+    except OSError as exc:
+        raise CliError(f"không ghi được «{given}»: {exc.strerror or exc}") from None
 
 
 def _datetime(value: str):

@@ -11,7 +11,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from bot.cli import CliError, register_parser, register_raw
+from bot.cli import CliError, output_path, register_parser, register_raw, writing
 from bot.settings import Settings
 from storage.archive import ArchiveError
 from storage.backup import RestoreRefused, backup, restore
@@ -28,13 +28,10 @@ def _parsers(sub: argparse._SubParsersAction) -> None:
 
 @register_raw("backup")
 async def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
-    out = Path(args.out).expanduser()
-    if out.is_dir():
-        raise CliError(f"«{args.out}» là một thư mục; cần tên tệp, vd. {out / 'cchc-backup.tar.gz'}")
-    if not out.parent.exists():
-        raise CliError(f"thư mục «{out.parent}» của «{args.out}» không tồn tại")
+    out = output_path(args.out, ".tar.gz")
     try:
-        result = await backup(settings.db_url, settings.evidence_path, out, dt.datetime.now(settings.tz))
+        with writing(args.out):
+            result = await backup(settings.db_url, settings.evidence_path, out, dt.datetime.now(settings.tz))
     except ArchiveError as exc:
         raise CliError(str(exc)) from None
     for missing in result.missing:

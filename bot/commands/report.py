@@ -3,28 +3,19 @@ drafted from the plan, statuses, evidence and target figures as they stood at th
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from bot.bootstrap import App
-from bot.cli import CliError, register
+from bot.cli import CliError, check_year, output_path, register, stored_plan_year, writing
 from services.report_files import ReportTemplateError
 from services.target_service import NoPlan
 
 
 @register("report draft")
 async def cmd_report_draft(app: App, args) -> int:
-    out = Path(args.out).expanduser()
-    if out.suffix.lower() != ".docx":
-        raise CliError(f"tệp báo cáo phải có đuôi .docx: {out}")
-    if out.is_dir():
-        raise CliError(f"{out} là một thư mục; cần tên tệp .docx")
-    if not out.parent.exists():
-        raise CliError(f"thư mục {out.parent} không tồn tại")
-    from bot.cli import check_year, stored_plan_year
-
+    out = output_path(args.out, ".docx")
     check_year(args.year, await stored_plan_year(app), app.clock.today().year)
     try:
-        _draft, path, _render_seconds = await app.reports.write(args.period, out, args.year)
+        with writing(args.out):
+            _draft, path, _render_seconds = await app.reports.write(args.period, out, args.year)
     except NoPlan:
         which = f"năm {args.year}" if args.year else "nào"
         raise CliError(f"chưa có kế hoạch {which} trong cơ sở dữ liệu — chạy `cchc-bot plan import PATH` trước") from None
