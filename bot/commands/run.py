@@ -13,7 +13,7 @@ import threading
 from bot.bootstrap import App
 from bot.channels.console import ConsoleSender
 from bot.cli import CliError, register
-from bot.commands.chat import ensure_plan, open_console
+from bot.commands.chat import choose_persona, ensure_plan, open_console
 from conversation.router import Router
 
 log = logging.getLogger(__name__)
@@ -89,7 +89,8 @@ async def cmd_run(app: App, args) -> int:
         stop = asyncio.Event()
         web = asyncio.create_task(_serve_web(app, scheduler, stop)) if settings.web_port else None
         try:
-            return await open_console(app, "van-phong", "head")
+            unit, role = await choose_persona()
+            return await open_console(app, unit, role)
         finally:
             if web is not None:
                 stop.set()
