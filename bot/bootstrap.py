@@ -79,7 +79,7 @@ def app_config(settings: Settings) -> AppConfig:
     username = (settings.telegram_bot_username or "").lstrip("@") or None
     return AppConfig(
         tz=settings.tz, data_dir=settings.cchc_data_dir, seed_plan_file=settings.seed_plan_file,
-        telegram_bot_username=username,
+        telegram_bot_username=username, web_base_url=settings.web_base_url,
     )
 
 

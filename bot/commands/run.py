@@ -54,9 +54,11 @@ async def _serve_web(app: App, scheduler, stop: asyncio.Event) -> None:
     expected = tuple(name for name, token in (("telegram", settings.telegram_bot_token),
                                               ("zalo", settings.zalo_bot_token)) if token)
     asgi = create_web_app(app, scheduler_alive=(lambda: bool(scheduler and scheduler.running)), channels=expected)
+    app.web_running = True
     try:
         await serve(asgi, app.settings.web_listen, app.settings.web_port or 0, stop)
     except OSError as exc:
+        app.web_running = False
         stop.set()
         raise CliError(f"không mở được cổng web {app.settings.web_listen}:{app.settings.web_port} "
                        f"({exc.strerror or exc})") from None
