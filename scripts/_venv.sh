@@ -10,13 +10,13 @@ _cchc_pip() {  # $1: what is installed (for the messages); then pip's arguments
   local what=$1 start=$SECONDS line
   shift
   _cchc_say "cài $what — lần đầu mất vài phút; từng gói hiện bên dưới (nhật ký đầy đủ: .venv/pip.log)"
-  if ! .venv/bin/python -m pip install --disable-pip-version-check --progress-bar off "$@" 2>&1 \
+  if ! PYTHONUNBUFFERED=1 .venv/bin/python -m pip install --disable-pip-version-check --progress-bar off "$@" 2>&1 \
       | tee .venv/pip.log | while IFS= read -r line; do
           case "$line" in
             "Installing build dependencies"*) _cchc_say "chuẩn bị công cụ đóng gói (setuptools) …" ;;
             "Getting requirements"*|"Checking if build backend"*) ;;
             Preparing*metadata*) _cchc_say "đọc danh sách thư viện cần cài …" ;;
-            Collecting*) printf '  · %s\n' "${line#Collecting }" | cut -d' ' -f1 >&2 ;;
+            Collecting*) line=${line#Collecting }; printf '  · %s\n' "${line%% *}" >&2 ;;
             "Installing collected packages"*) _cchc_say "đang cài các gói đã tải …" ;;
           esac
         done; then
