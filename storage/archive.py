@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import shutil
 import tarfile
 import tempfile
 import time
@@ -108,15 +109,39 @@ class Archive:
     def revision(self) -> str:
         return str(self.manifest["schema_revision"])
 
+    _tables: dict[str, IO[bytes]] | None = None
+
     def rows(self, table: str) -> Iterator[list[Any]]:
-        """The rows of one table, read again from the archive (already verified)."""
+        """The rows of one table (the archive is verified already). The tables are read in one pass over the
+        archive the first time: finding a member by name would read the whole .tar.gz, evidence included, once
+        per table."""
+        if self._tables is None:
+            self._tables = self._read_tables()
+        spooled = self._tables.get(table)
+        if spooled is None:
+            raise ArchiveError(f"bản sao lưu thiếu bảng «{table}»")
+        spooled.seek(0)
+        for line in io.TextIOWrapper(spooled, encoding="utf-8"):
+            if line.strip():
+                yield json.loads(line)
+
+    def _read_tables(self) -> dict[str, IO[bytes]]:
+        tables: dict[str, IO[bytes]] = {}
         with tarfile.open(self.path, "r:gz") as tar:
-            member = tar.extractfile(f"tables/{table}.jsonl")
-            if member is None:
-                raise ArchiveError(f"bản sao lưu thiếu bảng «{table}»")
-            for line in io.TextIOWrapper(member, encoding="utf-8"):
-                if line.strip():
-                    yield json.loads(line)
+            for info in tar:
+                if info.name.startswith("evidence/"):
+                    break  # the writer puts every table first
+                source = tar.extractfile(info) if info.name.startswith("tables/") else None
+                if source is not None:
+                    buffer = spool()
+                    shutil.copyfileobj(source, buffer)
+                    tables[info.name.removeprefix("tables/").removesuffix(".jsonl")] = buffer
+        return tables
+
+    def close(self) -> None:
+        for buffer in (self._tables or {}).values():
+            buffer.close()
+        self._tables = None
 
     def members(self) -> Iterator[tuple[str, IO[bytes]]]:
         """(relative evidence path, its content) for every evidence file, in archive order."""

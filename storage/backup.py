@@ -208,10 +208,13 @@ async def restore(path: Path, url: str, evidence_root: Path, *, force: bool = Fa
             f"bản sao lưu ở lược đồ «{archive.revision}», mới hơn phiên bản này (mới nhất {head_revision()}): "
             "hãy nâng cấp cchc-bot rồi khôi phục lại")
     parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        await _restore_sqlite(archive, Path(parsed.database or "").expanduser(), evidence_root, force)
-    else:
-        await _restore_into(archive, url, evidence_root, force, commit_hook=None)
+    try:
+        if parsed.get_backend_name() == "sqlite":
+            await _restore_sqlite(archive, Path(parsed.database or "").expanduser(), evidence_root, force)
+        else:
+            await _restore_into(archive, url, evidence_root, force, commit_hook=None)
+    finally:
+        archive.close()
     return archive
 
 
