@@ -11,6 +11,7 @@ period. Without a calendar entry, the period's calendar end is the cut-off.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from domain.reporting import PERIODS, ReportingCalendar
@@ -36,6 +37,15 @@ class UnknownPeriod(ValueError):
 # The fourth quarter has no report of its own: the annual report (due in December) covers it, so «Q4» is
 # read as the annual period Y everywhere (CLI and chat), and said back as such (docs/contracts.md §1).
 ALIASES = {"Q4": "Y"}
+
+
+_FOURTH_QUARTER = re.compile(r"\b(?:quy|q)\s*(?:4|iv)\b")
+
+
+def says_fourth_quarter(folded: str) -> bool:
+    """Does a message (folded: lower case, no diacritics) name the fourth quarter («quý 4», «quý IV», «Q4»)? Its
+    figures go to the annual period, and the answer says so."""
+    return bool(_FOURTH_QUARTER.search(folded))
 
 
 def normalise_period(text: str | None) -> str:

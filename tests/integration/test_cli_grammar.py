@@ -93,3 +93,18 @@ def test_a_real_process_gives_one_line(tmp_path: Path) -> None:
     result = process(tmp_path, "plan", "import", str(SEED), "--year", "20277")
     _one_line_error(result, "20277")
     assert result.returncode == 2
+
+
+async def test_a_fourth_quarter_figure_is_said_back_as_the_annual_one(plan_app) -> None:
+    from conversation.router import Router
+    from presentation.targets import FOURTH_QUARTER_NOTE
+    from tests.conversation_kit import registered
+
+    head = await registered(plan_app, Router(plan_app), "h4", "van-phong")
+    reply = await head.text("chỉ tiêu ký số quý 4 đạt 97%")
+    assert "Đã ghi nhận chỉ tiêu **7.1**" in reply and "cả năm" in reply and FOURTH_QUARTER_NOTE in reply
+    _, targets = await plan_app.targets.targets()
+    target = next(t for t in targets if t.code == "7.1")
+    assert [f.period for f in await plan_app.targets.history(target.id)] == ["Y"]
+    plain = await head.text("chỉ tiêu ký số quý 3 đạt 98%")
+    assert "Quý III" in plain and FOURTH_QUARTER_NOTE not in plain
