@@ -38,10 +38,10 @@ class PeopleRepository:
             rows = await self.session.execute(
                 select(column_user, func.max(column_at)).where(column_user.in_(ids)).group_by(column_user)
             )
-            for user_id, at in rows.all():
-                at = _aware(at)
-                if at is not None and (user_id not in seen or at > seen[user_id]):
-                    seen[user_id] = at
+            for who, when in rows.all():
+                stamp = _aware(when)
+                if who is not None and stamp is not None and (who not in seen or stamp > seen[who]):
+                    seen[who] = stamp
         return [
             PersonRecord(user.id, user.display_name or "", user.unit_id, user.role, tuple(channels.get(user.id, ())),
                          bool(user.active), seen.get(user.id))
