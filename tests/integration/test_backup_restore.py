@@ -240,3 +240,41 @@ def test_backup_cli_prints_the_path_and_names_an_unwritable_one(tmp_path: Path) 
     assert refused.returncode == 1 and str(not_a_folder) in refused.stderr and "Traceback" not in refused.stderr
     missing = cli(data, "backup", "--out", str(tmp_path / "nowhere" / "b.tar.gz"))
     assert missing.returncode == 1 and "nowhere" in missing.stderr
+
+
+async def _database_at(url: str, revision: str) -> None:
+    from alembic import command
+    from sqlalchemy import text
+
+    from storage.db import alembic_config
+
+    def build(connection) -> None:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+        connection.execute(text("INSERT INTO units (id, name, kind) VALUES ('qltm', 'Phòng QLTM', 'internal')"))
+        connection.execute(text("INSERT INTO users (id, display_name, unit_id, role, active, created_at) "
+                                "VALUES (7, 'Chị Hoa', 'qltm', 'head', 1, '2026-01-02 03:04:05')"))
+
+    engine = create_engine(url)
+    async with engine.begin() as connection:
+        await connection.run_sync(build)
+    await engine.dispose()
+
+
+def test_an_archive_of_an_older_schema_is_restored_and_brought_to_the_newest(tmp_path: Path) -> None:
+    from storage.db import head_revision
+
+    old = f"sqlite:///{tmp_path / 'old.db'}"
+    run(_database_at(old, "0007_failed_attempts"))
+    archive = run(backup(old, tmp_path / "no-evidence", tmp_path / "old.tar.gz", NOW))
+    assert archive.manifest["schema_revision"] == "0007_failed_attempts"
+    assert "user_changes" not in archive.manifest["tables"]
+    target = tmp_path / "new" / "cchc.db"
+    run(restore(archive.path, f"sqlite:///{target}", tmp_path / "new" / "evidence"))
+    newest = run(backup(f"sqlite:///{target}", tmp_path / "new" / "evidence", tmp_path / "new.tar.gz", NOW))
+    assert newest.manifest["schema_revision"] == head_revision()
+    assert newest.manifest["tables"]["user_changes"] == 0
+    [hoa] = _tables(newest.path)["users"]
+    assert (hoa["id"], hoa["display_name"], hoa["unit_id"], hoa["created_at"]) == (7, "Chị Hoa", "qltm",
+                                                                                 "2026-01-02T03:04:05")
