@@ -47,6 +47,10 @@ def build_parser() -> argparse.ArgumentParser:
     imp = plan.add_parser("import", help="nhập kế hoạch từ .txt, .docx, .xlsx")
     imp.add_argument("path")
     imp.add_argument("--year", type=_year, help="đổi mọi mốc thời gian sang năm N")
+    check = plan.add_parser("check", help="đọc thử một tệp kế hoạch, không lưu: nhiệm vụ, đơn vị, thời hạn hiểu được")
+    check.add_argument("path")
+    check.add_argument("--json", action="store_true", help="in dạng JSON (docs/contracts.md §2)")
+    check.add_argument("--year", type=_year, help="đọc mọi mốc thời gian như của năm N")
     dump = plan.add_parser("dump", help="in kế hoạch đã lưu")
     dump.add_argument("--json", action="store_true", required=True)
     dump.add_argument("--year", type=_year)
@@ -215,6 +219,12 @@ async def cmd_plan_import(app: App, args) -> int:
         f"{verb} kế hoạch năm {result.year}: {result.tasks} nhiệm vụ, {result.assignments} dòng phân công, "
         f"{result.milestones} mốc thời gian."
     )
+    from presentation.deadlines import import_summary, unknown_units_summary
+
+    if result.unknown_units:
+        print(unknown_units_summary(result.unknown_units))
+    if result.needs_date:
+        print(import_summary(result.needs_date))
     return 0
 
 

@@ -23,10 +23,11 @@ PAGE_SIZE = 8
 LIST_TITLE = 48
 DETAIL_TITLE = 140
 ALL_INTERNAL = "các phòng, đơn vị thuộc Sở"
-FOLDED = ("year_round", "waiting", "undated")
+FOLDED = ("year_round", "waiting", "needs_date", "undated")
 GROUP_TITLES = {
     "year_round": "🔁 Thực hiện cả năm",
     "waiting": "⏳ Chờ sự kiện kích hoạt",
+    "needs_date": "❓ Cần xác định thời hạn",
     "undated": "📄 Theo quy định / khi có yêu cầu",
 }
 STATUS_TITLES = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from domain.plan import AFTER_EVENT, RELATIVE, YEAR_ROUND
+from domain.plan import AFTER_EVENT, NEEDS_DATE, RELATIVE, YEAR_ROUND
 from domain.shares import OPEN_STATUSES, Status, Workdays
 from domain.units import UnitDirectory
 from services.plan_service import AssignmentShape, PlanService
@@ -98,7 +98,7 @@ class QueryService:
                 item = _classify(lead, m, period, status, today, self.plans.workdays)
                 if item:
                     items.append(item)
-        order = {"dated": 0, "year_round": 1, "waiting": 2, "undated": 3}
+        order = {"dated": 0, "needs_date": 1, "year_round": 2, "waiting": 3, "undated": 4}  # what needs action first
         items.sort(key=lambda i: (order[i.group], i.milestone.due or dt.date.max, i.lead.task_number, i.lead.unit_id))
         return TaskList(items=items, units=unit_ids, period=period, status=status)
 
@@ -181,4 +181,6 @@ def _classify(
         return None
     if m.kind in (RELATIVE, AFTER_EVENT):
         return ListItem(lead, m, "waiting")
+    if m.kind == NEEDS_DATE:  # no date yet: listed with the undated work until a coordinator sets one
+        return ListItem(lead, m, "needs_date") if period is None else None
     return ListItem(lead, m, "undated") if period is None else None

@@ -67,7 +67,7 @@ class LeadView:
 class ListItem:
     lead: LeadView
     milestone: MilestoneView | None
-    group: str  # dated | year_round | waiting | undated
+    group: str  # dated | year_round | waiting | needs_date | undated
 
 
 @dataclass

@@ -1,14 +1,14 @@
 """people: the audit history of role and activation changes made with `cchc-bot users …`
 
 Revision ID: 0009_people
-Revises: 0007_failed_attempts
+Revises: 0008_milestone_recurrence
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = '0009_people'
-down_revision = '0007_failed_attempts'
+down_revision = '0008_milestone_recurrence'
 branch_labels = None
 depends_on = None
 
