@@ -60,7 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("--json", action="store_true")
 
     nlu = sub.add_parser("nlu", help="phân tích câu hỏi (JSON lines trên stdin)")
-    nlu.add_argument("--today", required=True, type=_date)
+    nlu.add_argument("--today", type=_date, help="bắt buộc khi không có --eval")
+    nlu.add_argument("--eval", dest="eval_file", metavar="FILE",
+                     help="đo độ chính xác trên một tập có nhãn (.yaml họ câu hỏi hoặc .jsonl)")
+    nlu.add_argument("--noise", type=int, metavar="SEED", help="với --eval: thêm lỗi gõ điện thoại (có hạt giống)")
+    nlu.add_argument("--failures", type=int, default=0, metavar="N", help="với --eval: in N câu sai đầu tiên")
 
     invite = sub.add_parser("invite", help="tạo mã mời dùng một lần")
     invite.add_argument("--unit", required=True)
@@ -88,6 +92,10 @@ def build_parser() -> argparse.ArgumentParser:
     draft.add_argument("--period", required=True, type=_period, metavar=PERIOD_METAVAR)
     draft.add_argument("--year", type=_year)
     draft.add_argument("--out", required=True, metavar="PATH.docx")
+    status = sub.add_parser("status", help="tình trạng mọi phần việc vào cuối một ngày (từ lịch sử cập nhật)")
+    status.add_argument("--at", required=True, type=_date, metavar="YYYY-MM-DD")
+    status.add_argument("--unit", metavar="UNIT_ID")
+    status.add_argument("--json", action="store_true", required=True)
     web = sub.add_parser("web", help="trang web theo dõi (CONTRACTS §6)").add_subparsers(dest="web_command", required=True)
     web.add_parser("serve", help="chạy máy chủ web (WEB_LISTEN, WEB_PORT — mặc định 8080)")
     link = web.add_parser("link", help="đường dẫn đăng nhập dùng một lần, hiệu lực 10 phút")

@@ -30,6 +30,7 @@ from services.inbox import Inbox
 from services.pacing import Pacer
 from services.people_service import PeopleService
 from services.plan_service import PlanService
+from services.projection_service import ProjectionService
 from services.query_service import QueryService
 from services.reachability import ReachabilityService
 from services.reminder_service import ReminderService
@@ -68,6 +69,7 @@ class App:
     users: UserService
     people: PeopleService  # the operator's `cchc-bot users …` (docs/contracts.md §9)
     queries: QueryService
+    projections: ProjectionService  # the one truth: every status, lateness and count
     statuses: StatusService
     inbox: Inbox
     reminders: ReminderService
