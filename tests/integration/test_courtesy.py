@@ -30,6 +30,18 @@ async def test_goodbyes_get_a_goodbye(app, text: str) -> None:
     assert await chat.text(text) == goodbye_text(await app.users.identify("test", "vp"))
 
 
+def test_thanks_and_goodbyes_are_the_contracts_greeting(tmp_path) -> None:
+    """Answered apart in chat, but `cchc-bot nlu` (docs/contracts.md §3) keeps to the contract's intents."""
+    import json
+
+    from tests.cli_kit import cli
+
+    lines = "".join(json.dumps({"text": t}, ensure_ascii=False) + "\n" for t in ("cảm ơn nha", "tạm biệt", "👍"))
+    result = cli(tmp_path, "nlu", "--today", "2022-08-15", stdin=lines)
+    assert result.returncode == 0, result.stderr
+    assert [json.loads(line)["intent"] for line in result.stdout.splitlines()] == ["greeting"] * 3
+
+
 async def test_greetings_and_questions_are_unchanged(app) -> None:
     router = Router(app)
     chat = await registered(app, router, "vp", "van-phong")
