@@ -33,6 +33,7 @@ from services.evidence_service import EvidenceService
 from services.export_service import ExportService
 from services.inbox import Inbox
 from services.pacing import LocalBudget, Pacer, SharedBudget
+from services.people_service import PeopleService
 from services.plan_service import PlanService
 from services.projection_service import ProjectionService
 from services.query_service import QueryService
@@ -79,7 +80,7 @@ def app_config(settings: Settings) -> AppConfig:
     username = (settings.telegram_bot_username or "").lstrip("@") or None
     return AppConfig(
         tz=settings.tz, data_dir=settings.cchc_data_dir, seed_plan_file=settings.seed_plan_file,
-        telegram_bot_username=username,
+        telegram_bot_username=username, web_base_url=settings.web_base_url,
     )
 
 
@@ -111,6 +112,7 @@ async def build_app(settings: Settings, *, clock: Clock | None = None, migrate: 
         settings=settings, engine=engine, sessions=sessions, config=app_config(settings), units=units,
         reporting=reporting, workdays=workdays, clock=clock, plans=plans, senders=senders,
         users=UserService(uow, units, settings.invite_ttl_days),
+        people=PeopleService(uow, units),
         queries=queries,
         projections=projections,
         statuses=statuses,

@@ -26,6 +26,7 @@ from conversation.nlu import NluResult, Understander
 from conversation.state import ChatState, change_for, save_for
 from domain.messages import Incoming, Reply
 from presentation.common import (
+    ACCOUNT_DEACTIVATED,
     APOLOGY,
     INVALID_BUTTON,
     NEXT_MARK,
@@ -121,6 +122,8 @@ class Router:
         if not arrival.new:
             log.info("duplicate message dropped: %s", key)
             return []
+        if arrival.deactivated:  # whatever they send (docs/contracts.md §9)
+            return [Reply(ACCOUNT_DEACTIVATED)]
         user = arrival.user
         state = ChatState.from_json(arrival.state)
         ctx_state: dict[str, Any] = {}

@@ -21,7 +21,7 @@ from conversation.context import Context
 from conversation.nlu import CONFIDENT
 from conversation.registry import callback, intent
 from domain.messages import Reply
-from domain.report_period import current_period
+from domain.report_period import current_period, says_fourth_quarter
 from domain.text import fold
 from presentation import reports as texts
 from presentation import targets as text
@@ -151,6 +151,7 @@ async def target_figure(ctx: Context) -> list[Reply]:
         "action": "target_figure", "target_id": match.target.id, "period": ctx.nlu.report or current_period(ctx.today),
         "value": figure["value"], "numerator": figure.get("numerator"), "denominator": figure.get("denominator"),
         "text": ctx.message.text, "key": ctx.message.idempotency_key,
+        "q4": says_fourth_quarter(fold(ctx.message.text)),
     }
     if not match.confident or ctx.nlu.confidence < CONFIDENT:
         await state.change(ctx, pending=pending)
@@ -172,7 +173,7 @@ async def apply_figure(ctx: Context, pending: dict) -> list[Reply]:
     if outcome.kind == "recorded":
         cutoff = ctx.app.reports.period_of(pending["period"], await ctx.app.reports.plan_year()).cutoff
         late = cutoff if ctx.today > cutoff else None
-        return ctx.reply(text.recorded(outcome, pending["period"], cutoff=late))
+        return ctx.reply(text.recorded(outcome, pending["period"], cutoff=late, fourth_quarter=bool(pending.get("q4"))))
     messages = {
         "duplicate": text.DUPLICATE, "read_only": text.READ_ONLY, "bad_value": text.BAD_VALUE,
         "unknown_target": text.UNKNOWN,

@@ -41,6 +41,7 @@ class Arrival:
     new: bool  # False: this channel message was handled before (a redelivery)
     user: UserView | None
     state: dict[str, Any]
+    deactivated: bool = False  # the sender is a person the operator deactivated (docs/contracts.md §9)
 
 
 class Inbox:
@@ -122,11 +123,13 @@ class Inbox:
             if key and not stored and not await uow.inbox.first_sighting(channel, key, now):
                 return Arrival(False, None, {})
             user = await uow.users.view_by_identity(channel, sender_id)
+            # only an unknown sender costs the second look-up: were they deactivated?
+            deactivated = user is None and await uow.people.deactivated(channel, sender_id)
             found = await uow.inbox.chat_state(channel, chat_id)
             state = found[0] if found is not None and _aware(found[1]) > now else {}
             if key and not stored:
                 await uow.commit()
-            return Arrival(True, user, state)
+            return Arrival(True, user, state, deactivated)
 
     async def get_state(self, channel: str, chat_id: str, now: dt.datetime) -> dict[str, Any] | None:
         claim = handling.current()

@@ -32,6 +32,7 @@ from storage import handling
 from storage.repositories.attempts import AttemptRepository
 from storage.repositories.evidence import EvidenceRepository
 from storage.repositories.inbox import InboxRepository, PacingRepository
+from storage.repositories.people import PeopleRepository
 from storage.repositories.plans import PlanRepository
 from storage.repositories.reminders import ReminderRepository
 from storage.repositories.review import ReviewRepository
@@ -144,6 +145,10 @@ class UnitOfWork:
     @cached_property
     def users(self) -> UserRepository:
         return UserRepository(self._live())
+
+    @cached_property
+    def people(self) -> PeopleRepository:
+        return PeopleRepository(self._live())
 
     @cached_property
     def evidence(self) -> EvidenceRepository:
