@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from bot.bootstrap import App, running_app
 from bot.settings import Settings
 from domain.plan import PlanFormatError
-from domain.reminder_policy import PolicyError
+from domain.reminders.policy import PolicyError
 from services.plan_service import PlanNotLoaded
 from storage.db import DatabaseUrlError
 

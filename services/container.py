@@ -31,7 +31,7 @@ from services.pacing import Pacer
 from services.plan_service import PlanService
 from services.query_service import QueryService
 from services.reachability import ReachabilityService
-from services.reminder_service import ReminderService
+from services.reminders import ReminderService
 from services.report_service import ReportService
 from services.review_service import ReviewService
 from services.status_service import StatusService

@@ -13,8 +13,8 @@ from collections import Counter
 
 from bot.bootstrap import App
 from bot.cli import CliError, register
-from domain.reminder_policy import PolicyError
-from services.reminder_service import as_contract
+from domain.reminders.policy import PolicyError
+from services.reminders import as_contract
 
 KIND_NAMES = {
     "before_due": "trước hạn",

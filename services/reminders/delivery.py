@@ -40,10 +40,10 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from domain.messages import Reply, RetryLater, Sender, Unreachable
-from domain.reminder_policy import DeliveryPolicy
-from domain.reminders import aware
+from domain.reminders.model import Route, aware
+from domain.reminders.policy import DeliveryPolicy
 from services.metrics import RATE_LIMITED, REMINDERS
-from storage.repositories.reminders import Channel, Claimed, LedgerRow
+from storage.repositories.reminders import Claimed, LedgerRow
 from storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -98,7 +98,7 @@ class Outgoing:
     lead_id: int | None
     milestone_id: int | None
     due: dt.date | None
-    routes: Sequence[Channel]
+    routes: Sequence[Route]
     render: Callable[[int], Reply]
     # Ledger rows recorded as `sent` together with this message: the items a grouped reminder carried
     # (issue 11: one message per person per day), so that they are not reminded again.

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-DEFAULT_POLICY_FILE = Path(__file__).resolve().parents[1] / "bot" / "defaults" / "reminder_policy.yaml"
+DEFAULT_POLICY_FILE = Path(__file__).resolve().parents[2] / "bot" / "defaults" / "reminder_policy.yaml"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
