@@ -169,7 +169,7 @@ class DueItem:
         return {OVERVIEW: DIGEST, TARGETS: CHECKIN}.get(self.kind, self.kind)
 
     @property
-    def urgency(self) -> tuple:
+    def urgency(self) -> tuple[int, dt.date, int, str]:
         return (URGENCY.get(self.kind, 9), self.due or dt.date.max, self.task_number or 0, self.key)
 
     def delivery_key(self, user_id: int) -> str:

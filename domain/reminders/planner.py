@@ -48,6 +48,9 @@ from domain.reminders.model import (
 from domain.reminders.policy import ReminderPolicy
 from domain.workdays import WorkingCalendar
 
+# unit → before-due offsets → (reachable user ids, unreachable user ids)
+Groups = dict[str, dict[tuple[int, ...], tuple[list[int], list[int]]]]
+
 
 class Planner:
     """Turns the policy and the working-day calendar into slots; caches per deadline, because a
@@ -222,7 +225,7 @@ class Planner:
         groups = self._groups(now, people)
         default = self.policy.before_due_working_days
         items: dict[str, DueItem] = {}
-        inputs: set[tuple] = set()  # one «send your figures» per unit, report and period
+        inputs: set[tuple[str, str | None, str | None, dt.date | None]] = set()  # one «send your figures» per unit, report and period
         for c in candidates:
             if c.is_report and c.cutoff and c.contributors:
                 step = self.input_step(c.cutoff, today, floor)
@@ -250,7 +253,7 @@ class Planner:
         self.explain(result, people, now)
         return result
 
-    def _input(self, items: dict[str, DueItem], c: Candidate, unit_id: str, step: Step, groups) -> None:
+    def _input(self, items: dict[str, DueItem], c: Candidate, unit_id: str, step: Step, groups: Groups) -> None:
         key = input_key(unit_id, c)
         if key in items:
             return
@@ -273,7 +276,7 @@ class Planner:
         return item
 
     @staticmethod
-    def everyone(groups, unit_id: str) -> tuple[list[int], list[int]]:
+    def everyone(groups: Groups, unit_id: str) -> tuple[list[int], list[int]]:
         """Everyone who receives a unit's items, whatever their own schedule."""
         reachable: list[int] = []
         unreachable: list[int] = []
@@ -289,7 +292,7 @@ class Planner:
 
     def _groups(
         self, now: dt.datetime, recipients: Iterable[Recipient]
-    ) -> dict[str, dict[tuple[int, ...], tuple[list[int], list[int]]]]:
+    ) -> Groups:
         """unit → offsets → (reachable user ids, unreachable user ids) of the people who want items now;
         a unit with a delegate (units.yaml `reminders_to`) is also served by the delegate's people."""
         groups: dict[str, dict[tuple[int, ...], tuple[list[int], list[int]]]] = defaultdict(dict)

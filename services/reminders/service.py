@@ -35,7 +35,7 @@ from domain.reporting import ReportingCalendar
 from domain.shares import Status
 from domain.units import UnitDirectory
 from domain.workdays import WorkingCalendar
-from services.reminders.delivery import DeliveryEngine, Outgoing, utc_now
+from services.reminders.delivery import DeliveryEngine, Outgoing, Record, utc_now
 from services.reminders.planning import Labels, ReminderPlanning
 from services.reminders.settings import ReminderSettings, ScopeAssigned
 from services.reminders.simulator import Sandbox, SimulatedMessage, simulate
@@ -105,7 +105,8 @@ class ReminderService:
         def person_text(uid: int) -> str:
             if uid not in texts:
                 if not grouped:
-                    grouped.update((m.user_id, m) for m in group_messages(listed, today, planned.people))
+                    grouped.update((m.user_id, m) for m in group_messages(listed, today, planned.people)
+                                   if m.user_id is not None)
                 texts[uid] = self.compose(grouped[uid], None).text
             return texts[uid]
 
@@ -193,9 +194,10 @@ class ReminderService:
                 if o.records and all(r["lead_id"] is not None and r["lead_id"] in done for r in o.records)}
 
     @staticmethod
-    def _records(message: PersonMessage) -> list[dict]:
+    def _records(message: PersonMessage) -> list[Record]:
         """The items a message carried, recorded as delivered to its person once it is sent."""
         uid = message.user_id
+        assert uid is not None  # only a person's message is sent
         return [
             {"key": item.delivery_key(uid), "kind": item.contract_kind, "unit_id": item.unit_id, "user_id": uid,
              "lead_id": item.candidate.lead_id if item.candidate else None,

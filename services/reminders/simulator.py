@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from domain.clock import FixedClock
-from domain.messages import Reply
+from domain.messages import Reply, Sender
 from domain.reminders.digest import WeekSummary
 from domain.reminders.grouping import PersonMessage
 from domain.reminders.model import DIGEST
@@ -47,8 +47,11 @@ class SimulatedMessage:
         return out
 
 
+@dataclass
 class _NullSender:
     """The simulator's channel: accepts every message (the composed text is recorded by the simulator)."""
+
+    channel: str
 
     async def send(self, chat_id: str, reply: Reply) -> None:
         return None
@@ -100,7 +103,7 @@ async def simulate(service: Ticking, sandbox: Sandbox, start: dt.date, end: dt.d
 
         fast = replace(policy, delivery=replace(policy.delivery, rate_per_second=1e9, concurrency=1))
         twin = service.twin(copy, clock, fast, compose)
-        senders = {name: _NullSender() for name in {"telegram", "zalo", "console", *channels}}
+        senders: dict[str, Sender] = {name: _NullSender(name) for name in {"telegram", "zalo", "console", *channels}}
         out: list[SimulatedMessage] = []
         day = start
         while day <= end:

@@ -162,7 +162,7 @@ class ReminderRepository:
                              coordinating=tuple(r[11] or ()))
                 for r in (await self.session.execute(query)).all()]
 
-    def _listed(self) -> Select[Any]:
+    def _listed(self) -> Select[*tuple[Any, ...]]:
         """The columns a listed milestone needs, in the order `_row` reads them."""
         return (
             select(AssignmentLead.id, AssignmentLead.unit_id, Milestone.id, Milestone.kind, Milestone.due,
