@@ -1,5 +1,5 @@
 """Grouping: everything due for one person on one working day is ONE message (`PersonMessage`, most
-urgent first); its kind (CONTRACTS §4b, see docs/contracts.md §4b) follows from what it carries."""
+urgent first); its kind (docs/contracts.md §4b) follows from what it carries."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from domain.reminders.model import CHECKIN, DIGEST, OVERVIEW, TARGETS, YEAR_END, DueItem, Recipient
 
-# Kinds of a whole message (CONTRACTS §4b).
+# Kinds of a whole message (docs/contracts.md §4b).
 MSG_DAILY, MSG_DIGEST, MSG_OVERVIEW, MSG_CHECKIN, MSG_YEAR_END = "daily", "digest", "overview", "checkin", "year_end"
 
 
@@ -21,7 +21,7 @@ def message_key(day: dt.date, user_id: int) -> str:
 
 @dataclass
 class PersonMessage:
-    """Everything due for one person on one day, as one chat message (CONTRACTS §4b)."""
+    """Everything due for one person on one day, as one chat message (docs/contracts.md §4b)."""
 
     key: str
     user_id: int | None

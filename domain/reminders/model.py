@@ -22,16 +22,16 @@ CHECKIN = "checkin"
 DIGEST = "digest"
 YEAR_END = "year_end"
 # The plan's targets with no figure for the period of a check-in's cut-off; it rides in that day's message
-# and is reported as kind «checkin» (CONTRACTS §4 keeps its list of kinds).
+# and is reported as kind «checkin» (docs/contracts.md §4 keeps its list of kinds).
 TARGETS = "targets"
 KINDS = (OVERDUE, DUE_TODAY, REPORT_INPUT, BEFORE_DUE, REPORT_BEFORE_DUE, CHECKIN, DIGEST, YEAR_END)
-OVERVIEW = "overview"  # the coordinators' weekly overview; reported as kind «digest» (CONTRACTS §4)
+OVERVIEW = "overview"  # the coordinators' weekly overview; reported as kind «digest» (docs/contracts.md §4)
 # Most urgent first inside one grouped message.
 URGENCY = {OVERDUE: 0, DUE_TODAY: 1, REPORT_INPUT: 2, BEFORE_DUE: 3, REPORT_BEFORE_DUE: 3, CHECKIN: 4, TARGETS: 5}
 
 SNOOZE_CODES = ("1d", "3d", "mon")
 
-# Why an item reaches nobody (CONTRACTS §4 `unreachable_reason`).
+# Why an item reaches nobody (docs/contracts.md §4 `unreachable_reason`).
 NO_HEAD = "no_registered_head"
 NO_DELEGATE = "no_delegate_registered"
 OPTED_OUT = "all_opted_out"
@@ -134,7 +134,7 @@ class Step:
 
 @dataclass(slots=True)
 class DueItem:
-    """A unit-level reminder due now (CONTRACTS §4) and the people it would reach."""
+    """A unit-level reminder due now (docs/contracts.md §4) and the people it would reach."""
 
     key: str
     kind: str  # one of KINDS, or OVERVIEW
