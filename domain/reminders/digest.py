@@ -58,17 +58,21 @@ class WeekWindow:
         return dt.date(self.today.year, 1, 1)
 
     @property
-    def fetch_until(self) -> dt.date:
-        """The last deadline a digest may count: year-round work to 31/12, the rest to the week's end or
-        the reports' horizon."""
-        return max(self.end, self.report_until, dt.date(self.today.year, 12, 31))
+    def routine_until(self) -> dt.date:
+        """Year-round work counts to the end of today's year."""
+        return dt.date(self.today.year, 12, 31)
+
+    @property
+    def dated_until(self) -> dt.date:
+        """Other deadlines count to the week's end, periodic reports to the horizon."""
+        return max(self.end, self.report_until)
 
     def section(self, row: MilestoneRow, workdays: Workdays) -> str | None:
         """The digest section of an open milestone, or None when the week's digest does not count it."""
         if row.due is None or row.due < self.fetch_from or not row.open:
             return None
         if row.kind == YEAR_ROUND:
-            return ROUTINE if row.due <= dt.date(self.today.year, 12, 31) else None
+            return ROUTINE if row.due <= self.routine_until else None
         if milestone_overdue(row.status, row.done_through, row.due, self.first_working, workdays):
             return LATE
         if row.due <= self.end:
@@ -90,14 +94,20 @@ def week_summaries(rows: Iterable[MilestoneRow], window: WeekWindow, workdays: W
     """Per unit: how many open milestones fall in each section, and the first `limit` of each
     (limit 0: counts only)."""
     found: dict[str, dict[str, list[MilestoneRow]]] = {}
+    # An open milestone's section depends on its kind and deadline alone: decided once per pair (a
+    # national plan has 100,000 rows and a few hundred deadlines).
+    sections: dict[tuple[str, dt.date | None], str | None] = {}
     for row in rows:
-        name = window.section(row, workdays)
+        if not row.open:
+            continue
+        key = (row.kind, row.due)
+        name = sections[key] if key in sections else sections.setdefault(key, window.section(row, workdays))
         if name is not None:
             found.setdefault(row.unit_id, {}).setdefault(name, []).append(row)
     result: dict[str, WeekSummary] = {}
-    for unit_id, sections in found.items():
+    for unit_id, by_section in found.items():
         summary = result[unit_id] = WeekSummary(window.week)
-        for name, mine in sections.items():
+        for name, mine in by_section.items():
             summary.counts[name] = len(mine)
             if limit > 0:
                 mine.sort(key=lambda r, n=name: _rank(n, r))  # type: ignore[misc]

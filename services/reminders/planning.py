@@ -80,6 +80,7 @@ class Look:
     excluded: set[int]
     dry_run: bool
     planned: Planned
+    week_rows: dict[tuple[str, ...] | None, list[MilestoneRow]] = field(default_factory=dict)
 
     def reach(self, unit_id: str, people: Sequence[int] | None = None) -> tuple[list[int], list[int]]:
         reachable, unreachable = self.receivers.get(unit_id, ([], []))
@@ -243,8 +244,25 @@ class ReminderPlanning:
             ))
 
     async def _week_rows(self, look: Look, window: WeekWindow, units: Sequence[str] | None) -> list[MilestoneRow]:
-        rows = await look.repo.dated_milestones(window.fetch_from, window.fetch_until, units)
-        return [r for r in rows if r.lead_id not in look.excluded]
+        """The rows a week's digests or overview count (without text), fetched once per pass and scope."""
+        scope = tuple(units) if units is not None else None
+        if scope not in look.week_rows:
+            repo = look.repo
+            rows = await repo.milestone_states(window.fetch_from, window.routine_until, units, kinds=[YEAR_ROUND])
+            rows += await repo.milestone_states(window.fetch_from, window.dated_until, units, kinds=[YEAR_ROUND],
+                                                other_kinds=True)
+            look.week_rows[scope] = [r for r in rows if r.lead_id not in look.excluded]
+        return look.week_rows[scope]
+
+    async def _with_text(self, look: Look, summaries: dict[str, WeekSummary]) -> dict[str, WeekSummary]:
+        """Read the task, milestone and status of the few milestones the summaries list."""
+        listed = [c for s in summaries.values() for items in s.items.values() for c in items]
+        if listed:
+            current = await look.repo.current([(c.lead_id, c.milestone_id) for c in listed])
+            for summary in summaries.values():
+                for name, items in summary.items.items():
+                    summary.items[name] = [current[(c.lead_id, c.milestone_id)].listed_candidate() for c in items]
+        return summaries
 
     async def _weekly(self, look: Look, week: dt.date) -> None:
         """This week's digests (unit heads) and overview (coordinators). Content is read only while some
@@ -267,26 +285,27 @@ class ReminderPlanning:
         units = {u for u, rs in heads.items() if any(person_key(digest_key(u, week), r.user_id) in pending for r in rs)}
         if look.dry_run:
             units |= set(await look.repo.units_with_leads()) - set(heads)
-        await self._digests(look, week, units, heads, quiet)
+        window = self._window(look, week, look.today + dt.timedelta(days=self.policy.digest.upcoming_report_days))
+        await self._digests(look, window, units, heads, quiet)
         if any(person_key(overview, r.user_id) in pending for r in coordinators) or (look.dry_run and not coordinators):
-            await self._overview(look, week, coordinators, quiet)
+            await self._overview(look, window, coordinators, quiet)
 
     def _window(self, look: Look, week: dt.date, report_until: dt.date) -> WeekWindow:
         # lateness counts from the working day a deadline is really due: a day off before the week's first
         # working day (a Monday holiday) belongs to the week before, so it is overdue, not «this week»
         return WeekWindow(week, self.workdays.next_working_day(week), look.today, report_until)
 
-    async def _digests(self, look: Look, week: dt.date, units: set[str], heads: dict[str, list[Recipient]],
+    async def _digests(self, look: Look, window: WeekWindow, units: set[str], heads: dict[str, list[Recipient]],
                        quiet: Callable[[str, str | None, list[Recipient]], None]) -> None:
-        policy = self.policy.digest
-        window = self._window(look, week, look.today + dt.timedelta(days=policy.upcoming_report_days))
+        policy, week = self.policy.digest, window.week
         # A dry run over many units needs to know what is empty, not every line of every digest.
         limit = 0 if look.dry_run and len(units) > 50 else max(policy.max_items, policy.max_overdue)
         summaries: dict[str, WeekSummary] = {}
         if units:
             # Many units: one pass over everything beats a long IN list (and the dry run wants them all).
             scope = None if look.dry_run or len(units) > 200 else sorted(units)
-            summaries = week_summaries(await self._week_rows(look, window, scope), window, self.workdays, limit=limit)
+            rows = await self._week_rows(look, window, scope)
+            summaries = await self._with_text(look, week_summaries(rows, window, self.workdays, limit=limit))
         for unit_id in sorted(units):
             summary = summaries.get(unit_id) or WeekSummary(week)
             people = heads.get(unit_id, [])
@@ -297,11 +316,15 @@ class ReminderPlanning:
             self.add(look, DueItem(key=digest_key(unit_id, week), kind=DIGEST, unit_id=unit_id, offset=None, due=week,
                                    content=summary, recipients=reachable, unreachable=unreachable))
 
-    async def _overview(self, look: Look, week: dt.date, coordinators: list[Recipient],
+    async def _overview(self, look: Look, fetched: WeekWindow, coordinators: list[Recipient],
                         quiet: Callable[[str, str | None, list[Recipient]], None]) -> None:
+        """The coordinators' week: what is overdue and due this week, per unit (no reports ahead). Counted
+        over the digests' rows (`fetched`, a wider window) when they were read for every unit."""
+        week = fetched.week
         window = self._window(look, week, week)
-        rows = await self._week_rows(look, window, None)
-        by_unit = week_summaries(rows, window, self.workdays, limit=0 if look.dry_run else OVERVIEW_TASKS)
+        rows = await self._week_rows(look, fetched, None)
+        by_unit = await self._with_text(
+            look, week_summaries(rows, window, self.workdays, limit=0 if look.dry_run else OVERVIEW_TASKS))
         if not any(s.total("overdue") or s.total("week") for s in by_unit.values()) and self.policy.digest.skip_empty:
             quiet(overview_key(week), None, coordinators)
             return

@@ -166,7 +166,7 @@ class ReminderRepository:
         """The columns a listed milestone needs, in the order `_row` reads them."""
         return (
             select(AssignmentLead.id, AssignmentLead.unit_id, Milestone.id, Milestone.kind, Milestone.due,
-                   AssignmentLead.status, AssignmentLead.done_through, Plan.year, Milestone.label, Task.number,
+                   AssignmentLead.status, AssignmentLead.done_through, Task.number, Plan.year, Milestone.label,
                    Task.title, AssignmentLead.percent, Assignment.scope, Milestone.report, Milestone.period)
             .select_from(Milestone)
             .join(AssignmentLead, AssignmentLead.assignment_id == Milestone.assignment_id)
@@ -177,9 +177,7 @@ class ReminderRepository:
 
     @staticmethod
     def _row(r: Any) -> MilestoneRow:
-        return MilestoneRow(lead_id=r[0], unit_id=r[1], milestone_id=r[2], kind=r[3], due=r[4], status=r[5],
-                            done_through=r[6], plan_year=r[7], label=r[8], task_number=r[9], task_title=r[10],
-                            percent=r[11], scope=r[12], report=r[13], period=r[14])
+        return MilestoneRow(*r)
 
     async def plan_milestones(self, year: int, *, kinds: Sequence[str] | None = None,
                               dated: bool = False) -> list[MilestoneRow]:
@@ -193,13 +191,24 @@ class ReminderRepository:
             query = query.where(Milestone.due.is_not(None))
         return [self._row(r) for r in (await self.session.execute(query)).all()]
 
-    async def dated_milestones(self, since: dt.date, until: dt.date, units: Sequence[str] | None = None,
-                               ) -> list[MilestoneRow]:
-        """Every (lead, milestone) pair due in [since, until] (`units`: of those units only)."""
-        query = self._listed().where(Milestone.due >= since, Milestone.due <= until)
+    async def milestone_states(self, since: dt.date, until: dt.date, units: Sequence[str] | None = None, *,
+                               kinds: Sequence[str] = (), other_kinds: bool = False) -> list[MilestoneRow]:
+        """Every (lead, milestone) pair due in [since, until], without text (counting needs none):
+        `units`: of those units only; `kinds`: of those kinds only, or with `other_kinds` of any other."""
+        query = (
+            select(AssignmentLead.id, AssignmentLead.unit_id, Milestone.id, Milestone.kind, Milestone.due,
+                   AssignmentLead.status, AssignmentLead.done_through, Task.number)
+            .select_from(Milestone)
+            .join(AssignmentLead, AssignmentLead.assignment_id == Milestone.assignment_id)
+            .join(Assignment, Assignment.id == Milestone.assignment_id)
+            .join(Task, Task.id == Assignment.task_id)
+            .where(Milestone.due >= since, Milestone.due <= until)
+        )
         if units is not None:
             query = query.where(AssignmentLead.unit_id.in_(list(units)))
-        return [self._row(r) for r in (await self.session.execute(query)).all()]
+        if kinds:
+            query = query.where(Milestone.kind.not_in(list(kinds)) if other_kinds else Milestone.kind.in_(list(kinds)))
+        return [MilestoneRow(*r) for r in (await self.session.execute(query)).all()]
 
     async def current(self, pairs: Sequence[tuple[int, int]]) -> dict[tuple[int, int], MilestoneRow]:
         """(lead id, milestone id) pairs as they stand now, with their text (dated milestones only)."""

@@ -58,8 +58,8 @@ def test_routes_preferred_channel_first_then_telegram_zalo_console():
 
 def row(lead: int, due: dt.date, kind: str = DATE, *, status: str = "not_started", done_through: dt.date | None = None,
         task: int = 1) -> MilestoneRow:
-    return MilestoneRow(lead, "van-phong", lead, kind, due, status, done_through, 2022, label=f"m{lead}",
-                        task_number=task)
+    return MilestoneRow(lead, "van-phong", lead, kind, due, status, done_through, task, plan_year=2022,
+                        label=f"m{lead}")
 
 
 def test_digest_sections_follow_the_one_overdue_rule():
