@@ -74,7 +74,7 @@ class ReminderService:
         self.planner = Planner(policy, workdays, self.tz, reporting.remind_before_days, units.delegates())
         self.engine = DeliveryEngine(uow, policy.delivery, wall=wall, worker=worker)
         self.planning = ReminderPlanning(uow, self.planner, policy, units, reporting, workdays, self.engine, labels)
-        self.people = ReminderSettings(uow, policy, workdays, clock, self.tz)
+        self.per_person = ReminderSettings(uow, policy, workdays, clock, self.tz)
 
     def twin(self, uow: UnitOfWorkFactory, clock: Clock, policy: ReminderPolicy, compose: Composer) -> ReminderService:
         """The same service on another database (the simulator's copy), clock, policy and composer."""
@@ -225,9 +225,6 @@ class ReminderService:
         kept.sort(key=lambda i: (i.urgency, i.unit_id or ""))
         return kept
 
-    def checkin_cutoffs(self, years: Sequence[int]) -> list[dt.date]:
-        return self.planning.checkin_cutoffs(years)
-
     # -- the simulator --------------------------------------------------------------------------------
     async def simulate(self, start: dt.date, end: dt.date, *, staff_all: bool = False) -> list[SimulatedMessage]:
         """What the scheduler would send from `start` to `end` (docs/contracts.md §4b)."""
@@ -239,25 +236,25 @@ class ReminderService:
 
     # -- scoped shares and settings (services.reminders.settings) -------------------------------------
     async def assign_scope(self, task_number: int, unit_ids: Sequence[str], user_id: int | None) -> ScopeAssigned:
-        return await self.people.assign_scope(task_number, unit_ids, user_id)
+        return await self.per_person.assign_scope(task_number, unit_ids, user_id)
 
     async def settings(self, user_id: int) -> SettingsView:
-        return await self.people.settings(user_id)
+        return await self.per_person.settings(user_id)
 
     async def set_enabled(self, user_id: int, enabled: bool) -> SettingsView:
-        return await self.people.set_enabled(user_id, enabled)
+        return await self.per_person.set_enabled(user_id, enabled)
 
     async def set_days_before(self, user_id: int, days: int) -> SettingsView:
-        return await self.people.set_days_before(user_id, days)
+        return await self.per_person.set_days_before(user_id, days)
 
     async def resume(self, user_id: int) -> SettingsView:
-        return await self.people.resume(user_id)
+        return await self.per_person.resume(user_id)
 
     async def snooze(self, user_id: int, delivery_id: int, choice: str, now: dt.datetime) -> dt.datetime:
-        return await self.people.snooze(user_id, delivery_id, choice, now)
+        return await self.per_person.snooze(user_id, delivery_id, choice, now)
 
     def snooze_until(self, now: dt.datetime, choice: str) -> dt.datetime:
-        return self.people.snooze_until(now, choice)
+        return self.per_person.snooze_until(now, choice)
 
 
 def as_contract(items: Sequence[DueItem]) -> list[dict[str, Any]]:
