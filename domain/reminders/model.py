@@ -261,20 +261,26 @@ class MilestoneRow(NamedTuple):
     report: str | None = None
     period: str | None = None
     coordinating: tuple[str, ...] = ()
+    assignment_id: int = 0
 
     @property
     def open(self) -> bool:
         """Not done: the one completion rule (`domain.shares.milestone_done`)."""
         return not milestone_done(self.status, self.done_through, self.due)
 
+    @property
+    def consolidated(self) -> bool:
+        """A periodic report of the whole assignment (not a unit's own restricted share): its
+        coordinating units feed it."""
+        return self.kind == PERIODIC_REPORT and self.scope is None
+
     def planning_candidate(self) -> Candidate:
         """What planning needs (no text). A consolidated report's contributors are its coordinating units —
         not for a unit's own restricted share (the Trung tâm's annual report of task 5)."""
-        consolidated = self.kind == PERIODIC_REPORT and self.scope is None
         return Candidate(lead_id=self.lead_id, unit_id=self.unit_id, milestone_id=self.milestone_id,
                          milestone_kind=self.kind, label="", due=self.due or dt.date.min, task_number=0,
                          plan_year=self.plan_year, report=self.report, period=self.period,
-                         contributors=self.coordinating if consolidated else ())
+                         contributors=self.coordinating if self.consolidated else ())
 
     def listed_candidate(self, undated: dt.date | None = None) -> Candidate:
         """What a message lists: the share's task, milestone, status and percent (`undated`: the date an

@@ -129,9 +129,7 @@ class ReminderPlanning:
             excluded = unassigned_scoped(await repo.scoped_leads(), await repo.scope_assignments())
             extra = {r.days_before for r in recipients if r.days_before}
             lo, hi = self.planner.candidate_window(today, extra)
-            rows = await repo.milestones_due(lo, hi)
-            candidates = [self._with_cutoff(r.planning_candidate()) for r in rows
-                          if r.open and r.lead_id not in excluded]
+            candidates = await self._candidates(repo, lo, hi, excluded)
             planned.items = self.planner.plan(now, candidates, recipients)
             look = Look(repo, now, today, recipients, self.planner.receivers(now, recipients), excluded, dry_run,
                         planned)
@@ -144,6 +142,18 @@ class ReminderPlanning:
                 await self._weekly(look, week)
         self.planner.explain(planned.items, recipients, now)
         return planned
+
+    async def _candidates(self, repo: ReminderRepository, lo: dt.date, hi: dt.date, excluded: set[int]) -> list[Candidate]:
+        """The open milestones due in [lo, hi] that are reminded; a consolidated report with the units
+        that feed it (read for those few only) and its cut-off."""
+        rows = [r for r in await repo.milestones_due(lo, hi) if r.open and r.lead_id not in excluded]
+        feeding = await repo.coordinating(sorted({r.assignment_id for r in rows if r.consolidated}))
+        out = []
+        for row in rows:
+            if row.consolidated:
+                row = row._replace(coordinating=feeding.get(row.assignment_id, ()))
+            out.append(self._with_cutoff(row.planning_candidate()))
+        return out
 
     def _with_cutoff(self, c: Candidate) -> Candidate:
         if not (c.is_report and c.report and c.period and c.contributors):

@@ -144,12 +144,13 @@ class ReminderRepository:
     # -- milestones ----------------------------------------------------------------------------------
     async def milestones_due(self, lo: dt.date, hi: dt.date) -> list[MilestoneRow]:
         """Every (lead, milestone) pair whose deadline lies in [lo, hi] — the index on `milestones.due`
-        narrows 100,000 rows to the few thousand a tick can act on. Only what planning needs (no text):
-        what a message says is read by `current` for the few that go out."""
+        narrows 100,000 rows to the few thousand a tick can act on. Only what planning needs (no text, no
+        coordinating units: `coordinating` reads those for the few reports that need them); what a message
+        says is read by `current` for the few that go out."""
         query = (
             select(AssignmentLead.id, AssignmentLead.unit_id, Milestone.id, Milestone.kind, Milestone.due,
                    AssignmentLead.status, AssignmentLead.done_through, Plan.year, Assignment.scope,
-                   Milestone.report, Milestone.period, Assignment.coordinating)
+                   Milestone.report, Milestone.period, Assignment.id)
             .select_from(Milestone)
             .join(AssignmentLead, AssignmentLead.assignment_id == Milestone.assignment_id)
             .join(Assignment, Assignment.id == Milestone.assignment_id)
@@ -157,10 +158,17 @@ class ReminderRepository:
             .join(Plan, Plan.id == Task.plan_id)
             .where(Milestone.due >= lo, Milestone.due <= hi)
         )
-        return [MilestoneRow(lead_id=r[0], unit_id=r[1], milestone_id=r[2], kind=r[3], due=r[4], status=r[5],
-                             done_through=r[6], plan_year=r[7], scope=r[8], report=r[9], period=r[10],
-                             coordinating=tuple(r[11] or ()))
+        return [MilestoneRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], 0, r[7], "", "", None, r[8], r[9], r[10], (),
+                             r[11])
                 for r in (await self.session.execute(query)).all()]
+
+    async def coordinating(self, assignment_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+        """The coordinating units of these assignments."""
+        if not assignment_ids:
+            return {}
+        rows = await self.session.execute(
+            select(Assignment.id, Assignment.coordinating).where(Assignment.id.in_(list(assignment_ids))))
+        return {r[0]: tuple(r[1] or ()) for r in rows.all()}
 
     def _listed(self) -> Select[*tuple[Any, ...]]:
         """The columns a listed milestone needs, in the order `_row` reads them."""
