@@ -46,6 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
     imp = plan.add_parser("import", help="nhập kế hoạch từ .txt, .docx, .xlsx")
     imp.add_argument("path")
     imp.add_argument("--year", type=int, help="đổi mọi mốc thời gian sang năm N")
+    check = plan.add_parser("check", help="đọc thử một tệp kế hoạch, không lưu: nhiệm vụ, đơn vị, thời hạn hiểu được")
+    check.add_argument("path")
+    check.add_argument("--json", action="store_true", help="in dạng JSON (docs/contracts.md §2)")
+    check.add_argument("--year", type=int, help="đọc mọi mốc thời gian như của năm N")
     dump = plan.add_parser("dump", help="in kế hoạch đã lưu")
     dump.add_argument("--json", action="store_true", required=True)
     dump.add_argument("--year", type=int)
@@ -55,7 +59,11 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("--json", action="store_true")
 
     nlu = sub.add_parser("nlu", help="phân tích câu hỏi (JSON lines trên stdin)")
-    nlu.add_argument("--today", required=True, type=_date)
+    nlu.add_argument("--today", type=_date, help="bắt buộc khi không có --eval")
+    nlu.add_argument("--eval", dest="eval_file", metavar="FILE",
+                     help="đo độ chính xác trên một tập có nhãn (.yaml họ câu hỏi hoặc .jsonl)")
+    nlu.add_argument("--noise", type=int, metavar="SEED", help="với --eval: thêm lỗi gõ điện thoại (có hạt giống)")
+    nlu.add_argument("--failures", type=int, default=0, metavar="N", help="với --eval: in N câu sai đầu tiên")
 
     invite = sub.add_parser("invite", help="tạo mã mời dùng một lần")
     invite.add_argument("--unit", required=True)
@@ -85,6 +93,14 @@ def build_parser() -> argparse.ArgumentParser:
     draft.add_argument("--period", required=True, type=_period, metavar="Q1|Q2|H1|Q3|Y")
     draft.add_argument("--year", type=int)
     draft.add_argument("--out", required=True, metavar="PATH.docx")
+    draft.add_argument("--json", action="store_true", help="in số liệu báo cáo dạng JSON (docs/contracts.md §5)")
+    draft.add_argument("--evidence-annex", metavar="PATH.xlsx", help="danh mục minh chứng đã xác nhận (Excel)")
+    draft.add_argument("--signer", choices=["deputy", "director"], default="deputy",
+                       help="deputy: KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC (mặc định); director: GIÁM ĐỐC")
+    status = sub.add_parser("status", help="tình trạng mọi phần việc vào cuối một ngày (từ lịch sử cập nhật)")
+    status.add_argument("--at", required=True, type=_date, metavar="YYYY-MM-DD")
+    status.add_argument("--unit", metavar="UNIT_ID")
+    status.add_argument("--json", action="store_true", required=True)
     web = sub.add_parser("web", help="trang web theo dõi (CONTRACTS §6)").add_subparsers(dest="web_command", required=True)
     web.add_parser("serve", help="chạy máy chủ web (WEB_LISTEN, WEB_PORT — mặc định 8080)")
     link = web.add_parser("link", help="đường dẫn đăng nhập dùng một lần, hiệu lực 10 phút")
@@ -138,6 +154,12 @@ async def cmd_plan_import(app: App, args) -> int:
         f"{verb} kế hoạch năm {result.year}: {result.tasks} nhiệm vụ, {result.assignments} dòng phân công, "
         f"{result.milestones} mốc thời gian."
     )
+    from presentation.deadlines import import_summary, unknown_units_summary
+
+    if result.unknown_units:
+        print(unknown_units_summary(result.unknown_units))
+    if result.needs_date:
+        print(import_summary(result.needs_date))
     return 0
 
 

@@ -11,10 +11,12 @@ buttons — an answer without buttons leaves none, so a number can never reach b
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 import time
 from dataclasses import replace
+from typing import Any
 
 from conversation import registry
 from conversation.callbacks import InvalidButton, UnknownButton, decode
@@ -25,7 +27,9 @@ from domain.messages import Incoming, Reply
 from presentation.common import (
     APOLOGY,
     INVALID_BUTTON,
+    NEXT_MARK,
     NO_CHOICE,
+    NO_NEXT_PAGE,
     NOT_REGISTERED,
     OLD_BUTTON,
     long_message_note,
@@ -43,7 +47,7 @@ _VAGUE = frozenset({"unknown", "greeting", "help"})
 
 
 class Router:
-    def __init__(self, app) -> None:
+    def __init__(self, app: Any) -> None:
         self.app = app
         self._understander: tuple[object, Understander] | None = None
 
@@ -53,7 +57,7 @@ class Router:
             from conversation.task_index import load_task_index
 
             index = await load_task_index(self.app)
-            self._understander = (version, Understander(self.app.units, index))
+            self._understander = (version, Understander(self.app.units, index, workdays=self.app.workdays))
         return self._understander[1]
 
     async def handle(self, message: Incoming) -> list[Reply]:
@@ -74,14 +78,14 @@ class Router:
             ENGINE_LATENCY.observe(time.perf_counter() - started)
             MESSAGES.labels(message.channel, seen["intent"]).inc()
 
-    async def understand(self, text: str, today) -> tuple[NluResult, bool]:
+    async def understand(self, text: str, today: dt.date) -> tuple[NluResult, bool]:
         """The meaning of `text`, and whether only part of it was read. A long message is read at its
         end (where a question after a pasted text usually is) and at its start."""
         understander = await self.understander()
         if len(text) <= MAX_NLU_CHARS:
             return understander.parse(text, today), False
         parts = [_last_sentence(text), _tail(text), text[:MAX_NLU_CHARS]]
-        first = None
+        first: NluResult | None = None
         for part in parts:
             if not part:
                 continue
@@ -89,7 +93,7 @@ class Router:
             first = first or nlu
             if nlu.intent not in _VAGUE:
                 return nlu, True
-        return first, True
+        return first or understander.parse(text[:MAX_NLU_CHARS], today), True
 
     async def _handle(self, message: Incoming, seen: dict[str, str]) -> list[Reply]:
         app = self.app
@@ -101,7 +105,7 @@ class Router:
             return []
         user = arrival.user
         state = ChatState.from_json(arrival.state)
-        ctx_state: dict = {}
+        ctx_state: dict[str, Any] = {}
         data = message.callback_data
         by_number = False
         cut = False
@@ -118,7 +122,11 @@ class Router:
                 nlu, cut = await self.understand(text, now.date())
                 if message.attachments and nlu.intent != "register":
                     nlu = replace(nlu, intent="evidence")
-                if nlu.intent == "choice" and nlu.choice:
+                if nlu.intent == "next_page" and user is not None:
+                    if state.forward is None or state.forward not in state.choices:
+                        return await self._answer(message, now, [Reply(NO_NEXT_PAGE)], state.choices)
+                    data, by_number = state.forward, True  # «xem tiếp» presses «Sau ▶»
+                elif nlu.intent == "choice" and nlu.choice:
                     if 1 <= nlu.choice <= len(state.choices):
                         data, by_number = state.choices[nlu.choice - 1], True  # stands for that button
                     elif user is not None:
@@ -139,6 +147,7 @@ class Router:
             if route is None:
                 return await self._answer(message, now, [Reply(OLD_BUTTON)], state.choices)
             args = data.split(":")[1:]
+        route = route or registry.INTENTS["unknown"]  # every branch above set it; this says so to the checker
         seen["intent"] = f"button:{button.PREFIX}" if button is not None else nlu.intent
         if user is None and not route.public:
             return [Reply(NOT_REGISTERED)]
@@ -155,20 +164,23 @@ class Router:
         return await self._answer(message, now, replies, state.choices, focus, known)
 
     async def _answer(
-        self, message: Incoming, now, replies: list[Reply], before: list[str], focus: int | None = None,
+        self, message: Incoming, now: dt.datetime, replies: list[Reply], before: list[str], focus: int | None = None,
         known: ChatState | None = None,
     ) -> list[Reply]:
         """Remember the buttons of this answer — and only of this one — for «1», «2» (and the task it is
         about), in one write, and only when something changed."""
-        choices = [b.data for r in replies if r.chat_id is None for row in r.buttons for b in row if b.data and not b.url]
+        buttons = [b for r in replies if r.chat_id is None for row in r.buttons for b in row if b.data and not b.url]
+        choices = [b.data for b in buttons]
+        forward = next((b.data for b in buttons if b.text.endswith(NEXT_MARK)), None)
         if choices == before and focus is None:
             return replies
         if known is not None:  # one write instead of a read and a write
             known.choices = choices
+            known.forward = forward
             known.task = focus if focus is not None else known.task
             await self.app.inbox.set_state(message.channel, message.chat_id, known.to_json(), now)
             return replies
-        changes: dict = {"choices": choices or None}
+        changes: dict[str, Any] = {"choices": choices or None, "forward": forward}
         if focus is not None:
             changes["task"] = focus
         await self.app.inbox.update_state(message.channel, message.chat_id, now, **changes)

@@ -44,10 +44,11 @@ class ChatState:
     evidence_for: dict[str, Any] | None = None
     broadcast: dict[str, Any] | None = None
     task: int | None = None
+    forward: str | None = None  # the «Sau ▶» button among `choices`: what «xem tiếp», «trang sau» press
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def from_json(cls, data: dict | None) -> ChatState:
+    def from_json(cls, data: dict[str, Any] | None) -> ChatState:
         data = dict(data or {})
         known = {f.name for f in dataclasses.fields(cls)} - {"extra"}
         values = {k: data.pop(k) for k in list(data) if k in known}
@@ -58,6 +59,8 @@ class ChatState:
                 values[name] = None
         if "task" in values and not isinstance(values["task"], int):
             values["task"] = None
+        if "forward" in values and not isinstance(values["forward"], str):
+            values["forward"] = None
         return cls(**values, extra=data)
 
     def to_json(self) -> dict[str, Any]:
@@ -79,7 +82,7 @@ async def load(ctx: Context) -> ChatState:
     return await load_for(ctx.app.inbox, ctx.message.channel, ctx.message.chat_id, ctx.now)
 
 
-async def load_for(inbox, channel: str, chat_id: str, now: dt.datetime) -> ChatState:
+async def load_for(inbox: Any, channel: str, chat_id: str, now: dt.datetime) -> ChatState:
     return ChatState.from_json(await inbox.get_state(channel, chat_id, now))
 
 
@@ -89,7 +92,7 @@ async def change(ctx: Context, **changes: Any) -> ChatState:
     return await change_for(ctx.app.inbox, ctx.message.channel, ctx.message.chat_id, ctx.now, **changes)
 
 
-async def change_for(inbox, channel: str, chat_id: str, now: dt.datetime, **changes: Any) -> ChatState:
+async def change_for(inbox: Any, channel: str, chat_id: str, now: dt.datetime, **changes: Any) -> ChatState:
     names = {f.name for f in dataclasses.fields(ChatState)} - {"extra"}
     unknown = set(changes) - names
     if unknown:

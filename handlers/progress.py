@@ -34,7 +34,7 @@ async def progress(ctx: Context) -> list[Reply]:
         refused = texts.refusal(units.name(user.unit_id), units.name(unit))
         unit = user.unit_id
     try:
-        leads = await app.queries.leads()
+        leads = await app.queries.leads(today=ctx.today)
         sections = await app.queries.targets()
     except NoPlan:
         return ctx.reply(NO_PLAN)

@@ -107,7 +107,7 @@ class StatusService:
                 if len(allowed) > 1:
                     return UpdateOutcome("choose", options=[lead_view(*r) for r in allowed], lead_units=lead_units)
                 lead, assignment, task_row = allowed[0]
-                previous = lead.status
+                previous = lead.status if lead.status_at is not None else None  # None: nobody reported yet
                 change = apply_update(
                     requested, percent, done_through=lead.done_through,
                     milestones=dated_milestones(assignment), today=now.date(),

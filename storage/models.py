@@ -43,6 +43,9 @@ class Plan(Base):
     title: Mapped[str] = mapped_column(Text)
     issuer: Mapped[str] = mapped_column(String(200))
     source: Mapped[str | None] = mapped_column(Text)
+    # «Kế hoạch số …/KH-SCT ngày …/12/2021» as the plan file states them (parts left blank stay out)
+    number: Mapped[str | None] = mapped_column(String(100))
+    signed: Mapped[str | None] = mapped_column(String(40))
     imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     sections: Mapped[list[Section]] = relationship(back_populates="plan", order_by="Section.number")
@@ -151,6 +154,7 @@ class Milestone(Base):
     offset_days: Mapped[int | None] = mapped_column(Integer)
     working_days: Mapped[bool | None] = mapped_column(Boolean)
     trigger: Mapped[str | None] = mapped_column(Text)
+    recurrence: Mapped[str | None] = mapped_column(String(16))  # monthly, quarterly, half_yearly, yearly
     trigger_date: Mapped[dt.date | None] = mapped_column(Date)
     trigger_recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 

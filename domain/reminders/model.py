@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from domain.lateness import before_plan as before_plan  # the one rule, re-exported for the reminder code
 from domain.plan import PERIODIC_REPORT, YEAR_ROUND
 from domain.reminders.policy import ReminderPolicy
 from domain.shares import Status, milestone_done
@@ -38,12 +39,6 @@ NO_DELEGATE = "no_delegate_registered"
 OPTED_OUT = "all_opted_out"
 SNOOZED = "all_snoozed"
 UNREACHABLE = "all_identities_unreachable"
-
-def before_plan(due: dt.date | None, plan_year: int) -> bool:
-    """A milestone due before its plan's year began (task 1's «Tháng 12/2021» in the 2022 plan) is what
-    the plan itself fulfils: never reminded, never counted overdue."""
-    return bool(plan_year) and due is not None and due < dt.date(plan_year, 1, 1)
-
 
 def year_closed(plan_year: int, today: dt.date) -> bool:
     return bool(plan_year) and today > dt.date(plan_year, 12, 31)

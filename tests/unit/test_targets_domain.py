@@ -40,6 +40,10 @@ def test_a_bullet_with_two_measures_gives_two_targets():
     assert split_measures(one) == [one]  # only one measure: the sentence before it is context
     targets = section_targets(3, [bullet, "100% hồ sơ TTHC được giải quyết đúng hạn."])
     assert [(t.code, t.goal) for t in targets] == [("3.1", 80), ("3.2", 30), ("3.3", 100)]
+    # each keeps the plan's full wording of its measure: «trong đó» with the sentence it qualifies
+    assert targets[0].text == ("Tối thiểu 80% TTHC có yêu cầu nghĩa vụ tài chính được triển khai thanh toán trực "
+                               "tuyến")
+    assert targets[1].text == bullet and targets[1].short_name == "Tỷ lệ giao dịch thanh toán trực tuyến"
 
 
 @given(st.floats(0, 100), st.floats(0, 100))
