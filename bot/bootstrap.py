@@ -19,11 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 import handlers
 from bot.settings import Settings
 from domain.clock import Clock
-from domain.reminder_policy import ReminderPolicy
+from domain.reminders.policy import ReminderPolicy
 from domain.reporting import ReportingCalendar
 from domain.units import UnitDirectory
 from domain.workdays import WorkingCalendar
-from presentation.reminders import compose_message
+from presentation.reminders import compose_message, item_label
 from services import container
 from services.account_service import AccountService
 from services.broadcast_service import BroadcastService
@@ -38,7 +38,7 @@ from services.plan_service import PlanService
 from services.projection_service import ProjectionService
 from services.query_service import QueryService
 from services.reachability import ReachabilityService
-from services.reminder_service import ReminderService
+from services.reminders import ReminderService
 from services.report_service import ReportService
 from services.review_service import ReviewService
 from services.status_service import StatusService
@@ -101,7 +101,7 @@ async def build_app(settings: Settings, *, clock: Clock | None = None, migrate: 
         uow, units, reporting, workdays, clock, policy,
         compose=partial(compose_message, units=units, workdays=workdays, max_items=policy.digest.max_items,
                         max_overdue=policy.digest.max_overdue),
-        sandbox=partial(throwaway_uow, settings.db_url),
+        labels=item_label, sandbox=partial(throwaway_uow, settings.db_url),
     )
     broadcasts = BroadcastService(uow, units, reminders, senders)
     statuses = StatusService(uow, plans)

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from bot.bootstrap import App, running_app
 from bot.settings import Settings
 from domain.plan import PlanFormatError
-from domain.reminder_policy import PolicyError
+from domain.reminders.policy import PolicyError
 from services.plan_service import PlanNotLoaded
 from storage.db import DatabaseUrlError
 
@@ -81,6 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--staff-all", action="store_true",
                           help="trên bản sao: mỗi đơn vị có một trưởng đơn vị, Văn phòng có một người điều phối")
     simulate.add_argument("--json", action="store_true")
+    simulate.add_argument("--texts", action="store_true",
+                          help="kèm nguyên văn mỗi tin nhắn (trường \"text\" trong --json)")
 
     export = sub.add_parser("export", help="xuất báo cáo").add_subparsers(dest="export_command", required=True)
     xlsx = export.add_parser("xlsx", help="bảng phụ lục kèm tình trạng, dạng Excel")

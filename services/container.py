@@ -33,7 +33,7 @@ from services.plan_service import PlanService
 from services.projection_service import ProjectionService
 from services.query_service import QueryService
 from services.reachability import ReachabilityService
-from services.reminder_service import ReminderService
+from services.reminders import ReminderService
 from services.report_service import ReportService
 from services.review_service import ReviewService
 from services.status_service import StatusService
