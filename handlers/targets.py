@@ -21,7 +21,7 @@ from conversation.context import Context
 from conversation.nlu import CONFIDENT
 from conversation.registry import callback, intent
 from domain.messages import Reply
-from domain.report_period import current_period
+from domain.report_period import current_period, says_fourth_quarter
 from domain.text import fold
 from presentation import reports as texts
 from presentation import targets as text
@@ -106,14 +106,14 @@ async def targets(ctx: Context) -> list[Reply]:
     required = bool(REQUIRED.search(asked))
     candidates = [r for r in rows if wanted is None or r.target.section == wanted]
     if required or not ALL_OF_AREA.search(asked):
+        found = _matching(asked, candidates)
+        if len(found) > 1 and not required:  # several equally likely: every one, none chosen for the reader
+            return ctx.reply(text.several(found, period))
         one = _one_target(asked, candidates, area, required=required)
         if one is not None:  # a one-fact question: one line, with the figure when there is one
             if required:
                 return ctx.reply(text.required_line(one))
             return ctx.reply(text.target_line(one, period).lstrip("• "))
-        found = _matching(asked, candidates)
-        if len(found) > 1:  # several targets equally likely: every one of them, none chosen for the reader
-            return ctx.reply(text.several(found, period))
     if wanted is None:  # the areas with their number of targets; coordinators also see what is missing
         missing = [r.target for r in rows if r.figure is None and r.target.goal is not None]
         chase = text.missing_line(period, missing) if ctx.user.is_coordinator and missing else None
@@ -152,6 +152,7 @@ async def target_figure(ctx: Context) -> list[Reply]:
         "action": "target_figure", "target_id": match.target.id, "period": ctx.nlu.report or current_period(ctx.today),
         "value": figure["value"], "numerator": figure.get("numerator"), "denominator": figure.get("denominator"),
         "text": ctx.message.text, "key": ctx.message.idempotency_key,
+        "q4": says_fourth_quarter(fold(ctx.message.text)),
     }
     if not match.confident or ctx.nlu.confidence < CONFIDENT:
         await state.change(ctx, pending=pending)
@@ -173,7 +174,7 @@ async def apply_figure(ctx: Context, pending: dict) -> list[Reply]:
     if outcome.kind == "recorded":
         cutoff = ctx.app.reports.period_of(pending["period"], await ctx.app.reports.plan_year()).cutoff
         late = cutoff if ctx.today > cutoff else None
-        return ctx.reply(text.recorded(outcome, pending["period"], cutoff=late))
+        return ctx.reply(text.recorded(outcome, pending["period"], cutoff=late, fourth_quarter=bool(pending.get("q4"))))
     if outcome.kind == "closed" and outcome.year is not None and outcome.closed_on is not None:
         return ctx.reply(years.closed(outcome.year, outcome.closed_on))
     messages = {

@@ -148,8 +148,9 @@ def no_section(wanted: int, count: int) -> str:
 def confirm(target, pending: dict, alternatives: list) -> tuple[str, list[list[Button]]]:
     what = figure_text(pending["value"], pending.get("numerator"), pending.get("denominator"))
     text = (
-        f"Anh/chị báo **{what}** ({period_name(pending['period'])}) cho chỉ tiêu **{target.code}** — "
-        f"«{target.text.rstrip('. ')}» (mục tiêu {fmt_goal(target.goal, target.direction)})?"
+        f"Anh/chị báo **{what}** ({period_name(pending['period'])}"
+        f"{FOURTH_QUARTER_NOTE if pending.get('q4') and pending['period'] == 'Y' else ''}) cho chỉ tiêu "
+        f"**{target.code}** — «{target.text.rstrip('. ')}» (mục tiêu {fmt_goal(target.goal, target.direction)})?"
     )
     buttons = [[Button("✔️ Đúng, ghi nhận", encode(Confirm("yes")))]]
     for alt in alternatives:
@@ -160,12 +161,17 @@ def confirm(target, pending: dict, alternatives: list) -> tuple[str, list[list[B
     return text, buttons
 
 
-def recorded(outcome, period: str, year: int | None = None, cutoff=None) -> str:
+# «quý 4» is said back as what it means: the annual period (docs/contracts.md §1.1).
+FOURTH_QUARTER_NOTE = " (quý IV không có báo cáo riêng: số liệu quý IV ghi vào kỳ cả năm)"
+
+
+def recorded(outcome, period: str, year: int | None = None, cutoff=None, *, fourth_quarter: bool = False) -> str:
     """`cutoff`: the period's report cut-off when the figure came after it — said, so that nobody believes
     a draft made earlier holds it."""
     t, f = outcome.target, outcome.figure
+    said = period_name(period, year) + (FOURTH_QUARTER_NOTE if fourth_quarter and period == "Y" else "")
     text = (
-        f"✅ Đã ghi nhận chỉ tiêu **{t.code}** — «{t.text.rstrip('. ')}», {period_name(period, year)}: "
+        f"✅ Đã ghi nhận chỉ tiêu **{t.code}** — «{t.text.rstrip('. ')}», {said}: "
         f"**{figure_text(f.value, f.numerator, f.denominator)}**"
     )
     if t.goal is not None:

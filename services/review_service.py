@@ -27,7 +27,7 @@ from domain.shares import ReviewState, Status, verified
 from domain.units import UnitDirectory
 from domain.workdays import WorkingCalendar
 from services.broadcast_service import BroadcastService, PushReport
-from services.reminder_service import ReminderService
+from services.reminders import ReminderService
 from services.status_service import StatusService
 from services.views import status_text
 from storage.uow import UnitOfWork, UnitOfWorkFactory

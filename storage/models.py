@@ -183,6 +183,20 @@ class User(Base):
     identities: Mapped[list[Identity]] = relationship(back_populates="user")
 
 
+class UserChange(Base):
+    """The audit history of `cchc-bot users set-role / deactivate / activate` (docs/contracts.md §9): who
+    (the operator's OS user or `--by NAME`) changed what, when."""
+
+    __tablename__ = "user_changes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    field: Mapped[str] = mapped_column(String(16))  # role | active
+    old_value: Mapped[str | None] = mapped_column(String(32))
+    new_value: Mapped[str] = mapped_column(String(32))
+    changed_by: Mapped[str] = mapped_column(String(100))
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class Identity(Base):
     """A user's account on one channel (Telegram id, Zalo id, console)."""
 

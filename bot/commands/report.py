@@ -5,33 +5,24 @@ evidence and target figures as they stood at the period's cut-off."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from bot.bootstrap import App
-from bot.cli import CliError, register
+from bot.cli import CliError, check_year, output_path, register, stored_plan_year, writing
 from services.report_files import ReportTemplateError
 from services.target_service import NoPlan
 
 
-def _checked(path: str, suffix: str) -> Path:
-    out = Path(path).expanduser()
-    if out.suffix.lower() != suffix:
-        raise CliError(f"tệp phải có đuôi {suffix}: {out}")
-    if out.is_dir():
-        raise CliError(f"{out} là một thư mục; cần tên tệp {suffix}")
-    if not out.parent.exists():
-        raise CliError(f"thư mục {out.parent} không tồn tại")
-    return out
-
-
 @register("report draft")
 async def cmd_report_draft(app: App, args) -> int:
-    out = _checked(args.out, ".docx")
-    annex = _checked(args.evidence_annex, ".xlsx") if args.evidence_annex else None
+    out = output_path(args.out, ".docx")
+    annex = output_path(args.evidence_annex, ".xlsx") if args.evidence_annex else None
+    check_year(args.year, await stored_plan_year(app), app.clock.today().year)
     try:
-        draft, path, _render_seconds = await app.reports.write(args.period, out, args.year, signer=args.signer)
+        with writing(args.out):
+            draft, path, _render_seconds = await app.reports.write(args.period, out, args.year, signer=args.signer)
         if annex is not None:
-            await app.reports.write_evidence_annex(args.period, annex, args.year)
+            with writing(args.evidence_annex):
+                await app.reports.write_evidence_annex(args.period, annex, args.year)
     except NoPlan:
         which = f"năm {args.year}" if args.year else "nào"
         raise CliError(f"chưa có kế hoạch {which} trong cơ sở dữ liệu — chạy `cchc-bot plan import PATH` trước") from None

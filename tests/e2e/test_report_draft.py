@@ -87,8 +87,9 @@ async def test_custom_template_replaces_the_bundled_one(app, quarter, tmp_path, 
 @pytest.mark.parametrize(
     ("argv", "template", "expected", "exit_code"),
     [
-        (["--period", "Q4"], None, "kỳ báo cáo «Q4» không hợp lệ", 2),
-        (["--period", "Q3", "--year", "2031"], None, "chưa có kế hoạch năm 2031", 1),
+        (["--period", "Q5"], None, "kỳ báo cáo «Q5» không hợp lệ", 2),
+        (["--period", "Q3", "--year", "2024"], None, "chưa có kế hoạch năm 2024", 1),
+        (["--period", "Q3", "--year", "2031"], None, "--year 2031 quá xa", 1),
         (["--period", "Q3"], "not-a-docx", "không phải tệp Word", 1),
         (["--period", "Q3"], "bad-jinja", "lỗi cú pháp", 1),
         (["--period", "Q3"], "unknown-name", "không có trong dữ liệu", 1),

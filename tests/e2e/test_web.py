@@ -534,6 +534,7 @@ async def test_web_in_chat_gives_a_link_without_a_button_outside_telegram(web_ap
     from conversation.router import Router
 
     await person(web_app, "qltm", "officer", "Chị Hoa", chat="web-chat")
+    web_app.web_running = True  # this process serves the web view (as `run` with WEB_PORT does)
     [reply] = await Router(web_app).handle(Incoming(CHANNEL, "web-chat", "web-chat", "/web", message_id="w1"))
     url = re.search(r"http://127\.0\.0\.1:8080/dang-nhap/\S+", reply.text).group(0)
     assert reply.buttons == [] and reply.private_only

@@ -69,6 +69,7 @@ def test_report_periods_follow_the_reporting_calendar():
     assert (year.next_start, year.next_end) == (dt.date(2023, 1, 1), dt.date(2023, 3, 31))
     q2 = report_period(calendar, "Q2", 2022)  # no CCHC cut-off for Q2: the quarter's end
     assert (q2.start, q2.cutoff) == (dt.date(2022, 3, 15), dt.date(2022, 6, 30))
+    assert normalise_period("q4") == normalise_period("Y") == "Y"  # no Q4 report: the annual one covers it
     with pytest.raises(UnknownPeriod):
-        normalise_period("Q4")
+        normalise_period("Q5")
     assert [current_period(dt.date(2022, m, 1)) for m in (1, 5, 8, 11)] == ["Q1", "H1", "Q3", "Y"]

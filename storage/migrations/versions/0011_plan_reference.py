@@ -1,14 +1,14 @@
 """the plan's own number and date («Kế hoạch số …/KH-SCT ngày …/12/2021»), for the report's căn cứ
 
 Revision ID: 0011_plan_reference
-Revises: 0008_milestone_recurrence
+Revises: 0009_people
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = '0011_plan_reference'
-down_revision = '0008_milestone_recurrence'
+down_revision = '0009_people'
 branch_labels = None
 depends_on = None
 
