@@ -27,7 +27,7 @@ from domain.units import UnitDirectory
 from domain.workdays import WorkingCalendar
 from services.views import MilestoneView
 from storage.importers import parse_plan_file
-from storage.uow import UnitOfWorkFactory
+from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 VERSION_TTL = 5.0  # seconds
 
@@ -329,24 +329,33 @@ class PlanService:
         """The tasks of one year's plan as the diff compares them (lead units, deadline phrases, products
         of every assignment row together)."""
         async with self.uow() as uow:
-            plan = await uow.plans.plan_by_year(year)
-            if plan is None:
-                raise PlanNotLoaded(f"chưa có kế hoạch năm {year} — chạy `cchc-bot plan import TỆP`")
-            _plan, _sections, tasks = await uow.plans.load_full(plan.id)
-            return [
-                TaskOutline(
-                    number=t.number,
-                    title=t.title,
-                    leads=tuple(dict.fromkeys(u for a in t.assignments for u in a.lead)),
-                    deadlines=tuple(a.deadline_text for a in t.assignments if a.deadline_text),
-                    products=tuple(p for a in t.assignments for p in a.products),
-                )
-                for t in tasks
-            ]
+            found = await plan_outlines(uow, year)
+        if found is None:
+            raise PlanNotLoaded(f"chưa có kế hoạch năm {year} — chạy `cchc-bot plan import TỆP`")
+        return found
 
     async def diff(self, from_year: int, to_year: int) -> PlanDiff:
         """What changed from one year's plan to another's (`domain.plan_diff`)."""
         return diff_plans(from_year, await self.outlines(from_year), to_year, await self.outlines(to_year))
+
+
+async def plan_outlines(uow: UnitOfWork, year: int) -> list[TaskOutline] | None:
+    """The tasks of `year`'s plan as `domain.plan_diff` compares them (None: no such plan); also read by the
+    new year's first message (services/reminders/planning.py)."""
+    plan = await uow.plans.plan_by_year(year)
+    if plan is None:
+        return None
+    _plan, _sections, tasks = await uow.plans.load_full(plan.id)
+    return [
+        TaskOutline(
+            number=t.number,
+            title=t.title,
+            leads=tuple(dict.fromkeys(u for a in t.assignments for u in a.lead)),
+            deadlines=tuple(a.deadline_text for a in t.assignments if a.deadline_text),
+            products=tuple(p for a in t.assignments for p in a.products),
+        )
+        for t in tasks
+    ]
 
 
 def _assignment_json(a) -> dict:

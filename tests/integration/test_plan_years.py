@@ -173,3 +173,35 @@ async def test_files_and_figures_for_a_closed_year_are_refused(two_years):
     figure = await app.targets.record(head, target_id=targets[0].id, period="Q1", value=90.0, channel="test",
                                       text="90%", key=None, now=clock.now())
     assert (figure.kind, figure.year, figure.closed_on) == ("closed", 2023, dt.date(2024, 1, 31))
+
+
+async def test_reminders_switch_at_the_new_plan_with_a_first_message_per_head(tmp_path):
+    from sqlalchemy import update
+
+    from storage.models import Plan
+    from tests.fakes.reminders import add_person, fast_service
+
+    clock = FixedClock(dt.datetime(2023, 1, 5, 9, 0, tzinfo=TZ))
+    app = await build_app(make_settings(tmp_path), clock=clock)
+    try:
+        await app.plans.import_plan(SEED)
+        await app.plans.import_plan(RENUMBERED)
+        async with app.sessions() as session, session.begin():  # imported on Thursday 05/01/2023
+            await session.execute(update(Plan).where(Plan.year == 2023)
+                                  .values(imported_at=dt.datetime(2023, 1, 5, 2, 0, tzinfo=dt.UTC)))
+        await add_person(app, "van-phong", "head")
+        await add_person(app, "qltm", "head")
+        service = fast_service(app)
+        messages = await service.simulate(dt.date(2023, 1, 5), dt.date(2023, 1, 13))
+    finally:
+        await app.close()
+    first = [m for m in messages if m.kind == "new_year"]
+    assert sorted((m.to_unit, m.at.date()) for m in first) == [
+        ("qltm", dt.date(2023, 1, 6)), ("van-phong", dt.date(2023, 1, 6)),
+    ]  # once per head, the first working day after the import
+    office = next(m for m in first if m.to_unit == "van-phong")
+    assert "Kế hoạch CCHC năm 2023 đã được nhập" in office.text and "NV 1" in office.text, office.text
+    assert all(i["kind"] == "new_year" for m in first for i in m.items)
+    # the old year's reminders ended with its summary: nothing of 2022's milestones after it
+    assert not [i for m in messages for i in m.items if (i.get("due") or "").startswith("2022")
+                and m.kind not in ("year_end", "new_year")]
