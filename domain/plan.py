@@ -90,8 +90,11 @@ class ParsedPlan:
             return self
         years = range(self.year - 1, self.year + 2)
 
-        def words(text: str | None) -> str | None:
+        def words(text: str) -> str:
             return shift_years_in_text(text, shift, years) if text else text
+
+        def maybe(text: str | None) -> str | None:
+            return words(text) if text else text
 
         for section in self.sections:
             section.targets = [words(t) for t in section.targets]
@@ -99,13 +102,13 @@ class ParsedPlan:
             task.title = words(task.title)
             for assignment in task.assignments:
                 assignment.products = [words(p) for p in assignment.products]
-                assignment.scope = words(assignment.scope)
+                assignment.scope = maybe(assignment.scope)
                 assignment.deadline_text = words(assignment.deadline_text)
                 for milestone in assignment.milestones:
                     if milestone.due is not None:
                         milestone.due = shift_year(milestone.due, shift)
                     milestone.label, milestone.text = words(milestone.label), words(milestone.text)
-                    milestone.trigger = words(milestone.trigger)
+                    milestone.trigger = maybe(milestone.trigger)
         self.title = words(self.title)
         self.year = year
         return self
@@ -121,7 +124,7 @@ def shift_years_in_text(text: str, shift: int, years: range) -> str:
     inside document numbers ('60/2021/NĐ-CP') nor the issue date of a document ('ngày 21 tháng 6 năm
     2021'), which are history, not schedule."""
 
-    def move(match: re.Match, group: int) -> str:
+    def move(match: re.Match[str], group: int) -> str:
         value = int(match.group(group))
         dated = _FULL_DATE_BEFORE.search(text[: match.start(group)])
         moved = str(value + shift) if value in years and not dated else match.group(group)

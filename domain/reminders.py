@@ -68,6 +68,10 @@ def year_closed(plan_year: int, today: dt.date) -> bool:
     return bool(plan_year) and today > dt.date(plan_year, 12, 31)
 
 
+# unit → offsets → (reachable user ids, unreachable user ids)
+_Groups = dict[str, dict[tuple[int, ...], tuple[list[int], list[int]]]]
+
+
 @dataclass(slots=True)
 class Candidate:
     """One not-done (lead unit, milestone) pair with a known deadline, as the repository reads it."""
@@ -245,7 +249,7 @@ class DueItem:
         return {OVERVIEW: DIGEST, TARGETS: CHECKIN}.get(self.kind, self.kind)
 
     @property
-    def urgency(self) -> tuple:
+    def urgency(self) -> tuple[int, dt.date, int, str]:
         return (URGENCY.get(self.kind, 9), self.due or dt.date.max, self.task_number or 0, self.key)
 
     def delivery_key(self, user_id: int) -> str:
@@ -518,7 +522,7 @@ class Planner:
         groups = self._groups(now, people)
         default = self.policy.before_due_working_days
         items: dict[str, DueItem] = {}
-        inputs: set[tuple] = set()  # one «send your figures» per unit, report and period
+        inputs: set[tuple[str, str | None, str | None, dt.date]] = set()  # one «send your figures» per unit, report and period
         for c in candidates:
             if c.is_report and c.cutoff and c.contributors:
                 step = self.input_step(c.cutoff, today, floor)
@@ -546,7 +550,7 @@ class Planner:
         self.explain(result, people, now)
         return result
 
-    def _input(self, items: dict[str, DueItem], c: Candidate, unit_id: str, step: Step, groups) -> None:
+    def _input(self, items: dict[str, DueItem], c: Candidate, unit_id: str, step: Step, groups: _Groups) -> None:
         key = input_key(unit_id, c)
         if key in items:
             return
@@ -569,7 +573,7 @@ class Planner:
         return item
 
     @staticmethod
-    def everyone(groups, unit_id: str) -> tuple[list[int], list[int]]:
+    def everyone(groups: _Groups, unit_id: str) -> tuple[list[int], list[int]]:
         """Everyone who receives a unit's items, whatever their own schedule."""
         reachable: list[int] = []
         unreachable: list[int] = []
@@ -585,7 +589,7 @@ class Planner:
 
     def _groups(
         self, now: dt.datetime, recipients: Iterable[Recipient]
-    ) -> dict[str, dict[tuple[int, ...], tuple[list[int], list[int]]]]:
+    ) -> _Groups:
         """unit → offsets → (reachable user ids, unreachable user ids) of the people who want items now;
         a unit with a delegate (units.yaml `reminders_to`) is also served by the delegate's people."""
         groups: dict[str, dict[tuple[int, ...], tuple[list[int], list[int]]]] = defaultdict(dict)

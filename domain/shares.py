@@ -49,6 +49,8 @@ class PercentOutOfRange(ShareRuleError):
 
 
 def parse_status(value: object) -> Status:
+    if not isinstance(value, str):  # a Status is a str too
+        raise UnknownStatus(value)
     try:
         return Status(value)
     except ValueError:

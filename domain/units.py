@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 from rapidfuzz import fuzz, process
@@ -131,7 +132,7 @@ class UnitDirectory:
         return best[1] if best else None
 
 
-def _delegate(entry: dict) -> tuple[str, str] | None:
+def _delegate(entry: dict[str, Any]) -> tuple[str, str] | None:
     value = entry.get("reminders_to")
     if not value:
         return None

@@ -23,7 +23,7 @@ class WorkingCalendar:
     extra_working_days: dict[dt.date, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self._holidays = holidays.Vietnam()  # years are filled lazily by the package
+        self._holidays = holidays.country_holidays("VN")  # years are filled lazily by the package
         self._cache: dict[dt.date, bool] = {}
 
     @classmethod
@@ -53,7 +53,8 @@ class WorkingCalendar:
     def holiday_name(self, day: dt.date) -> str | None:
         if day in self.days_off:
             return self.days_off[day]
-        return self._holidays.get(day)
+        name: str | None = self._holidays.get(day)
+        return name
 
     def add_working_days(self, start: dt.date, n: int) -> dt.date:
         """The end of the n-th working day after `start` (start itself not counted); n=0 → start."""
