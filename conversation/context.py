@@ -47,5 +47,5 @@ class Context:
     # Set by conversation.state.change: the chat state was written during this message.
     chat_written: bool = False
 
-    def reply(self, text: str, **kwargs) -> list[Reply]:
+    def reply(self, text: str, **kwargs: Any) -> list[Reply]:
         return [Reply(text=text, **kwargs)]

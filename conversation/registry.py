@@ -43,7 +43,7 @@ def _register(table: dict[str, Route], key: str, route: Route, what: str) -> Non
     table[key] = route
 
 
-def intent(*names: str, public: bool = False):
+def intent(*names: str, public: bool = False) -> Callable[[Handler], Handler]:
     def wrap(fn: Handler) -> Handler:
         for name in names:
             _register(INTENTS, name, Route(fn, public), "intent")
@@ -52,7 +52,7 @@ def intent(*names: str, public: bool = False):
     return wrap
 
 
-def callback(kind: str | type[ButtonData], public: bool = False):
+def callback(kind: str | type[ButtonData], public: bool = False) -> Callable[[Handler], Handler]:
     """`kind`: a button kind of `conversation.callbacks` (its data reaches the handler as `ctx.button`)."""
     prefix = kind if isinstance(kind, str) else kind.PREFIX
 

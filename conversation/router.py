@@ -11,10 +11,12 @@ buttons — an answer without buttons leaves none, so a number can never reach b
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 import time
 from dataclasses import replace
+from typing import Any
 
 from conversation import registry
 from conversation.callbacks import InvalidButton, UnknownButton, decode
@@ -30,6 +32,7 @@ from presentation.common import (
     OLD_BUTTON,
     long_message_note,
 )
+from services.container import App
 from services.inbox import AlreadyHandled
 from services.metrics import ENGINE_LATENCY, MESSAGES
 
@@ -43,7 +46,7 @@ _VAGUE = frozenset({"unknown", "greeting", "help"})
 
 
 class Router:
-    def __init__(self, app) -> None:
+    def __init__(self, app: App) -> None:
         self.app = app
         self._understander: tuple[object, Understander] | None = None
 
@@ -74,14 +77,14 @@ class Router:
             ENGINE_LATENCY.observe(time.perf_counter() - started)
             MESSAGES.labels(message.channel, seen["intent"]).inc()
 
-    async def understand(self, text: str, today) -> tuple[NluResult, bool]:
+    async def understand(self, text: str, today: dt.date) -> tuple[NluResult, bool]:
         """The meaning of `text`, and whether only part of it was read. A long message is read at its
         end (where a question after a pasted text usually is) and at its start."""
         understander = await self.understander()
         if len(text) <= MAX_NLU_CHARS:
             return understander.parse(text, today), False
         parts = [_last_sentence(text), _tail(text), text[:MAX_NLU_CHARS]]
-        first = None
+        first: NluResult | None = None
         for part in parts:
             if not part:
                 continue
@@ -89,6 +92,7 @@ class Router:
             first = first or nlu
             if nlu.intent not in _VAGUE:
                 return nlu, True
+        assert first is not None  # the start of a long text is never empty
         return first, True
 
     async def _handle(self, message: Incoming, seen: dict[str, str]) -> list[Reply]:
@@ -101,12 +105,12 @@ class Router:
             return []
         user = arrival.user
         state = ChatState.from_json(arrival.state)
-        ctx_state: dict = {}
+        ctx_state: dict[str, Any] = {}
         data = message.callback_data
         by_number = False
         cut = False
         nlu = NluResult(intent="button")
-        route = None
+        route: registry.Route | None = None
         if data is None:
             text = message.text.strip()
             awaiting = state.awaiting
@@ -139,6 +143,7 @@ class Router:
             if route is None:
                 return await self._answer(message, now, [Reply(OLD_BUTTON)], state.choices)
             args = data.split(":")[1:]
+        assert route is not None  # every path above found a route or answered already
         seen["intent"] = f"button:{button.PREFIX}" if button is not None else nlu.intent
         if user is None and not route.public:
             return [Reply(NOT_REGISTERED)]
@@ -155,7 +160,7 @@ class Router:
         return await self._answer(message, now, replies, state.choices, focus, known)
 
     async def _answer(
-        self, message: Incoming, now, replies: list[Reply], before: list[str], focus: int | None = None,
+        self, message: Incoming, now: dt.datetime, replies: list[Reply], before: list[str], focus: int | None = None,
         known: ChatState | None = None,
     ) -> list[Reply]:
         """Remember the buttons of this answer — and only of this one — for «1», «2» (and the task it is
@@ -168,7 +173,7 @@ class Router:
             known.task = focus if focus is not None else known.task
             await self.app.inbox.set_state(message.channel, message.chat_id, known.to_json(), now)
             return replies
-        changes: dict = {"choices": choices or None}
+        changes: dict[str, Any] = {"choices": choices or None}
         if focus is not None:
             changes["task"] = focus
         await self.app.inbox.update_state(message.channel, message.chat_id, now, **changes)

@@ -18,20 +18,25 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
+from domain.messages import Incoming
 
-class _Message(Protocol):
-    channel: str
-    chat_id: str
+if TYPE_CHECKING:
+    from services.container import App
+    from services.inbox import Inbox
 
 
 class Context(Protocol):
     """What `load`/`change` use of `conversation.context.Context` (not imported: no cycle)."""
 
-    app: Any
-    message: _Message
-    now: dt.datetime
+    @property
+    def app(self) -> App: ...
+    @property
+    def message(self) -> Incoming: ...
+    @property
+    def now(self) -> dt.datetime: ...
+
     chat_written: bool
 
 
@@ -47,7 +52,7 @@ class ChatState:
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def from_json(cls, data: dict | None) -> ChatState:
+    def from_json(cls, data: dict[str, Any] | None) -> ChatState:
         data = dict(data or {})
         known = {f.name for f in dataclasses.fields(cls)} - {"extra"}
         values = {k: data.pop(k) for k in list(data) if k in known}
@@ -79,7 +84,7 @@ async def load(ctx: Context) -> ChatState:
     return await load_for(ctx.app.inbox, ctx.message.channel, ctx.message.chat_id, ctx.now)
 
 
-async def load_for(inbox, channel: str, chat_id: str, now: dt.datetime) -> ChatState:
+async def load_for(inbox: Inbox, channel: str, chat_id: str, now: dt.datetime) -> ChatState:
     return ChatState.from_json(await inbox.get_state(channel, chat_id, now))
 
 
@@ -89,7 +94,7 @@ async def change(ctx: Context, **changes: Any) -> ChatState:
     return await change_for(ctx.app.inbox, ctx.message.channel, ctx.message.chat_id, ctx.now, **changes)
 
 
-async def change_for(inbox, channel: str, chat_id: str, now: dt.datetime, **changes: Any) -> ChatState:
+async def change_for(inbox: Inbox, channel: str, chat_id: str, now: dt.datetime, **changes: Any) -> ChatState:
     names = {f.name for f in dataclasses.fields(ChatState)} - {"extra"}
     unknown = set(changes) - names
     if unknown:

@@ -7,7 +7,7 @@ description still resolve to the task numbers the bot will import.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from conversation.nlu import TaskIndex
 from domain.plan import ParsedPlan
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from services.container import App
 
 
-def task_index_from_dump(plan: dict) -> TaskIndex:
+def task_index_from_dump(plan: dict[str, Any]) -> TaskIndex:
     """From the CONTRACTS §2 dump shape."""
     tasks = [
         (t["number"], t["title"], [p for a in t.get("assignments", []) for p in a.get("products", [])])

@@ -79,7 +79,7 @@ def _count(word: str) -> int | None:
     return NUMBER_WORDS.get(word)
 
 
-def _year(match: re.Match, today: dt.date) -> int | None:
+def _year(match: re.Match[str], today: dt.date) -> int | None:
     groups = match.groupdict()
     if groups.get("y4"):
         return int(groups["y4"])
@@ -149,10 +149,10 @@ def find_dates(text: str, today: dt.date) -> list[tuple[dt.date, Span]]:
 
 
 # -- periods -----------------------------------------------------------------------------------------
-Rule = tuple[re.Pattern[str], Callable[[re.Match, dt.date], Period | None]]
+Rule = tuple[re.Pattern[str], Callable[[re.Match[str], dt.date], Period | None]]
 
 
-def _range_dates(m: re.Match, today: dt.date) -> Period | None:
+def _range_dates(m: re.Match[str], today: dt.date) -> Period | None:
     a = _safe_date(_full_year(m.group("y1"), today), int(m.group("m1")), int(m.group("d1")))
     b = _safe_date(_full_year(m.group("y2"), today), int(m.group("m2")), int(m.group("d2")))
     if not a or not b:
@@ -160,15 +160,15 @@ def _range_dates(m: re.Match, today: dt.date) -> Period | None:
     return Period(min(a, b), max(a, b))
 
 
-def _until_date(m: re.Match, today: dt.date) -> Period | None:
+def _until_date(m: re.Match[str], today: dt.date) -> Period | None:
     day = _safe_date(_full_year(m.group("y"), today), int(m.group("m")), int(m.group("d")))
     if not day:
         return None
     return Period(min(today, day), max(today, day))
 
 
-def _half(first: bool) -> Callable[[re.Match, dt.date], Period]:
-    def resolve(m: re.Match, today: dt.date) -> Period:
+def _half(first: bool) -> Callable[[re.Match[str], dt.date], Period]:
+    def resolve(m: re.Match[str], today: dt.date) -> Period:
         year = _year(m, today) or today.year
         return Period(dt.date(year, 1, 1), dt.date(year, 6, 30)) if first else Period(
             dt.date(year, 7, 1), dt.date(year, 12, 31)
@@ -177,7 +177,7 @@ def _half(first: bool) -> Callable[[re.Match, dt.date], Period]:
     return resolve
 
 
-def _months_of_year(m: re.Match, today: dt.date) -> Period | None:
+def _months_of_year(m: re.Match[str], today: dt.date) -> Period | None:
     n = _count(m.group("n"))
     if n is None or not 1 <= n <= 12:
         return None
@@ -187,7 +187,7 @@ def _months_of_year(m: re.Match, today: dt.date) -> Period | None:
     return Period(dt.date(year, 13 - n, 1), dt.date(year, 12, 31))
 
 
-def _next_n(m: re.Match, today: dt.date) -> Period | None:
+def _next_n(m: re.Match[str], today: dt.date) -> Period | None:
     n = _count(m.group("n"))
     if n is None or n <= 0 or n > 366:
         return None
@@ -201,15 +201,15 @@ def _next_n(m: re.Match, today: dt.date) -> Period | None:
     return Period(today, end)
 
 
-def _quarter_relative(by: int) -> Callable[[re.Match, dt.date], Period]:
-    def resolve(m: re.Match, today: dt.date) -> Period:
+def _quarter_relative(by: int) -> Callable[[re.Match[str], dt.date], Period]:
+    def resolve(m: re.Match[str], today: dt.date) -> Period:
         year, quarter = shift_quarter(today.year, quarter_of(today), by)
         return quarter_range(year, quarter)
 
     return resolve
 
 
-def _quarter_named(m: re.Match, today: dt.date) -> Period | None:
+def _quarter_named(m: re.Match[str], today: dt.date) -> Period | None:
     word = m.group("q")
     quarter = int(word) if word.isdigit() else ROMAN.get(word) or QUARTER_WORDS.get(word)
     if not quarter or not 1 <= quarter <= 4:
@@ -217,15 +217,15 @@ def _quarter_named(m: re.Match, today: dt.date) -> Period | None:
     return quarter_range(_year(m, today) or today.year, quarter)
 
 
-def _month_relative(by: int) -> Callable[[re.Match, dt.date], Period]:
-    def resolve(m: re.Match, today: dt.date) -> Period:
+def _month_relative(by: int) -> Callable[[re.Match[str], dt.date], Period]:
+    def resolve(m: re.Match[str], today: dt.date) -> Period:
         year, month = shift_month(today.year, today.month, by)
         return month_range(year, month)
 
     return resolve
 
 
-def _month_named(m: re.Match, today: dt.date) -> Period | None:
+def _month_named(m: re.Match[str], today: dt.date) -> Period | None:
     word = m.group("mo")
     month = int(word) if word.isdigit() else MONTH_WORDS.get(word)
     if not month or not 1 <= month <= 12:
@@ -233,33 +233,33 @@ def _month_named(m: re.Match, today: dt.date) -> Period | None:
     return month_range(_year(m, today) or today.year, month)
 
 
-def _month_slash_year(m: re.Match, today: dt.date) -> Period | None:
+def _month_slash_year(m: re.Match[str], today: dt.date) -> Period | None:
     month = int(m.group("mo"))
     return month_range(int(m.group("y4")), month) if 1 <= month <= 12 else None
 
 
-def _year_relative(by: int) -> Callable[[re.Match, dt.date], Period]:
+def _year_relative(by: int) -> Callable[[re.Match[str], dt.date], Period]:
     return lambda m, today: year_range(today.year + by)
 
 
-def _year_named(m: re.Match, today: dt.date) -> Period:
+def _year_named(m: re.Match[str], today: dt.date) -> Period:
     return year_range(int(m.group("y")))
 
 
-def _days(offset: int) -> Callable[[re.Match, dt.date], Period]:
-    def resolve(m: re.Match, today: dt.date) -> Period:
+def _days(offset: int) -> Callable[[re.Match[str], dt.date], Period]:
+    def resolve(m: re.Match[str], today: dt.date) -> Period:
         day = today + dt.timedelta(days=offset)
         return Period(day, day)
 
     return resolve
 
 
-def _single_date(m: re.Match, today: dt.date) -> Period | None:
+def _single_date(m: re.Match[str], today: dt.date) -> Period | None:
     day = _safe_date(_full_year(m.group("y"), today), int(m.group("m")), int(m.group("d")))
     return Period(day, day) if day else None
 
 
-def _until_end(m: re.Match, today: dt.date) -> Period:
+def _until_end(m: re.Match[str], today: dt.date) -> Period:
     what = m.group("what")
     if what == "thang":
         end = month_range(today.year, today.month).end
@@ -347,7 +347,7 @@ def period_spans(text: str) -> list[Span]:
 
 
 # -- report periods ----------------------------------------------------------------------------------
-_REPORT_RULES: tuple[tuple[re.Pattern[str], Callable[[re.Match, dt.date], str | None]], ...] = (
+_REPORT_RULES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str], dt.date], str | None]], ...] = (
     (re.compile(r"\b(?:6|sau) thang cuoi\b|\bnua cuoi nam\b"), lambda m, t: "Y"),
     (re.compile(r"\b(?:6|sau) thang\b|\bnua nam\b|\bgiua nam\b|\bso ket\b|\bh1\b|\bban nien\b"), lambda m, t: "H1"),
     (re.compile(r"\b(?:9|chin) thang\b"), lambda m, t: "Q3"),  # the nine-month report is the Q3 one

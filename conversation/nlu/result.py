@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 CONTRACT_KEYS = ("intent", "task", "unit", "period", "status", "percent", "report", "section", "code")
 
@@ -38,11 +39,11 @@ class NluResult:
     note: str | None = None
     trigger_date: dt.date | None = None
     choice: int | None = None
-    reminder: dict | None = None
+    reminder: dict[str, Any] | None = None
     # How the task number was found: "number" (typed), "description" (best match of the plan's titles).
     task_source: str | None = None
     # target_figure: {"value": 97.0, "numerator": None, "denominator": None} (value None: an impossible fraction)
-    figure: dict | None = None
+    figure: dict[str, Any] | None = None
     # list_tasks: "year_round" asks for the work done all year (folded out of ordinary lists)
     scope: str | None = None
     # report_schedule: which periodic report — "cchc" or "kiem-soat-tthc"; not in CONTRACTS §3 (a report
@@ -51,7 +52,7 @@ class NluResult:
     # update_status: the unit whose share a coordinator writes («cập nhật giúp phòng X: …»); not in §3
     target_unit: str | None = None
 
-    def to_contract(self) -> dict:
+    def to_contract(self) -> dict[str, Any]:
         """Exactly the nine keys of CONTRACTS §3, period as {"from", "to"} ISO dates or null."""
         return {
             "intent": self.intent,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from conversation.nlu.normalize import Normalized, fold_canonical
 from domain.invite_codes import is_code_shaped
@@ -205,7 +206,7 @@ class UnitFinder:
 
         Callers pass `fuzzy=False` when every word of the text is known: typo correction has then
         already turned a misspelt unit name into its exact alias, and the fuzzy scan would find nothing."""
-        best: re.Match | None = None
+        best: re.Match[str] | None = None
         for m in self._pattern.finditer(text):
             if best is None or len(m.group(0)) > len(best.group(0)):
                 best = m
@@ -274,7 +275,7 @@ _SCOPE_ASSIGN = re.compile(
 _SMALL_NUMBERS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "nam": 5, "sau": 6, "bay": 7, "muoi": 10}
 
 
-def find_reminder(text: str) -> dict | None:
+def find_reminder(text: str) -> dict[str, Any] | None:
     """{"action": "off" | "on" | "days_before", "days": N} for a reminder-settings request, {"action":
     "preview", "month": M} for «xem trước nhắc nhở tháng 12», {"action": "assign_scope", "task": N, "units":
     "qltm, qlnl"} for «nv 54 giao QLTM, QLNL» (issue 11), else None."""

@@ -12,9 +12,10 @@ weather covers nothing and scores 0, whatever BM25 would say.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -72,12 +73,12 @@ class TaskIndex:
         cls, tasks: Iterable[tuple[int, str, list[str]]], sections: dict[int, str] | None = None
     ) -> TaskIndex:
         """(number, title, products) per task — the shape every plan source can give."""
-        docs: dict[int, Counter[str]] = {}
+        docs: dict[int, dict[str, float]] = {}
         titles: dict[int, str] = {}
         vocabulary: set[str] = set()
         for number, title, products in tasks:
             title_tokens = fold_canonical(title).split()
-            weights: Counter[str] = Counter()
+            weights = docs.setdefault(number, defaultdict(float))  # a number given twice adds up
             for term in _terms(title_tokens):
                 weights[term] += TITLE_WEIGHT * (BIGRAM_WEIGHT if "_" in term else 1.0)
             for product in products:
@@ -86,7 +87,6 @@ class TaskIndex:
                 for term in _terms(product_tokens):
                     weights[term] += BIGRAM_WEIGHT if "_" in term else 1.0
             vocabulary.update(title_tokens)
-            docs[number] = docs.get(number, Counter()) + weights
             titles[number] = title
         index = cls(numbers=sorted(docs), titles=titles, section_titles=dict(sections or {}))
         index.vocabulary = frozenset(w for w in vocabulary if w.isalpha())
@@ -118,7 +118,7 @@ class TaskIndex:
         if not unigrams or not self.numbers:
             return []
         avg = sum(self._lengths.values()) / len(self._lengths)
-        scores: Counter[int] = Counter()
+        scores: dict[int, float] = defaultdict(float)
         found: dict[int, float] = {}
         for term in set(terms):
             idf = self._idf.get(term)
@@ -131,7 +131,7 @@ class TaskIndex:
                 found[number] = found.get(number, 0.0) + idf
         max_idf = self._max_idf
         total = max(MIN_QUERY_MASS, sum(self._idf.get(t, max_idf) for t in set(unigrams)))
-        ranked = scores.most_common(limit)
+        ranked = heapq.nlargest(limit, scores.items(), key=lambda item: item[1])
         return [(number, score, min(1.0, found.get(number, 0.0) / total)) for number, score in ranked]
 
     def best(self, text: str) -> tuple[int, float] | None:
