@@ -47,5 +47,13 @@ class Context:
     # Set by conversation.state.change: the chat state was written during this message.
     chat_written: bool = False
 
+    @property
+    def sender(self) -> UserView:
+        """The registered sender. Only public handlers (register, help) see strangers — the router
+        answers a stranger before any other handler runs — so everywhere else this is never None."""
+        if self.user is None:
+            raise LookupError("a stranger reached a handler that is not public")
+        return self.user
+
     def reply(self, text: str, **kwargs: Any) -> list[Reply]:
         return [Reply(text=text, **kwargs)]

@@ -25,12 +25,12 @@ AWAIT_KIND = "broadcast_text"
 
 
 def _refusal(ctx: Context) -> list[Reply]:
-    return ctx.reply(texts.READ_ONLY if ctx.user.sees_all_units else texts.NOT_ALLOWED)
+    return ctx.reply(texts.READ_ONLY if ctx.sender.sees_all_units else texts.NOT_ALLOWED)
 
 
 @intent("broadcast")
 async def start(ctx: Context) -> list[Reply]:
-    if not ctx.user.is_coordinator:
+    if not ctx.sender.is_coordinator:
         return _refusal(ctx)
     text = (getattr(ctx.nlu, "note", None) or "").strip()
     if not text:
@@ -41,7 +41,7 @@ async def start(ctx: Context) -> list[Reply]:
 
 @intent(f"await:{AWAIT_KIND}")
 async def text_given(ctx: Context) -> list[Reply]:
-    if not ctx.user.is_coordinator:
+    if not ctx.sender.is_coordinator:
         return _refusal(ctx)
     return await _confirm(ctx, ctx.message.text.strip())
 
@@ -66,9 +66,9 @@ async def press(ctx: Context) -> list[Reply]:
         await state.change(ctx, broadcast=None, **({"awaiting": None} if awaiting else {}))
     if ctx.button.action != "go":
         return [Reply(texts.CANCELLED, edit=True)]
-    if not ctx.user.is_coordinator:
+    if not ctx.sender.is_coordinator:
         return _refusal(ctx)
     if not pending:
         return ctx.reply(texts.NOTHING_WAITING)
-    outcome = await ctx.app.broadcasts.broadcast(ctx.user, pending["text"], source_key=pending["key"], notice=texts.notice)
+    outcome = await ctx.app.broadcasts.broadcast(ctx.sender, pending["text"], source_key=pending["key"], notice=texts.notice)
     return [Reply(result_text(outcome), edit=True)]

@@ -22,7 +22,7 @@ from services.query_service import NoPlan
 
 @intent("export")
 async def export(ctx: Context) -> list[Reply]:
-    user = ctx.user
+    user = ctx.sender
     period = (getattr(ctx.nlu, "report", None) or "").upper() or None
     if period is not None and period not in PERIOD_RANGES:
         period = None

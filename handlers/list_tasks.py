@@ -15,7 +15,7 @@ from services.query_service import NoPlan
 
 @intent("list_tasks")
 async def list_tasks(ctx: Context) -> list[Reply]:
-    unit = ctx.nlu.unit or (None if ctx.user.sees_all_units else ctx.user.unit_id)
+    unit = ctx.nlu.unit or (None if ctx.sender.sees_all_units else ctx.sender.unit_id)
     period = (ctx.nlu.period.start, ctx.nlu.period.end) if ctx.nlu.period else None
     routine = getattr(ctx.nlu, "scope", None) == "year_round"
     return await _page(ctx, unit, period, ctx.nlu.status, 0, routine=routine)

@@ -26,7 +26,7 @@ summary = texts.summary
 
 @intent("progress")
 async def progress(ctx: Context) -> list[Reply]:
-    app, user = ctx.app, ctx.user
+    app, user = ctx.app, ctx.sender
     units = app.units
     unit = ctx.nlu.unit
     refused = ""

@@ -22,7 +22,7 @@ KEEP_SECONDS = 24 * 3600
 
 @intent("report_draft")
 async def report_draft(ctx: Context) -> list[Reply]:
-    user = ctx.user
+    user = ctx.sender
     period = (ctx.nlu.report or current_period(ctx.today)).upper()
     try:
         if not user.sees_all_units:

@@ -53,7 +53,7 @@ async def _done(ctx: Context, dates: list[ReportDate]) -> dict[tuple[str, str], 
     past = [d for d in dates if d.due < ctx.today]
     if not past:
         return {}
-    unit_ids = None if ctx.user.sees_all_units else [ctx.user.unit_id]
+    unit_ids = None if ctx.sender.sees_all_units else [ctx.sender.unit_id]
     wanted = sorted({REPORT_TASKS[d.report] for d in past if d.report in REPORT_TASKS})
     try:  # a unit's shares in one query; everyone's, task by task
         if unit_ids is not None and len(wanted) > 1:

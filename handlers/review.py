@@ -32,7 +32,7 @@ async def review(ctx: Context) -> list[Reply]:
 
 async def review_inbox(ctx: Context, *, task: int | None = None, after_id: int | None = None) -> list[Reply]:
     """The review queue, oldest first, one message per file (entry point for the evidence handler)."""
-    user = ctx.user
+    user = ctx.sender
     if not user.sees_all_units:
         return ctx.reply(NOT_ALLOWED)
     task = task if task is not None else getattr(ctx.nlu, "task", None)
@@ -71,7 +71,7 @@ async def press(ctx: Context) -> list[Reply]:
         return await review_inbox(ctx, task=button.first or None, after_id=button.second)
     if button.action == "a":
         await _forget_comment(ctx)
-        outcome = await ctx.app.review.accept(ctx.user, button.first, now=ctx.now)
+        outcome = await ctx.app.review.accept(ctx.sender, button.first, now=ctx.now)
         return await _after_review(ctx, outcome)
     if button.action == "r":
         return await _ask_comment(ctx, button.first)
@@ -80,8 +80,8 @@ async def press(ctx: Context) -> list[Reply]:
 
 
 async def _ask_comment(ctx: Context, evidence_id: int) -> list[Reply]:
-    if not ctx.user.is_coordinator:
-        return ctx.reply(READ_ONLY if ctx.user.sees_all_units else NOT_ALLOWED)
+    if not ctx.sender.is_coordinator:
+        return ctx.reply(READ_ONLY if ctx.sender.sees_all_units else NOT_ALLOWED)
     ev = await ctx.app.review.get(evidence_id)
     if ev is None:
         return ctx.reply(texts.NOT_FOUND)
@@ -94,7 +94,7 @@ async def _ask_comment(ctx: Context, evidence_id: int) -> list[Reply]:
 @intent(f"await:{AWAIT_KIND}")
 async def comment_given(ctx: Context) -> list[Reply]:
     evidence_id = int(ctx.state.get("evidence", 0))
-    outcome = await ctx.app.review.return_(ctx.user, evidence_id, ctx.message.text, now=ctx.now)
+    outcome = await ctx.app.review.return_(ctx.sender, evidence_id, ctx.message.text, now=ctx.now)
     return await _after_review(ctx, outcome)
 
 

@@ -74,7 +74,7 @@ async def targets(ctx: Context) -> list[Reply]:
         return ctx.reply(text.target_line(one).lstrip("• "))
     if wanted is None:  # the areas with their number of targets; coordinators also see what is missing
         missing = [r.target for r in rows if r.figure is None and r.target.goal is not None]
-        chase = text.missing_line(period, missing) if ctx.user.is_coordinator and missing else None
+        chase = text.missing_line(period, missing) if ctx.sender.is_coordinator and missing else None
         return ctx.reply(texts.targets_overview(by_section) + (f"\n\n{chase}" if chase else ""))
     chosen = [r for r in rows if r.target.section == wanted]
     return ctx.reply(text.overview(year, period, chosen, sections, wanted=wanted))
@@ -93,7 +93,7 @@ async def one_target(ctx: Context, code: str) -> list[Reply]:
 
 @intent("target_figure")
 async def target_figure(ctx: Context) -> list[Reply]:
-    if ctx.user.role not in ("head", "coordinator", "admin"):
+    if ctx.sender.role not in ("head", "coordinator", "admin"):
         return ctx.reply(text.READ_ONLY)
     figure = ctx.nlu.figure or {}
     if figure.get("value") is None:
@@ -120,7 +120,7 @@ async def apply_figure(ctx: Context, pending: dict) -> list[Reply]:
     """Write a figure (after a confirmation, or at once when the target was certain)."""
     try:
         outcome = await ctx.app.targets.record(
-            ctx.user, target_id=int(pending["target_id"]), period=pending["period"], value=float(pending["value"]),
+            ctx.sender, target_id=int(pending["target_id"]), period=pending["period"], value=float(pending["value"]),
             numerator=pending.get("numerator"), denominator=pending.get("denominator"), channel=ctx.message.channel,
             text=pending.get("text"), key=pending.get("key"), now=ctx.now,
         )

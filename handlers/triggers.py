@@ -15,7 +15,7 @@ async def record_trigger(ctx: Context) -> list[Reply]:
     nlu = ctx.nlu
     if nlu.task is None or nlu.trigger_date is None:
         return ctx.reply(texts.TRIGGER_HOW)
-    outcome = await ctx.app.statuses.record_trigger(ctx.user, task=nlu.task, day=nlu.trigger_date)
+    outcome = await ctx.app.statuses.record_trigger(ctx.sender, task=nlu.task, day=nlu.trigger_date)
     if outcome.kind == "forbidden":
         return ctx.reply(texts.TRIGGER_FORBIDDEN)
     if outcome.kind == "unknown_task":

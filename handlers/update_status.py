@@ -42,7 +42,7 @@ async def update_status(ctx: Context) -> list[Reply]:
     if wrong is not None:  # «250%»: nothing is written, the previous percent stays
         return ctx.reply(percent_range_reply(task, wrong))
     if nlu.status is None:
-        leads = await ctx.app.queries.leads(unit_ids=[ctx.user.unit_id], task=task)
+        leads = await ctx.app.queries.leads(unit_ids=[ctx.sender.unit_id], task=task)
         if len(leads) == 1:
             return [Reply(texts.choose_status(task), buttons=status_buttons(leads[0]))]
         return ctx.reply(texts.ask_status(task))
@@ -66,7 +66,7 @@ async def update_status(ctx: Context) -> list[Reply]:
 async def _target(ctx: Context, task: int, named: str | None) -> int | list[Reply] | None:
     """The share a coordinator writes: the named unit's, or a question when the task has several lead
     units and none is named. None: let the status service decide (the sender's own unit)."""
-    user, units = ctx.user, ctx.app.units
+    user, units = ctx.sender, ctx.app.units
     if named and not user.is_coordinator and named != user.unit_id:
         return ctx.reply(texts.other_unit_refused(task, units.name(named), units.name(user.unit_id)))
     if not user.is_coordinator or not user.can_write:
@@ -106,7 +106,7 @@ async def _title(ctx: Context, task: int) -> str | None:
 
 async def apply_update(ctx: Context, pending: dict, lead_id: int | None = None) -> list[Reply]:
     outcome = await ctx.app.statuses.update(
-        ctx.user, task=pending["task"], status=pending["status"], percent=pending.get("percent"),
+        ctx.sender, task=pending["task"], status=pending["status"], percent=pending.get("percent"),
         note=pending.get("note"), channel=ctx.message.channel, text=pending.get("text"), key=pending.get("key"),
         now=ctx.now, lead_id=lead_id if lead_id is not None else pending.get("lead_id"),
     )
@@ -128,7 +128,7 @@ async def render(ctx: Context, outcome: UpdateOutcome, pending: dict) -> list[Re
     if outcome.kind == "read_only":
         return ctx.reply(texts.READ_ONLY)
     if outcome.kind == "forbidden":
-        return ctx.reply(texts.forbidden(task, outcome.lead_units, ctx.user.unit_id, units))
+        return ctx.reply(texts.forbidden(task, outcome.lead_units, ctx.sender.unit_id, units))
     if outcome.kind == "choose":
         await state.change(ctx, pending=pending)
         differ = len({o.unit_id for o in outcome.options}) > 1
@@ -145,7 +145,7 @@ async def render(ctx: Context, outcome: UpdateOutcome, pending: dict) -> list[Re
 async def press_status(ctx: Context) -> list[Reply]:
     """st:<lead_id>:<status> — from a task detail or a reminder."""
     button: SetStatus = ctx.button
-    lead = await ctx.app.statuses.can_update(ctx.user, button.lead_id)
+    lead = await ctx.app.statuses.can_update(ctx.sender, button.lead_id)
     if lead is None:
         return ctx.reply(texts.NOT_ALLOWED_BUTTON)
     pending = {
@@ -162,7 +162,7 @@ async def press_status(ctx: Context) -> list[Reply]:
 async def blocked_reason(ctx: Context) -> list[Reply]:
     """The text after pressing ⚠️ Vướng mắc is the reason."""
     lead_id = int(ctx.state["lead_id"])
-    lead = await ctx.app.statuses.can_update(ctx.user, lead_id)
+    lead = await ctx.app.statuses.can_update(ctx.sender, lead_id)
     if lead is None:
         return ctx.reply(texts.NOT_ALLOWED_BUTTON)
     pending = {

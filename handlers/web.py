@@ -11,6 +11,6 @@ from presentation.web import web_link_reply
 @intent("web_link")
 async def web_link(ctx: Context) -> list[Reply]:
     auth = ctx.app.web_auth
-    link = await auth.issue_link(now=ctx.now, user=ctx.user)
+    link = await auth.issue_link(now=ctx.now, user=ctx.sender)
     return [web_link_reply(link.url, link.expires_at, ctx.app.clock.tz, channel=ctx.message.channel,
                            base_url=auth.base_url)]

@@ -42,11 +42,11 @@ KEEP_CHARTS = dt.timedelta(hours=6)
 
 def tally_leads(
     leads: Iterable[LeadView], today: dt.date, workdays: Workdays,
-) -> tuple[dict[str, Counter], dict[int, Counter], Counter]:
+) -> tuple[dict[str, Counter[str]], dict[int, Counter[str]], Counter[str]]:
     """Counts per unit, per section and in total (status keys, plus 'overdue' and 'total')."""
-    by_unit: dict[str, Counter] = {}
-    by_section: dict[int, Counter] = {}
-    total: Counter = Counter()
+    by_unit: dict[str, Counter[str]] = {}
+    by_section: dict[int, Counter[str]] = {}
+    total: Counter[str] = Counter()
     for lead in leads:
         keys = [lead.status, "total"]
         if lead.is_overdue(today, workdays):
@@ -57,7 +57,7 @@ def tally_leads(
     return by_unit, by_section, total
 
 
-def _panel(ax: Axes, title: str, rows: Sequence[tuple[str, Counter]]) -> None:
+def _panel(ax: Axes, title: str, rows: Sequence[tuple[str, Counter[str]]]) -> None:
     labels = [textwrap.fill(name, 30) for name, _ in rows]
     positions = list(range(len(rows)))[::-1]  # first row at the top
     left = [0] * len(rows)
@@ -92,8 +92,8 @@ def render_progress_chart(
     path: Path,
     *,
     title: str,
-    by_unit: Sequence[tuple[str, Counter]],
-    by_area: Sequence[tuple[str, Counter]],
+    by_unit: Sequence[tuple[str, Counter[str]]],
+    by_area: Sequence[tuple[str, Counter[str]]],
     subtitle: str = "",
 ) -> Path:
     """Write the two-panel chart to `path` (PNG) and return it."""
@@ -120,8 +120,8 @@ def cached_progress_chart(
     folder: Path,
     *,
     title: str,
-    by_unit: Sequence[tuple[str, Counter]],
-    by_area: Sequence[tuple[str, Counter]],
+    by_unit: Sequence[tuple[str, Counter[str]]],
+    by_area: Sequence[tuple[str, Counter[str]]],
     subtitle: str = "",
 ) -> Path:
     """The chart for these exact figures, drawn only if no identical one is on disk.

@@ -46,7 +46,7 @@ class Filters:
 
 @dataclass
 class Tally:
-    counts: Counter = field(default_factory=Counter)
+    counts: Counter[str] = field(default_factory=Counter)
 
     def add(self, lead: LeadView, late: bool) -> None:
         self.counts[lead.status] += 1

@@ -38,6 +38,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from domain.messages import Reply, RetryLater, Sender, Unreachable
 from domain.reminder_policy import DeliveryPolicy
@@ -102,7 +103,7 @@ class Outgoing:
     render: Callable[[int], Reply]
     # Ledger rows recorded as `sent` together with this message: the items a grouped reminder carried
     # (issue 11: one message per person per day), so that they are not reminded again.
-    records: Sequence[dict] = ()
+    records: Sequence[dict[str, Any]] = ()
 
 
 @dataclass
@@ -197,7 +198,7 @@ class DeliveryEngine:
         cutoff = now - dt.timedelta(seconds=self.policy.lease_seconds)
         return {k for k, row in rows.items() if row is None or self.retryable(row, now, cutoff)}
 
-    async def settle_quietly(self, rows: Sequence[dict], reason: str) -> None:
+    async def settle_quietly(self, rows: Sequence[dict[str, Any]], reason: str) -> None:
         """Record deliveries that need no message (an empty digest) as `skipped`, once."""
         token = f"{self.worker}:{next(self._tokens)}"
         async with self._write, self.uow() as uow:
@@ -228,7 +229,7 @@ class DeliveryEngine:
             return report
         semaphore = asyncio.Semaphore(max(1, self.policy.concurrency))
         marks = _SentMarks(self, report)
-        tasks: list[asyncio.Task] = []
+        tasks: list[asyncio.Task[None]] = []
         try:
             for start in range(0, len(work), max(1, self.policy.claim_batch)):
                 batch = work[start : start + self.policy.claim_batch]
@@ -334,7 +335,7 @@ class DeliveryEngine:
         retry_at = self.wall() + dt.timedelta(seconds=max(wait, 0.0))
         await self._finish(claim, token, report, state="failed", error=error, next_attempt_at=retry_at)
 
-    async def _finish(self, claim: Claimed, token: str, report: DeliveryReport, **values) -> bool:
+    async def _finish(self, claim: Claimed, token: str, report: DeliveryReport, **values: Any) -> bool:
         async with self._write, self.uow() as uow:
             ok = await uow.reminders.finish(claim.id, token, now=self.wall(), **values)
             await uow.commit()
@@ -357,11 +358,11 @@ class _SentMarks:
     def __init__(self, engine: DeliveryEngine, report: DeliveryReport) -> None:
         self.engine = engine
         self.report = report
-        self.pending: list[tuple[Claimed, str, Sequence[dict]]] = []
-        self.timer: asyncio.Task | None = None  # set only while it sleeps, so cancelling never cuts a flush
+        self.pending: list[tuple[Claimed, str, Sequence[dict[str, Any]]]] = []
+        self.timer: asyncio.Task[None] | None = None  # set only while it sleeps, so cancelling never cuts a flush
         self.lock = asyncio.Lock()
 
-    async def add(self, claim: Claimed, token: str, records: Sequence[dict] = ()) -> None:
+    async def add(self, claim: Claimed, token: str, records: Sequence[dict[str, Any]] = ()) -> None:
         self.pending.append((claim, token, records))
         if len(self.pending) >= max(1, self.engine.policy.claim_batch):
             await self.flush()
@@ -380,7 +381,7 @@ class _SentMarks:
         async with self.lock:
             pending, self.pending = self.pending, []
             by_token: dict[str, list[Claimed]] = {}
-            records: dict[int, Sequence[dict]] = {}
+            records: dict[int, Sequence[dict[str, Any]]] = {}
             for claim, token, carried in pending:
                 by_token.setdefault(token, []).append(claim)
                 records[claim.id] = carried

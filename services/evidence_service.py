@@ -27,6 +27,7 @@ import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from domain.messages import Attachment, FileTooBig
 from services.metrics import EVIDENCE_BYTES
@@ -85,7 +86,7 @@ class Received:
     file_id: str | None
     staged: Path | None = None
 
-    def as_state(self) -> dict:
+    def as_state(self) -> dict[str, Any]:
         """JSON-able form kept in the chat state while the bot asks which task."""
         return {
             "sha256": self.sha256, "size": self.size, "ext": self.type.ext, "file_name": self.file_name,
@@ -175,7 +176,7 @@ class EvidenceService:
         sha = await asyncio.to_thread(lambda: hashlib.sha256(data).hexdigest())
         return Received(data, sha, len(data), real, attachment.file_name, attachment.file_id)
 
-    def _refused(self, reason: str, attachment: Attachment, **facts) -> EvidenceRefused:
+    def _refused(self, reason: str, attachment: Attachment, **facts: Any) -> EvidenceRefused:
         return EvidenceRefused(reason, file_name=attachment.file_name, image=attachment.kind == "photo",
                                limit=self.max_bytes, **facts)
 
@@ -188,7 +189,7 @@ class EvidenceService:
         received.staged = target
         return received
 
-    def load_staged(self, state: dict) -> Received | None:
+    def load_staged(self, state: dict[str, Any]) -> Received | None:
         """The staged file a chat state refers to, or None when it is gone (swept, or a bad state)."""
         file_type = ACCEPTED.get(str(state.get("ext")))
         name = state.get("staged")

@@ -163,7 +163,7 @@ class ReportData:
     tasks: list[TaskRow]
     updates: list[UpdateRow]  # in scope, oldest first
     evidence: list[EvidenceView]  # in scope, oldest first
-    department_total: Counter = field(default_factory=Counter)  # always the whole department
+    department_total: Counter[str] = field(default_factory=Counter)  # always the whole department
     # Target figures reported in scope (code, period, value, numerator, denominator, unit, who, at, channel).
     figures: list[tuple] = field(default_factory=list)
 
@@ -190,7 +190,7 @@ def period_range(period: str, year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, m1, d1), dt.date(year, m2, d2)
 
 
-def tally(counter: Counter, share: Share) -> None:
+def tally(counter: Counter[str], share: Share) -> None:
     counter["total"] += 1
     counter[share.status] += 1
     if share.overdue:

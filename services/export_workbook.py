@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from copy import copy
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell
@@ -63,7 +64,7 @@ TITLE_FONT = Font(bold=True, size=13)
 
 
 # -- writing --------------------------------------------------------------------------------------------
-STYLE_SPECS: dict[str, dict] = {
+STYLE_SPECS: dict[str, dict[str, Any]] = {
     "body": {"alignment": WRAP, "border": BORDER},
     "body_c": {"alignment": WRAP_CENTER, "border": BORDER},
     "section": {"alignment": WRAP, "border": BORDER, "fill": SECTION_FILL, "font": BOLD},
@@ -199,7 +200,7 @@ def write_appendix(ws: Worksheet, data: ReportData, units: UnitDirectory) -> int
 SUMMARY_KEYS = ("total", Status.DONE, "verified", Status.IN_PROGRESS, Status.BLOCKED, Status.NOT_STARTED, "overdue")
 
 
-def _summary_row(ws: Worksheet, row: int, stt: int | str | None, name: str, counts: Counter, *, kind: str = "body") -> None:
+def _summary_row(ws: Worksheet, row: int, stt: int | str | None, name: str, counts: Counter[str], *, kind: str = "body") -> None:
     values = [stt, name, *[counts.get(k, 0) for k in SUMMARY_KEYS]]
     total = counts.get("total", 0)
     values.append(counts.get(Status.DONE, 0) / total if total else 0)
@@ -211,8 +212,8 @@ def write_summary(ws: Worksheet, data: ReportData, units: UnitDirectory) -> None
     _title(ws, f"TỔNG HỢP TIẾN ĐỘ KẾ HOẠCH CCHC NĂM {data.year}", scope_text(data, units), ncol)
     _headers(ws, 3, SUMMARY_HEADERS)
     _page_setup(ws, 3)
-    by_unit: dict[str, Counter] = defaultdict(Counter)
-    by_section: dict[int, Counter] = defaultdict(Counter)
+    by_unit: dict[str, Counter[str]] = defaultdict(Counter)
+    by_section: dict[int, Counter[str]] = defaultdict(Counter)
     for task, _a, share in data.shares():
         tally(by_unit[share.unit_id], share)
         tally(by_section[task.section], share)

@@ -18,6 +18,7 @@ import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from domain.messages import Reply, reply_from_dict, reply_to_dict
 from domain.people import UserView
@@ -40,7 +41,7 @@ class Arrival:
 
     new: bool  # False: this channel message was handled before (a redelivery)
     user: UserView | None
-    state: dict
+    state: dict[str, Any]
 
 
 class Inbox:
@@ -48,7 +49,7 @@ class Inbox:
         self.uow = uow
 
     # -- the durable inbox -------------------------------------------------------------------------
-    async def store(self, channel: str, key: str, chat_key: str, payload: dict, now: dt.datetime) -> int | None:
+    async def store(self, channel: str, key: str, chat_key: str, payload: dict[str, Any], now: dt.datetime) -> int | None:
         """Store one update, committed; its row id, or None for a redelivery already stored."""
         async with self.uow() as uow:
             stored = await uow.inbox.store(channel, key, chat_key, payload, now)
@@ -56,7 +57,7 @@ class Inbox:
         return stored
 
     async def store_until_stored(
-        self, channel: str, key: str, chat_key: str, payload: dict, now: Callable[[], dt.datetime],
+        self, channel: str, key: str, chat_key: str, payload: dict[str, Any], now: Callable[[], dt.datetime],
         *, retry_max: float = STORE_RETRY_MAX,
     ) -> StoredUpdate | None:
         """`store`, tried again (0.5 s, doubling up to `retry_max`) while the database cannot be reached:
@@ -145,7 +146,7 @@ class Inbox:
             await uow.commit()
             return Arrival(True, user, state)
 
-    async def get_state(self, channel: str, chat_id: str, now: dt.datetime) -> dict | None:
+    async def get_state(self, channel: str, chat_id: str, now: dt.datetime) -> dict[str, Any] | None:
         async with self.uow() as uow:
             found = await uow.inbox.chat_state(channel, chat_id)
         if found is None:
@@ -153,13 +154,13 @@ class Inbox:
         return found[0] if _aware(found[1]) > now else None
 
     async def set_state(
-        self, channel: str, chat_id: str, data: dict, now: dt.datetime, ttl: dt.timedelta = PENDING_TTL
+        self, channel: str, chat_id: str, data: dict[str, Any], now: dt.datetime, ttl: dt.timedelta = PENDING_TTL
     ) -> None:
         async with self.uow() as uow:
             await uow.inbox.put_chat_state(channel, chat_id, data, now + ttl)
             await uow.commit()
 
-    async def update_state(self, channel: str, chat_id: str, now: dt.datetime, **changes) -> dict:
+    async def update_state(self, channel: str, chat_id: str, now: dt.datetime, **changes: Any) -> dict[str, Any]:
         """Merge keys into the chat's state (None removes a key) and return the result."""
         state = await self.get_state(channel, chat_id, now) or {}
         for key, value in changes.items():

@@ -6,6 +6,7 @@ import datetime as dt
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from domain.plan import AFTER_EVENT, PERIODIC_REPORT, RELATIVE, ParsedPlan, TriggeredMilestone, trigger_due
 from domain.reminders import before_plan
@@ -148,7 +149,7 @@ class PlanService:
         async with self.uow() as uow:
             return await uow.plans.current_plan() is not None
 
-    async def dump(self, year: int | None = None) -> dict:
+    async def dump(self, year: int | None = None) -> dict[str, Any]:
         async with self.uow() as uow:
             repo = uow.plans
             plan = await (repo.plan_by_year(year) if year else repo.current_plan())
@@ -173,7 +174,7 @@ class PlanService:
             }
 
 
-def _assignment_json(a) -> dict:
+def _assignment_json(a) -> dict[str, Any]:
     return {
         "lead": list(a.lead),
         "coordinating": list(a.coordinating),
@@ -184,7 +185,7 @@ def _assignment_json(a) -> dict:
     }
 
 
-def milestone_json(m) -> dict:
+def milestone_json(m) -> dict[str, Any]:
     """CONTRACTS §2 shape of a stored milestone row."""
     data = {"label": m.label, "kind": m.kind, "due": m.due.isoformat() if m.due else None, "text": m.text}
     if m.kind == RELATIVE:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from typing import Any
 
 from domain.plan import AFTER_EVENT, RELATIVE, YEAR_ROUND
 from domain.shares import OPEN_STATUSES, Status, Workdays
@@ -112,7 +113,7 @@ class QueryService:
             repo = uow.statuses
             latest = await repo.latest(lead_ids)
             evidence = await repo.evidence_counts(lead_ids)
-        assignments: list[dict] = []
+        assignments: list[dict[str, Any]] = []
         for v in views:
             if not assignments or assignments[-1]["id"] != v.assignment_id:
                 assignments.append({
@@ -134,9 +135,9 @@ class QueryService:
         section_title = next((title for n, title, _ in sections if n == first.section), "")
         return TaskDetail(number, first.task_title, first.section, section_title, views, statuses, assignments)
 
-    async def progress(self, unit_ids: list[str] | None, today: dt.date) -> dict[str, Counter]:
+    async def progress(self, unit_ids: list[str] | None, today: dt.date) -> dict[str, Counter[str]]:
         """Counts per status (plus 'overdue') per unit; key '*' holds the total."""
-        result: dict[str, Counter] = {"*": Counter()}
+        result: dict[str, Counter[str]] = {"*": Counter()}
         for lead in await self.leads(unit_ids=unit_ids):
             bucket = result.setdefault(lead.unit_id, Counter())
             keys = [lead.status]

@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import Protocol
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from domain.clock import Clock, FixedClock
@@ -83,7 +83,7 @@ class SettingsError(ValueError):
     """A settings request the service refuses: `reason` (no_user, days_out_of_range, bad_snooze,
     not_your_reminder, no_units, not_scoped, outside_scope) and its details; presentation words it."""
 
-    def __init__(self, reason: str, **details) -> None:
+    def __init__(self, reason: str, **details: Any) -> None:
         super().__init__(reason)
         self.reason = reason
         self.details = details
@@ -97,7 +97,7 @@ class Planned:
     items: list[DueItem] = field(default_factory=list)
     people: dict[int, Recipient] = field(default_factory=dict)
     routes: dict[int, list[Channel]] = field(default_factory=dict)
-    quiet: list[dict] = field(default_factory=list)
+    quiet: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -125,7 +125,7 @@ class SimulatedMessage:
     items: tuple[dict, ...]
     text: str = ""
 
-    def as_contract(self) -> dict:
+    def as_contract(self) -> dict[str, Any]:
         return {"at": self.at.isoformat(), "to_user": self.to_user, "to_unit": self.to_unit, "role": self.role,
                 "kind": self.kind, "chars": self.chars, "items": list(self.items)}
 
@@ -344,7 +344,7 @@ class ReminderService:
         return planned
 
     async def _checkins(self, repo: ReminderRepository, today: dt.date, years: list[int], excluded: list[int],
-                        receivers: dict, planned: Planned) -> None:
+                        receivers: dict[str, Any], planned: Planned) -> None:
         """Year-round work: one check-in per unit before each report cut-off, listing its «việc thường xuyên»."""
         for cutoff in self.planner.checkins_due(today, self.checkin_cutoffs(years)):
             shares = await repo.open_shares(cutoff.year, excluded, kinds=[YEAR_ROUND])
@@ -359,7 +359,7 @@ class ReminderService:
                     content=mine, recipients=list(reachable), unreachable=list(unreachable),
                 ))
 
-    async def _missing_targets(self, uow, now: dt.datetime, today: dt.date, years: list[int], receivers: dict,
+    async def _missing_targets(self, uow, now: dt.datetime, today: dt.date, years: list[int], receivers: dict[str, Any],
                                recipients: list[Recipient], planned: Planned) -> None:
         """On a check-in's day (the pre-cut-off check-in, `checkin_working_days_before` working days before
         each cut-off of the CCHC report, which states the targets' figures), the plan's targets with no
@@ -413,7 +413,7 @@ class ReminderService:
             ))
 
     async def _year_end(self, repo: ReminderRepository, now: dt.datetime, today: dt.date, years: list[int],
-                        excluded: list[int], receivers: dict, recipients: list[Recipient], planned: Planned) -> None:
+                        excluded: list[int], receivers: dict[str, Any], recipients: list[Recipient], planned: Planned) -> None:
         """The first working day after a plan year: what stayed open, per unit and for the department."""
         for year in self.planner.year_ends_due(today, years):
             shares = await repo.open_shares(year, excluded, dated=True)
@@ -637,7 +637,7 @@ class ReminderService:
             day = today + dt.timedelta(days=7 - today.weekday())
         return dt.datetime.combine(day, self.policy.window_start, self.tz)
 
-    async def _update(self, user_id: int, **values) -> SettingsView:
+    async def _update(self, user_id: int, **values: Any) -> SettingsView:
         async with self.uow() as uow:
             user = await uow.reminders.update_settings(user_id, **values)
             if user is None:

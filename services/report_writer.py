@@ -15,6 +15,7 @@ import dataclasses
 import datetime as dt
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from docx.opc.exceptions import PackageNotFoundError
@@ -40,7 +41,7 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def context(draft) -> dict:
+def context(draft) -> dict[str, Any]:
     """The template's values: the draft (`services.report_service.ReportDraft`) as plain dicts and lists."""
     return dataclasses.asdict(draft)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from domain.shares import STATUS_NAMES, Status, Workdays, milestone_done, milestone_overdue, share_overdue
 
@@ -97,4 +98,4 @@ class TaskDetail:
     section_title: str
     leads: list[LeadView]
     statuses: list[StatusLine] = field(default_factory=list)
-    assignments: list[dict] = field(default_factory=list)
+    assignments: list[dict[str, Any]] = field(default_factory=list)

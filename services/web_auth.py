@@ -21,6 +21,7 @@ import hmac
 import json
 import secrets
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qsl
 
 from domain.people import ROLE_NAMES, ROLES, UserView
@@ -71,7 +72,7 @@ def _aware(at: dt.datetime) -> dt.datetime:
 
 
 def verify_init_data(init_data: str, bot_token: str, *, now: dt.datetime,
-                     max_age: dt.timedelta = INIT_DATA_MAX_AGE) -> dict | None:
+                     max_age: dt.timedelta = INIT_DATA_MAX_AGE) -> dict[str, Any] | None:
     """The Telegram user of a Mini App's `initData` (a dict with at least `id`), or None when the hash is
     wrong, `auth_date` is missing, in the future or older than `max_age`."""
     if not init_data or not bot_token:
