@@ -6,11 +6,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import datetime as dt
 import json
 import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable
+from typing import NoReturn
 
 from pydantic import ValidationError
 
@@ -27,7 +29,7 @@ class CliError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2, no usage dump
+    def error(self, message: str) -> NoReturn:  # one line, exit 2, no usage dump
         self.exit(2, f"cchc-bot: lỗi tham số: {message} (xem `cchc-bot --help`)\n")
 
 
@@ -97,27 +99,14 @@ def _period(value: str) -> str:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _date(value: str):
-    import datetime as dt
-
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"ngày không hợp lệ «{value}» (cần YYYY-MM-DD)") from None
-
-
-def _datetime(value: str):
-    import datetime as dt
-
+def _datetime(value: str) -> dt.datetime:
     try:
         return dt.datetime.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"thời điểm không hợp lệ «{value}» (cần ISO, vd. 2022-09-23T08:00)") from None
 
 
-def _date(value: str):
-    import datetime as dt
-
+def _date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:

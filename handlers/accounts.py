@@ -44,7 +44,7 @@ async def reminder_channel(ctx: Context) -> list[Reply]:
 @callback(ReminderChannel)
 async def reminder_channel_button(ctx: Context) -> list[Reply]:
     """rc:<channel> — from the list shown by /nhacqua."""
-    channel = ctx.button.channel
+    channel = ctx.pressed(ReminderChannel).channel
     return await _choose(ctx, channel if channel in MESSENGERS else None)
 
 

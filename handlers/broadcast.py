@@ -64,7 +64,7 @@ async def press(ctx: Context) -> list[Reply]:
     awaiting = chat.awaiting_kind == AWAIT_KIND
     if pending or awaiting:
         await state.change(ctx, broadcast=None, **({"awaiting": None} if awaiting else {}))
-    if ctx.button.action != "go":
+    if ctx.pressed(Broadcast).action != "go":
         return [Reply(texts.CANCELLED, edit=True)]
     if not ctx.sender.is_coordinator:
         return _refusal(ctx)

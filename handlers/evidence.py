@@ -181,7 +181,7 @@ async def _caption_status(ctx: Context, lead: LeadView) -> list[Reply]:
 async def press_evidence(ctx: Context) -> list[Reply]:
     """ev:<lead_id> — attach the file waiting in this chat, or ask for one. Re-authorised on every
     press: a keyboard forwarded to another unit does not let them file evidence there."""
-    lead_id = ctx.button.lead_id
+    lead_id = ctx.pressed(AttachEvidence).lead_id
     lead = await ctx.app.statuses.can_update(ctx.sender, lead_id)
     if lead is None:
         return ctx.reply(texts.NOT_ALLOWED)

@@ -8,8 +8,6 @@ because they may not read other units' detail. The file is private (never posted
 from __future__ import annotations
 
 import datetime as dt
-import time
-from pathlib import Path
 
 from conversation.context import Context
 from conversation.registry import intent
@@ -17,6 +15,7 @@ from domain.messages import OutgoingFile, Reply
 from presentation import records as texts
 from presentation.common import NO_PLAN, unit_name
 from services.export_service import PERIOD_RANGES, PERIOD_TITLES, XLSX_MIME
+from services.outbox_files import prune
 from services.query_service import NoPlan
 
 
@@ -42,7 +41,7 @@ async def export(ctx: Context) -> list[Reply]:
         result = await ctx.app.exports.export(path, now=ctx.now, unit_id=unit, period=period)
     except NoPlan:
         return ctx.reply(NO_PLAN)
-    _prune(folder, keep=dt.timedelta(days=1))
+    prune(folder, "bao-cao-cchc-*.xlsx", dt.timedelta(days=1))  # sent once; gone a day later
     who = unit_name(units, unit)
     title = PERIOD_TITLES[period] if period else None
     text = texts.export_done(
@@ -54,15 +53,3 @@ async def export(ctx: Context) -> list[Reply]:
         Reply(text, private_only=True),
         Reply(file=OutgoingFile(path, name, XLSX_MIME, caption), private_only=True),
     ]
-
-
-def _prune(folder: Path, *, keep: dt.timedelta) -> None:
-    """Exports are sent once; older files are removed so the data directory does not grow (wall clock:
-    the files' ages are real even when the bot's calendar is pinned for a demo)."""
-    limit = time.time() - keep.total_seconds()
-    for old in folder.glob("bao-cao-cchc-*.xlsx"):
-        try:
-            if old.stat().st_mtime < limit:
-                old.unlink()
-        except OSError:
-            pass

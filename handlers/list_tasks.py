@@ -24,7 +24,7 @@ async def list_tasks(ctx: Context) -> list[Reply]:
 @callback(ListPage)
 async def turn_page(ctx: Context) -> list[Reply]:
     """ls:<unit|->:<yyyymmdd|->:<yyyymmdd|->:<status|->:<page>[:all]"""
-    b: ListPage = ctx.button
+    b = ctx.pressed(ListPage)
     period = (b.start, b.end) if b.start and b.end else None
     replies = await _page(ctx, b.unit, period, b.status, b.page, routine=b.scope == "all")
     for reply in replies:

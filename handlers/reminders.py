@@ -100,7 +100,8 @@ async def _assign_scope(ctx: Context, task: int | None, units_text: str) -> list
 
 @callback(Snooze)
 async def reminder_button(ctx: Context) -> list[Reply]:
-    first, choice = ctx.button.target, ctx.button.choice
+    button = ctx.pressed(Snooze)
+    first, choice = button.target, button.choice
     if choice is None:
         return ctx.reply(texts.OLD_REMINDER_BUTTON)
     if first == "set":

@@ -61,7 +61,7 @@ def _card(ctx: Context, service: ReviewService, ev: EvidenceView, *, buttons: bo
 
 @callback(Review)
 async def press(ctx: Context) -> list[Reply]:
-    button: Review = ctx.button
+    button = ctx.pressed(Review)
     if button.action == "l":
         await _forget_comment(ctx)
         return await review_inbox(ctx, task=None)

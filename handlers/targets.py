@@ -143,7 +143,7 @@ async def pick_target(ctx: Context) -> list[Reply]:
     if not pending or pending.get("action") != "target_figure":
         return ctx.reply(text.EXPIRED)
     await state.change(ctx, pending=None)
-    return await apply_figure(ctx, {**pending, "target_id": ctx.button.target_id})
+    return await apply_figure(ctx, {**pending, "target_id": ctx.pressed(PickTarget).target_id})
 
 
 @callback(TargetsPage)
@@ -152,9 +152,10 @@ async def turn_page(ctx: Context) -> list[Reply]:
         sections = await ctx.app.queries.targets()
     except NoPlan:
         return ctx.reply(text.NO_PLAN)
-    chosen = [s for s in sections if s[0] == ctx.button.section]
+    button = ctx.pressed(TargetsPage)
+    chosen = [s for s in sections if s[0] == button.section]
     if not chosen:
-        return ctx.reply(texts.no_section(ctx.button.section, len(sections)))
-    reply = texts.targets_one(*chosen[0], page=ctx.button.page)
+        return ctx.reply(texts.no_section(button.section, len(sections)))
+    reply = texts.targets_one(*chosen[0], page=button.page)
     reply.edit = True
     return [reply]

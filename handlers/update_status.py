@@ -144,7 +144,7 @@ async def render(ctx: Context, outcome: UpdateOutcome, pending: dict) -> list[Re
 @callback(SetStatus)
 async def press_status(ctx: Context) -> list[Reply]:
     """st:<lead_id>:<status> — from a task detail or a reminder."""
-    button: SetStatus = ctx.button
+    button = ctx.pressed(SetStatus)
     lead = await ctx.app.statuses.can_update(ctx.sender, button.lead_id)
     if lead is None:
         return ctx.reply(texts.NOT_ALLOWED_BUTTON)
@@ -179,12 +179,12 @@ async def pick_part(ctx: Context) -> list[Reply]:
     if not pending:
         return ctx.reply(texts.EXPIRED)
     await state.change(ctx, pending=None)
-    return await apply_update(ctx, pending, lead_id=ctx.button.lead_id)
+    return await apply_update(ctx, pending, lead_id=ctx.pressed(PickShare).lead_id)
 
 
 @callback(Confirm)
 async def confirm_button(ctx: Context) -> list[Reply]:
-    return await _confirm(ctx, ctx.button.answer == "yes")
+    return await _confirm(ctx, ctx.pressed(Confirm).answer == "yes")
 
 
 @intent("confirm")

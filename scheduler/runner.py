@@ -57,7 +57,7 @@ async def start_scheduler(app: App, *, interval_seconds: float = 60.0) -> AsyncI
     `max_instances=1` + `coalesce`: a long broadcast (1,000 messages take ~35 s at 29 msg/s) makes the
     next tick wait instead of running twice in one process.
     """
-    scheduler = AsyncIOScheduler(timezone=app.settings.tz)
+    scheduler = AsyncIOScheduler(timezone=app.config.tz)
     inflight: set[asyncio.Task] = set()
 
     async def tick() -> TickReport | None:
@@ -69,8 +69,8 @@ async def start_scheduler(app: App, *, interval_seconds: float = 60.0) -> AsyncI
             inflight.discard(task)
 
     scheduler.add_job(
-        tick, IntervalTrigger(seconds=interval_seconds, timezone=app.settings.tz), id=JOB_ID,
-        next_run_time=dt.datetime.now(app.settings.tz), max_instances=1, coalesce=True, misfire_grace_time=30,
+        tick, IntervalTrigger(seconds=interval_seconds, timezone=app.config.tz), id=JOB_ID,
+        next_run_time=dt.datetime.now(app.config.tz), max_instances=1, coalesce=True, misfire_grace_time=30,
     )
     scheduler.start()
     _INFLIGHT[id(scheduler)] = inflight

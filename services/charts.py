@@ -17,13 +17,13 @@ import datetime as dt
 import hashlib
 import os
 import textwrap
-import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from domain.shares import STATUS_NAMES, Status, Workdays
+from services.outbox_files import prune
 from services.views import LeadView
 
 if TYPE_CHECKING:
@@ -150,11 +150,5 @@ def chart_dir(data_dir: Path) -> Path:
     here, so the directory never grows (a chart is only needed until it has been sent)."""
     folder = data_dir / "charts"
     folder.mkdir(parents=True, exist_ok=True)
-    limit = time.time() - KEEP_CHARTS.total_seconds()
-    for old in folder.glob("*.png"):
-        try:
-            if old.stat().st_mtime < limit:
-                old.unlink()
-        except OSError:
-            pass
+    prune(folder, "*.png", KEEP_CHARTS)
     return folder

@@ -82,28 +82,46 @@ def _environment(units, tz) -> Environment:
 
 
 class WebSettings(Protocol):
-    web_public_url: str
+    @property
+    def web_public_url(self) -> str: ...
 
 
 class WebApp(Protocol):
-    """What the web server uses of `bot.bootstrap.App` (`web` sits below `bot` and does not import it)."""
+    """What the web server uses of `bot.bootstrap.App` (`web` sits below `bot` and does not import it).
+    Read-only members, so that the App's fields (of these types or narrower ones) satisfy it."""
 
-    settings: WebSettings
-    engine: AsyncEngine
-    clock: Clock
-    units: UnitDirectory
-    plans: PlanService
-    queries: QueryService
-    statuses: StatusService
-    review: ReviewService
-    exports: ExportService
-    dashboard: DashboardService
-    targets: TargetService
-    reports: ReportService
-    web_auth: WebAuthService
-    senders: dict[str, Sender]
-    webhooks: dict[str, Webhook]
-    channel_errors: dict[str, str]
+    @property
+    def settings(self) -> WebSettings: ...
+    @property
+    def engine(self) -> AsyncEngine: ...
+    @property
+    def clock(self) -> Clock: ...
+    @property
+    def units(self) -> UnitDirectory: ...
+    @property
+    def plans(self) -> PlanService: ...
+    @property
+    def queries(self) -> QueryService: ...
+    @property
+    def statuses(self) -> StatusService: ...
+    @property
+    def review(self) -> ReviewService: ...
+    @property
+    def exports(self) -> ExportService: ...
+    @property
+    def dashboard(self) -> DashboardService: ...
+    @property
+    def targets(self) -> TargetService: ...
+    @property
+    def reports(self) -> ReportService: ...
+    @property
+    def web_auth(self) -> WebAuthService: ...
+    @property
+    def senders(self) -> dict[str, Sender]: ...
+    @property
+    def webhooks(self) -> dict[str, Webhook]: ...
+    @property
+    def channel_errors(self) -> dict[str, str]: ...
 
 
 class WebServer:
@@ -171,7 +189,7 @@ class WebServer:
         scheduler = None if self.scheduler_alive is None else bool(self.scheduler_alive())
         channels = sorted(self.app.senders)
         missing = sorted(set(self.channels) - set(channels))
-        down = dict(sorted(getattr(self.app, "channel_errors", {}).items()))
+        down = dict(sorted(self.app.channel_errors.items()))
         ok = database and scheduler is not False and not missing and not down
         body = {
             "status": "ok" if ok else "error",
