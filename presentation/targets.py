@@ -27,8 +27,6 @@ EXPIRED = "Yêu cầu ghi số liệu đã hết hạn. Anh/chị gửi lại nh
 
 def period_name(period: str, year: int | None = None) -> str:
     name = TITLES.get(period, period)
-    if period == "Y":
-        name = "cả năm"
     return f"{name} {year}" if year else name
 
 

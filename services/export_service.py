@@ -31,6 +31,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from domain.reminders import before_plan
+from domain.report_period import TITLES
 from domain.shares import REVIEW_NAMES, Status, Workdays, share_overdue
 from domain.units import UnitDirectory
 from services.query_service import NoPlan
@@ -53,7 +54,7 @@ PERIOD_RANGES = {
     "Q3": ((7, 1), (9, 30)),
     "Y": ((1, 1), (12, 31)),
 }
-PERIOD_TITLES = {"Q1": "Quý I", "Q2": "Quý II", "H1": "6 tháng đầu năm", "Q3": "Quý III", "Y": "cả năm"}
+PERIOD_TITLES = TITLES  # the months a period covers (domain.reporting.PERIOD_WORDS)
 APPENDIX_HEADERS = (
     ("STT", 6),
     ("Nhiệm vụ", 42),
