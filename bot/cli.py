@@ -20,7 +20,8 @@ from bot.bootstrap import App, running_app
 from bot.settings import Settings
 from domain.plan import PlanFormatError
 from domain.reminder_policy import PolicyError
-from services.plan_service import PlanNotLoaded
+from presentation.common import no_plan
+from services.errors import NoPlan
 from storage.db import DatabaseUrlError
 
 
@@ -183,7 +184,10 @@ def main(argv: list[str] | None = None) -> int:
         with contextlib.suppress(OSError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except (CliError, PlanFormatError, PlanNotLoaded, DatabaseUrlError, PolicyError, FileNotFoundError) as exc:
+    except NoPlan as exc:
+        print(f"cchc-bot: lỗi: {no_plan(exc.year)}", file=sys.stderr)
+        return 1
+    except (CliError, PlanFormatError, DatabaseUrlError, PolicyError, FileNotFoundError) as exc:
         print(f"cchc-bot: lỗi: {exc}", file=sys.stderr)
         return 1
     except ValidationError as exc:

@@ -9,12 +9,10 @@ done for a unit when that unit says so.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol, TypeVar
-
-from domain.people import UserView
+from typing import Protocol
 
 
 class Status(StrEnum):
@@ -92,30 +90,6 @@ def verified(status: str, accepted: int, pending: int) -> bool:
     """A share is «done and verified» when it is done, at least one of its files was accepted and none
     still waits for review (returned files do not count against it)."""
     return status == Status.DONE and accepted > 0 and pending == 0
-
-
-# -- who may write which share -----------------------------------------------------------------------
-def may_write(user: UserView, unit_id: str) -> bool:
-    """Heads and officers write their own unit's shares; coordinators (and admins) any unit's;
-    leaders read only."""
-    return user.can_write and (user.is_coordinator or unit_id == user.unit_id)
-
-
-T = TypeVar("T")
-
-
-def writable(
-    user: UserView, shares: Sequence[T], unit_of: Callable[[T], str], *, chosen: Callable[[T], bool] | None = None
-) -> list[T]:
-    """The shares of one task this user may write, narrowed to the one they chose (`chosen`) or, for a
-    coordinator facing several, to their own unit's when it has one. More than one left: ask which."""
-    allowed = [s for s in shares if may_write(user, unit_of(s))]
-    if chosen is not None:
-        return [s for s in allowed if chosen(s)]
-    if user.is_coordinator and len(allowed) > 1:
-        own = [s for s in allowed if unit_of(s) == user.unit_id]
-        return own or allowed
-    return allowed
 
 
 # -- milestones ----------------------------------------------------------------------------------------

@@ -27,8 +27,9 @@ from handlers.task_info import unknown_task_reply
 from presentation import evidence as texts
 from presentation.common import NO_PLAN
 from presentation.format import file_size
+from services.access import visible_units
+from services.errors import NoPlan
 from services.evidence_service import EvidenceRefused, Received
-from services.query_service import NoPlan
 from services.views import LeadView
 
 # "#17", "nv 17", "nv17", "nhiệm vụ số 17", "việc 17", "NV.17"
@@ -244,7 +245,7 @@ async def show_evidence(ctx: Context) -> list[Reply]:
     if task is None:
         return ctx.reply(texts.how_to(texts.ACCEPTED))
     service = ctx.app.evidence
-    units = None if ctx.sender.sees_all_units else [ctx.sender.unit_id]
+    units = visible_units(ctx.sender)
     rows = await service.for_task(task, units)
     if rows is None:
         return ctx.reply(NO_PLAN)

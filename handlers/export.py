@@ -14,9 +14,10 @@ from conversation.registry import intent
 from domain.messages import OutgoingFile, Reply
 from presentation import records as texts
 from presentation.common import NO_PLAN, unit_name
+from services.access import unit_in_view
+from services.errors import NoPlan
 from services.export_service import PERIOD_RANGES, PERIOD_TITLES, XLSX_MIME
 from services.outbox_files import prune
-from services.query_service import NoPlan
 
 
 @intent("export")
@@ -27,12 +28,10 @@ async def export(ctx: Context) -> list[Reply]:
         period = None
     asked = getattr(ctx.nlu, "unit", None)
     units = ctx.app.units
-    if user.sees_all_units:
-        unit = asked  # None: the whole department
-    elif asked and asked != user.unit_id:
-        return ctx.reply(texts.export_other_unit(units.name(user.unit_id), units.name(asked)))
-    else:
-        unit = user.unit_id
+    scope = unit_in_view(user, asked)
+    if scope.refused:  # an export of another unit is refused, not narrowed
+        return ctx.reply(texts.export_other_unit(units.name(user.unit_id), units.name(scope.refused)))
+    unit = scope.unit_id
     stamp = ctx.now.strftime("%Y%m%d-%H%M%S")
     scope = unit or "toan-so"
     folder = ctx.app.config.data_dir / "exports"

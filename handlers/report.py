@@ -13,9 +13,10 @@ from conversation.registry import intent
 from domain.messages import OutgoingFile, Reply
 from domain.report_period import current_period
 from presentation import report as text
+from services.access import may_draft_department_report
+from services.errors import NoPlan
 from services.outbox_files import prune
 from services.report_files import DOCX_MIME, ReportTemplateError
-from services.target_service import NoPlan
 
 KEEP_DRAFTS = dt.timedelta(days=1)
 
@@ -25,7 +26,7 @@ async def report_draft(ctx: Context) -> list[Reply]:
     user = ctx.sender
     period = (ctx.nlu.report or current_period(ctx.today)).upper()
     try:
-        if not user.sees_all_units:
+        if not may_draft_department_report(user):  # a unit sees its own part, in chat
             draft = await ctx.app.reports.draft(period, unit_id=user.unit_id)
             return [Reply(text.unit_summary(draft, ctx.app.units.name(user.unit_id)), private_only=True)]
         folder = ctx.app.config.data_dir / "exports"

@@ -15,7 +15,8 @@ from conversation.registry import intent
 from domain.messages import Reply
 from domain.reporting import ReportDate
 from presentation import reports as texts
-from services.query_service import NoPlan
+from services.access import visible_units
+from services.errors import NoPlan
 
 # the plan's task that produces each periodic report
 REPORT_TASKS = {"cchc": 5, "kiem-soat-tthc": 7}
@@ -53,7 +54,7 @@ async def _done(ctx: Context, dates: list[ReportDate]) -> dict[tuple[str, str], 
     past = [d for d in dates if d.due < ctx.today]
     if not past:
         return {}
-    unit_ids = None if ctx.sender.sees_all_units else [ctx.sender.unit_id]
+    unit_ids = visible_units(ctx.sender)
     wanted = sorted({REPORT_TASKS[d.report] for d in past if d.report in REPORT_TASKS})
     try:  # a unit's shares in one query; everyone's, task by task
         if unit_ids is not None and len(wanted) > 1:

@@ -18,6 +18,7 @@ from conversation.context import Context
 from conversation.registry import callback, intent
 from domain.messages import OutgoingFile, Reply
 from presentation import review as texts
+from services.access import Permission, coordinating
 from services.review_service import PENDING, EvidenceView, ReviewOutcome, ReviewService
 
 AWAIT_KIND = "review_comment"
@@ -33,17 +34,17 @@ async def review(ctx: Context) -> list[Reply]:
 async def review_inbox(ctx: Context, *, task: int | None = None, after_id: int | None = None) -> list[Reply]:
     """The review queue, oldest first, one message per file (entry point for the evidence handler)."""
     user = ctx.sender
-    if not user.sees_all_units:
+    if coordinating(user) is Permission.FORBIDDEN:  # leaders look at the queue, read only
         return ctx.reply(NOT_ALLOWED)
     task = task if task is not None else getattr(ctx.nlu, "task", None)
     service = ctx.app.review
     page = await service.pending(user, task=task, after_id=after_id)
     if not page.items:
         return ctx.reply(texts.ALL_SEEN if after_id is not None else texts.nothing_waiting(task))
-    head = texts.queue_head(page.total, task, read_only=not user.is_coordinator)
+    head = texts.queue_head(page.total, task, read_only=coordinating(user) is not Permission.ALLOWED)
     replies = [Reply(head, private_only=True)] if after_id is None else []
     for ev in page.items:
-        replies.append(_card(ctx, service, ev, buttons=user.is_coordinator))
+        replies.append(_card(ctx, service, ev, buttons=coordinating(user) is Permission.ALLOWED))
     if page.remaining:
         replies.append(texts.more(page.remaining, task, page.items[-1].id))
     return replies
@@ -80,8 +81,9 @@ async def press(ctx: Context) -> list[Reply]:
 
 
 async def _ask_comment(ctx: Context, evidence_id: int) -> list[Reply]:
-    if not ctx.sender.is_coordinator:
-        return ctx.reply(READ_ONLY if ctx.sender.sees_all_units else NOT_ALLOWED)
+    permission = coordinating(ctx.sender)
+    if permission is not Permission.ALLOWED:
+        return ctx.reply(READ_ONLY if permission is Permission.READ_ONLY else NOT_ALLOWED)
     ev = await ctx.app.review.get(evidence_id)
     if ev is None:
         return ctx.reply(texts.NOT_FOUND)

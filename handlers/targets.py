@@ -24,7 +24,7 @@ from domain.report_period import current_period
 from domain.text import fold
 from presentation import reports as texts
 from presentation import targets as text
-from services.target_service import NoPlan
+from services.errors import NoPlan
 
 TARGET_CODE = re.compile(r"(?<![\d.,/])([1-9])\.(\d{1,2})(?![\d.,/])")
 

@@ -8,7 +8,7 @@ from conversation.registry import intent
 from domain.messages import Reply
 from presentation.common import NO_PLAN
 from presentation.tasks import task_detail, unknown_task
-from services.query_service import NoPlan
+from services.errors import NoPlan
 
 
 async def unknown_task_reply(ctx: Context, number: int | None) -> list[Reply]:

@@ -22,8 +22,10 @@ from handlers.task_info import unknown_task_reply
 from presentation import status as texts
 from presentation.common import NO_PLAN, status_buttons
 from presentation.status import percent_range_reply
-from services.query_service import NoPlan
+from services.access import ShareChoiceKind, chooses_share, share_to_write
+from services.errors import NoPlan
 from services.status_service import UpdateOutcome
+from services.views import LeadView
 
 CONFIDENT = 0.75
 
@@ -64,35 +66,31 @@ async def update_status(ctx: Context) -> list[Reply]:
 
 
 async def _target(ctx: Context, task: int, named: str | None) -> int | list[Reply] | None:
-    """The share a coordinator writes: the named unit's, or a question when the task has several lead
-    units and none is named. None: let the status service decide (the sender's own unit)."""
+    """The share a coordinator writes (`services.access.share_to_write`): the named unit's, or a question
+    when the task has several lead units and none is named. None: the status service decides (the
+    sender's own unit)."""
     user, units = ctx.sender, ctx.app.units
-    if named and not user.is_coordinator and named != user.unit_id:
-        return ctx.reply(texts.other_unit_refused(task, units.name(named), units.name(user.unit_id)))
-    if not user.is_coordinator or not user.can_write:
+    leads: list[LeadView] = []
+    if chooses_share(user):
+        try:
+            leads = await ctx.app.queries.leads(task=task)
+        except NoPlan:
+            return ctx.reply(NO_PLAN)
+    choice = share_to_write(user, named, leads)
+    if choice.kind is ShareChoiceKind.OTHER_UNIT:
+        return ctx.reply(texts.other_unit_refused(task, units.name(named or ""), units.name(user.unit_id)))
+    if choice.kind is ShareChoiceKind.NOT_A_LEAD:
+        return ctx.reply(texts.not_a_lead(task, units.name(named or ""), choice.lead_units, units))
+    if choice.kind is ShareChoiceKind.ONE:
+        return choice.lead_id
+    if choice.kind is ShareChoiceKind.OWN:
         return None
-    try:
-        leads = await ctx.app.queries.leads(task=task)
-    except NoPlan:
-        return ctx.reply(NO_PLAN)
-    if not leads:
-        return None  # unknown task or no lead unit: the service says which
-    lead_units = list(dict.fromkeys(lead.unit_id for lead in leads))
-    if named:
-        mine = [lead for lead in leads if lead.unit_id == named]
-        if not mine:
-            return ctx.reply(texts.not_a_lead(task, units.name(named), lead_units, units))
-    elif len(lead_units) > 1:
-        mine = leads
-    else:
-        return None
-    if len(mine) == 1:
-        return mine[0].lead_id
     pending = {
         "action": "update", "task": task, "status": ctx.nlu.status, "percent": ctx.nlu.percent,
         "note": ctx.nlu.note, "text": ctx.message.text, "key": ctx.message.idempotency_key,
     }
     await state.change(ctx, pending=pending)
+    mine = choice.options
     return [texts.choose_share(task, mine, units, units_differ=len({lead.unit_id for lead in mine}) > 1)]
 
 

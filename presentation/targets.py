@@ -8,7 +8,6 @@ from domain.report_period import TITLES
 from domain.targets import fmt_goal, fmt_value
 
 VERDICT_ICONS = {True: "✅ đạt", False: "⚠️ chưa đạt", None: "▫️ chưa có số liệu"}
-NO_PLAN = "Chưa có kế hoạch CCHC nào được nạp. Văn phòng Sở cần nạp kế hoạch trước."
 READ_ONLY = (
     "Số liệu chỉ tiêu do trưởng đơn vị hoặc Văn phòng Sở báo cáo; vai trò của anh/chị chỉ xem. "
     "Gõ «chỉ tiêu» để xem kết quả các chỉ tiêu."

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from domain.messages import Reply, Sender
 from domain.people import UserView
 from domain.units import UnitDirectory
+from services.access import Permission, coordinating
 from services.delivery import Outgoing
 from services.reminder_service import ReminderService
 from storage.uow import UnitOfWorkFactory
@@ -119,8 +120,9 @@ class BroadcastService:
     ) -> BroadcastOutcome:
         """A coordinator's short notice to every active unit head (all units), through the paced path.
         `notice(text, sender, sender's unit name)` words it (presentation/broadcast.py)."""
-        if not user.is_coordinator:
-            return BroadcastOutcome("read_only" if user.sees_all_units else "forbidden")
+        permission = coordinating(user)
+        if permission is not Permission.ALLOWED:
+            return BroadcastOutcome(permission.value)
         text = (text or "").strip()
         if not text:
             return BroadcastOutcome("empty")

@@ -34,7 +34,7 @@ from domain.reminders import before_plan
 from domain.report_period import TITLES
 from domain.shares import REVIEW_NAMES, Status, Workdays, share_overdue
 from domain.units import UnitDirectory
-from services.query_service import NoPlan
+from services.errors import NoPlan
 from services.review_service import (
     ACCEPTED,
     PENDING,
@@ -244,7 +244,7 @@ class ExportService:
         async with self.uow() as uow:
             plan = await uow.plans.current_plan()
             if plan is None:
-                raise NoPlan("chưa có kế hoạch")
+                raise NoPlan()
             _, sections, tasks = await uow.plans.load_full(plan.id)
             updates = [
                 UpdateRow(

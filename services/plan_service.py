@@ -14,6 +14,7 @@ from domain.reporting import ReportingCalendar
 from domain.targets import ParsedTarget, section_targets
 from domain.units import UnitDirectory
 from domain.workdays import WorkingCalendar
+from services.errors import NoPlan
 from services.views import MilestoneView
 from storage.importers import parse_plan_file
 from storage.uow import UnitOfWorkFactory
@@ -42,10 +43,6 @@ class ImportResult:
 
 def plan_targets(parsed: ParsedPlan) -> list[ParsedTarget]:
     return [t for s in parsed.sections for t in section_targets(s.number, list(s.targets))]
-
-
-class PlanNotLoaded(LookupError):
-    pass
 
 
 class PlanService:
@@ -154,7 +151,7 @@ class PlanService:
             repo = uow.plans
             plan = await (repo.plan_by_year(year) if year else repo.current_plan())
             if plan is None:
-                raise PlanNotLoaded("chưa có kế hoạch nào trong cơ sở dữ liệu — chạy `cchc-bot plan import TỆP`")
+                raise NoPlan(year)
             plan, sections, tasks = await repo.load_full(plan.id)
             return {
                 "plan": {"year": plan.year, "title": plan.title, "issuer": plan.issuer},

@@ -9,14 +9,11 @@ from typing import Any
 from domain.plan import AFTER_EVENT, RELATIVE, YEAR_ROUND
 from domain.shares import OPEN_STATUSES, Status, Workdays
 from domain.units import UnitDirectory
+from services.errors import NoPlan
 from services.plan_service import AssignmentShape, PlanService
 from services.views import LeadView, ListItem, MilestoneView, StatusLine, TaskDetail, TaskList
 from storage.repositories.statuses import AssignmentRecord, ShareRecord, TaskRecord
 from storage.uow import UnitOfWorkFactory
-
-
-class NoPlan(LookupError):
-    pass
 
 
 def lead_view(lead: ShareRecord, assignment: AssignmentRecord, task: TaskRecord) -> LeadView:
@@ -56,7 +53,7 @@ class QueryService:
     async def _plan_id(self) -> int:
         version = await self.plans.current_version()
         if version is None:
-            raise NoPlan("chưa có kế hoạch")
+            raise NoPlan()
         return version[0]
 
     async def leads(self, *, unit_ids: list[str] | None = None, task: int | None = None) -> list[LeadView]:

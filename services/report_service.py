@@ -29,8 +29,9 @@ from domain.reporting import ReportingCalendar
 from domain.shares import REVIEW_NAMES, STATUS_NAMES, Workdays, milestone_overdue
 from domain.targets import achieved, fmt_goal, fmt_value
 from domain.units import UnitDirectory
+from services.errors import NoPlan
 from services.review_service import evidence_view
-from services.target_service import NoPlan, TargetService
+from services.target_service import TargetService
 from storage.uow import UnitOfWorkFactory
 
 VERDICTS = {True: "đạt", False: "chưa đạt", None: "chưa có số liệu"}
@@ -214,7 +215,7 @@ class ReportService:
         async with self.uow() as uow:
             plan = await (uow.plans.plan_by_year(year) if year is not None else uow.plans.current_plan())
             if plan is None:
-                raise NoPlan(f"chưa có kế hoạch năm {year}" if year else "chưa có kế hoạch")
+                raise NoPlan(year)
             return plan.year
 
     async def draft(self, period: str, year: int | None = None, *, unit_id: str | None = None) -> ReportDraft:

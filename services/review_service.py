@@ -26,6 +26,7 @@ from domain.people import UserView
 from domain.shares import ReviewState, Status, verified
 from domain.units import UnitDirectory
 from domain.workdays import WorkingCalendar
+from services.access import Permission, coordinating
 from services.broadcast_service import BroadcastService, PushReport
 from services.reminder_service import ReminderService
 from services.status_service import StatusService
@@ -154,7 +155,7 @@ class ReviewService:
         self, user: UserView, *, task: int | None = None, after_id: int | None = None, limit: int = PAGE
     ) -> PendingPage:
         """Files waiting for review, oldest first (coordinators, admins and, read-only, leaders)."""
-        if not user.sees_all_units:
+        if coordinating(user) is Permission.FORBIDDEN:  # leaders read the queue
             raise ReviewForbidden(user.role)
         async with self.uow() as uow:
             plan_id = await self._plan_id(uow)
@@ -223,8 +224,9 @@ class ReviewService:
     async def _review(
         self, user: UserView, evidence_id: int, state: str, comment: str | None, now: dt.datetime
     ) -> ReviewOutcome:
-        if not user.is_coordinator:
-            return ReviewOutcome("read_only" if user.sees_all_units else "forbidden")
+        permission = coordinating(user)
+        if permission is not Permission.ALLOWED:
+            return ReviewOutcome(permission.value)
         async with self.uow() as uow:
             repo = uow.review
             row = await repo.one(evidence_id)

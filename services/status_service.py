@@ -17,11 +17,10 @@ from domain.shares import (
     PercentOutOfRange,
     UnknownStatus,
     apply_update,
-    may_write,
     parse_status,
     share_percent,
-    writable,
 )
+from services.access import Permission, coordinating, may_write, writable
 from services.plan_service import PlanService
 from services.query_service import lead_view
 from services.views import LeadView
@@ -141,7 +140,7 @@ class StatusService:
 
     async def record_trigger(self, user: UserView, *, task: int, day: dt.date) -> TriggerOutcome:
         """A coordinator records when the event a milestone waits for happened; its due date follows."""
-        if not user.is_coordinator:
+        if coordinating(user) is not Permission.ALLOWED:
             return TriggerOutcome("forbidden")
         async with self.uow() as uow:
             plan = await uow.plans.current_plan()

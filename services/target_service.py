@@ -28,6 +28,7 @@ from domain.people import UserView
 from domain.report_period import current_period, normalise_period
 from domain.targets import achieved, section_targets
 from domain.text import fold
+from services.errors import NoPlan
 from storage.uow import Conflict, UnitOfWorkFactory
 
 # Words that say «a figure» rather than which target (the topic is matched on what is left).
@@ -36,10 +37,6 @@ STOPWORDS = frozenset(
 )
 CODE = re.compile(r"\b([1-9])\s*[.,]\s*(\d{1,2})\b")
 CONFIDENT_MARGIN = 0.8  # the runner-up must score below this share of the best
-
-
-class NoPlan(LookupError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -150,7 +147,7 @@ class TargetService:
     async def _plan(self, uow, year: int | None = None):
         plan = await (uow.plans.plan_by_year(year) if year is not None else uow.plans.current_plan())
         if plan is None:
-            raise NoPlan("chưa có kế hoạch")
+            raise NoPlan()
         if not await uow.targets.has_targets(plan.id):
             # a plan imported before targets were stored: derive them from its sections once
             sections = await uow.plans.sections(plan.id)

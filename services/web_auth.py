@@ -26,6 +26,7 @@ from urllib.parse import parse_qsl
 
 from domain.people import ROLE_NAMES, ROLES, UserView
 from domain.units import UnitDirectory
+from services.access import may_see_unit
 from storage.repositories.web import Holder
 from storage.uow import UnitOfWorkFactory
 
@@ -59,7 +60,7 @@ class WebUser:
         return self.user.sees_all_units
 
     def may_see_unit(self, unit_id: str) -> bool:
-        return self.user.sees_all_units or self.user.unit_id == unit_id
+        return may_see_unit(self.user, unit_id)
 
 
 def _hash(token: str) -> str:

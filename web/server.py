@@ -33,17 +33,19 @@ from domain.messages import Sender, Webhook
 from domain.report_period import UnknownPeriod, current_period, normalise_period
 from domain.reporting import PERIODS as REPORT_PERIODS
 from domain.units import UnitDirectory
+from presentation.common import NO_PLAN
 from presentation.format import file_size, fmt_date
 from presentation.review import review_notice
 from services import metrics
+from services.access import may_draft_department_report, unit_in_view, visible_units
 from services.dashboard_service import PERIODS, STATUS_FILTERS, DashboardService, Filters
+from services.errors import NoPlan
 from services.export_service import XLSX_MIME, ExportService
 from services.plan_service import PlanService
-from services.query_service import NoPlan, QueryService
+from services.query_service import QueryService
 from services.report_service import ReportService
 from services.review_service import ReviewForbidden, ReviewService
 from services.status_service import StatusService
-from services.target_service import NoPlan as NoTargetPlan
 from services.target_service import TargetService
 from services.web_auth import WebAuthService, WebUser
 from storage.db import ping
@@ -145,6 +147,9 @@ class WebServer:
 
     def problem(self, request: Request, status: int, title: str, text: str, user: WebUser | None = None) -> HTMLResponse:
         return self.render("message.html", request, status, title=title, text=text, user=user)
+
+    def no_plan(self, request: Request, user: WebUser) -> HTMLResponse:
+        return self.problem(request, 503, "Chưa có kế hoạch", NO_PLAN, user)
 
     def forbidden(self, request: Request, user: WebUser, text: str | None = None) -> HTMLResponse:
         unit = self.app.units.name(user.user.unit_id)
@@ -291,20 +296,17 @@ class WebServer:
         area = int(q["area"]) if q.get("area", "").isdigit() else None
         status = q.get("status") if q.get("status") in STATUS_FILTERS else None
         period = q.get("period") if q.get("period") in PERIODS else None
-        if not user.sees_all_units:
-            unit = user.user.unit_id
-        return Filters(unit, area, status, period)
+        return Filters(unit_in_view(user.user, unit).unit_id, area, status, period)
 
     async def overview(self, request: Request) -> Response:
         user = await self.user(request)
         if user is None:
             return self.sign_in_needed(request)
         filters = self.filters(request, user)
-        only = None if user.sees_all_units else user.user.unit_id
+        only = unit_in_view(user.user, None).unit_id
         data = await self.app.dashboard.overview(self.app.clock.now().date(), filters, only_unit=only)
         if data is None:
-            return self.problem(request, 503, "Chưa có kế hoạch",
-                                "Chưa có kế hoạch CCHC nào được nạp. Văn phòng Sở chạy «cchc-bot plan import».", user)
+            return self.no_plan(request, user)
         units = [(u.id, u.name) for u in self.app.units.member_units]
         pending = None
         if user.sees_all_units:
@@ -315,7 +317,7 @@ class WebServer:
         report = data.period if data.period in REPORT_PERIODS else current_period(data.today)
         try:
             _, _, rows = await self.app.targets.status(period=report, today=data.today)
-        except NoTargetPlan:
+        except NoPlan:
             rows = []
         figures: dict[int, list] = {}
         for row in rows:
@@ -335,7 +337,7 @@ class WebServer:
         try:
             page = await self.app.dashboard.unit_page(unit_id, self.app.clock.now().date())
         except NoPlan:
-            return self.problem(request, 503, "Chưa có kế hoạch", "Văn phòng Sở cần nạp kế hoạch trước.", user)
+            return self.no_plan(request, user)
         return self.render("unit.html", request, user=user, page=page)
 
     async def task(self, request: Request) -> Response:
@@ -350,7 +352,7 @@ class WebServer:
         if detail is None:
             return self.problem(request, 404, f"Không có nhiệm vụ {number}",
                                 "Kế hoạch không có nhiệm vụ số này. Bấm «Tổng quan» để xem danh sách.", user)
-        units = None if user.sees_all_units else [user.user.unit_id]
+        units = visible_units(user.user)
         if units is not None and not any(lead.unit_id in units for lead in detail.leads):
             return self.forbidden(
                 request, user,
@@ -441,17 +443,17 @@ class WebServer:
         unit = request.query_params.get("unit") or None
         if unit and self.app.units.get(unit) is None:
             unit = None
-        if not user.sees_all_units:
-            if unit and unit != user.user.unit_id:
-                return self.forbidden(request, user)
-            unit = user.user.unit_id
+        scope = unit_in_view(user.user, unit)
+        if scope.refused:  # an export of another unit is refused, not narrowed
+            return self.forbidden(request, user)
+        unit = scope.unit_id
         folder = Path(tempfile.mkdtemp(prefix="cchc-web-export-"))
         path = folder / "bao-cao.xlsx"
         now = self.app.clock.now()
         try:
             await self.app.exports.export(path, now=now, unit_id=unit, period=period)
         except NoPlan:
-            return self.problem(request, 503, "Chưa có kế hoạch", "Văn phòng Sở cần nạp kế hoạch trước.", user)
+            return self.no_plan(request, user)
         name = f"bao-cao-cchc-{unit or 'toan-so'}" + (f"-{period.lower()}" if period else "") + f"-{now:%Y%m%d}.xlsx"
         return FileResponse(path, media_type=XLSX_MIME, filename=name,
                             background=BackgroundTask(_remove, folder))
@@ -464,7 +466,7 @@ class WebServer:
         user = await self.user(request)
         if user is None:
             return self.sign_in_needed(request)
-        if not user.sees_all_units:
+        if not may_draft_department_report(user.user):
             return self.forbidden(request, user, "Dự thảo báo cáo CCHC của cả Sở chỉ dành cho Văn phòng Sở và "
                                                  "Lãnh đạo Sở. Bấm «Tổng quan» để quay lại.")
         now = self.app.clock.now()
@@ -478,9 +480,9 @@ class WebServer:
         folder = Path(tempfile.mkdtemp(prefix="cchc-web-report-"))
         try:
             draft, path, _ = await self.app.reports.write(period, folder / "bao-cao.docx")
-        except NoTargetPlan:
+        except NoPlan:
             _remove(folder)
-            return self.problem(request, 503, "Chưa có kế hoạch", "Văn phòng Sở cần nạp kế hoạch trước.", user)
+            return self.no_plan(request, user)
         except ReportTemplateError as exc:
             _remove(folder)
             log.warning("report draft: %s", exc)

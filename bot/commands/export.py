@@ -10,8 +10,9 @@ from pathlib import Path
 
 from bot.bootstrap import App
 from bot.cli import CliError, register
+from presentation.common import no_plan
+from services.errors import NoPlan
 from services.export_service import PERIOD_TITLES
-from services.query_service import NoPlan
 
 
 @register("export xlsx")
@@ -26,7 +27,7 @@ async def cmd_export_xlsx(app: App, args) -> int:
     try:
         result = await app.exports.export(path, now=app.clock.now(), period=args.period)
     except NoPlan:
-        raise CliError("chưa có kế hoạch trong cơ sở dữ liệu — chạy `cchc-bot plan import PATH` trước") from None
+        raise CliError(no_plan()) from None
     period = f", kỳ {PERIOD_TITLES[args.period]}: {result.period_rows} phần việc hoàn thành" if args.period else ""
     print(
         f"Đã xuất {path}: {result.tasks} nhiệm vụ, {result.rows} dòng phụ lục{period}; "

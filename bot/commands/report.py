@@ -7,8 +7,9 @@ from pathlib import Path
 
 from bot.bootstrap import App
 from bot.cli import CliError, register
+from presentation.common import no_plan
+from services.errors import NoPlan
 from services.report_files import ReportTemplateError
-from services.target_service import NoPlan
 
 
 @register("report draft")
@@ -23,8 +24,7 @@ async def cmd_report_draft(app: App, args) -> int:
     try:
         _draft, path, _render_seconds = await app.reports.write(args.period, out, args.year)
     except NoPlan:
-        which = f"năm {args.year}" if args.year else "nào"
-        raise CliError(f"chưa có kế hoạch {which} trong cơ sở dữ liệu — chạy `cchc-bot plan import PATH` trước") from None
+        raise CliError(no_plan(args.year)) from None
     except ReportTemplateError as exc:
         raise CliError(str(exc)) from None
     print(path)
