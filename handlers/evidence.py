@@ -29,7 +29,7 @@ from presentation.common import NO_PLAN
 from presentation.format import file_size
 from services.access import visible_units
 from services.errors import NoPlan
-from services.evidence_service import EvidenceRefused, Received
+from services.evidence_service import AttachKind, EvidenceRefused, Received
 from services.views import LeadView
 
 # "#17", "nv 17", "nv17", "nhiệm vụ số 17", "việc 17", "NV.17"
@@ -158,7 +158,7 @@ async def _attach(ctx: Context, lead: LeadView, received: Received, caption: str
         caption=caption or None, now=ctx.now,
     )
     unit = ctx.app.units.name(lead.unit_id)
-    if outcome.kind == "duplicate":
+    if outcome.kind is AttachKind.DUPLICATE:
         return ctx.reply(texts.duplicate(_name(received), lead.task_number, unit))
     suggest = lead.status != "done" and ctx.nlu.status not in CAPTION_STATUSES
     return ctx.reply(

@@ -19,7 +19,7 @@ from conversation.registry import callback, intent
 from domain.messages import OutgoingFile, Reply
 from presentation import review as texts
 from services.access import Permission, coordinating
-from services.review_service import PENDING, EvidenceView, ReviewOutcome, ReviewService
+from services.review_service import PENDING, EvidenceView, ReviewKind, ReviewOutcome, ReviewService
 
 AWAIT_KIND = "review_comment"
 NOT_ALLOWED = texts.NOT_ALLOWED
@@ -108,16 +108,16 @@ async def _forget_comment(ctx: Context) -> None:
 
 
 async def _after_review(ctx: Context, outcome: ReviewOutcome) -> list[Reply]:
-    if outcome.kind == "forbidden":
+    if outcome.kind is ReviewKind.FORBIDDEN:
         return ctx.reply(NOT_ALLOWED)
-    if outcome.kind == "read_only":
+    if outcome.kind is ReviewKind.READ_ONLY:
         return ctx.reply(READ_ONLY)
-    if outcome.kind == "not_found":
+    if outcome.kind is ReviewKind.NOT_FOUND:
         return ctx.reply(texts.NOT_FOUND)
-    if outcome.kind == "empty_comment":
+    if outcome.kind is ReviewKind.EMPTY_COMMENT:
         return ctx.reply(texts.EMPTY_COMMENT)
     ev = outcome.evidence
-    if outcome.kind == "already_reviewed":
+    if outcome.kind is ReviewKind.ALREADY_REVIEWED:
         fresh = await ctx.app.review.get(ev.id) or ev
         return ctx.reply(texts.already(fresh))
     unit = ctx.app.units.name(ev.unit_id)

@@ -25,6 +25,7 @@ from domain.text import fold
 from presentation import reports as texts
 from presentation import targets as text
 from services.errors import NoPlan
+from services.target_service import FigureKind
 
 TARGET_CODE = re.compile(r"(?<![\d.,/])([1-9])\.(\d{1,2})(?![\d.,/])")
 
@@ -126,7 +127,7 @@ async def apply_figure(ctx: Context, pending: dict) -> list[Reply]:
         )
     except NoPlan:
         return ctx.reply(text.NO_PLAN)
-    if outcome.kind == "recorded":
+    if outcome.kind is FigureKind.RECORDED:
         return ctx.reply(text.recorded(outcome, pending["period"]))
     messages = {
         "duplicate": text.DUPLICATE, "read_only": text.READ_ONLY, "bad_value": text.BAD_VALUE,

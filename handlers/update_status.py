@@ -11,6 +11,8 @@ several lead units and none is named.
 
 from __future__ import annotations
 
+from typing import Any
+
 from conversation import state
 from conversation.callbacks import Confirm, PickShare, SetStatus
 from conversation.context import Context
@@ -24,7 +26,7 @@ from presentation.common import NO_PLAN, status_buttons
 from presentation.status import percent_range_reply
 from services.access import ShareChoiceKind, chooses_share, share_to_write
 from services.errors import NoPlan
-from services.status_service import UpdateOutcome
+from services.status_service import UpdateKind, UpdateOutcome, UpdateRecorded
 from services.views import LeadView
 
 CONFIDENT = 0.75
@@ -102,40 +104,42 @@ async def _title(ctx: Context, task: int) -> str | None:
     return detail.title if detail else None
 
 
-async def apply_update(ctx: Context, pending: dict, lead_id: int | None = None) -> list[Reply]:
-    outcome = await ctx.app.statuses.update(
-        ctx.sender, task=pending["task"], status=pending["status"], percent=pending.get("percent"),
-        note=pending.get("note"), channel=ctx.message.channel, text=pending.get("text"), key=pending.get("key"),
-        now=ctx.now, lead_id=lead_id if lead_id is not None else pending.get("lead_id"),
-    )
+async def apply_update(ctx: Context, pending: dict[str, Any], lead_id: int | None = None) -> list[Reply]:
+    try:
+        outcome = await ctx.app.statuses.update(
+            ctx.sender, task=pending["task"], status=pending["status"], percent=pending.get("percent"),
+            note=pending.get("note"), channel=ctx.message.channel, text=pending.get("text"), key=pending.get("key"),
+            now=ctx.now, lead_id=lead_id if lead_id is not None else pending.get("lead_id"),
+        )
+    except NoPlan:
+        return ctx.reply(NO_PLAN)
     return await render(ctx, outcome, pending)
 
 
-async def render(ctx: Context, outcome: UpdateOutcome, pending: dict) -> list[Reply]:
+async def render(ctx: Context, outcome: UpdateRecorded | UpdateOutcome, pending: dict[str, Any]) -> list[Reply]:
     units = ctx.app.units
     task = pending["task"]
-    if outcome.kind == "recorded":
+    if isinstance(outcome, UpdateRecorded):
         ctx.focus = outcome.lead.task_number
         if outcome.completed:
             return ctx.reply(texts.milestone_recorded(outcome.lead, outcome.completed, outcome.remaining, units, task))
         return ctx.reply(texts.recorded(outcome.lead, outcome.previous, units, pending.get("note"), task))
-    if outcome.kind == "duplicate":
-        return ctx.reply(texts.DUPLICATE)
-    if outcome.kind == "unknown_task":
-        return await unknown_task_reply(ctx, task)
-    if outcome.kind == "read_only":
-        return ctx.reply(texts.READ_ONLY)
-    if outcome.kind == "forbidden":
-        return ctx.reply(texts.forbidden(task, outcome.lead_units, ctx.sender.unit_id, units))
-    if outcome.kind == "choose":
-        await state.change(ctx, pending=pending)
-        differ = len({o.unit_id for o in outcome.options}) > 1
-        return [texts.choose_share(task, outcome.options, units, units_differ=differ)]
-    if outcome.kind == "bad_percent":
-        low, high = outcome.percent_range
-        return ctx.reply(texts.bad_percent(task, low, high))
-    if outcome.kind == "no_plan":
-        return ctx.reply(NO_PLAN)
+    match outcome.kind:
+        case UpdateKind.DUPLICATE:
+            return ctx.reply(texts.DUPLICATE)
+        case UpdateKind.UNKNOWN_TASK:
+            return await unknown_task_reply(ctx, task)
+        case UpdateKind.READ_ONLY:
+            return ctx.reply(texts.READ_ONLY)
+        case UpdateKind.FORBIDDEN:
+            return ctx.reply(texts.forbidden(task, outcome.lead_units, ctx.sender.unit_id, units))
+        case UpdateKind.CHOOSE:
+            await state.change(ctx, pending=pending)
+            differ = len({o.unit_id for o in outcome.options}) > 1
+            return [texts.choose_share(task, outcome.options, units, units_differ=differ)]
+        case UpdateKind.BAD_PERCENT:
+            low, high = outcome.percent_range
+            return ctx.reply(texts.bad_percent(task, low, high))
     return ctx.reply(texts.BAD_STATUS)
 
 

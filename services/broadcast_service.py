@@ -15,6 +15,7 @@ import hashlib
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 from domain.messages import Reply, Sender
 from domain.people import UserView
@@ -45,9 +46,19 @@ class PushReport:
         return self.sent + self.already
 
 
+class BroadcastKind(StrEnum):
+    """What became of the request (`BroadcastOutcome.kind`)."""
+
+    SENT = "sent"
+    FORBIDDEN = "forbidden"
+    READ_ONLY = "read_only"
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+
+
 @dataclass
 class BroadcastOutcome:
-    kind: str  # sent | forbidden | read_only | empty | too_long
+    kind: BroadcastKind
     report: PushReport | None = None
     heads: int = 0
 
@@ -122,13 +133,13 @@ class BroadcastService:
         `notice(text, sender, sender's unit name)` words it (presentation/broadcast.py)."""
         permission = coordinating(user)
         if permission is not Permission.ALLOWED:
-            return BroadcastOutcome(permission.value)
+            return BroadcastOutcome(BroadcastKind(permission.value))
         text = (text or "").strip()
         if not text:
-            return BroadcastOutcome("empty")
+            return BroadcastOutcome(BroadcastKind.EMPTY)
         if len(text) > MAX_NOTICE_CHARS:
-            return BroadcastOutcome("too_long")
+            return BroadcastOutcome(BroadcastKind.TOO_LONG)
         heads = await self.people_with_roles(("head",))
         reply = notice(text, user, self.units.name(user.unit_id))
         report = await self.push(heads, broadcast_key(source_key), reply, kind=BROADCAST_KIND)
-        return BroadcastOutcome("sent", report, len(heads))
+        return BroadcastOutcome(BroadcastKind.SENT, report, len(heads))

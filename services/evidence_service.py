@@ -26,6 +26,7 @@ import os
 import time
 import zipfile
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -94,9 +95,16 @@ class Received:
         }
 
 
+class AttachKind(StrEnum):
+    """What became of the request (`AttachOutcome.kind`)."""
+
+    STORED = "stored"
+    DUPLICATE = "duplicate"
+
+
 @dataclass(frozen=True)
 class AttachOutcome:
-    kind: str  # stored | duplicate
+    kind: AttachKind
     path: str  # relative to the evidence root
     evidence_id: int
     count: int  # files of that unit's share of the task after this one
@@ -228,7 +236,7 @@ class EvidenceService:
             relative = f"{year}/{task}/{received.sha256}.{received.type.ext}"
             existing = await repo.find(lead_id, received.sha256)
             if existing is not None:
-                return AttachOutcome("duplicate", existing.path, existing.id, await self._count(uow, lead_id))
+                return AttachOutcome(AttachKind.DUPLICATE, existing.path, existing.id, await self._count(uow, lead_id))
             await asyncio.to_thread(self._place, self.root / relative, received)
             evidence_id = await repo.add(
                 lead_id=lead_id, user_id=user_id, channel=channel, caption=(caption or None) and caption[:1000],
@@ -240,7 +248,7 @@ class EvidenceService:
             await uow.commit()
         EVIDENCE_BYTES.inc(received.size)
         log.info("evidence stored: lead=%s path=%s size=%s", lead_id, relative, received.size)
-        return AttachOutcome("stored", relative, evidence_id, count)
+        return AttachOutcome(AttachKind.STORED, relative, evidence_id, count)
 
     @staticmethod
     async def _count(uow: UnitOfWork, lead_id: int) -> int:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
 
@@ -115,9 +116,21 @@ class PendingPage:
     remaining: int  # after this page
 
 
+class ReviewKind(StrEnum):
+    """What became of the request (`ReviewOutcome.kind`)."""
+
+    ACCEPTED = "accepted"
+    RETURNED = "returned"
+    FORBIDDEN = "forbidden"
+    READ_ONLY = "read_only"
+    NOT_FOUND = "not_found"
+    ALREADY_REVIEWED = "already_reviewed"
+    EMPTY_COMMENT = "empty_comment"
+
+
 @dataclass
 class ReviewOutcome:
-    kind: str  # accepted | returned | forbidden | read_only | not_found | already_reviewed | empty_comment
+    kind: ReviewKind
     evidence: EvidenceView | None = None
     verified: bool = False  # the unit's share is now done and verified
     notify: list[int] = field(default_factory=list)
@@ -218,7 +231,7 @@ class ReviewService:
     async def return_(self, user: UserView, evidence_id: int, comment: str, *, now: dt.datetime) -> ReviewOutcome:
         comment = (comment or "").strip()[:MAX_COMMENT_CHARS]
         if not comment:
-            return ReviewOutcome("empty_comment")
+            return ReviewOutcome(ReviewKind.EMPTY_COMMENT)
         return await self._review(user, evidence_id, RETURNED, comment, now)
 
     async def _review(
@@ -226,14 +239,14 @@ class ReviewService:
     ) -> ReviewOutcome:
         permission = coordinating(user)
         if permission is not Permission.ALLOWED:
-            return ReviewOutcome(permission.value)
+            return ReviewOutcome(ReviewKind(permission.value))
         async with self.uow() as uow:
             repo = uow.review
             row = await repo.one(evidence_id)
             if row is None:
-                return ReviewOutcome("not_found")
+                return ReviewOutcome(ReviewKind.NOT_FOUND)
             if not await repo.review(evidence_id, state=state, comment=comment, user_id=user.id, at=now):
-                return ReviewOutcome("already_reviewed", evidence_view(row))
+                return ReviewOutcome(ReviewKind.ALREADY_REVIEWED, evidence_view(row))
             view = evidence_view(await repo.one(evidence_id, fresh=True))
             tally = (await repo.tallies([view.lead_id])).get(view.lead_id, {})
             verification = Verification(tally.get(ACCEPTED, 0), tally.get(PENDING, 0), tally.get(RETURNED, 0))
@@ -241,7 +254,7 @@ class ReviewService:
             await uow.commit()
         notify = [uid for uid in notify if uid != user.id]
         return ReviewOutcome(
-            "accepted" if state == ACCEPTED else "returned", view, verification.verified(view.lead_status), notify
+            ReviewKind.ACCEPTED if state == ACCEPTED else ReviewKind.RETURNED, view, verification.verified(view.lead_status), notify
         )
 
     # -- the audit trail ------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -78,9 +79,19 @@ class Match:
     alternatives: list[TargetView] = field(default_factory=list)
 
 
+class FigureKind(StrEnum):
+    """What became of the request (`FigureOutcome.kind`)."""
+
+    RECORDED = "recorded"
+    DUPLICATE = "duplicate"
+    READ_ONLY = "read_only"
+    UNKNOWN_TARGET = "unknown_target"
+    BAD_VALUE = "bad_value"
+
+
 @dataclass
 class FigureOutcome:
-    kind: str  # recorded | duplicate | read_only | unknown_target | bad_value | no_plan
+    kind: FigureKind
     target: TargetView | None = None
     figure: FigureView | None = None
     previous: FigureView | None = None
@@ -195,19 +206,19 @@ class TargetService:
         denominator: int | None = None, channel: str, text: str | None, key: str | None, now: dt.datetime,
     ) -> FigureOutcome:
         if user.role not in ("head", "coordinator", "admin"):
-            return FigureOutcome("read_only")
+            return FigureOutcome(FigureKind.READ_ONLY)
         period = normalise_period(period)
         if not (0 <= value <= 100) or (denominator is not None and (denominator <= 0 or (numerator or 0) > denominator)):
-            return FigureOutcome("bad_value")
+            return FigureOutcome(FigureKind.BAD_VALUE)
         try:
             async with self.uow() as uow:
                 plan = await self._plan(uow)
                 targets = {t.id: t for t in await uow.targets.targets(plan.id)}
                 row = targets.get(target_id)
                 if row is None:
-                    return FigureOutcome("unknown_target")
+                    return FigureOutcome(FigureKind.UNKNOWN_TARGET)
                 if key and await uow.targets.figure_by_key(key):
-                    return FigureOutcome("duplicate", target=view(row))
+                    return FigureOutcome(FigureKind.DUPLICATE, target=view(row))
                 history = await uow.targets.figures(plan.id, period=period, target_id=target_id)
                 previous = self._figure(history[-1][0], history[-1][1], row.code) if history else None
                 figure = await uow.targets.add_figure(
@@ -218,9 +229,9 @@ class TargetService:
                 result = self._figure(figure, user.display_name or None, row.code)
                 await uow.commit()
         except Conflict:  # the same message recorded twice at once: the unique key kept one
-            return FigureOutcome("duplicate")
+            return FigureOutcome(FigureKind.DUPLICATE)
         t = view(row)
-        return FigureOutcome("recorded", t, result, previous, achieved(t.goal, t.direction, value))
+        return FigureOutcome(FigureKind.RECORDED, t, result, previous, achieved(t.goal, t.direction, value))
 
     async def status(
         self, *, period: str | None = None, today: dt.date, section: int | None = None,

@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import math
 from dataclasses import dataclass
+from enum import StrEnum
 
 from domain.invite_codes import new_code
 from domain.people import ROLES, UserView
@@ -30,10 +31,22 @@ class InviteInfo:
     expires_at: dt.datetime
 
 
+class RegisterKind(StrEnum):
+    """What became of the request (`RegisterOutcome.message_key`)."""
+
+    REGISTERED = "registered"
+    LINKED = "linked"
+    ALREADY = "already"
+    UNKNOWN_CODE = "unknown_code"
+    EXPIRED = "expired"
+    USED = "used"
+    THROTTLED = "throttled"
+
+
 @dataclass(frozen=True)
 class RegisterOutcome:
     ok: bool
-    message_key: str  # registered | linked | already | unknown_code | expired | used | throttled
+    message_key: RegisterKind
     user: UserView | None = None
     wait_seconds: int = 0  # throttled: how long before the next attempt
 
@@ -93,7 +106,7 @@ class UserService:
         async with self.uow() as uow:
             wait = await uow.attempts.wait(sender, now, self.guess_limit, self.guess_window)
         if wait > dt.timedelta(0):
-            return RegisterOutcome(False, "throttled", wait_seconds=math.ceil(wait.total_seconds()))
+            return RegisterOutcome(False, RegisterKind.THROTTLED, wait_seconds=math.ceil(wait.total_seconds()))
         outcome = await self._register(channel, external_id, chat_id, code, display_name, now)
         if outcome.message_key in ("unknown_code", "used", "expired"):
             await self._count_guess(sender, now)
@@ -118,26 +131,28 @@ class UserService:
                 repo = uow.users
                 existing = await repo.by_identity(channel, external_id)
                 if existing:
-                    return RegisterOutcome(False, "already", view(existing[0]))
+                    return RegisterOutcome(False, RegisterKind.ALREADY, view(existing[0]))
                 invite = await repo.invite(code, for_update=True)
                 if invite is None:
-                    return RegisterOutcome(False, "unknown_code")
+                    return RegisterOutcome(False, RegisterKind.UNKNOWN_CODE)
                 if invite.used_at is not None:
-                    return RegisterOutcome(False, "used")
+                    return RegisterOutcome(False, RegisterKind.USED)
                 if _aware(invite.expires_at) < now:
-                    return RegisterOutcome(False, "expired")
+                    return RegisterOutcome(False, RegisterKind.EXPIRED)
                 if invite.for_user_id:
-                    user = await repo.get(invite.for_user_id)
-                    key = "linked"
+                    linked = await repo.get(invite.for_user_id)
+                    if linked is None:  # the account the code was made for is gone: the code is void
+                        return RegisterOutcome(False, RegisterKind.UNKNOWN_CODE)
+                    user, key = linked, RegisterKind.LINKED
                 else:
                     user = await repo.add_user(invite.unit_id, invite.role, display_name)
-                    key = "registered"
+                    key = RegisterKind.REGISTERED
                 await repo.add_identity(user, channel, external_id, chat_id)
                 repo.mark_used(invite, user, now)
                 await uow.commit()
                 return RegisterOutcome(True, key, view(user))
         except Conflict:  # the same account registering twice at once
-            return RegisterOutcome(False, "already")
+            return RegisterOutcome(False, RegisterKind.ALREADY)
 
     async def ensure_local_user(self, channel: str, external_id: str, unit_id: str, role: str, name: str) -> UserView:
         """The console's user: created on first use, no invite needed (it is the operator's terminal)."""

@@ -44,7 +44,7 @@ from services.export_service import XLSX_MIME, ExportService
 from services.plan_service import PlanService
 from services.query_service import QueryService
 from services.report_service import ReportService
-from services.review_service import ReviewForbidden, ReviewService
+from services.review_service import ReviewForbidden, ReviewKind, ReviewService
 from services.status_service import StatusService
 from services.target_service import TargetService
 from services.web_auth import WebAuthService, WebUser
@@ -394,10 +394,10 @@ class WebServer:
             outcome = await self.app.review.return_(user.user, evidence_id, form.get("comment", ""), now=now)
         else:
             return self.problem(request, 404, "Không có thao tác này", "Tải lại trang «Minh chứng».", user)
-        if outcome.kind in ("forbidden", "read_only"):
+        if outcome.kind in (ReviewKind.FORBIDDEN, ReviewKind.READ_ONLY):
             return self.forbidden(request, user, "Chỉ Văn phòng Sở (điều phối) duyệt minh chứng; "
                                                  "Lãnh đạo Sở xem hàng chờ, không duyệt.")
-        if outcome.kind in ("accepted", "returned"):
+        if outcome.kind in (ReviewKind.ACCEPTED, ReviewKind.RETURNED):
             task = asyncio.get_running_loop().create_task(self._notify(outcome))
             self._notices.add(task)  # keep a reference until it is done (the loop holds only weak ones)
             task.add_done_callback(self._notices.discard)
