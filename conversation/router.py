@@ -24,19 +24,11 @@ from conversation.context import Context
 from conversation.nlu import NluResult, Understander
 from conversation.state import ChatState
 from domain.messages import Incoming, Reply
-from presentation.common import (
-    APOLOGY,
-    INVALID_BUTTON,
-    NO_CHOICE,
-    NOT_REGISTERED,
-    OLD_BUTTON,
-    long_message_note,
-)
 from services.container import App
 from services.inbox import AlreadyHandled
 from services.metrics import ENGINE_LATENCY, MESSAGES
 
-__all__ = ["APOLOGY", "NOT_REGISTERED", "Router"]
+__all__ = ["Router"]
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +64,7 @@ class Router:
             log.exception(
                 "handler failed: channel=%s chat=%s message=%s", message.channel, message.chat_id, message.message_id
             )
-            return [Reply(APOLOGY)]
+            return [Reply(registry.router_words().apology)]
         finally:
             ENGINE_LATENCY.observe(time.perf_counter() - started)
             MESSAGES.labels(message.channel, seen["intent"]).inc()
@@ -96,7 +88,7 @@ class Router:
         return first, True
 
     async def _handle(self, message: Incoming, seen: dict[str, str]) -> list[Reply]:
-        app = self.app
+        app, words = self.app, registry.router_words()
         now = app.clock.now()
         key = message.idempotency_key
         arrival = await app.inbox.receive(message.channel, key, message.sender_id, message.chat_id, now)
@@ -126,7 +118,7 @@ class Router:
                     if 1 <= nlu.choice <= len(state.choices):
                         data, by_number = state.choices[nlu.choice - 1], True  # stands for that button
                     elif user is not None:
-                        return await self._answer(message, now, [Reply(NO_CHOICE.format(n=nlu.choice))], state.choices)
+                        return await self._answer(message, now, [Reply(words.no_choice(nlu.choice))], state.choices)
                 if data is None:
                     route = registry.INTENTS.get(nlu.intent) or registry.INTENTS["unknown"]
         button = None
@@ -135,25 +127,25 @@ class Router:
             try:
                 button = decode(data)
             except UnknownButton:
-                return await self._answer(message, now, [Reply(OLD_BUTTON)], state.choices)
+                return await self._answer(message, now, [Reply(words.old_button)], state.choices)
             except InvalidButton:
                 log.warning("invalid button data %.80r from %s:%s", data, message.channel, message.chat_id)
-                return await self._answer(message, now, [Reply(INVALID_BUTTON)], state.choices)
+                return await self._answer(message, now, [Reply(words.invalid_button)], state.choices)
             route = registry.CALLBACKS.get(button.PREFIX)
             if route is None:
-                return await self._answer(message, now, [Reply(OLD_BUTTON)], state.choices)
+                return await self._answer(message, now, [Reply(words.old_button)], state.choices)
             args = data.split(":")[1:]
         assert route is not None  # every path above found a route or answered already
         seen["intent"] = f"button:{button.PREFIX}" if button is not None else nlu.intent
         if user is None and not route.public:
-            return [Reply(NOT_REGISTERED)]
+            return [Reply(words.not_registered)]
         ctx = Context(
             app=app, message=message, nlu=nlu, user=user, today=now.date(), now=now, args=args, state=ctx_state,
             button=button, by_number=by_number, chat=state,
         )
         replies = await route.handler(ctx)
         if cut and replies and replies[0].text:
-            replies[0] = replace(replies[0], text=f"{replies[0].text}\n{long_message_note(MAX_NLU_CHARS)}")
+            replies[0] = replace(replies[0], text=f"{replies[0].text}\n{words.long_message_note(MAX_NLU_CHARS)}")
         focus = ctx.focus if ctx.focus is not None and ctx.focus != state.task else None
         # the state as it arrived is still current unless the handler wrote it (or awaiting was cleared)
         known = None if ctx.chat_written else state

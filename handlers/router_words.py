@@ -1,0 +1,25 @@
+"""The router's own words (presentation/common.py), registered like a handler so that the conversation
+core does not import presentation: `conversation.registry.RouterWords`."""
+
+from __future__ import annotations
+
+from conversation.registry import RouterWords, router_words
+from presentation.common import (
+    APOLOGY,
+    INVALID_BUTTON,
+    NO_CHOICE,
+    NOT_REGISTERED,
+    OLD_BUTTON,
+    long_message_note,
+)
+
+router_words(
+    RouterWords(
+        apology=APOLOGY,
+        not_registered=NOT_REGISTERED,
+        old_button=OLD_BUTTON,
+        invalid_button=INVALID_BUTTON,
+        no_choice=lambda n: NO_CHOICE.format(n=n),
+        long_message_note=long_message_note,
+    )
+)
