@@ -1,4 +1,4 @@
-"""`cchc-bot` command line (CONTRACTS §1). Bad input → one line on stderr and a non-zero exit, never a
+"""`cchc-bot` command line (docs/contracts.md §1). Bad input → one line on stderr and a non-zero exit, never a
 traceback."""
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     draft.add_argument("--period", required=True, type=_period, metavar="Q1|Q2|H1|Q3|Y")
     draft.add_argument("--year", type=int)
     draft.add_argument("--out", required=True, metavar="PATH.docx")
-    web = sub.add_parser("web", help="trang web theo dõi (CONTRACTS §6)").add_subparsers(dest="web_command", required=True)
+    web = sub.add_parser("web", help="trang web theo dõi (docs/contracts.md §6)").add_subparsers(dest="web_command", required=True)
     web.add_parser("serve", help="chạy máy chủ web (WEB_LISTEN, WEB_PORT — mặc định 8080)")
     link = web.add_parser("link", help="đường dẫn đăng nhập dùng một lần, hiệu lực 10 phút")
     link.add_argument("--unit", required=True)

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 
 def task_index_from_dump(plan: dict[str, Any]) -> TaskIndex:
-    """From the CONTRACTS §2 dump shape."""
+    """From the docs/contracts.md §2 dump shape."""
     tasks = [
         (t["number"], t["title"], [p for a in t.get("assignments", []) for p in a.get("products", [])])
         for t in plan.get("tasks", [])

@@ -1,5 +1,5 @@
 """Deadline phrases of the plan ("Quý I", "Cả năm", "Trước 20/12 hàng năm", "Chậm nhất sau 05 ngày làm
-việc kể từ ...") turned into milestones of the kinds in CONTRACTS §2.
+việc kể từ ...") turned into milestones of the kinds in docs/contracts.md §2.
 
 The parser is deliberately strict: a phrase it does not recognise raises `ValueError`, so a new wording
 in next year's plan is reported at import instead of silently becoming a wrong reminder.

@@ -39,18 +39,18 @@ CHECKIN = "checkin"
 DIGEST = "digest"
 YEAR_END = "year_end"
 # The plan's targets with no figure for the period of a check-in's cut-off; it rides in that day's message
-# and is reported as kind «checkin» (CONTRACTS §4 keeps its list of kinds).
+# and is reported as kind «checkin» (docs/contracts.md §4 keeps its list of kinds).
 TARGETS = "targets"
 KINDS = (OVERDUE, DUE_TODAY, REPORT_INPUT, BEFORE_DUE, REPORT_BEFORE_DUE, CHECKIN, DIGEST, YEAR_END)
-OVERVIEW = "overview"  # the coordinators' weekly overview; reported as kind «digest» (CONTRACTS §4)
+OVERVIEW = "overview"  # the coordinators' weekly overview; reported as kind «digest» (docs/contracts.md §4)
 # Most urgent first inside one grouped message.
 URGENCY = {OVERDUE: 0, DUE_TODAY: 1, REPORT_INPUT: 2, BEFORE_DUE: 3, REPORT_BEFORE_DUE: 3, CHECKIN: 4, TARGETS: 5}
 
-# Kinds of a whole message (CONTRACTS §4b).
+# Kinds of a whole message (docs/contracts.md §4).
 MSG_DAILY, MSG_DIGEST, MSG_OVERVIEW, MSG_CHECKIN, MSG_YEAR_END = "daily", "digest", "overview", "checkin", "year_end"
 SNOOZE_CODES = ("1d", "3d", "mon")
 
-# Why an item reaches nobody (CONTRACTS §4 `unreachable_reason`).
+# Why an item reaches nobody (docs/contracts.md §4 `unreachable_reason`).
 NO_HEAD = "no_registered_head"
 NO_DELEGATE = "no_delegate_registered"
 OPTED_OUT = "all_opted_out"
@@ -215,7 +215,7 @@ class Step:
 
 @dataclass(slots=True)
 class DueItem:
-    """A unit-level reminder due now (CONTRACTS §4) and the people it would reach."""
+    """A unit-level reminder due now (docs/contracts.md §4) and the people it would reach."""
 
     key: str
     kind: str  # one of KINDS, or OVERVIEW
@@ -297,7 +297,7 @@ def message_key(day: dt.date, user_id: int) -> str:
 
 @dataclass
 class PersonMessage:
-    """Everything due for one person on one day, as one chat message (CONTRACTS §4b)."""
+    """Everything due for one person on one day, as one chat message (docs/contracts.md §4)."""
 
     key: str
     user_id: int | None

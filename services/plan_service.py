@@ -1,4 +1,4 @@
-"""Use cases on the plan: import a document, dump it (CONTRACTS §2), record a trigger date."""
+"""Use cases on the plan: import a document, dump it (docs/contracts.md §2), record a trigger date."""
 
 from __future__ import annotations
 
@@ -183,7 +183,7 @@ def _assignment_json(a) -> dict[str, Any]:
 
 
 def milestone_json(m) -> dict[str, Any]:
-    """CONTRACTS §2 shape of a stored milestone row."""
+    """docs/contracts.md §2 shape of a stored milestone row."""
     data = {"label": m.label, "kind": m.kind, "due": m.due.isoformat() if m.due else None, "text": m.text}
     if m.kind == RELATIVE:
         data.update(offset_days=m.offset_days, working_days=bool(m.working_days), trigger=m.trigger)

@@ -114,7 +114,7 @@ class TickReport:
 
 @dataclass(frozen=True)
 class SimulatedMessage:
-    """One message the simulator saw go out (CONTRACTS §4b)."""
+    """One message the simulator saw go out (docs/contracts.md §4)."""
 
     at: dt.datetime
     to_user: int
@@ -166,7 +166,7 @@ class ReminderService:
 
     # -- what is due ----------------------------------------------------------------------------------
     async def due(self, at: dt.datetime) -> list[DueItem]:
-        """Dry run (CONTRACTS §4): unit-level reminders due at `at` and not sent before; sends and
+        """Dry run (docs/contracts.md §4): unit-level reminders due at `at` and not sent before; sends and
         writes nothing. A unit nobody would reach is listed with no recipients and the reason; each
         item carries the text of the message it goes out in."""
         planned = await self._plan(at, channels=None, dry_run=True)
@@ -514,7 +514,7 @@ class ReminderService:
 
     # -- the simulator --------------------------------------------------------------------------------
     async def simulate(self, start: dt.date, end: dt.date, *, staff_all: bool = False) -> list[SimulatedMessage]:
-        """What the scheduler would send from `start` to `end` (CONTRACTS §4b): the real planner, grouping
+        """What the scheduler would send from `start` to `end` (docs/contracts.md §4): the real planner, grouping
         and delivery path on a throw-away copy of the database, one tick at each morning's window opening,
         every message recorded and marked delivered in the copy. Nothing is marked done."""
         if self.sandbox is None:
@@ -669,7 +669,7 @@ class _NullSender:
 
 
 def as_contract(items: Sequence[DueItem]) -> list[dict]:
-    """CONTRACTS §4 objects."""
+    """docs/contracts.md §4 objects."""
     return [
         {
             "recipient_unit": item.unit_id,

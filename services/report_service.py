@@ -1,4 +1,4 @@
-"""The periodic CCHC report drafted from what the units reported (issue 13, CONTRACTS §5).
+"""The periodic CCHC report drafted from what the units reported (issue 13, docs/contracts.md §5).
 
 `draft()` reads the plan, every status change, every evidence file and the target figures, and states
 them **as they stood at the period's cut-off** (`domain.report_period`): a change recorded after the

@@ -1,6 +1,6 @@
 """The Starlette application: routes, sign-in, roles, webhooks, health and metrics.
 
-Security rules (issue 14, CONTRACTS §6):
+Security rules (issue 14, docs/contracts.md §6):
 - Webhooks: the secret header is compared in constant time and a wrong one is answered 403 before the
   body is read; the body is capped (Content-Length checked first, then the bytes actually streamed);
   malformed JSON is a 400 without a traceback. Nothing reaches a channel unless all of that passed.

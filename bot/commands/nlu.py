@@ -1,4 +1,4 @@
-"""`cchc-bot nlu --today YYYY-MM-DD` (CONTRACTS §1, §3): JSON lines in, one JSON line out per input.
+"""`cchc-bot nlu --today YYYY-MM-DD` (docs/contracts.md §1, §3): JSON lines in, one JSON line out per input.
 
 Each input line is an object with a string "text"; each output line has exactly the nine contract keys.
 Blank lines are skipped. A malformed line (not JSON, not an object, no string "text") gets no output

@@ -1,4 +1,4 @@
-"""`cchc-bot reminders due --at ISO [--json]`: the dry run of CONTRACTS §4, and
+"""`cchc-bot reminders due --at ISO [--json]`: the dry run of docs/contracts.md §4, and
 `cchc-bot reminders simulate --from DATE --to DATE [--staff-all] --json`: the simulator of §4b.
 
 Neither sends nor writes anything to the real database: operators use them to see who would be reminded

@@ -1,4 +1,4 @@
-"""`cchc-bot report draft --period P [--year N] --out PATH.docx` (CONTRACTS §5): the periodic CCHC report
+"""`cchc-bot report draft --period P [--year N] --out PATH.docx` (docs/contracts.md §5): the periodic CCHC report
 drafted from the plan, statuses, evidence and target figures as they stood at the period's cut-off."""
 
 from __future__ import annotations
