@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import holidays
@@ -103,8 +102,3 @@ class WorkingCalendar:
             if self.is_working_day(day):
                 count += 1
         return count
-
-
-@lru_cache(maxsize=8)
-def load_calendar(path: str | None) -> WorkingCalendar:
-    return WorkingCalendar.load(path)

@@ -83,10 +83,3 @@ def status_buttons(lead: LeadView) -> list[list[Button]]:
     ]
 
 
-def reminder_status_buttons(lead_id: int) -> list[Button]:
-    """The status row under a reminder (the same data as a task detail's)."""
-    return [
-        Button("✅ Hoàn thành", encode(SetStatus(lead_id, "done"))),
-        Button("🔄 Đang làm", encode(SetStatus(lead_id, "in_progress"))),
-        Button("⚠️ Vướng mắc", encode(SetStatus(lead_id, "blocked"))),
-    ]

@@ -53,10 +53,6 @@ def targets_one(number: int, title: str, items: list[str], page: int = 0) -> Rep
     return Reply("\n".join([head, *(f"• {item}" for item in shown)]), buttons=[buttons] if buttons else [])
 
 
-def target_fact(item: str, number: int) -> str:
-    return f"Chỉ tiêu: {item.rstrip('.;')} (lĩnh vực {number})."
-
-
 def targets_overview(sections: list[tuple[int, str, list[str]]]) -> str:
     lines = ["**Chỉ tiêu của kế hoạch** — hỏi một lĩnh vực để xem đủ, ví dụ «chỉ tiêu lĩnh vực 3»"]
     for number, title, items in sections:

@@ -24,10 +24,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from domain.plan import YEAR_ROUND, milestone_done
-from domain.report_period import ReportPeriod, report_period
+from domain.report_period import report_period
 from domain.reporting import ReportingCalendar
 from domain.shares import REVIEW_NAMES, STATUS_NAMES, Workdays, milestone_overdue
-from domain.targets import achieved, fmt_goal, fmt_value
+from domain.targets import fmt_goal, fmt_value
 from domain.units import UnitDirectory
 from services.errors import NoPlan
 from services.review_service import evidence_view
@@ -413,10 +413,3 @@ class ReportService:
         started = time.perf_counter()
         path = await asyncio.to_thread(render, draft, template or self.template, out)
         return draft, path, time.perf_counter() - started
-
-    def period_of(self, period: str, year: int) -> ReportPeriod:
-        return report_period(self.reporting, period, year)
-
-
-def verdict_text(goal: float | None, direction: str | None, value: float | None) -> str:
-    return VERDICTS[achieved(goal, direction, value)]

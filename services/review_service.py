@@ -210,13 +210,6 @@ class ReviewService:
         async with self.uow() as uow:
             return await uow.review.count(plan_id, state=PENDING)
 
-    async def new_since(self, since: dt.datetime) -> int:
-        async with self.uow() as uow:
-            plan_id = await self._plan_id(uow)
-            if plan_id is None:
-                return 0
-            return await uow.review.count(plan_id, state=PENDING, since=since)
-
     def file_path(self, evidence: EvidenceView) -> Path | None:
         """The stored file, if it is still on disk (paths are absolute or relative to EVIDENCE_DIR)."""
         path = Path(evidence.path)

@@ -195,9 +195,6 @@ class ZaloClient:
     async def delete_webhook(self) -> Any:
         return await self.call("deleteWebhook")
 
-    async def get_webhook_info(self) -> dict[str, Any]:
-        return await self.call("getWebhookInfo") or {}
-
     async def send_message(self, chat_id: str, text: str) -> Any:
         if not 1 <= len(text) <= MESSAGE_LIMIT:
             raise ValueError(f"Zalo text must be 1–{MESSAGE_LIMIT} characters, got {len(text)}")
