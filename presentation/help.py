@@ -6,6 +6,9 @@ capability appears in the help by adding its `IntentSpec`, not by editing this f
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
 from conversation.intents import help_sections
 from domain.people import ROLE_NAMES, UserView
 from domain.units import UnitDirectory
@@ -91,7 +94,7 @@ def register_failed(key: str, code: str) -> str:
     return REGISTER_FAILURES[key].format(code=code)
 
 
-def plan_year_warning(plan_year: int, today, seed: str) -> str:
+def plan_year_warning(plan_year: int, today: dt.date, seed: str | Path) -> str:
     """The console's warning when the stored plan is for another year than today's."""
     return (
         f"⚠️ Kế hoạch đang lưu là của năm {plan_year}, còn hôm nay là {today:%d/%m/%Y}: các câu hỏi «quý này», "

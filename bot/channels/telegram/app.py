@@ -269,47 +269,47 @@ class TelegramChannel:
             return
         await self._reachable_again(parsed)
         if parsed.kind == "unsupported":
-            await self.sender.deliver(parsed.chat_id, Reply(texts.TELEGRAM_UNSUPPORTED))
+            await self.sender.deliver(parsed.chat, Reply(texts.TELEGRAM_UNSUPPORTED))
         elif parsed.kind == "edited":
-            await self.sender.deliver(parsed.chat_id, Reply(inbox_texts.EDITED))
+            await self.sender.deliver(parsed.chat, Reply(inbox_texts.EDITED))
         elif parsed.kind == "start_in_group":
-            await self.sender.deliver(parsed.chat_id, Reply(texts.TELEGRAM_START_IN_GROUP), markup=self._private_button())
+            await self.sender.deliver(parsed.chat, Reply(texts.TELEGRAM_START_IN_GROUP), markup=self._private_button())
 
     async def deliver(self, parsed: Parsed, message: Incoming, reply: Reply) -> None:
         """One reply: to another chat when it says so (notifications), privately when it holds unit
         data and the question came from a group, else where the question came from."""
         if reply.chat_id is not None:
-            await self._push(reply)
+            await self._push(reply.chat_id, reply)
             return
         if parsed.is_group and reply.private_only:
             await self._send_privately(parsed, message, reply)
             return
         edit = parsed.source_message_id if parsed.callback_id is not None else None
         try:
-            await self.sender.deliver(parsed.chat_id, reply, edit_message_id=edit)
+            await self.sender.deliver(parsed.chat, reply, edit_message_id=edit)
         except Unreachable:
             log.info("reply to chat %s not delivered: the bot cannot write there", parsed.chat_id)
 
-    async def _push(self, reply: Reply) -> None:
+    async def _push(self, chat_id: str, reply: Reply) -> None:
         sender = self.app.senders.get(reply.channel or TELEGRAM) or (self.sender if reply.channel in (None, TELEGRAM) else None)
         if sender is None:
             log.warning("no running sender for channel %s; notification dropped", reply.channel)
             return
         try:
-            await sender.send(reply.chat_id, reply)
+            await sender.send(chat_id, reply)
         except (Unreachable, RetryLater) as exc:
             log.info("notification to %s:%s not delivered: %s", reply.channel or TELEGRAM, reply.chat_id, exc)
 
     async def _send_privately(self, parsed: Parsed, message: Incoming, reply: Reply) -> None:
         name = message.sender_name or texts.SOMEONE
         try:
-            await self.sender.deliver(parsed.user_id, reply)
+            await self.sender.deliver(parsed.user, reply)
         except Unreachable:  # never started the bot (or blocked it): say so in the group, with the way out
             await self.sender.deliver(
-                parsed.chat_id, Reply(texts.TELEGRAM_OPEN_PRIVATE_CHAT.format(name=name)), markup=self._private_button()
+                parsed.chat, Reply(texts.TELEGRAM_OPEN_PRIVATE_CHAT.format(name=name)), markup=self._private_button()
             )
             return
-        await self.sender.deliver(parsed.chat_id, Reply(texts.TELEGRAM_SENT_PRIVATELY.format(name=name)))
+        await self.sender.deliver(parsed.chat, Reply(texts.TELEGRAM_SENT_PRIVATELY.format(name=name)))
 
     def _private_button(self) -> InlineKeyboardMarkup:
         return InlineKeyboardMarkup([[InlineKeyboardButton(texts.OPEN_PRIVATE_CHAT_BUTTON, url=self.private_link)]])
