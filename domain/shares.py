@@ -77,13 +77,13 @@ class ReviewState(StrEnum):
 
 # The department's words for a share's status and for an evidence file's review: its documents, the chat
 # and the web view all write them this way (the web capitalises the review words).
-STATUS_NAMES = {
+STATUS_NAMES: dict[str, str] = {  # keyed by Status (a str)
     Status.NOT_STARTED: "Chưa thực hiện",
     Status.IN_PROGRESS: "Đang thực hiện",
     Status.BLOCKED: "Vướng mắc",
     Status.DONE: "Hoàn thành",
 }
-REVIEW_NAMES = {ReviewState.PENDING: "chờ duyệt", ReviewState.ACCEPTED: "đã xác nhận", ReviewState.RETURNED: "bị trả lại"}
+REVIEW_NAMES: dict[str, str] = {ReviewState.PENDING: "chờ duyệt", ReviewState.ACCEPTED: "đã xác nhận", ReviewState.RETURNED: "bị trả lại"}
 
 
 def verified(status: str, accepted: int, pending: int) -> bool:

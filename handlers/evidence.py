@@ -98,7 +98,7 @@ async def receive(ctx: Context) -> list[Reply]:
         return replies
     await service.stage(received)
     pending = {**received.as_state(), "caption": caption[:1000], "user_id": ctx.sender.id}
-    if choices:
+    if choices and task is not None:  # several shares of the task the caption named
         await state.change(ctx, evidence_pending=pending)
         return [texts.which_share(_name(received), task, _options(ctx, choices))]
     open_leads = await _open_leads(ctx)

@@ -28,10 +28,10 @@ async def export(ctx: Context) -> list[Reply]:
         period = None
     asked = getattr(ctx.nlu, "unit", None)
     units = ctx.app.units
-    scope = unit_in_view(user, asked)
-    if scope.refused:  # an export of another unit is refused, not narrowed
-        return ctx.reply(texts.export_other_unit(units.name(user.unit_id), units.name(scope.refused)))
-    unit = scope.unit_id
+    in_view = unit_in_view(user, asked)
+    if in_view.refused:  # an export of another unit is refused, not narrowed
+        return ctx.reply(texts.export_other_unit(units.name(user.unit_id), units.name(in_view.refused)))
+    unit = in_view.unit_id
     stamp = ctx.now.strftime("%Y%m%d-%H%M%S")
     scope = unit or "toan-so"
     folder = ctx.app.config.data_dir / "exports"

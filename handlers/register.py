@@ -28,5 +28,5 @@ async def register(ctx: Context) -> list[Reply]:
     if not outcome.ok:
         return ctx.reply(texts.register_failed(outcome.message_key, code))
     if outcome.message_key is RegisterKind.LINKED:
-        return ctx.reply(texts.linked(msg.channel, units.name(outcome.user.unit_id)))
-    return ctx.reply(texts.registered(outcome.user, units))
+        return ctx.reply(texts.linked(msg.channel, units.name(outcome.person.unit_id)))
+    return ctx.reply(texts.registered(outcome.person, units))

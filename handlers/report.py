@@ -13,6 +13,7 @@ from conversation.registry import intent
 from domain.messages import OutgoingFile, Reply
 from domain.report_period import current_period
 from presentation import report as text
+from presentation.common import NO_PLAN
 from services.access import may_draft_department_report
 from services.errors import NoPlan
 from services.outbox_files import prune
@@ -33,7 +34,7 @@ async def report_draft(ctx: Context) -> list[Reply]:
         path = folder / f"du-thao-bao-cao-cchc-{period.lower()}-{ctx.now:%Y%m%d-%H%M%S}-{user.id}.docx"
         draft, path, _ = await ctx.app.reports.write(period, path)
     except NoPlan:
-        return ctx.reply(text.NO_PLAN)
+        return ctx.reply(NO_PLAN)
     except ReportTemplateError as exc:
         return ctx.reply(text.template_broken(str(exc)))
     prune(folder, "du-thao-bao-cao-cchc-*.docx", KEEP_DRAFTS)  # sent once; gone a day later

@@ -68,7 +68,7 @@ async def _done(ctx: Context, dates: list[ReportDate]) -> dict[tuple[str, str], 
         mine = [d for d in past if d.report == report]
         leads = [lead for lead in found if lead.task_number == task]
         for d in mine:
-            shares = []
+            shares: list[bool] = []
             for lead in leads:
                 ms = [m for m in lead.milestones if m.period == d.period] or [
                     m for m in lead.milestones if m.due is not None and m.due.month == d.due.month

@@ -116,7 +116,7 @@ async def _after_review(ctx: Context, outcome: ReviewOutcome) -> list[Reply]:
         return ctx.reply(texts.NOT_FOUND)
     if outcome.kind is ReviewKind.EMPTY_COMMENT:
         return ctx.reply(texts.EMPTY_COMMENT)
-    ev = outcome.evidence
+    ev = outcome.file
     if outcome.kind is ReviewKind.ALREADY_REVIEWED:
         fresh = await ctx.app.review.get(ev.id) or ev
         return ctx.reply(texts.already(fresh))

@@ -24,6 +24,7 @@ from domain.report_period import current_period
 from domain.text import fold
 from presentation import reports as texts
 from presentation import targets as text
+from presentation.common import NO_PLAN
 from services.errors import NoPlan
 from services.target_service import FigureKind
 
@@ -62,7 +63,7 @@ async def targets(ctx: Context) -> list[Reply]:
         year, period, rows = await ctx.app.targets.status(period=period, today=ctx.today)
         sections = {n: title for n, title, _ in await ctx.app.queries.targets()}
     except NoPlan:
-        return ctx.reply(text.NO_PLAN)
+        return ctx.reply(NO_PLAN)
     wanted = ctx.nlu.section
     if wanted is not None and wanted not in sections:
         return ctx.reply(text.no_section(wanted, len(sections)))
@@ -85,7 +86,7 @@ async def one_target(ctx: Context, code: str) -> list[Reply]:
     try:
         _, all_targets = await ctx.app.targets.targets()
     except NoPlan:
-        return ctx.reply(text.NO_PLAN)
+        return ctx.reply(NO_PLAN)
     target = next((t for t in all_targets if t.code == code), None)
     if target is None:
         return ctx.reply(text.UNKNOWN)
@@ -102,7 +103,7 @@ async def target_figure(ctx: Context) -> list[Reply]:
     try:
         match = await ctx.app.targets.match(ctx.nlu.note or "")
     except NoPlan:
-        return ctx.reply(text.NO_PLAN)
+        return ctx.reply(NO_PLAN)
     if match is None:
         return ctx.reply(text.UNKNOWN)
     pending = {
@@ -126,7 +127,7 @@ async def apply_figure(ctx: Context, pending: dict) -> list[Reply]:
             text=pending.get("text"), key=pending.get("key"), now=ctx.now,
         )
     except NoPlan:
-        return ctx.reply(text.NO_PLAN)
+        return ctx.reply(NO_PLAN)
     if outcome.kind is FigureKind.RECORDED:
         return ctx.reply(text.recorded(outcome, pending["period"]))
     messages = {
@@ -152,7 +153,7 @@ async def turn_page(ctx: Context) -> list[Reply]:
     try:
         sections = await ctx.app.queries.targets()
     except NoPlan:
-        return ctx.reply(text.NO_PLAN)
+        return ctx.reply(NO_PLAN)
     button = ctx.pressed(TargetsPage)
     chosen = [s for s in sections if s[0] == button.section]
     if not chosen:

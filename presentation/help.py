@@ -75,8 +75,10 @@ def not_understood_text(user: UserView | None) -> str:
     )
 
 
-def already_registered(user: UserView, units: UnitDirectory) -> str:
-    return f"Tài khoản này đã đăng ký ({role_line(user, units)}). Gõ «hướng dẫn» để xem trợ lý làm được gì."
+def already_registered(user: UserView | None, units: UnitDirectory) -> str:
+    """`user` None: registered a moment ago by the same account (two messages at once)."""
+    who = f" ({role_line(user, units)})" if user is not None else ""
+    return f"Tài khoản này đã đăng ký{who}. Gõ «hướng dẫn» để xem trợ lý làm được gì."
 
 
 def registered(user: UserView, units: UnitDirectory) -> str:

@@ -75,7 +75,7 @@ def already(ev: EvidenceView) -> str:
 
 
 def reviewed(outcome: ReviewOutcome, unit: str) -> str:
-    ev = outcome.evidence
+    ev = outcome.file
     if outcome.kind is ReviewKind.ACCEPTED:
         text = f"✅ Đã xác nhận minh chứng «{ev.label}» — NV {ev.task_number}, {unit}."
         if outcome.verified:
@@ -96,7 +96,7 @@ def notice_line(report: PushReport, unit: str) -> str:
 
 def review_notice(outcome: ReviewOutcome, units: UnitDirectory) -> Reply:
     """What the unit reads when its file was reviewed."""
-    ev = outcome.evidence
+    ev = outcome.file
     assert ev is not None
     title = f"nhiệm vụ {ev.task_number} — {short(ev.task_title)}"
     if outcome.kind is ReviewKind.ACCEPTED:

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from conversation.callbacks import ListPage, encode
 from domain.messages import Button, Reply
@@ -51,7 +52,7 @@ def unknown_task(number: int | None, total: int) -> str:
     return f"Không có nhiệm vụ số {number} (kế hoạch có {total} nhiệm vụ). Anh/chị kiểm tra lại số nhé."
 
 
-def unit_names(ids: list[str], units: UnitDirectory, *, besides: list[str] = ()) -> list[str]:
+def unit_names(ids: list[str], units: UnitDirectory, *, besides: Sequence[str] = ()) -> list[str]:
     """Names of units, with «các phòng, đơn vị thuộc Sở» for every internal unit (those in `besides`,
     the lead units, need not be among them)."""
     ids = list(dict.fromkeys(ids))
@@ -135,7 +136,7 @@ def _statuses(detail: TaskDetail, units: UnitDirectory, own_unit: str | None) ->
     text = f"Tình trạng: {done}/{len(statuses)} phần việc xong"
     text += "".join(f" · {n} {status_text(k, None).lower()}" for k, n in counts.items() if n)
     mine = [s for s in statuses if s.unit_id == own_unit]
-    if mine:
+    if mine and own_unit is not None:
         text += f"\n{status_icon(mine[0].status)} {units.name(own_unit)}: {status_text(mine[0].status, mine[0].percent)}"
     return text
 
@@ -171,7 +172,7 @@ def _line(item: ListItem, today: dt.date, workdays: Workdays | None, units: Unit
     if len(same) == 1:
         icon = status_icon("done" if same[0].lead.milestone_done(m) else same[0].lead.status)
         return f"{icon} {text} · {units.name(same[0].lead.unit_id)}"
-    done = sum(1 for i in same if i.lead.milestone_done(m))
+    done = sum(i.lead.milestone_done(m) for i in same)
     return f"• {text} · {len(same)} đơn vị ({done} xong)"
 
 

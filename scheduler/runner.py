@@ -58,10 +58,11 @@ async def start_scheduler(app: App, *, interval_seconds: float = 60.0) -> AsyncI
     next tick wait instead of running twice in one process.
     """
     scheduler = AsyncIOScheduler(timezone=app.config.tz)
-    inflight: set[asyncio.Task] = set()
+    inflight: set[asyncio.Task[object]] = set()
 
     async def tick() -> TickReport | None:
         task = asyncio.current_task()
+        assert task is not None  # APScheduler runs the job as a task of this loop
         inflight.add(task)
         try:
             return await run_tick(app)

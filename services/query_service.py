@@ -169,7 +169,7 @@ def _classify(
         )
     if status == "open" and lead.milestone_done(m):
         return None
-    if m.kind == YEAR_ROUND:
+    if m.kind == YEAR_ROUND and m.due is not None:  # due: 31/12 of the plan's year
         if period is None or (period[0] <= m.due and period[1] >= m.due.replace(month=1, day=1)):
             return ListItem(lead, m, "year_round")
         return None

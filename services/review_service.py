@@ -135,6 +135,14 @@ class ReviewOutcome:
     verified: bool = False  # the unit's share is now done and verified
     notify: list[int] = field(default_factory=list)
 
+    @property
+    def file(self) -> EvidenceView:
+        """The file reviewed: every kind but the refusals (forbidden, read_only, not_found, empty_comment)
+        carries it."""
+        if self.evidence is None:
+            raise LookupError(f"a {self.kind} review outcome carries no file")
+        return self.evidence
+
 
 class ReviewService:
     def __init__(

@@ -50,6 +50,13 @@ class RegisterOutcome:
     user: UserView | None = None
     wait_seconds: int = 0  # throttled: how long before the next attempt
 
+    @property
+    def person(self) -> UserView:
+        """Who registered or linked (`ok`): such an outcome always names them."""
+        if self.user is None:
+            raise LookupError(f"a {self.message_key} registration outcome names nobody")
+        return self.user
+
 
 def view(user) -> UserView:
     """The person as the conversation sees them (from a repository's user row)."""

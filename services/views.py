@@ -67,7 +67,7 @@ class LeadView:
 @dataclass(frozen=True)
 class ListItem:
     lead: LeadView
-    milestone: MilestoneView | None
+    milestone: MilestoneView
     group: str  # dated | year_round | waiting | undated
 
 

@@ -13,12 +13,14 @@ Security rules (issue 14, docs/contracts.md §6):
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import json
 import logging
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -50,6 +52,9 @@ from services.target_service import TargetService
 from services.web_auth import WebAuthService, WebUser
 from storage.db import ping
 from web import present
+
+if TYPE_CHECKING:
+    import uvicorn  # imported when serving only
 
 log = logging.getLogger(__name__)
 
@@ -196,7 +201,7 @@ class WebServer:
         missing = sorted(set(self.channels) - set(channels))
         down = dict(sorted(self.app.channel_errors.items()))
         ok = database and scheduler is not False and not missing and not down
-        body = {
+        body: dict[str, object] = {
             "status": "ok" if ok else "error",
             "database": "ok" if database else "unreachable",
             "scheduler": "not running here" if scheduler is None else ("ok" if scheduler else "stopped"),
@@ -535,7 +540,7 @@ async def serve(asgi: Starlette, host: str, port: int, stop: asyncio.Event, *, s
 
     config = uvicorn.Config(asgi, host=host, port=port, log_level="warning", lifespan="off",
                             proxy_headers=True, access_log=False)
-    server = _QuietServer(config)
+    server = _quiet_server(config)
     task = asyncio.create_task(server.serve())
     try:
         while not server.started:
@@ -556,20 +561,16 @@ async def serve(asgi: Starlette, host: str, port: int, stop: asyncio.Event, *, s
         await asyncio.gather(task, return_exceptions=True)
 
 
-class _QuietServer:
+def _quiet_server(config: uvicorn.Config) -> uvicorn.Server:
     """uvicorn's Server without its own signal handling (the command's handlers stop it)."""
+    import uvicorn
 
-    def __new__(cls, config):
-        import contextlib
+    class Server(uvicorn.Server):
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            yield
 
-        import uvicorn
+        def install_signal_handlers(self) -> None:  # older uvicorn
+            pass
 
-        class Server(uvicorn.Server):
-            @contextlib.contextmanager
-            def capture_signals(self):
-                yield
-
-            def install_signal_handlers(self) -> None:  # older uvicorn
-                pass
-
-        return Server(config)
+    return Server(config)
