@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from domain.invite_codes import new_code
@@ -56,11 +56,6 @@ class RegisterOutcome:
         if self.user is None:
             raise LookupError(f"a {self.message_key} registration outcome names nobody")
         return self.user
-
-
-def view(user) -> UserView:
-    """The person as the conversation sees them (from a repository's user row)."""
-    return UserView(id=user.id, unit_id=user.unit_id, role=user.role, display_name=user.display_name or "")
 
 
 class UserService:
@@ -136,9 +131,9 @@ class UserService:
         try:
             async with self.uow() as uow:
                 repo = uow.users
-                existing = await repo.by_identity(channel, external_id)
+                existing = await repo.view_by_identity(channel, external_id)
                 if existing:
-                    return RegisterOutcome(False, RegisterKind.ALREADY, view(existing[0]))
+                    return RegisterOutcome(False, RegisterKind.ALREADY, existing)
                 invite = await repo.invite(code, for_update=True)
                 if invite is None:
                     return RegisterOutcome(False, RegisterKind.UNKNOWN_CODE)
@@ -154,10 +149,10 @@ class UserService:
                 else:
                     user = await repo.add_user(invite.unit_id, invite.role, display_name)
                     key = RegisterKind.REGISTERED
-                await repo.add_identity(user, channel, external_id, chat_id)
-                repo.mark_used(invite, user, now)
+                await repo.add_identity(user.id, channel, external_id, chat_id)
+                await repo.mark_used(invite.code, user.id, now)
                 await uow.commit()
-                return RegisterOutcome(True, key, view(user))
+                return RegisterOutcome(True, key, user)
         except Conflict:  # the same account registering twice at once
             return RegisterOutcome(False, RegisterKind.ALREADY)
 
@@ -167,15 +162,15 @@ class UserService:
         async with self.uow() as uow:
             repo = uow.users
             await uow.plans.sync_units(self.units)
-            found = await repo.by_identity(channel, external_id)
+            found = await repo.view_by_identity(channel, external_id)
             if found:
-                user = found[0]
-                await repo.set_unit_and_role(user, unit_id, role)
+                await repo.set_unit_and_role(found.id, unit_id, role)
+                user = replace(found, unit_id=unit_id, role=role)
             else:
                 user = await repo.add_user(unit_id, role, name)
-                await repo.add_identity(user, channel, external_id, external_id)
+                await repo.add_identity(user.id, channel, external_id, external_id)
             await uow.commit()
-            return view(user)
+            return user
 
     async def link_invite(self, user: UserView, now: dt.datetime) -> InviteInfo:
         """A code that links another messenger account to the same person."""

@@ -23,6 +23,7 @@ from sqlalchemy import event, update
 from sqlalchemy.orm import Session, UOWTransaction
 
 from storage.models import InboxUpdate
+from storage.repositories.dialect import rowcount
 
 # Tables whose writes are not an update's effects: re-doing them after a crash changes nothing.
 BOOKKEEPING = frozenset({"inbox_updates", "chat_states", "processed_messages", "identities"})
@@ -91,7 +92,7 @@ def _on_commit(session: Session) -> None:
         update(InboxUpdate).where(InboxUpdate.id == claim.update_id, InboxUpdate.state == "new")
         .values(state="done", handled_at=dt.datetime.now(dt.UTC))
     )
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         raise AlreadyHandled(f"inbox update {claim.update_id} was handled elsewhere")
     session.info["cchc_inbox_marking"] = claim
 

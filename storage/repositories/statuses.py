@@ -248,7 +248,7 @@ class StatusRepository:
         )
         if unit_id is not None:
             query = query.where(AssignmentLead.unit_id == unit_id)
-        return [tuple(row) for row in (await self.session.execute(query)).all()]
+        return [(update, unit, number, user) for update, unit, number, user in await self.session.execute(query)]
 
     async def evidence_counts(self, lead_ids: list[int]) -> dict[int, int]:
         if not lead_ids:
