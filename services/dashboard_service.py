@@ -181,7 +181,7 @@ class DashboardService:
                 if lead.overdue(m, today, wd):
                     late.append(_row(lead, m, today, wd))
         deadlines.sort(key=lambda r: (r.due, r.task_number, r.unit_id))
-        late.sort(key=lambda r: (-r.due.toordinal(), r.task_number, r.unit_id))  # newest first
+        late.sort(key=lambda r: (-(r.due or dt.date.min).toordinal(), r.task_number, r.unit_id))  # newest first
         unit_rows = sorted(units.values(), key=lambda u: (-u.tally["late"], u.tally.done_percent, u.name))
         targets = [
             (n, ROMAN[n] if n < len(ROMAN) else str(n), title, list(items))

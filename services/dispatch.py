@@ -63,13 +63,13 @@ class FairDispatcher:
         self.burst = max(1, burst)
         self.on_throttled = on_throttled
         self.clock = clock
-        self._queues: dict[Hashable, collections.deque] = {}
+        self._queues: dict[Hashable, collections.deque[Any]] = {}  # the items of each key, in arrival order
         self._allowances: dict[Hashable, _Allowance] = {}
         self._noticed: set[Hashable] = set()
         self._line: asyncio.Queue[Hashable] = asyncio.Queue()
         self._scheduled: set[Hashable] = set()  # in the line, being served, or waiting for its rate
         self._timers: dict[Hashable, asyncio.TimerHandle] = {}
-        self._tasks: list[asyncio.Task] = []
+        self._tasks: list[asyncio.Task[None]] = []
         self._in_hand = 0
         self._idle = asyncio.Event()
         self._idle.set()

@@ -24,7 +24,7 @@ import asyncio
 import datetime as dt
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
@@ -153,6 +153,10 @@ class TaskRow:
     assignments: list[AssignmentRow]
 
 
+# A target figure reported in scope: (code, period, value, numerator, denominator, unit, who, at, channel).
+FigureRow = tuple[str, str, float | None, int | None, int | None, str | None, str, dt.datetime, str | None]
+
+
 @dataclass
 class ReportData:
     year: int
@@ -166,7 +170,7 @@ class ReportData:
     evidence: list[EvidenceView]  # in scope, oldest first
     department_total: Counter[str] = field(default_factory=Counter)  # always the whole department
     # Target figures reported in scope (code, period, value, numerator, denominator, unit, who, at, channel).
-    figures: list[tuple] = field(default_factory=list)
+    figures: list[FigureRow] = field(default_factory=list)
 
     def shares(self) -> Iterable[tuple[TaskRow, AssignmentRow, Share]]:
         for task in self.tasks:
@@ -254,7 +258,7 @@ class ExportService:
                 for u, unit, number, who in await uow.statuses.plan_history(plan.id, unit_id=unit_id)
             ]
             codes = {t.id: t.code for t in await uow.targets.targets(plan.id)}
-            figures = [
+            figures: list[FigureRow] = [
                 (codes.get(f.target_id, "?"), f.period, f.value, f.numerator, f.denominator, f.unit_id, who or "?",
                  self.local(f.created_at), f.channel)
                 for f, who in await uow.targets.figures(plan.id)
@@ -271,7 +275,7 @@ class ExportService:
         files: dict[int, list[EvidenceView]] = defaultdict(list)
         for ev in evidence:
             files[ev.lead_id].append(ev)
-        department = Counter()
+        department: Counter[str] = Counter()
         task_rows: list[TaskRow] = []
         for task in tasks:
             rows = []
@@ -312,7 +316,7 @@ class ExportService:
 
 
 # -- texts of the cells -----------------------------------------------------------------------------------
-def unit_list(units: UnitDirectory, ids: list[str], external: list[str] = ()) -> str:
+def unit_list(units: UnitDirectory, ids: Sequence[str], external: Sequence[str] = ()) -> str:
     """Unit names as the plan writes them: a full collective becomes its phrase ("Các phòng, đơn vị
     thuộc Sở, đơn vị trực thuộc"), the rest are listed by name."""
     remaining = list(dict.fromkeys(ids))
@@ -394,7 +398,10 @@ def bullet_list(items: list[str]) -> str:
     return "\n".join(f"- {p}" for p in items) if len(items) > 1 else (items[0] if items else "")
 
 
-def clip(value: object) -> object:
+CellValue = str | int | float | dt.date | dt.datetime | None  # what a cell of the export holds
+
+
+def clip(value: CellValue) -> CellValue:
     if isinstance(value, str) and len(value) > CELL_LIMIT:
         return value[: CELL_LIMIT - 1] + "…"
     return value

@@ -82,7 +82,7 @@ class Inbox:
         async with self.uow() as uow:
             return await uow.inbox.get(update_id)
 
-    async def set_replies(self, update_id: int, replies: list, now: dt.datetime, *, wrote_effects: bool = False) -> bool:
+    async def set_replies(self, update_id: int, replies: list[dict[str, Any]], now: dt.datetime, *, wrote_effects: bool = False) -> bool:
         async with self.uow() as uow:
             ok = await uow.inbox.set_replies(update_id, replies, now, wrote_effects=wrote_effects)
             await uow.commit()

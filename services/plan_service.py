@@ -59,7 +59,7 @@ class PlanService:
         self.workdays = workdays
         self._version: tuple[float, tuple[int, int, dt.datetime]] | None = None
         self._structure: tuple[float, int, dict[int, AssignmentShape]] | None = None
-        self._sections: tuple[tuple, list[tuple[int, str, list[str]]]] | None = None
+        self._sections: tuple[tuple[int, dt.datetime | None], list[tuple[int, str, list[str]]]] | None = None
 
     def trigger_due(self, milestone: TriggeredMilestone) -> dt.date | None:
         """The date a relative / after-event milestone falls on once its trigger date is known."""

@@ -226,6 +226,8 @@ class ReportService:
         _, _, target_rows = await self.targets.status(period=rp.period, today=rp.cutoff, until=until, year=year)
         async with self.uow() as uow:  # ORM rows are read inside the transaction that loaded them
             plan = await uow.plans.plan_by_year(year)
+            if plan is None:  # removed since plan_year() found it
+                raise NoPlan(year)
             _, sections, tasks = await uow.plans.load_full(plan.id)
             lead_ids = [lead.id for t in tasks for a in t.assignments for lead in a.leads]
             history = await uow.statuses.history(lead_ids) if lead_ids else []

@@ -15,13 +15,16 @@ import dataclasses
 import datetime as dt
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from docx.opc.exceptions import PackageNotFoundError
 from docxtpl import DocxTemplate
 
 from services.report_files import DOCX_MIME, ReportTemplateError
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance  # the draft: services.report_service.ReportDraft
 
 __all__ = ["DOCX_MIME", "ReportTemplateError", "render"]
 
@@ -41,12 +44,12 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def context(draft) -> dict[str, Any]:
+def context(draft: DataclassInstance) -> dict[str, Any]:
     """The template's values: the draft (`services.report_service.ReportDraft`) as plain dicts and lists."""
     return dataclasses.asdict(draft)
 
 
-def render(draft, template: Path, out: Path) -> Path:
+def render(draft: DataclassInstance, template: Path, out: Path) -> Path:
     template = Path(template)
     if not template.is_file():
         raise ReportTemplateError(f"không tìm thấy mẫu báo cáo {template} (REPORT_TEMPLATE_FILE)")

@@ -338,7 +338,7 @@ class AuditLine:
     channel: str | None
 
 
-def _wall(at: dt.datetime, tz) -> dt.datetime:
+def _wall(at: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
     """Sort key: SQLite gives naive local wall times, PostgreSQL aware ones; compare as local wall time."""
     return at if at.tzinfo is None else at.astimezone(tz).replace(tzinfo=None)
 

@@ -138,7 +138,7 @@ class StatusService:
                     requested, percent, done_through=lead.done_through,
                     milestones=dated_milestones(assignment), today=now.date(),
                 )
-                if change.partial and not note:
+                if change.completed is not None and not note:
                     note = f"hoàn thành mốc «{change.completed.label}»"
                 await repo.record(
                     lead.id, status=change.recorded, percent=change.recorded_percent, note=note, user_id=user.id,

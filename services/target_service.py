@@ -254,8 +254,8 @@ class TargetService:
         for t in targets:
             if section is not None and t.section != section:
                 continue
-            fv = latest.get(t.id)
-            out.append(TargetStatus(t, fv, achieved(t.goal, t.direction, fv.value if fv else None)))
+            found = latest.get(t.id)
+            out.append(TargetStatus(t, found, achieved(t.goal, t.direction, found.value if found else None)))
         return plan_year, period, out
 
     async def missing(self, *, period: str | None = None, today: dt.date) -> tuple[str, list[TargetView]]:

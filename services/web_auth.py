@@ -28,7 +28,7 @@ from domain.people import ROLE_NAMES, ROLES, UserView
 from domain.units import UnitDirectory
 from services.access import may_see_unit
 from storage.repositories.web import Holder
-from storage.uow import UnitOfWorkFactory
+from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 LINK_TTL = dt.timedelta(minutes=10)
 INIT_DATA_MAX_AGE = dt.timedelta(days=1)
@@ -177,7 +177,7 @@ class WebAuthService:
             await uow.commit()
         return session
 
-    async def _open(self, uow, view: UserView, now: dt.datetime) -> WebUser:
+    async def _open(self, uow: UnitOfWork, view: UserView, now: dt.datetime) -> WebUser:
         token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
         await uow.web.purge(now)
         await uow.web.add_session(_hash(token), Holder(view.id or None, view.unit_id, view.role),
