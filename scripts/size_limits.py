@@ -17,6 +17,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("bot", "conversation", "domain", "handlers", "presentation", "scheduler", "services", "storage", "web")
 SKIP = ("migrations",)
+# Over a limit while another piece of work rewrites them (reported, not counted): remove an entry when that
+# work has landed, then split what is still too long.
+ALLOWED = {
+    "domain/reminders.py": "the reminders package replaces it",
+    "services/reminder_service.py": "the reminders package replaces it",
+    "storage/repositories/reminders.py": "the reminders package moves its rules out",
+    "services/report_service.py": "the report is being rebuilt on the status projection",
+    "conversation/nlu/intents.py": "the NLU's classifier is being reworked",
+}
 
 
 def python_files() -> list[Path]:
@@ -51,14 +60,18 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     over = 0
     for path in python_files():
-        rel = path.relative_to(ROOT)
+        rel = path.relative_to(ROOT).as_posix()
+        waived = ALLOWED.get(rel)
+        note = f" — allowed for now: {waived}" if waived else ""
         lines = len(path.read_text(encoding="utf-8").splitlines())
-        if lines > args.max_module:
-            over += 1
-            print(f"{rel}: module of {lines} lines (limit {args.max_module})")
-        for name, line, length in long_functions(path, args.max_function):
-            over += 1
-            print(f"{rel}:{line}: {name}: {length} lines (limit {args.max_function})")
+        found = [f"{rel}: module of {lines} lines (limit {args.max_module}){note}"] if lines > args.max_module else []
+        found += [
+            f"{rel}:{line}: {name}: {length} lines (limit {args.max_function}){note}"
+            for name, line, length in long_functions(path, args.max_function)
+        ]
+        for message in found:
+            print(message, file=sys.stderr)
+        over += 0 if waived else len(found)
     return 1 if over else 0
 
 
