@@ -2,7 +2,7 @@
 
 Questions written from the plan (not from the NLU development set), asked by unit heads, officers,
 the Văn phòng's coordinator and a leader, on five dates of 2022. Goal (issue 12): median ≤ 400,
-p95 ≤ 900, max ≤ 1,500 characters (longer content pages). `tests/test_answer_lengths.py` runs the
+p95 ≤ 900, max ≤ 1,500 characters (longer content pages). `tests/integration/test_answer_lengths.py` runs the
 same set and holds the goal.
 
     .venv/bin/python benchmarks/bench_answers.py [--show 10]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.test_telegram_limits import scenario
+from tests.e2e.test_telegram_limits import scenario
 
 
 async def main(users: int, per_user: int, engine: str) -> None:

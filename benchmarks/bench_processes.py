@@ -16,7 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.bench_inbox import drop_postgres, fresh_postgres
-from tests.test_two_processes import scenario
+from tests.e2e.test_two_processes import scenario
 
 
 async def main(postgres: str, users: int, per_user: int) -> None:

@@ -91,8 +91,8 @@ async def build_app(settings: Settings, *, clock: Clock | None = None, migrate: 
     if migrate:
         await upgrade(engine)
     sessions = session_factory(engine)
-    uow = UnitOfWorkFactory(sessions)
     clock = clock or Clock(settings.tz, settings.cchc_today)
+    uow = UnitOfWorkFactory(sessions, clock.today)
     senders: Senders = {}
     plans = PlanService(uow, units, reporting, workdays)
     reminders = ReminderService(

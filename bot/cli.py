@@ -52,6 +52,10 @@ def build_parser() -> argparse.ArgumentParser:
     dump = plan.add_parser("dump", help="in kế hoạch đã lưu")
     dump.add_argument("--json", action="store_true", required=True)
     dump.add_argument("--year", type=int)
+    diff = plan.add_parser("diff", help="so sánh kế hoạch hai năm: nhiệm vụ thêm, bỏ, đổi, đổi chủ trì")
+    diff.add_argument("--from", dest="from_year", type=int, required=True, metavar="YEAR")
+    diff.add_argument("--to", dest="to_year", type=int, required=True, metavar="YEAR")
+    diff.add_argument("--json", action="store_true")
 
     nlu = sub.add_parser("nlu", help="phân tích câu hỏi (JSON lines trên stdin)")
     nlu.add_argument("--today", required=True, type=_date)

@@ -7,6 +7,7 @@ then rapidfuzz for typos — in that order, because a near miss must never beat 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from rapidfuzz import fuzz, process
 
 from domain.text import fold, nfc
 
+_UNIT_ID = re.compile(r"[a-z0-9][a-z0-9-]*")  # `formerly` entries of this shape are ids, the rest names
 MEMBER_KINDS = ("leadership", "internal", "affiliated", "desk")
 
 
@@ -28,6 +30,10 @@ class Unit:
     # Who receives this unit's reminders when nobody of the unit does (leaders are read-only, the
     # one-stop desk has no head): (unit id, role) of the delegate, from `reminders_to` in units.yaml.
     reminders_to: tuple[str, str] | None = None
+    # What the unit was called before a renaming or a merger (`formerly:` in units.yaml): earlier ids and
+    # names. Its people and its history move to it (`storage.repositories.plans.sync_units`), and last
+    # year's plan, which names the old unit, still resolves to it.
+    formerly: tuple[str, ...] = ()
 
     @property
     def is_external(self) -> bool:
@@ -50,7 +56,7 @@ class UnitDirectory:
         self._by_id = {u.id: u for u in self.units}
         self._names: dict[str, str] = {}
         for unit in self.units:
-            for name in (unit.name, *unit.aliases, unit.id):
+            for name in (unit.name, *unit.aliases, unit.id, *unit.formerly):
                 self._names.setdefault(fold(name), unit.id)
         self._collectives = sorted(
             ((fold(c.phrase), c) for c in self.collectives), key=lambda pair: -len(pair[0])
@@ -63,7 +69,7 @@ class UnitDirectory:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
         units = [
             Unit(id=u["id"], name=nfc(u["name"]), kind=u["kind"], aliases=tuple(nfc(a) for a in u.get("aliases", [])),
-                 reminders_to=_delegate(u))
+                 reminders_to=_delegate(u), formerly=tuple(nfc(str(f)) for f in u.get("formerly", []) or []))
             for u in data["units"]
         ]
         collectives = [Collective(nfc(c["phrase"]), tuple(c["kinds"])) for c in data.get("collectives", [])]
@@ -80,6 +86,15 @@ class UnitDirectory:
     def delegates(self) -> dict[str, tuple[str, str]]:
         """unit id → (unit id, role) of the people who receive its reminders in its place."""
         return {u.id: u.reminders_to for u in self.units if u.reminders_to}
+
+    def renamed(self) -> dict[str, str]:
+        """Former unit id → the unit that carries it on (from `formerly`), for ids no unit still has."""
+        return {
+            old: unit.id
+            for unit in self.units
+            for old in unit.formerly
+            if _UNIT_ID.fullmatch(old) and old not in self._by_id and old != unit.id
+        }
 
     def members_of_kinds(self, kinds: tuple[str, ...]) -> list[str]:
         return [u.id for u in self.units if u.kind in kinds]

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from domain.plan import AFTER_EVENT, PERIODIC_REPORT, RELATIVE, ParsedPlan, TriggeredMilestone, trigger_due
+from domain.plan_diff import PlanDiff, TaskOutline, diff_plans
 from domain.reminders import before_plan
 from domain.reporting import ReportingCalendar
 from domain.targets import ParsedTarget, section_targets
@@ -169,6 +170,30 @@ class PlanService:
                     for t in tasks
                 ],
             }
+
+
+    async def outlines(self, year: int) -> list[TaskOutline]:
+        """The tasks of one year's plan as the diff compares them (lead units, deadline phrases, products
+        of every assignment row together)."""
+        async with self.uow() as uow:
+            plan = await uow.plans.plan_by_year(year)
+            if plan is None:
+                raise NoPlan(year)
+            _plan, _sections, tasks = await uow.plans.load_full(plan.id)
+            return [
+                TaskOutline(
+                    number=t.number,
+                    title=t.title,
+                    leads=tuple(dict.fromkeys(u for a in t.assignments for u in a.lead)),
+                    deadlines=tuple(a.deadline_text for a in t.assignments if a.deadline_text),
+                    products=tuple(p for a in t.assignments for p in a.products),
+                )
+                for t in tasks
+            ]
+
+    async def diff(self, from_year: int, to_year: int) -> PlanDiff:
+        """What changed from one year's plan to another's (`domain.plan_diff`)."""
+        return diff_plans(from_year, await self.outlines(from_year), to_year, await self.outlines(to_year))
 
 
 def _assignment_json(a) -> dict[str, Any]:

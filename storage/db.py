@@ -80,7 +80,7 @@ def alembic_config() -> Config:
 @functools.cache
 def head_revision() -> str:
     """The newest migration: its revision is its file name, `000N_name`, numbered one after the other
-    (tests/test_migrations.py checks that this agrees with alembic's own reading)."""
+    (tests/e2e/test_migrations.py checks that this agrees with alembic's own reading)."""
     return max(path.stem for path in (MIGRATIONS / "versions").glob("[0-9]*.py"))
 
 

@@ -14,6 +14,8 @@ Repositories are created lazily: a read that needs one repository builds only th
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from functools import cached_property
 from types import TracebackType
 
@@ -39,8 +41,9 @@ class Conflict(Exception):
 
 
 class UnitOfWork:
-    def __init__(self, sessions: async_sessionmaker) -> None:
+    def __init__(self, sessions: async_sessionmaker, today: Callable[[], dt.date] | None = None) -> None:
         self._sessions = sessions
+        self._today = today
         self.session: AsyncSession | None = None
 
     async def __aenter__(self) -> UnitOfWork:
@@ -72,7 +75,7 @@ class UnitOfWork:
 
     @cached_property
     def plans(self) -> PlanRepository:
-        return PlanRepository(self._live())
+        return PlanRepository(self._live(), self._today)
 
     @cached_property
     def statuses(self) -> StatusRepository:
@@ -122,8 +125,11 @@ class UnitOfWork:
 class UnitOfWorkFactory:
     """What services receive from the bootstrap: `uow()` opens a fresh unit of work."""
 
-    def __init__(self, sessions: async_sessionmaker) -> None:
+    def __init__(self, sessions: async_sessionmaker, today: Callable[[], dt.date] | None = None) -> None:
         self.sessions = sessions
+        # Which year's plan is current depends on the day (`domain.plan_years.current_year`); without a
+        # clock (tools, the throw-away copies of a simulation) the latest plan is current.
+        self.today = today
 
     def __call__(self) -> UnitOfWork:
-        return UnitOfWork(self.sessions)
+        return UnitOfWork(self.sessions, self.today)

@@ -8,9 +8,19 @@ import uuid
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from bot.bootstrap import build_app
 from bot.settings import DEFAULTS, Settings
+
+# Property tests judge results, never speed: on a loaded 2-core machine a first example can take 300 ms
+# (imports, a cold cache), which hypothesis' default 200 ms deadline turned into a flaky failure. Speed is
+# measured in benchmarks/. `print_blob` prints the seed that reproduces a failure.
+hypothesis_settings.register_profile(
+    "cchc", deadline=None, print_blob=True, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("cchc")
 
 SEED = DEFAULTS / "ke-hoach-cchc-2022.txt"
 SHARED = Path(__file__).resolve().parents[2] / "shared"

@@ -11,8 +11,24 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from domain.plan import ParsedAssignment, ParsedPlan
+from domain.plan_years import current_year
 from domain.units import UnitDirectory
-from storage.models import Assignment, AssignmentLead, Milestone, Plan, Section, Task, Unit
+from storage.models import (
+    Assignment,
+    AssignmentLead,
+    Invite,
+    Milestone,
+    Plan,
+    ReminderDelivery,
+    ReminderScope,
+    Section,
+    TargetFigure,
+    Task,
+    Unit,
+    User,
+    WebSession,
+    WebSignIn,
+)
 
 PlanTable = Section | Task | Assignment | AssignmentLead | Milestone  # what `_write` batches
 
@@ -20,8 +36,9 @@ TriggerDue = Callable[[Milestone], dt.date | None]
 
 
 class PlanRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, today: Callable[[], dt.date] | None = None) -> None:
         self.session = session
+        self.today = today
 
     # -- units ------------------------------------------------------------------------------------
     async def sync_units(self, directory: UnitDirectory) -> None:
@@ -33,11 +50,47 @@ class PlanRepository:
             else:
                 row.name, row.kind = unit.name, unit.kind
         await self.session.flush()
+        for old, new in directory.renamed().items():
+            if old in existing:
+                await self.move_unit(old, new)
+
+    async def move_unit(self, old: str, new: str) -> None:
+        """A unit renamed or merged (`formerly:` in units.yaml): its people, shares, figures, scopes and
+        sign-ins move to the unit that carries it on, so its history reads under the new name. A share both
+        units led (a merger) stays with the old id rather than be merged into the new one's."""
+        taken = select(AssignmentLead.assignment_id).where(AssignmentLead.unit_id == new)
+        await self.session.execute(
+            update(AssignmentLead)
+            .where(AssignmentLead.unit_id == old, AssignmentLead.assignment_id.not_in(taken))
+            .values(unit_id=new)
+        )
+        scoped = select(ReminderScope.assignment_id).where(ReminderScope.unit_id == new)
+        await self.session.execute(
+            update(ReminderScope)
+            .where(ReminderScope.unit_id == old, ReminderScope.assignment_id.not_in(scoped))
+            .values(unit_id=new)
+        )
+        for model in (User, Invite, TargetFigure, ReminderDelivery, WebSignIn, WebSession):
+            await self.session.execute(update(model).where(model.unit_id == old).values(unit_id=new))
+        for assignment in (await self.session.scalars(select(Assignment))).all():
+            lead = [new if u == old else u for u in assignment.lead]
+            coordinating = [new if u == old else u for u in assignment.coordinating]
+            if lead != assignment.lead or coordinating != assignment.coordinating:
+                assignment.lead = list(dict.fromkeys(lead))
+                assignment.coordinating = list(dict.fromkeys(coordinating))
+        await self.session.flush()
 
     # -- reading ----------------------------------------------------------------------------------
     async def current_plan(self) -> Plan | None:
-        """The plan of the latest year (the one the bot talks about)."""
-        return await self.session.scalar(select(Plan).order_by(Plan.year.desc()).limit(1))
+        """The plan the bot talks about when no year is named: today's year's, else the latest
+        (`domain.plan_years.current_year`)."""
+        if self.today is None:
+            return await self.session.scalar(select(Plan).order_by(Plan.year.desc()).limit(1))
+        year = current_year(await self.years(), self.today())
+        return None if year is None else await self.plan_by_year(year)
+
+    async def years(self) -> list[int]:
+        return list((await self.session.scalars(select(Plan.year).order_by(Plan.year))).all())
 
     async def plan_by_year(self, year: int) -> Plan | None:
         return await self.session.scalar(select(Plan).where(Plan.year == year))

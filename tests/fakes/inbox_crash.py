@@ -1,4 +1,4 @@
-"""The durable-inbox crash scenario, shared by tests/test_inbox_crash.py and benchmarks/bench_inbox.py.
+"""The durable-inbox crash scenario, shared by tests/e2e/test_inbox_crash.py and benchmarks/bench_inbox.py.
 
 A real `cchc-bot run` process (long polling) against `FakeTelegram`: `users × per_user` status updates
 («nv T đang làm P%», a different P each time) are queued before it starts; once `kill_after` answers

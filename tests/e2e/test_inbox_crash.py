@@ -12,7 +12,7 @@ from tests.fakes import inbox_crash
 pytestmark = [pytest.mark.heavy, pytest.mark.timeout(300)]
 
 # 60 heads × 5 updates (300), the per-bot budget lifted: Telegram's 25 a second and one message a second
-# per chat would make the test wait on pacing, which tests/test_two_processes.py and test_telegram_fairness.py
+# per chat would make the test wait on pacing, which tests/e2e/test_two_processes.py and test_telegram_fairness.py
 # check; this one is about losing and doubling nothing.
 USERS, PER_USER, FAST = 60, 5, {"TELEGRAM_RATE_PER_SECOND": "1000"}
 

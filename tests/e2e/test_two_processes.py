@@ -30,7 +30,7 @@ pytestmark = pytest.mark.heavy
 
 SECRET = "webhook-secret_0123456789"
 # the workers stamp each request with its send time, which the fake's limits count (tests/fakes/sent_at)
-STAMPED = os.pathsep.join([str(Path(__file__).parent / "fakes" / "sent_at"), str(inbox_crash.ROOT)])
+STAMPED = os.pathsep.join([str(Path(__file__).parents[1] / "fakes" / "sent_at"), str(inbox_crash.ROOT)])
 
 
 def free_port() -> int:

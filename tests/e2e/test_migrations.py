@@ -93,6 +93,6 @@ async def test_an_up_to_date_start_does_not_import_alembic(tmp_path):
     await engine.dispose()
     probe = ("import asyncio, sys; from storage.db import create_engine, upgrade; "
              f"asyncio.run(upgrade(create_engine({url!r}))); print('alembic' in sys.modules)")
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     done = subprocess.run([sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"

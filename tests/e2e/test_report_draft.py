@@ -242,7 +242,7 @@ def test_bundled_template_is_what_the_script_builds(tmp_path):
 
     from bot.settings import DEFAULTS
 
-    script = Path(__file__).resolve().parents[1] / "scripts" / "make_report_template.py"
+    script = Path(__file__).resolve().parents[2] / "scripts" / "make_report_template.py"
     spec = importlib.util.spec_from_file_location("make_report_template", script)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

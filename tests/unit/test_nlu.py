@@ -25,7 +25,7 @@ from domain.reporting import ReportingCalendar
 from domain.units import UnitDirectory
 from storage.importers import parse_plan_file
 
-DEV_SET = Path(__file__).parent / "data" / "nlu_dev.jsonl"
+DEV_SET = Path(__file__).parents[1] / "data" / "nlu_dev.jsonl"
 D = dt.date
 MID_AUGUST = D(2022, 8, 15)  # a Monday in Q3
 

@@ -159,7 +159,8 @@ async def test_a_flooding_user_is_throttled_while_a_colleague_is_answered_prompt
         fake.push(text_update("calm", "nhiệm vụ 3 là gì", message_id="c-1"))
         assert await fake.wait_sent(1, "calm") == ["Đã nhận: nhiệm vụ 3 là gì"]
         waited = time.monotonic() - began
-        answered_to_flood = [t for t in fake.sent("flood") if t.startswith("Đã nhận")]
+    # Counted once the channel has stopped: a flood message may still be answered while it stops.
+    answered_to_flood = [t for t in fake.sent("flood") if t.startswith("Đã nhận")]
     assert waited < 1.5  # not behind the flood's backlog, which needs ~18 s at its rate
     assert len(answered_to_flood) < 12
     assert fake.sent("flood").count(TOO_FAST) == 1  # one notice, not one per message

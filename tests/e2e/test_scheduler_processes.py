@@ -30,7 +30,7 @@ from tests.fakes.reminders import add_person, fast_service
 pytestmark = pytest.mark.heavy
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DRIVER = ROOT / "tests" / "fakes" / "scheduler_driver.py"
 TIMES = "08:00,11:00,16:30"  # the window's opening, a tick that finds everything sent, the last one
 UNITS = ("van-phong", "thanh-tra", "khtcth", "qlcn", "qltm", "qlnl", "ttkc", "mot-cua", "lanh-dao-so")

@@ -16,7 +16,7 @@ from domain.messages import RetryLater, Unreachable
 from domain.reminders import message_key
 from storage.models import Identity, ReminderDelivery, User
 from tests.fakes.reminders import RecordingSender, add_person, fast_service, set_status
-from tests.test_reminders_year import lead_id
+from tests.integration.test_reminders_year import lead_id
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 MORNING = dt.datetime(2022, 9, 21, 9, tzinfo=TZ)  # 7 working days before Quý III (30/09/2022)

@@ -30,7 +30,7 @@ from conversation.state import ChatState
 from domain.messages import CALLBACK_DATA_MAX_BYTES
 from presentation.help import help_text
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 ids = st.integers(min_value=0, max_value=MAX_INT)
 words = st.from_regex(r"[A-Za-z0-9_\-]{1,40}", fullmatch=True).filter(lambda w: w != "-")  # "-" writes None

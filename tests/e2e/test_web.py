@@ -92,7 +92,7 @@ async def test_metrics_count_reminders_429s_and_evidence_bytes(web_app):
 
     from services.evidence_service import PNG, Received
     from tests.fakes.reminders import RecordingSender, add_person, fast_service
-    from tests.test_reminders_delivery import MORNING, Wall
+    from tests.integration.test_reminders_delivery import MORNING, Wall
 
     async def scrape() -> str:
         async with web_client(web_app) as client:
@@ -582,7 +582,7 @@ async def test_web_serve_command_runs_until_sigterm(tmp_path):
     import signal
     import sys
 
-    from tests.test_zalo_run import _free_port, _healthz
+    from tests.e2e.test_zalo_run import _free_port, _healthz
 
     port = _free_port()
     env = {**os.environ, "CCHC_DATA_DIR": str(tmp_path), "DATABASE_URL": "", "WEB_LISTEN": "127.0.0.1",

@@ -11,7 +11,7 @@ from pathlib import Path
 from services import container
 from services.container import AppConfig
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PRODUCT = ("bot", "scheduler", "conversation", "handlers", "presentation", "services", "storage", "domain")
 
 

@@ -18,7 +18,7 @@ from tests.conversation_kit import registered
 from tests.coordinator_kit import at, person, set_status
 
 NOW = at(8, 15, 9)
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def png_size(data: bytes) -> tuple[int, int]:
