@@ -221,8 +221,9 @@ class DeliveryEngine:
         cutoff = now - dt.timedelta(seconds=self.policy.lease_seconds)
         work: list[tuple[Outgoing, LedgerRow | None]] = []
         for o in outgoing:
-            if o.key in rows and (rows[o.key] is None or self.retryable(rows[o.key], now, cutoff)):
-                work.append((o, rows[o.key]))
+            row = rows.get(o.key)
+            if o.key in rows and (row is None or self.retryable(row, now, cutoff)):
+                work.append((o, row))
             else:
                 report.held_elsewhere += 1
         if not work:
@@ -275,9 +276,9 @@ class DeliveryEngine:
             for o, row in batch:
                 if row is None:
                     continue
-                claim = await repo.reclaim(row, token, now, cutoff)
-                if claim is not None:
-                    claimed.append((o, claim, token))
+                reclaimed = await repo.reclaim(row, token, now, cutoff)
+                if reclaimed is not None:
+                    claimed.append((o, reclaimed, token))
                     report.reclaimed += 1
                     REMINDERS.labels("retried").inc()
                     log.info("reminder %s: retry %d (was %s)", o.key, claim.attempts, row.state)

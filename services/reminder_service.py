@@ -60,7 +60,7 @@ from domain.units import UnitDirectory
 from domain.workdays import WorkingCalendar
 from services.delivery import DeliveryEngine, DeliveryReport, Outgoing, utc_now
 from storage.repositories.reminders import Channel, PersonSettings, ReminderRepository
-from storage.uow import UnitOfWorkFactory
+from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +122,7 @@ class SimulatedMessage:
     role: str
     kind: str
     chars: int
-    items: tuple[dict, ...]
+    items: tuple[dict[str, Any], ...]
     text: str = ""
 
     def as_contract(self) -> dict[str, Any]:
@@ -188,7 +188,7 @@ class ReminderService:
         def person_text(uid: int) -> str:
             if uid not in texts:
                 if not grouped:
-                    grouped.update((m.user_id, m) for m in group_messages(listed, today, planned.people))
+                    grouped.update((m.user_id, m) for m in group_messages(listed, today, planned.people) if m.user_id is not None)
                 texts[uid] = self.compose(grouped[uid], None).text
             return texts[uid]
 
@@ -275,9 +275,11 @@ class ReminderService:
                 if o.records and all(r["lead_id"] is not None and r["lead_id"] in done for r in o.records)}
 
     @staticmethod
-    def _records(message: PersonMessage) -> list[dict]:
+    def _records(message: PersonMessage) -> list[dict[str, Any]]:
         """The items a message carried, recorded as delivered to its person once it is sent."""
         uid = message.user_id
+        if uid is None:  # a unit-level message reaches nobody: nothing is recorded as delivered
+            return []
         return [
             {"key": item.delivery_key(uid), "kind": item.contract_kind, "unit_id": item.unit_id, "user_id": uid,
              "lead_id": item.candidate.lead_id if item.candidate else None,
@@ -344,7 +346,7 @@ class ReminderService:
         return planned
 
     async def _checkins(self, repo: ReminderRepository, today: dt.date, years: list[int], excluded: list[int],
-                        receivers: dict[str, Any], planned: Planned) -> None:
+                        receivers: dict[str, tuple[list[int], list[int]]], planned: Planned) -> None:
         """Year-round work: one check-in per unit before each report cut-off, listing its «việc thường xuyên»."""
         for cutoff in self.planner.checkins_due(today, self.checkin_cutoffs(years)):
             shares = await repo.open_shares(cutoff.year, excluded, kinds=[YEAR_ROUND])
@@ -359,7 +361,7 @@ class ReminderService:
                     content=mine, recipients=list(reachable), unreachable=list(unreachable),
                 ))
 
-    async def _missing_targets(self, uow, now: dt.datetime, today: dt.date, years: list[int], receivers: dict[str, Any],
+    async def _missing_targets(self, uow: UnitOfWork, now: dt.datetime, today: dt.date, years: list[int], receivers: dict[str, tuple[list[int], list[int]]],
                                recipients: list[Recipient], planned: Planned) -> None:
         """On a check-in's day (the pre-cut-off check-in, `checkin_working_days_before` working days before
         each cut-off of the CCHC report, which states the targets' figures), the plan's targets with no
@@ -413,7 +415,7 @@ class ReminderService:
             ))
 
     async def _year_end(self, repo: ReminderRepository, now: dt.datetime, today: dt.date, years: list[int],
-                        excluded: list[int], receivers: dict[str, Any], recipients: list[Recipient], planned: Planned) -> None:
+                        excluded: list[int], receivers: dict[str, tuple[list[int], list[int]]], recipients: list[Recipient], planned: Planned) -> None:
         """The first working day after a plan year: what stayed open, per unit and for the department."""
         for year in self.planner.year_ends_due(today, years):
             shares = await repo.open_shares(year, excluded, dated=True)
@@ -559,7 +561,7 @@ class ReminderService:
         out.sort(key=lambda m: (m.at, m.to_user))
         return out
 
-    def _sim_items(self, message: PersonMessage) -> list[dict]:
+    def _sim_items(self, message: PersonMessage) -> list[dict[str, Any]]:
         """§4b items: the message's items, and the milestones a digest lists (kind «digest»)."""
         out = []
         for i in message.items:
@@ -664,11 +666,13 @@ class ReminderService:
 class _NullSender:
     """The simulator's channel: accepts every message (the composed text is recorded by the service)."""
 
+    channel = "simulator"
+
     async def send(self, chat_id: str, reply: Reply) -> None:
         return None
 
 
-def as_contract(items: Sequence[DueItem]) -> list[dict]:
+def as_contract(items: Sequence[DueItem]) -> list[dict[str, Any]]:
     """docs/contracts.md §4 objects."""
     return [
         {

@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 from sqlalchemy import ARRAY, String, and_, any_, bindparam, case, delete, extract, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -250,10 +252,11 @@ class ReminderRepository:
         )
         for start in range(0, len(leads), CHUNK):  # a share has a handful of milestones: filter in Python
             for r in (await self.session.execute(query, {"leads": leads[start : start + CHUNK]})).all():
-                if (r[0], r[2]) in wanted:
+                due = r[5]  # never None: the query asks for dated milestones
+                if (r[0], r[2]) in wanted and due is not None:
                     found[(r[0], r[2])] = Candidate(
                         lead_id=r[0], unit_id=r[1], milestone_id=r[2], milestone_kind=r[3], label=r[4],
-                        due=r[5], task_number=r[6], status=Status.DONE if milestone_done(r[7], r[10], r[5]) else r[7],
+                        due=due, task_number=r[6], status=Status.DONE if milestone_done(r[7], r[10], due) else r[7],
                         percent=r[8], task_title=r[9], plan_year=r[11], scope=r[12], report=r[13], period=r[14],
                     )
         return found
@@ -286,22 +289,22 @@ class ReminderRepository:
             )
         ).all()
         allowed = set(channels) if channels is not None else None
-        people: dict[int, tuple] = {}
+        people: dict[int, tuple[Any, ...]] = {}
         routes: dict[int, list[Channel]] = {}
         for r in rows:
-            people.setdefault(r[0], r)
-            ok = r[7] is not None and r[10] and r[9] and (allowed is None or r[8] in allowed)
-            if ok:
-                routes.setdefault(r[0], []).append(Channel(r[7], r[8], r[9]))
+            people.setdefault(r[0], tuple(r))
+            identity_id, channel, chat_id = r[7], r[8], r[9]
+            if identity_id is not None and r[10] and chat_id and (allowed is None or channel in allowed):
+                routes.setdefault(r[0], []).append(Channel(identity_id, channel, chat_id))
         order = {"telegram": 0, "zalo": 1, "console": 2}
         recipients = []
-        for uid, r in people.items():
+        for uid, person in people.items():
             mine = routes.get(uid, [])
-            mine.sort(key=lambda c, pref=r[6]: (c.channel != pref, order.get(c.channel, 9), c.identity_id))
+            mine.sort(key=partial(_route_order, preferred=person[6], order=order))
             recipients.append(
                 Recipient(
-                    user_id=uid, unit_id=r[1], role=r[2], enabled=r[3], days_before=r[4], snoozed_until=r[5],
-                    channels=tuple(c.channel for c in mine),
+                    user_id=uid, unit_id=person[1], role=person[2], enabled=person[3], days_before=person[4],
+                    snoozed_until=person[5], channels=tuple(c.channel for c in mine),
                 )
             )
         return recipients, routes
@@ -534,3 +537,8 @@ class ReminderRepository:
             chat = f"sim-{unit_id}-{role}"
             self.session.add(Identity(user_id=user.id, channel="telegram", external_id=chat, chat_id=chat))
         await self.session.flush()
+
+
+def _route_order(c: Channel, *, preferred: str | None, order: dict[str, int]) -> tuple[bool, int, int]:
+    """A person's channels: the one they prefer, then Telegram, Zalo, the console; then the oldest identity."""
+    return (c.channel != preferred, order.get(c.channel, 9), c.identity_id)
