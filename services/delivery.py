@@ -281,7 +281,7 @@ class DeliveryEngine:
                     claimed.append((o, reclaimed, token))
                     report.reclaimed += 1
                     REMINDERS.labels("retried").inc()
-                    log.info("reminder %s: retry %d (was %s)", o.key, claim.attempts, row.state)
+                    log.info("reminder %s: retry %d (was %s)", o.key, reclaimed.attempts, row.state)
             await uow.commit()  # the claims exist in the database before any send
         report.held_elsewhere += len(batch) - len(claimed)
         return claimed
