@@ -34,6 +34,7 @@ from services.export_service import ExportService
 from services.inbox import Inbox
 from services.pacing import LocalBudget, Pacer, SharedBudget
 from services.plan_service import PlanService
+from services.projection_service import ProjectionService
 from services.query_service import QueryService
 from services.reachability import ReachabilityService
 from services.reminder_service import ReminderService
@@ -104,12 +105,14 @@ async def build_app(settings: Settings, *, clock: Clock | None = None, migrate: 
     broadcasts = BroadcastService(uow, units, reminders, senders)
     statuses = StatusService(uow, plans)
     targets = TargetService(uow, clock.tz)
-    queries = QueryService(uow, units, plans)
+    projections = ProjectionService(uow, plans, clock.tz)
+    queries = QueryService(uow, units, plans, projections)
     return App(
         settings=settings, engine=engine, sessions=sessions, config=app_config(settings), units=units,
         reporting=reporting, workdays=workdays, clock=clock, plans=plans, senders=senders,
         users=UserService(uow, units, settings.invite_ttl_days),
         queries=queries,
+        projections=projections,
         statuses=statuses,
         inbox=Inbox(uow),
         reminders=reminders,
@@ -118,7 +121,7 @@ async def build_app(settings: Settings, *, clock: Clock | None = None, migrate: 
             workdays=workdays, clock=clock,
         ),
         evidence=EvidenceService(uow, settings.evidence_path, settings.evidence_max_bytes),
-        exports=ExportService(uow, units, clock.tz, write_workbook, workdays),
+        exports=ExportService(uow, units, clock.tz, write_workbook, workdays, projections),
         accounts=AccountService(uow),
         broadcasts=broadcasts,
         reachability=ReachabilityService(uow),

@@ -49,6 +49,10 @@ def build_parser() -> argparse.ArgumentParser:
     imp = plan.add_parser("import", help="nhập kế hoạch từ .txt, .docx, .xlsx")
     imp.add_argument("path")
     imp.add_argument("--year", type=int, help="đổi mọi mốc thời gian sang năm N")
+    check = plan.add_parser("check", help="đọc thử một tệp kế hoạch, không lưu: nhiệm vụ, đơn vị, thời hạn hiểu được")
+    check.add_argument("path")
+    check.add_argument("--json", action="store_true", help="in dạng JSON (docs/contracts.md §2)")
+    check.add_argument("--year", type=int, help="đọc mọi mốc thời gian như của năm N")
     dump = plan.add_parser("dump", help="in kế hoạch đã lưu")
     dump.add_argument("--json", action="store_true", required=True)
     dump.add_argument("--year", type=int)
@@ -86,6 +90,10 @@ def build_parser() -> argparse.ArgumentParser:
     draft.add_argument("--period", required=True, type=_period, metavar="Q1|Q2|H1|Q3|Y")
     draft.add_argument("--year", type=int)
     draft.add_argument("--out", required=True, metavar="PATH.docx")
+    status = sub.add_parser("status", help="tình trạng mọi phần việc vào cuối một ngày (từ lịch sử cập nhật)")
+    status.add_argument("--at", required=True, type=_date, metavar="YYYY-MM-DD")
+    status.add_argument("--unit", metavar="UNIT_ID")
+    status.add_argument("--json", action="store_true", required=True)
     web = sub.add_parser("web", help="trang web theo dõi (docs/contracts.md §6)").add_subparsers(dest="web_command", required=True)
     web.add_parser("serve", help="chạy máy chủ web (WEB_LISTEN, WEB_PORT — mặc định 8080)")
     link = web.add_parser("link", help="đường dẫn đăng nhập dùng một lần, hiệu lực 10 phút")
@@ -126,6 +134,12 @@ async def cmd_plan_import(app: App, args) -> int:
         f"{verb} kế hoạch năm {result.year}: {result.tasks} nhiệm vụ, {result.assignments} dòng phân công, "
         f"{result.milestones} mốc thời gian."
     )
+    from presentation.deadlines import import_summary, unknown_units_summary
+
+    if result.unknown_units:
+        print(unknown_units_summary(result.unknown_units))
+    if result.needs_date:
+        print(import_summary(result.needs_date))
     return 0
 
 

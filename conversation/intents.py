@@ -148,6 +148,16 @@ INTENTS: tuple[IntentSpec, ...] = (
         help="nv 18: đã nhận văn bản UBND ngày 10/5",
     ),
     IntentSpec(
+        "set_deadline", group="Văn phòng (điều phối)", coordinators_only=True,
+        help="nv 3 hạn 30/06 (mốc cần xác định thời hạn)",
+    ),
+    IntentSpec(
+        "needs_date", group="Văn phòng (điều phối)", coordinators_only=True,
+        help="mốc cần xác định thời hạn",
+        commands=(Command("canhan", ("canxacdinhhan",)),),
+        phrases=r"\b(?:moc|viec|nhiem vu)\s+(?:nao\s+)?(?:can xac dinh|chua co)\s+(?:thoi\s+)?han\b",
+    ),
+    IntentSpec(
         "register",
         commands=(Command("start", menu="Bắt đầu, đăng ký bằng mã mời"), Command("dangky", ("register", "dk"))),
     ),

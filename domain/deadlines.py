@@ -1,43 +1,31 @@
-"""Deadline phrases of the plan ("Quý I", "Cả năm", "Trước 20/12 hàng năm", "Chậm nhất sau 05 ngày làm
-việc kể từ ...") turned into milestones of the kinds in docs/contracts.md §2.
+"""Deadline cells of the plan ("- Ban hành Kế hoạch: Quý I - Thực hiện: Cả năm", "Hàng quý", "Trước 20/12
+hàng năm") turned into milestones of the kinds in docs/contracts.md §2.
 
-The parser is deliberately strict: a phrase it does not recognise raises `ValueError`, so a new wording
-in next year's plan is reported at import instead of silently becoming a wrong reminder.
+A cell is split into phases, each phase read by the grammar (`domain.deadline_grammar`). A phrase the
+grammar does not know is never a guess and never stops the import: it becomes one `needs_date` milestone
+(no date, no reminder), listed at the end of the import and set later by a coordinator («nv 3 hạn 30/06»).
 """
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 import re
+from dataclasses import replace
 
-from domain.plan import (
-    AFTER_EVENT,
-    ANNUAL,
-    DATE,
-    ON_REQUEST,
-    PER_AUTHORITY,
-    PERIODIC_REPORT,
-    RELATIVE,
-    YEAR_ROUND,
-    ParsedMilestone,
-)
+from domain.deadline_grammar import ROMAN, Due, month_end, quarter_end, read_phrase
+from domain.plan import NEEDS_DATE, PER_AUTHORITY, PERIODIC_REPORT, ParsedMilestone
 from domain.reporting import PERIOD_NAMES, ReportingCalendar
 from domain.text import fold, nfc
 
-ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+__all__ = [
+    "ROMAN", "month_end", "parse_deadline", "parse_phrase", "parse_phrases", "quarter_end", "restrict_to_scope",
+    "split_phases",
+]
+
 _PHASE_SPLIT = re.compile(r"(?:^|(?<=[\s;.]))-\s+")
 _QUARTER = r"quy (iv|iii|ii|i|[1-4])\b"
-_DAY_MONTH = r"(\d{1,2})\s*/\s*(\d{1,2})(?:\s*/\s*(\d{4}))?"
-
-
-def quarter_end(year: int, quarter: int) -> dt.date:
-    month = quarter * 3
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
-
-
-def month_end(year: int, month: int) -> dt.date:
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
+# A dash between two numbers of a range («Tháng 11 - 12/2023», «Quý II - III») is not a new phase.
+_RANGE_END = re.compile(r"(?:\b(?:iv|iii|ii|i)|\d)\s*$", re.IGNORECASE)
+_RANGE_START = re.compile(r"^(?:\d|(?:iv|iii|ii|i)\b|th[aá]ng\b|qu[yý]\b)", re.IGNORECASE)
 
 
 def split_phases(text: str) -> list[tuple[str | None, str]]:
@@ -45,8 +33,14 @@ def split_phases(text: str) -> list[tuple[str | None, str]]:
     text = nfc(text)
     if not text.startswith("-"):
         return [(None, _clean(text))]
-    phases: list[tuple[str | None, str]] = []
+    parts: list[str] = []
     for part in _PHASE_SPLIT.split(text):
+        if parts and _RANGE_END.search(parts[-1]) and _RANGE_START.match(part) and ":" not in part:
+            parts[-1] = f"{parts[-1].rstrip()} - {part}"
+        else:
+            parts.append(part)
+    phases: list[tuple[str | None, str]] = []
+    for part in parts:
         part = _clean(part)
         if not part:
             continue
@@ -62,69 +56,30 @@ def _clean(text: str) -> str:
     return nfc(text).strip(" ;.,")
 
 
+def parse_phrases(phrase: str, year: int) -> list[ParsedMilestone]:
+    """One deadline phrase → its milestones (several for a list or a recurring deadline); a phrase the
+    grammar does not know → one `needs_date` milestone. Labels: the phrase, with the occurrence when
+    there are several («Hàng quý (Quý II)»)."""
+    phrase = _clean(phrase)
+    dues = read_phrase(phrase, year)
+    if not dues:
+        return [ParsedMilestone(label=phrase, kind=NEEDS_DATE, text=phrase)]
+    several = len(dues) > 1
+    return [_milestone(phrase, due, several) for due in dues]
+
+
+def _milestone(phrase: str, due: Due, several: bool) -> ParsedMilestone:
+    occurrence = due.occurrence or (f"{due.due.day:02d}/{due.due.month:02d}" if due.due else None)
+    label = f"{phrase} ({occurrence})" if several and occurrence else phrase
+    return ParsedMilestone(
+        label=label, kind=due.kind, text=phrase, due=due.due, offset_days=due.offset_days,
+        working_days=due.working_days, trigger=due.trigger, recurrence=due.recurrence,
+    )
+
+
 def parse_phrase(phrase: str, year: int) -> ParsedMilestone:
-    """One deadline phrase → one milestone (label left to the caller)."""
-    f = fold(phrase)
-    m = ParsedMilestone(label=phrase, kind="", text=phrase)
-    if f in ("ca nam", "trong nam", "thuong xuyen", "hang nam") or f.startswith("ca nam"):
-        m.kind, m.due = YEAR_ROUND, dt.date(year, 12, 31)
-        return m
-    if rel := re.search(r"(\d+)\s+ngay\s+(lam viec\s+)?ke tu\s+", f):
-        m.kind, m.offset_days, m.working_days = RELATIVE, int(rel.group(1)), bool(rel.group(2))
-        m.trigger = _after_words(phrase, "kể từ")
-        return m
-    if f.startswith("sau khi"):
-        m.kind, m.trigger = AFTER_EVENT, _after_words(phrase, "sau khi")
-        return m
-    if f.startswith("khi co") or ("yeu cau" in f and f.startswith("khi")):
-        m.kind = ON_REQUEST
-        return m
-    if f.startswith("theo quy dinh") or f.startswith("theo thoi han") or f.startswith("theo ke hoach"):
-        m.kind = PER_AUTHORITY
-        return m
-    if q := re.fullmatch(r"truoc " + _QUARTER, f):
-        quarter = ROMAN[q.group(1)]
-        m.kind = DATE
-        m.due = quarter_end(year, quarter - 1) if quarter > 1 else dt.date(year - 1, 12, 31)
-        return m
-    if q := re.fullmatch(r"(?:trong |trong thoi gian |cuoi )?" + _QUARTER + r"(?: nam (\d{4}))?", f):
-        m.kind, m.due = DATE, quarter_end(int(q.group(2) or year), ROMAN[q.group(1)])
-        return m
-    if mo := re.fullmatch(r"(?:truoc |trong )?thang (\d{1,2})(?: (\d{4})| nam (\d{4}))?", f):
-        m.kind, m.due = DATE, month_end(int(mo.group(2) or mo.group(3) or year), int(mo.group(1)))
-        return m
-    if f in ("6 thang dau nam", "truoc 6 thang dau nam"):
-        m.kind, m.due = DATE, dt.date(year, 6, 30)
-        return m
-    raw = nfc(phrase)
-    if mo := re.fullmatch(r"(?:tháng|Tháng)\s*(\d{1,2})\s*/\s*(\d{4})", raw):
-        m.kind, m.due = DATE, month_end(int(mo.group(2)), int(mo.group(1)))
-        return m
-    if d := re.search(r"^(?:truoc ngay |truoc |chậm nhất |cham nhat |ngay )?" + _DAY_MONTH, _date_form(raw)):
-        day, month, yr = int(d.group(1)), int(d.group(2)), d.group(3)
-        annual = "hang nam" in f or "hangnam" in f or "moi nam" in f
-        m.kind = ANNUAL if annual else DATE
-        m.due = dt.date(int(yr) if yr else year, month, day)
-        return m
-    raise ValueError(f"không hiểu thời hạn «{phrase}»")
-
-
-def _date_form(raw: str) -> str:
-    """Folded text that keeps '/' so '20/12' survives."""
-    from domain.text import strip_diacritics
-
-    return re.sub(r"\s+", " ", strip_diacritics(raw).lower()).strip()
-
-
-def _after_words(phrase: str, marker: str) -> str:
-    """The original-case text after a marker such as 'kể từ' (diacritics-insensitive search)."""
-    folded_marker = fold(marker)
-    words = nfc(phrase).split()
-    for i in range(len(words)):
-        window = fold(" ".join(words[i : i + len(folded_marker.split())]))
-        if window == folded_marker:
-            return _clean(" ".join(words[i + len(folded_marker.split()) :]))
-    return _clean(phrase)
+    """The first milestone of a phrase (most phrases have exactly one)."""
+    return parse_phrases(phrase, year)[0]
 
 
 # -- periodic reports -------------------------------------------------------------------------------
@@ -173,22 +128,30 @@ def periodic_milestones(
 def parse_deadline(
     text: str, *, year: int, products: list[str], calendar_: ReportingCalendar
 ) -> list[ParsedMilestone]:
-    """A whole deadline cell → its milestones, one per phase; periodic reports expanded per period."""
+    """A whole deadline cell → its milestones, one per phase (several for lists and recurring
+    deadlines); periodic reports expanded per period; an empty cell → one `needs_date` milestone."""
     milestones: list[ParsedMilestone] = []
     for label, phrase in split_phases(text):
         if not phrase:
             continue
-        milestone = parse_phrase(phrase, year)
-        if milestone.kind == PER_AUTHORITY and (label is None or fold(label).startswith("bao cao")):
+        found = parse_phrases(phrase, year)
+        if found[0].kind == PER_AUTHORITY and (label is None or fold(label).startswith("bao cao")):
             periodic = periodic_milestones(products, phrase, year, calendar_)
             if periodic:
                 milestones.extend(periodic)
                 continue
-        milestone.label = label or phrase
-        milestones.append(milestone)
+        for milestone in found:
+            if label:
+                milestone.label = label if len(found) == 1 else f"{label} ({milestone.label})"
+            milestones.append(milestone)
     if not milestones:
-        raise ValueError("thiếu thời gian hoàn thành")
+        milestones.append(ParsedMilestone(label="Chưa ghi thời hạn", kind=NEEDS_DATE, text=""))
     return milestones
+
+
+def unknown_phrases(milestones: list[ParsedMilestone]) -> list[str]:
+    """The phrases of a cell that need a date (the import lists them)."""
+    return [m.text for m in milestones if m.kind == NEEDS_DATE]
 
 
 def restrict_to_scope(milestones: list[ParsedMilestone], scope: str) -> list[ParsedMilestone]:
@@ -203,5 +166,5 @@ def restrict_to_scope(milestones: list[ParsedMilestone], scope: str) -> list[Par
         wanted.add("H1")
     if not wanted:
         return milestones
-    kept = [m for m in milestones if m.kind != PERIODIC_REPORT or m.period in wanted]
+    kept = [replace(m) for m in milestones if m.kind != PERIODIC_REPORT or m.period in wanted]
     return kept or milestones

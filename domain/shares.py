@@ -12,7 +12,10 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
+
+from domain import lateness
+from domain.lateness import Workdays as Workdays  # re-exported: the share rules' callers import them here
+from domain.lateness import due_working_day as due_working_day
 
 
 class Status(StrEnum):
@@ -83,6 +86,8 @@ STATUS_NAMES: dict[str, str] = {  # keyed by Status (a str)
     Status.BLOCKED: "Vướng mắc",
     Status.DONE: "Hoàn thành",
 }
+# A share nobody has reported on yet: not «chưa thực hiện», which only the unit itself says.
+NOT_UPDATED_NAME = "Chưa cập nhật"
 REVIEW_NAMES: dict[str, str] = {ReviewState.PENDING: "chờ duyệt", ReviewState.ACCEPTED: "đã xác nhận", ReviewState.RETURNED: "bị trả lại"}
 
 
@@ -99,31 +104,19 @@ def milestone_done(status: str, done_through: dt.date | None, due: dt.date | Non
     return status == Status.DONE or (due is not None and done_through is not None and due <= done_through)
 
 
-class Workdays(Protocol):
-    """What the overdue rule needs of the working-day calendar (`domain.workdays.WorkingCalendar`)."""
-
-    def is_working_day(self, day: dt.date) -> bool: ...
-    def previous_working_day(self, day: dt.date) -> dt.date: ...
-
-
-def due_working_day(due: dt.date, workdays: Workdays) -> dt.date:
-    """The working day a deadline is really due: the day itself, or the working day before it when the
-    deadline falls on a day off (a Sunday 18/12 is due on Friday 16/12)."""
-    return due if workdays.is_working_day(due) else workdays.previous_working_day(due)
-
-
 def milestone_overdue(
     status: str, done_through: dt.date | None, due: dt.date | None, today: dt.date, workdays: Workdays,
 ) -> bool:
-    """THE overdue rule: a dated milestone not done whose working day has passed — lateness counts from
-    the working day the work is really due (`due_working_day`), so a Sunday deadline is late on Saturday."""
-    return due is not None and due_working_day(due, workdays) < today and not milestone_done(status, done_through, due)
+    """A dated milestone not done whose working day has passed: the projection's rule
+    (`domain.lateness.milestone_overdue`, re-exported by `domain.projection`) for callers holding a
+    share's current values (the reminders' candidates, the report)."""
+    return lateness.milestone_overdue(done=milestone_done(status, done_through, due), due=due, at=today, workdays=workdays)
 
 
 def share_overdue(
     status: str, done_through: dt.date | None, dues: Iterable[dt.date | None], today: dt.date, workdays: Workdays,
 ) -> bool:
-    """A share is overdue when any of its milestones is."""
+    """A share is overdue when any of its milestones is (the projection's rule)."""
     return any(milestone_overdue(status, done_through, due, today, workdays) for due in dues)
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import yaml
 from rapidfuzz import fuzz, process
@@ -113,17 +112,44 @@ class UnitDirectory:
         return None
 
     def resolve(self, phrase: str, *, fuzzy: bool = True, cutoff: float = 88.0) -> str | None:
-        """The id of the unit named by `phrase` (exact alias, then fuzzy), or None."""
+        """The id of the unit named by `phrase` (exact alias, the alias with the plan's abbreviations
+        written out — «P. QL Thương mại» — then fuzzy), or None."""
         folded = fold(phrase)
         if not folded:
             return None
         if folded in self._names:
             return self._names[folded]
+        expanded = expand_abbreviations(folded)
+        if expanded in self._names:
+            return self._names[expanded]
         if fuzzy and len(folded) >= 4:
             match = process.extractOne(folded, list(self._names), scorer=fuzz.ratio, score_cutoff=cutoff)
             if match:
                 return self._names[match[0]]
         return None
+
+    def office_id(self) -> str | None:
+        """The Văn phòng, which follows every unit's work: it holds a row whose lead unit the directory does
+        not know until units.yaml names it (the import says so)."""
+        for unit in self.units:
+            if unit.id == "van-phong" or fold(unit.name).startswith("van phong"):
+                return unit.id
+        return next((u.id for u in self.units if u.kind == "internal"), None)
+
+    def suggest(self, phrase: str, *, cutoff: float = 70.0) -> str | None:
+        """The member unit whose name a phrase the directory does not know most looks like (for «có phải
+        …?» at import), or None when nothing is close enough to be worth asking."""
+        folded = _distinctive(expand_abbreviations(fold(phrase)))
+        if not folded:
+            return None
+        choices: dict[str, str] = {}
+        for unit in self.member_units:
+            for name in (unit.name, *unit.aliases):
+                key = _distinctive(expand_abbreviations(fold(name)))
+                if key:
+                    choices.setdefault(key, unit.id)
+        match = process.extractOne(folded, list(choices), scorer=fuzz.token_set_ratio, score_cutoff=cutoff)
+        return self.name(choices[match[0]]) if match else None
 
     def find_in_text(self, text: str, *, fuzzy: bool = True) -> str | None:
         """The unit mentioned anywhere in a free-text sentence (the longest alias wins)."""
@@ -147,7 +173,25 @@ class UnitDirectory:
         return best[1] if best else None
 
 
-def _delegate(entry: dict[str, Any]) -> tuple[str, str] | None:
+_ABBREVIATIONS = ((re.compile(r"^p "), "phong "), (re.compile(r"^tt "), "trung tam "), (re.compile(r"\bql\b"), "quan ly"))
+
+
+_GENERIC = re.compile(r"\b(?:phong|so|trung tam|don vi|ban|chi cuc|bo phan|cong chuc|quan ly|van phong)\b")
+
+
+def _distinctive(folded: str) -> str:
+    """The words that tell units apart («phong quan ly thuong mai» → «thuong mai»)."""
+    return re.sub(r"\s+", " ", _GENERIC.sub(" ", folded)).strip()
+
+
+def expand_abbreviations(folded: str) -> str:
+    """«p kinh te» → «phong kinh te», «tt khuyen cong» → «trung tam khuyen cong», «ql» → «quan ly»."""
+    for pattern, words in _ABBREVIATIONS:
+        folded = pattern.sub(words, folded)
+    return folded
+
+
+def _delegate(entry: dict[str, object]) -> tuple[str, str] | None:
     value = entry.get("reminders_to")
     if not value:
         return None

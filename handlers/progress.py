@@ -33,7 +33,7 @@ async def progress(ctx: Context) -> list[Reply]:
     unit = scope.unit_id if scope else None
     refused = texts.refusal(units.name(user.unit_id), units.name(scope.refused)) if scope and scope.refused else ""
     try:
-        leads = await app.queries.leads()
+        leads = await app.queries.leads(today=ctx.today)
         sections = await app.queries.targets()
     except NoPlan:
         return ctx.reply(NO_PLAN)

@@ -22,7 +22,7 @@ async def task_info(ctx: Context) -> list[Reply]:
     if number is None:
         return await unknown_task_reply(ctx, None)
     try:
-        detail = await ctx.app.queries.task_detail(number)
+        detail = await ctx.app.queries.task_detail(number, ctx.today)
     except NoPlan:
         return ctx.reply(NO_PLAN)
     if detail is None:

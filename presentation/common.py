@@ -71,6 +71,8 @@ def milestone_when(m: MilestoneView, today: dt.date, workdays: Workdays | None =
         return f"{deadline(m.due, workdays, today.year)} ({days_left(m.due, today, workdays)})"
     if m.kind in ("relative", "after_event"):
         return f"chờ sự kiện: {m.trigger or m.text}"
+    if m.kind == "needs_date":
+        return f"cần xác định thời hạn («{m.text}»)" if m.text else "cần xác định thời hạn"
     return m.text
 
 

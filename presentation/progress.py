@@ -14,14 +14,15 @@ def roman(number: int) -> str:
 
 
 def summary(counts: Counter, verified: int | None = None) -> str:
-    """«✅ 12/40 phần việc xong (30%) · 🔄 5 đang làm · ❗ 2 trễ hạn» — counts that are zero are left out."""
+    """«✅ 12/40 phần việc xong (30%) · 🔄 5 đang làm · ❗ 2 phần việc trễ hạn» — counts of shares (phần
+    việc), as the projection counts them; zeros are left out."""
     total = counts.get("total", 0)
     done = counts.get("done", 0)
     share = f"{round(100 * done / total)}%" if total else "0%"
     checked = f", {verified} đã xác nhận" if verified else ""
     parts = [f"✅ {done}/{total} phần việc xong ({share}{checked})"]
     for key, icon, word in (
-        ("in_progress", "🔄", "đang làm"), ("blocked", "⚠️", "vướng"), ("overdue", "❗", "trễ hạn"),
+        ("in_progress", "🔄", "đang làm"), ("blocked", "⚠️", "vướng"), ("overdue", "❗", "phần việc trễ hạn"),
     ):
         if counts.get(key, 0):
             parts.append(f"{icon} {counts[key]} {word}")
@@ -31,7 +32,7 @@ def summary(counts: Counter, verified: int | None = None) -> str:
 def unit_line(name: str, counts: Counter) -> str:
     text = f"• {name}: {counts.get('done', 0)}/{counts.get('total', 0)} xong"
     if counts.get("overdue", 0):
-        text += f", {counts['overdue']} trễ"
+        text += f", {counts['overdue']} phần việc trễ hạn"
     if counts.get("blocked", 0):
         text += f", {counts['blocked']} vướng"
     return text

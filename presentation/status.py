@@ -57,7 +57,7 @@ def confirm(task: int, status: str, percent: int | None, title: str | None, unit
 def recorded(lead: LeadView, previous: str | None, units: UnitDirectory, note: str | None, task: int) -> str:
     text = (
         f"✅ Đã ghi nhận **nhiệm vụ {lead.task_number}** — {short(lead.task_title)}\n"
-        f"{units.name(lead.unit_id)}: {status_text(previous or 'not_started', None)} → "
+        f"{units.name(lead.unit_id)}: {status_text(previous or 'not_started', None, updated=previous is not None)} → "
         f"**{status_text(lead.status, lead.percent)}**"
     )
     if lead.status == "blocked":

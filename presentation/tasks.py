@@ -24,15 +24,16 @@ PAGE_SIZE = 8
 LIST_TITLE = 48
 DETAIL_TITLE = 140
 ALL_INTERNAL = "các phòng, đơn vị thuộc Sở"
-FOLDED = ("year_round", "waiting", "undated")
+FOLDED = ("year_round", "waiting", "needs_date", "undated")
 GROUP_TITLES = {
     "year_round": "🔁 Thực hiện cả năm",
     "waiting": "⏳ Chờ sự kiện kích hoạt",
+    "needs_date": "❓ Cần xác định thời hạn",
     "undated": "📄 Theo quy định / khi có yêu cầu",
 }
 STATUS_TITLES = {
     "open": "chưa hoàn thành",
-    "overdue": "trễ hạn",
+    "overdue": "mốc đã trễ hạn",
     "done": "đã hoàn thành",
     "in_progress": "đang thực hiện",
     "not_started": "chưa thực hiện",
@@ -129,15 +130,23 @@ def _statuses(detail: TaskDetail, units: UnitDirectory, own_unit: str | None) ->
         for s in statuses:
             note = f" ({short(s.note, 60)})" if s.note else ""
             evidence = f", {s.evidence} minh chứng" if s.evidence else ""
-            parts.append(f"{status_icon(s.status)} {units.name(s.unit_id)}: {status_text(s.status, s.percent)}{note}{evidence}")
+            parts.append(
+                f"{status_icon(s.status)} {units.name(s.unit_id)}: {status_text(s.status, s.percent, s.updated)}"
+                f"{note}{evidence}"
+            )
         return "Tình trạng: " + " · ".join(parts)
     done = sum(1 for s in statuses if s.status == "done")
-    counts = {k: sum(1 for s in statuses if s.status == k) for k in ("in_progress", "blocked", "not_started")}
+    counts = {k: sum(1 for s in statuses if s.status == k) for k in ("in_progress", "blocked")}
+    counts["not_started"] = sum(1 for s in statuses if s.status == "not_started" and s.updated)
+    silent = sum(1 for s in statuses if s.status == "not_started" and not s.updated)
     text = f"Tình trạng: {done}/{len(statuses)} phần việc xong"
     text += "".join(f" · {n} {status_text(k, None).lower()}" for k, n in counts.items() if n)
+    if silent:
+        text += f" · {silent} {status_text('not_started', None, updated=False).lower()}"
     mine = [s for s in statuses if s.unit_id == own_unit]
     if mine and own_unit is not None:
-        text += f"\n{status_icon(mine[0].status)} {units.name(own_unit)}: {status_text(mine[0].status, mine[0].percent)}"
+        own = mine[0]
+        text += f"\n{status_icon(own.status)} {units.name(own_unit)}: {status_text(own.status, own.percent, own.updated)}"
     return text
 
 
@@ -197,6 +206,8 @@ def task_list(
     folded_count = len(_group(folded, all_units=all_units))
     if routine:
         head = f"{len(entries)} việc thường xuyên / chờ sự kiện / theo quy định"
+    elif code[3] == "overdue" and entries:
+        head = f"{len(entries)} mốc trễ hạn"  # one line per milestone (mốc), not per task or share
     elif entries:
         head = f"{len(entries)} việc có hạn trong kỳ"
     else:

@@ -43,7 +43,9 @@ KEEP_CHARTS = dt.timedelta(hours=6)
 def tally_leads(
     leads: Iterable[LeadView], today: dt.date, workdays: Workdays,
 ) -> tuple[dict[str, Counter[str]], dict[int, Counter[str]], Counter[str]]:
-    """Counts per unit, per section and in total (status keys, plus 'overdue' and 'total')."""
+    """Counts of shares per unit, per section and in total (status keys, plus 'overdue', 'total',
+    'not_updated', 'done_late') — the projection's counts (`domain.projection.count_shares`) when the
+    leads were read through it on `today`, as `QueryService.leads(today=…)` reads them."""
     by_unit: dict[str, Counter[str]] = {}
     by_section: dict[int, Counter[str]] = {}
     total: Counter[str] = Counter()
@@ -51,6 +53,10 @@ def tally_leads(
         keys = [lead.status, "total"]
         if lead.is_overdue(today, workdays):
             keys.append("overdue")
+        if lead.status == Status.NOT_STARTED and not lead.updated:
+            keys.append("not_updated")
+        if lead.state is not None and lead.state.done_late:
+            keys.append("done_late")
         for bucket in (by_unit.setdefault(lead.unit_id, Counter()), by_section.setdefault(lead.section, Counter()), total):
             for key in keys:
                 bucket[key] += 1
@@ -75,7 +81,7 @@ def _panel(ax: Axes, title: str, rows: Sequence[tuple[str, Counter[str]]]) -> No
         note = f"{round(100 * done / total) if total else 0}% xong"
         ax.text(end + longest * 0.01, pos + 0.12, note, va="center", fontsize=8, color="#333333")
         if counts.get("overdue"):
-            ax.text(end + longest * 0.01, pos - 0.2, f"{counts['overdue']} trễ hạn", va="center", fontsize=8,
+            ax.text(end + longest * 0.01, pos - 0.2, f"{counts['overdue']} phần việc trễ hạn", va="center", fontsize=8,
                     color=OVERDUE_COLOR, fontweight="bold")
     ax.set_yticks(positions, labels, fontsize=8.5)
     ax.set_xlim(0, longest * 1.22)

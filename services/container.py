@@ -29,6 +29,7 @@ from services.export_service import ExportService
 from services.inbox import Inbox
 from services.pacing import Pacer
 from services.plan_service import PlanService
+from services.projection_service import ProjectionService
 from services.query_service import QueryService
 from services.reachability import ReachabilityService
 from services.reminder_service import ReminderService
@@ -65,6 +66,7 @@ class App:
     plans: PlanService
     users: UserService
     queries: QueryService
+    projections: ProjectionService  # the one truth: every status, lateness and count
     statuses: StatusService
     inbox: Inbox
     reminders: ReminderService

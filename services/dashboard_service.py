@@ -1,8 +1,9 @@
 """What the web view shows: the plan at a glance (per reform area, per unit), the period's deadlines,
 late work, targets; one unit's shares. Plain data for the web templates; wording lives in `web/`.
 
-Built on `QueryService.leads()` (one read of every share with its milestones), so the dashboard and
-the chat's «tiến độ» can never count differently.
+Built on `QueryService.leads(today=…)`, the projection of every share at the end of the day
+(domain/projection.py), so the dashboard, the chat's «tiến độ», the export and `cchc-bot status` can
+never count differently. Cards count shares (phần việc); the late list lists milestones (mốc).
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from domain.shares import Workdays, due_working_day
+from domain.projection import effective_due
+from domain.shares import Workdays
 from domain.units import UnitDirectory
 from services.plan_service import PlanService
 from services.query_service import QueryService
@@ -49,10 +51,13 @@ class Tally:
     counts: Counter[str] = field(default_factory=Counter)
 
     def add(self, lead: LeadView, late: bool) -> None:
+        """Count one share (phần việc); `late`: the share is overdue (the projection's rule)."""
         self.counts[lead.status] += 1
         self.counts["total"] += 1
         if late:
             self.counts["late"] += 1
+        if not lead.updated:
+            self.counts["not_updated"] += 1
 
     def __getitem__(self, key: str) -> int:
         return self.counts[key]
@@ -79,6 +84,8 @@ class DueRow:
     late: bool
     done: bool
     days_late: int = 0
+    effective_due: dt.date | None = None  # the one date printed: a deadline on a day off moves before it
+    updated: bool = True
 
 
 @dataclass(frozen=True)
@@ -132,9 +139,10 @@ def period_range(period: str, year: int) -> tuple[dt.date, dt.date]:
 def _row(lead: LeadView, m: MilestoneView, today: dt.date, workdays: Workdays) -> DueRow:
     """One milestone's row; days late count from the working day it was really due."""
     late = lead.overdue(m, today, workdays)
+    due = effective_due(m.due, workdays)
     return DueRow(
         lead.task_number, lead.task_title, lead.unit_id, m.label, m.text, m.due, lead.status, lead.percent,
-        late, lead.milestone_done(m), (today - due_working_day(m.due, workdays)).days if late and m.due else 0,
+        late, lead.milestone_done(m), (today - due).days if late and due else 0, due, lead.updated,
     )
 
 
@@ -153,7 +161,7 @@ class DashboardService:
         period = filters.period if filters.period in PERIODS else current_quarter(today)
         start, end = period_range(period, year)
         sections = await self.plans.sections(version[0])
-        leads = await self.queries.leads(unit_ids=[only_unit] if only_unit else None)
+        leads = await self.queries.leads(unit_ids=[only_unit] if only_unit else None, today=today)
         wd = self.plans.workdays
         total = Tally()
         areas = {n: AreaRow(n, ROMAN[n] if n < len(ROMAN) else str(n), title, Tally()) for n, title, _ in sections}
@@ -176,12 +184,13 @@ class DashboardService:
             for m in lead.milestones:
                 if m.due is None:
                     continue
-                if start <= m.due <= end:
-                    deadlines.append(_row(lead, m, today, wd))
-                if lead.overdue(m, today, wd):
-                    late.append(_row(lead, m, today, wd))
-        deadlines.sort(key=lambda r: (r.due, r.task_number, r.unit_id))
-        late.sort(key=lambda r: (-(r.due or dt.date.min).toordinal(), r.task_number, r.unit_id))  # newest first
+                row = _row(lead, m, today, wd)
+                if row.effective_due is not None and start <= row.effective_due <= end:
+                    deadlines.append(row)
+                if row.late:
+                    late.append(row)
+        deadlines.sort(key=lambda r: (r.effective_due or r.due or dt.date.max, r.task_number, r.unit_id))
+        late.sort(key=lambda r: (-(r.effective_due or dt.date.min).toordinal(), r.task_number, r.unit_id))
         unit_rows = sorted(units.values(), key=lambda u: (-u.tally["late"], u.tally.done_percent, u.name))
         targets = [
             (n, ROMAN[n] if n < len(ROMAN) else str(n), title, list(items))
@@ -196,7 +205,7 @@ class DashboardService:
     async def unit_page(self, unit_id: str, today: dt.date) -> UnitPage:
         tally = Tally()
         shares = []
-        for lead in await self.queries.leads(unit_ids=[unit_id]):
+        for lead in await self.queries.leads(unit_ids=[unit_id], today=today):
             rows = [_row(lead, m, today, self.plans.workdays) for m in lead.milestones]
             tally.add(lead, any(r.late for r in rows))
             shares.append((lead, rows))

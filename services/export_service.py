@@ -30,11 +30,12 @@ from pathlib import Path
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from domain.reminders import before_plan
+from domain.projection import ShareState
 from domain.report_period import TITLES
-from domain.shares import REVIEW_NAMES, Status, Workdays, share_overdue
+from domain.shares import NOT_UPDATED_NAME, REVIEW_NAMES, Status, Workdays
 from domain.units import UnitDirectory
 from services.errors import NoPlan
+from services.projection_service import ProjectionService
 from services.review_service import (
     ACCEPTED,
     PENDING,
@@ -76,7 +77,9 @@ SUMMARY_HEADERS = (
     ("Đang thực hiện", 13),
     ("Vướng mắc", 11),
     ("Chưa thực hiện", 13),
-    ("Trễ hạn", 10),
+    ("Chưa cập nhật", 12),
+    ("Phần việc trễ hạn", 12),
+    ("Hoàn thành sau hạn", 12),
     ("Tỷ lệ hoàn thành", 12),
 )
 AUDIT_HEADERS = (
@@ -121,7 +124,8 @@ class UpdateRow:
 
 @dataclass
 class Share:
-    """One lead unit's share of one assignment, with what the report says about it."""
+    """One lead unit's share of one assignment, with what the report says about it: status, percent,
+    lateness and completion as the projection (domain/projection.py) states them on the export's day."""
 
     lead_id: int
     unit_id: str
@@ -131,6 +135,19 @@ class Share:
     verification: Verification
     latest: UpdateRow | None
     evidence: list[EvidenceView] = field(default_factory=list)
+    state: ShareState | None = None
+
+    @property
+    def updated(self) -> bool:
+        return self.state.updated if self.state is not None else self.latest is not None
+
+    @property
+    def done_on(self) -> dt.date | None:
+        return self.state.done_on if self.state is not None else None
+
+    @property
+    def done_late(self) -> bool:
+        return bool(self.state and self.state.done_late)
 
 
 @dataclass
@@ -196,10 +213,15 @@ def period_range(period: str, year: int) -> tuple[dt.date, dt.date]:
 
 
 def tally(counter: Counter[str], share: Share) -> None:
+    """Share counts (phần việc) of the summary sheet; «chưa thực hiện» only where the unit said so."""
     counter["total"] += 1
     counter[share.status] += 1
+    if share.status == Status.NOT_STARTED:
+        counter["not_started_said" if share.updated else "not_updated"] += 1
     if share.overdue:
         counter["overdue"] += 1
+    if share.done_late:
+        counter["done_late"] += 1
     if share.verification.verified(share.status):
         counter["verified"] += 1
 
@@ -213,12 +235,14 @@ class WorkbookWriter(Protocol):
 class ExportService:
     def __init__(
         self, uow: UnitOfWorkFactory, units: UnitDirectory, tz: ZoneInfo, write: WorkbookWriter, workdays: Workdays,
+        projections: ProjectionService,
     ) -> None:
         self.uow = uow
         self.units = units
         self.tz = tz
         self.write = write  # services/export_workbook.write_workbook, given by the bootstrap
-        self.workdays = workdays  # the overdue rule counts from the working day a deadline is really due
+        self.workdays = workdays
+        self.projections = projections  # every status, lateness and count of the workbook comes from it
 
 
     def local(self, at: dt.datetime) -> dt.datetime:
@@ -245,6 +269,7 @@ class ExportService:
 
     async def load(self, *, now: dt.datetime, unit_id: str | None = None) -> ReportData:
         today = self.local(now).date()
+        states = (await self.projections.at(today)).by_lead()
         async with self.uow() as uow:
             plan = await uow.plans.current_plan()
             if plan is None:
@@ -282,8 +307,9 @@ class ExportService:
             for a in task.assignments:
                 shares = []
                 for lead in sorted(a.leads, key=lambda x: x.id):
-                    dues = (m.due for m in a.milestones if not before_plan(m.due, plan.year))
-                    overdue = share_overdue(lead.status, lead.done_through, dues, today, self.workdays)
+                    state = states.get(lead.id)
+                    if state is None:  # a share added by an import between the two reads: read next time
+                        continue
                     mine = files.get(lead.id, [])
                     verification = Verification(
                         sum(1 for e in mine if e.review_state == ACCEPTED),
@@ -291,8 +317,8 @@ class ExportService:
                         sum(1 for e in mine if e.review_state == RETURNED),
                     )
                     share = Share(
-                        lead.id, lead.unit_id, lead.status, lead.percent, overdue, verification,
-                        latest.get(lead.id), mine,
+                        lead.id, lead.unit_id, state.status.value, state.percent, state.overdue, verification,
+                        latest.get(lead.id), mine, state,
                     )
                     tally(department, share)
                     if unit_id is None or lead.unit_id == unit_id:
@@ -339,6 +365,8 @@ def fmt_time(at: dt.datetime | None) -> str:
 
 
 def status_phrase(share: Share) -> str:
+    if share.status == Status.NOT_STARTED and not share.updated:
+        return NOT_UPDATED_NAME + (" — phần việc trễ hạn" if share.overdue else "")
     name = status_text(share.status, share.percent)
     if share.status == Status.DONE:
         v = share.verification
@@ -348,8 +376,10 @@ def status_phrase(share: Share) -> str:
             name += " — minh chứng chờ xác nhận"
         else:
             name += " — chưa có minh chứng được xác nhận"
+    if share.done_late and share.done_on is not None:
+        name += f" — hoàn thành sau hạn ({share.done_on:%d/%m/%Y})"
     if share.overdue:
-        name += " — trễ hạn"
+        name += " — phần việc trễ hạn"
     return name
 
 

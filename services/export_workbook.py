@@ -206,14 +206,17 @@ def write_appendix(ws: Worksheet, data: ReportData, units: UnitDirectory) -> int
     return row - 4
 
 
-SUMMARY_KEYS = ("total", Status.DONE, "verified", Status.IN_PROGRESS, Status.BLOCKED, Status.NOT_STARTED, "overdue")
+SUMMARY_KEYS = (
+    "total", Status.DONE, "verified", Status.IN_PROGRESS, Status.BLOCKED, "not_started_said", "not_updated", "overdue",
+    "done_late",
+)
 
 
 def _summary_row(ws: Worksheet, row: int, stt: int | str | None, name: str, counts: Counter[str], *, kind: str = "body") -> None:
     values: list[CellValue] = [stt, name, *[counts.get(k, 0) for k in SUMMARY_KEYS]]
     total = counts.get("total", 0)
     values.append(counts.get(Status.DONE, 0) / total if total else 0)
-    _put(ws, row, values, center=(1, 3, 4, 5, 6, 7, 8, 9, 10), kind=kind, formats={10: "percent"})
+    _put(ws, row, values, center=(1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12), kind=kind, formats={12: "percent"})
 
 
 def write_summary(ws: Worksheet, data: ReportData, units: UnitDirectory) -> None:
@@ -292,19 +295,17 @@ def write_audit(ws: Worksheet, data: ReportData, units: UnitDirectory) -> int:
 
 
 def completed_in(data: ReportData, start: dt.date, end: dt.date) -> list[tuple[TaskRow, AssignmentRow, Share, UpdateRow]]:
-    """Shares whose status became `done` (from anything else) on a day inside [start, end]; the last
-    such change counts when a share was reopened and finished again."""
+    """Shares done (as the projection says: the whole task, or every milestone) on a day inside
+    [start, end], with the update that finished them."""
     by_lead: dict[int, list[UpdateRow]] = defaultdict(list)
     for u in sorted(data.updates, key=lambda u: u.id):
         by_lead[u.lead_id].append(u)
     found = []
     for task, a, share in data.shares():
-        previous: str = Status.NOT_STARTED
-        hit = None
-        for u in by_lead.get(share.lead_id, []):
-            if u.status == Status.DONE and previous != Status.DONE and start <= u.at.date() <= end:
-                hit = u
-            previous = u.status
+        day = share.done_on
+        if share.status != Status.DONE or day is None or not start <= day <= end:
+            continue
+        hit = next((u for u in reversed(by_lead.get(share.lead_id, [])) if u.at.date() == day), None)
         if hit is not None:
             found.append((task, a, share, hit))
     return found

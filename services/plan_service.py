@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from domain.plan import AFTER_EVENT, PERIODIC_REPORT, RELATIVE, ParsedPlan, TriggeredMilestone, trigger_due
+from domain.people import UserView
+from domain.plan import (
+    AFTER_EVENT,
+    NEEDS_DATE,
+    PERIODIC_REPORT,
+    RELATIVE,
+    ParsedPlan,
+    TriggeredMilestone,
+    trigger_due,
+)
 from domain.plan_diff import PlanDiff, TaskOutline, diff_plans
 from domain.reminders import before_plan
 from domain.reporting import ReportingCalendar
@@ -40,6 +49,42 @@ class ImportResult:
     assignments: int
     milestones: int
     created: bool
+    # (task number, phrase) of each milestone imported without a date (docs/contracts.md §2)
+    needs_date: list[tuple[int, str]] = field(default_factory=list)
+    # (task number, unit name as written, the directory's closest unit or None) of lead units not found
+    unknown_units: list[tuple[int, str, str | None]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DeadlineOutcome:
+    """What «nv 3 hạn 30/06» did: kind is set, forbidden, unknown_task, no_plan or nothing_to_set."""
+
+    kind: str
+    labels: tuple[str, ...] = ()
+    day: dt.date | None = None
+
+
+def undated_phrases(parsed: ParsedPlan) -> list[tuple[int, str]]:
+    """(task number, phrase) of each distinct milestone the grammar could not date, in plan order."""
+    found: list[tuple[int, str]] = []
+    for task in parsed.tasks:
+        for assignment in task.assignments:
+            for milestone in assignment.milestones:
+                item = (task.number, milestone.text)
+                if milestone.kind == NEEDS_DATE and item not in found:
+                    found.append(item)
+    return found
+
+
+def unknown_units(parsed: ParsedPlan, units: UnitDirectory) -> list[tuple[int, str, str | None]]:
+    """(task, name as written, suggested unit) of each lead unit the directory does not know."""
+    found: list[tuple[int, str, str | None]] = []
+    for task in parsed.tasks:
+        for assignment in task.assignments:
+            for name in assignment.unknown_leads:
+                if all((task.number, name) != (t, n) for t, n, _ in found):
+                    found.append((task.number, name, units.suggest(name)))
+    return found
 
 
 def plan_targets(parsed: ParsedPlan) -> list[ParsedTarget]:
@@ -69,6 +114,34 @@ class PlanService:
     def parse(self, path: str | Path, year: int | None = None) -> ParsedPlan:
         return parse_plan_file(path, self.units, self.reporting, year=year)
 
+    def check(self, path: str | Path, year: int | None = None) -> dict[str, Any]:
+        """What a document says, read without storing it (`plan check`, docs/contracts.md §2): each task's
+        rows with their units and each deadline phrase with its milestones, the phrases that need a date
+        and the lead units the directory does not know, with the closest unit it does."""
+        parsed = self.parse(path, year)
+        tasks = [
+            {
+                "number": t.number, "section": t.section, "title": t.title,
+                "assignments": [
+                    {
+                        **_assignment_json(a), "lead_text": a.lead_text, "deadline_text": a.deadline_text,
+                        "unknown_lead": list(a.unknown_leads),
+                    }
+                    for a in t.assignments
+                ],
+            }
+            for t in parsed.tasks
+        ]
+        return {
+            "plan": {"year": parsed.year, "title": parsed.title, "issuer": parsed.issuer},
+            "sections": [{"number": s.number, "roman": s.roman, "title": s.title} for s in parsed.sections],
+            "tasks": tasks,
+            "needs_date": [{"task": t, "text": text} for t, text in undated_phrases(parsed)],
+            "unknown_units": [
+                {"task": t, "name": name, "suggestion": suggestion} for t, name, suggestion in unknown_units(parsed, self.units)
+            ],
+        }
+
     async def import_plan(self, path: str | Path, year: int | None = None) -> ImportResult:
         """Parse fully first, then write in one transaction: a bad file changes nothing."""
         parsed = self.parse(path, year)
@@ -83,7 +156,37 @@ class PlanService:
         self.forget()
         assignments = sum(len(t.assignments) for t in parsed.tasks)
         milestones = sum(len(a.milestones) for t in parsed.tasks for a in t.assignments)
-        return ImportResult(parsed.year, len(parsed.tasks), assignments, milestones, created)
+        return ImportResult(
+            parsed.year, len(parsed.tasks), assignments, milestones, created, undated_phrases(parsed),
+            unknown_units(parsed, self.units),
+        )
+
+    async def needs_date(self) -> list[tuple[int, str, str]]:
+        """(task, label, phrase) of the current plan's milestones that still need a date."""
+        async with self.uow() as uow:
+            plan = await uow.plans.current_plan()
+            return await uow.plans.needs_date(plan.id) if plan else []
+
+    async def set_deadline(self, user: UserView, *, task: int, day: dt.date) -> DeadlineOutcome:
+        """A coordinator dates the milestones of a task that were imported without one («nv 3 hạn 30/06»).
+        A re-import of the same phrase keeps the date (storage/repositories/plans.py)."""
+        if not user.is_coordinator:
+            return DeadlineOutcome("forbidden")
+        async with self.uow() as uow:
+            plan = await uow.plans.current_plan()
+            if plan is None:
+                return DeadlineOutcome("no_plan")
+            task_row = await uow.plans.task(plan.id, task)
+            if task_row is None:
+                return DeadlineOutcome("unknown_task")
+            waiting = [m for a in task_row.assignments for m in a.milestones if m.kind == NEEDS_DATE]
+            if not waiting:
+                return DeadlineOutcome("nothing_to_set")
+            labels = tuple(dict.fromkeys(m.label for m in waiting))
+            await uow.plans.set_due(waiting, day)
+            await uow.commit()
+        self.forget()
+        return DeadlineOutcome("set", labels, day)
 
     async def current_version(self) -> tuple[int, int, dt.datetime] | None:
         """(plan id, year, imported_at) of the current plan: the cache key of derived indexes.
@@ -216,4 +319,6 @@ def milestone_json(m) -> dict[str, Any]:
         data["trigger"] = m.trigger
     elif m.kind == PERIODIC_REPORT:
         data["period"] = m.period
+    if getattr(m, "recurrence", None):
+        data["recurrence"] = m.recurrence
     return data

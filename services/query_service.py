@@ -6,11 +6,13 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
-from domain.plan import AFTER_EVENT, RELATIVE, YEAR_ROUND
+from domain.plan import AFTER_EVENT, NEEDS_DATE, RELATIVE, YEAR_ROUND
+from domain.projection import Counts, effective_due
 from domain.shares import OPEN_STATUSES, Status, Workdays
 from domain.units import UnitDirectory
 from services.errors import NoPlan
 from services.plan_service import AssignmentShape, PlanService
+from services.projection_service import ProjectionService
 from services.views import LeadView, ListItem, MilestoneView, StatusLine, TaskDetail, TaskList
 from storage.repositories.statuses import AssignmentRecord, ShareRecord, TaskRecord
 from storage.uow import UnitOfWorkFactory
@@ -36,10 +38,13 @@ def is_overdue(milestone: MilestoneView, lead: LeadView, today: dt.date, workday
 
 
 class QueryService:
-    def __init__(self, uow: UnitOfWorkFactory, units: UnitDirectory, plans: PlanService) -> None:
+    def __init__(
+        self, uow: UnitOfWorkFactory, units: UnitDirectory, plans: PlanService, projections: ProjectionService
+    ) -> None:
         self.uow = uow
         self.units = units
         self.plans = plans
+        self.projections = projections
 
     async def plan_info(self) -> tuple[int, int, int] | None:
         """(plan id, year, number of tasks) of the current plan."""
@@ -56,24 +61,26 @@ class QueryService:
             raise NoPlan()
         return version[0]
 
-    async def leads(self, *, unit_ids: list[str] | None = None, task: int | None = None) -> list[LeadView]:
-        plan_id = await self._plan_id()
-        structure = await self.plans.structure(plan_id)
-        async with self.uow() as uow:
-            rows = await uow.statuses.lead_rows(plan_id, unit_ids=unit_ids, task_number=task)
+    async def leads(
+        self, *, unit_ids: list[str] | None = None, task: int | None = None, today: dt.date | None = None
+    ) -> list[LeadView]:
+        """Every share (of the units / the task asked) as the projection states it at the end of `today`
+        (no date: with every recorded update) — status, percent and milestones' completion all come from
+        `domain.projection`, so a list, a card and a count cannot disagree."""
+        snap = await self.projections.snapshot(today, unit_ids=unit_ids, task=task)
+        states = snap.states()
+        empty = AssignmentShape((), (), (), ())
         views = []
-        for lid, unit, status, percent, at, done_through, aid, position, scope, number, title, section in rows:
-            shared = structure.get(aid)
-            if shared is None:  # the plan changed under a cached structure: read it afresh once
-                structure = await self.plans.structure(plan_id, fresh=True)
-                shared = structure.get(aid, AssignmentShape((), (), (), ()))
+        for f in snap.facts:
+            shape = snap.shapes.get(f.assignment_id, empty)
+            state = states[f.lead_id]
             views.append(
                 LeadView(
-                    lead_id=lid, unit_id=unit, task_number=number, task_title=title, section=section,
-                    assignment_id=aid, assignment_position=position, scope=scope, status=status, percent=percent,
-                    status_at=at, milestones=shared.milestones, products=shared.products,
-                    coordinating=shared.coordinating, external_coordinating=shared.external,
-                    done_through=done_through,
+                    lead_id=f.lead_id, unit_id=f.unit_id, task_number=f.task, task_title=f.title, section=f.section,
+                    assignment_id=f.assignment_id, assignment_position=f.assignment_position, scope=f.scope,
+                    status=state.status.value, percent=state.percent, status_at=f.status_at if state.updated else None,
+                    milestones=shape.milestones, products=shape.products, coordinating=shape.coordinating,
+                    external_coordinating=shape.external, done_through=state.done_through, state=state,
                 )
             )
         return views
@@ -89,19 +96,19 @@ class QueryService:
         """Milestones of the units' assignments: dated ones in the period first (by date), then
         year-round work, then those waiting for a trigger, then those without a fixed date."""
         items: list[ListItem] = []
-        for lead in await self.leads(unit_ids=unit_ids):
+        for lead in await self.leads(unit_ids=unit_ids, today=today):
             if not _status_matches(lead.status, status):
                 continue
             for m in lead.milestones:
                 item = _classify(lead, m, period, status, today, self.plans.workdays)
                 if item:
                     items.append(item)
-        order = {"dated": 0, "year_round": 1, "waiting": 2, "undated": 3}
+        order = {"dated": 0, "needs_date": 1, "year_round": 2, "waiting": 3, "undated": 4}  # what needs action first
         items.sort(key=lambda i: (order[i.group], i.milestone.due or dt.date.max, i.lead.task_number, i.lead.unit_id))
         return TaskList(items=items, units=unit_ids, period=period, status=status)
 
-    async def task_detail(self, number: int) -> TaskDetail | None:
-        views = await self.leads(task=number)
+    async def task_detail(self, number: int, today: dt.date | None = None) -> TaskDetail | None:
+        views = await self.leads(task=number, today=today)
         if not views:
             return None
         sections = await self.plans.sections(await self._plan_id())
@@ -125,7 +132,7 @@ class QueryService:
             statuses.append(
                 StatusLine(
                     unit_id=v.unit_id, status=v.status, percent=v.percent, at=v.status_at, by=by, note=note,
-                    evidence=evidence.get(v.lead_id, 0),
+                    evidence=evidence.get(v.lead_id, 0), updated=v.updated,
                 )
             )
         first = views[0]
@@ -133,22 +140,27 @@ class QueryService:
         return TaskDetail(number, first.task_title, first.section, section_title, views, statuses, assignments)
 
     async def progress(self, unit_ids: list[str] | None, today: dt.date) -> dict[str, Counter[str]]:
-        """Counts per status (plus 'overdue') per unit; key '*' holds the total."""
-        result: dict[str, Counter[str]] = {"*": Counter()}
-        for lead in await self.leads(unit_ids=unit_ids):
-            bucket = result.setdefault(lead.unit_id, Counter())
-            keys = [lead.status]
-            if lead.is_overdue(today, self.plans.workdays):
-                keys.append("overdue")
-            for key in keys:
-                bucket[key] += 1
-                result["*"][key] += 1
-            bucket["total"] += 1
-            result["*"]["total"] += 1
+        """Counts of shares per status (plus 'overdue', 'total') per unit; key '*' holds the total — the
+        projection's counts (`domain.projection.count_shares`), per unit."""
+        projection = await self.projections.at(today, unit_ids=unit_ids)
+        result: dict[str, Counter[str]] = {"*": share_counter(projection.counts())}
+        for unit in dict.fromkeys(s.unit_id for s in projection.shares):
+            result[unit] = share_counter(projection.counts(unit))
         return result
 
     async def targets(self) -> list[tuple[int, str, list[str]]]:
         return await self.plans.sections(await self._plan_id())
+
+def share_counter(counts: Counts) -> Counter[str]:
+    """The projection's share counts in the keys the chat's wording and charts read (status words,
+    'overdue', 'total', 'not_updated')."""
+    c = counts.as_contract()
+    return Counter({
+        "total": c["shares"], "done": c["done"], "in_progress": c["in_progress"], "blocked": c["blocked"],
+        "not_started": c["not_started"], "overdue": c["overdue"], "done_late": c["done_late"],
+        "not_updated": counts.not_updated,
+    })
+
 
 def _status_matches(current: str, wanted: str | None) -> bool:
     if wanted in (None, "overdue"):
@@ -174,9 +186,12 @@ def _classify(
             return ListItem(lead, m, "year_round")
         return None
     if m.due is not None:
-        if period is None or period[0] <= m.due <= period[1]:
+        due = effective_due(m.due, workdays)  # the date the list prints: a deadline on a day off moves
+        if period is None or (due is not None and period[0] <= due <= period[1]):
             return ListItem(lead, m, "dated")
         return None
     if m.kind in (RELATIVE, AFTER_EVENT):
         return ListItem(lead, m, "waiting")
+    if m.kind == NEEDS_DATE:  # no date yet: listed with the undated work until a coordinator sets one
+        return ListItem(lead, m, "needs_date") if period is None else None
     return ListItem(lead, m, "undated") if period is None else None

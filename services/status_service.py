@@ -58,7 +58,7 @@ class UpdateRecorded:
     """A status update written: the share as it now stands."""
 
     lead: LeadView
-    previous: str
+    previous: str | None  # None: nobody had reported on this share
     completed: str | None = None  # the one milestone this "done" completed, when later ones remain
     remaining: list[tuple[str, dt.date]] = field(default_factory=list)
     kind: UpdateKind = UpdateKind.RECORDED
@@ -133,7 +133,7 @@ class StatusService:
                 if len(allowed) > 1:
                     return UpdateOutcome(UpdateKind.CHOOSE, options=[lead_view(*r) for r in allowed], lead_units=lead_units)
                 lead, assignment, task_row = allowed[0]
-                previous = lead.status
+                previous = lead.status if lead.status_at is not None else None  # None: nobody reported yet
                 change = apply_update(
                     requested, percent, done_through=lead.done_through,
                     milestones=dated_milestones(assignment), today=now.date(),

@@ -6,11 +6,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from domain.shares import STATUS_NAMES, Status, Workdays, milestone_done, milestone_overdue, share_overdue
+from domain.projection import ShareState, milestone_overdue
+from domain.shares import NOT_UPDATED_NAME, STATUS_NAMES, Status, Workdays, milestone_done
 
 
-def status_text(status: str, percent: int | None) -> str:
-    """A share's status as the plan's documents write it («Đang thực hiện 60%»)."""
+def status_text(status: str, percent: int | None, updated: bool = True) -> str:
+    """A share's status as the plan's documents write it («Đang thực hiện 60%»); a share nobody has
+    reported on is «Chưa cập nhật» — «chưa thực hiện» is only what a unit itself said."""
+    if status == Status.NOT_STARTED and not updated:
+        return NOT_UPDATED_NAME
     name = STATUS_NAMES.get(status, status)
     return f"{name} {percent}%" if status == Status.IN_PROGRESS and percent is not None else name
 
@@ -50,25 +54,33 @@ class LeadView:
     coordinating: tuple[str, ...] = ()
     external_coordinating: tuple[str, ...] = ()
     done_through: dt.date | None = None
+    # The projection's state of the share (domain/projection.py), when it was read through it.
+    state: ShareState | None = field(default=None, compare=False)
+
+    @property
+    def updated(self) -> bool:
+        """Whether anyone ever reported on this share («Chưa cập nhật» when not)."""
+        return self.state.updated if self.state is not None else self.status_at is not None
 
     def milestone_done(self, m: MilestoneView) -> bool:
         return milestone_done(self.status, self.done_through, m.due)
 
     def overdue(self, m: MilestoneView, today: dt.date, workdays: Workdays) -> bool:
-        """This milestone overdue (the rule: `domain.shares.milestone_overdue`, from its working day)."""
-        return not m.before_plan and milestone_overdue(self.status, self.done_through, m.due, today, workdays)
+        """This milestone overdue — the projection's rule (`domain.projection.milestone_overdue`)."""
+        return not m.before_plan and milestone_overdue(
+            done=self.milestone_done(m), due=m.due, at=today, workdays=workdays
+        )
 
     def is_overdue(self, today: dt.date, workdays: Workdays) -> bool:
-        """Any of the share's milestones overdue (the rule: `domain.shares.share_overdue`)."""
-        dues = (m.due for m in self.milestones if not m.before_plan)
-        return share_overdue(self.status, self.done_through, dues, today, workdays)
+        """Any of the share's milestones overdue (the projection's rule)."""
+        return self.status != Status.DONE and any(self.overdue(m, today, workdays) for m in self.milestones)
 
 
 @dataclass(frozen=True)
 class ListItem:
     lead: LeadView
     milestone: MilestoneView
-    group: str  # dated | year_round | waiting | undated
+    group: str  # dated | year_round | waiting | needs_date | undated
 
 
 @dataclass
@@ -88,6 +100,7 @@ class StatusLine:
     by: str | None
     note: str | None
     evidence: int = 0
+    updated: bool = True
 
 
 @dataclass

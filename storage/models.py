@@ -151,6 +151,7 @@ class Milestone(Base):
     offset_days: Mapped[int | None] = mapped_column(Integer)
     working_days: Mapped[bool | None] = mapped_column(Boolean)
     trigger: Mapped[str | None] = mapped_column(Text)
+    recurrence: Mapped[str | None] = mapped_column(String(16))  # monthly, quarterly, half_yearly, yearly
     trigger_date: Mapped[dt.date | None] = mapped_column(Date)
     trigger_recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 

@@ -14,7 +14,7 @@ from domain.targets import fmt_goal
 from presentation.format import status_text
 from presentation.targets import figure_text
 
-STATUS_NAMES = {**shares.STATUS_NAMES, "late": "Trễ hạn"}
+STATUS_NAMES = {**shares.STATUS_NAMES, "late": "Phần việc trễ hạn"}
 STATUS_COLOURS = {
     "done": "#2e7d32",
     "in_progress": "#1565c0",
@@ -41,8 +41,14 @@ def fmt_time(at: dt.datetime | None, tz: ZoneInfo) -> str:
     return at.strftime("%H:%M %d/%m/%Y")
 
 
-def status_label(status: str, percent: int | None = None) -> str:
-    return STATUS_NAMES["late"] if status == "late" else status_text(status, percent)
+def status_label(status: str, percent: int | None = None, updated: bool = True) -> str:
+    """A share's status; «Chưa cập nhật» for a share nobody reported on («chưa thực hiện» only when the
+    unit said so)."""
+    if status == "late":
+        return STATUS_NAMES["late"]
+    if status == shares.Status.NOT_STARTED and not updated:
+        return shares.NOT_UPDATED_NAME
+    return status_text(status, percent)
 
 
 def role_label(role: str) -> str:

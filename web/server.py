@@ -351,7 +351,7 @@ class WebServer:
             return self.sign_in_needed(request)
         number = request.path_params["number"]
         try:
-            detail = await self.app.queries.task_detail(number)
+            detail = await self.app.queries.task_detail(number, self.app.clock.now().date())
         except NoPlan:
             detail = None
         if detail is None:

@@ -70,6 +70,7 @@ KEEP: dict[str, frozenset[str]] = {
     "progress": frozenset({"unit"}),
     "register": frozenset({"code"}),
     "record_trigger": frozenset({"task", "trigger_date"}),
+    "set_deadline": frozenset({"task", "due_date"}),
     "reminder_settings": frozenset({"reminder"}),
     "evidence": frozenset({"task"}),
     "export": frozenset({"report", "unit"}),
@@ -80,7 +81,7 @@ KEEP: dict[str, frozenset[str]] = {
     "report_draft": frozenset({"report"}),
 }
 SLOTS = ("task", "unit", "period", "status", "percent", "report", "section", "code", "note", "trigger_date",
-         "choice", "reminder", "scope", "report_kind", "target_unit", "figure")
+         "due_date", "choice", "reminder", "scope", "report_kind", "target_unit", "figure")
 
 
 def _re(pattern: str) -> re.Pattern[str]:
@@ -152,6 +153,10 @@ REPORT_DRAFT = _re(r"\b(?:soan|du thao|thao|viet)\s+(?:(?:du thao|ban)\s+)?bao c
 HISTORY = _re(r"\blich su\b|\bai\s+(?:da\s+)?cap nhat\b|\bnhat ky\b|\bcap nhat\s+(?:luc|khi)\s+nao\b")
 EVIDENCE = _re(r"\bminh chung\b|\btai lieu kiem chung\b")
 EVIDENCE_BLOCK = _re(r"\b(?:xong|hoan thanh|dang lam|vuong|chua lam)\b|\d\s*%")
+# «nv 3 hạn 30/06», «đặt hạn nhiệm vụ 3 là 30/6»: a coordinator dates a milestone that needs a date.
+SET_DEADLINE = _re(
+    r"\b(?:thoi )?han(?: la| moi| hoan thanh| vao)?(?: ngay)? \d{1,2}/\d{1,2}\b|\b(?:dat|dieu chinh|sua) (?:thoi )?han\b"
+)
 TRIGGER_CUE = _re(
     r"\b(?:nhan duoc|da nhan|nhan|tiep nhan|ngay nhan|kich hoat|moc tinh|tinh tu|bat dau tinh)\b"
     r"|\bubnd\b.*\b(?:ban hanh|phe duyet|cong bo|giao|ky)\b|\b(?:quyet dinh|van ban|cong van|ke hoach)\s+"
@@ -384,6 +389,8 @@ class Understander:
         if EVIDENCE.search(s) and not EVIDENCE_BLOCK.search(s):
             return NluResult("evidence", task=task)
         dates = find_dates(s, today)
+        if dates and taskref is not None and not question and SET_DEADLINE.search(s):
+            return NluResult("set_deadline", task=task, due_date=dates[-1][0])
         if (
             dates
             and TRIGGER_CUE.search(s)

@@ -38,6 +38,8 @@ class NluResult:
     confidence: float = 1.0
     note: str | None = None
     trigger_date: dt.date | None = None
+    # set_deadline: the date a coordinator gives a milestone imported without one («nv 3 hạn 30/06»)
+    due_date: dt.date | None = None
     choice: int | None = None
     reminder: dict[str, Any] | None = None
     # How the task number was found: "number" (typed), "description" (best match of the plan's titles).

@@ -159,7 +159,7 @@ def _build_task(group: _TaskRows, units: UnitDirectory, calendar: ReportingCalen
         products = bullets(cells[2])
         try:
             milestones = parse_deadline(deadline, year=year, products=products, calendar_=calendar)
-            leads = _lead_groups(cells[3], units)
+            leads, unknown = _lead_groups(cells[3], units)
             coordinating, external = _coordinating(cells[4], units)
         except ValueError as exc:
             raise PlanFormatError(f"nhiệm vụ {group.number}: {exc}", where=where) from exc
@@ -169,6 +169,7 @@ def _build_task(group: _TaskRows, units: UnitDirectory, calendar: ReportingCalen
                     lead=lead, coordinating=coordinating, external_coordinating=external, products=products,
                     scope=scope, milestones=restrict_to_scope(_copy(milestones), scope) if scope else _copy(milestones),
                     lead_text=clean(cells[3]), coordinating_text=clean(cells[4]), deadline_text=deadline,
+                    unknown_leads=list(unknown) if scope is None else [],
                 )
             )
     return task
@@ -180,8 +181,9 @@ def _copy(milestones):
     return [replace(m) for m in milestones]
 
 
-def _lead_groups(cell: str, units: UnitDirectory) -> list[tuple[list[str], str | None]]:
-    """Lead units of one row: the unscoped ones together, each 'Unit: part of the work' on its own."""
+def _lead_groups(cell: str, units: UnitDirectory) -> tuple[list[tuple[list[str], str | None]], list[str]]:
+    """Lead units of one row: the unscoped ones together, each 'Unit: part of the work' on its own;
+    and the names the directory does not know (they never stop the import)."""
     items = bullets(cell)
     if len(items) == 1 and ";" in items[0]:
         items = [part.strip() for part in items[0].split(";") if part.strip()]
@@ -189,11 +191,13 @@ def _lead_groups(cell: str, units: UnitDirectory) -> list[tuple[list[str], str |
         raise ValueError("thiếu đơn vị chủ trì")
     main: list[str] = []
     scoped: list[tuple[list[str], str | None]] = []
+    unknown: list[str] = []
     for item in items:
         name, sep, scope = item.partition(":")
         ids = _unit_ids(name if sep else item, units)
         if not ids:
-            raise ValueError(f"không nhận ra đơn vị chủ trì «{item}»")
+            unknown.append((name if sep else item).strip().rstrip(".;"))
+            continue
         qualifier = None if sep else _qualifier(item, units)
         if sep and scope.strip():
             scoped.append((ids, scope.strip().rstrip(".")))
@@ -203,7 +207,11 @@ def _lead_groups(cell: str, units: UnitDirectory) -> list[tuple[list[str], str |
             scoped.append((ids, qualifier))
         else:
             main.extend(i for i in ids if i not in main)
-    return ([(main, None)] if main else []) + scoped
+    office = units.office_id()
+    if unknown and not main and office:  # held by the Văn phòng until units.yaml knows the unit
+        main.append(office)
+    groups = ([(main, None)] if main or unknown else []) + scoped
+    return groups, unknown
 
 
 def _qualifier(phrase: str, units: UnitDirectory) -> str | None:
@@ -226,6 +234,8 @@ def _coordinating(cell: str, units: UnitDirectory) -> tuple[list[str], list[str]
     for item in items:
         item = item.strip().rstrip(".")
         parts = [item] if _unit_ids(item, units) or units.resolve(item) else re.split(r"\s+và\s+", item)
+        if len(parts) > 1 and not any(_unit_ids(p, units) or units.resolve(p) for p in parts):
+            parts = [item]  # «Sở Thông tin và Truyền thông»: one body whose name has «và»
         for part in parts:
             part = part.strip().rstrip(".")
             found = _unit_ids(part, units)

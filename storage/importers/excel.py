@@ -3,9 +3,10 @@
 Departments keep the appendix in Excel more often than the whole plan, so the workbook layout asks
 only for the table and reads the rest when it is there:
 
-- **sheet "Phụ lục"** (or, when no sheet has that name, the first sheet that contains the table): the
-  header row STT | Nhiệm vụ | Sản phẩm | Đơn vị chủ trì | Đơn vị phối hợp | Thời gian hoàn thành — the
-  "STT" cell may be in any column, the five others follow it — then the rows exactly as in the
+- **sheet "Phụ lục"** (or, when no sheet has that name, the first sheet that contains the table): a
+  header row naming the plan's columns (STT | Nhiệm vụ | Sản phẩm | Đơn vị chủ trì | Đơn vị phối hợp |
+  Thời gian hoàn thành, in any order and under other templates' names: `table.header_map`), starting in
+  any column — then the rows exactly as in the
   document: section rows I–VII, task rows, sub-rows without STT (a further assignment of the task),
   repeated header rows, and optionally a last row "TỔNG SỐ: N NHIỆM VỤ" (checked when present);
 - **cells above the header** (optional): the heading, e.g. "KẾ HOẠCH" / "Cải cách hành chính của Sở
@@ -23,8 +24,8 @@ Cells: line breaks (Alt+Enter) are spaces, so "- Văn phòng Sở⏎- Trung tâm
 text; STT may be a number (1 or 1.0); a deadline typed as a date reads as dd/mm/yyyy; formulas read
 their value as last saved by Excel. A cell merged down over a task's sub-rows is handled as in Word
 (STT and Nhiệm vụ belong to the first row, the other columns apply to every row it covers). Anything
-written to the right of the six columns is an error — it is usually a seventh column ("Ghi chú") or a
-shifted row, and silently dropping it would lose data.
+written to the right of the header's last column is an error — it is usually an unnamed column or a
+shifted row, and silently dropping it would lose data (a column named «Ghi chú» is read past).
 
 Errors name the sheet and the row number Excel shows: "trang «Phụ lục», hàng 12".
 """
@@ -43,11 +44,10 @@ from domain.plan import PlanFormatError
 from domain.text import fold, nfc
 from storage.importers.assemble import find_title
 from storage.importers.source import COLUMNS, PlanSource
-from storage.importers.table import TableCollector, match_total
+from storage.importers.table import TableCollector, is_header, match_total
 
 APPENDIX_SHEET = "Phụ lục"
 NARRATIVE_SHEET = "Kế hoạch"
-_CONTINUED_MERGE = frozenset({2, 3, 4, 5})  # table columns a vertical merge repeats in lower rows
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 _HEADING_YEAR = re.compile(r"\bnam (20\d{2})\b")  # "... NĂM 2022" (folded)
 
@@ -68,15 +68,17 @@ def read_xlsx(path: str | Path) -> PlanSource:
                 f"dòng tiêu đề {' | '.join(COLUMNS)}"
             )
         top, left = header
-        _apply_merges(sheet, values, left)
+        merged = _apply_merges(sheet, values)
         heading = _lines(values[:top])
         narrative_sheet = next(
             (ws for ws in workbook.worksheets if fold(ws.title) == fold(NARRATIVE_SHEET) and ws is not sheet), None
         )
         narrative = _lines(_values(narrative_sheet)) if narrative_sheet is not None else heading
         collector = TableCollector()
+        width = _header_width(values[top], left)
         for index in range(top, len(values)):
-            _add_row(collector, sheet.title, values[index], index + 1, left)
+            down = frozenset(c - left for c in merged.get(index, ()))
+            _add_row(collector, sheet.title, values[index], index + 1, left, width, down)
         source = collector.source(narrative, what=f"trang «{sheet.title}» của «{path.name}»")
     finally:
         workbook.close()
@@ -112,25 +114,31 @@ def _values(sheet: Worksheet) -> list[list[str]]:
 
 
 def _find_header(values: list[list[str]]) -> tuple[int, int] | None:
-    """(row index, column index) of the 'STT' cell that starts the header row."""
+    """(row index, column index of its first filled cell) of the header row (`table.is_header`)."""
     for r, row in enumerate(values):
-        for c, value in enumerate(row):
-            if fold(value) == "stt":
-                return r, c
-            if value.strip():
-                break  # the header's STT is the first filled cell of its row
+        filled = [c for c, value in enumerate(row) if value.strip()]
+        if filled and is_header(row):
+            return r, filled[0]
     return None
 
 
-def _apply_merges(sheet: Worksheet, values: list[list[str]], left: int) -> None:
-    """Repeat a vertically merged cell's text in the lower rows for the columns it applies to."""
+def _header_width(header: list[str], left: int) -> int:
+    """The table's columns: from the header's first filled cell to its last."""
+    last = max(c for c, value in enumerate(header) if value.strip())
+    return last - left + 1
+
+
+def _apply_merges(sheet: Worksheet, values: list[list[str]]) -> dict[int, set[int]]:
+    """Repeat a vertically merged cell's text in the lower rows; → row index → the columns so filled
+    (the collector keeps the repeat only for the columns a merge applies to)."""
+    filled: dict[int, set[int]] = {}
     for merged in sheet.merged_cells.ranges:
         column = merged.min_col - 1
-        if column - left not in _CONTINUED_MERGE:
-            continue
         text = values[merged.min_row - 1][column]
         for row in range(merged.min_row, merged.max_row):
             values[row][column] = text
+            filled.setdefault(row, set()).add(column)
+    return filled
 
 
 def _lines(rows: list[list[str]]) -> list[str]:
@@ -141,19 +149,21 @@ def _lines(rows: list[list[str]]) -> list[str]:
     return lines
 
 
-def _add_row(collector: TableCollector, sheet: str, row: list[str], number: int, left: int) -> None:
+def _add_row(
+    collector: TableCollector, sheet: str, row: list[str], number: int, left: int, width: int, down: frozenset[int]
+) -> None:
     where = f"trang «{sheet}», hàng {number}"
-    cells = [" ".join(v.split()) for v in row[left : left + len(COLUMNS)]]
-    cells += [""] * (len(COLUMNS) - len(cells))
+    cells = [" ".join(v.split()) for v in row[left : left + width]]
+    cells += [""] * (width - len(cells))
     if match_total(" ".join(c for c in cells if c)) is None:
-        for offset, value in enumerate(row[left + len(COLUMNS) :], start=left + len(COLUMNS) + 1):
+        for offset, value in enumerate(row[left + width :], start=left + width + 1):
             if value.strip():
                 raise PlanFormatError(
-                    f"có dữ liệu «{nfc(value)[:40]}» ở cột {get_column_letter(offset)}, ngoài {len(COLUMNS)} cột "
-                    f"của bảng ({', '.join(COLUMNS)})",
+                    f"có dữ liệu «{nfc(value)[:40]}» ở cột {get_column_letter(offset)}, ngoài {width} cột "
+                    f"của bảng (các cột có tên ở dòng tiêu đề)",
                     where=where,
                 )
-    collector.add(cells, where)
+    collector.add(cells, where, down)
 
 
 def _title_without_narrative(heading: list[str], path: Path) -> dict[str, str]:

@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from domain.plan import ParsedAssignment, ParsedPlan
+from domain.plan import DATE, NEEDS_DATE, ParsedAssignment, ParsedPlan
 from domain.plan_years import current_year
 from domain.units import UnitDirectory
 from storage.models import (
@@ -144,6 +144,23 @@ class PlanRepository:
             milestone.trigger_date = day
             milestone.trigger_recorded_by = user_id
             milestone.due = trigger_due(milestone)
+
+    @staticmethod
+    async def set_due(milestones: list[Milestone], day: dt.date) -> None:
+        """A coordinator gives milestones that needed a date their date (docs/contracts.md §2)."""
+        for milestone in milestones:
+            milestone.kind, milestone.due = DATE, day
+
+    async def needs_date(self, plan_id: int) -> list[tuple[int, str, str]]:
+        """(task number, milestone label, phrase) of every milestone still waiting for a date."""
+        rows = await self.session.execute(
+            select(Task.number, Milestone.label, Milestone.text)
+            .join(Assignment, Assignment.task_id == Task.id)
+            .join(Milestone, Milestone.assignment_id == Assignment.id)
+            .where(Task.plan_id == plan_id, Milestone.kind == NEEDS_DATE)
+            .order_by(Task.number, Assignment.position, Milestone.position)
+        )
+        return [(r.number, r.label, r.text) for r in rows]
 
     async def upsert(self, parsed: ParsedPlan, source: str | None, trigger_due: TriggerDue) -> tuple[Plan, bool]:
         """Insert the plan, or update it in place keeping ids — and so statuses, history and evidence.
@@ -292,6 +309,8 @@ class PlanRepository:
                         continue
                     if row.trigger_date is not None:  # keep a recorded trigger and its computed date
                         values["due"] = trigger_due(Milestone(trigger_date=row.trigger_date, **values))
+                    if pm.kind == NEEDS_DATE and row.kind == DATE and row.due and row.text == pm.text:
+                        values.update(kind=DATE, due=row.due)  # the date a coordinator set by chat stays
                     if _changed(row, values):
                         updates.append({"id": row.id, **values})
         await self._write(Milestone, inserts, updates, [r.id for r in existing.values()])
@@ -308,7 +327,9 @@ class PlanRepository:
             await self.session.execute(insert(model), inserts)
 
 
-_MILESTONE = ("label", "kind", "text", "due", "period", "report", "offset_days", "working_days", "trigger")
+_MILESTONE = (
+    "label", "kind", "text", "due", "period", "report", "offset_days", "working_days", "trigger", "recurrence",
+)
 
 
 def _assignment_values(pa: ParsedAssignment) -> dict:

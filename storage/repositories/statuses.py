@@ -250,6 +250,16 @@ class StatusRepository:
             query = query.where(AssignmentLead.unit_id == unit_id)
         return [(update, unit, number, user) for update, unit, number, user in await self.session.execute(query)]
 
+    async def history_mark(self) -> tuple[int | None, int]:
+        """(newest id, number) of the status history rows: changes whenever the history does."""
+        row = (await self.session.execute(select(func.max(StatusUpdate.id), func.count(StatusUpdate.id)))).one()
+        return row[0], int(row[1])
+
+    async def replay_history(
+        self, plan_id: int, *, unit_ids: list[str] | None = None, task_number: int | None = None
+    ) -> list[HistoryRecord]:
+        return await replay_history(self.session, plan_id, unit_ids=unit_ids, task_number=task_number)
+
     async def evidence_counts(self, lead_ids: list[int]) -> dict[int, int]:
         if not lead_ids:
             return {}
@@ -257,3 +267,37 @@ class StatusRepository:
             select(Evidence.lead_id, func.count()).where(Evidence.lead_id.in_(lead_ids)).group_by(Evidence.lead_id)
         )
         return dict(rows.all())
+
+
+@dataclass(frozen=True)
+class HistoryRecord:
+    """One status history row as the projection replays it (docs/contracts.md §7)."""
+
+    id: int
+    lead_id: int
+    status: str
+    percent: int | None
+    milestone_id: int | None
+    created_at: dt.datetime
+
+
+async def replay_history(
+    session: AsyncSession, plan_id: int, *, unit_ids: list[str] | None = None, task_number: int | None = None
+) -> list[HistoryRecord]:
+    """Every status row of a plan's shares (narrowed to units / one task), oldest first: columns only."""
+    query = (
+        select(
+            StatusUpdate.id, StatusUpdate.lead_id, StatusUpdate.status, StatusUpdate.percent,
+            StatusUpdate.milestone_id, StatusUpdate.created_at,
+        )
+        .join(AssignmentLead, AssignmentLead.id == StatusUpdate.lead_id)
+        .join(Assignment, Assignment.id == AssignmentLead.assignment_id)
+        .join(Task, Task.id == Assignment.task_id)
+        .where(Task.plan_id == plan_id)
+        .order_by(StatusUpdate.created_at, StatusUpdate.id)
+    )
+    if unit_ids is not None:
+        query = query.where(AssignmentLead.unit_id.in_(unit_ids))
+    if task_number is not None:
+        query = query.where(Task.number == task_number)
+    return [HistoryRecord(*row) for row in (await session.execute(query)).all()]

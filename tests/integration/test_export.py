@@ -145,13 +145,13 @@ async def test_status_update_and_evidence_columns(app, scripted, tmp_path):
     lines = t4["Tình trạng"].split("\n")
     assert len(lines) == 7
     assert "Thanh tra Sở: Hoàn thành — chưa có minh chứng được xác nhận" in lines
-    assert "Văn phòng Sở: Chưa thực hiện" in lines
+    assert "Văn phòng Sở: Chưa cập nhật" in lines  # nobody reported: not «chưa thực hiện»
     assert t4["Cập nhật lần cuối"] == "Thanh tra Sở: Lê Thị C, 20/07/2022 09:00"
 
     t1 = task_row(ws, 1)
     # «Tháng 12/2021» is what issuing the 2022 plan fulfils (issue 11): never counted late
-    assert t1["Tình trạng"] == "Chưa thực hiện"
-    assert "Chưa thực hiện — trễ hạn" in task_row(ws, 36)["Tình trạng"]  # «31/03/2022» is really late
+    assert t1["Tình trạng"] == "Chưa cập nhật"
+    assert "Chưa cập nhật — phần việc trễ hạn" in task_row(ws, 36)["Tình trạng"]  # «31/03/2022» is really late
     assert t1["Cập nhật lần cuối"] is None and t1["Minh chứng"] is None
 
 
@@ -159,7 +159,7 @@ async def test_summary_counts_match_the_progress_query(app, scripted, tmp_path):
     _, wb = await export(app, tmp_path)
     ws = wb["Tổng hợp"]
     header = [c.value for c in ws[3]]
-    assert header[:4] == ["STT", "Đơn vị", "Số phần việc", "Hoàn thành"] and "Trễ hạn" in header
+    assert header[:4] == ["STT", "Đơn vị", "Số phần việc", "Hoàn thành"] and "Phần việc trễ hạn" in header
     progress = await app.queries.progress(None, NOW.date())
     names = {app.units.name(u): u for u in progress if u != "*"}
     seen = {}
@@ -171,10 +171,10 @@ async def test_summary_counts_match_the_progress_query(app, scripted, tmp_path):
     assert set(seen) == {*names, "Toàn Sở"}
     for name, values in seen.items():
         counts = progress["*"] if name == "Toàn Sở" else progress[names[name]]
-        _, _, total, done, _verified, in_progress, blocked, not_started, overdue, rate = values
-        assert (total, done, in_progress, blocked, not_started, overdue) == (
+        _, _, total, done, _verified, in_progress, blocked, said, not_updated, overdue, done_late, rate = values
+        assert (total, done, in_progress, blocked, said + not_updated, not_updated, overdue, done_late) == (
             counts["total"], counts["done"], counts["in_progress"], counts["blocked"], counts["not_started"],
-            counts["overdue"],
+            counts["not_updated"], counts["overdue"], counts["done_late"],
         ), name
         assert rate == pytest.approx(done / total)
     assert seen["Văn phòng Sở"][4] == 2  # tasks 2 and 3: done with an accepted file, nothing pending
@@ -211,14 +211,14 @@ async def test_period_sheet_lists_what_was_completed_in_q3(app, scripted, tmp_pa
     assert "01/07–30/09/2022" in ws["A1"].value
     rows = [v for v in ws.iter_rows(min_row=4, values_only=True) if v[1] is not None]
     listed = {(r[1], r[4]): r for r in rows}
-    assert set(listed) == {(3, "Văn phòng Sở"), (8, "Văn phòng Sở"), (4, "Thanh tra Sở"), (5, "Văn phòng Sở")}
-    assert result.period_rows == 4
-    assert listed[(5, "Văn phòng Sở")][5].date().isoformat() == "2022-08-05"  # reopened, finished again in Q3
+    # task 5 is not listed: its «xong» of 5/8 completed one report of four (the share is in progress)
+    assert set(listed) == {(3, "Văn phòng Sở"), (8, "Văn phòng Sở"), (4, "Thanh tra Sở")}
+    assert result.period_rows == 3
     assert listed[(3, "Văn phòng Sở")][8] == "1 tệp\n• bien-ban.pdf — đã xác nhận"
     assert [r[1] for r in rows] == sorted(r[1] for r in rows)
     _, q2 = await export(app, tmp_path, name="q2.xlsx", period="Q2")
     q2_rows = [v for v in q2["Hoàn thành Quý II"].iter_rows(min_row=4, values_only=True) if v[1] is not None]
-    assert {(r[1], r[4]) for r in q2_rows} == {(2, "Văn phòng Sở"), (5, "Văn phòng Sở")}
+    assert {(r[1], r[4]) for r in q2_rows} == {(2, "Văn phòng Sở")}  # task 5: one report of four, not done
 
 
 async def test_unit_export_holds_only_that_units_shares(app, scripted, tmp_path):

@@ -91,22 +91,33 @@ def test_docx_without_total_imports_and_a_wrong_total_is_refused(tmp_path, text_
 
 
 def test_docx_error_names_table_and_row(tmp_path):
-    def unknown_lead(rows):
+    def no_lead(rows):  # (an unknown unit no longer stops the import; a row without any lead does)
         task3 = next(r for r in rows if r[0] == "3")
-        task3[3] = "Phòng Du lịch"
+        task3[3] = ""
 
     # table 1 is the heading layout table; in table 2: header, I, task 1, its second row, task 2, task 3
-    with pytest.raises(PlanFormatError, match=r"^bảng 2, hàng 6: nhiệm vụ 3: không nhận ra đơn vị chủ trì «Phòng Du lịch»"):
-        parse(write_docx(tmp_path / "a.docx", edit=unknown_lead))
+    with pytest.raises(PlanFormatError, match=r"^bảng 2, hàng 6: nhiệm vụ 3: thiếu đơn vị chủ trì"):
+        parse(write_docx(tmp_path / "a.docx", edit=no_lead))
 
 
-def test_docx_with_swapped_columns_is_refused(tmp_path):
+def test_docx_with_swapped_columns_reads_them_by_their_header(tmp_path, text_plan):
+    """The header says which column is which: «phối hợp» before «chủ trì» is read the same plan."""
+
     def swap(rows):
         for row in rows:
             row[3], row[4] = row[4], row[3]
 
-    with pytest.raises(PlanFormatError, match=r"bảng 2, hàng 1: cột 4 của dòng tiêu đề phải là «Đơn vị chủ trì»"):
-        parse(write_docx(tmp_path / "a.docx", edit=swap))
+    assert parse(write_docx(tmp_path / "a.docx", edit=swap)).tasks == text_plan.tasks
+
+
+def test_docx_header_without_the_lead_column_is_refused(tmp_path):
+    def drop_lead_name(rows):
+        for row in rows:
+            if row[0] == "STT":
+                row[3] = "Cột 4"
+
+    with pytest.raises(PlanFormatError, match=r"bảng 2, hàng 1: dòng tiêu đề bảng thiếu cột «Đơn vị chủ trì»"):
+        parse(write_docx(tmp_path / "a.docx", edit=drop_lead_name))
 
 
 def test_docx_rows_after_the_total_are_refused(tmp_path):
@@ -163,7 +174,7 @@ def test_xlsx_data_beyond_the_six_columns_is_refused(tmp_path):
         next(r for r in rows if r[0] == "3").append("ghi chú")
 
     # rows 1–3: heading; 4: header; 5: I; 6–7: task 1; 8: task 2; 9: task 3
-    with pytest.raises(PlanFormatError, match=r"trang «Phụ lục», hàng 9: có dữ liệu «ghi chú» ở cột G"):
+    with pytest.raises(PlanFormatError, match=r"trang «Phụ lục», hàng 9: có dữ liệu «ghi chú» ở cột G, ngoài 6 cột"):
         parse(write_xlsx(tmp_path / "x.xlsx", edit=note))
 
 
