@@ -62,7 +62,11 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("--json", action="store_true")
 
     nlu = sub.add_parser("nlu", help="phân tích câu hỏi (JSON lines trên stdin)")
-    nlu.add_argument("--today", required=True, type=_date)
+    nlu.add_argument("--today", type=_date, help="bắt buộc khi không có --eval")
+    nlu.add_argument("--eval", dest="eval_file", metavar="FILE",
+                     help="đo độ chính xác trên một tập có nhãn (.yaml họ câu hỏi hoặc .jsonl)")
+    nlu.add_argument("--noise", type=int, metavar="SEED", help="với --eval: thêm lỗi gõ điện thoại (có hạt giống)")
+    nlu.add_argument("--failures", type=int, default=0, metavar="N", help="với --eval: in N câu sai đầu tiên")
 
     invite = sub.add_parser("invite", help="tạo mã mời dùng một lần")
     invite.add_argument("--unit", required=True)

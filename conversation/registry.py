@@ -42,6 +42,8 @@ class RouterWords:
     old_button: str
     invalid_button: str
     no_choice: Callable[[int], str]  # «3» typed, but the last answer had fewer buttons
+    no_next_page: str  # «xem tiếp» with no page after the last answer
+    next_mark: str  # how the «next page» button's text ends
     long_message_note: Callable[[int], str]  # a long message was read in part (how many characters)
 
 

@@ -48,7 +48,7 @@ class Router:
             from conversation.task_index import load_task_index
 
             index = await load_task_index(self.app)
-            self._understander = (version, Understander(self.app.units, index))
+            self._understander = (version, Understander(self.app.units, index, workdays=self.app.workdays))
         return self._understander[1]
 
     async def handle(self, message: Incoming) -> list[Reply]:
@@ -84,8 +84,7 @@ class Router:
             first = first or nlu
             if nlu.intent not in _VAGUE:
                 return nlu, True
-        assert first is not None  # the start of a long text is never empty
-        return first, True
+        return first or understander.parse(text[:MAX_NLU_CHARS], today), True
 
     async def _handle(self, message: Incoming, seen: dict[str, str]) -> list[Reply]:
         app, words = self.app, registry.router_words()
@@ -114,7 +113,11 @@ class Router:
                 nlu, cut = await self.understand(text, now.date())
                 if message.attachments and nlu.intent != "register":
                     nlu = replace(nlu, intent="evidence")
-                if nlu.intent == "choice" and nlu.choice:
+                if nlu.intent == "next_page" and user is not None:
+                    if state.forward is None or state.forward not in state.choices:
+                        return await self._answer(message, now, [Reply(words.no_next_page)], state.choices)
+                    data, by_number = state.forward, True  # «xem tiếp» presses «Sau ▶»
+                elif nlu.intent == "choice" and nlu.choice:
                     if 1 <= nlu.choice <= len(state.choices):
                         data, by_number = state.choices[nlu.choice - 1], True  # stands for that button
                     elif user is not None:
@@ -135,7 +138,7 @@ class Router:
             if route is None:
                 return await self._answer(message, now, [Reply(words.old_button)], state.choices)
             args = data.split(":")[1:]
-        assert route is not None  # every path above found a route or answered already
+        route = route or registry.INTENTS["unknown"]  # every branch above set it; this says so to the checker
         seen["intent"] = f"button:{button.PREFIX}" if button is not None else nlu.intent
         if user is None and not route.public:
             return [Reply(words.not_registered)]
@@ -157,15 +160,18 @@ class Router:
     ) -> list[Reply]:
         """Remember the buttons of this answer — and only of this one — for «1», «2» (and the task it is
         about), in one write, and only when something changed."""
-        choices = [b.data for r in replies if r.chat_id is None for row in r.buttons for b in row if b.data and not b.url]
+        buttons = [b for r in replies if r.chat_id is None for row in r.buttons for b in row if b.data and not b.url]
+        choices = [b.data for b in buttons]
+        forward = next((b.data for b in buttons if b.text.endswith(registry.router_words().next_mark)), None)
         if choices == before and focus is None:
             return replies
         if known is not None:  # one write instead of a read and a write
             known.choices = choices
+            known.forward = forward
             known.task = focus if focus is not None else known.task
             await self.app.inbox.set_state(message.channel, message.chat_id, known.to_json(), now)
             return replies
-        changes: dict[str, Any] = {"choices": choices or None}
+        changes: dict[str, Any] = {"choices": choices or None, "forward": forward}
         if focus is not None:
             changes["task"] = focus
         await self.app.inbox.update_state(message.channel, message.chat_id, now, **changes)

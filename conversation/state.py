@@ -49,6 +49,7 @@ class ChatState:
     evidence_for: dict[str, Any] | None = None
     broadcast: dict[str, Any] | None = None
     task: int | None = None
+    forward: str | None = None  # the «Sau ▶» button among `choices`: what «xem tiếp», «trang sau» press
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -63,6 +64,8 @@ class ChatState:
                 values[name] = None
         if "task" in values and not isinstance(values["task"], int):
             values["task"] = None
+        if "forward" in values and not isinstance(values["forward"], str):
+            values["forward"] = None
         return cls(**values, extra=data)
 
     def to_json(self) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from presentation.broadcast import result_text
 from services.access import Permission, coordinating
 from services.broadcast_service import MAX_NOTICE_CHARS
 
-__all__ = ["press", "result_text", "start", "text_given"]
+__all__ = ["decide", "press", "result_text", "start", "text_given"]
 
 AWAIT_KIND = "broadcast_text"
 
@@ -61,16 +61,21 @@ async def _confirm(ctx: Context, text: str) -> list[Reply]:
 
 @callback(Broadcast)
 async def press(ctx: Context) -> list[Reply]:
+    return await decide(ctx, ctx.pressed(Broadcast).action == "go", edit=True)
+
+
+async def decide(ctx: Context, go: bool, *, edit: bool) -> list[Reply]:
+    """«Gửi» / «Hủy» pressed, or typed («ok luôn», «thôi khỏi»: handlers/update_status.py `_confirm`)."""
     chat = await state.load(ctx)
     pending = chat.broadcast
     awaiting = chat.awaiting_kind == AWAIT_KIND
     if pending or awaiting:
         await state.change(ctx, broadcast=None, **({"awaiting": None} if awaiting else {}))
-    if ctx.pressed(Broadcast).action != "go":
-        return [Reply(texts.CANCELLED, edit=True)]
+    if not go:
+        return [Reply(texts.CANCELLED, edit=edit)]
     if coordinating(ctx.sender) is not Permission.ALLOWED:
         return _refusal(ctx)
     if not pending:
         return ctx.reply(texts.NOTHING_WAITING)
     outcome = await ctx.app.broadcasts.broadcast(ctx.sender, pending["text"], source_key=pending["key"], notice=texts.notice)
-    return [Reply(result_text(outcome), edit=True)]
+    return [Reply(result_text(outcome), edit=edit)]

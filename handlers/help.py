@@ -10,7 +10,7 @@ from presentation import help as texts
 
 @intent("help", public=True)
 async def show_help(ctx: Context) -> list[Reply]:
-    return ctx.reply(texts.help_text(ctx.user, ctx.app.units))
+    return ctx.reply(texts.help_text(ctx.user, ctx.app.units, topic=getattr(ctx.nlu, "note", None)))
 
 
 @intent("greeting", public=True)

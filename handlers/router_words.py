@@ -7,7 +7,9 @@ from conversation.registry import RouterWords, router_words
 from presentation.common import (
     APOLOGY,
     INVALID_BUTTON,
+    NEXT_MARK,
     NO_CHOICE,
+    NO_NEXT_PAGE,
     NOT_REGISTERED,
     OLD_BUTTON,
     long_message_note,
@@ -20,6 +22,8 @@ router_words(
         old_button=OLD_BUTTON,
         invalid_button=INVALID_BUTTON,
         no_choice=lambda n: NO_CHOICE.format(n=n),
+        no_next_page=NO_NEXT_PAGE,
+        next_mark=NEXT_MARK,
         long_message_note=long_message_note,
     )
 )

@@ -12,6 +12,7 @@ areas with their number of targets; a question about one area gets its targets w
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from conversation import state
@@ -32,7 +33,7 @@ TARGET_CODE = re.compile(r"(?<![\d.,/])([1-9])\.(\d{1,2})(?![\d.,/])")
 
 # words of a target question that say nothing about which target
 _FILLER = frozenset(
-    ["chi", "tieu", "muc", "tieu", "la", "bao", "nhieu", "phan", "tram", "ty", "le", "ti", "le", "phai", "dat", "can", "dat", "toi", "thieu", "yeu", "cau", "cua", "ke", "hoach", "linh", "vuc", "nam", "nay", "the", "nao", "ra", "sao", "gi", "nao", "ve", "cho", "so", "muc", "dat", "duoc", "kpi", "bao", "nhieu", "%", "va", "cac", "nhung", "trong"]
+    ["chi", "tieu", "muc", "tieu", "la", "bao", "nhieu", "phan", "tram", "ty", "le", "ti", "le", "phai", "dat", "can", "dat", "toi", "thieu", "yeu", "cau", "cua", "ke", "hoach", "linh", "vuc", "nam", "nay", "the", "nao", "ra", "sao", "gi", "nao", "ve", "cho", "so", "muc", "dat", "duoc", "kpi", "bao", "nhieu", "%", "va", "cac", "nhung", "trong", "may", "tat", "ca", "het", "liet", "ke", "xem"]
 )
 
 
@@ -40,15 +41,35 @@ def _words(text: str) -> set[str]:
     return {w for w in re.findall(r"[a-z0-9]+", fold(text)) if w not in _FILLER and len(w) > 1}
 
 
-def _one_target(question: str, rows: list):
-    """The one target a question names: the most content words in common with its text (at least two),
-    ties broken by its short name; None when two targets remain equally likely."""
-    asked = _words(question)
+def _pairs(text: str) -> set[str]:
+    """Two-syllable words («ký số», «định kỳ»): what tells apart targets that share a syllable."""
+    tokens = re.findall(r"[a-z0-9]+", fold(text))
+    return {f"{a} {b}" for a, b in itertools.pairwise(tokens) if not (a in _FILLER and b in _FILLER)}
+
+
+# «tất cả chỉ tiêu về …», «liệt kê các chỉ tiêu …»: the whole area, never one target of it
+ALL_OF_AREA = re.compile(r"\b(?:tat ca|toan bo|liet ke|danh sach|cac|nhung|het|moi)\b")
+# «phải đạt tối thiểu mấy phần trăm»: the required level of one target
+REQUIRED = re.compile(r"\b(?:phai dat|can dat|toi thieu|yeu cau|it nhat|bat buoc|chi tieu la)\b|\bmay phan tram\b")
+
+
+def _one_target(question: str, rows: list, area_words: set[str] | None = None, *, required: bool = False):
+    """The one target a question names: the most content words in common with its text (at least two,
+    or one word found in that target only when the question asks for a required level), ties broken by
+    its short name; None when two targets remain equally likely. The words of the area's own title
+    («chính quyền điện tử») name the area, not a target."""
+    asked = _words(question) - (area_words or set())
+    pairs = _pairs(question)
     scored = sorted(
-        ((len(asked & _words(r.target.text)), len(asked & _words(r.target.short_name)), i) for i, r in enumerate(rows)),
+        (
+            (len(asked & _words(r.target.text)) + len(pairs & _pairs(r.target.text)),
+             len(asked & _words(r.target.short_name)), i)
+            for i, r in enumerate(rows)
+        ),
         reverse=True,
     )
-    if not scored or scored[0][0] < 2 or (len(scored) > 1 and scored[1][:2] == scored[0][:2]):
+    least = 1 if required else 2
+    if not scored or scored[0][0] < least or (len(scored) > 1 and scored[1][:2] == scored[0][:2]):
         return None
     return rows[scored[0][2]]
 
@@ -71,8 +92,14 @@ async def targets(ctx: Context) -> list[Reply]:
         (n, title, [r.target.text for r in rows if r.target.section == n])
         for n, title in sections.items() if wanted is None or n == wanted
     ]
-    one = _one_target(ctx.message.text or "", [r for r in rows if wanted is None or r.target.section == wanted])
+    asked = fold(ctx.message.text or "")
+    area = _words(sections.get(wanted, "")) if wanted is not None else set()
+    required = bool(REQUIRED.search(asked))
+    one = None if ALL_OF_AREA.search(asked) and not required else _one_target(
+        asked, [r for r in rows if wanted is None or r.target.section == wanted], area, required=required)
     if one is not None:  # a one-fact question: one line, with the figure when there is one
+        if required:
+            return ctx.reply(text.required_line(one))
         return ctx.reply(text.target_line(one).lstrip("• "))
     if wanted is None:  # the areas with their number of targets; coordinators also see what is missing
         missing = [r.target for r in rows if r.figure is None and r.target.goal is not None]

@@ -14,6 +14,8 @@ from services.status_service import TriggerKind
 @intent("record_trigger")
 async def record_trigger(ctx: Context) -> list[Reply]:
     nlu = ctx.nlu
+    if nlu.task is not None and nlu.trigger_date is None and nlu.note:
+        return ctx.reply(texts.impossible_date(nlu.note))  # «31/2»: say why nothing was recorded
     if nlu.task is None or nlu.trigger_date is None:
         return ctx.reply(texts.TRIGGER_HOW)
     outcome = await ctx.app.statuses.record_trigger(ctx.sender, task=nlu.task, day=nlu.trigger_date)

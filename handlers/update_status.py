@@ -59,12 +59,28 @@ async def update_status(ctx: Context) -> list[Reply]:
         return target
     if target is not None:
         pending["lead_id"] = target
+    if confidence < CONFIDENT and target is None and ctx.sender.can_write and not ctx.sender.is_coordinator:
+        refusal = await _not_a_lead(ctx, task)
+        if refusal is not None:  # no «are you sure?» for an update that would be refused anyway
+            return refusal
     if confidence < CONFIDENT:
         await state.change(ctx, pending=pending)
         title = await _title(ctx, task)
         unit = ctx.app.units.name(nlu.target_unit) if nlu.target_unit else None
         return [texts.confirm(task, nlu.status, nlu.percent, title, unit)]
     return await apply_update(ctx, pending, lead_id=target)
+
+
+async def _not_a_lead(ctx: Context, task: int) -> list[Reply] | None:
+    """The refusal the status service would give when the sender's unit leads no share of `task`."""
+    try:
+        leads = await ctx.app.queries.leads(task=task)
+    except NoPlan:
+        return None
+    lead_units = list(dict.fromkeys(lead.unit_id for lead in leads))
+    if not lead_units or ctx.sender.unit_id in lead_units:
+        return None
+    return ctx.reply(texts.forbidden(task, lead_units, ctx.sender.unit_id, ctx.app.units))
 
 
 async def _target(ctx: Context, task: int, named: str | None) -> int | list[Reply] | None:
@@ -200,7 +216,12 @@ async def deny_text(ctx: Context) -> list[Reply]:
 
 
 async def _confirm(ctx: Context, yes: bool) -> list[Reply]:
-    pending = (await state.load(ctx)).pending
+    chat = await state.load(ctx)
+    pending = chat.pending
+    if not pending and chat.broadcast:  # a notice waiting for «Gửi»: a typed yes / no answers it
+        from handlers.broadcast import decide
+
+        return await decide(ctx, yes, edit=False)
     await state.change(ctx, pending=None, awaiting=None)
     if not pending:
         return ctx.reply(texts.NOTHING_PENDING if yes else texts.CANCELLED)

@@ -40,6 +40,9 @@ NOT_REGISTERED = (
     "Hãy xin **mã mời** từ Văn phòng Sở rồi gửi: «đăng ký MÃ» (ví dụ: đăng ký K7Q2XP).\n"
     "Gõ «hướng dẫn» để xem trợ lý làm được gì."
 )
+# A button that shows the next page ends with this mark («Sau ▶», «Xem tiếp ▶»): «xem tiếp» presses it.
+NEXT_MARK = "▶"
+NO_NEXT_PAGE = "Không có trang tiếp theo để xem. Anh/chị hỏi lại danh sách, ví dụ «việc cả năm», rồi gõ «xem tiếp»."
 OLD_BUTTON = "Nút này đã cũ hoặc không còn dùng được. Gõ «hướng dẫn» để xem các lệnh."
 INVALID_BUTTON = "Nút không hợp lệ (có thể đã cũ hoặc bị sửa). Không có gì thay đổi. Gõ «hướng dẫn» để xem các lệnh."
 NO_CHOICE = (

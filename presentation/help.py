@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from conversation.intents import help_sections
+from conversation.intents import INTENTS, help_sections
 from domain.people import ROLE_NAMES, UserView
 from domain.units import UnitDirectory
 
@@ -36,7 +36,21 @@ def role_line(user: UserView, units: UnitDirectory) -> str:
     return f"{ROLE_NAMES.get(user.role, user.role)} — {units.name(user.unit_id)}"
 
 
-def help_text(user: UserView | None, units: UnitDirectory) -> str:
+def topic_section(topic: str | None, *, coordinator: bool) -> str | None:
+    """The help section of the intent asked about («muốn báo tiến độ thì làm sao» → «Báo cáo tiến độ»)."""
+    spec = next((s for s in INTENTS if s.name == topic), None)
+    if spec is None or spec.group is None:
+        return None
+    for heading, items in help_sections(coordinator=coordinator):
+        if heading == spec.group:
+            return f"**{heading}**: " + " · ".join(items) + "\nGõ «hướng dẫn» để xem mọi chức năng."
+    return None
+
+
+def help_text(user: UserView | None, units: UnitDirectory, topic: str | None = None) -> str:
+    section = topic_section(topic, coordinator=bool(user and user.sees_all_units))
+    if section is not None and user is not None:
+        return section
     if user is None:
         return INTRO_STRANGER + examples(coordinator=False)
     return (

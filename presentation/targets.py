@@ -48,6 +48,15 @@ def target_line(status) -> str:
     return line
 
 
+def required_line(status) -> str:
+    """«phải đạt tối thiểu mấy %»: the required level first, then the latest figure."""
+    t = status.target
+    if t.goal is None:
+        return f"Chỉ tiêu **{t.code}** {t.short_name}: không định lượng, không có mức % bắt buộc."
+    rest = target_line(status).split(fmt_goal(t.goal, t.direction), 1)[1]  # « · đạt 97% ✅» or « · ▫️ …»
+    return f"Chỉ tiêu **{t.code}** {t.short_name}: yêu cầu **{fmt_goal(t.goal, t.direction)}**{rest}"
+
+
 def overview(year: int, period: str, rows, sections: dict[int, str], *, wanted: int | None,
              missing: list | None = None) -> str:
     lines = [f"**Chỉ tiêu Kế hoạch CCHC {year}** — số liệu {period_name(period)}"]

@@ -186,7 +186,9 @@ def _classify(
             return ListItem(lead, m, "year_round")
         return None
     if m.due is not None:
-        due = effective_due(m.due, workdays)  # the date the list prints: a deadline on a day off moves
+        # the period holds the deadline's effective due date — the working day it moves to when it falls on a
+        # day off, which is the date the list prints (docs/contracts.md §3, "Periods")
+        due = effective_due(m.due, workdays)
         if period is None or (due is not None and period[0] <= due <= period[1]):
             return ListItem(lead, m, "dated")
         return None

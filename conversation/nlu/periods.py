@@ -14,6 +14,7 @@ import calendar
 import datetime as dt
 import re
 from collections.abc import Callable
+from typing import Protocol
 
 from conversation.nlu.result import Period
 
@@ -146,6 +147,16 @@ def find_dates(text: str, today: dt.date) -> list[tuple[dt.date, Span]]:
             found.append((today + dt.timedelta(days=offset), m.span()))
     found.sort(key=lambda item: item[1][0])
     return found
+
+
+def impossible_dates(text: str, today: dt.date) -> list[str]:
+    """Dates written in a date's shape that no calendar has («31/2», «30/02/2023»), as written (folded)."""
+    return [
+        m.group(0).strip()
+        for pattern in _DATE_PATTERNS
+        for m in pattern.finditer(text)
+        if _safe_date(_full_year(m.group("y"), today), int(m.group("m")), int(m.group("d"))) is None
+    ]
 
 
 # -- periods -----------------------------------------------------------------------------------------
@@ -316,10 +327,64 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def find_period(text: str, today: dt.date, original: str = "") -> tuple[Period, Span] | None:
-    """The period a message names (first rule in priority order), with its span in `text`."""
+class Workdays(Protocol):
+    """The working calendar (`domain.workdays.WorkingCalendar`): holidays, weekends and swapped days."""
+
+    def is_working_day(self, day: dt.date) -> bool: ...
+
+
+# «trước Tết», «từ nay đến Tết», «tới Tết»: until the Lunar New Year break
+_TET = re.compile(r"\b(?:truoc|den|toi|tu nay (?:den|toi)|tu gio (?:den|toi)|tu bay gio (?:den|toi))\s+(?:ky nghi\s+|nghi\s+)?tet\b")
+# the Lunar New Year break is the longest run of days off in this window of its year (at least four days)
+_TET_WINDOW = ((1, 10), (2, 28))
+_TET_MIN_DAYS = 4
+
+
+def tet_break(year: int, workdays: Workdays) -> Period | None:
+    """The Tết break of `year` as the working calendar has it (holidays and swapped days included)."""
+    day = dt.date(year, *_TET_WINDOW[0])
+    last = dt.date(year, *_TET_WINDOW[1])
+    best: Period | None = None
+    start: dt.date | None = None
+    while day <= last + dt.timedelta(days=1):
+        off = day <= last and not workdays.is_working_day(day)
+        if off and start is None:
+            start = day
+        elif not off and start is not None:
+            run = Period(start, day - dt.timedelta(days=1))
+            if (run.end - run.start).days + 1 >= _TET_MIN_DAYS and (
+                best is None or (run.end - run.start) > (best.end - best.start)
+            ):
+                best = run
+            start = None
+        day += dt.timedelta(days=1)
+    return best
+
+
+def until_tet(today: dt.date, workdays: Workdays) -> Period | None:
+    """From today to the last working day before the coming Tết break."""
+    for year in (today.year, today.year + 1):
+        brk = tet_break(year, workdays)
+        if brk is not None and brk.start > today:
+            end = brk.start - dt.timedelta(days=1)
+            while end > today and not workdays.is_working_day(end):
+                end -= dt.timedelta(days=1)
+            return Period(today, end)
+    return None
+
+
+def find_period(
+    text: str, today: dt.date, original: str = "", workdays: Workdays | None = None
+) -> tuple[Period, Span] | None:
+    """The period a message names (first rule in priority order), with its span in `text`. Periods
+    anchored on the working calendar («trước Tết») need `workdays`."""
     if "thang sau" in text and "tháng sáu" in original.lower():  # June written in words, not "next month"
         text = text.replace("thang sau", "thang 6", 1)
+    if workdays is not None:
+        m = _TET.search(text)
+        tet = until_tet(today, workdays) if m else None
+        if m and tet is not None:
+            return tet, m.span()
     vague: tuple[Period, Span] | None = None
     for pattern, resolve in RULES:
         m = pattern.search(text)
@@ -343,6 +408,7 @@ def period_spans(text: str) -> list[Span]:
     """Spans of every period or date phrase: numbers inside them are not task numbers."""
     spans = [m.span() for pattern, _ in RULES for m in pattern.finditer(text)]
     spans += [m.span() for pattern in _DATE_PATTERNS for m in pattern.finditer(text)]
+    spans += [m.span() for m in _TET.finditer(text)]
     return spans
 
 
@@ -350,7 +416,10 @@ def period_spans(text: str) -> list[Span]:
 _REPORT_RULES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str], dt.date], str | None]], ...] = (
     (re.compile(r"\b(?:6|sau) thang cuoi\b|\bnua cuoi nam\b"), lambda m, t: "Y"),
     (re.compile(r"\b(?:6|sau) thang\b|\bnua nam\b|\bgiua nam\b|\bso ket\b|\bh1\b|\bban nien\b"), lambda m, t: "H1"),
-    (re.compile(r"\b(?:9|chin) thang\b"), lambda m, t: "Q3"),  # the nine-month report is the Q3 one
+    (re.compile(r"\b(?:9|chin) thang\b"), lambda m, t: "Q3"),
+    # short English questions: «half-year report», «annual report» (quarters arrive as «quy 2» from «Q2»)
+    (re.compile(r"\bhalf year\b|\b(?:6|six) months?\b|\bmid year\b"), lambda m, t: "H1"),
+    (re.compile(r"\b(?:annual|yearly|year end|full year)\b"), lambda m, t: "Y"),  # the nine-month report is the Q3 one
     (re.compile(r"\bquy\s+(?P<q>[1-4]|iv|iii|ii|i|mot|hai|ba|bon|tu|dau|cuoi)\b"), lambda m, t: _report_of_quarter(m.group("q"))),
     (re.compile(rf"\bquy\s+{_THIS}\b"), lambda m, t: _report_of_quarter(str(quarter_of(t)))),
     (re.compile(rf"\bquy\s+{_NEXT}\b"), lambda m, t: _report_of_quarter(str(shift_quarter(t.year, quarter_of(t), 1)[1]))),
