@@ -31,7 +31,7 @@ from benchmarks.synthetic import FreshPostgres, populate, postgres_server
 from bot.bootstrap import build_app
 from bot.settings import Settings
 from domain.clock import FixedClock
-from services.reminder_service import as_contract
+from services.reminders import as_contract
 from storage.repositories.reminders import ReminderRepository
 from tests.fakes.reminders import fast_service
 
@@ -64,7 +64,7 @@ async def run(url: str, backend: str, assignments: int, units: int, data_dir: Pa
         senders = {"telegram": NullSender()}
         lo, hi = service.planner.candidate_window(WEDNESDAY.date())
         async with app.sessions() as session:
-            query, candidates = await timed(ReminderRepository(session).candidates(lo, hi))
+            query, candidates = await timed(ReminderRepository(session).milestones_due(lo, hi))
         cpu = time.process_time()
         dry, items = await timed(service.due(WEDNESDAY))
         dry_cpu = time.process_time() - cpu

@@ -24,8 +24,10 @@ class Settings(BaseSettings):
     telegram_bot_username: str | None = None  # for invite links; looked up with getMe when unset
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: str | None = None
-    # Fairness and pacing (docs/operations.md): a chat sending more than this is served at this rate
-    sender_rate_per_minute: float = 20
+    # Fairness and pacing (docs/operations.md): a chat sending more than this is served at this rate —
+    # the rate at which the messenger lets the bot answer it (one a second privately, 20 a minute in a group)
+    sender_rate_per_minute: float = 60
+    sender_group_rate_per_minute: float = 20
     sender_burst: int = 10  # messages a chat may send at once before the rate applies
     telegram_rate_per_second: float = 25  # the bot's budget, shared by every process on one PostgreSQL
     zalo_bot_token: str | None = None

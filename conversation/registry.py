@@ -39,6 +39,7 @@ class RouterWords:
 
     apology: str
     not_registered: str
+    account_deactivated: str  # a person the office deactivated writes again
     old_button: str
     invalid_button: str
     no_choice: Callable[[int], str]  # «3» typed, but the last answer had fewer buttons

@@ -11,22 +11,25 @@ buttons — an answer without buttons leaves none, so a number can never reach b
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import re
 import time
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from conversation import registry
 from conversation.callbacks import InvalidButton, UnknownButton, decode
 from conversation.context import Context
 from conversation.nlu import NluResult, Understander
-from conversation.state import ChatState
+from conversation.state import ChatState, change_for, save_for
 from domain.messages import Incoming, Reply
-from services.container import App
 from services.inbox import AlreadyHandled
 from services.metrics import ENGINE_LATENCY, MESSAGES
+
+if TYPE_CHECKING:
+    from services.container import App
 
 __all__ = ["Router"]
 
@@ -41,15 +44,29 @@ class Router:
     def __init__(self, app: App) -> None:
         self.app = app
         self._understander: tuple[object, Understander] | None = None
+        self._building = asyncio.Lock()
 
     async def understander(self) -> Understander:
+        """The NLU for the current plan version, built once: the first messages after a start (or a new
+        plan) wait for one build instead of each building their own — five at once took ~3 s under load."""
         version = await self.app.plans.current_version()
-        if self._understander is None or self._understander[0] != version:
-            from conversation.task_index import load_task_index
+        if self._understander is not None and self._understander[0] == version:
+            return self._understander[1]
+        async with self._building:
+            if self._understander is None or self._understander[0] != version:
+                from conversation.task_index import load_task_index
 
-            index = await load_task_index(self.app)
-            self._understander = (version, Understander(self.app.units, index, workdays=self.app.workdays))
-        return self._understander[1]
+                index = await load_task_index(self.app)
+                self._understander = (version, Understander(self.app.units, index, workdays=self.app.workdays))
+            return self._understander[1]
+
+    async def prepare(self) -> None:
+        """Build the NLU ahead of the first message (a process starting with a backlog otherwise makes its
+        first answers wait for it); a failure is only logged — the first message builds it again."""
+        try:
+            await self.understander()
+        except Exception:
+            log.exception("the NLU could not be built ahead of the first message")
 
     async def handle(self, message: Incoming) -> list[Reply]:
         started = time.perf_counter()
@@ -94,6 +111,8 @@ class Router:
         if not arrival.new:
             log.info("duplicate message dropped: %s", key)
             return []
+        if arrival.deactivated:  # whatever they send (docs/contracts.md §9)
+            return [Reply(registry.router_words().account_deactivated)]
         user = arrival.user
         state = ChatState.from_json(arrival.state)
         ctx_state: dict[str, Any] = {}
@@ -106,8 +125,8 @@ class Router:
             text = message.text.strip()
             awaiting = state.awaiting
             if awaiting and text and not text.startswith("/") and not message.attachments:
-                await app.inbox.update_state(message.channel, message.chat_id, now, awaiting=None)
                 state.awaiting = None
+                await save_for(app.inbox, message.channel, message.chat_id, state, now)
                 route, ctx_state = registry.INTENTS.get(f"await:{awaiting.get('kind')}"), awaiting
             if route is None:
                 nlu, cut = await self.understand(text, now.date())
@@ -169,12 +188,12 @@ class Router:
             known.choices = choices
             known.forward = forward
             known.task = focus if focus is not None else known.task
-            await self.app.inbox.set_state(message.channel, message.chat_id, known.to_json(), now)
+            await save_for(self.app.inbox, message.channel, message.chat_id, known, now)
             return replies
         changes: dict[str, Any] = {"choices": choices or None, "forward": forward}
         if focus is not None:
             changes["task"] = focus
-        await self.app.inbox.update_state(message.channel, message.chat_id, now, **changes)
+        await change_for(self.app.inbox, message.channel, message.chat_id, now, **changes)
         return replies
 
 

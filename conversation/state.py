@@ -1,7 +1,8 @@
 """What the bot remembers about one chat between two messages, typed.
 
 Stored as JSON in the `chat_states` row of the chat (through `services.inbox.Inbox`, with an expiry),
-so it survives a restart and is shared by several bot processes. The JSON keys are the field names;
+so it survives a restart and is shared by several bot processes. This module is the only writer of
+that row: the router, the handlers (`change`) and the Zalo sender (`change_for`) all go through it. The JSON keys are the field names;
 unknown keys are kept untouched (another version of the bot may have written them).
 
 - `choices`   the button data of the bot's last answer in this chat (typing «2» presses the 2nd);
@@ -105,5 +106,10 @@ async def change_for(inbox: Inbox, channel: str, chat_id: str, now: dt.datetime,
     state = await load_for(inbox, channel, chat_id, now)
     for name, value in changes.items():
         setattr(state, name, [] if name == "choices" and value is None else value)
-    await inbox.set_state(channel, chat_id, state.to_json(), now)
+    await save_for(inbox, channel, chat_id, state, now)
     return state
+
+
+async def save_for(inbox: Inbox, channel: str, chat_id: str, state: ChatState, now: dt.datetime) -> None:
+    """Store the whole state (one write, no read: the caller holds the current state)."""
+    await inbox.set_state(channel, chat_id, state.to_json(), now)

@@ -18,6 +18,16 @@ async def greet(ctx: Context) -> list[Reply]:
     return ctx.reply(texts.greeting_text(ctx.user))
 
 
+@intent("thanks", public=True)
+async def thanks(ctx: Context) -> list[Reply]:
+    return ctx.reply(texts.thanks_text(ctx.user))
+
+
+@intent("goodbye", public=True)
+async def goodbye(ctx: Context) -> list[Reply]:
+    return ctx.reply(texts.goodbye_text(ctx.user))
+
+
 @intent("unknown", public=True)
 async def not_understood(ctx: Context) -> list[Reply]:
     return ctx.reply(texts.not_understood_text(ctx.user))

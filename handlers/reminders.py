@@ -29,7 +29,7 @@ from presentation.reminders import (
     snoozed_text,
     unknown_scope_unit,
 )
-from services.reminder_service import SettingsError
+from services.reminders import SettingsError
 
 OFF = texts.REMINDERS_OFF
 ON = texts.REMINDERS_ON

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from conversation.registry import RouterWords, router_words
 from presentation.common import (
+    ACCOUNT_DEACTIVATED,
     APOLOGY,
     INVALID_BUTTON,
     NEXT_MARK,
@@ -19,6 +20,7 @@ router_words(
     RouterWords(
         apology=APOLOGY,
         not_registered=NOT_REGISTERED,
+        account_deactivated=ACCOUNT_DEACTIVATED,
         old_button=OLD_BUTTON,
         invalid_button=INVALID_BUTTON,
         no_choice=lambda n: NO_CHOICE.format(n=n),

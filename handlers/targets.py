@@ -21,13 +21,12 @@ from conversation.context import Context
 from conversation.nlu import CONFIDENT
 from conversation.registry import callback, intent
 from domain.messages import Reply
-from domain.report_period import current_period
+from domain.report_period import current_period, says_fourth_quarter
 from domain.text import fold
 from presentation import reports as texts
 from presentation import targets as text
 from presentation.common import NO_PLAN
 from services.errors import NoPlan
-from services.target_service import FigureKind
 
 TARGET_CODE = re.compile(r"(?<![\d.,/])([1-9])\.(\d{1,2})(?![\d.,/])")
 
@@ -74,6 +73,16 @@ def _one_target(question: str, rows: list, area_words: set[str] | None = None, *
     return rows[scored[0][2]]
 
 
+def _matching(question: str, rows: list) -> list:
+    """The targets a question names: those with the most content words in common with their text (at
+    least two). Several equally likely are all returned — one sentence of the plan may hold two targets
+    («… thanh toán trực tuyến; trong đó, tỷ lệ giao dịch …»): the reader sees each, none is chosen for them."""
+    asked = _words(question)
+    scored = [(len(asked & _words(r.target.text)), r) for r in rows]
+    best = max((score for score, _ in scored), default=0)
+    return [r for score, r in scored if score == best] if best >= 2 else []
+
+
 @intent("targets")
 async def targets(ctx: Context) -> list[Reply]:
     period = current_period(ctx.today)
@@ -95,18 +104,22 @@ async def targets(ctx: Context) -> list[Reply]:
     asked = fold(ctx.message.text or "")
     area = _words(sections.get(wanted, "")) if wanted is not None else set()
     required = bool(REQUIRED.search(asked))
-    one = None if ALL_OF_AREA.search(asked) and not required else _one_target(
-        asked, [r for r in rows if wanted is None or r.target.section == wanted], area, required=required)
-    if one is not None:  # a one-fact question: one line, with the figure when there is one
-        if required:
-            return ctx.reply(text.required_line(one))
-        return ctx.reply(text.target_line(one).lstrip("• "))
+    candidates = [r for r in rows if wanted is None or r.target.section == wanted]
+    if required or not ALL_OF_AREA.search(asked):
+        found = _matching(asked, candidates)
+        if len(found) > 1 and not required:  # several equally likely: every one, none chosen for the reader
+            return ctx.reply(text.several(found, period))
+        one = _one_target(asked, candidates, area, required=required)
+        if one is not None:  # a one-fact question: one line, with the figure when there is one
+            if required:
+                return ctx.reply(text.required_line(one))
+            return ctx.reply(text.target_line(one, period).lstrip("• "))
     if wanted is None:  # the areas with their number of targets; coordinators also see what is missing
         missing = [r.target for r in rows if r.figure is None and r.target.goal is not None]
         chase = text.missing_line(period, missing) if ctx.sender.is_coordinator and missing else None
         return ctx.reply(texts.targets_overview(by_section) + (f"\n\n{chase}" if chase else ""))
     chosen = [r for r in rows if r.target.section == wanted]
-    return ctx.reply(text.overview(year, period, chosen, sections, wanted=wanted))
+    return [text.overview(year, period, chosen, sections, wanted=wanted)]
 
 
 async def one_target(ctx: Context, code: str) -> list[Reply]:
@@ -117,7 +130,9 @@ async def one_target(ctx: Context, code: str) -> list[Reply]:
     target = next((t for t in all_targets if t.code == code), None)
     if target is None:
         return ctx.reply(text.UNKNOWN)
-    return ctx.reply(text.detail(target, await ctx.app.targets.history(target.id), ctx.app.units))
+    year = await ctx.app.reports.plan_year()
+    cutoffs = {p: ctx.app.reports.period_of(p, year).cutoff for p in ("Q1", "Q2", "H1", "Q3", "Y")}
+    return ctx.reply(text.detail(target, await ctx.app.targets.history(target.id), ctx.app.units, cutoffs))
 
 
 @intent("target_figure")
@@ -137,6 +152,7 @@ async def target_figure(ctx: Context) -> list[Reply]:
         "action": "target_figure", "target_id": match.target.id, "period": ctx.nlu.report or current_period(ctx.today),
         "value": figure["value"], "numerator": figure.get("numerator"), "denominator": figure.get("denominator"),
         "text": ctx.message.text, "key": ctx.message.idempotency_key,
+        "q4": says_fourth_quarter(fold(ctx.message.text)),
     }
     if not match.confident or ctx.nlu.confidence < CONFIDENT:
         await state.change(ctx, pending=pending)
@@ -155,8 +171,10 @@ async def apply_figure(ctx: Context, pending: dict) -> list[Reply]:
         )
     except NoPlan:
         return ctx.reply(NO_PLAN)
-    if outcome.kind is FigureKind.RECORDED:
-        return ctx.reply(text.recorded(outcome, pending["period"]))
+    if outcome.kind == "recorded":
+        cutoff = ctx.app.reports.period_of(pending["period"], await ctx.app.reports.plan_year()).cutoff
+        late = cutoff if ctx.today > cutoff else None
+        return ctx.reply(text.recorded(outcome, pending["period"], cutoff=late, fourth_quarter=bool(pending.get("q4"))))
     messages = {
         "duplicate": text.DUPLICATE, "read_only": text.READ_ONLY, "bad_value": text.BAD_VALUE,
         "unknown_target": text.UNKNOWN,
@@ -177,14 +195,17 @@ async def pick_target(ctx: Context) -> list[Reply]:
 
 @callback(TargetsPage)
 async def turn_page(ctx: Context) -> list[Reply]:
+    """◀ ▶ of one area's targets (goal and figure of the current period, the plan's full wording)."""
     try:
-        sections = await ctx.app.queries.targets()
+        year, period, rows = await ctx.app.targets.status(period=current_period(ctx.today), today=ctx.today)
+        sections = {n: title for n, title, _ in await ctx.app.queries.targets()}
     except NoPlan:
         return ctx.reply(NO_PLAN)
     button = ctx.pressed(TargetsPage)
-    chosen = [s for s in sections if s[0] == button.section]
-    if not chosen:
-        return ctx.reply(texts.no_section(button.section, len(sections)))
-    reply = texts.targets_one(*chosen[0], page=button.page)
+    number = button.section
+    if number not in sections:
+        return ctx.reply(texts.no_section(number, len(sections)))
+    chosen = [r for r in rows if r.target.section == number]
+    reply = text.overview(year, period, chosen, sections, wanted=number, page=button.page)
     reply.edit = True
     return [reply]

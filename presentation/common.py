@@ -40,6 +40,8 @@ NOT_REGISTERED = (
     "Hãy xin **mã mời** từ Văn phòng Sở rồi gửi: «đăng ký MÃ» (ví dụ: đăng ký K7Q2XP).\n"
     "Gõ «hướng dẫn» để xem trợ lý làm được gì."
 )
+# A person the operator deactivated (`cchc-bot users deactivate`), whatever they send.
+ACCOUNT_DEACTIVATED = "Tài khoản đã ngừng hoạt động, xin liên hệ Văn phòng Sở."
 # A button that shows the next page ends with this mark («Sau ▶», «Xem tiếp ▶»): «xem tiếp» presses it.
 NEXT_MARK = "▶"
 NO_NEXT_PAGE = "Không có trang tiếp theo để xem. Anh/chị hỏi lại danh sách, ví dụ «việc cả năm», rồi gõ «xem tiếp»."

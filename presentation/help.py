@@ -76,6 +76,18 @@ def greeting_text(user: UserView | None) -> str:
     )
 
 
+def thanks_text(user: UserView | None) -> str:
+    """«cảm ơn», «tks», 👍: a person answers a thank-you, they do not greet again."""
+    if user is None:
+        return "Dạ, không có gì ạ. Khi có mã mời của Văn phòng Sở, anh/chị gửi «đăng ký MÃ» để bắt đầu."
+    return "Dạ, không có gì ạ 😊 Cần gì anh/chị cứ nhắn."
+
+
+def goodbye_text(user: UserView | None) -> str:
+    name = f" {user.display_name}" if user is not None and user.display_name else ""
+    return f"Chào anh/chị{name}, chúc một ngày làm việc hiệu quả! 👋"
+
+
 def not_understood_text(user: UserView | None) -> str:
     if user is None:
         return (

@@ -63,8 +63,25 @@ def preview_label(month: int, year: int) -> str:
     return f"tháng {month}/{year}"
 
 
+def item_label(item: DueItem) -> str:
+    """What §4's `milestone` says of an item that is not one milestone (a milestone's item keeps its label)."""
+    everyone = " — toàn Sở" if item.unit_id is None else ""
+    period = PERIOD_NAMES.get(item.period or "", item.period or "")
+    if item.kind == DIGEST:
+        return "Tổng hợp tuần"
+    if item.kind == OVERVIEW:
+        return "Tổng quan tuần"
+    if item.kind == YEAR_END:
+        return f"Tổng kết năm {item.due.year if item.due else ''}{everyone}"
+    if item.kind == TARGETS:
+        return f"Chỉ tiêu chưa có số liệu {period}{everyone}"
+    if item.kind == CHECKIN and item.candidate is None:
+        return period
+    return item.label
+
+
 def settings_error(reason: str, details: dict, units: UnitDirectory) -> str:
-    """Why a reminder setting or scope was refused (`services.reminder_service.SettingsError`)."""
+    """Why a reminder setting or scope was refused (`services.reminders.SettingsError`)."""
     task = details.get("task")
     if reason == "no_units":
         return "Anh/chị chưa nêu đơn vị nào. Ví dụ: «nv 54 giao QLTM, QLNL»."

@@ -17,7 +17,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from presentation.review import review_digest
-from services.reminder_service import TickReport
+from services.reminders import TickReport
 from services.review_service import send_review_digest
 
 if TYPE_CHECKING:

@@ -1,7 +1,7 @@
 """Pushes that a person did not ask for in this chat: a coordinator's notice to every unit head, and
 the notification a head gets when a coordinator reviews the unit's evidence.
 
-Everything goes through ONE path, the reminders' delivery engine (`services.delivery`), because that
+Everything goes through ONE path, the reminders' delivery engine (`services.reminders.delivery`), because that
 is where sending is paced (a token bucket per channel — python-telegram-bot's AIORateLimiter alone lets
 a burst of ~60 messages through and draws HTTP 429s), retried with backoff, and made exactly-once by
 claiming an idempotency key in `reminder_deliveries` before sending. A notice pressed twice, or
@@ -19,10 +19,11 @@ from enum import StrEnum
 
 from domain.messages import Reply, Sender
 from domain.people import UserView
+from domain.reminders.people import audience
 from domain.units import UnitDirectory
 from services.access import Permission, coordinating
-from services.delivery import Outgoing
-from services.reminder_service import ReminderService
+from services.reminders import ReminderService
+from services.reminders.delivery import Outgoing
 from storage.uow import UnitOfWorkFactory
 
 MAX_NOTICE_CHARS = 1000  # "a short notice": long texts belong in an official document
@@ -96,8 +97,9 @@ class BroadcastService:
             return report
         senders = dict(self.senders)
         async with self.uow() as uow:
-            people, routes = await uow.reminders.recipients(list(senders))
-        units = {p.user_id: p.unit_id for p in people}
+            reached = audience(await uow.reminders.people(), list(senders))
+        routes = reached.routes
+        units = {p.user_id: p.unit_id for p in reached.recipients}
         outgoing = []
         for uid in dict.fromkeys(user_ids):
             mine = routes.get(uid) or []

@@ -29,7 +29,7 @@ from domain.units import UnitDirectory
 from domain.workdays import WorkingCalendar
 from services.access import Permission, coordinating
 from services.broadcast_service import BroadcastService, PushReport
-from services.reminder_service import ReminderService
+from services.reminders import ReminderService
 from services.status_service import StatusService
 from services.views import status_text
 from storage.uow import UnitOfWork, UnitOfWorkFactory

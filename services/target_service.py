@@ -22,7 +22,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from domain.people import UserView
@@ -30,7 +30,7 @@ from domain.report_period import current_period, normalise_period
 from domain.targets import achieved, section_targets
 from domain.text import fold
 from services.errors import NoPlan
-from storage.uow import Conflict, UnitOfWorkFactory
+from storage.uow import Conflict, UnitOfWork, UnitOfWorkFactory
 
 # Words that say «a figure» rather than which target (the topic is matched on what is left).
 STOPWORDS = frozenset(
@@ -70,6 +70,8 @@ class TargetStatus:
     target: TargetView
     figure: FigureView | None
     verdict: bool | None  # True đạt, False chưa đạt, None chưa có số liệu / không định lượng
+    # the period's latest figure recorded after `until` (a report's cut-off): stated as such, not dropped
+    late: FigureView | None = None
 
 
 @dataclass
@@ -155,7 +157,7 @@ class TargetService:
     def local(self, at: dt.datetime) -> dt.datetime:
         return at.astimezone(self.tz).replace(tzinfo=None) if at.tzinfo else at
 
-    async def _plan(self, uow, year: int | None = None):
+    async def _plan(self, uow: UnitOfWork, year: int | None = None) -> Any:
         plan = await (uow.plans.plan_by_year(year) if year is not None else uow.plans.current_plan())
         if plan is None:
             raise NoPlan()
@@ -195,7 +197,7 @@ class TargetService:
         _, targets = await self.targets()
         return next((t for t in targets if t.id == target_id), None)
 
-    def _figure(self, f, who: str | None, code: str) -> FigureView:
+    def _figure(self, f: Any, who: str | None, code: str) -> FigureView:
         return FigureView(
             code, f.period, f.value, f.numerator, f.denominator, f.unit_id, who, self.local(f.created_at),
             f.channel, f.original_text,
@@ -235,27 +237,41 @@ class TargetService:
 
     async def status(
         self, *, period: str | None = None, today: dt.date, section: int | None = None,
-        until: dt.datetime | None = None, year: int | None = None,
+        until: dt.datetime | None = None, year: int | None = None, fallback: bool = True,
     ) -> tuple[int, str, list[TargetStatus]]:
         """(plan year, period, goal vs the period's latest figure for each target). `until` (local wall
-        time) ignores figures recorded after it — a report states figures as they stood at its cut-off."""
+        time) leaves figures recorded after it out of the judgement — a report states figures as they stood
+        at its cut-off — but the latest such figure is kept in `late`, so that it is reported as typed
+        after the cut-off instead of silently missing. The annual view (`Y`) of a target without a figure
+        for the year falls back, with `fallback`, to its latest figure of any period of the year (its
+        `period` says which)."""
         period = normalise_period(period) if period else current_period(today)
         async with self.uow() as uow:
             plan = await self._plan(uow, year)
             plan_year = plan.year
             targets = [view(t) for t in await uow.targets.targets(plan.id)]
-            rows = [(self._figure(f, who, "?"), f.target_id) for f, who in await uow.targets.figures(plan.id, period=period)]
+            asked = None if period == "Y" and fallback else period
+            rows = [(self._figure(f, who, "?"), f.target_id) for f, who in await uow.targets.figures(plan.id, period=asked)]
         codes = {t.id: t.code for t in targets}
         latest: dict[int, FigureView] = {}
+        earlier: dict[int, FigureView] = {}
+        late: dict[int, FigureView] = {}
         for fv, target_id in rows:
-            if until is None or fv.at < until:
-                latest[target_id] = dataclasses.replace(fv, target_code=codes.get(target_id, "?"))
+            fv = dataclasses.replace(fv, target_code=codes.get(target_id, "?"))
+            if until is not None and fv.at >= until:
+                if fv.period == period:
+                    late[target_id] = fv
+            elif fv.period == period:
+                latest[target_id] = fv
+            elif earlier.get(target_id) is None or earlier[target_id].at <= fv.at:
+                earlier[target_id] = fv
         out = []
         for t in targets:
             if section is not None and t.section != section:
                 continue
-            found = latest.get(t.id)
-            out.append(TargetStatus(t, found, achieved(t.goal, t.direction, found.value if found else None)))
+            shown = latest.get(t.id) or earlier.get(t.id)
+            out.append(TargetStatus(t, shown, achieved(t.goal, t.direction, shown.value if shown else None),
+                                    late.get(t.id)))
         return plan_year, period, out
 
     async def missing(self, *, period: str | None = None, today: dt.date) -> tuple[str, list[TargetView]]:

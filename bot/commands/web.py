@@ -45,6 +45,7 @@ async def cmd_web_serve(app: App, args) -> int:
     settings = app.settings
     port = settings.web_port or DEFAULT_PORT
     try:
+        app.web_running = True
         await serve(create_web_app(app), settings.web_listen, port, stop)
     except OSError as exc:
         raise CliError(f"không mở được cổng web {settings.web_listen}:{port} ({exc.strerror or exc})") from None

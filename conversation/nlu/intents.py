@@ -119,11 +119,19 @@ CANCEL = _re(
     r"huy di|thoi bo di|thoi khoi|bo di)" + FILLERS + "$"
 )
 GREETING = _re(
-    r"^(?:xin chao|chao|hello|helo|hi|hey|alo|a lo|chao buoi sang|chao buoi chieu|good morning|chao ca nha|"
-    r"cam on|thank|thanks|thank you|tks|thanks you|cam on nhieu|xin cam on)"
+    r"^(?:xin chao|chao|hello|helo|hi|hey|alo|a lo|chao buoi sang|chao buoi chieu|good morning|chao ca nha)"
     r"(?:\s+(?:ban|bot|anh|chi|em|a|oi|nhe|nha|moi nguoi|tro ly|buoi sang|buoi chieu|buoi toi|sang|chieu|"
     r"toi|cchc|so|ad|admin|ca nha|nhe|nhe|nhieu|xin chao|chao|hello|hi))*$"
 )
+# Courtesy is answered as a person would (handlers/help.py): thanks are not greeted back, a goodbye is not
+# asked «cần gì ạ?».
+_POLITE_TAIL = (r"(?:\s+(?:ban|bot|anh|chi|em|a|oi|nhe|nha|moi nguoi|tro ly|nhieu|lam|rat nhieu|ca nha|ad|admin|"
+                r"nhe|nhe ban|vay nhe|roi|nhe a|a nhe|so|cchc|you|so much|a lot))*$")
+THANKS = _re(r"^(?:(?:xin |cam |rat |cam on va |ok |oke |okay |vang |da |duoc roi |tot qua |hay qua )?"
+             r"(?:cam on|thank|thanks|thank you|thanks you|tks|thks|thx|ty|many thanks))" + _POLITE_TAIL)
+GOODBYE = _re(r"^(?:tam biet|bye|bye bye|goodbye|good bye|hen gap lai|chao tam biet|chao nhe|chao nha|"
+              r"see you|cya|toi di day|em di day|minh di day|thoi chao)" + _POLITE_TAIL)
+THANKS_EMOJI = "👍🙏❤️💯👌😊🥰🤝"
 GREETING_WORD = _re(r"^(?:xin chao|chao|hello|hi|alo)\b")
 REGISTER_CUE = _re(
     r"\b(?:dang ky|ma moi|ma dang ky|ma kich hoat|kich hoat|ma cua (?:toi|em|minh)|ma (?:toi|em|minh)? ?la|"
@@ -270,7 +278,9 @@ class Understander:
         n = self.normalizer.normalize(text)
         s = n.text
         if not s:
-            if n.emoji_only and any(ch in n.original for ch in "👋🙋🤝🙏"):
+            if n.emoji_only and any(ch in n.original for ch in THANKS_EMOJI):
+                return NluResult("thanks", confidence=0.8)
+            if n.emoji_only and any(ch in n.original for ch in "👋🙋"):
                 return NluResult("greeting", confidence=0.8)
             return NluResult("unknown", confidence=1.0 if not n.original else 0.5)
         short = self._short_reply(s)
@@ -322,6 +332,10 @@ class Understander:
             return NluResult("cancel")
         if DENY.match(s):
             return NluResult("deny")
+        if THANKS.match(s):
+            return NluResult("thanks")
+        if GOODBYE.match(s):
+            return NluResult("goodbye")
         if GREETING.match(s):
             return NluResult("greeting")
         return None

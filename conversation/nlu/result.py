@@ -21,6 +21,10 @@ class Period:
         return {"from": self.start.isoformat(), "to": self.end.isoformat()}
 
 
+# Internal intents shown as a contract intent by `to_contract` (docs/contracts.md §3).
+CONTRACT_INTENTS = {"thanks": "greeting", "goodbye": "greeting"}
+
+
 @dataclass
 class NluResult:
     """What a message means. `to_contract()` is the docs/contracts.md §3 view; the other fields serve handlers."""
@@ -55,9 +59,10 @@ class NluResult:
     target_unit: str | None = None
 
     def to_contract(self) -> dict[str, Any]:
-        """Exactly the nine keys of docs/contracts.md §3, period as {"from", "to"} ISO dates or null."""
+        """Exactly the nine keys of docs/contracts.md §3, period as {"from", "to"} ISO dates or null. Thanks and goodbyes
+        are answered apart (handlers/help.py) but are the contract's `greeting`."""
         return {
-            "intent": self.intent,
+            "intent": CONTRACT_INTENTS.get(self.intent, self.intent),
             "task": self.task,
             "unit": self.unit,
             "period": self.period.to_contract() if self.period else None,

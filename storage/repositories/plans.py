@@ -176,10 +176,12 @@ class PlanRepository:
         plan = await self.plan_by_year(parsed.year)
         created = plan is None
         if plan is None:
-            plan = Plan(year=parsed.year, title=parsed.title, issuer=parsed.issuer, source=source)
+            plan = Plan(year=parsed.year, title=parsed.title, issuer=parsed.issuer, source=source,
+                        number=parsed.number, signed=parsed.signed)
             self.session.add(plan)
         else:
             plan.title, plan.issuer, plan.source = parsed.title, parsed.issuer, source
+            plan.number, plan.signed = parsed.number, parsed.signed
             plan.imported_at = dt.datetime.now(dt.UTC)
         await self.session.flush()
         await self._sync_sections(plan.id, parsed)
