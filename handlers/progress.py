@@ -17,8 +17,9 @@ from conversation.registry import intent
 from domain.messages import Reply
 from presentation import progress as texts
 from presentation.common import DEPARTMENT_BAR, NO_PLAN, unit_name
+from services.access import unit_in_view
 from services.charts import area_label, cached_progress_chart, chart_dir, tally_leads
-from services.query_service import NoPlan
+from services.errors import NoPlan
 
 log = logging.getLogger(__name__)
 summary = texts.summary
@@ -26,13 +27,11 @@ summary = texts.summary
 
 @intent("progress")
 async def progress(ctx: Context) -> list[Reply]:
-    app, user = ctx.app, ctx.user
+    app, user = ctx.app, ctx.sender
     units = app.units
-    unit = ctx.nlu.unit
-    refused = ""
-    if unit and not user.sees_all_units and unit != user.unit_id:
-        refused = texts.refusal(units.name(user.unit_id), units.name(unit))
-        unit = user.unit_id
+    scope = unit_in_view(user, ctx.nlu.unit) if ctx.nlu.unit else None
+    unit = scope.unit_id if scope else None
+    refused = texts.refusal(units.name(user.unit_id), units.name(scope.refused)) if scope and scope.refused else ""
     try:
         leads = await app.queries.leads(today=ctx.today)
         sections = await app.queries.targets()

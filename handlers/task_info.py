@@ -8,7 +8,7 @@ from conversation.registry import intent
 from domain.messages import Reply
 from presentation.common import NO_PLAN
 from presentation.tasks import task_detail, unknown_task
-from services.query_service import NoPlan
+from services.errors import NoPlan
 
 
 async def unknown_task_reply(ctx: Context, number: int | None) -> list[Reply]:
@@ -28,5 +28,5 @@ async def task_info(ctx: Context) -> list[Reply]:
     if detail is None:
         return await unknown_task_reply(ctx, number)
     ctx.focus = number  # «xong rồi» right after this means this task (asked first)
-    user = ctx.user
+    user = ctx.sender
     return [task_detail(detail, ctx.today, ctx.app.units, ctx.app.workdays, user.unit_id, can_write=user.can_write)]

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from bot.bootstrap import App
 from bot.cli import CliError, output_path, register, writing
+from services.errors import NoPlan
 from services.export_service import PERIOD_TITLES
-from services.query_service import NoPlan
 
 
 @register("export xlsx")
