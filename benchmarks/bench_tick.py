@@ -2,7 +2,7 @@
 
 Goal (issue 5): ≤ 1 s per tick on SQLite and PostgreSQL. Measured on Wednesday 21/09/2022 09:00:
 - dry run: `reminders due` (date-window query, planning, ledger lookup), nothing written; «+ JSON»: the
-  CONTRACTS §4 objects of `reminders due --json` built from it (with each message's text);
+  docs/contracts.md §4 objects of `reminders due --json` built from it (with each message's text);
 - first tick: the same plus claiming and "sending" everything due to a null sender, pacing lifted
   (a catch-up after the deployment; real sends are paced at ~29 msg/s, see bench_broadcast.py);
 - steady tick: the tick that runs every minute once everything due has gone out;

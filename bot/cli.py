@@ -1,4 +1,4 @@
-"""`cchc-bot` command line (CONTRACTS §1). Bad input → one line on stderr and a non-zero exit, never a
+"""`cchc-bot` command line (docs/contracts.md §1). Bad input → one line on stderr and a non-zero exit, never a
 traceback."""
 
 from __future__ import annotations
@@ -6,12 +6,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import datetime as dt
 import json
 import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import NoReturn
 
 from pydantic import ValidationError
 
@@ -19,7 +21,8 @@ from bot.bootstrap import App, running_app
 from bot.settings import Settings
 from domain.plan import PlanFormatError
 from domain.reminders.policy import PolicyError
-from services.plan_service import PlanNotLoaded
+from presentation.common import no_plan
+from services.errors import NoPlan
 from storage.db import DatabaseUrlError
 
 
@@ -28,7 +31,7 @@ class CliError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2, no usage dump
+    def error(self, message: str) -> NoReturn:  # one line, exit 2, no usage dump
         self.exit(2, f"cchc-bot: lỗi tham số: {message} (xem `cchc-bot --help`)\n")
 
 
@@ -111,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--unit", metavar="UNIT_ID")
     status.add_argument("--year", type=_year, help="kế hoạch năm N (mặc định: năm của --at nếu đã nhập, không thì năm đang dùng)")
     status.add_argument("--json", action="store_true", required=True)
-    web = sub.add_parser("web", help="trang web theo dõi (CONTRACTS §6)").add_subparsers(dest="web_command", required=True)
+    web = sub.add_parser("web", help="trang web theo dõi (docs/contracts.md §6)").add_subparsers(dest="web_command", required=True)
     web.add_parser("serve", help="chạy máy chủ web (WEB_LISTEN, WEB_PORT — mặc định 8080)")
     link = web.add_parser("link", help="đường dẫn đăng nhập dùng một lần, hiệu lực 10 phút")
     link.add_argument("--unit", required=True)
@@ -210,18 +213,14 @@ def writing(given: str):
         raise CliError(f"không ghi được «{given}»: {exc.strerror or exc}") from None
 
 
-def _datetime(value: str):
-    import datetime as dt
-
+def _datetime(value: str) -> dt.datetime:
     try:
         return dt.datetime.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"thời điểm không hợp lệ «{value}» (cần ISO, vd. 2022-09-23T08:00)") from None
 
 
-def _date(value: str):
-    import datetime as dt
-
+def _date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
@@ -328,7 +327,10 @@ def main(argv: list[str] | None = None) -> int:
         with contextlib.suppress(OSError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except (CliError, PlanFormatError, PlanNotLoaded, DatabaseUrlError, PolicyError, FileNotFoundError) as exc:
+    except NoPlan as exc:
+        print(f"cchc-bot: lỗi: {no_plan(exc.year)}", file=sys.stderr)
+        return 1
+    except (CliError, PlanFormatError, DatabaseUrlError, PolicyError, FileNotFoundError) as exc:
         print(f"cchc-bot: lỗi: {exc}", file=sys.stderr)
         return 1
     except ValidationError as exc:

@@ -1,4 +1,4 @@
-"""One settings object, read from the environment and `.env` (see `.env.example`, CONTRACTS §1)."""
+"""One settings object, read from the environment and `.env` (see `.env.example`, docs/contracts.md §1)."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     zalo_webhook_secret: str | None = None
     zalo_webhook_url: str | None = None
     zalo_rate_per_second: float = 10  # the Zalo bot's send budget (Zalo publishes no limit; kept modest)
-    # The web server (CONTRACTS §6): dashboard, both webhooks, /healthz, /metrics on one port. The
+    # The web server (docs/contracts.md §6): dashboard, both webhooks, /healthz, /metrics on one port. The
     # reverse proxy forwards the webhooks' public paths (TELEGRAM_WEBHOOK_URL, ZALO_WEBHOOK_URL) here.
     web_listen: str = "127.0.0.1"
     web_port: int | None = None  # `cchc-bot run` serves the web only when set; `web serve` defaults to 8080

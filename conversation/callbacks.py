@@ -198,11 +198,11 @@ def _encode_value(value: object) -> str:
     return str(value)
 
 
-def _optional(hint: Any) -> bool:
+def _optional(hint: object) -> bool:
     return isinstance(hint, types.UnionType) and type(None) in hint.__args__
 
 
-def _decode_value(raw: str, hint: Any, f: dataclasses.Field[Any], text: str) -> Any:
+def _decode_value(raw: str, hint: Any, f: dataclasses.Field[Any], text: str) -> str | int | dt.date | None:
     if _optional(hint):
         if raw == NONE:
             return None

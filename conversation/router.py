@@ -25,24 +25,13 @@ from conversation.context import Context
 from conversation.nlu import NluResult, Understander
 from conversation.state import ChatState, change_for, save_for
 from domain.messages import Incoming, Reply
-from presentation.common import (
-    ACCOUNT_DEACTIVATED,
-    APOLOGY,
-    INVALID_BUTTON,
-    NEXT_MARK,
-    NO_CHOICE,
-    NO_NEXT_PAGE,
-    NOT_REGISTERED,
-    OLD_BUTTON,
-    long_message_note,
-)
 from services.inbox import AlreadyHandled
 from services.metrics import ENGINE_LATENCY, MESSAGES
 
 if TYPE_CHECKING:
     from services.container import App
 
-__all__ = ["APOLOGY", "NOT_REGISTERED", "Router"]
+__all__ = ["Router"]
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +81,7 @@ class Router:
             log.exception(
                 "handler failed: channel=%s chat=%s message=%s", message.channel, message.chat_id, message.message_id
             )
-            return [Reply(APOLOGY)]
+            return [Reply(registry.router_words().apology)]
         finally:
             ENGINE_LATENCY.observe(time.perf_counter() - started)
             MESSAGES.labels(message.channel, seen["intent"]).inc()
@@ -115,7 +104,7 @@ class Router:
         return first or understander.parse(text[:MAX_NLU_CHARS], today), True
 
     async def _handle(self, message: Incoming, seen: dict[str, str]) -> list[Reply]:
-        app = self.app
+        app, words = self.app, registry.router_words()
         now = app.clock.now()
         key = message.idempotency_key
         arrival = await app.inbox.receive(message.channel, key, message.sender_id, message.chat_id, now)
@@ -123,7 +112,7 @@ class Router:
             log.info("duplicate message dropped: %s", key)
             return []
         if arrival.deactivated:  # whatever they send (docs/contracts.md §9)
-            return [Reply(ACCOUNT_DEACTIVATED)]
+            return [Reply(registry.router_words().account_deactivated)]
         user = arrival.user
         state = ChatState.from_json(arrival.state)
         ctx_state: dict[str, Any] = {}
@@ -131,7 +120,7 @@ class Router:
         by_number = False
         cut = False
         nlu = NluResult(intent="button")
-        route = None
+        route: registry.Route | None = None
         if data is None:
             text = message.text.strip()
             awaiting = state.awaiting
@@ -145,13 +134,13 @@ class Router:
                     nlu = replace(nlu, intent="evidence")
                 if nlu.intent == "next_page" and user is not None:
                     if state.forward is None or state.forward not in state.choices:
-                        return await self._answer(message, now, [Reply(NO_NEXT_PAGE)], state.choices)
+                        return await self._answer(message, now, [Reply(words.no_next_page)], state.choices)
                     data, by_number = state.forward, True  # «xem tiếp» presses «Sau ▶»
                 elif nlu.intent == "choice" and nlu.choice:
                     if 1 <= nlu.choice <= len(state.choices):
                         data, by_number = state.choices[nlu.choice - 1], True  # stands for that button
                     elif user is not None:
-                        return await self._answer(message, now, [Reply(NO_CHOICE.format(n=nlu.choice))], state.choices)
+                        return await self._answer(message, now, [Reply(words.no_choice(nlu.choice))], state.choices)
                 if data is None:
                     route = registry.INTENTS.get(nlu.intent) or registry.INTENTS["unknown"]
         button = None
@@ -160,25 +149,25 @@ class Router:
             try:
                 button = decode(data)
             except UnknownButton:
-                return await self._answer(message, now, [Reply(OLD_BUTTON)], state.choices)
+                return await self._answer(message, now, [Reply(words.old_button)], state.choices)
             except InvalidButton:
                 log.warning("invalid button data %.80r from %s:%s", data, message.channel, message.chat_id)
-                return await self._answer(message, now, [Reply(INVALID_BUTTON)], state.choices)
+                return await self._answer(message, now, [Reply(words.invalid_button)], state.choices)
             route = registry.CALLBACKS.get(button.PREFIX)
             if route is None:
-                return await self._answer(message, now, [Reply(OLD_BUTTON)], state.choices)
+                return await self._answer(message, now, [Reply(words.old_button)], state.choices)
             args = data.split(":")[1:]
         route = route or registry.INTENTS["unknown"]  # every branch above set it; this says so to the checker
         seen["intent"] = f"button:{button.PREFIX}" if button is not None else nlu.intent
         if user is None and not route.public:
-            return [Reply(NOT_REGISTERED)]
+            return [Reply(words.not_registered)]
         ctx = Context(
             app=app, message=message, nlu=nlu, user=user, today=now.date(), now=now, args=args, state=ctx_state,
             button=button, by_number=by_number, chat=state,
         )
         replies = await route.handler(ctx)
         if cut and replies and replies[0].text:
-            replies[0] = replace(replies[0], text=f"{replies[0].text}\n{long_message_note(MAX_NLU_CHARS)}")
+            replies[0] = replace(replies[0], text=f"{replies[0].text}\n{words.long_message_note(MAX_NLU_CHARS)}")
         focus = ctx.focus if ctx.focus is not None and ctx.focus != state.task else None
         # the state as it arrived is still current unless the handler wrote it (or awaiting was cleared)
         known = None if ctx.chat_written else state
@@ -192,7 +181,7 @@ class Router:
         about), in one write, and only when something changed."""
         buttons = [b for r in replies if r.chat_id is None for row in r.buttons for b in row if b.data and not b.url]
         choices = [b.data for b in buttons]
-        forward = next((b.data for b in buttons if b.text.endswith(NEXT_MARK)), None)
+        forward = next((b.data for b in buttons if b.text.endswith(registry.router_words().next_mark)), None)
         if choices == before and focus is None:
             return replies
         if known is not None:  # one write instead of a read and a write

@@ -21,21 +21,23 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from domain.messages import Incoming
+
 if TYPE_CHECKING:
+    from services.container import App
     from services.inbox import Inbox
-
-
-class _Message(Protocol):
-    channel: str
-    chat_id: str
 
 
 class Context(Protocol):
     """What `load`/`change` use of `conversation.context.Context` (not imported: no cycle)."""
 
-    app: Any
-    message: _Message
-    now: dt.datetime
+    @property
+    def app(self) -> App: ...
+    @property
+    def message(self) -> Incoming: ...
+    @property
+    def now(self) -> dt.datetime: ...
+
     chat_written: bool
 
 

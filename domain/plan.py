@@ -17,7 +17,7 @@ from domain.shares import milestone_done as milestone_done
 if TYPE_CHECKING:
     from domain.workdays import WorkingCalendar
 
-# Milestone kinds, per CONTRACTS §2.
+# Milestone kinds, per docs/contracts.md §2.
 DATE = "date"
 YEAR_ROUND = "year_round"
 ANNUAL = "annual"

@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from domain.reporting import PERIODS, ReportingCalendar
+from domain.reporting import PERIOD_WORDS, PERIODS, ReportingCalendar
 
 REPORT = "cchc"
 CALENDAR_RANGES = {
@@ -26,8 +26,8 @@ CALENDAR_RANGES = {
 }
 # The report whose cut-off opens this one's window (None: the previous year's annual report).
 PREVIOUS = {"Q1": None, "Q2": "Q1", "H1": None, "Q3": "H1", "Y": None}
-TITLES = {"Q1": "Quý I", "Q2": "Quý II", "H1": "6 tháng đầu năm", "Q3": "Quý III", "Y": "năm"}
-ORDINALS = {"Q1": "quý I", "Q2": "quý II", "H1": "6 tháng cuối năm", "Q3": "quý IV", "Y": "quý I năm sau"}
+TITLES = {p: PERIOD_WORDS[p].span for p in PERIODS}
+ORDINALS = {p: PERIOD_WORDS[p].following for p in PERIODS}
 
 
 class UnknownPeriod(ValueError):

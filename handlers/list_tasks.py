@@ -12,12 +12,13 @@ from handlers.plan_year import asked_year
 from presentation.common import NO_PLAN, unit_name
 from presentation.tasks import list_title, task_list
 from presentation.years import with_year
-from services.query_service import NoPlan
+from services.access import unit_in_view
+from services.errors import NoPlan
 
 
 @intent("list_tasks")
 async def list_tasks(ctx: Context) -> list[Reply]:
-    unit = ctx.nlu.unit or (None if ctx.user.sees_all_units else ctx.user.unit_id)
+    unit = ctx.nlu.unit or unit_in_view(ctx.sender, None).unit_id
     period = (ctx.nlu.period.start, ctx.nlu.period.end) if ctx.nlu.period else None
     routine = getattr(ctx.nlu, "scope", None) == "year_round"
     year, refused = await asked_year(ctx)
@@ -29,7 +30,7 @@ async def list_tasks(ctx: Context) -> list[Reply]:
 @callback(ListPage)
 async def turn_page(ctx: Context) -> list[Reply]:
     """ls:<unit|->:<yyyymmdd|->:<yyyymmdd|->:<status|->:<page>[:all]"""
-    b: ListPage = ctx.button
+    b = ctx.pressed(ListPage)
     period = (b.start, b.end) if b.start and b.end else None
     replies = await _page(ctx, b.unit, period, b.status, b.page, routine=b.scope == "all")
     for reply in replies:

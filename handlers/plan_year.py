@@ -6,7 +6,7 @@ from __future__ import annotations
 from conversation.context import Context
 from domain.messages import Reply
 from presentation import years as texts
-from services.projection_service import NoPlan
+from services.errors import NoPlan
 
 
 async def asked_year(ctx: Context) -> tuple[int | None, list[Reply] | None]:

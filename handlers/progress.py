@@ -19,8 +19,9 @@ from handlers.plan_year import asked_year
 from presentation import progress as texts
 from presentation.common import DEPARTMENT_BAR, NO_PLAN, unit_name
 from presentation.years import with_year
+from services.access import unit_in_view
 from services.charts import area_label, cached_progress_chart, chart_dir, tally_leads
-from services.query_service import NoPlan
+from services.errors import NoPlan
 
 log = logging.getLogger(__name__)
 summary = texts.summary
@@ -28,13 +29,11 @@ summary = texts.summary
 
 @intent("progress")
 async def progress(ctx: Context) -> list[Reply]:
-    app, user = ctx.app, ctx.user
+    app, user = ctx.app, ctx.sender
     units = app.units
-    unit = ctx.nlu.unit
-    refused = ""
-    if unit and not user.sees_all_units and unit != user.unit_id:
-        refused = texts.refusal(units.name(user.unit_id), units.name(unit))
-        unit = user.unit_id
+    scope = unit_in_view(user, ctx.nlu.unit) if ctx.nlu.unit else None
+    unit = scope.unit_id if scope else None
+    refused = texts.refusal(units.name(user.unit_id), units.name(scope.refused)) if scope and scope.refused else ""
     year, refused_year = await asked_year(ctx)
     if refused_year is not None:
         return refused_year

@@ -26,7 +26,8 @@ from domain.text import fold
 from presentation import reports as texts
 from presentation import targets as text
 from presentation import years
-from services.target_service import NoPlan
+from presentation.common import NO_PLAN
+from services.errors import NoPlan
 
 TARGET_CODE = re.compile(r"(?<![\d.,/])([1-9])\.(\d{1,2})(?![\d.,/])")
 
@@ -93,7 +94,7 @@ async def targets(ctx: Context) -> list[Reply]:
         year, period, rows = await ctx.app.targets.status(period=period, today=ctx.today)
         sections = {n: title for n, title, _ in await ctx.app.queries.targets()}
     except NoPlan:
-        return ctx.reply(text.NO_PLAN)
+        return ctx.reply(NO_PLAN)
     wanted = ctx.nlu.section
     if wanted is not None and wanted not in sections:
         return ctx.reply(text.no_section(wanted, len(sections)))
@@ -116,7 +117,7 @@ async def targets(ctx: Context) -> list[Reply]:
             return ctx.reply(text.target_line(one, period).lstrip("• "))
     if wanted is None:  # the areas with their number of targets; coordinators also see what is missing
         missing = [r.target for r in rows if r.figure is None and r.target.goal is not None]
-        chase = text.missing_line(period, missing) if ctx.user.is_coordinator and missing else None
+        chase = text.missing_line(period, missing) if ctx.sender.is_coordinator and missing else None
         return ctx.reply(texts.targets_overview(by_section) + (f"\n\n{chase}" if chase else ""))
     chosen = [r for r in rows if r.target.section == wanted]
     return [text.overview(year, period, chosen, sections, wanted=wanted)]
@@ -126,7 +127,7 @@ async def one_target(ctx: Context, code: str) -> list[Reply]:
     try:
         _, all_targets = await ctx.app.targets.targets()
     except NoPlan:
-        return ctx.reply(text.NO_PLAN)
+        return ctx.reply(NO_PLAN)
     target = next((t for t in all_targets if t.code == code), None)
     if target is None:
         return ctx.reply(text.UNKNOWN)
@@ -137,7 +138,7 @@ async def one_target(ctx: Context, code: str) -> list[Reply]:
 
 @intent("target_figure")
 async def target_figure(ctx: Context) -> list[Reply]:
-    if ctx.user.role not in ("head", "coordinator", "admin"):
+    if ctx.sender.role not in ("head", "coordinator", "admin"):
         return ctx.reply(text.READ_ONLY)
     figure = ctx.nlu.figure or {}
     if figure.get("value") is None:
@@ -145,7 +146,7 @@ async def target_figure(ctx: Context) -> list[Reply]:
     try:
         match = await ctx.app.targets.match(ctx.nlu.note or "")
     except NoPlan:
-        return ctx.reply(text.NO_PLAN)
+        return ctx.reply(NO_PLAN)
     if match is None:
         return ctx.reply(text.UNKNOWN)
     pending = {
@@ -165,12 +166,12 @@ async def apply_figure(ctx: Context, pending: dict) -> list[Reply]:
     """Write a figure (after a confirmation, or at once when the target was certain)."""
     try:
         outcome = await ctx.app.targets.record(
-            ctx.user, target_id=int(pending["target_id"]), period=pending["period"], value=float(pending["value"]),
+            ctx.sender, target_id=int(pending["target_id"]), period=pending["period"], value=float(pending["value"]),
             numerator=pending.get("numerator"), denominator=pending.get("denominator"), channel=ctx.message.channel,
             text=pending.get("text"), key=pending.get("key"), now=ctx.now,
         )
     except NoPlan:
-        return ctx.reply(text.NO_PLAN)
+        return ctx.reply(NO_PLAN)
     if outcome.kind == "recorded":
         cutoff = ctx.app.reports.period_of(pending["period"], await ctx.app.reports.plan_year()).cutoff
         late = cutoff if ctx.today > cutoff else None
@@ -192,7 +193,7 @@ async def pick_target(ctx: Context) -> list[Reply]:
     if not pending or pending.get("action") != "target_figure":
         return ctx.reply(text.EXPIRED)
     await state.change(ctx, pending=None)
-    return await apply_figure(ctx, {**pending, "target_id": ctx.button.target_id})
+    return await apply_figure(ctx, {**pending, "target_id": ctx.pressed(PickTarget).target_id})
 
 
 @callback(TargetsPage)
@@ -202,11 +203,12 @@ async def turn_page(ctx: Context) -> list[Reply]:
         year, period, rows = await ctx.app.targets.status(period=current_period(ctx.today), today=ctx.today)
         sections = {n: title for n, title, _ in await ctx.app.queries.targets()}
     except NoPlan:
-        return ctx.reply(text.NO_PLAN)
-    number = ctx.button.section
+        return ctx.reply(NO_PLAN)
+    button = ctx.pressed(TargetsPage)
+    number = button.section
     if number not in sections:
         return ctx.reply(texts.no_section(number, len(sections)))
     chosen = [r for r in rows if r.target.section == number]
-    reply = text.overview(year, period, chosen, sections, wanted=number, page=ctx.button.page)
+    reply = text.overview(year, period, chosen, sections, wanted=number, page=button.page)
     reply.edit = True
     return [reply]

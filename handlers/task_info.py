@@ -10,7 +10,7 @@ from handlers.plan_year import asked_year
 from presentation.common import NO_PLAN
 from presentation.tasks import task_detail, unknown_task
 from presentation.years import with_year
-from services.query_service import NoPlan
+from services.errors import NoPlan
 
 
 async def unknown_task_reply(ctx: Context, number: int | None, year: int | None = None) -> list[Reply]:
@@ -33,7 +33,7 @@ async def task_info(ctx: Context) -> list[Reply]:
     if detail is None:
         return await unknown_task_reply(ctx, number, year)
     ctx.focus = number  # «xong rồi» right after this means this task (asked first)
-    user = ctx.user
+    user = ctx.sender
     card = task_detail(detail, ctx.today, ctx.app.units, ctx.app.workdays, user.unit_id, can_write=user.can_write)
     if year is not None:
         card.text = with_year(card.text, year)

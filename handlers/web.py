@@ -15,6 +15,6 @@ async def web_link(ctx: Context) -> list[Reply]:
     if not ctx.app.config.web_base_url and not ctx.app.web_running:
         return ctx.reply(web_not_running())
     auth = ctx.app.web_auth
-    link = await auth.issue_link(now=ctx.now, user=ctx.user)
+    link = await auth.issue_link(now=ctx.now, user=ctx.sender)
     return [web_link_reply(link.url, link.expires_at, ctx.app.clock.tz, channel=ctx.message.channel,
                            base_url=auth.base_url)]

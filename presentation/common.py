@@ -24,7 +24,13 @@ __all__ = [
     "unit_name",
 ]
 
-NO_PLAN = "Chưa có kế hoạch CCHC nào được nạp. Văn phòng Sở cần nạp kế hoạch trước."
+NO_PLAN = "Chưa có kế hoạch CCHC nào được nạp. Văn phòng Sở cần nạp kế hoạch trước."  # the one «no plan»
+
+
+def no_plan(year: int | None = None) -> str:
+    """«No plan» for the operator of the command line: what is missing and the command that fixes it."""
+    which = f"năm {year}" if year else "nào"
+    return f"chưa có kế hoạch {which} trong cơ sở dữ liệu — chạy `cchc-bot plan import TỆP` trước"
 APOLOGY = (
     "Xin lỗi, hệ thống gặp lỗi khi xử lý tin nhắn này. Anh/chị vui lòng thử lại sau ít phút; "
     "nếu vẫn lỗi, xin báo Văn phòng Sở."
@@ -84,10 +90,3 @@ def status_buttons(lead: LeadView) -> list[list[Button]]:
     ]
 
 
-def reminder_status_buttons(lead_id: int) -> list[Button]:
-    """The status row under a reminder (the same data as a task detail's)."""
-    return [
-        Button("✅ Hoàn thành", encode(SetStatus(lead_id, "done"))),
-        Button("🔄 Đang làm", encode(SetStatus(lead_id, "in_progress"))),
-        Button("⚠️ Vướng mắc", encode(SetStatus(lead_id, "blocked"))),
-    ]

@@ -6,6 +6,9 @@ capability appears in the help by adding its `IntentSpec`, not by editing this f
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
 from conversation.intents import INTENTS, help_sections
 from domain.people import ROLE_NAMES, UserView
 from domain.units import UnitDirectory
@@ -98,8 +101,10 @@ def not_understood_text(user: UserView | None) -> str:
     )
 
 
-def already_registered(user: UserView, units: UnitDirectory) -> str:
-    return f"Tài khoản này đã đăng ký ({role_line(user, units)}). Gõ «hướng dẫn» để xem trợ lý làm được gì."
+def already_registered(user: UserView | None, units: UnitDirectory) -> str:
+    """`user` None: registered a moment ago by the same account (two messages at once)."""
+    who = f" ({role_line(user, units)})" if user is not None else ""
+    return f"Tài khoản này đã đăng ký{who}. Gõ «hướng dẫn» để xem trợ lý làm được gì."
 
 
 def registered(user: UserView, units: UnitDirectory) -> str:
@@ -117,7 +122,7 @@ def register_failed(key: str, code: str) -> str:
     return REGISTER_FAILURES[key].format(code=code)
 
 
-def plan_year_warning(plan_year: int, today, seed: str) -> str:
+def plan_year_warning(plan_year: int, today: dt.date, seed: str | Path) -> str:
     """The console's warning when the stored plan is for another year than today's."""
     return (
         f"⚠️ Kế hoạch đang lưu là của năm {plan_year}, còn hôm nay là {today:%d/%m/%Y}: các câu hỏi «quý này», "

@@ -192,7 +192,7 @@ def _countdown(day: dt.date, today: dt.date, workdays: WorkingCalendar, overdue:
 def checkin_lines(item: DueItem, units: UnitDirectory, workdays: WorkingCalendar, today: dt.date, limit: int = 10,
                   own: str = "") -> list[str]:
     shares: Sequence[Candidate] = item.content or []  # type: ignore[assignment]
-    cutoff = item.due
+    cutoff = item.due or today  # a check-in is planned from its report's cut-off: always set
     office = units.name("van-phong") if units.get("van-phong") else "Văn phòng"
     example = shares[0].task_number if shares else 17
     who = "Cập nhật" if own == "van-phong" else f"{office} cần"  # the Văn phòng does not ask itself
@@ -288,9 +288,9 @@ def year_end_lines(item: DueItem, units: UnitDirectory, workdays: WorkingCalenda
         total = sum(len(v) for v in by_unit.values())
         lines = [f"🗂 **Tổng kết năm {year} — toàn Sở**",
                  f"Kế hoạch năm {year} đã khép lại: {total} phần việc chưa hoàn thành."]
-        for unit_id, shares in sorted(by_unit.items(), key=lambda p: (-len(p[1]), units.name(p[0]))):
-            numbers = ", ".join(str(n) for n in dict.fromkeys(c.task_number for c in shares))
-            lines.append(f"• {units.name(unit_id)}: {len(shares)} (NV {short(numbers, 60)})")
+        for unit_id, open_shares in sorted(by_unit.items(), key=lambda p: (-len(p[1]), units.name(p[0]))):
+            numbers = ", ".join(str(n) for n in dict.fromkeys(c.task_number for c in open_shares))
+            lines.append(f"• {units.name(unit_id)}: {len(open_shares)} (NV {short(numbers, 60)})")
         lines.append("Gõ «xuất báo cáo năm» để có bảng đầy đủ.")
         return lines
     shares: Sequence[Candidate] = item.content or []  # type: ignore[assignment]

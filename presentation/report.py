@@ -5,8 +5,6 @@ from __future__ import annotations
 from presentation.common import fmt_date, short
 from services.report_model import ReportDraft
 
-NO_PLAN = "Chưa có kế hoạch CCHC nào được nạp. Văn phòng Sở cần nạp kế hoạch trước."
-
 
 def template_broken(reason: str) -> str:
     return f"Chưa soạn được báo cáo: {reason}. Xin báo quản trị kiểm tra tệp mẫu (REPORT_TEMPLATE_FILE)."

@@ -8,7 +8,6 @@ from domain.report_period import TITLES
 from domain.targets import fmt_goal, fmt_value
 
 VERDICT_ICONS = {True: "✅ đạt", False: "⚠️ chưa đạt", None: "▫️ chưa có số liệu"}
-NO_PLAN = "Chưa có kế hoạch CCHC nào được nạp. Văn phòng Sở cần nạp kế hoạch trước."
 READ_ONLY = (
     "Số liệu chỉ tiêu do trưởng đơn vị hoặc Văn phòng Sở báo cáo; vai trò của anh/chị chỉ xem. "
     "Gõ «chỉ tiêu» để xem kết quả các chỉ tiêu."
@@ -27,8 +26,6 @@ EXPIRED = "Yêu cầu ghi số liệu đã hết hạn. Anh/chị gửi lại nh
 
 def period_name(period: str, year: int | None = None) -> str:
     name = TITLES.get(period, period)
-    if period == "Y":
-        name = "cả năm"
     return f"{name} {year}" if year else name
 
 

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from conversation.callbacks import ListPage, encode
 from domain.messages import Button, Reply
@@ -53,7 +54,7 @@ def unknown_task(number: int | None, total: int) -> str:
     return f"Không có nhiệm vụ số {number} (kế hoạch có {total} nhiệm vụ). Anh/chị kiểm tra lại số nhé."
 
 
-def unit_names(ids: list[str], units: UnitDirectory, *, besides: list[str] = ()) -> list[str]:
+def unit_names(ids: list[str], units: UnitDirectory, *, besides: Sequence[str] = ()) -> list[str]:
     """Names of units, with «các phòng, đơn vị thuộc Sở» for every internal unit (those in `besides`,
     the lead units, need not be among them)."""
     ids = list(dict.fromkeys(ids))
@@ -155,7 +156,7 @@ def _statuses(detail: TaskDetail, units: UnitDirectory, own_unit: str | None) ->
     if silent:
         text += f" · {silent} {status_text('not_started', None, updated=False).lower()}"
     mine = [s for s in statuses if s.unit_id == own_unit]
-    if mine:
+    if mine and own_unit is not None:
         own = mine[0]
         text += f"\n{status_icon(own.status)} {units.name(own_unit)}: {status_text(own.status, own.percent, own.updated)}"
     return text
@@ -192,7 +193,7 @@ def _line(item: ListItem, today: dt.date, workdays: Workdays | None, units: Unit
     if len(same) == 1:
         icon = status_icon("done" if same[0].lead.milestone_done(m) else same[0].lead.status)
         return f"{icon} {text} · {units.name(same[0].lead.unit_id)}"
-    done = sum(1 for i in same if i.lead.milestone_done(m))
+    done = sum(i.lead.milestone_done(m) for i in same)
     return f"• {text} · {len(same)} đơn vị ({done} xong)"
 
 

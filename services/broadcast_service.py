@@ -15,11 +15,13 @@ import hashlib
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 from domain.messages import Reply, Sender
 from domain.people import UserView
 from domain.reminders.people import audience
 from domain.units import UnitDirectory
+from services.access import Permission, coordinating
 from services.reminders import ReminderService
 from services.reminders.delivery import Outgoing
 from storage.uow import UnitOfWorkFactory
@@ -45,9 +47,19 @@ class PushReport:
         return self.sent + self.already
 
 
+class BroadcastKind(StrEnum):
+    """What became of the request (`BroadcastOutcome.kind`)."""
+
+    SENT = "sent"
+    FORBIDDEN = "forbidden"
+    READ_ONLY = "read_only"
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+
+
 @dataclass
 class BroadcastOutcome:
-    kind: str  # sent | forbidden | read_only | empty | too_long
+    kind: BroadcastKind
     report: PushReport | None = None
     heads: int = 0
 
@@ -121,14 +133,15 @@ class BroadcastService:
     ) -> BroadcastOutcome:
         """A coordinator's short notice to every active unit head (all units), through the paced path.
         `notice(text, sender, sender's unit name)` words it (presentation/broadcast.py)."""
-        if not user.is_coordinator:
-            return BroadcastOutcome("read_only" if user.sees_all_units else "forbidden")
+        permission = coordinating(user)
+        if permission is not Permission.ALLOWED:
+            return BroadcastOutcome(BroadcastKind(permission.value))
         text = (text or "").strip()
         if not text:
-            return BroadcastOutcome("empty")
+            return BroadcastOutcome(BroadcastKind.EMPTY)
         if len(text) > MAX_NOTICE_CHARS:
-            return BroadcastOutcome("too_long")
+            return BroadcastOutcome(BroadcastKind.TOO_LONG)
         heads = await self.people_with_roles(("head",))
         reply = notice(text, user, self.units.name(user.unit_id))
         report = await self.push(heads, broadcast_key(source_key), reply, kind=BROADCAST_KIND)
-        return BroadcastOutcome("sent", report, len(heads))
+        return BroadcastOutcome(BroadcastKind.SENT, report, len(heads))

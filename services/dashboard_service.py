@@ -49,7 +49,7 @@ class Filters:
 
 @dataclass
 class Tally:
-    counts: Counter = field(default_factory=Counter)
+    counts: Counter[str] = field(default_factory=Counter)
 
     def add(self, lead: LeadView, late: bool) -> None:
         """Count one share (phần việc); `late`: the share is overdue (the projection's rule)."""

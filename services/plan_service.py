@@ -1,4 +1,4 @@
-"""Use cases on the plan: import a document, dump it (CONTRACTS §2), record a trigger date."""
+"""Use cases on the plan: import a document, dump it (docs/contracts.md §2), record a trigger date."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from domain.reporting import ReportingCalendar
 from domain.targets import ParsedTarget, section_targets
 from domain.units import UnitDirectory
 from domain.workdays import WorkingCalendar
+from services.errors import NoPlan
 from services.views import MilestoneView
 from storage.importers import parse_plan_file
 from storage.uow import UnitOfWork, UnitOfWorkFactory
@@ -100,10 +101,6 @@ def plan_targets(parsed: ParsedPlan) -> list[ParsedTarget]:
     return [t for s in parsed.sections for t in section_targets(s.number, list(s.targets))]
 
 
-class PlanNotLoaded(LookupError):
-    pass
-
-
 class PlanService:
     def __init__(
         self,
@@ -118,7 +115,7 @@ class PlanService:
         self.workdays = workdays
         self._version: tuple[float, tuple[int, int, dt.datetime]] | None = None
         self._structure: tuple[float, int, dict[int, AssignmentShape]] | None = None
-        self._sections: tuple[tuple, list[tuple[int, str, list[str]]]] | None = None
+        self._sections: tuple[tuple[int, dt.datetime | None], list[tuple[int, str, list[str]]]] | None = None
 
     def trigger_due(self, milestone: TriggeredMilestone) -> dt.date | None:
         """The date a relative / after-event milestone falls on once its trigger date is known."""
@@ -239,11 +236,11 @@ class PlanService:
 
     async def close(self, year: int, day: dt.date | None) -> PlanYear:
         """The Văn phòng sets the day after which `year`'s plan only reads (None: back to 31 January of the
-        next year). PlanNotLoaded when there is no such plan."""
+        next year). NoPlan when there is no such plan."""
         async with self.uow() as uow:
             plan = await uow.plans.plan_by_year(year)
             if plan is None:
-                raise PlanNotLoaded(f"chưa có kế hoạch năm {year} — chạy `cchc-bot plan import TỆP`")
+                raise NoPlan(year)
             await uow.plans.set_closing(plan.id, day)
             current = await uow.plans.current_plan()
             closed = PlanYear(year, day or default_closing(year), current is not None and current.id == plan.id)
@@ -300,12 +297,12 @@ class PlanService:
         async with self.uow() as uow:
             return await uow.plans.current_plan() is not None
 
-    async def dump(self, year: int | None = None) -> dict:
+    async def dump(self, year: int | None = None) -> dict[str, Any]:
         async with self.uow() as uow:
             repo = uow.plans
             plan = await (repo.plan_by_year(year) if year else repo.current_plan())
             if plan is None:
-                raise PlanNotLoaded("chưa có kế hoạch nào trong cơ sở dữ liệu — chạy `cchc-bot plan import TỆP`")
+                raise NoPlan(year)
             plan, sections, tasks = await repo.load_full(plan.id)
             return {
                 "plan": {"year": plan.year, "title": plan.title, "issuer": plan.issuer},
@@ -331,7 +328,7 @@ class PlanService:
         async with self.uow() as uow:
             found = await plan_outlines(uow, year)
         if found is None:
-            raise PlanNotLoaded(f"chưa có kế hoạch năm {year} — chạy `cchc-bot plan import TỆP`")
+            raise NoPlan(year)
         return found
 
     async def diff(self, from_year: int, to_year: int) -> PlanDiff:
@@ -358,7 +355,7 @@ async def plan_outlines(uow: UnitOfWork, year: int) -> list[TaskOutline] | None:
     ]
 
 
-def _assignment_json(a) -> dict:
+def _assignment_json(a) -> dict[str, Any]:
     return {
         "lead": list(a.lead),
         "coordinating": list(a.coordinating),
@@ -369,8 +366,8 @@ def _assignment_json(a) -> dict:
     }
 
 
-def milestone_json(m) -> dict:
-    """CONTRACTS §2 shape of a stored milestone row."""
+def milestone_json(m) -> dict[str, Any]:
+    """docs/contracts.md §2 shape of a stored milestone row."""
     data = {"label": m.label, "kind": m.kind, "due": m.due.isoformat() if m.due else None, "text": m.text}
     if m.kind == RELATIVE:
         data.update(offset_days=m.offset_days, working_days=bool(m.working_days), trigger=m.trigger)

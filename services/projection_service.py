@@ -11,16 +11,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain.projection import PlanMilestone, PlanShare, Projection, RecordedUpdate, ShareState, project
+from services.errors import NoPlan
 from services.plan_service import AssignmentShape, PlanService
 from storage.repositories.statuses import HistoryRecord
 from storage.uow import UnitOfWorkFactory
 
 # Replaying «as of now» (no date asked): every recorded update is seen.
 EVERYTHING = dt.date.max
-
-
-class NoPlan(LookupError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -122,7 +119,7 @@ class ProjectionService:
         between two updates do not read the history again."""
         version = await self.plans.version(year)
         if version is None:
-            raise NoPlan(f"chưa có kế hoạch năm {year}" if year is not None else "chưa có kế hoạch")
+            raise NoPlan(year)
         plan_id, year = version[0], version[1]
         shapes = await self.plans.structure(plan_id, year=year)
         async with self.uow() as uow:

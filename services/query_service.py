@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from typing import Any
 
 from domain.plan import AFTER_EVENT, NEEDS_DATE, RELATIVE, YEAR_ROUND
 from domain.projection import Counts, effective_due
 from domain.shares import OPEN_STATUSES, Status, Workdays
 from domain.units import UnitDirectory
+from services.errors import NoPlan
 from services.plan_service import AssignmentShape, PlanService
-from services.projection_service import NoPlan, ProjectionService
+from services.projection_service import ProjectionService
 from services.views import LeadView, ListItem, MilestoneView, StatusLine, TaskDetail, TaskList
 from storage.repositories.statuses import AssignmentRecord, ShareRecord, TaskRecord
 from storage.uow import UnitOfWorkFactory
@@ -62,13 +64,13 @@ class QueryService:
         if current is not None and current[1] == year:
             return None
         if await self.plans.version(year) is None:
-            raise NoPlan(f"chưa có kế hoạch năm {year}")
+            raise NoPlan(year)
         return year
 
     async def _plan_id(self, year: int | None = None) -> int:
         version = await self.plans.version(year)
         if version is None:
-            raise NoPlan("chưa có kế hoạch")
+            raise NoPlan()
         return version[0]
 
     async def leads(
@@ -132,7 +134,7 @@ class QueryService:
             repo = uow.statuses
             latest = await repo.latest(lead_ids)
             evidence = await repo.evidence_counts(lead_ids)
-        assignments: list[dict] = []
+        assignments: list[dict[str, Any]] = []
         for v in views:
             if not assignments or assignments[-1]["id"] != v.assignment_id:
                 assignments.append({
@@ -199,7 +201,7 @@ def _classify(
         )
     if status == "open" and lead.milestone_done(m):
         return None
-    if m.kind == YEAR_ROUND:
+    if m.kind == YEAR_ROUND and m.due is not None:  # due: 31/12 of the plan's year
         if period is None or (period[0] <= m.due and period[1] >= m.due.replace(month=1, day=1)):
             return ListItem(lead, m, "year_round")
         return None

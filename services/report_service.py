@@ -22,12 +22,13 @@ from domain.report_period import ReportPeriod, report_period
 from domain.reporting import ReportingCalendar
 from domain.shares import ReviewState, Workdays
 from domain.units import UnitDirectory
+from services.errors import NoPlan
 from services.evidence_annex import AnnexRow, write_annex
 from services.projection_service import ProjectionService, share_json
 from services.report_build import AcceptedEvidence, Blocked, PlanFacts, SectionFacts, build
 from services.report_model import ReportDraft
 from services.review_service import EvidenceView, evidence_view
-from services.target_service import NoPlan, TargetService
+from services.target_service import TargetService
 from storage.uow import UnitOfWorkFactory
 
 __all__ = ["NoPlan", "ReportDraft", "ReportService"]
@@ -54,7 +55,7 @@ class ReportService:
         async with self.uow() as uow:
             plan = await (uow.plans.plan_by_year(year) if year is not None else uow.plans.current_plan())
             if plan is None:
-                raise NoPlan(f"chưa có kế hoạch năm {year}" if year else "chưa có kế hoạch")
+                raise NoPlan(year)
             return int(plan.year)
 
     async def draft(
@@ -68,7 +69,7 @@ class ReportService:
         async with self.uow() as uow:  # ORM rows are read inside the transaction that loaded them
             plan = await uow.plans.plan_by_year(year)
             if plan is None:
-                raise NoPlan(f"chưa có kế hoạch năm {year}")
+                raise NoPlan(year)
             latest = await uow.plans.current_plan()
             current = self.projections is not None and latest is not None and latest.id == plan.id
             _, sections, tasks = await uow.plans.load_full(plan.id)
@@ -111,7 +112,7 @@ class ReportService:
         async with self.uow() as uow:
             plan = await uow.plans.plan_by_year(year)
             if plan is None:
-                raise NoPlan(f"chưa có kế hoạch năm {year}")
+                raise NoPlan(year)
             romans = {s.number: s.roman for s in await uow.plans.sections(plan.id)}
             accepted = self._accepted(await uow.review.evidence(plan.id, state=ReviewState.ACCEPTED.value), until)
         rows = [

@@ -20,7 +20,7 @@ from typing import Any
 
 import jinja2
 from docx.opc.exceptions import PackageNotFoundError
-from docxtpl import DocxTemplate  # type: ignore[import-untyped]
+from docxtpl import DocxTemplate
 
 from domain.projection import Counts
 from services.report_files import DOCX_MIME, ReportTemplateError

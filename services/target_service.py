@@ -21,6 +21,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -29,6 +30,7 @@ from domain.people import UserView
 from domain.report_period import current_period, normalise_period
 from domain.targets import achieved, section_targets
 from domain.text import fold
+from services.errors import NoPlan
 from storage.uow import Conflict, UnitOfWork, UnitOfWorkFactory
 
 # Words that say «a figure» rather than which target (the topic is matched on what is left).
@@ -37,10 +39,6 @@ STOPWORDS = frozenset(
 )
 CODE = re.compile(r"\b([1-9])\s*[.,]\s*(\d{1,2})\b")
 CONFIDENT_MARGIN = 0.8  # the runner-up must score below this share of the best
-
-
-class NoPlan(LookupError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -84,9 +82,20 @@ class Match:
     alternatives: list[TargetView] = field(default_factory=list)
 
 
+class FigureKind(StrEnum):
+    """What became of the request (`FigureOutcome.kind`)."""
+
+    RECORDED = "recorded"
+    DUPLICATE = "duplicate"
+    READ_ONLY = "read_only"
+    UNKNOWN_TARGET = "unknown_target"
+    BAD_VALUE = "bad_value"
+    CLOSED = "closed"  # a past year's plan after its closing date (`year`, `closed_on`)
+
+
 @dataclass
 class FigureOutcome:
-    kind: str  # recorded | duplicate | read_only | unknown_target | bad_value | no_plan | closed
+    kind: FigureKind
     target: TargetView | None = None
     figure: FigureView | None = None
     previous: FigureView | None = None
@@ -155,7 +164,7 @@ class TargetService:
     async def _plan(self, uow: UnitOfWork, year: int | None = None) -> Any:
         plan = await (uow.plans.plan_by_year(year) if year is not None else uow.plans.current_plan())
         if plan is None:
-            raise NoPlan("chưa có kế hoạch")
+            raise NoPlan()
         if not await uow.targets.has_targets(plan.id):
             # a plan imported before targets were stored: derive them from its sections once
             sections = await uow.plans.sections(plan.id)
@@ -203,22 +212,22 @@ class TargetService:
         denominator: int | None = None, channel: str, text: str | None, key: str | None, now: dt.datetime,
     ) -> FigureOutcome:
         if user.role not in ("head", "coordinator", "admin"):
-            return FigureOutcome("read_only")
+            return FigureOutcome(FigureKind.READ_ONLY)
         period = normalise_period(period)
         if not (0 <= value <= 100) or (denominator is not None and (denominator <= 0 or (numerator or 0) > denominator)):
-            return FigureOutcome("bad_value")
+            return FigureOutcome(FigureKind.BAD_VALUE)
         try:
             async with self.uow() as uow:
                 plan = await self._plan(uow)
                 if not plan_years.writable(plan.year, now.date(), plan.closes_on):
                     closed_on = plan.closes_on or plan_years.default_closing(plan.year)
-                    return FigureOutcome("closed", year=plan.year, closed_on=closed_on)
+                    return FigureOutcome(FigureKind.CLOSED, year=plan.year, closed_on=closed_on)
                 targets = {t.id: t for t in await uow.targets.targets(plan.id)}
                 row = targets.get(target_id)
                 if row is None:
-                    return FigureOutcome("unknown_target")
+                    return FigureOutcome(FigureKind.UNKNOWN_TARGET)
                 if key and await uow.targets.figure_by_key(key):
-                    return FigureOutcome("duplicate", target=view(row))
+                    return FigureOutcome(FigureKind.DUPLICATE, target=view(row))
                 history = await uow.targets.figures(plan.id, period=period, target_id=target_id)
                 previous = self._figure(history[-1][0], history[-1][1], row.code) if history else None
                 figure = await uow.targets.add_figure(
@@ -229,9 +238,9 @@ class TargetService:
                 result = self._figure(figure, user.display_name or None, row.code)
                 await uow.commit()
         except Conflict:  # the same message recorded twice at once: the unique key kept one
-            return FigureOutcome("duplicate")
+            return FigureOutcome(FigureKind.DUPLICATE)
         t = view(row)
-        return FigureOutcome("recorded", t, result, previous, achieved(t.goal, t.direction, value))
+        return FigureOutcome(FigureKind.RECORDED, t, result, previous, achieved(t.goal, t.direction, value))
 
     async def status(
         self, *, period: str | None = None, today: dt.date, section: int | None = None,

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from bot.bootstrap import App
 from bot.cli import CliError, output_path, register, writing
+from presentation.common import no_plan
+from services.errors import NoPlan
 from services.export_service import PERIOD_TITLES
-from services.query_service import NoPlan
 
 
 @register("export xlsx")
@@ -19,9 +20,7 @@ async def cmd_export_xlsx(app: App, args) -> int:
         with writing(args.path):
             result = await app.exports.export(path, now=app.clock.now(), period=args.period, year=args.year)
     except NoPlan:
-        if args.year is not None:
-            raise CliError(f"chưa có kế hoạch năm {args.year} — xem `cchc-bot plan years`") from None
-        raise CliError("chưa có kế hoạch trong cơ sở dữ liệu — chạy `cchc-bot plan import PATH` trước") from None
+        raise CliError(no_plan(args.year)) from None
     period = f", kỳ {PERIOD_TITLES[args.period]}: {result.period_rows} phần việc hoàn thành" if args.period else ""
     print(
         f"Đã xuất {path}: {result.tasks} nhiệm vụ, {result.rows} dòng phụ lục{period}; "

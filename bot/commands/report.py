@@ -8,8 +8,8 @@ import json
 
 from bot.bootstrap import App
 from bot.cli import CliError, check_year, output_path, register, stored_plan_year, writing
+from services.errors import NoPlan
 from services.report_files import ReportTemplateError
-from services.target_service import NoPlan
 
 
 @register("report draft")

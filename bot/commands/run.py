@@ -9,12 +9,15 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from bot.bootstrap import App
 from bot.channels.console import ConsoleSender
 from bot.cli import CliError, register
 from bot.commands.chat import choose_persona, ensure_plan, open_console
 from conversation.router import Router
+from domain.messages import Engine
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +70,7 @@ async def _serve_web(app: App, scheduler, stop: asyncio.Event) -> None:
 @register("run")
 async def cmd_run(app: App, args) -> int:
     settings = app.settings
-    channels = []
+    channels: list[Callable[[App, Engine, asyncio.Event], Coroutine[Any, Any, None]]] = []
     if settings.telegram_bot_token:
         from bot.channels.telegram import serve as serve_telegram
 

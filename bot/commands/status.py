@@ -8,7 +8,8 @@ import json
 
 from bot.bootstrap import App
 from bot.cli import CliError, register
-from services.projection_service import NoPlan
+from presentation.common import no_plan
+from services.errors import NoPlan
 
 
 @register("status")
@@ -18,8 +19,6 @@ async def cmd_status(app: App, args) -> int:
     try:
         document = await app.projections.status_json(args.at, unit_id=args.unit, year=args.year)
     except NoPlan:
-        if args.year is not None:
-            raise CliError(f"chưa có kế hoạch năm {args.year} — xem `cchc-bot plan years`") from None
-        raise CliError("chưa có kế hoạch trong cơ sở dữ liệu — chạy `cchc-bot plan import PATH` trước") from None
+        raise CliError(no_plan(args.year)) from None
     print(json.dumps(document, ensure_ascii=False))
     return 0

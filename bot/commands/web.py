@@ -1,5 +1,5 @@
 """`cchc-bot web serve` (the web server alone, e.g. on another host than the bot) and
-`cchc-bot web link --unit U --role R [--json]` (a one-time sign-in link, CONTRACTS §6)."""
+`cchc-bot web link --unit U --role R [--json]` (a one-time sign-in link, docs/contracts.md §6)."""
 
 from __future__ import annotations
 

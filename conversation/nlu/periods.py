@@ -1,4 +1,4 @@
-"""Periods and dates named in a message, resolved against the bot's today (CONTRACTS §3).
+"""Periods and dates named in a message, resolved against the bot's today (docs/contracts.md §3).
 
 Weeks start on Monday and every range is inclusive. Rules run in a fixed order — the more specific
 phrase first ("6 tháng cuối năm" before "năm", "quý 3 năm sau" before "năm sau") — and the first rule

@@ -12,7 +12,7 @@ CONTRACT_KEYS = ("intent", "task", "unit", "period", "status", "percent", "repor
 
 @dataclass(frozen=True)
 class Period:
-    """An inclusive date range (CONTRACTS §3: ranges are inclusive)."""
+    """An inclusive date range (docs/contracts.md §3: ranges are inclusive)."""
 
     start: dt.date
     end: dt.date
@@ -27,7 +27,7 @@ CONTRACT_INTENTS = {"thanks": "greeting", "goodbye": "greeting"}
 
 @dataclass
 class NluResult:
-    """What a message means. `to_contract()` is the CONTRACTS §3 view; the other fields serve handlers."""
+    """What a message means. `to_contract()` is the docs/contracts.md §3 view; the other fields serve handlers."""
 
     intent: str
     task: int | None = None
@@ -52,7 +52,7 @@ class NluResult:
     figure: dict[str, Any] | None = None
     # list_tasks: "year_round" asks for the work done all year (folded out of ordinary lists)
     scope: str | None = None
-    # report_schedule: which periodic report — "cchc" or "kiem-soat-tthc"; not in CONTRACTS §3 (a report
+    # report_schedule: which periodic report — "cchc" or "kiem-soat-tthc"; not in docs/contracts.md §3 (a report
     # outside the calendar, «báo cáo đánh giá công chức», is task_info of its task)
     report_kind: str | None = None
     # update_status: the unit whose share a coordinator writes («cập nhật giúp phòng X: …»); not in §3
@@ -62,7 +62,7 @@ class NluResult:
     year: int | None = None
 
     def to_contract(self) -> dict[str, Any]:
-        """Exactly the nine keys of CONTRACTS §3, period as {"from", "to"} ISO dates or null. Thanks and goodbyes
+        """Exactly the nine keys of docs/contracts.md §3, period as {"from", "to"} ISO dates or null. Thanks and goodbyes
         are answered apart (handlers/help.py) but are the contract's `greeting`."""
         return {
             "intent": CONTRACT_INTENTS.get(self.intent, self.intent),

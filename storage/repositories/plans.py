@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,6 +29,8 @@ from storage.models import (
     WebSession,
     WebSignIn,
 )
+
+PlanTable = Section | Task | Assignment | AssignmentLead | Milestone  # what `_write` batches
 
 TriggerDue = Callable[[Milestone], dt.date | None]
 
@@ -101,6 +104,8 @@ class PlanRepository:
 
     async def load_full(self, plan_id: int) -> tuple[Plan, list[Section], list[Task]]:
         plan = await self.session.get(Plan, plan_id)
+        if plan is None:
+            raise LookupError(f"no plan {plan_id}")
         sections = await self.sections(plan_id)
         tasks = (
             await self.session.scalars(
@@ -126,7 +131,7 @@ class PlanRepository:
         )
 
     async def task_count(self, plan_id: int) -> int:
-        return await self.session.scalar(select(func.count()).select_from(Task).where(Task.plan_id == plan_id))
+        return await self.session.scalar(select(func.count()).select_from(Task).where(Task.plan_id == plan_id)) or 0
 
     async def sections(self, plan_id: int) -> list[Section]:
         query = select(Section).where(Section.plan_id == plan_id).order_by(Section.number)
@@ -319,7 +324,9 @@ class PlanRepository:
                         updates.append({"id": row.id, **values})
         await self._write(Milestone, inserts, updates, [r.id for r in existing.values()])
 
-    async def _write(self, model: type, inserts: list[dict], updates: list[dict], delete_ids: list[int]) -> None:
+    async def _write(
+        self, model: type[PlanTable], inserts: list[dict[str, Any]], updates: list[dict[str, Any]], delete_ids: list[int]
+    ) -> None:
         """Batched writes of one table: executemany INSERT, UPDATE by primary key, one DELETE."""
         if delete_ids:
             await self.session.execute(delete(model).where(model.id.in_(delete_ids)))

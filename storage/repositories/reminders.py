@@ -32,6 +32,7 @@ from storage.models import (
     Task,
     User,
 )
+from storage.repositories.dialect import dialect_name, rowcount
 from storage.repositories.dialect import insert as dialect_insert
 
 CHUNK = 2000  # keys per IN (...) lookup on SQLite; well under its variable limit
@@ -81,7 +82,7 @@ class ReminderRepository:
 
     @property
     def _dialect(self) -> str:
-        return self.session.bind.dialect.name
+        return dialect_name(self.session)
 
     # -- scoped collective shares -----------------------------------------------------------------------
     async def scoped_leads(self) -> list[ScopedLead]:
@@ -330,7 +331,7 @@ class ReminderRepository:
             .values(state="claimed", claimed_by=token, claimed_at=now, attempts=row.attempts + 1,
                     next_attempt_at=None)
         )
-        return Claimed(row.id, row.key, row.attempts + 1) if result.rowcount == 1 else None
+        return Claimed(row.id, row.key, row.attempts + 1) if rowcount(result) == 1 else None
 
     async def finish(
         self, delivery_id: int, token: str, *, state: str, now: dt.datetime,
@@ -346,7 +347,7 @@ class ReminderRepository:
                    ReminderDelivery.state == "claimed")
             .values(**values)
         )
-        return result.rowcount == 1
+        return rowcount(result) == 1
 
     async def mark_sent(self, ids: Sequence[int], token: str, now: dt.datetime) -> set[int]:
         """Mark a group of claims sent; returns the ids that were still ours."""

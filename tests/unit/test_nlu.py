@@ -1,4 +1,4 @@
-"""NLU (CONTRACTS §3): the shared dev set, then phrasings the dev set does not contain.
+"""NLU (docs/contracts.md §3): the shared dev set, then phrasings the dev set does not contain.
 
 The dev set is a floor, not the target: the cases below cover every intent with and without diacritics,
 chat abbreviations, typos, slash commands, every period rule with fixed dates (including year

@@ -207,18 +207,18 @@ class TelegramChannel:
             return
         await self._reachable_again(parsed)
         if parsed.kind == "unsupported":
-            await self.sender.deliver(parsed.chat_id, Reply(texts.TELEGRAM_UNSUPPORTED))
+            await self.sender.deliver(parsed.chat, Reply(texts.TELEGRAM_UNSUPPORTED))
         elif parsed.kind == "edited":
-            await self.sender.deliver(parsed.chat_id, Reply(inbox_texts.EDITED))
+            await self.sender.deliver(parsed.chat, Reply(inbox_texts.EDITED))
         elif parsed.kind == "start_in_group":
-            await self.sender.deliver(parsed.chat_id, Reply(texts.TELEGRAM_START_IN_GROUP), markup=self._private_button())
+            await self.sender.deliver(parsed.chat, Reply(texts.TELEGRAM_START_IN_GROUP), markup=self._private_button())
 
     async def deliver(self, message: Incoming, reply: Reply) -> None:
         """One reply: to another chat when it says so (notifications), privately when it holds unit
         data and the question came from a group, else where the question came from (a pressed
         button's answer replaces the message that carried it)."""
         if reply.chat_id is not None:
-            await self._push(reply)
+            await self._push(reply.chat_id, reply)
             return
         if message.is_group and reply.private_only:
             await self._send_privately(message, reply)
@@ -229,13 +229,13 @@ class TelegramChannel:
         except Unreachable:
             log.info("reply to chat %s not delivered: the bot cannot write there", message.chat_id)
 
-    async def _push(self, reply: Reply) -> None:
+    async def _push(self, chat_id: str, reply: Reply) -> None:
         sender = self.app.senders.get(reply.channel or TELEGRAM) or (self.sender if reply.channel in (None, TELEGRAM) else None)
         if sender is None:
             log.warning("no running sender for channel %s; notification dropped", reply.channel)
             return
         try:
-            await sender.send(reply.chat_id, reply)
+            await sender.send(chat_id, reply)
         except (Unreachable, RetryLater) as exc:
             log.info("notification to %s:%s not delivered: %s", reply.channel or TELEGRAM, reply.chat_id, exc)
 
