@@ -25,6 +25,7 @@ from domain.messages import TELEGRAM, OutgoingFile, Reply
 from handlers.review import review_inbox
 from handlers.task_info import unknown_task_reply
 from presentation import evidence as texts
+from presentation import years
 from presentation.common import NO_PLAN
 from presentation.format import file_size
 from services.access import visible_units
@@ -157,6 +158,8 @@ async def _attach(ctx: Context, lead: LeadView, received: Received, caption: str
         user_id=ctx.sender.id, lead_id=lead.lead_id, received=received, channel=ctx.message.channel,
         caption=caption or None, now=ctx.now,
     )
+    if outcome.kind == "closed" and outcome.year is not None and outcome.closed_on is not None:
+        return ctx.reply(years.closed(outcome.year, outcome.closed_on))
     unit = ctx.app.units.name(lead.unit_id)
     if outcome.kind is AttachKind.DUPLICATE:
         return ctx.reply(texts.duplicate(_name(received), lead.task_number, unit))

@@ -25,6 +25,7 @@ from domain.report_period import current_period, says_fourth_quarter
 from domain.text import fold
 from presentation import reports as texts
 from presentation import targets as text
+from presentation import years
 from presentation.common import NO_PLAN
 from services.errors import NoPlan
 
@@ -175,6 +176,8 @@ async def apply_figure(ctx: Context, pending: dict) -> list[Reply]:
         cutoff = ctx.app.reports.period_of(pending["period"], await ctx.app.reports.plan_year()).cutoff
         late = cutoff if ctx.today > cutoff else None
         return ctx.reply(text.recorded(outcome, pending["period"], cutoff=late, fourth_quarter=bool(pending.get("q4"))))
+    if outcome.kind == "closed" and outcome.year is not None and outcome.closed_on is not None:
+        return ctx.reply(years.closed(outcome.year, outcome.closed_on))
     messages = {
         "duplicate": text.DUPLICATE, "read_only": text.READ_ONLY, "bad_value": text.BAD_VALUE,
         "unknown_target": text.UNKNOWN,

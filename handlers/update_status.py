@@ -22,6 +22,7 @@ from domain.messages import Reply
 from domain.text import fold
 from handlers.task_info import unknown_task_reply
 from presentation import status as texts
+from presentation import years
 from presentation.common import NO_PLAN, status_buttons
 from presentation.status import percent_range_reply
 from services.access import ShareChoiceKind, chooses_share, share_to_write
@@ -46,13 +47,13 @@ async def update_status(ctx: Context) -> list[Reply]:
     if wrong is not None:  # «250%»: nothing is written, the previous percent stays
         return ctx.reply(percent_range_reply(task, wrong))
     if nlu.status is None:
-        leads = await ctx.app.queries.leads(unit_ids=[ctx.sender.unit_id], task=task)
+        leads = await ctx.app.queries.leads(unit_ids=[ctx.sender.unit_id], task=task, year=nlu.year)
         if len(leads) == 1:
             return [Reply(texts.choose_status(task), buttons=status_buttons(leads[0]))]
         return ctx.reply(texts.ask_status(task))
     pending = {
         "action": "update", "task": task, "status": nlu.status, "percent": nlu.percent, "note": nlu.note,
-        "text": ctx.message.text, "key": ctx.message.idempotency_key,
+        "text": ctx.message.text, "key": ctx.message.idempotency_key, "year": getattr(nlu, "year", None),
     }
     target = await _target(ctx, task, nlu.target_unit)
     if isinstance(target, list):
@@ -74,7 +75,7 @@ async def update_status(ctx: Context) -> list[Reply]:
 async def _not_a_lead(ctx: Context, task: int) -> list[Reply] | None:
     """The refusal the status service would give when the sender's unit leads no share of `task`."""
     try:
-        leads = await ctx.app.queries.leads(task=task)
+        leads = await ctx.app.queries.leads(task=task, year=ctx.nlu.year)
     except NoPlan:
         return None
     lead_units = list(dict.fromkeys(lead.unit_id for lead in leads))
@@ -91,7 +92,7 @@ async def _target(ctx: Context, task: int, named: str | None) -> int | list[Repl
     leads: list[LeadView] = []
     if chooses_share(user):
         try:
-            leads = await ctx.app.queries.leads(task=task)
+            leads = await ctx.app.queries.leads(task=task, year=ctx.nlu.year)
         except NoPlan:
             return ctx.reply(NO_PLAN)
     choice = share_to_write(user, named, leads)
@@ -105,7 +106,7 @@ async def _target(ctx: Context, task: int, named: str | None) -> int | list[Repl
         return None
     pending = {
         "action": "update", "task": task, "status": ctx.nlu.status, "percent": ctx.nlu.percent,
-        "note": ctx.nlu.note, "text": ctx.message.text, "key": ctx.message.idempotency_key,
+        "note": ctx.nlu.note, "text": ctx.message.text, "key": ctx.message.idempotency_key, "year": ctx.nlu.year,
     }
     await state.change(ctx, pending=pending)
     mine = choice.options
@@ -126,9 +127,10 @@ async def apply_update(ctx: Context, pending: dict[str, Any], lead_id: int | Non
             ctx.sender, task=pending["task"], status=pending["status"], percent=pending.get("percent"),
             note=pending.get("note"), channel=ctx.message.channel, text=pending.get("text"), key=pending.get("key"),
             now=ctx.now, lead_id=lead_id if lead_id is not None else pending.get("lead_id"),
+            year=pending.get("year"),
         )
-    except NoPlan:
-        return ctx.reply(NO_PLAN)
+    except NoPlan as exc:
+        return ctx.reply(years.no_plan_for_year(exc.year) if exc.year is not None else NO_PLAN)
     return await render(ctx, outcome, pending)
 
 
@@ -138,8 +140,10 @@ async def render(ctx: Context, outcome: UpdateRecorded | UpdateOutcome, pending:
     if isinstance(outcome, UpdateRecorded):
         ctx.focus = outcome.lead.task_number
         if outcome.completed:
-            return ctx.reply(texts.milestone_recorded(outcome.lead, outcome.completed, outcome.remaining, units, task))
-        return ctx.reply(texts.recorded(outcome.lead, outcome.previous, units, pending.get("note"), task))
+            done = texts.milestone_recorded(outcome.lead, outcome.completed, outcome.remaining, units, task)
+        else:
+            done = texts.recorded(outcome.lead, outcome.previous, units, pending.get("note"), task)
+        return ctx.reply(years.with_year(done, outcome.year))
     match outcome.kind:
         case UpdateKind.DUPLICATE:
             return ctx.reply(texts.DUPLICATE)
@@ -153,6 +157,8 @@ async def render(ctx: Context, outcome: UpdateRecorded | UpdateOutcome, pending:
             await state.change(ctx, pending=pending)
             differ = len({o.unit_id for o in outcome.options}) > 1
             return [texts.choose_share(task, outcome.options, units, units_differ=differ)]
+        case UpdateKind.CLOSED if outcome.year is not None and outcome.closed_on is not None:
+            return ctx.reply(years.closed(outcome.year, outcome.closed_on))
         case UpdateKind.BAD_PERCENT:
             low, high = outcome.percent_range
             return ctx.reply(texts.bad_percent(task, low, high))

@@ -13,12 +13,14 @@ from collections.abc import Sequence
 
 from conversation.callbacks import SetStatus, Snooze, encode
 from domain.messages import Button, Reply
+from domain.plan_diff import PlanDiff
 from domain.reminders import (
     BEFORE_DUE,
     CHECKIN,
     DIGEST,
     DUE_TODAY,
     LATE,
+    NEW_YEAR,
     OVERDUE,
     OVERVIEW,
     REPORT_BEFORE_DUE,
@@ -41,6 +43,7 @@ from domain.reporting import PERIOD_NAMES
 from domain.units import UnitDirectory
 from domain.workdays import WorkingCalendar
 from presentation.format import deadline, due_day, fmt_date, short, status_text
+from presentation.plan_diff import new_year_text
 from presentation.targets import gaps_count_line, gaps_line
 
 WEEKDAY_NAMES = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
@@ -73,6 +76,8 @@ def item_label(item: DueItem) -> str:
         return "Tổng quan tuần"
     if item.kind == YEAR_END:
         return f"Tổng kết năm {item.due.year if item.due else ''}{everyone}"
+    if item.kind == NEW_YEAR:
+        return f"Kế hoạch năm {item.due.year if item.due else ''}: việc mới của đơn vị"
     if item.kind == TARGETS:
         return f"Chỉ tiêu chưa có số liệu {period}{everyone}"
     if item.kind == CHECKIN and item.candidate is None:
@@ -311,12 +316,14 @@ def compose_message(
     today = message.day
     own = message.unit_id
     lines: list[str] = []
-    items = [i for i in message.items if i.kind not in (DIGEST, OVERVIEW, YEAR_END, TARGETS)]
+    items = [i for i in message.items if i.kind not in (DIGEST, OVERVIEW, YEAR_END, TARGETS, NEW_YEAR)]
     gaps = sorted((i for i in message.items if i.kind == TARGETS), key=lambda i: (i.unit_id != own, i.unit_id or ""))
     digests = [i for i in message.items if i.kind == DIGEST]
     for item in sorted(message.items, key=lambda i: (i.unit_id != own, i.unit_id or "")):
         if item.kind == YEAR_END:
             lines += year_end_lines(item, units, workdays)
+        if item.kind == NEW_YEAR and isinstance(item.content, PlanDiff) and item.unit_id:
+            lines += new_year_text(item.content, item.unit_id, units).splitlines()
     for item in message.items:
         if item.kind == OVERVIEW:
             lines += overview_lines(item.due or today, item.content or {}, units, max_items)  # type: ignore[arg-type]

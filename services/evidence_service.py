@@ -30,6 +30,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from domain import plan_years
 from domain.messages import Attachment, FileTooBig
 from services.metrics import EVIDENCE_BYTES
 from storage.repositories.evidence import EvidenceRow
@@ -100,6 +101,7 @@ class AttachKind(StrEnum):
 
     STORED = "stored"
     DUPLICATE = "duplicate"
+    CLOSED = "closed"  # a past year's plan after its closing date: nothing stored
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,8 @@ class AttachOutcome:
     path: str  # relative to the evidence root
     evidence_id: int
     count: int  # files of that unit's share of the task after this one
+    year: int | None = None  # closed: the plan's year and its closing day
+    closed_on: dt.date | None = None
 
 
 def declared_type(attachment: Attachment) -> FileType | None:
@@ -233,6 +237,10 @@ class EvidenceService:
             if where is None:
                 raise LookupError(f"no assignment lead {lead_id}")
             year, task = where
+            plan = await uow.plans.plan_by_year(year)
+            closes_on = plan.closes_on if plan is not None else None
+            if not plan_years.writable(year, now.date(), closes_on):
+                return AttachOutcome(AttachKind.CLOSED, "", 0, 0, year, closes_on or plan_years.default_closing(year))
             relative = f"{year}/{task}/{received.sha256}.{received.type.ext}"
             existing = await repo.find(lead_id, received.sha256)
             if existing is not None:

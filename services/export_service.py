@@ -257,23 +257,25 @@ class ExportService:
         )
 
     async def export(
-        self, path: Path, *, now: dt.datetime, unit_id: str | None = None, period: str | None = None
+        self, path: Path, *, now: dt.datetime, unit_id: str | None = None, period: str | None = None,
+        year: int | None = None,
     ) -> ExportResult:
         started = time.perf_counter()
-        data = await self.load(now=now, unit_id=unit_id)
+        data = await self.load(now=now, unit_id=unit_id, year=year)
         loaded = time.perf_counter()
         result = await asyncio.to_thread(self.write, data, Path(path), self.units, period)
         result.load_seconds = loaded - started
         result.write_seconds = time.perf_counter() - loaded
         return result
 
-    async def load(self, *, now: dt.datetime, unit_id: str | None = None) -> ReportData:
+    async def load(self, *, now: dt.datetime, unit_id: str | None = None, year: int | None = None) -> ReportData:
+        """Everything the workbook shows of `year`'s plan (None: the current plan), as of `now`."""
         today = self.local(now).date()
-        states = (await self.projections.at(today)).by_lead()
+        states = (await self.projections.at(today, year=year)).by_lead()
         async with self.uow() as uow:
-            plan = await uow.plans.current_plan()
+            plan = await (uow.plans.plan_by_year(year) if year is not None else uow.plans.current_plan())
             if plan is None:
-                raise NoPlan()
+                raise NoPlan(year)
             _, sections, tasks = await uow.plans.load_full(plan.id)
             updates = [
                 UpdateRow(

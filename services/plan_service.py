@@ -19,6 +19,7 @@ from domain.plan import (
     trigger_due,
 )
 from domain.plan_diff import PlanDiff, TaskOutline, diff_plans
+from domain.plan_years import default_closing
 from domain.reminders import before_plan
 from domain.reporting import ReportingCalendar
 from domain.targets import ParsedTarget, section_targets
@@ -27,7 +28,7 @@ from domain.workdays import WorkingCalendar
 from services.errors import NoPlan
 from services.views import MilestoneView
 from storage.importers import parse_plan_file
-from storage.uow import UnitOfWorkFactory
+from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 VERSION_TTL = 5.0  # seconds
 
@@ -62,6 +63,15 @@ class DeadlineOutcome:
     kind: str
     labels: tuple[str, ...] = ()
     day: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class PlanYear:
+    """One stored year's plan: until when it takes late updates, and whether it answers by default."""
+
+    year: int
+    closes_on: dt.date
+    current: bool
 
 
 def undated_phrases(parsed: ParsedPlan) -> list[tuple[int, str]]:
@@ -203,7 +213,43 @@ class PlanService:
         self._version = (now, version) if version else None
         return version
 
-    async def structure(self, plan_id: int, *, fresh: bool = False) -> dict[int, AssignmentShape]:
+    async def version(self, year: int | None = None) -> tuple[int, int, dt.datetime] | None:
+        """(plan id, year, imported_at) of `year`'s plan, or of the current plan when no year is named."""
+        if year is None:
+            return await self.current_version()
+        async with self.uow() as uow:
+            plan = await uow.plans.plan_by_year(year)
+            return (plan.id, plan.year, plan.imported_at) if plan else None
+
+    async def stored_years(self) -> list[int]:
+        async with self.uow() as uow:
+            return await uow.plans.years()
+
+    async def years(self) -> list[PlanYear]:
+        """Every stored year's plan with its closing date, oldest first (`cchc-bot plan years`)."""
+        async with self.uow() as uow:
+            current = await uow.plans.current_plan()
+            return [
+                PlanYear(plan.year, plan.closes_on or default_closing(plan.year), current is not None and plan.id == current.id)
+                for plan in await uow.plans.all_plans()
+            ]
+
+    async def close(self, year: int, day: dt.date | None) -> PlanYear:
+        """The Văn phòng sets the day after which `year`'s plan only reads (None: back to 31 January of the
+        next year). NoPlan when there is no such plan."""
+        async with self.uow() as uow:
+            plan = await uow.plans.plan_by_year(year)
+            if plan is None:
+                raise NoPlan(year)
+            await uow.plans.set_closing(plan.id, day)
+            current = await uow.plans.current_plan()
+            closed = PlanYear(year, day or default_closing(year), current is not None and current.id == plan.id)
+            await uow.commit()
+        return closed
+
+    async def structure(
+        self, plan_id: int, *, fresh: bool = False, year: int | None = None
+    ) -> dict[int, AssignmentShape]:
         """Products, coordinating units and milestones of every assignment, remembered like the plan
         version: an import or a trigger date recorded here forgets it at once, elsewhere within
         VERSION_TTL."""
@@ -213,8 +259,9 @@ class PlanService:
             return cached[2]
         async with self.uow() as uow:
             rows = await uow.statuses.assignment_structure(plan_id)
-        version = await self.current_version()
-        year = version[1] if version and version[0] == plan_id else 0
+        if year is None:
+            version = await self.current_version()
+            year = version[1] if version and version[0] == plan_id else 0
 
         def milestone(values) -> MilestoneView:
             view = MilestoneView(*values)
@@ -279,24 +326,33 @@ class PlanService:
         """The tasks of one year's plan as the diff compares them (lead units, deadline phrases, products
         of every assignment row together)."""
         async with self.uow() as uow:
-            plan = await uow.plans.plan_by_year(year)
-            if plan is None:
-                raise NoPlan(year)
-            _plan, _sections, tasks = await uow.plans.load_full(plan.id)
-            return [
-                TaskOutline(
-                    number=t.number,
-                    title=t.title,
-                    leads=tuple(dict.fromkeys(u for a in t.assignments for u in a.lead)),
-                    deadlines=tuple(a.deadline_text for a in t.assignments if a.deadline_text),
-                    products=tuple(p for a in t.assignments for p in a.products),
-                )
-                for t in tasks
-            ]
+            found = await plan_outlines(uow, year)
+        if found is None:
+            raise NoPlan(year)
+        return found
 
     async def diff(self, from_year: int, to_year: int) -> PlanDiff:
         """What changed from one year's plan to another's (`domain.plan_diff`)."""
         return diff_plans(from_year, await self.outlines(from_year), to_year, await self.outlines(to_year))
+
+
+async def plan_outlines(uow: UnitOfWork, year: int) -> list[TaskOutline] | None:
+    """The tasks of `year`'s plan as `domain.plan_diff` compares them (None: no such plan); also read by the
+    new year's first message (services/reminders/planning.py)."""
+    plan = await uow.plans.plan_by_year(year)
+    if plan is None:
+        return None
+    _plan, _sections, tasks = await uow.plans.load_full(plan.id)
+    return [
+        TaskOutline(
+            number=t.number,
+            title=t.title,
+            leads=tuple(dict.fromkeys(u for a in t.assignments for u in a.lead)),
+            deadlines=tuple(a.deadline_text for a in t.assignments if a.deadline_text),
+            products=tuple(p for a in t.assignments for p in a.products),
+        )
+        for t in tasks
+    ]
 
 
 def _assignment_json(a) -> dict[str, Any]:

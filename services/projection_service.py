@@ -92,32 +92,36 @@ class ProjectionService:
         return at.astimezone(self.tz).date() if at.tzinfo else at.date()
 
     async def at(
-        self, day: dt.date, *, unit_ids: list[str] | None = None, task: int | None = None, fresh: bool = False
+        self, day: dt.date, *, unit_ids: list[str] | None = None, task: int | None = None, fresh: bool = False,
+        year: int | None = None,
     ) -> Projection:
-        """Every share (of the units / the task asked) at the end of `day`; NoPlan without a plan."""
-        return (await self.snapshot(day, unit_ids=unit_ids, task=task, fresh=fresh)).projection
+        """Every share (of the units / the task asked) of `year`'s plan (None: the current plan) at the end
+        of `day`; NoPlan without such a plan."""
+        return (await self.snapshot(day, unit_ids=unit_ids, task=task, fresh=fresh, year=year)).projection
 
     async def snapshot(
-        self, day: dt.date | None, *, unit_ids: list[str] | None = None, task: int | None = None, fresh: bool = False
+        self, day: dt.date | None, *, unit_ids: list[str] | None = None, task: int | None = None, fresh: bool = False,
+        year: int | None = None,
     ) -> Snapshot:
         """One read and the projection at the end of `day` (None: with every recorded update)."""
-        data = await self.inputs(unit_ids=unit_ids, task=task, fresh=fresh)
+        data = await self.inputs(unit_ids=unit_ids, task=task, fresh=fresh, year=year)
         projection = project(data.shares, data.updates, day or EVERYTHING, self.plans.workdays, plan_year=data.year)
         return Snapshot(data.plan_id, data.year, data.facts, data.shapes, projection)
 
     async def inputs(
-        self, *, unit_ids: list[str] | None = None, task: int | None = None, fresh: bool = False
+        self, *, unit_ids: list[str] | None = None, task: int | None = None, fresh: bool = False,
+        year: int | None = None,
     ) -> Inputs:
         """What `domain.projection.project` replays: the shares asked and all their recorded history.
 
         The whole plan's inputs are remembered while the history (its newest id and size), the plan's
         version and its milestones stay the same — one cheap query tells — so that the questions
         between two updates do not read the history again."""
-        version = await self.plans.current_version()
+        version = await self.plans.version(year)
         if version is None:
-            raise NoPlan()
+            raise NoPlan(year)
         plan_id, year = version[0], version[1]
-        shapes = await self.plans.structure(plan_id)
+        shapes = await self.plans.structure(plan_id, year=year)
         async with self.uow() as uow:
             key = (plan_id, version[2], await uow.statuses.history_mark())
             cached = self._cached
@@ -126,7 +130,7 @@ class ProjectionService:
             rows = await uow.statuses.lead_rows(plan_id)
             history = await uow.statuses.replay_history(plan_id)
         if any(row[6] not in shapes for row in rows):  # the plan changed under a cached structure
-            shapes = await self.plans.structure(plan_id, fresh=True)
+            shapes = await self.plans.structure(plan_id, fresh=True, year=year)
         facts = tuple(
             LeadFacts(lid, unit, aid, position, scope, number, title, section, status_at)
             for lid, unit, _s, _p, status_at, _d, aid, position, scope, number, title, section in rows
@@ -146,9 +150,12 @@ class ProjectionService:
         )
         return PlanShare(f.lead_id, f.task, f.unit_id, f.assignment_id, milestones, f.section, f.assignment_position)
 
-    async def status_json(self, day: dt.date, *, unit_id: str | None = None) -> dict[str, Any]:
-        """The `cchc-bot status --at DATE [--unit U] --json` document (docs/contracts.md §7)."""
-        projection = await self.at(day, unit_ids=[unit_id] if unit_id else None)
+    async def status_json(self, day: dt.date, *, unit_id: str | None = None, year: int | None = None) -> dict[str, Any]:
+        """The `cchc-bot status --at DATE [--unit U] [--year Y] --json` document (docs/contracts.md §7):
+        `year`'s plan, else the plan of the date's year when there is one, else the current plan."""
+        if year is None and day.year in await self.plans.stored_years():
+            year = day.year
+        projection = await self.at(day, unit_ids=[unit_id] if unit_id else None, year=year)
         return {
             "at": day.isoformat(),
             "plan_year": projection.plan_year,

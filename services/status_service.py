@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from domain import plan_years
 from domain.people import UserView
 from domain.plan import TRIGGERED
 from domain.shares import (
@@ -41,6 +42,7 @@ class UpdateKind(StrEnum):
     CHOOSE = "choose"  # several shares fit: ask which (`options`)
     BAD_STATUS = "bad_status"
     BAD_PERCENT = "bad_percent"  # outside `percent_range`
+    CLOSED = "closed"  # a past year's plan after its closing date (`year`, `closed_on`)
 
 
 @dataclass
@@ -51,6 +53,9 @@ class UpdateOutcome:
     options: list[LeadView] = field(default_factory=list)
     lead_units: list[str] = field(default_factory=list)
     percent_range: tuple[int, int] = (PERCENT_MIN, PERCENT_MAX)
+    # the plan's year when it is not the current one (the answer says so), and for `closed` its closing day
+    year: int | None = None
+    closed_on: dt.date | None = None
 
 
 @dataclass
@@ -62,6 +67,7 @@ class UpdateRecorded:
     completed: str | None = None  # the one milestone this "done" completed, when later ones remain
     remaining: list[tuple[str, dt.date]] = field(default_factory=list)
     kind: UpdateKind = UpdateKind.RECORDED
+    year: int | None = None  # the plan's year when it is not the current one (the answer says so)
 
 
 class TriggerKind(StrEnum):
@@ -99,9 +105,11 @@ class StatusService:
         key: str | None,
         now: dt.datetime,
         lead_id: int | None = None,
+        year: int | None = None,
     ) -> UpdateRecorded | UpdateOutcome:
-        """Write one unit's share of a task, by the rules of `domain.shares`; a refused request (bad
-        status, percent out of range, not allowed, unknown task) changes nothing."""
+        """Write one unit's share of a task of `year`'s plan (None: the plan of the share pressed, else the
+        current plan), by the rules of `domain.shares`; a refused request (bad status, percent out of range,
+        not allowed, unknown task, a past year's plan after its closing date) changes nothing."""
         try:  # refused before anything is read
             requested = parse_status(status)
             share_percent(requested, percent)
@@ -113,9 +121,17 @@ class StatusService:
             return UpdateOutcome(UpdateKind.READ_ONLY)
         try:
             async with self.uow() as uow:
-                plan = await uow.plans.current_plan()
+                if year is None and lead_id is not None:  # a button of a past year's card writes that year
+                    where = await uow.evidence.plan_year_of_lead(lead_id)
+                    year = where[0] if where else None
+                current = await uow.plans.current_plan()
+                plan = await uow.plans.plan_by_year(year) if year is not None else current
                 if plan is None:
-                    raise NoPlan()
+                    raise NoPlan(year)
+                past = None if current is not None and plan.id == current.id else plan.year
+                if not plan_years.writable(plan.year, now.date(), plan.closes_on):
+                    closed_on = plan.closes_on or plan_years.default_closing(plan.year)
+                    return UpdateOutcome(UpdateKind.CLOSED, year=plan.year, closed_on=closed_on)
                 repo = uow.statuses
                 if key and await repo.key_seen(key):
                     return UpdateOutcome(UpdateKind.DUPLICATE)
@@ -152,7 +168,7 @@ class StatusService:
                 return UpdateRecorded(
                     lead_view(lead, assignment, task_row), previous,
                     completed=change.completed.label if change.completed else None,
-                    remaining=[(m.label, m.due) for m in change.remaining],
+                    remaining=[(m.label, m.due) for m in change.remaining], year=past,
                 )
         except Conflict:  # the same message raced in twice: the unique key kept one
             return UpdateOutcome(UpdateKind.DUPLICATE)

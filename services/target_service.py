@@ -25,6 +25,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from domain import plan_years
 from domain.people import UserView
 from domain.report_period import current_period, normalise_period
 from domain.targets import achieved, section_targets
@@ -89,6 +90,7 @@ class FigureKind(StrEnum):
     READ_ONLY = "read_only"
     UNKNOWN_TARGET = "unknown_target"
     BAD_VALUE = "bad_value"
+    CLOSED = "closed"  # a past year's plan after its closing date (`year`, `closed_on`)
 
 
 @dataclass
@@ -98,6 +100,8 @@ class FigureOutcome:
     figure: FigureView | None = None
     previous: FigureView | None = None
     verdict: bool | None = None
+    year: int | None = None  # closed: a past year's plan after its closing day
+    closed_on: dt.date | None = None
 
 
 class TargetRow(Protocol):
@@ -215,6 +219,9 @@ class TargetService:
         try:
             async with self.uow() as uow:
                 plan = await self._plan(uow)
+                if not plan_years.writable(plan.year, now.date(), plan.closes_on):
+                    closed_on = plan.closes_on or plan_years.default_closing(plan.year)
+                    return FigureOutcome(FigureKind.CLOSED, year=plan.year, closed_on=closed_on)
                 targets = {t.id: t for t in await uow.targets.targets(plan.id)}
                 row = targets.get(target_id)
                 if row is None:

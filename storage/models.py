@@ -47,6 +47,9 @@ class Plan(Base):
     number: Mapped[str | None] = mapped_column(String(100))
     signed: Mapped[str | None] = mapped_column(String(40))
     imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The day after which a past year's plan only reads (None: 31 January of the next year,
+    # domain.plan_years.default_closing); the Văn phòng sets it with `cchc-bot plan close`.
+    closes_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
 
     sections: Mapped[list[Section]] = relationship(back_populates="plan", order_by="Section.number")
     tasks: Mapped[list[Task]] = relationship(back_populates="plan", order_by="Task.number")

@@ -19,6 +19,7 @@ import json
 import logging
 import tempfile
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -301,7 +302,8 @@ class WebServer:
         area = int(q["area"]) if q.get("area", "").isdigit() else None
         status = q.get("status") if q.get("status") in STATUS_FILTERS else None
         period = q.get("period") if q.get("period") in PERIODS else None
-        return Filters(unit_in_view(user.user, unit).unit_id, area, status, period)
+        year = int(q["year"]) if q.get("year", "").isdigit() else None  # a year without a plan: the current one
+        return Filters(unit_in_view(user.user, unit).unit_id, area, status, period, year)
 
     async def overview(self, request: Request) -> Response:
         user = await self.user(request)
@@ -310,6 +312,8 @@ class WebServer:
         filters = self.filters(request, user)
         only = unit_in_view(user.user, None).unit_id
         data = await self.app.dashboard.overview(self.app.clock.now().date(), filters, only_unit=only)
+        if data is None and filters.year is not None:
+            data = await self.app.dashboard.overview(self.app.clock.now().date(), replace(filters, year=None), only_unit=only)
         if data is None:
             return self.no_plan(request, user)
         units = [(u.id, u.name) for u in self.app.units.member_units]
@@ -321,7 +325,9 @@ class WebServer:
         # report period, e.g. Q4) — one read of the targets and their figures
         report = data.period if data.period in REPORT_PERIODS else current_period(data.today)
         try:
-            _, _, rows = await self.app.targets.status(period=report, today=data.today)
+            _, _, rows = await self.app.targets.status(
+                period=report, today=data.today, year=None if data.current else data.year
+            )
         except NoPlan:
             rows = []
         figures: dict[int, list] = {}
@@ -448,6 +454,8 @@ class WebServer:
         unit = request.query_params.get("unit") or None
         if unit and self.app.units.get(unit) is None:
             unit = None
+        asked_year = request.query_params.get("year", "")
+        year = int(asked_year) if asked_year.isdigit() else None
         scope = unit_in_view(user.user, unit)
         if scope.refused:  # an export of another unit is refused, not narrowed
             return self.forbidden(request, user)
@@ -456,10 +464,11 @@ class WebServer:
         path = folder / "bao-cao.xlsx"
         now = self.app.clock.now()
         try:
-            await self.app.exports.export(path, now=now, unit_id=unit, period=period)
+            await self.app.exports.export(path, now=now, unit_id=unit, period=period, year=year)
         except NoPlan:
             return self.no_plan(request, user)
-        name = f"bao-cao-cchc-{unit or 'toan-so'}" + (f"-{period.lower()}" if period else "") + f"-{now:%Y%m%d}.xlsx"
+        name = (f"bao-cao-cchc-{unit or 'toan-so'}" + (f"-{year}" if year else "") + (f"-{period.lower()}" if period else "")
+                + f"-{now:%Y%m%d}.xlsx")
         return FileResponse(path, media_type=XLSX_MIME, filename=name,
                             background=BackgroundTask(_remove, folder))
 

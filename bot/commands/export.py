@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bot.bootstrap import App
 from bot.cli import CliError, output_path, register, writing
+from presentation.common import no_plan
 from services.errors import NoPlan
 from services.export_service import PERIOD_TITLES
 
@@ -17,9 +18,9 @@ async def cmd_export_xlsx(app: App, args) -> int:
     path = output_path(args.path, ".xlsx")
     try:
         with writing(args.path):
-            result = await app.exports.export(path, now=app.clock.now(), period=args.period)
+            result = await app.exports.export(path, now=app.clock.now(), period=args.period, year=args.year)
     except NoPlan:
-        raise CliError("chưa có kế hoạch trong cơ sở dữ liệu — chạy `cchc-bot plan import PATH` trước") from None
+        raise CliError(no_plan(args.year)) from None
     period = f", kỳ {PERIOD_TITLES[args.period]}: {result.period_rows} phần việc hoàn thành" if args.period else ""
     print(
         f"Đã xuất {path}: {result.tasks} nhiệm vụ, {result.rows} dòng phụ lục{period}; "

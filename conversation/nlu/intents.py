@@ -39,6 +39,7 @@ from conversation.nlu.periods import (
     find_period,
     find_report_period,
     impossible_dates,
+    named_year,
     period_spans,
 )
 from conversation.nlu.replies import short_reply
@@ -353,9 +354,15 @@ class Understander:
         return " ".join(fixed)
 
     def _classify(self, n: Normalized, today: dt.date) -> NluResult:
+        """The cascade's reading, with the plan year the period phrase names (the `year` slot)."""
+        found_period = find_period(n.text, today, n.original, self.workdays)
+        result = self._cascade(n, today, found_period)
+        result.year = named_year(found_period, n.text)
+        return result
+
+    def _cascade(self, n: Normalized, today: dt.date, found_period: tuple[Period, Span] | None) -> NluResult:
         s = n.text
         tokens = s.split()
-        found_period = find_period(s, today, n.original, self.workdays)
         # span ownership (conversation/nlu/spans.py): percents, periods, levels and system names first
         claims = self.grammar.resolve(s, percent_spans(s), period_spans(s))
         spans = spans_of(claims, "period", "percent", "level", "bare_level")

@@ -404,6 +404,23 @@ _VAGUE = frozenset(
 )
 
 
+# The words of a period that name its year: «năm 2022», «năm ngoái», «năm trước», «năm sau», «6/2022».
+_YEAR_WORDS = re.compile(r"\bnam\s+(?:truoc|ngoai|sau|toi|20\d\d)\b|/\s*20\d\d\b")
+
+
+def named_year(found: tuple[Period, Span] | None, text: str) -> int | None:
+    """The plan year a message asks about (the NLU's `year` slot), read from the period phrase that owns
+    its span (`find_period`): that period's year, when it lies within one calendar year and its words name
+    the year — «năm 2022 nv 3 đã xong chưa», «nv 5 năm ngoái xong», «kế hoạch năm trước», «tháng 6/2022».
+    «Năm nay» or a bare month names no year: the current plan answers."""
+    if found is None:
+        return None
+    period, (start, end) = found
+    if period.start.year != period.end.year or not _YEAR_WORDS.search(text[start:end]):
+        return None
+    return period.start.year
+
+
 def period_spans(text: str) -> list[Span]:
     """Spans of every period or date phrase: numbers inside them are not task numbers."""
     spans = [m.span() for pattern, _ in RULES for m in pattern.finditer(text)]

@@ -57,6 +57,9 @@ class NluResult:
     report_kind: str | None = None
     # update_status: the unit whose share a coordinator writes («cập nhật giúp phòng X: …»); not in §3
     target_unit: str | None = None
+    # the plan year the message names («năm 2022 …», «năm ngoái …», «kế hoạch năm trước»; None: the current
+    # plan answers); not in §3 — periods.named_year
+    year: int | None = None
 
     def to_contract(self) -> dict[str, Any]:
         """Exactly the nine keys of docs/contracts.md §3, period as {"from", "to"} ISO dates or null. Thanks and goodbyes

@@ -8,10 +8,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from domain.reminders.model import CHECKIN, DIGEST, OVERVIEW, TARGETS, YEAR_END, DueItem, Recipient
+from domain.reminders.model import CHECKIN, DIGEST, NEW_YEAR, OVERVIEW, TARGETS, YEAR_END, DueItem, Recipient
 
 # Kinds of a whole message (docs/contracts.md §4b).
 MSG_DAILY, MSG_DIGEST, MSG_OVERVIEW, MSG_CHECKIN, MSG_YEAR_END = "daily", "digest", "overview", "checkin", "year_end"
+MSG_NEW_YEAR = "new_year"
 
 
 def message_key(day: dt.date, user_id: int) -> str:
@@ -35,6 +36,8 @@ class PersonMessage:
         kinds = {i.kind for i in self.items}
         if YEAR_END in kinds:
             return MSG_YEAR_END
+        if NEW_YEAR in kinds:
+            return MSG_NEW_YEAR
         if OVERVIEW in kinds:
             return MSG_OVERVIEW
         if DIGEST in kinds:

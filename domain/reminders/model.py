@@ -23,6 +23,8 @@ REPORT_INPUT = "report_input"
 CHECKIN = "checkin"
 DIGEST = "digest"
 YEAR_END = "year_end"
+# The first message of a new plan year to each unit: what is new for it (domain.plan_diff), sent once.
+NEW_YEAR = "new_year"
 # The plan's targets with no figure for the period of a check-in's cut-off; it rides in that day's message
 # and is reported as kind «checkin» (docs/contracts.md §4 keeps its list of kinds).
 TARGETS = "targets"
@@ -204,6 +206,10 @@ def targets_key(unit_id: str | None, cutoff: dt.date) -> str:
 
 def year_end_key(unit_id: str | None, year: int) -> str:
     return f"{unit_id or '*'}:year_end:{year}"
+
+
+def new_year_key(unit_id: str, year: int) -> str:
+    return f"{unit_id}:new_year:{year}"
 
 
 

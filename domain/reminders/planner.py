@@ -147,6 +147,21 @@ class Planner:
         """The first working day after the plan year: the day of its year-end summary."""
         return self.workdays.next_working_day(dt.date(year + 1, 1, 1))
 
+    def new_year_day(self, year: int, imported: dt.date) -> dt.date:
+        """The day of a plan year's first message: the first working day after its plan was imported, and
+        not before the year itself begins (a plan imported in December waits for January)."""
+        after_import = self.workdays.next_working_day(imported + dt.timedelta(days=1))
+        return max(after_import, self.workdays.next_working_day(dt.date(year, 1, 1)))
+
+    def new_years_due(self, today: dt.date, imports: dict[int, dt.date]) -> list[int]:
+        """Plan years whose first message is due today (from its day, within the catch-up floor): those with
+        last year's plan stored, to compare with."""
+        floor = self.catch_up_floor(today)
+        return [
+            y for y, imported in sorted(imports.items())
+            if y - 1 in imports and floor <= self.new_year_day(y, imported) <= today
+        ]
+
     def year_ends_due(self, today: dt.date, years: Iterable[int]) -> list[int]:
         if not self.policy.year_end_summary:
             return []

@@ -14,10 +14,12 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from domain.plan import YEAR_ROUND
+from domain.plan_diff import diff_plans
 from domain.reminders.digest import WeekSummary, WeekWindow, week_summaries
 from domain.reminders.model import (
     CHECKIN,
     DIGEST,
+    NEW_YEAR,
     OVERVIEW,
     TARGETS,
     YEAR_END,
@@ -29,6 +31,7 @@ from domain.reminders.model import (
     before_plan,
     checkin_key,
     digest_key,
+    new_year_key,
     overview_key,
     person_key,
     targets_key,
@@ -43,6 +46,7 @@ from domain.reporting import ReportingCalendar
 from domain.targets import section_targets
 from domain.units import UnitDirectory
 from domain.workdays import WorkingCalendar
+from services.plan_service import plan_outlines
 from services.reminders.delivery import DeliveryEngine
 from storage.repositories.reminders import ReminderRepository
 from storage.uow import UnitOfWork, UnitOfWorkFactory
@@ -137,6 +141,7 @@ class ReminderPlanning:
             await self._checkins(look, years)
             await self._missing_targets(uow, look, years)
             await self._year_end(look, years)
+            await self._new_year(uow, look, await repo.plan_imports())
             week = self.planner.digest_due(now)
             if week is not None:
                 await self._weekly(look, week)
@@ -236,6 +241,27 @@ class ReminderPlanning:
                 key=targets_key(None, cutoff), kind=TARGETS, unit_id=None, offset=None, due=cutoff, period=period,
                 content=replace(everything, period=period), recipients=reachable, unreachable=unreachable,
             ))
+
+    async def _new_year(self, uow: UnitOfWork, look: Look, imports: dict[int, dt.datetime]) -> None:
+        """The first working day after a new year's plan is imported: each unit leading work in it hears
+        what is new for it (tasks added, removed, changed, renumbered: `domain.plan_diff`), once."""
+        days = {year: self._local_day(at) for year, at in imports.items()}
+        for year in self.planner.new_years_due(look.today, days):
+            old, new = await plan_outlines(uow, year - 1), await plan_outlines(uow, year)
+            if old is None or new is None:
+                continue
+            diff = diff_plans(year - 1, old, year, new)
+            due = self.planner.new_year_day(year, days[year])
+            for unit_id in sorted({u for t in (*old, *new) for u in t.leads if self.units.get(u) is not None}):
+                reachable, unreachable = look.reach(unit_id)
+                self.add(look, DueItem(
+                    key=new_year_key(unit_id, year), kind=NEW_YEAR, unit_id=unit_id, offset=None, due=due,
+                    content=diff, recipients=reachable, unreachable=unreachable,
+                ))
+
+    def _local_day(self, at: dt.datetime) -> dt.date:
+        """The local day of a stored time (naive: UTC, as the database keeps `imported_at`)."""
+        return self.planner.local(at if at.tzinfo else at.replace(tzinfo=dt.UTC)).date()
 
     async def _year_end(self, look: Look, years: list[int]) -> None:
         """The first working day after a plan year: what stayed open, per unit and for the department."""

@@ -92,6 +92,13 @@ class PlanRepository:
     async def years(self) -> list[int]:
         return list((await self.session.scalars(select(Plan.year).order_by(Plan.year))).all())
 
+    async def all_plans(self) -> list[Plan]:
+        return list((await self.session.scalars(select(Plan).order_by(Plan.year))).all())
+
+    async def set_closing(self, plan_id: int, day: dt.date | None) -> None:
+        """The day after which a past year's plan only reads (None: the default, domain.plan_years)."""
+        await self.session.execute(update(Plan).where(Plan.id == plan_id).values(closes_on=day))
+
     async def plan_by_year(self, year: int) -> Plan | None:
         return await self.session.scalar(select(Plan).where(Plan.year == year))
 

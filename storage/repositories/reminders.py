@@ -129,6 +129,10 @@ class ReminderRepository:
     async def plan_years(self) -> list[int]:
         return sorted((await self.session.scalars(select(Plan.year))).all())
 
+    async def plan_imports(self) -> dict[int, dt.datetime]:
+        """When each year's plan was (last) imported."""
+        return {year: at for year, at in (await self.session.execute(select(Plan.year, Plan.imported_at))).all()}
+
     async def section_leads(self, year: int) -> list[tuple[int, list[str]]]:
         """(reform area, lead units) of every appendix row of the plan of `year` (who answers for an
         area's targets: `domain.reminders.targets.responsible_units`)."""
