@@ -46,6 +46,36 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--as", dest="as_unit", default="van-phong", metavar="UNIT_ID")
     chat.add_argument("--role", default="head", choices=["head", "officer", "coordinator", "leader", "admin"])
 
+    _plan_commands(sub)
+
+    nlu = sub.add_parser("nlu", help="phân tích câu hỏi (JSON lines trên stdin)")
+    nlu.add_argument("--today", type=_date, help="bắt buộc khi không có --eval")
+    nlu.add_argument("--eval", dest="eval_file", metavar="FILE",
+                     help="đo độ chính xác trên một tập có nhãn (.yaml họ câu hỏi hoặc .jsonl)")
+    nlu.add_argument("--noise", type=int, metavar="SEED", help="với --eval: thêm lỗi gõ điện thoại (có hạt giống)")
+    nlu.add_argument("--failures", type=int, default=0, metavar="N", help="với --eval: in N câu sai đầu tiên")
+
+    invite = sub.add_parser("invite", help="tạo mã mời dùng một lần")
+    invite.add_argument("--unit", required=True)
+    invite.add_argument("--role", required=True, choices=["head", "officer", "coordinator", "leader", "admin"])
+    invite.add_argument("--json", action="store_true")
+
+    _reminder_commands(sub)
+    _document_commands(sub)
+    web = sub.add_parser("web", help="trang web theo dõi (docs/contracts.md §6)").add_subparsers(dest="web_command", required=True)
+    web.add_parser("serve", help="chạy máy chủ web (WEB_LISTEN, WEB_PORT — mặc định 8080)")
+    link = web.add_parser("link", help="đường dẫn đăng nhập dùng một lần, hiệu lực 10 phút")
+    link.add_argument("--unit", required=True)
+    link.add_argument("--role", required=True, choices=["head", "officer", "coordinator", "leader", "admin"])
+    link.add_argument("--json", action="store_true")
+    for add in PARSERS:
+        add(sub)
+    _db_anywhere(parser)
+    return parser
+
+
+def _plan_commands(sub: argparse._SubParsersAction) -> None:
+    """`plan import | check | dump | diff | close | years`."""
     plan = sub.add_parser("plan", help="nhập / xuất kế hoạch").add_subparsers(dest="plan_command", required=True)
     imp = plan.add_parser("import", help="nhập kế hoạch từ .txt, .docx, .xlsx")
     imp.add_argument("path")
@@ -69,18 +99,10 @@ def build_parser() -> argparse.ArgumentParser:
     years = plan.add_parser("years", help="các năm đã nhập: năm đang dùng, ngày khóa")
     years.add_argument("--json", action="store_true")
 
-    nlu = sub.add_parser("nlu", help="phân tích câu hỏi (JSON lines trên stdin)")
-    nlu.add_argument("--today", type=_date, help="bắt buộc khi không có --eval")
-    nlu.add_argument("--eval", dest="eval_file", metavar="FILE",
-                     help="đo độ chính xác trên một tập có nhãn (.yaml họ câu hỏi hoặc .jsonl)")
-    nlu.add_argument("--noise", type=int, metavar="SEED", help="với --eval: thêm lỗi gõ điện thoại (có hạt giống)")
-    nlu.add_argument("--failures", type=int, default=0, metavar="N", help="với --eval: in N câu sai đầu tiên")
 
-    invite = sub.add_parser("invite", help="tạo mã mời dùng một lần")
-    invite.add_argument("--unit", required=True)
-    invite.add_argument("--role", required=True, choices=["head", "officer", "coordinator", "leader", "admin"])
-    invite.add_argument("--json", action="store_true")
 
+def _reminder_commands(sub: argparse._SubParsersAction) -> None:
+    """`reminders due | simulate`."""
     reminders = sub.add_parser("reminders", help="nhắc việc").add_subparsers(dest="reminders_command", required=True)
     due = reminders.add_parser("due", help="chạy thử: các nhắc việc đến hạn tại thời điểm AT")
     due.add_argument("--at", required=True, type=_datetime)
@@ -94,6 +116,10 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--texts", action="store_true",
                           help="kèm nguyên văn mỗi tin nhắn (trường \"text\" trong --json)")
 
+
+
+def _document_commands(sub: argparse._SubParsersAction) -> None:
+    """`export xlsx`, `report draft`, `status`: the documents and numbers read from the projection."""
     export = sub.add_parser("export", help="xuất báo cáo").add_subparsers(dest="export_command", required=True)
     xlsx = export.add_parser("xlsx", help="bảng phụ lục kèm tình trạng, dạng Excel")
     xlsx.add_argument("path")
@@ -114,16 +140,6 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--unit", metavar="UNIT_ID")
     status.add_argument("--year", type=_year, help="kế hoạch năm N (mặc định: năm của --at nếu đã nhập, không thì năm đang dùng)")
     status.add_argument("--json", action="store_true", required=True)
-    web = sub.add_parser("web", help="trang web theo dõi (docs/contracts.md §6)").add_subparsers(dest="web_command", required=True)
-    web.add_parser("serve", help="chạy máy chủ web (WEB_LISTEN, WEB_PORT — mặc định 8080)")
-    link = web.add_parser("link", help="đường dẫn đăng nhập dùng một lần, hiệu lực 10 phút")
-    link.add_argument("--unit", required=True)
-    link.add_argument("--role", required=True, choices=["head", "officer", "coordinator", "leader", "admin"])
-    link.add_argument("--json", action="store_true")
-    for add in PARSERS:
-        add(sub)
-    _db_anywhere(parser)
-    return parser
 
 
 # Modules of bot/commands/ that bring their own subcommands add them here (see `register_parser`).
