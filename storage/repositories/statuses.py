@@ -105,7 +105,8 @@ class StatusRepository:
         return [self._keep(row) for row in (await self.session.execute(query)).all()]
 
     async def lead_rows(
-        self, plan_id: int, *, unit_ids: list[str] | None = None, task_number: int | None = None
+        self, plan_id: int, *, unit_ids: list[str] | None = None, task_number: int | None = None,
+        lead_ids: list[int] | None = None,
     ) -> list:
         """Plain rows (no ORM identity map) of the leads of a plan with their current status.
 
@@ -127,6 +128,8 @@ class StatusRepository:
             query = query.where(AssignmentLead.unit_id.in_(unit_ids))
         if task_number is not None:
             query = query.where(Task.number == task_number)
+        if lead_ids is not None:
+            query = query.where(AssignmentLead.id.in_(lead_ids))
         return list((await self.session.execute(query)).all())
 
     async def assignment_structure(self, plan_id: int) -> dict[int, list]:
@@ -255,10 +258,23 @@ class StatusRepository:
         row = (await self.session.execute(select(func.max(StatusUpdate.id), func.count(StatusUpdate.id)))).one()
         return row[0], int(row[1])
 
+    async def history_rows_between(self, after_id: int | None, upto_id: int | None) -> int:
+        """How many history rows (of any plan) have after_id < id ≤ upto_id (None: no bound): with
+        `history_mark` it tells that rows were only appended since a read (docs/contracts.md §7)."""
+        query = select(func.count(StatusUpdate.id))
+        if after_id is not None:
+            query = query.where(StatusUpdate.id > after_id)
+        if upto_id is not None:
+            query = query.where(StatusUpdate.id <= upto_id)
+        return int(await self.session.scalar(query) or 0)
+
     async def replay_history(
-        self, plan_id: int, *, unit_ids: list[str] | None = None, task_number: int | None = None
+        self, plan_id: int, *, unit_ids: list[str] | None = None, task_number: int | None = None,
+        after_id: int | None = None, upto_id: int | None = None,
     ) -> list[HistoryRecord]:
-        return await replay_history(self.session, plan_id, unit_ids=unit_ids, task_number=task_number)
+        return await replay_history(
+            self.session, plan_id, unit_ids=unit_ids, task_number=task_number, after_id=after_id, upto_id=upto_id
+        )
 
     async def evidence_counts(self, lead_ids: list[int]) -> dict[int, int]:
         if not lead_ids:
@@ -282,9 +298,11 @@ class HistoryRecord:
 
 
 async def replay_history(
-    session: AsyncSession, plan_id: int, *, unit_ids: list[str] | None = None, task_number: int | None = None
+    session: AsyncSession, plan_id: int, *, unit_ids: list[str] | None = None, task_number: int | None = None,
+    after_id: int | None = None, upto_id: int | None = None,
 ) -> list[HistoryRecord]:
-    """Every status row of a plan's shares (narrowed to units / one task), oldest first: columns only."""
+    """Every status row of a plan's shares (narrowed to units / one task, to ids in (after_id, upto_id]),
+    oldest first: columns only."""
     query = (
         select(
             StatusUpdate.id, StatusUpdate.lead_id, StatusUpdate.status, StatusUpdate.percent,
@@ -300,4 +318,8 @@ async def replay_history(
         query = query.where(AssignmentLead.unit_id.in_(unit_ids))
     if task_number is not None:
         query = query.where(Task.number == task_number)
+    if after_id is not None:
+        query = query.where(StatusUpdate.id > after_id)
+    if upto_id is not None:
+        query = query.where(StatusUpdate.id <= upto_id)
     return [HistoryRecord(*row) for row in (await session.execute(query)).all()]
