@@ -98,6 +98,7 @@ class _Memory:
     version: tuple[int, int, dt.datetime]
     shapes: dict[int, AssignmentShape]
     mark: Mark
+    fingerprint: tuple[int, ...]  # `history_fingerprint` of every row up to the mark's newest id
     facts: dict[int, LeadFacts]  # by lead, in plan order
     shares: dict[int, PlanShare]
     keys: dict[int, list[RowKey]]
@@ -216,8 +217,10 @@ class ProjectionService:
             mark = await uow.statuses.history_mark()
             if mark == memory.mark:
                 return True
-            added = await uow.statuses.history_rows_between(memory.mark[0], mark[0])
-            if memory.mark[1] + added != mark[1]:
+            if await uow.statuses.history_fingerprint(None, memory.mark[0]) != memory.fingerprint:
+                return False  # rows removed or replaced (SQLite reuses the ids of removed newest rows)
+            added = await uow.statuses.history_fingerprint(memory.mark[0], mark[0])
+            if memory.mark[1] + added[0] != mark[1]:
                 return False
             rows = await uow.statuses.replay_history(memory.plan_id, after_id=memory.mark[0], upto_id=mark[0])
             leads = sorted({h.lead_id for h in rows})
@@ -230,6 +233,7 @@ class ProjectionService:
         for h in rows:
             memory.add((h.created_at, h.id), self._update(h))
         memory.mark = mark
+        memory.fingerprint = tuple(a + b for a, b in zip(memory.fingerprint, added, strict=True))
         if leads:
             memory.reproject(set(leads), self.plans.workdays)
         return True
@@ -240,13 +244,14 @@ class ProjectionService:
         plan_id = version[0]
         async with self.uow() as uow:
             mark = await uow.statuses.history_mark()
+            fingerprint = await uow.statuses.history_fingerprint(None, mark[0])
             rows = await uow.statuses.lead_rows(plan_id)
             history = await uow.statuses.replay_history(plan_id, upto_id=mark[0]) if mark[0] is not None else []
         if any(row[6] not in shapes for row in rows):  # the plan changed under a cached structure
             shapes = await self.plans.structure(plan_id, fresh=True)
         facts = {f.lead_id: f for f in map(_facts, rows)}
         memory = _Memory(
-            version, shapes, mark, facts,
+            version, shapes, mark, fingerprint, facts,
             {lead: self._plan_share(f, shapes.get(f.assignment_id)) for lead, f in facts.items()}, {}, {},
         )
         for h in history:  # already in replay order: appending keeps it

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import BigInteger, Integer, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -258,15 +258,30 @@ class StatusRepository:
         row = (await self.session.execute(select(func.max(StatusUpdate.id), func.count(StatusUpdate.id)))).one()
         return row[0], int(row[1])
 
-    async def history_rows_between(self, after_id: int | None, upto_id: int | None) -> int:
-        """How many history rows (of any plan) have after_id < id ≤ upto_id (None: no bound): with
-        `history_mark` it tells that rows were only appended since a read (docs/contracts.md §7)."""
-        query = select(func.count(StatusUpdate.id))
+    async def history_fingerprint(self, after_id: int | None, upto_id: int | None) -> tuple[int, ...]:
+        """Sums over the history rows (of any plan) with after_id < id ≤ upto_id (None: no bound): their
+        number, then sums of their ids, shares, statuses, percents, milestones and recorded seconds. Sums
+        add up over consecutive ranges, so a reader that remembers the sums up to an id can tell, without
+        reading the rows again, that they are still the rows it read (docs/contracts.md §7)."""
+        if self.session.get_bind().dialect.name == "sqlite":
+            seconds = cast(func.strftime("%s", StatusUpdate.created_at), Integer)
+        else:
+            seconds = cast(func.extract("epoch", StatusUpdate.created_at), BigInteger)
+        query = select(
+            func.count(StatusUpdate.id),
+            func.sum(StatusUpdate.id * (StatusUpdate.lead_id + 1)),
+            func.sum(StatusUpdate.lead_id),
+            func.sum(func.length(StatusUpdate.status) * StatusUpdate.id),
+            func.sum(func.coalesce(StatusUpdate.percent, -1) * StatusUpdate.id),
+            func.sum(func.coalesce(StatusUpdate.milestone_id, -1)),
+            func.sum(seconds),
+            func.sum(seconds % 100_003 * StatusUpdate.id),
+        )
         if after_id is not None:
             query = query.where(StatusUpdate.id > after_id)
         if upto_id is not None:
             query = query.where(StatusUpdate.id <= upto_id)
-        return int(await self.session.scalar(query) or 0)
+        return tuple(int(value or 0) for value in (await self.session.execute(query)).one())
 
     async def replay_history(
         self, plan_id: int, *, unit_ids: list[str] | None = None, task_number: int | None = None,
