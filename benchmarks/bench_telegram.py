@@ -19,6 +19,7 @@ a second per chat) by design, which would measure Telegram's limits, not the bot
 minute after a burst of 10, issue 15) is lifted as well: every user here sends N/U messages at once.
 
     .venv/bin/python benchmarks/bench_telegram.py [--updates 500] [--users 20] [--repeat 3] [--production-limiter]
+    .venv/bin/python benchmarks/bench_telegram.py --limits   # Telegram's limits, everything paced as in production
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import argparse
 import asyncio
 import itertools
 import logging
+import resource
 import statistics
 import sys
 import tempfile
@@ -46,6 +48,7 @@ from domain.clock import FixedClock
 from domain.messages import TELEGRAM, Incoming, Reply
 from tests.fake_telegram import FakeTelegram, TgUser
 from tests.fake_telegram.harness import AUG_15_2022
+from tests.fake_telegram.server import TELEGRAM_LIMITS
 
 CORPUS = [
     "quý này có việc gì đến hạn?",
@@ -66,6 +69,18 @@ def push_updates(fake: FakeTelegram, users: list[TgUser], n: int) -> None:
         fake.message(users[i % len(users)], next(texts))
 
 
+def refused(fake: FakeTelegram) -> int:
+    """HTTP 429 answers the fake gave (Telegram's limits, when `--limits`)."""
+    return sum(1 for c in fake.calls if c.status == 429)
+
+
+def make_fake(limits: bool) -> FakeTelegram:
+    return FakeTelegram(limits=TELEGRAM_LIMITS) if limits else FakeTelegram()
+
+
+REFUSED: dict[str, list[int]] = {"echo": [], "channel": [], "assistant": []}
+
+
 async def wait_answers(fake: FakeTelegram, n: int, chats: set[int], timeout: float = 600) -> float:
     """Seconds until `n` messages reached the users' chats (every corpus question gets one)."""
     start = time.perf_counter()
@@ -73,14 +88,18 @@ async def wait_answers(fake: FakeTelegram, n: int, chats: set[int], timeout: flo
     return time.perf_counter() - start
 
 
-async def echo_bot(n: int, users: list[TgUser]) -> float:
-    """The bare PTB echo bot, with PTB's defaults."""
+async def echo_bot(n: int, users: list[TgUser], limits: bool = False) -> float:
+    """The bare PTB echo bot, with PTB's defaults (under Telegram's limits: with PTB's own
+    AIORateLimiter, which retries a 429 after its retry_after)."""
 
     async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.message.reply_text(update.message.text)
 
-    async with FakeTelegram() as fake:
-        application = Application.builder().token(fake.token).base_url(fake.base_url).build()
+    async with make_fake(limits) as fake:
+        builder = Application.builder().token(fake.token).base_url(fake.base_url)
+        if limits:
+            builder = builder.rate_limiter(AIORateLimiter(max_retries=5))
+        application = builder.build()
         application.add_handler(MessageHandler(filters.TEXT, echo))
         async with application:
             await application.start()
@@ -90,6 +109,7 @@ async def echo_bot(n: int, users: list[TgUser]) -> float:
             seconds = await wait_answers(fake, n, {u.id for u in users})
             await application.updater.stop()
             await application.stop()
+        REFUSED["echo"].append(refused(fake))
     return seconds
 
 
@@ -100,9 +120,10 @@ class EchoEngine:
         return [Reply(message.text)]
 
 
-async def assistant(n: int, users: list[TgUser], production_limiter: bool, *, echo: bool = False) -> float:
+async def assistant(n: int, users: list[TgUser], production_limiter: bool, *, echo: bool = False,
+                    limits: bool = False) -> float:
     with tempfile.TemporaryDirectory() as tmp:
-        async with FakeTelegram() as fake:
+        async with make_fake(limits) as fake:
             settings = Settings(
                 _env_file=None, cchc_data_dir=Path(tmp), database_url=f"sqlite:///{tmp}/bench.db",
                 telegram_bot_token=fake.token, telegram_base_url=fake.base_url, telegram_base_file_url=fake.base_file_url,
@@ -127,31 +148,36 @@ async def assistant(n: int, users: list[TgUser], production_limiter: bool, *, ec
             stop.set()
             await task
             await app.close()
+            REFUSED["channel" if echo else "assistant"].append(refused(fake))
     return seconds
 
 
-async def main(n: int, n_users: int, repeat: int, production_limiter: bool) -> None:
+async def main(n: int, n_users: int, repeat: int, production_limiter: bool, limits: bool = False) -> None:
     """Interleaved rounds, medians reported: a shared machine's load drifts during a run, and all
     three bots should see the same drift."""
     logging.basicConfig(level=logging.WARNING)
     users = [TgUser(10_000 + i, f"Người {i}") for i in range(n_users)]
     runs: dict[str, list[float]] = {"echo": [], "channel": [], "assistant": []}
+    paced = production_limiter or limits  # under Telegram's limits the bot runs as in production
     for _ in range(repeat):
-        runs["echo"].append(n / await echo_bot(n, users))
-        runs["channel"].append(n / await assistant(n, users, production_limiter=False, echo=True))
-        runs["assistant"].append(n / await assistant(n, users, production_limiter=False))
+        runs["echo"].append(n / await echo_bot(n, users, limits))
+        runs["channel"].append(n / await assistant(n, users, production_limiter=paced, echo=True, limits=limits))
+        runs["assistant"].append(n / await assistant(n, users, production_limiter=paced, limits=limits))
     echo_rate = statistics.median(runs["echo"])
     print(f"{n} updates from {n_users} users, long polling against the local fake Bot API server; "
           f"median of {repeat} interleaved rounds")
-    print("| bot | updates/s (median) | rounds | × echo floor |")
-    print("|---|---|---|---|")
+    if limits:
+        print("against Telegram's limits (1 message/s per chat, 30/s per bot; 429 beyond): the bots paced as in production")
+    print("| bot | updates/s (median) | rounds | × echo floor | HTTP 429 |")
+    print("|---|---|---|---|---|")
     for key, label in (("echo", "bare PTB echo bot"), ("channel", "Telegram channel + echo engine"),
                        ("assistant", "CCHC assistant (channel + engine)")):
         rate = statistics.median(runs[key])
         rounds = ", ".join(f"{r:.0f}" for r in runs[key])
-        print(f"| {label} | {rate:.1f} | {rounds} | {rate / echo_rate:.2f} |")
-    print("goal: ≥ 0.70× the echo floor")
-    if production_limiter:
+        print(f"| {label} | {rate:.1f} | {rounds} | {rate / echo_rate:.2f} | {sum(REFUSED[key])} |")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"goal: ≥ 0.90× the echo floor; peak RSS of this process (all three bots, the fake): {peak:.0f} MB")
+    if production_limiter and not limits:
         capped = await assistant(min(n, 300), users, production_limiter=True)
         print(f"with the production PacedRateLimiter (25 messages/s per bot, 1/s per chat): "
               f"{min(n, 300) / capped:.1f} updates/s")
@@ -163,5 +189,7 @@ if __name__ == "__main__":
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--production-limiter", action="store_true")
+    parser.add_argument("--limits", action="store_true",
+                        help="the fake enforces Telegram's limits; every bot paced as in production")
     args = parser.parse_args()
-    asyncio.run(main(args.updates, args.users, args.repeat, args.production_limiter))
+    asyncio.run(main(args.updates, args.users, args.repeat, args.production_limiter, args.limits))

@@ -2,7 +2,7 @@
 
 Goal (issue 5): ≤ 1 s per tick on SQLite and PostgreSQL. Measured on Wednesday 21/09/2022 09:00:
 - dry run: `reminders due` (date-window query, planning, ledger lookup), nothing written; «+ JSON»: the
-  CONTRACTS §4 objects of `reminders due --json` built from it (with each message's text);
+  docs/contracts.md §4 objects of `reminders due --json` built from it (with each message's text);
 - first tick: the same plus claiming and "sending" everything due to a null sender, pacing lifted
   (a catch-up after the deployment; real sends are paced at ~29 msg/s, see bench_broadcast.py);
 - steady tick: the tick that runs every minute once everything due has gone out;
@@ -31,7 +31,7 @@ from benchmarks.synthetic import FreshPostgres, populate, postgres_server
 from bot.bootstrap import build_app
 from bot.settings import Settings
 from domain.clock import FixedClock
-from services.reminder_service import as_contract
+from services.reminders import as_contract
 from storage.repositories.reminders import ReminderRepository
 from tests.fakes.reminders import fast_service
 
@@ -64,7 +64,7 @@ async def run(url: str, backend: str, assignments: int, units: int, data_dir: Pa
         senders = {"telegram": NullSender()}
         lo, hi = service.planner.candidate_window(WEDNESDAY.date())
         async with app.sessions() as session:
-            query, candidates = await timed(ReminderRepository(session).candidates(lo, hi))
+            query, candidates = await timed(ReminderRepository(session).milestones_due(lo, hi))
         cpu = time.process_time()
         dry, items = await timed(service.due(WEDNESDAY))
         dry_cpu = time.process_time() - cpu

@@ -19,11 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 import handlers
 from bot.settings import Settings
 from domain.clock import Clock
-from domain.reminder_policy import ReminderPolicy
+from domain.reminders.policy import ReminderPolicy
 from domain.reporting import ReportingCalendar
 from domain.units import UnitDirectory
 from domain.workdays import WorkingCalendar
-from presentation.reminders import compose_message
+from presentation.reminders import compose_message, item_label
 from services import container
 from services.account_service import AccountService
 from services.broadcast_service import BroadcastService
@@ -33,11 +33,12 @@ from services.evidence_service import EvidenceService
 from services.export_service import ExportService
 from services.inbox import Inbox
 from services.pacing import LocalBudget, Pacer, SharedBudget
+from services.people_service import PeopleService
 from services.plan_service import PlanService
 from services.projection_service import ProjectionService
 from services.query_service import QueryService
 from services.reachability import ReachabilityService
-from services.reminder_service import ReminderService
+from services.reminders import ReminderService
 from services.report_service import ReportService
 from services.review_service import ReviewService
 from services.status_service import StatusService
@@ -79,7 +80,7 @@ def app_config(settings: Settings) -> AppConfig:
     username = (settings.telegram_bot_username or "").lstrip("@") or None
     return AppConfig(
         tz=settings.tz, data_dir=settings.cchc_data_dir, seed_plan_file=settings.seed_plan_file,
-        telegram_bot_username=username,
+        telegram_bot_username=username, web_base_url=settings.web_base_url,
     )
 
 
@@ -100,7 +101,7 @@ async def build_app(settings: Settings, *, clock: Clock | None = None, migrate: 
         uow, units, reporting, workdays, clock, policy,
         compose=partial(compose_message, units=units, workdays=workdays, max_items=policy.digest.max_items,
                         max_overdue=policy.digest.max_overdue),
-        sandbox=partial(throwaway_uow, settings.db_url),
+        labels=item_label, sandbox=partial(throwaway_uow, settings.db_url),
     )
     broadcasts = BroadcastService(uow, units, reminders, senders)
     statuses = StatusService(uow, plans)
@@ -111,6 +112,7 @@ async def build_app(settings: Settings, *, clock: Clock | None = None, migrate: 
         settings=settings, engine=engine, sessions=sessions, config=app_config(settings), units=units,
         reporting=reporting, workdays=workdays, clock=clock, plans=plans, senders=senders,
         users=UserService(uow, units, settings.invite_ttl_days),
+        people=PeopleService(uow, units),
         queries=queries,
         projections=projections,
         statuses=statuses,
@@ -126,7 +128,8 @@ async def build_app(settings: Settings, *, clock: Clock | None = None, migrate: 
         broadcasts=broadcasts,
         reachability=ReachabilityService(uow),
         targets=targets,
-        reports=ReportService(uow, units, reporting, targets, clock.tz, settings.report_template_file, workdays),
+        reports=ReportService(uow, units, reporting, targets, clock.tz, settings.report_template_file, workdays,
+                              projections),
         dashboard=DashboardService(queries, plans, units),
         web_auth=WebAuthService(
             uow, units, base_url=settings.web_public_url,

@@ -1,4 +1,4 @@
-"""One settings object, read from the environment and `.env` (see `.env.example`, CONTRACTS §1)."""
+"""One settings object, read from the environment and `.env` (see `.env.example`, docs/contracts.md §1)."""
 
 from __future__ import annotations
 
@@ -24,8 +24,10 @@ class Settings(BaseSettings):
     telegram_bot_username: str | None = None  # for invite links; looked up with getMe when unset
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: str | None = None
-    # Fairness and pacing (docs/operations.md): a chat sending more than this is served at this rate
-    sender_rate_per_minute: float = 20
+    # Fairness and pacing (docs/operations.md): a chat sending more than this is served at this rate —
+    # the rate at which the messenger lets the bot answer it (one a second privately, 20 a minute in a group)
+    sender_rate_per_minute: float = 60
+    sender_group_rate_per_minute: float = 20
     sender_burst: int = 10  # messages a chat may send at once before the rate applies
     telegram_rate_per_second: float = 25  # the bot's budget, shared by every process on one PostgreSQL
     zalo_bot_token: str | None = None
@@ -33,7 +35,7 @@ class Settings(BaseSettings):
     zalo_webhook_secret: str | None = None
     zalo_webhook_url: str | None = None
     zalo_rate_per_second: float = 10  # the Zalo bot's send budget (Zalo publishes no limit; kept modest)
-    # The web server (CONTRACTS §6): dashboard, both webhooks, /healthz, /metrics on one port. The
+    # The web server (docs/contracts.md §6): dashboard, both webhooks, /healthz, /metrics on one port. The
     # reverse proxy forwards the webhooks' public paths (TELEGRAM_WEBHOOK_URL, ZALO_WEBHOOK_URL) here.
     web_listen: str = "127.0.0.1"
     web_port: int | None = None  # `cchc-bot run` serves the web only when set; `web serve` defaults to 8080

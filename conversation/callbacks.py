@@ -22,7 +22,7 @@ import re
 import types
 import typing
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from domain.messages import CALLBACK_DATA_MAX_BYTES
 
@@ -37,7 +37,7 @@ class InvalidButton(ValueError):
     """Button data that no current button could carry (forged, truncated or from an old version)."""
 
 
-def choices(*values: str):
+def choices(*values: str) -> Any:
     """A field that takes one of `values` only."""
     return field(metadata={"choices": frozenset(values)})
 
@@ -188,7 +188,7 @@ class UnknownButton(InvalidButton):
     """A prefix no handler knows (a button of a feature since removed)."""
 
 
-def _encode_value(value) -> str:
+def _encode_value(value: object) -> str:
     if value is None:
         return NONE
     if isinstance(value, bool):
@@ -198,11 +198,11 @@ def _encode_value(value) -> str:
     return str(value)
 
 
-def _optional(hint) -> bool:
+def _optional(hint: object) -> bool:
     return isinstance(hint, types.UnionType) and type(None) in hint.__args__
 
 
-def _decode_value(raw: str, hint, f: dataclasses.Field, text: str):
+def _decode_value(raw: str, hint: Any, f: dataclasses.Field[Any], text: str) -> str | int | dt.date | None:
     if _optional(hint):
         if raw == NONE:
             return None

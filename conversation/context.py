@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from conversation.state import ChatState
 from domain.messages import Incoming, Reply
@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from conversation.callbacks import ButtonData
     from conversation.nlu import NluResult
     from services.container import App
+
+B = TypeVar("B", bound="ButtonData")
 
 __all__ = ["ROLES", "ROLE_NAMES", "Context", "UserView"]
 
@@ -47,5 +49,19 @@ class Context:
     # Set by conversation.state.change: the chat state was written during this message.
     chat_written: bool = False
 
-    def reply(self, text: str, **kwargs) -> list[Reply]:
+    @property
+    def sender(self) -> UserView:
+        """The registered sender. Only public handlers (register, help) see strangers — the router
+        answers a stranger before any other handler runs — so everywhere else this is never None."""
+        if self.user is None:
+            raise LookupError("a stranger reached a handler that is not public")
+        return self.user
+
+    def pressed(self, kind: type[B]) -> B:
+        """The pressed button as the kind its handler is registered for (`@callback(kind)`)."""
+        if not isinstance(self.button, kind):
+            raise TypeError(f"expected a {kind.__name__} button, got {self.button!r}")
+        return self.button
+
+    def reply(self, text: str, **kwargs: Any) -> list[Reply]:
         return [Reply(text=text, **kwargs)]

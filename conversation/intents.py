@@ -167,6 +167,8 @@ INTENTS: tuple[IntentSpec, ...] = (
     ),
     IntentSpec("cancel", commands=(Command("huy", ("cancel",)),)),
     IntentSpec("greeting"),
+    IntentSpec("thanks"),
+    IntentSpec("goodbye"),
     IntentSpec("unknown"),
     IntentSpec("confirm"),
     IntentSpec("deny"),

@@ -31,6 +31,35 @@ INTENTS: dict[str, Route] = {}
 CALLBACKS: dict[str, Route] = {}
 
 
+@dataclass(frozen=True)
+class RouterWords:
+    """What the router says on its own — an apology, a stranger, an old button. The words live in
+    presentation/ and reach the router the way handlers do, registered on import (`handlers/router_words.py`),
+    so that the conversation core never imports presentation (presentation imports the button codec)."""
+
+    apology: str
+    not_registered: str
+    account_deactivated: str  # a person the office deactivated writes again
+    old_button: str
+    invalid_button: str
+    no_choice: Callable[[int], str]  # «3» typed, but the last answer had fewer buttons
+    no_next_page: str  # «xem tiếp» with no page after the last answer
+    next_mark: str  # how the «next page» button's text ends
+    long_message_note: Callable[[int], str]  # a long message was read in part (how many characters)
+
+
+_words: list[RouterWords] = []
+
+
+def router_words(words: RouterWords | None = None) -> RouterWords:
+    """Register the router's words (with `words`), or read them."""
+    if words is not None:
+        _words[:] = [words]
+    if not _words:
+        raise RuntimeError("the router's words are not registered: call handlers.load_all() first")
+    return _words[0]
+
+
 def _register(table: dict[str, Route], key: str, route: Route, what: str) -> None:
     """Two modules claiming one intent or button prefix would make the winner depend on import
     order; refuse it at start-up instead."""
@@ -43,7 +72,7 @@ def _register(table: dict[str, Route], key: str, route: Route, what: str) -> Non
     table[key] = route
 
 
-def intent(*names: str, public: bool = False):
+def intent(*names: str, public: bool = False) -> Callable[[Handler], Handler]:
     def wrap(fn: Handler) -> Handler:
         for name in names:
             _register(INTENTS, name, Route(fn, public), "intent")
@@ -52,7 +81,7 @@ def intent(*names: str, public: bool = False):
     return wrap
 
 
-def callback(kind: str | type[ButtonData], public: bool = False):
+def callback(kind: str | type[ButtonData], public: bool = False) -> Callable[[Handler], Handler]:
     """`kind`: a button kind of `conversation.callbacks` (its data reaches the handler as `ctx.button`)."""
     prefix = kind if isinstance(kind, str) else kind.PREFIX
 

@@ -1,7 +1,8 @@
 """What the bot remembers about one chat between two messages, typed.
 
 Stored as JSON in the `chat_states` row of the chat (through `services.inbox.Inbox`, with an expiry),
-so it survives a restart and is shared by several bot processes. The JSON keys are the field names;
+so it survives a restart and is shared by several bot processes. This module is the only writer of
+that row: the router, the handlers (`change`) and the Zalo sender (`change_for`) all go through it. The JSON keys are the field names;
 unknown keys are kept untouched (another version of the bot may have written them).
 
 - `choices`   the button data of the bot's last answer in this chat (typing «2» presses the 2nd);
@@ -18,20 +19,25 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
+from domain.messages import Incoming
 
-class _Message(Protocol):
-    channel: str
-    chat_id: str
+if TYPE_CHECKING:
+    from services.container import App
+    from services.inbox import Inbox
 
 
 class Context(Protocol):
     """What `load`/`change` use of `conversation.context.Context` (not imported: no cycle)."""
 
-    app: Any
-    message: _Message
-    now: dt.datetime
+    @property
+    def app(self) -> App: ...
+    @property
+    def message(self) -> Incoming: ...
+    @property
+    def now(self) -> dt.datetime: ...
+
     chat_written: bool
 
 
@@ -44,10 +50,11 @@ class ChatState:
     evidence_for: dict[str, Any] | None = None
     broadcast: dict[str, Any] | None = None
     task: int | None = None
+    forward: str | None = None  # the «Sau ▶» button among `choices`: what «xem tiếp», «trang sau» press
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def from_json(cls, data: dict | None) -> ChatState:
+    def from_json(cls, data: dict[str, Any] | None) -> ChatState:
         data = dict(data or {})
         known = {f.name for f in dataclasses.fields(cls)} - {"extra"}
         values = {k: data.pop(k) for k in list(data) if k in known}
@@ -58,6 +65,8 @@ class ChatState:
                 values[name] = None
         if "task" in values and not isinstance(values["task"], int):
             values["task"] = None
+        if "forward" in values and not isinstance(values["forward"], str):
+            values["forward"] = None
         return cls(**values, extra=data)
 
     def to_json(self) -> dict[str, Any]:
@@ -79,7 +88,7 @@ async def load(ctx: Context) -> ChatState:
     return await load_for(ctx.app.inbox, ctx.message.channel, ctx.message.chat_id, ctx.now)
 
 
-async def load_for(inbox, channel: str, chat_id: str, now: dt.datetime) -> ChatState:
+async def load_for(inbox: Inbox, channel: str, chat_id: str, now: dt.datetime) -> ChatState:
     return ChatState.from_json(await inbox.get_state(channel, chat_id, now))
 
 
@@ -89,7 +98,7 @@ async def change(ctx: Context, **changes: Any) -> ChatState:
     return await change_for(ctx.app.inbox, ctx.message.channel, ctx.message.chat_id, ctx.now, **changes)
 
 
-async def change_for(inbox, channel: str, chat_id: str, now: dt.datetime, **changes: Any) -> ChatState:
+async def change_for(inbox: Inbox, channel: str, chat_id: str, now: dt.datetime, **changes: Any) -> ChatState:
     names = {f.name for f in dataclasses.fields(ChatState)} - {"extra"}
     unknown = set(changes) - names
     if unknown:
@@ -97,5 +106,10 @@ async def change_for(inbox, channel: str, chat_id: str, now: dt.datetime, **chan
     state = await load_for(inbox, channel, chat_id, now)
     for name, value in changes.items():
         setattr(state, name, [] if name == "choices" and value is None else value)
-    await inbox.set_state(channel, chat_id, state.to_json(), now)
+    await save_for(inbox, channel, chat_id, state, now)
     return state
+
+
+async def save_for(inbox: Inbox, channel: str, chat_id: str, state: ChatState, now: dt.datetime) -> None:
+    """Store the whole state (one write, no read: the caller holds the current state)."""
+    await inbox.set_state(channel, chat_id, state.to_json(), now)

@@ -7,18 +7,18 @@ description still resolve to the task numbers the bot will import.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from conversation.nlu import TaskIndex
 from domain.plan import ParsedPlan
-from services.plan_service import PlanNotLoaded
+from services.errors import NoPlan
 
 if TYPE_CHECKING:
     from services.container import App
 
 
-def task_index_from_dump(plan: dict) -> TaskIndex:
-    """From the CONTRACTS §2 dump shape."""
+def task_index_from_dump(plan: dict[str, Any]) -> TaskIndex:
+    """From the docs/contracts.md §2 dump shape."""
     tasks = [
         (t["number"], t["title"], [p for a in t.get("assignments", []) for p in a.get("products", [])])
         for t in plan.get("tasks", [])
@@ -35,5 +35,5 @@ def task_index_from_parsed(plan: ParsedPlan) -> TaskIndex:
 async def load_task_index(app: App) -> TaskIndex:
     try:
         return task_index_from_dump(await app.plans.dump())
-    except PlanNotLoaded:
+    except NoPlan:
         return task_index_from_parsed(app.plans.parse(app.config.seed_plan_file))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
@@ -41,7 +42,7 @@ def is_code_shaped(token: str) -> bool:
     return len(upper) == CODE_LENGTH and all(c in CODE_ALPHABET for c in upper)
 
 
-def new_code(choice=secrets.choice) -> str:
+def new_code(choice: Callable[[str], str] = secrets.choice) -> str:
     """A fresh random code of the current shape (`choice` is injectable for tests)."""
     while True:
         code = "".join(choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 CONSOLE = "console"
 TELEGRAM = "telegram"
@@ -129,16 +129,16 @@ class Webhook:
     path: str
     secret: str
     header: str
-    submit: Callable[[dict], Awaitable[None]]
+    submit: Callable[[dict[str, Any]], Awaitable[None]]
 
 
 class Engine(Protocol):
     async def handle(self, message: Incoming) -> list[Reply]: ...
 
 
-def reply_to_dict(reply: Reply) -> dict:
+def reply_to_dict(reply: Reply) -> dict[str, Any]:
     """A reply as JSON-able data (the durable inbox keeps the answers until they are sent)."""
-    data: dict = {"text": reply.text, "buttons": [[[b.text, b.data] for b in row] for row in reply.buttons]}
+    data: dict[str, Any] = {"text": reply.text, "buttons": [[[b.text, b.data] for b in row] for row in reply.buttons]}
     if reply.file is not None:
         f = reply.file
         data["file"] = {"path": str(f.path), "name": f.name, "mime_type": f.mime_type, "caption": f.caption,
@@ -153,7 +153,7 @@ def reply_to_dict(reply: Reply) -> dict:
     return data
 
 
-def reply_from_dict(data: dict) -> Reply:
+def reply_from_dict(data: dict[str, Any]) -> Reply:
     file = data.get("file")
     return Reply(
         text=data.get("text", ""),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 ROLES = ("head", "officer", "coordinator", "leader", "admin")
@@ -34,3 +35,16 @@ class UserView:
     @property
     def is_coordinator(self) -> bool:
         return self.role in ("coordinator", "admin")
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    """A person as the operator manages them (`cchc-bot users list`, docs/contracts.md §9)."""
+
+    id: int
+    name: str
+    unit_id: str
+    role: str
+    channels: tuple[str, ...]
+    active: bool
+    last_seen: dt.datetime | None

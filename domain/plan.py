@@ -17,7 +17,7 @@ from domain.shares import milestone_done as milestone_done
 if TYPE_CHECKING:
     from domain.workdays import WorkingCalendar
 
-# Milestone kinds, per CONTRACTS §2.
+# Milestone kinds, per docs/contracts.md §2.
 DATE = "date"
 YEAR_ROUND = "year_round"
 ANNUAL = "annual"
@@ -88,6 +88,8 @@ class ParsedPlan:
     issuer: str
     sections: list[ParsedSection]
     tasks: list[ParsedTask]
+    number: str | None = None  # «/KH-SCT»: the plan's number as its file states it (a blank part left out)
+    signed: str | None = None  # «/12/2021»: its date, likewise
 
     def rebase(self, year: int) -> ParsedPlan:
         """The same plan moved to `year`: every date keeps its day and month, years shift together —
@@ -118,6 +120,8 @@ class ParsedPlan:
                     milestone.label, milestone.text = words(milestone.label), words(milestone.text)
                     milestone.trigger = maybe(milestone.trigger)
         self.title = words(self.title)
+        if self.signed:  # the plan is signed the year before (or in) the year it plans: moved with it
+            self.signed = re.sub(r"\d{4}$", lambda m: str(int(m.group(0)) + shift), self.signed)
         self.year = year
         return self
 

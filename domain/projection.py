@@ -180,6 +180,14 @@ class Projection:
         """Tasks (việc) with at least one overdue share."""
         return len({s.task for s in self.shares if s.overdue and (unit_id is None or s.unit_id == unit_id)})
 
+    def tasks_done(self, unit_id: str | None = None) -> tuple[int, int]:
+        """(tasks (nhiệm vụ) whose every share is done, tasks) — the report's «X/59 nhiệm vụ»."""
+        tasks: dict[int, bool] = {}
+        for s in self.shares:
+            if unit_id is None or s.unit_id == unit_id:
+                tasks[s.task] = tasks.get(s.task, True) and s.status is Status.DONE
+        return sum(tasks.values()), len(tasks)
+
 
 # -- the rules -------------------------------------------------------------------------------------------
 def count_shares(shares: Iterable[ShareState]) -> Counts:

@@ -11,9 +11,10 @@ period. Without a calendar entry, the period's calendar end is the cut-off.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
-from domain.reporting import PERIODS, ReportingCalendar
+from domain.reporting import PERIOD_WORDS, PERIODS, ReportingCalendar
 
 REPORT = "cchc"
 CALENDAR_RANGES = {
@@ -25,19 +26,35 @@ CALENDAR_RANGES = {
 }
 # The report whose cut-off opens this one's window (None: the previous year's annual report).
 PREVIOUS = {"Q1": None, "Q2": "Q1", "H1": None, "Q3": "H1", "Y": None}
-TITLES = {"Q1": "Quý I", "Q2": "Quý II", "H1": "6 tháng đầu năm", "Q3": "Quý III", "Y": "năm"}
-ORDINALS = {"Q1": "quý I", "Q2": "quý II", "H1": "6 tháng cuối năm", "Q3": "quý IV", "Y": "quý I năm sau"}
+TITLES = {p: PERIOD_WORDS[p].span for p in PERIODS}
+ORDINALS = {p: PERIOD_WORDS[p].following for p in PERIODS}
 
 
 class UnknownPeriod(ValueError):
     pass
 
 
+# The fourth quarter has no report of its own: the annual report (due in December) covers it, so «Q4» is
+# read as the annual period Y everywhere (CLI and chat), and said back as such (docs/contracts.md §1).
+ALIASES = {"Q4": "Y"}
+
+
+_FOURTH_QUARTER = re.compile(r"\b(?:quy|q)\s*(?:4|iv)\b")
+
+
+def says_fourth_quarter(folded: str) -> bool:
+    """Does a message (folded: lower case, no diacritics) name the fourth quarter («quý 4», «quý IV», «Q4»)? Its
+    figures go to the annual period, and the answer says so."""
+    return bool(_FOURTH_QUARTER.search(folded))
+
+
 def normalise_period(text: str | None) -> str:
-    """«q3», «Q3» → «Q3»; anything outside Q1, Q2, H1, Q3, Y raises `UnknownPeriod`."""
+    """«q3», «Q3» → «Q3»; «q4» → «Y»; anything outside Q1, Q2, H1, Q3, Q4, Y raises `UnknownPeriod`."""
     value = (text or "").strip().upper()
+    value = ALIASES.get(value, value)
     if value not in PERIODS:
-        raise UnknownPeriod(f"kỳ báo cáo «{text}» không hợp lệ; dùng Q1, Q2, H1 (6 tháng), Q3 hoặc Y (năm)")
+        raise UnknownPeriod(
+            f"kỳ báo cáo «{text}» không hợp lệ; dùng Q1, Q2, H1 (6 tháng), Q3, Q4 hoặc Y (cả năm, gồm quý IV)")
     return value
 
 

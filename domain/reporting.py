@@ -9,7 +9,29 @@ from pathlib import Path
 import yaml
 
 PERIODS = ("Q1", "Q2", "H1", "Q3", "Y")
-PERIOD_NAMES = {"Q1": "Quý I", "Q2": "Quý II", "H1": "6 tháng", "Q3": "Quý III", "Y": "năm"}
+
+
+@dataclass(frozen=True)
+class PeriodWords:
+    """How the department names one period. The one table of these words: every other table of period
+    names (the report's, the export's, the dashboard's) is derived from `PERIOD_WORDS`."""
+
+    name: str  # in a report's name, as the plan writes it: «Báo cáo 6 tháng», «Báo cáo năm»
+    span: str  # the months it covers, standing alone: «6 tháng đầu năm», «cả năm»
+    following: str  # the quarter after its cut-off (part IV of the report: «nhiệm vụ quý IV»)
+
+
+PERIOD_WORDS: dict[str, PeriodWords] = {
+    "Q1": PeriodWords("Quý I", "Quý I", "quý I"),
+    "Q2": PeriodWords("Quý II", "Quý II", "quý II"),
+    "H1": PeriodWords("6 tháng", "6 tháng đầu năm", "6 tháng cuối năm"),
+    "Q3": PeriodWords("Quý III", "Quý III", "quý IV"),
+    "Y": PeriodWords("năm", "cả năm", "quý I năm sau"),
+    # not report periods, but periods the dashboard filters by
+    "Q4": PeriodWords("Quý IV", "Quý IV", "quý I năm sau"),
+    "H2": PeriodWords("6 tháng cuối năm", "6 tháng cuối năm", "quý I năm sau"),
+}
+PERIOD_NAMES = {p: PERIOD_WORDS[p].name for p in PERIODS}
 REPORT_NAMES = {"cchc": "Báo cáo CCHC", "kiem-soat-tthc": "Báo cáo kiểm soát TTHC"}
 
 

@@ -9,15 +9,13 @@ done for a unit when that unit says so.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TypeVar
 
 from domain import lateness
 from domain.lateness import Workdays as Workdays  # re-exported: the share rules' callers import them here
 from domain.lateness import due_working_day as due_working_day
-from domain.people import UserView
 
 
 class Status(StrEnum):
@@ -52,6 +50,8 @@ class PercentOutOfRange(ShareRuleError):
 
 
 def parse_status(value: object) -> Status:
+    if not isinstance(value, str):  # a Status is a str too
+        raise UnknownStatus(value)
     try:
         return Status(value)
     except ValueError:
@@ -80,7 +80,7 @@ class ReviewState(StrEnum):
 
 # The department's words for a share's status and for an evidence file's review: its documents, the chat
 # and the web view all write them this way (the web capitalises the review words).
-STATUS_NAMES = {
+STATUS_NAMES: dict[str, str] = {  # keyed by Status (a str)
     Status.NOT_STARTED: "Chưa thực hiện",
     Status.IN_PROGRESS: "Đang thực hiện",
     Status.BLOCKED: "Vướng mắc",
@@ -88,37 +88,13 @@ STATUS_NAMES = {
 }
 # A share nobody has reported on yet: not «chưa thực hiện», which only the unit itself says.
 NOT_UPDATED_NAME = "Chưa cập nhật"
-REVIEW_NAMES = {ReviewState.PENDING: "chờ duyệt", ReviewState.ACCEPTED: "đã xác nhận", ReviewState.RETURNED: "bị trả lại"}
+REVIEW_NAMES: dict[str, str] = {ReviewState.PENDING: "chờ duyệt", ReviewState.ACCEPTED: "đã xác nhận", ReviewState.RETURNED: "bị trả lại"}
 
 
 def verified(status: str, accepted: int, pending: int) -> bool:
     """A share is «done and verified» when it is done, at least one of its files was accepted and none
     still waits for review (returned files do not count against it)."""
     return status == Status.DONE and accepted > 0 and pending == 0
-
-
-# -- who may write which share -----------------------------------------------------------------------
-def may_write(user: UserView, unit_id: str) -> bool:
-    """Heads and officers write their own unit's shares; coordinators (and admins) any unit's;
-    leaders read only."""
-    return user.can_write and (user.is_coordinator or unit_id == user.unit_id)
-
-
-T = TypeVar("T")
-
-
-def writable(
-    user: UserView, shares: Sequence[T], unit_of: Callable[[T], str], *, chosen: Callable[[T], bool] | None = None
-) -> list[T]:
-    """The shares of one task this user may write, narrowed to the one they chose (`chosen`) or, for a
-    coordinator facing several, to their own unit's when it has one. More than one left: ask which."""
-    allowed = [s for s in shares if may_write(user, unit_of(s))]
-    if chosen is not None:
-        return [s for s in allowed if chosen(s)]
-    if user.is_coordinator and len(allowed) > 1:
-        own = [s for s in allowed if unit_of(s) == user.unit_id]
-        return own or allowed
-    return allowed
 
 
 # -- milestones ----------------------------------------------------------------------------------------

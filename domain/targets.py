@@ -142,11 +142,20 @@ def split_measures(bullet: str) -> list[str]:
 
 
 def section_targets(section: int, bullets: list[str]) -> list[ParsedTarget]:
+    """The targets of one area. A measure the plan states as «…; trong đó, <measure>» keeps the sentence it
+    qualifies as its wording («Tối thiểu 80% TTHC … thanh toán trực tuyến; trong đó, tỷ lệ giao dịch …
+    từ 30% trở lên»): alone, «Trong đó, tỷ lệ giao dịch … 30%» would not say of what. Its goal and short
+    name come from its own part."""
     out: list[ParsedTarget] = []
     for bullet in bullets:
-        for text in split_measures(bullet):
-            goal, direction = parse_goal(text)
-            out.append(ParsedTarget(section, len(out) + 1, text, short_name(text), goal, direction))
+        previous = ""
+        for part in split_measures(bullet):
+            goal, direction = parse_goal(part)
+            text = part
+            if previous and fold(part).startswith("trong do"):
+                text = f"{previous.rstrip(' .;')}; {part[0].lower()}{part[1:]}"
+            out.append(ParsedTarget(section, len(out) + 1, text, short_name(part), goal, direction))
+            previous = part
     return out
 
 

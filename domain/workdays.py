@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import holidays
@@ -23,7 +22,7 @@ class WorkingCalendar:
     extra_working_days: dict[dt.date, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self._holidays = holidays.Vietnam()  # years are filled lazily by the package
+        self._holidays = holidays.country_holidays("VN")  # years are filled lazily by the package
         self._cache: dict[dt.date, bool] = {}
 
     @classmethod
@@ -53,7 +52,8 @@ class WorkingCalendar:
     def holiday_name(self, day: dt.date) -> str | None:
         if day in self.days_off:
             return self.days_off[day]
-        return self._holidays.get(day)
+        name: str | None = self._holidays.get(day)
+        return name
 
     def add_working_days(self, start: dt.date, n: int) -> dt.date:
         """The end of the n-th working day after `start` (start itself not counted); n=0 → start."""
@@ -102,8 +102,3 @@ class WorkingCalendar:
             if self.is_working_day(day):
                 count += 1
         return count
-
-
-@lru_cache(maxsize=8)
-def load_calendar(path: str | None) -> WorkingCalendar:
-    return WorkingCalendar.load(path)

@@ -27,7 +27,7 @@ def channel_named(text: str) -> str | None:
 
 @intent("link_account")
 async def link_account(ctx: Context) -> list[Reply]:
-    invite = await ctx.app.users.link_invite(ctx.user, ctx.now)
+    invite = await ctx.app.users.link_invite(ctx.sender, ctx.now)
     here = ctx.message.channel
     other = texts.other_messenger(here)
     username = ctx.app.config.telegram_bot_username
@@ -44,15 +44,15 @@ async def reminder_channel(ctx: Context) -> list[Reply]:
 @callback(ReminderChannel)
 async def reminder_channel_button(ctx: Context) -> list[Reply]:
     """rc:<channel> — from the list shown by /nhacqua."""
-    channel = ctx.button.channel
+    channel = ctx.pressed(ReminderChannel).channel
     return await _choose(ctx, channel if channel in MESSENGERS else None)
 
 
 async def _choose(ctx: Context, wanted: str | None) -> list[Reply]:
     service = ctx.app.accounts
     if wanted is None:
-        return _overview(await service.accounts(ctx.user.id))
-    outcome = await service.set_preferred(ctx.user.id, wanted)
+        return _overview(await service.accounts(ctx.sender.id))
+    outcome = await service.set_preferred(ctx.sender.id, wanted)
     name = texts.CHANNEL_NAMES[wanted]
     if outcome.key == "no_account":
         return ctx.reply(texts.no_account(name, wanted))

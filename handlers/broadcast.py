@@ -17,20 +17,22 @@ from conversation.registry import callback, intent
 from domain.messages import Reply
 from presentation import broadcast as texts
 from presentation.broadcast import result_text
+from services.access import Permission, coordinating
 from services.broadcast_service import MAX_NOTICE_CHARS
 
-__all__ = ["press", "result_text", "start", "text_given"]
+__all__ = ["decide", "press", "result_text", "start", "text_given"]
 
 AWAIT_KIND = "broadcast_text"
 
 
 def _refusal(ctx: Context) -> list[Reply]:
-    return ctx.reply(texts.READ_ONLY if ctx.user.sees_all_units else texts.NOT_ALLOWED)
+    read_only = coordinating(ctx.sender) is Permission.READ_ONLY
+    return ctx.reply(texts.READ_ONLY if read_only else texts.NOT_ALLOWED)
 
 
 @intent("broadcast")
 async def start(ctx: Context) -> list[Reply]:
-    if not ctx.user.is_coordinator:
+    if coordinating(ctx.sender) is not Permission.ALLOWED:
         return _refusal(ctx)
     text = (getattr(ctx.nlu, "note", None) or "").strip()
     if not text:
@@ -41,7 +43,7 @@ async def start(ctx: Context) -> list[Reply]:
 
 @intent(f"await:{AWAIT_KIND}")
 async def text_given(ctx: Context) -> list[Reply]:
-    if not ctx.user.is_coordinator:
+    if coordinating(ctx.sender) is not Permission.ALLOWED:
         return _refusal(ctx)
     return await _confirm(ctx, ctx.message.text.strip())
 
@@ -59,16 +61,21 @@ async def _confirm(ctx: Context, text: str) -> list[Reply]:
 
 @callback(Broadcast)
 async def press(ctx: Context) -> list[Reply]:
+    return await decide(ctx, ctx.pressed(Broadcast).action == "go", edit=True)
+
+
+async def decide(ctx: Context, go: bool, *, edit: bool) -> list[Reply]:
+    """«Gửi» / «Hủy» pressed, or typed («ok luôn», «thôi khỏi»: handlers/update_status.py `_confirm`)."""
     chat = await state.load(ctx)
     pending = chat.broadcast
     awaiting = chat.awaiting_kind == AWAIT_KIND
     if pending or awaiting:
         await state.change(ctx, broadcast=None, **({"awaiting": None} if awaiting else {}))
-    if ctx.button.action != "go":
-        return [Reply(texts.CANCELLED, edit=True)]
-    if not ctx.user.is_coordinator:
+    if not go:
+        return [Reply(texts.CANCELLED, edit=edit)]
+    if coordinating(ctx.sender) is not Permission.ALLOWED:
         return _refusal(ctx)
     if not pending:
         return ctx.reply(texts.NOTHING_WAITING)
-    outcome = await ctx.app.broadcasts.broadcast(ctx.user, pending["text"], source_key=pending["key"], notice=texts.notice)
-    return [Reply(result_text(outcome), edit=True)]
+    outcome = await ctx.app.broadcasts.broadcast(ctx.sender, pending["text"], source_key=pending["key"], notice=texts.notice)
+    return [Reply(result_text(outcome), edit=edit)]

@@ -16,7 +16,7 @@ async def set_deadline(ctx: Context) -> list[Reply]:
     nlu = ctx.nlu
     if nlu.task is None or nlu.due_date is None:
         return ctx.reply(texts.DEADLINE_HOW)
-    outcome = await ctx.app.plans.set_deadline(ctx.user, task=nlu.task, day=nlu.due_date)
+    outcome = await ctx.app.plans.set_deadline(ctx.sender, task=nlu.task, day=nlu.due_date)
     if outcome.kind == "forbidden":
         return ctx.reply(texts.DEADLINE_FORBIDDEN)
     if outcome.kind == "no_plan":
@@ -31,6 +31,6 @@ async def set_deadline(ctx: Context) -> list[Reply]:
 
 @intent("needs_date")
 async def needs_date(ctx: Context) -> list[Reply]:
-    if not ctx.user.is_coordinator:
+    if not ctx.sender.is_coordinator:
         return ctx.reply(texts.DEADLINE_FORBIDDEN)
     return ctx.reply(texts.waiting_list(await ctx.app.plans.needs_date()))

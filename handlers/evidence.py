@@ -25,10 +25,12 @@ from domain.messages import TELEGRAM, OutgoingFile, Reply
 from handlers.review import review_inbox
 from handlers.task_info import unknown_task_reply
 from presentation import evidence as texts
+from presentation import years
 from presentation.common import NO_PLAN
 from presentation.format import file_size
-from services.evidence_service import EvidenceRefused, Received
-from services.query_service import NoPlan
+from services.access import visible_units
+from services.errors import NoPlan
+from services.evidence_service import AttachKind, EvidenceRefused, Received
 from services.views import LeadView
 
 # "#17", "nv 17", "nv17", "nhiệm vụ số 17", "việc 17", "NV.17"
@@ -61,7 +63,7 @@ async def evidence(ctx: Context) -> list[Reply]:
 
 # -- receiving a file -----------------------------------------------------------------------------------
 async def receive(ctx: Context) -> list[Reply]:
-    if not ctx.user.can_write:
+    if not ctx.sender.can_write:
         return ctx.reply(READ_ONLY)
     service = ctx.app.evidence
     attachment = ctx.message.attachments[0]  # a Telegram message carries one file; an album is several messages
@@ -83,7 +85,7 @@ async def receive(ctx: Context) -> list[Reply]:
         else:
             return found.as_replies()
     elif chat.evidence_for:
-        lead = await ctx.app.statuses.can_update(ctx.user, int(chat.evidence_for["lead_id"]))
+        lead = await ctx.app.statuses.can_update(ctx.sender, int(chat.evidence_for["lead_id"]))
     try:
         received = await service.fetch(attachment)
     except EvidenceRefused as refused:
@@ -96,8 +98,8 @@ async def receive(ctx: Context) -> list[Reply]:
             replies += await _caption_status(ctx, lead)
         return replies
     await service.stage(received)
-    pending = {**received.as_state(), "caption": caption[:1000], "user_id": ctx.user.id}
-    if choices:
+    pending = {**received.as_state(), "caption": caption[:1000], "user_id": ctx.sender.id}
+    if choices and task is not None:  # several shares of the task the caption named
         await state.change(ctx, evidence_pending=pending)
         return [texts.which_share(_name(received), task, _options(ctx, choices))]
     open_leads = await _open_leads(ctx)
@@ -125,20 +127,20 @@ async def _leads_for(ctx: Context, task: int) -> list[LeadView] | _Refusal:
         if detail is None:
             return _Refusal(await unknown_task_reply(ctx, task))
         return _Refusal(ctx.reply(texts.no_lead_unit(task)))
-    own = [lead for lead in leads if lead.unit_id == ctx.user.unit_id]
+    own = [lead for lead in leads if lead.unit_id == ctx.sender.unit_id]
     if own:
         return own
-    if ctx.user.is_coordinator:
+    if ctx.sender.is_coordinator:
         return leads
     units = ctx.app.units
     lead_units = ", ".join(dict.fromkeys(units.name(lead.unit_id) for lead in leads))
-    return _Refusal(ctx.reply(texts.not_a_lead(task, lead_units, units.name(ctx.user.unit_id))))
+    return _Refusal(ctx.reply(texts.not_a_lead(task, lead_units, units.name(ctx.sender.unit_id))))
 
 
 async def _open_leads(ctx: Context) -> list[LeadView]:
     """The sender's unit's unfinished shares, the nearest deadline first (the likeliest answers)."""
     try:
-        leads = await ctx.app.queries.leads(unit_ids=[ctx.user.unit_id])
+        leads = await ctx.app.queries.leads(unit_ids=[ctx.sender.unit_id])
     except NoPlan:
         return []
 
@@ -153,11 +155,13 @@ async def _open_leads(ctx: Context) -> list[LeadView]:
 async def _attach(ctx: Context, lead: LeadView, received: Received, caption: str | None) -> list[Reply]:
     service = ctx.app.evidence
     outcome = await service.attach(
-        user_id=ctx.user.id, lead_id=lead.lead_id, received=received, channel=ctx.message.channel,
+        user_id=ctx.sender.id, lead_id=lead.lead_id, received=received, channel=ctx.message.channel,
         caption=caption or None, now=ctx.now,
     )
+    if outcome.kind == "closed" and outcome.year is not None and outcome.closed_on is not None:
+        return ctx.reply(years.closed(outcome.year, outcome.closed_on))
     unit = ctx.app.units.name(lead.unit_id)
-    if outcome.kind == "duplicate":
+    if outcome.kind is AttachKind.DUPLICATE:
         return ctx.reply(texts.duplicate(_name(received), lead.task_number, unit))
     suggest = lead.status != "done" and ctx.nlu.status not in CAPTION_STATUSES
     return ctx.reply(
@@ -181,12 +185,12 @@ async def _caption_status(ctx: Context, lead: LeadView) -> list[Reply]:
 async def press_evidence(ctx: Context) -> list[Reply]:
     """ev:<lead_id> — attach the file waiting in this chat, or ask for one. Re-authorised on every
     press: a keyboard forwarded to another unit does not let them file evidence there."""
-    lead_id = ctx.button.lead_id
-    lead = await ctx.app.statuses.can_update(ctx.user, lead_id)
+    lead_id = ctx.pressed(AttachEvidence).lead_id
+    lead = await ctx.app.statuses.can_update(ctx.sender, lead_id)
     if lead is None:
         return ctx.reply(texts.NOT_ALLOWED)
     pending = (await state.load(ctx)).evidence_pending
-    if pending and pending.get("user_id") == ctx.user.id:
+    if pending and pending.get("user_id") == ctx.sender.id:
         return await _attach_pending(ctx, lead, pending)
     await state.change(ctx, evidence_for={"lead_id": lead_id})
     return ctx.reply(texts.send_file_for(lead.task_number, texts.ACCEPTED, file_size(ctx.app.evidence.max_bytes)))
@@ -197,14 +201,14 @@ async def answer_task(ctx: Context) -> list[Reply]:
     """The text typed after "which task is this file for?"."""
     chat = await state.load(ctx)
     pending = chat.evidence_pending
-    if not pending or pending.get("user_id") != ctx.user.id:
+    if not pending or pending.get("user_id") != ctx.sender.id:
         return ctx.reply(texts.NOTHING_WAITING)
     text = ctx.message.text
     bare = _BARE_NUMBER.match(text)
     choices = [b for b in map(_evidence_button, chat.choices) if b is not None]
     if bare and ctx.message.channel != TELEGRAM and 1 <= int(bare.group(1)) <= len(choices):
         # channels without buttons show them numbered: "2" presses the second one
-        lead = await ctx.app.statuses.can_update(ctx.user, choices[int(bare.group(1)) - 1].lead_id)
+        lead = await ctx.app.statuses.can_update(ctx.sender, choices[int(bare.group(1)) - 1].lead_id)
         if lead is None:
             return ctx.reply(texts.NOT_ALLOWED_SHORT)
         return await _attach_pending(ctx, lead, pending)
@@ -239,19 +243,19 @@ async def _attach_pending(ctx: Context, lead: LeadView, pending: dict) -> list[R
 # -- listing a task's evidence ------------------------------------------------------------------------
 async def show_evidence(ctx: Context) -> list[Reply]:
     task = ctx.nlu.task
-    if task is None and ctx.user.sees_all_units:  # coordinators and leaders: the review queue
+    if task is None and ctx.sender.sees_all_units:  # coordinators and leaders: the review queue
         return await review_inbox(ctx)
     if task is None:
         return ctx.reply(texts.how_to(texts.ACCEPTED))
     service = ctx.app.evidence
-    units = None if ctx.user.sees_all_units else [ctx.user.unit_id]
+    units = visible_units(ctx.sender)
     rows = await service.for_task(task, units)
     if rows is None:
         return ctx.reply(NO_PLAN)
     if not rows:
         if await ctx.app.queries.task_detail(task) is None:
             return await unknown_task_reply(ctx, task)
-        whose = None if units is None else ctx.app.units.name(ctx.user.unit_id)
+        whose = None if units is None else ctx.app.units.name(ctx.sender.unit_id)
         return ctx.reply(texts.none_yet(task, whose), private_only=True)
     lines = [texts.list_head(task, len(rows))]
     for i, row in enumerate(rows, 1):

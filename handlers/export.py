@@ -8,32 +8,30 @@ because they may not read other units' detail. The file is private (never posted
 from __future__ import annotations
 
 import datetime as dt
-import time
-from pathlib import Path
 
 from conversation.context import Context
 from conversation.registry import intent
 from domain.messages import OutgoingFile, Reply
 from presentation import records as texts
 from presentation.common import NO_PLAN, unit_name
+from services.access import unit_in_view
+from services.errors import NoPlan
 from services.export_service import PERIOD_RANGES, PERIOD_TITLES, XLSX_MIME
-from services.query_service import NoPlan
+from services.outbox_files import prune
 
 
 @intent("export")
 async def export(ctx: Context) -> list[Reply]:
-    user = ctx.user
+    user = ctx.sender
     period = (getattr(ctx.nlu, "report", None) or "").upper() or None
     if period is not None and period not in PERIOD_RANGES:
         period = None
     asked = getattr(ctx.nlu, "unit", None)
     units = ctx.app.units
-    if user.sees_all_units:
-        unit = asked  # None: the whole department
-    elif asked and asked != user.unit_id:
-        return ctx.reply(texts.export_other_unit(units.name(user.unit_id), units.name(asked)))
-    else:
-        unit = user.unit_id
+    in_view = unit_in_view(user, asked)
+    if in_view.refused:  # an export of another unit is refused, not narrowed
+        return ctx.reply(texts.export_other_unit(units.name(user.unit_id), units.name(in_view.refused)))
+    unit = in_view.unit_id
     stamp = ctx.now.strftime("%Y%m%d-%H%M%S")
     scope = unit or "toan-so"
     folder = ctx.app.config.data_dir / "exports"
@@ -42,7 +40,7 @@ async def export(ctx: Context) -> list[Reply]:
         result = await ctx.app.exports.export(path, now=ctx.now, unit_id=unit, period=period)
     except NoPlan:
         return ctx.reply(NO_PLAN)
-    _prune(folder, keep=dt.timedelta(days=1))
+    prune(folder, "bao-cao-cchc-*.xlsx", dt.timedelta(days=1))  # sent once; gone a day later
     who = unit_name(units, unit)
     title = PERIOD_TITLES[period] if period else None
     text = texts.export_done(
@@ -54,15 +52,3 @@ async def export(ctx: Context) -> list[Reply]:
         Reply(text, private_only=True),
         Reply(file=OutgoingFile(path, name, XLSX_MIME, caption), private_only=True),
     ]
-
-
-def _prune(folder: Path, *, keep: dt.timedelta) -> None:
-    """Exports are sent once; older files are removed so the data directory does not grow (wall clock:
-    the files' ages are real even when the bot's calendar is pinned for a demo)."""
-    limit = time.time() - keep.total_seconds()
-    for old in folder.glob("bao-cao-cchc-*.xlsx"):
-        try:
-            if old.stat().st_mtime < limit:
-                old.unlink()
-        except OSError:
-            pass

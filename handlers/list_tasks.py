@@ -8,23 +8,29 @@ from conversation.callbacks import ListPage
 from conversation.context import Context
 from conversation.registry import callback, intent
 from domain.messages import Reply
+from handlers.plan_year import asked_year
 from presentation.common import NO_PLAN, unit_name
 from presentation.tasks import list_title, task_list
-from services.query_service import NoPlan
+from presentation.years import with_year
+from services.access import unit_in_view
+from services.errors import NoPlan
 
 
 @intent("list_tasks")
 async def list_tasks(ctx: Context) -> list[Reply]:
-    unit = ctx.nlu.unit or (None if ctx.user.sees_all_units else ctx.user.unit_id)
+    unit = ctx.nlu.unit or unit_in_view(ctx.sender, None).unit_id
     period = (ctx.nlu.period.start, ctx.nlu.period.end) if ctx.nlu.period else None
     routine = getattr(ctx.nlu, "scope", None) == "year_round"
-    return await _page(ctx, unit, period, ctx.nlu.status, 0, routine=routine)
+    year, refused = await asked_year(ctx)
+    if refused is not None:
+        return refused
+    return await _page(ctx, unit, period, ctx.nlu.status, 0, routine=routine, year=year)
 
 
 @callback(ListPage)
 async def turn_page(ctx: Context) -> list[Reply]:
     """ls:<unit|->:<yyyymmdd|->:<yyyymmdd|->:<status|->:<page>[:all]"""
-    b: ListPage = ctx.button
+    b = ctx.pressed(ListPage)
     period = (b.start, b.end) if b.start and b.end else None
     replies = await _page(ctx, b.unit, period, b.status, b.page, routine=b.scope == "all")
     for reply in replies:
@@ -32,15 +38,17 @@ async def turn_page(ctx: Context) -> list[Reply]:
     return replies
 
 
-async def _page(ctx: Context, unit: str | None, period, status: str | None, page: int, *, routine: bool) -> list[Reply]:
+async def _page(
+    ctx: Context, unit: str | None, period, status: str | None, page: int, *, routine: bool, year: int | None = None
+) -> list[Reply]:
     try:
         result = await ctx.app.queries.list_tasks(
-            unit_ids=[unit] if unit else None, period=period, status=status, today=ctx.today
+            unit_ids=[unit] if unit else None, period=period, status=status, today=ctx.today, year=year
         )
     except NoPlan:
         return ctx.reply(NO_PLAN)
     who = unit_name(ctx.app.units, unit)
-    title = list_title(who, period, status, routine=routine)
+    title = with_year(list_title(who, period, status, routine=routine), year)
     code = (unit, period[0] if period else None, period[1] if period else None, status)
     return [task_list(
         result.items, title=title, today=ctx.today, workdays=ctx.app.workdays, units=ctx.app.units,

@@ -15,10 +15,13 @@ from collections import Counter
 from conversation.context import Context
 from conversation.registry import intent
 from domain.messages import Reply
+from handlers.plan_year import asked_year
 from presentation import progress as texts
 from presentation.common import DEPARTMENT_BAR, NO_PLAN, unit_name
+from presentation.years import with_year
+from services.access import unit_in_view
 from services.charts import area_label, cached_progress_chart, chart_dir, tally_leads
-from services.query_service import NoPlan
+from services.errors import NoPlan
 
 log = logging.getLogger(__name__)
 summary = texts.summary
@@ -26,16 +29,17 @@ summary = texts.summary
 
 @intent("progress")
 async def progress(ctx: Context) -> list[Reply]:
-    app, user = ctx.app, ctx.user
+    app, user = ctx.app, ctx.sender
     units = app.units
-    unit = ctx.nlu.unit
-    refused = ""
-    if unit and not user.sees_all_units and unit != user.unit_id:
-        refused = texts.refusal(units.name(user.unit_id), units.name(unit))
-        unit = user.unit_id
+    scope = unit_in_view(user, ctx.nlu.unit) if ctx.nlu.unit else None
+    unit = scope.unit_id if scope else None
+    refused = texts.refusal(units.name(user.unit_id), units.name(scope.refused)) if scope and scope.refused else ""
+    year, refused_year = await asked_year(ctx)
+    if refused_year is not None:
+        return refused_year
     try:
-        leads = await app.queries.leads(today=ctx.today)
-        sections = await app.queries.targets()
+        leads = await app.queries.leads(today=ctx.today, year=year)
+        sections = await app.queries.targets(year)
     except NoPlan:
         return ctx.reply(NO_PLAN)
     by_unit, _, total = tally_leads(leads, ctx.today, ctx.app.workdays)
@@ -59,17 +63,17 @@ async def progress(ctx: Context) -> list[Reply]:
         bars = [(units.name(user.unit_id), own), (DEPARTMENT_BAR, total)]
     titles = {number: area_label(texts.roman(number), title) for number, title, _ in sections}
     chart_areas = [(titles.get(n, str(n)), counts) for n, counts in areas]
-    replies = [Reply(text)]
-    chart = await _chart(ctx, unit, bars, chart_areas)
+    replies = [Reply(with_year(text, year))]
+    chart = await _chart(ctx, unit, bars, chart_areas, year)
     if chart is not None:
         replies.append(chart)
     return replies
 
 
-async def _chart(ctx: Context, unit: str | None, bars, areas) -> Reply | None:
+async def _chart(ctx: Context, unit: str | None, bars, areas, year: int | None = None) -> Reply | None:
     """The chart as a photo; a failure to draw never costs the user the text answer."""
     who = unit_name(ctx.app.units, unit)
-    plan = await ctx.app.queries.plan_info()
+    plan = await ctx.app.queries.plan_info(year)
     year = plan[1] if plan else ctx.today.year
     when = ctx.today.strftime("%d/%m/%Y")
     try:

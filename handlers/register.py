@@ -7,6 +7,7 @@ from conversation.registry import intent
 from domain.messages import Reply
 from presentation import help as texts
 from presentation.status import too_many_guesses
+from services.user_service import RegisterKind
 
 
 @intent("register", public=True)
@@ -20,12 +21,12 @@ async def register(ctx: Context) -> list[Reply]:
         display_name=msg.sender_name, now=ctx.now,
     )
     units = ctx.app.units
-    if outcome.message_key == "already":
+    if outcome.message_key is RegisterKind.ALREADY:
         return ctx.reply(texts.already_registered(outcome.user, units))
-    if outcome.message_key == "throttled":
+    if outcome.message_key is RegisterKind.THROTTLED:
         return ctx.reply(too_many_guesses(outcome.wait_seconds))
     if not outcome.ok:
         return ctx.reply(texts.register_failed(outcome.message_key, code))
-    if outcome.message_key == "linked":
-        return ctx.reply(texts.linked(msg.channel, units.name(outcome.user.unit_id)))
-    return ctx.reply(texts.registered(outcome.user, units))
+    if outcome.message_key is RegisterKind.LINKED:
+        return ctx.reply(texts.linked(msg.channel, units.name(outcome.person.unit_id)))
+    return ctx.reply(texts.registered(outcome.person, units))

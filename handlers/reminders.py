@@ -29,7 +29,7 @@ from presentation.reminders import (
     snoozed_text,
     unknown_scope_unit,
 )
-from services.reminder_service import SettingsError
+from services.reminders import SettingsError
 
 OFF = texts.REMINDERS_OFF
 ON = texts.REMINDERS_ON
@@ -56,7 +56,7 @@ async def reminder_settings(ctx: Context) -> list[Reply]:
 
 
 def _coordinator(ctx: Context) -> bool:
-    return ctx.user.role in ("coordinator", "admin")
+    return ctx.sender.role in ("coordinator", "admin")
 
 
 async def _preview(ctx: Context, month: int | None) -> list[Reply]:
@@ -92,7 +92,7 @@ async def _assign_scope(ctx: Context, task: int | None, units_text: str) -> list
             return ctx.reply(unknown_scope_unit(part, task))
         ids.extend(u for u in found if u is not None and u not in ids)
     try:
-        done = await ctx.app.reminders.assign_scope(int(task or 0), ids, ctx.user.id)
+        done = await ctx.app.reminders.assign_scope(int(task or 0), ids, ctx.sender.id)
     except SettingsError as exc:
         return ctx.reply(settings_error(exc.reason, exc.details, directory))
     return ctx.reply(scope_assigned_text(done.task, done.scope, [directory.name(u) for u in done.units]))
@@ -100,7 +100,8 @@ async def _assign_scope(ctx: Context, task: int | None, units_text: str) -> list
 
 @callback(Snooze)
 async def reminder_button(ctx: Context) -> list[Reply]:
-    first, choice = ctx.button.target, ctx.button.choice
+    button = ctx.pressed(Snooze)
+    first, choice = button.target, button.choice
     if choice is None:
         return ctx.reply(texts.OLD_REMINDER_BUTTON)
     if first == "set":
@@ -111,7 +112,7 @@ async def reminder_button(ctx: Context) -> list[Reply]:
         return ctx.reply(texts.OLD_REMINDER_BUTTON)
     service = ctx.app.reminders
     try:
-        until = await service.snooze(ctx.user.id, int(first), choice, ctx.now)
+        until = await service.snooze(ctx.sender.id, int(first), choice, ctx.now)
     except SettingsError as exc:
         return ctx.reply(settings_error(exc.reason, exc.details, ctx.app.units))
     return ctx.reply(snoozed_text(until, service.tz))
@@ -119,7 +120,7 @@ async def reminder_button(ctx: Context) -> list[Reply]:
 
 async def _apply(ctx: Context, action: str | None, days: Any, *, edit: bool = False) -> list[Reply]:
     service = ctx.app.reminders
-    uid = ctx.user.id
+    uid = ctx.sender.id
     prefix = ""
     try:
         if action == "off":

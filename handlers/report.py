@@ -6,49 +6,40 @@ or officer receives their own unit's part as a short text — they may not read 
 
 from __future__ import annotations
 
-import time
-from pathlib import Path
+import datetime as dt
 
 from conversation.context import Context
 from conversation.registry import intent
 from domain.messages import OutgoingFile, Reply
 from domain.report_period import current_period
 from presentation import report as text
+from presentation.common import NO_PLAN
+from services.access import may_draft_department_report
+from services.errors import NoPlan
+from services.outbox_files import prune
 from services.report_files import DOCX_MIME, ReportTemplateError
-from services.target_service import NoPlan
 
-KEEP_SECONDS = 24 * 3600
+KEEP_DRAFTS = dt.timedelta(days=1)
 
 
 @intent("report_draft")
 async def report_draft(ctx: Context) -> list[Reply]:
-    user = ctx.user
+    user = ctx.sender
     period = (ctx.nlu.report or current_period(ctx.today)).upper()
     try:
-        if not user.sees_all_units:
+        if not may_draft_department_report(user):  # a unit sees its own part, in chat
             draft = await ctx.app.reports.draft(period, unit_id=user.unit_id)
             return [Reply(text.unit_summary(draft, ctx.app.units.name(user.unit_id)), private_only=True)]
-        folder = ctx.app.settings.cchc_data_dir / "exports"
+        folder = ctx.app.config.data_dir / "exports"
         path = folder / f"du-thao-bao-cao-cchc-{period.lower()}-{ctx.now:%Y%m%d-%H%M%S}-{user.id}.docx"
         draft, path, _ = await ctx.app.reports.write(period, path)
     except NoPlan:
-        return ctx.reply(text.NO_PLAN)
+        return ctx.reply(NO_PLAN)
     except ReportTemplateError as exc:
         return ctx.reply(text.template_broken(str(exc)))
-    _prune(folder)
+    prune(folder, "du-thao-bao-cao-cchc-*.docx", KEEP_DRAFTS)  # sent once; gone a day later
     name = f"du-thao-bao-cao-cchc-{period.lower()}-{draft.year}.docx"
     return [
         Reply(text.sent(draft), private_only=True),
         Reply(file=OutgoingFile(path, name, DOCX_MIME, text.caption(draft)), private_only=True),
     ]
-
-
-def _prune(folder: Path) -> None:
-    """Drafts are sent once; a day later the file is removed (wall clock: the files' real age)."""
-    limit = time.time() - KEEP_SECONDS
-    for old in folder.glob("du-thao-bao-cao-cchc-*.docx"):
-        try:
-            if old.stat().st_mtime < limit:
-                old.unlink()
-        except OSError:
-            pass

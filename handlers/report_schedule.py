@@ -15,7 +15,8 @@ from conversation.registry import intent
 from domain.messages import Reply
 from domain.reporting import ReportDate
 from presentation import reports as texts
-from services.query_service import NoPlan
+from services.access import visible_units
+from services.errors import NoPlan
 
 # the plan's task that produces each periodic report
 REPORT_TASKS = {"cchc": 5, "kiem-soat-tthc": 7}
@@ -53,7 +54,7 @@ async def _done(ctx: Context, dates: list[ReportDate]) -> dict[tuple[str, str], 
     past = [d for d in dates if d.due < ctx.today]
     if not past:
         return {}
-    unit_ids = None if ctx.user.sees_all_units else [ctx.user.unit_id]
+    unit_ids = visible_units(ctx.sender)
     wanted = sorted({REPORT_TASKS[d.report] for d in past if d.report in REPORT_TASKS})
     try:  # a unit's shares in one query; everyone's, task by task
         if unit_ids is not None and len(wanted) > 1:
@@ -67,7 +68,7 @@ async def _done(ctx: Context, dates: list[ReportDate]) -> dict[tuple[str, str], 
         mine = [d for d in past if d.report == report]
         leads = [lead for lead in found if lead.task_number == task]
         for d in mine:
-            shares = []
+            shares: list[bool] = []
             for lead in leads:
                 ms = [m for m in lead.milestones if m.period == d.period] or [
                     m for m in lead.milestones if m.due is not None and m.due.month == d.due.month

@@ -18,7 +18,8 @@ from conversation.context import Context
 from conversation.registry import callback, intent
 from domain.messages import OutgoingFile, Reply
 from presentation import review as texts
-from services.review_service import PENDING, EvidenceView, ReviewOutcome, ReviewService
+from services.access import Permission, coordinating
+from services.review_service import PENDING, EvidenceView, ReviewKind, ReviewOutcome, ReviewService
 
 AWAIT_KIND = "review_comment"
 NOT_ALLOWED = texts.NOT_ALLOWED
@@ -32,18 +33,18 @@ async def review(ctx: Context) -> list[Reply]:
 
 async def review_inbox(ctx: Context, *, task: int | None = None, after_id: int | None = None) -> list[Reply]:
     """The review queue, oldest first, one message per file (entry point for the evidence handler)."""
-    user = ctx.user
-    if not user.sees_all_units:
+    user = ctx.sender
+    if coordinating(user) is Permission.FORBIDDEN:  # leaders look at the queue, read only
         return ctx.reply(NOT_ALLOWED)
     task = task if task is not None else getattr(ctx.nlu, "task", None)
     service = ctx.app.review
     page = await service.pending(user, task=task, after_id=after_id)
     if not page.items:
         return ctx.reply(texts.ALL_SEEN if after_id is not None else texts.nothing_waiting(task))
-    head = texts.queue_head(page.total, task, read_only=not user.is_coordinator)
+    head = texts.queue_head(page.total, task, read_only=coordinating(user) is not Permission.ALLOWED)
     replies = [Reply(head, private_only=True)] if after_id is None else []
     for ev in page.items:
-        replies.append(_card(ctx, service, ev, buttons=user.is_coordinator))
+        replies.append(_card(ctx, service, ev, buttons=coordinating(user) is Permission.ALLOWED))
     if page.remaining:
         replies.append(texts.more(page.remaining, task, page.items[-1].id))
     return replies
@@ -61,7 +62,7 @@ def _card(ctx: Context, service: ReviewService, ev: EvidenceView, *, buttons: bo
 
 @callback(Review)
 async def press(ctx: Context) -> list[Reply]:
-    button: Review = ctx.button
+    button = ctx.pressed(Review)
     if button.action == "l":
         await _forget_comment(ctx)
         return await review_inbox(ctx, task=None)
@@ -71,7 +72,7 @@ async def press(ctx: Context) -> list[Reply]:
         return await review_inbox(ctx, task=button.first or None, after_id=button.second)
     if button.action == "a":
         await _forget_comment(ctx)
-        outcome = await ctx.app.review.accept(ctx.user, button.first, now=ctx.now)
+        outcome = await ctx.app.review.accept(ctx.sender, button.first, now=ctx.now)
         return await _after_review(ctx, outcome)
     if button.action == "r":
         return await _ask_comment(ctx, button.first)
@@ -80,8 +81,9 @@ async def press(ctx: Context) -> list[Reply]:
 
 
 async def _ask_comment(ctx: Context, evidence_id: int) -> list[Reply]:
-    if not ctx.user.is_coordinator:
-        return ctx.reply(READ_ONLY if ctx.user.sees_all_units else NOT_ALLOWED)
+    permission = coordinating(ctx.sender)
+    if permission is not Permission.ALLOWED:
+        return ctx.reply(READ_ONLY if permission is Permission.READ_ONLY else NOT_ALLOWED)
     ev = await ctx.app.review.get(evidence_id)
     if ev is None:
         return ctx.reply(texts.NOT_FOUND)
@@ -94,7 +96,7 @@ async def _ask_comment(ctx: Context, evidence_id: int) -> list[Reply]:
 @intent(f"await:{AWAIT_KIND}")
 async def comment_given(ctx: Context) -> list[Reply]:
     evidence_id = int(ctx.state.get("evidence", 0))
-    outcome = await ctx.app.review.return_(ctx.user, evidence_id, ctx.message.text, now=ctx.now)
+    outcome = await ctx.app.review.return_(ctx.sender, evidence_id, ctx.message.text, now=ctx.now)
     return await _after_review(ctx, outcome)
 
 
@@ -106,16 +108,16 @@ async def _forget_comment(ctx: Context) -> None:
 
 
 async def _after_review(ctx: Context, outcome: ReviewOutcome) -> list[Reply]:
-    if outcome.kind == "forbidden":
+    if outcome.kind is ReviewKind.FORBIDDEN:
         return ctx.reply(NOT_ALLOWED)
-    if outcome.kind == "read_only":
+    if outcome.kind is ReviewKind.READ_ONLY:
         return ctx.reply(READ_ONLY)
-    if outcome.kind == "not_found":
+    if outcome.kind is ReviewKind.NOT_FOUND:
         return ctx.reply(texts.NOT_FOUND)
-    if outcome.kind == "empty_comment":
+    if outcome.kind is ReviewKind.EMPTY_COMMENT:
         return ctx.reply(texts.EMPTY_COMMENT)
-    ev = outcome.evidence
-    if outcome.kind == "already_reviewed":
+    ev = outcome.file
+    if outcome.kind is ReviewKind.ALREADY_REVIEWED:
         fresh = await ctx.app.review.get(ev.id) or ev
         return ctx.reply(texts.already(fresh))
     unit = ctx.app.units.name(ev.unit_id)

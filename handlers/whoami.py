@@ -10,4 +10,4 @@ from presentation.help import whoami_text
 
 @intent("whoami")
 async def whoami(ctx: Context) -> list[Reply]:
-    return ctx.reply(whoami_text(ctx.user, ctx.app.units))
+    return ctx.reply(whoami_text(ctx.sender, ctx.app.units))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from conversation.callbacks import Broadcast, encode
 from domain.messages import Button, Reply
 from domain.people import UserView
-from services.broadcast_service import BroadcastOutcome
+from services.broadcast_service import BroadcastKind, BroadcastOutcome
 
 NOT_ALLOWED = "Chỉ Văn phòng Sở (cán bộ điều phối) gửi được thông báo chung tới các trưởng đơn vị."
 READ_ONLY = "Lãnh đạo Sở dùng trợ lý ở chế độ chỉ xem; thông báo chung do Văn phòng Sở gửi."
@@ -42,7 +42,7 @@ def notice(text: str, sender: UserView, sender_unit: str) -> Reply:
 
 
 def result_text(outcome: BroadcastOutcome) -> str:
-    if outcome.kind != "sent" or outcome.report is None:
+    if outcome.kind is not BroadcastKind.SENT or outcome.report is None:
         return {"empty": "Thông báo trống, không gửi.", "too_long": "Thông báo quá dài, không gửi."}.get(
             outcome.kind, NOT_ALLOWED
         )

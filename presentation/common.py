@@ -24,7 +24,13 @@ __all__ = [
     "unit_name",
 ]
 
-NO_PLAN = "Chưa có kế hoạch CCHC nào được nạp. Văn phòng Sở cần nạp kế hoạch trước."
+NO_PLAN = "Chưa có kế hoạch CCHC nào được nạp. Văn phòng Sở cần nạp kế hoạch trước."  # the one «no plan»
+
+
+def no_plan(year: int | None = None) -> str:
+    """«No plan» for the operator of the command line: what is missing and the command that fixes it."""
+    which = f"năm {year}" if year else "nào"
+    return f"chưa có kế hoạch {which} trong cơ sở dữ liệu — chạy `cchc-bot plan import TỆP` trước"
 APOLOGY = (
     "Xin lỗi, hệ thống gặp lỗi khi xử lý tin nhắn này. Anh/chị vui lòng thử lại sau ít phút; "
     "nếu vẫn lỗi, xin báo Văn phòng Sở."
@@ -34,6 +40,11 @@ NOT_REGISTERED = (
     "Hãy xin **mã mời** từ Văn phòng Sở rồi gửi: «đăng ký MÃ» (ví dụ: đăng ký K7Q2XP).\n"
     "Gõ «hướng dẫn» để xem trợ lý làm được gì."
 )
+# A person the operator deactivated (`cchc-bot users deactivate`), whatever they send.
+ACCOUNT_DEACTIVATED = "Tài khoản đã ngừng hoạt động, xin liên hệ Văn phòng Sở."
+# A button that shows the next page ends with this mark («Sau ▶», «Xem tiếp ▶»): «xem tiếp» presses it.
+NEXT_MARK = "▶"
+NO_NEXT_PAGE = "Không có trang tiếp theo để xem. Anh/chị hỏi lại danh sách, ví dụ «việc cả năm», rồi gõ «xem tiếp»."
 OLD_BUTTON = "Nút này đã cũ hoặc không còn dùng được. Gõ «hướng dẫn» để xem các lệnh."
 INVALID_BUTTON = "Nút không hợp lệ (có thể đã cũ hoặc bị sửa). Không có gì thay đổi. Gõ «hướng dẫn» để xem các lệnh."
 NO_CHOICE = (
@@ -79,10 +90,3 @@ def status_buttons(lead: LeadView) -> list[list[Button]]:
     ]
 
 
-def reminder_status_buttons(lead_id: int) -> list[Button]:
-    """The status row under a reminder (the same data as a task detail's)."""
-    return [
-        Button("✅ Hoàn thành", encode(SetStatus(lead_id, "done"))),
-        Button("🔄 Đang làm", encode(SetStatus(lead_id, "in_progress"))),
-        Button("⚠️ Vướng mắc", encode(SetStatus(lead_id, "blocked"))),
-    ]

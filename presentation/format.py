@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Protocol
 
-from domain.shares import due_working_day
-from services.views import STATUS_NAMES, status_text  # the one wording of a status, shared with the exports
+from domain.shares import STATUS_NAMES, due_working_day
+from services.views import status_text  # the one wording of a status, shared with the exports
 
 STATUS_ICONS = {"not_started": "⬜", "in_progress": "🔄", "blocked": "⚠️", "done": "✅"}
 SHORT_TITLE = 70

@@ -6,7 +6,10 @@ capability appears in the help by adding its `IntentSpec`, not by editing this f
 
 from __future__ import annotations
 
-from conversation.intents import help_sections
+import datetime as dt
+from pathlib import Path
+
+from conversation.intents import INTENTS, help_sections
 from domain.people import ROLE_NAMES, UserView
 from domain.units import UnitDirectory
 
@@ -33,7 +36,21 @@ def role_line(user: UserView, units: UnitDirectory) -> str:
     return f"{ROLE_NAMES.get(user.role, user.role)} — {units.name(user.unit_id)}"
 
 
-def help_text(user: UserView | None, units: UnitDirectory) -> str:
+def topic_section(topic: str | None, *, coordinator: bool) -> str | None:
+    """The help section of the intent asked about («muốn báo tiến độ thì làm sao» → «Báo cáo tiến độ»)."""
+    spec = next((s for s in INTENTS if s.name == topic), None)
+    if spec is None or spec.group is None:
+        return None
+    for heading, items in help_sections(coordinator=coordinator):
+        if heading == spec.group:
+            return f"**{heading}**: " + " · ".join(items) + "\nGõ «hướng dẫn» để xem mọi chức năng."
+    return None
+
+
+def help_text(user: UserView | None, units: UnitDirectory, topic: str | None = None) -> str:
+    section = topic_section(topic, coordinator=bool(user and user.sees_all_units))
+    if section is not None and user is not None:
+        return section
     if user is None:
         return INTRO_STRANGER + examples(coordinator=False)
     return (
@@ -59,6 +76,18 @@ def greeting_text(user: UserView | None) -> str:
     )
 
 
+def thanks_text(user: UserView | None) -> str:
+    """«cảm ơn», «tks», 👍: a person answers a thank-you, they do not greet again."""
+    if user is None:
+        return "Dạ, không có gì ạ. Khi có mã mời của Văn phòng Sở, anh/chị gửi «đăng ký MÃ» để bắt đầu."
+    return "Dạ, không có gì ạ 😊 Cần gì anh/chị cứ nhắn."
+
+
+def goodbye_text(user: UserView | None) -> str:
+    name = f" {user.display_name}" if user is not None and user.display_name else ""
+    return f"Chào anh/chị{name}, chúc một ngày làm việc hiệu quả! 👋"
+
+
 def not_understood_text(user: UserView | None) -> str:
     if user is None:
         return (
@@ -72,8 +101,10 @@ def not_understood_text(user: UserView | None) -> str:
     )
 
 
-def already_registered(user: UserView, units: UnitDirectory) -> str:
-    return f"Tài khoản này đã đăng ký ({role_line(user, units)}). Gõ «hướng dẫn» để xem trợ lý làm được gì."
+def already_registered(user: UserView | None, units: UnitDirectory) -> str:
+    """`user` None: registered a moment ago by the same account (two messages at once)."""
+    who = f" ({role_line(user, units)})" if user is not None else ""
+    return f"Tài khoản này đã đăng ký{who}. Gõ «hướng dẫn» để xem trợ lý làm được gì."
 
 
 def registered(user: UserView, units: UnitDirectory) -> str:
@@ -91,7 +122,7 @@ def register_failed(key: str, code: str) -> str:
     return REGISTER_FAILURES[key].format(code=code)
 
 
-def plan_year_warning(plan_year: int, today, seed: str) -> str:
+def plan_year_warning(plan_year: int, today: dt.date, seed: str | Path) -> str:
     """The console's warning when the stored plan is for another year than today's."""
     return (
         f"⚠️ Kế hoạch đang lưu là của năm {plan_year}, còn hôm nay là {today:%d/%m/%Y}: các câu hỏi «quý này», "

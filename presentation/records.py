@@ -11,6 +11,11 @@ TRIGGER_FORBIDDEN = "Chỉ Văn phòng Sở (điều phối) ghi nhận ngày s�
 HISTORY_WHICH = "Xem lịch sử nhiệm vụ nào? Ví dụ: /lichsu 17"
 
 
+def impossible_date(written: str) -> str:
+    return (f"Ngày «{written}» không có trong lịch, nên chưa ghi nhận gì. Gõ lại ngày đúng, ví dụ "
+            "«nv 18: đã nhận văn bản UBND ngày 10/5».")
+
+
 def no_trigger(task: int) -> str:
     return f"Nhiệm vụ {task} không có mốc nào chờ sự kiện, nên không cần ghi ngày."
 

@@ -13,12 +13,14 @@ from collections.abc import Sequence
 
 from conversation.callbacks import SetStatus, Snooze, encode
 from domain.messages import Button, Reply
+from domain.plan_diff import PlanDiff
 from domain.reminders import (
     BEFORE_DUE,
     CHECKIN,
     DIGEST,
     DUE_TODAY,
     LATE,
+    NEW_YEAR,
     OVERDUE,
     OVERVIEW,
     REPORT_BEFORE_DUE,
@@ -41,6 +43,7 @@ from domain.reporting import PERIOD_NAMES
 from domain.units import UnitDirectory
 from domain.workdays import WorkingCalendar
 from presentation.format import deadline, due_day, fmt_date, short, status_text
+from presentation.plan_diff import new_year_text
 from presentation.targets import gaps_count_line, gaps_line
 
 WEEKDAY_NAMES = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
@@ -63,8 +66,27 @@ def preview_label(month: int, year: int) -> str:
     return f"tháng {month}/{year}"
 
 
+def item_label(item: DueItem) -> str:
+    """What §4's `milestone` says of an item that is not one milestone (a milestone's item keeps its label)."""
+    everyone = " — toàn Sở" if item.unit_id is None else ""
+    period = PERIOD_NAMES.get(item.period or "", item.period or "")
+    if item.kind == DIGEST:
+        return "Tổng hợp tuần"
+    if item.kind == OVERVIEW:
+        return "Tổng quan tuần"
+    if item.kind == YEAR_END:
+        return f"Tổng kết năm {item.due.year if item.due else ''}{everyone}"
+    if item.kind == NEW_YEAR:
+        return f"Kế hoạch năm {item.due.year if item.due else ''}: việc mới của đơn vị"
+    if item.kind == TARGETS:
+        return f"Chỉ tiêu chưa có số liệu {period}{everyone}"
+    if item.kind == CHECKIN and item.candidate is None:
+        return period
+    return item.label
+
+
 def settings_error(reason: str, details: dict, units: UnitDirectory) -> str:
-    """Why a reminder setting or scope was refused (`services.reminder_service.SettingsError`)."""
+    """Why a reminder setting or scope was refused (`services.reminders.SettingsError`)."""
     task = details.get("task")
     if reason == "no_units":
         return "Anh/chị chưa nêu đơn vị nào. Ví dụ: «nv 54 giao QLTM, QLNL»."
@@ -170,7 +192,7 @@ def _countdown(day: dt.date, today: dt.date, workdays: WorkingCalendar, overdue:
 def checkin_lines(item: DueItem, units: UnitDirectory, workdays: WorkingCalendar, today: dt.date, limit: int = 10,
                   own: str = "") -> list[str]:
     shares: Sequence[Candidate] = item.content or []  # type: ignore[assignment]
-    cutoff = item.due
+    cutoff = item.due or today  # a check-in is planned from its report's cut-off: always set
     office = units.name("van-phong") if units.get("van-phong") else "Văn phòng"
     example = shares[0].task_number if shares else 17
     who = "Cập nhật" if own == "van-phong" else f"{office} cần"  # the Văn phòng does not ask itself
@@ -266,9 +288,9 @@ def year_end_lines(item: DueItem, units: UnitDirectory, workdays: WorkingCalenda
         total = sum(len(v) for v in by_unit.values())
         lines = [f"🗂 **Tổng kết năm {year} — toàn Sở**",
                  f"Kế hoạch năm {year} đã khép lại: {total} phần việc chưa hoàn thành."]
-        for unit_id, shares in sorted(by_unit.items(), key=lambda p: (-len(p[1]), units.name(p[0]))):
-            numbers = ", ".join(str(n) for n in dict.fromkeys(c.task_number for c in shares))
-            lines.append(f"• {units.name(unit_id)}: {len(shares)} (NV {short(numbers, 60)})")
+        for unit_id, open_shares in sorted(by_unit.items(), key=lambda p: (-len(p[1]), units.name(p[0]))):
+            numbers = ", ".join(str(n) for n in dict.fromkeys(c.task_number for c in open_shares))
+            lines.append(f"• {units.name(unit_id)}: {len(open_shares)} (NV {short(numbers, 60)})")
         lines.append("Gõ «xuất báo cáo năm» để có bảng đầy đủ.")
         return lines
     shares: Sequence[Candidate] = item.content or []  # type: ignore[assignment]
@@ -294,12 +316,14 @@ def compose_message(
     today = message.day
     own = message.unit_id
     lines: list[str] = []
-    items = [i for i in message.items if i.kind not in (DIGEST, OVERVIEW, YEAR_END, TARGETS)]
+    items = [i for i in message.items if i.kind not in (DIGEST, OVERVIEW, YEAR_END, TARGETS, NEW_YEAR)]
     gaps = sorted((i for i in message.items if i.kind == TARGETS), key=lambda i: (i.unit_id != own, i.unit_id or ""))
     digests = [i for i in message.items if i.kind == DIGEST]
     for item in sorted(message.items, key=lambda i: (i.unit_id != own, i.unit_id or "")):
         if item.kind == YEAR_END:
             lines += year_end_lines(item, units, workdays)
+        if item.kind == NEW_YEAR and isinstance(item.content, PlanDiff) and item.unit_id:
+            lines += new_year_text(item.content, item.unit_id, units).splitlines()
     for item in message.items:
         if item.kind == OVERVIEW:
             lines += overview_lines(item.due or today, item.content or {}, units, max_items)  # type: ignore[arg-type]

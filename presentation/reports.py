@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from conversation.callbacks import TargetsPage, encode
-from domain.messages import Button, Reply
 from domain.reporting import ReportDate
 from presentation.format import Workdays, days_left, deadline, due_day, fmt_day
 
@@ -30,31 +28,6 @@ def report_line(d: ReportDate, today: dt.date, workdays: Workdays | None, done: 
         state = days_left(d.due, today, workdays)
     cutoff = f"; chốt số liệu {fmt_day(d.cutoff, today.year)}" if d.cutoff and d.due >= today else ""
     return f"• {d.title}: {when} — {state}{cutoff}"
-
-
-TARGETS_PAGE = 4
-
-
-def targets_one(number: int, title: str, items: list[str], page: int = 0) -> Reply:
-    """One area's targets: one line when there is one, pages of `TARGETS_PAGE` otherwise."""
-    if not items:
-        return Reply(f"Lĩnh vực {number} ({title.lower()}) không có chỉ tiêu định lượng.")
-    if len(items) == 1:
-        return Reply(f"Chỉ tiêu lĩnh vực {number} ({title.lower()}): {items[0]}")
-    pages = -(-len(items) // TARGETS_PAGE)
-    page = max(0, min(page, pages - 1))
-    head = f"**Chỉ tiêu lĩnh vực {number}. {title.capitalize()}**" + (f" (trang {page + 1}/{pages})" if pages > 1 else "")
-    shown = items[page * TARGETS_PAGE : (page + 1) * TARGETS_PAGE]
-    buttons = []
-    if page > 0:
-        buttons.append(Button("◀ Trước", encode(TargetsPage(number, page - 1))))
-    if page < pages - 1:
-        buttons.append(Button("Sau ▶", encode(TargetsPage(number, page + 1))))
-    return Reply("\n".join([head, *(f"• {item}" for item in shown)]), buttons=[buttons] if buttons else [])
-
-
-def target_fact(item: str, number: int) -> str:
-    return f"Chỉ tiêu: {item.rstrip('.;')} (lĩnh vực {number})."
 
 
 def targets_overview(sections: list[tuple[int, str, list[str]]]) -> str:

@@ -11,7 +11,7 @@ from domain.shares import REVIEW_NAMES
 from domain.units import UnitDirectory
 from presentation.format import STATUS_NAMES, file_size, fmt_date, short
 from services.broadcast_service import PushReport
-from services.review_service import PENDING, EvidenceView, ReviewOutcome
+from services.review_service import PENDING, EvidenceView, ReviewKind, ReviewOutcome
 
 NOT_ALLOWED = (
     "Chỉ Văn phòng Sở (cán bộ điều phối) duyệt minh chứng. Minh chứng của đơn vị anh/chị: "
@@ -75,8 +75,8 @@ def already(ev: EvidenceView) -> str:
 
 
 def reviewed(outcome: ReviewOutcome, unit: str) -> str:
-    ev = outcome.evidence
-    if outcome.kind == "accepted":
+    ev = outcome.file
+    if outcome.kind is ReviewKind.ACCEPTED:
         text = f"✅ Đã xác nhận minh chứng «{ev.label}» — NV {ev.task_number}, {unit}."
         if outcome.verified:
             text += "\nPhần việc này nay được tính là **hoàn thành và đã xác nhận**."
@@ -96,10 +96,10 @@ def notice_line(report: PushReport, unit: str) -> str:
 
 def review_notice(outcome: ReviewOutcome, units: UnitDirectory) -> Reply:
     """What the unit reads when its file was reviewed."""
-    ev = outcome.evidence
+    ev = outcome.file
     assert ev is not None
     title = f"nhiệm vụ {ev.task_number} — {short(ev.task_title)}"
-    if outcome.kind == "accepted":
+    if outcome.kind is ReviewKind.ACCEPTED:
         text = f"✅ Minh chứng «{ev.label}» của {title} đã được Văn phòng Sở **xác nhận**."
         if outcome.verified:
             text += f"\nPhần việc của {units.name(ev.unit_id)} đã hoàn thành và được xác nhận."

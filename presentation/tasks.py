@@ -11,9 +11,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from conversation.callbacks import ListPage, encode
 from domain.messages import Button, Reply
+from domain.plan import AFTER_EVENT, RELATIVE
 from domain.units import UnitDirectory
 from presentation.common import milestone_when, status_buttons
 from presentation.format import Workdays, deadline, due_day, short, status_icon, status_text
@@ -52,7 +54,7 @@ def unknown_task(number: int | None, total: int) -> str:
     return f"Không có nhiệm vụ số {number} (kế hoạch có {total} nhiệm vụ). Anh/chị kiểm tra lại số nhé."
 
 
-def unit_names(ids: list[str], units: UnitDirectory, *, besides: list[str] = ()) -> list[str]:
+def unit_names(ids: list[str], units: UnitDirectory, *, besides: Sequence[str] = ()) -> list[str]:
     """Names of units, with «các phòng, đơn vị thuộc Sở» for every internal unit (those in `besides`,
     the lead units, need not be among them)."""
     ids = list(dict.fromkeys(ids))
@@ -76,9 +78,11 @@ def _milestone(m: MilestoneView, today: dt.date, workdays: Workdays | None, done
     prefix = f"{m.label}: " if m.label != m.text else ""
     if m.before_plan:
         return f"{prefix}{m.text} ({BEFORE_PLAN})" + (" — đã xong" if done else "")
+    # a deadline counted from an event («trong thời hạn 5 ngày kể từ …») keeps its rule once the event is known
+    rule = f" ({short(m.text, 70)})" if m.kind in (RELATIVE, AFTER_EVENT) and m.due is not None else ""
     if m.due is not None and m.kind != "year_round" and due_day(m.due, workdays) < today:
-        return f"{prefix}{deadline(m.due, workdays, today.year)} — " + ("đã xong" if done else "đã qua")
-    return prefix + milestone_when(m, today, workdays)
+        return f"{prefix}{deadline(m.due, workdays, today.year)}{rule} — " + ("đã xong" if done else "đã qua")
+    return prefix + milestone_when(m, today, workdays) + rule
 
 
 def task_detail(
@@ -139,11 +143,20 @@ def _statuses(detail: TaskDetail, units: UnitDirectory, own_unit: str | None) ->
     counts["not_started"] = sum(1 for s in statuses if s.status == "not_started" and s.updated)
     silent = sum(1 for s in statuses if s.status == "not_started" and not s.updated)
     text = f"Tình trạng: {done}/{len(statuses)} phần việc xong"
-    text += "".join(f" · {n} {status_text(k, None).lower()}" for k, n in counts.items() if n)
+    # which units are under way or blocked, when there are few: «1 đang thực hiện: Phòng QLTM (60%)»
+    for k, n in counts.items():
+        if not n:
+            continue
+        text += f" · {n} {status_text(k, None).lower()}"
+        if k != "not_started" and n <= 2:
+            text += ": " + ", ".join(
+                units.name(s.unit_id) + (f" ({s.percent}%)" if s.percent is not None else "")
+                for s in statuses if s.status == k
+            )
     if silent:
         text += f" · {silent} {status_text('not_started', None, updated=False).lower()}"
     mine = [s for s in statuses if s.unit_id == own_unit]
-    if mine:
+    if mine and own_unit is not None:
         own = mine[0]
         text += f"\n{status_icon(own.status)} {units.name(own_unit)}: {status_text(own.status, own.percent, own.updated)}"
     return text
@@ -180,7 +193,7 @@ def _line(item: ListItem, today: dt.date, workdays: Workdays | None, units: Unit
     if len(same) == 1:
         icon = status_icon("done" if same[0].lead.milestone_done(m) else same[0].lead.status)
         return f"{icon} {text} · {units.name(same[0].lead.unit_id)}"
-    done = sum(1 for i in same if i.lead.milestone_done(m))
+    done = sum(i.lead.milestone_done(m) for i in same)
     return f"• {text} · {len(same)} đơn vị ({done} xong)"
 
 

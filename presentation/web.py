@@ -25,3 +25,14 @@ def web_link_reply(url: str, expires_at: dt.datetime, tz: ZoneInfo, *, channel: 
         text += "\nHoặc bấm «Mở trang tổng quan» để xem ngay trong Telegram."
         buttons = [[Button("📊 Mở trang tổng quan", "", url=base_url.rstrip("/") + MINI_APP_PATH, web_app=True)]]
     return Reply(text, buttons=buttons, private_only=True)
+
+
+def web_not_running() -> str:
+    return (
+        "🌐 Trang theo dõi trên web chưa chạy ở máy chủ này.\n"
+        "Người quản trị bật bằng một trong hai cách:\n"
+        "• chạy kèm trợ lý: đặt WEB_PORT=8080 rồi chạy lại `./scripts/run`;\n"
+        "• chạy riêng: `./scripts/cchc web serve`.\n"
+        "Trên máy chủ thật, đặt WEB_BASE_URL là địa chỉ công khai của trang (docs/operations.md). "
+        "Sau đó gõ /web để nhận đường dẫn đăng nhập."
+    )

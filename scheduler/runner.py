@@ -17,7 +17,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from presentation.review import review_digest
-from services.reminder_service import TickReport
+from services.reminders import TickReport
 from services.review_service import send_review_digest
 
 if TYPE_CHECKING:
@@ -57,11 +57,12 @@ async def start_scheduler(app: App, *, interval_seconds: float = 60.0) -> AsyncI
     `max_instances=1` + `coalesce`: a long broadcast (1,000 messages take ~35 s at 29 msg/s) makes the
     next tick wait instead of running twice in one process.
     """
-    scheduler = AsyncIOScheduler(timezone=app.settings.tz)
-    inflight: set[asyncio.Task] = set()
+    scheduler = AsyncIOScheduler(timezone=app.config.tz)
+    inflight: set[asyncio.Task[object]] = set()
 
     async def tick() -> TickReport | None:
         task = asyncio.current_task()
+        assert task is not None  # APScheduler runs the job as a task of this loop
         inflight.add(task)
         try:
             return await run_tick(app)
@@ -69,8 +70,8 @@ async def start_scheduler(app: App, *, interval_seconds: float = 60.0) -> AsyncI
             inflight.discard(task)
 
     scheduler.add_job(
-        tick, IntervalTrigger(seconds=interval_seconds, timezone=app.settings.tz), id=JOB_ID,
-        next_run_time=dt.datetime.now(app.settings.tz), max_instances=1, coalesce=True, misfire_grace_time=30,
+        tick, IntervalTrigger(seconds=interval_seconds, timezone=app.config.tz), id=JOB_ID,
+        next_run_time=dt.datetime.now(app.config.tz), max_instances=1, coalesce=True, misfire_grace_time=30,
     )
     scheduler.start()
     _INFLIGHT[id(scheduler)] = inflight

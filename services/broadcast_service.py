@@ -1,7 +1,7 @@
 """Pushes that a person did not ask for in this chat: a coordinator's notice to every unit head, and
 the notification a head gets when a coordinator reviews the unit's evidence.
 
-Everything goes through ONE path, the reminders' delivery engine (`services.delivery`), because that
+Everything goes through ONE path, the reminders' delivery engine (`services.reminders.delivery`), because that
 is where sending is paced (a token bucket per channel — python-telegram-bot's AIORateLimiter alone lets
 a burst of ~60 messages through and draws HTTP 429s), retried with backoff, and made exactly-once by
 claiming an idempotency key in `reminder_deliveries` before sending. A notice pressed twice, or
@@ -15,12 +15,15 @@ import hashlib
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 from domain.messages import Reply, Sender
 from domain.people import UserView
+from domain.reminders.people import audience
 from domain.units import UnitDirectory
-from services.delivery import Outgoing
-from services.reminder_service import ReminderService
+from services.access import Permission, coordinating
+from services.reminders import ReminderService
+from services.reminders.delivery import Outgoing
 from storage.uow import UnitOfWorkFactory
 
 MAX_NOTICE_CHARS = 1000  # "a short notice": long texts belong in an official document
@@ -44,9 +47,19 @@ class PushReport:
         return self.sent + self.already
 
 
+class BroadcastKind(StrEnum):
+    """What became of the request (`BroadcastOutcome.kind`)."""
+
+    SENT = "sent"
+    FORBIDDEN = "forbidden"
+    READ_ONLY = "read_only"
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+
+
 @dataclass
 class BroadcastOutcome:
-    kind: str  # sent | forbidden | read_only | empty | too_long
+    kind: BroadcastKind
     report: PushReport | None = None
     heads: int = 0
 
@@ -84,8 +97,9 @@ class BroadcastService:
             return report
         senders = dict(self.senders)
         async with self.uow() as uow:
-            people, routes = await uow.reminders.recipients(list(senders))
-        units = {p.user_id: p.unit_id for p in people}
+            reached = audience(await uow.reminders.people(), list(senders))
+        routes = reached.routes
+        units = {p.user_id: p.unit_id for p in reached.recipients}
         outgoing = []
         for uid in dict.fromkeys(user_ids):
             mine = routes.get(uid) or []
@@ -119,14 +133,15 @@ class BroadcastService:
     ) -> BroadcastOutcome:
         """A coordinator's short notice to every active unit head (all units), through the paced path.
         `notice(text, sender, sender's unit name)` words it (presentation/broadcast.py)."""
-        if not user.is_coordinator:
-            return BroadcastOutcome("read_only" if user.sees_all_units else "forbidden")
+        permission = coordinating(user)
+        if permission is not Permission.ALLOWED:
+            return BroadcastOutcome(BroadcastKind(permission.value))
         text = (text or "").strip()
         if not text:
-            return BroadcastOutcome("empty")
+            return BroadcastOutcome(BroadcastKind.EMPTY)
         if len(text) > MAX_NOTICE_CHARS:
-            return BroadcastOutcome("too_long")
+            return BroadcastOutcome(BroadcastKind.TOO_LONG)
         heads = await self.people_with_roles(("head",))
         reply = notice(text, user, self.units.name(user.unit_id))
         report = await self.push(heads, broadcast_key(source_key), reply, kind=BROADCAST_KIND)
-        return BroadcastOutcome("sent", report, len(heads))
+        return BroadcastOutcome(BroadcastKind.SENT, report, len(heads))

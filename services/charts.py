@@ -17,13 +17,13 @@ import datetime as dt
 import hashlib
 import os
 import textwrap
-import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from domain.shares import STATUS_NAMES, Status, Workdays
+from services.outbox_files import prune
 from services.views import LeadView
 
 if TYPE_CHECKING:
@@ -42,13 +42,13 @@ KEEP_CHARTS = dt.timedelta(hours=6)
 
 def tally_leads(
     leads: Iterable[LeadView], today: dt.date, workdays: Workdays,
-) -> tuple[dict[str, Counter], dict[int, Counter], Counter]:
+) -> tuple[dict[str, Counter[str]], dict[int, Counter[str]], Counter[str]]:
     """Counts of shares per unit, per section and in total (status keys, plus 'overdue', 'total',
     'not_updated', 'done_late') — the projection's counts (`domain.projection.count_shares`) when the
     leads were read through it on `today`, as `QueryService.leads(today=…)` reads them."""
-    by_unit: dict[str, Counter] = {}
-    by_section: dict[int, Counter] = {}
-    total: Counter = Counter()
+    by_unit: dict[str, Counter[str]] = {}
+    by_section: dict[int, Counter[str]] = {}
+    total: Counter[str] = Counter()
     for lead in leads:
         keys = [lead.status, "total"]
         if lead.is_overdue(today, workdays):
@@ -63,7 +63,7 @@ def tally_leads(
     return by_unit, by_section, total
 
 
-def _panel(ax: Axes, title: str, rows: Sequence[tuple[str, Counter]]) -> None:
+def _panel(ax: Axes, title: str, rows: Sequence[tuple[str, Counter[str]]]) -> None:
     labels = [textwrap.fill(name, 30) for name, _ in rows]
     positions = list(range(len(rows)))[::-1]  # first row at the top
     left = [0] * len(rows)
@@ -98,8 +98,8 @@ def render_progress_chart(
     path: Path,
     *,
     title: str,
-    by_unit: Sequence[tuple[str, Counter]],
-    by_area: Sequence[tuple[str, Counter]],
+    by_unit: Sequence[tuple[str, Counter[str]]],
+    by_area: Sequence[tuple[str, Counter[str]]],
     subtitle: str = "",
 ) -> Path:
     """Write the two-panel chart to `path` (PNG) and return it."""
@@ -126,8 +126,8 @@ def cached_progress_chart(
     folder: Path,
     *,
     title: str,
-    by_unit: Sequence[tuple[str, Counter]],
-    by_area: Sequence[tuple[str, Counter]],
+    by_unit: Sequence[tuple[str, Counter[str]]],
+    by_area: Sequence[tuple[str, Counter[str]]],
     subtitle: str = "",
 ) -> Path:
     """The chart for these exact figures, drawn only if no identical one is on disk.
@@ -156,11 +156,5 @@ def chart_dir(data_dir: Path) -> Path:
     here, so the directory never grows (a chart is only needed until it has been sent)."""
     folder = data_dir / "charts"
     folder.mkdir(parents=True, exist_ok=True)
-    limit = time.time() - KEEP_CHARTS.total_seconds()
-    for old in folder.glob("*.png"):
-        try:
-            if old.stat().st_mtime < limit:
-                old.unlink()
-        except OSError:
-            pass
+    prune(folder, "*.png", KEEP_CHARTS)
     return folder

@@ -28,11 +28,12 @@ from services.evidence_service import EvidenceService
 from services.export_service import ExportService
 from services.inbox import Inbox
 from services.pacing import Pacer
+from services.people_service import PeopleService
 from services.plan_service import PlanService
 from services.projection_service import ProjectionService
 from services.query_service import QueryService
 from services.reachability import ReachabilityService
-from services.reminder_service import ReminderService
+from services.reminders import ReminderService
 from services.report_service import ReportService
 from services.review_service import ReviewService
 from services.status_service import StatusService
@@ -54,6 +55,7 @@ class AppConfig:
     data_dir: Path  # charts and exports are written under it
     seed_plan_file: Path  # the bundled plan: the NLU's task index before any plan is imported
     telegram_bot_username: str | None = None  # for t.me links in chat answers
+    web_base_url: str | None = None  # WEB_BASE_URL: the web view is published there (by this or another process)
 
 
 @dataclass(kw_only=True)
@@ -65,6 +67,7 @@ class App:
     clock: Clock
     plans: PlanService
     users: UserService
+    people: PeopleService  # the operator's `cchc-bot users …` (docs/contracts.md §9)
     queries: QueryService
     projections: ProjectionService  # the one truth: every status, lateness and count
     statuses: StatusService
@@ -84,6 +87,9 @@ class App:
     pacer: Pacer  # Telegram sends: per chat, and per bot (shared through PostgreSQL by every process)
     zalo_pacer: Pacer  # Zalo sends, the same way with the Zalo bot's own budget
     senders: Senders = field(default_factory=dict)
+    # True while this process serves the web view (`run` with WEB_PORT, `web serve`): /web then gives a link
+    # even without WEB_BASE_URL; otherwise it says the web view is not running and how to start it.
+    web_running: bool = False
     # Inbound HTTP endpoints of the channels in webhook mode, served by the web server (by channel name).
     webhooks: dict[str, Webhook] = field(default_factory=dict)
     # Channels that run but cannot receive messages, with the reason (e.g. a refused setWebhook): /healthz.

@@ -35,6 +35,7 @@ class Filters:
     area: int | None = None
     status: str | None = None
     period: str | None = None  # Q1..Q4, H1, H2, Y; None = the current quarter
+    year: int | None = None  # the plan's year; None = the current plan
 
     def admits(self, lead: LeadView, late: bool) -> bool:
         if self.unit and lead.unit_id != self.unit:
@@ -48,7 +49,7 @@ class Filters:
 
 @dataclass
 class Tally:
-    counts: Counter = field(default_factory=Counter)
+    counts: Counter[str] = field(default_factory=Counter)
 
     def add(self, lead: LeadView, late: bool) -> None:
         """Count one share (phần việc); `late`: the share is overdue (the projection's rule)."""
@@ -117,6 +118,8 @@ class Overview:
     late: list[DueRow]
     late_total: int
     targets: list[tuple[int, str, str, list[str]]]
+    years: list[int] = field(default_factory=list)  # every stored year's plan (the page's year selector)
+    current: bool = True  # the plan shown is the current one
 
 
 @dataclass
@@ -153,15 +156,20 @@ class DashboardService:
         self.units = units
 
     async def overview(self, today: dt.date, filters: Filters, *, only_unit: str | None = None) -> Overview | None:
-        """The overview; `only_unit` restricts everything to one unit (heads and officers)."""
-        version = await self.plans.current_version()  # remembered for a few seconds: no query per page
+        """The overview of `filters.year`'s plan (None: the current plan, remembered for a few seconds: no
+        query per page); `only_unit` restricts everything to one unit (heads and officers)."""
+        current = await self.plans.current_version()
+        version = await self.plans.version(filters.year) if filters.year is not None else current
         if version is None:
             return None
         _, year, _ = version
-        period = filters.period if filters.period in PERIODS else current_quarter(today)
+        past = current is not None and version[0] != current[0]
+        period = filters.period if filters.period in PERIODS else (current_quarter(today) if not past else "Y")
         start, end = period_range(period, year)
         sections = await self.plans.sections(version[0])
-        leads = await self.queries.leads(unit_ids=[only_unit] if only_unit else None, today=today)
+        leads = await self.queries.leads(
+            unit_ids=[only_unit] if only_unit else None, today=today, year=year if past else None
+        )
         wd = self.plans.workdays
         total = Tally()
         areas = {n: AreaRow(n, ROMAN[n] if n < len(ROMAN) else str(n), title, Tally()) for n, title, _ in sections}
@@ -200,6 +208,7 @@ class DashboardService:
             year, today, filters, period, (start, end), total,
             [a for a in sorted(areas.values(), key=lambda a: a.number) if a.tally.total],
             unit_rows, deadlines, late if filters.status == "late" else late[:LATE_LIMIT], len(late), targets,
+            await self.plans.stored_years(), not past,
         )
 
     async def unit_page(self, unit_id: str, today: dt.date) -> UnitPage:

@@ -4,9 +4,13 @@
   messages are handled in order, and one chat's backlog can never occupy more than one worker).
 - Chats with work wait in one FIFO line: after each update a chat goes to the back of the line, so
   chats are served round-robin.
-- A chat that sends faster than a sustained rate (default 20 a minute, after a small burst) is served
-  at that rate; the first time it is held back in a backlog, `on_throttled` is called once (the
-  channel tells the sender «bạn gửi nhanh quá, tôi xử lý lần lượt»). While it waits it holds no worker.
+- A chat that sends faster than a sustained rate (after a burst) is served at that rate; the first
+  time it is held back in a backlog, `on_throttled` is called once (the channel tells the sender «bạn
+  gửi nhanh quá, tôi xử lý lần lượt»). While it waits it holds no worker. The rate is the one at which
+  the messenger lets the bot answer that chat (one a second in a private chat, 20 a minute in a group,
+  `is_group` tells them apart): a chat served faster only parks workers in the send pacing, and a
+  person asking once a second is never taken for a flooder (a sustained 20 a minute for every chat
+  held colleagues who asked once a second to one answer per 3 s, in lockstep with the flooder).
 - `stop(grace)` lets the updates in hand finish for at most `grace` seconds, then cancels them; what is
   not finished stays in the database and is handled at the next start.
 
@@ -25,7 +29,8 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
-DEFAULT_RATE_PER_MINUTE = 20
+DEFAULT_RATE_PER_MINUTE = 60  # a private chat: Telegram lets a bot answer it about once a second
+DEFAULT_GROUP_RATE_PER_MINUTE = 20  # a group: 20 messages a minute
 DEFAULT_BURST = 10
 
 
@@ -53,6 +58,8 @@ class FairDispatcher:
         *,
         workers: int = 8,
         rate_per_minute: float = DEFAULT_RATE_PER_MINUTE,
+        group_rate_per_minute: float = DEFAULT_GROUP_RATE_PER_MINUTE,
+        is_group: Callable[[Hashable], bool] = lambda _chat: False,
         burst: int = DEFAULT_BURST,
         on_throttled: Callable[[Hashable, Any], Awaitable[None]] | None = None,
         clock: Callable[[], float] = time.monotonic,
@@ -60,16 +67,18 @@ class FairDispatcher:
         self.handle = handle
         self.workers = max(1, workers)
         self.rate = rate_per_minute / 60.0
+        self.group_rate = group_rate_per_minute / 60.0
+        self.is_group = is_group
         self.burst = max(1, burst)
         self.on_throttled = on_throttled
         self.clock = clock
-        self._queues: dict[Hashable, collections.deque] = {}
+        self._queues: dict[Hashable, collections.deque[Any]] = {}
         self._allowances: dict[Hashable, _Allowance] = {}
         self._noticed: set[Hashable] = set()
         self._line: asyncio.Queue[Hashable] = asyncio.Queue()
         self._scheduled: set[Hashable] = set()  # in the line, being served, or waiting for its rate
         self._timers: dict[Hashable, asyncio.TimerHandle] = {}
-        self._tasks: list[asyncio.Task] = []
+        self._tasks: list[asyncio.Task[None]] = []
         self._in_hand = 0
         self._idle = asyncio.Event()
         self._idle.set()
@@ -124,7 +133,8 @@ class FairDispatcher:
             allowance = self._allowances.get(chat)
             now = self.clock()
             if allowance is None:
-                allowance = self._allowances[chat] = _Allowance(self.rate, self.burst, now)
+                rate = self.group_rate if self.is_group(chat) else self.rate
+                allowance = self._allowances[chat] = _Allowance(rate, self.burst, now)
             wait = allowance.wait(now)
             if wait > 0:  # too fast: come back later, holding no worker meanwhile
                 self._timers[chat] = asyncio.get_running_loop().call_later(wait, self._requeue, chat)

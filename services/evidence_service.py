@@ -26,8 +26,11 @@ import os
 import time
 import zipfile
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
+from domain import plan_years
 from domain.messages import Attachment, FileTooBig
 from services.metrics import EVIDENCE_BYTES
 from storage.repositories.evidence import EvidenceRow
@@ -85,7 +88,7 @@ class Received:
     file_id: str | None
     staged: Path | None = None
 
-    def as_state(self) -> dict:
+    def as_state(self) -> dict[str, Any]:
         """JSON-able form kept in the chat state while the bot asks which task."""
         return {
             "sha256": self.sha256, "size": self.size, "ext": self.type.ext, "file_name": self.file_name,
@@ -93,12 +96,22 @@ class Received:
         }
 
 
+class AttachKind(StrEnum):
+    """What became of the request (`AttachOutcome.kind`)."""
+
+    STORED = "stored"
+    DUPLICATE = "duplicate"
+    CLOSED = "closed"  # a past year's plan after its closing date: nothing stored
+
+
 @dataclass(frozen=True)
 class AttachOutcome:
-    kind: str  # stored | duplicate
+    kind: AttachKind
     path: str  # relative to the evidence root
     evidence_id: int
     count: int  # files of that unit's share of the task after this one
+    year: int | None = None  # closed: the plan's year and its closing day
+    closed_on: dt.date | None = None
 
 
 def declared_type(attachment: Attachment) -> FileType | None:
@@ -175,7 +188,7 @@ class EvidenceService:
         sha = await asyncio.to_thread(lambda: hashlib.sha256(data).hexdigest())
         return Received(data, sha, len(data), real, attachment.file_name, attachment.file_id)
 
-    def _refused(self, reason: str, attachment: Attachment, **facts) -> EvidenceRefused:
+    def _refused(self, reason: str, attachment: Attachment, **facts: Any) -> EvidenceRefused:
         return EvidenceRefused(reason, file_name=attachment.file_name, image=attachment.kind == "photo",
                                limit=self.max_bytes, **facts)
 
@@ -188,7 +201,7 @@ class EvidenceService:
         received.staged = target
         return received
 
-    def load_staged(self, state: dict) -> Received | None:
+    def load_staged(self, state: dict[str, Any]) -> Received | None:
         """The staged file a chat state refers to, or None when it is gone (swept, or a bad state)."""
         file_type = ACCEPTED.get(str(state.get("ext")))
         name = state.get("staged")
@@ -224,10 +237,14 @@ class EvidenceService:
             if where is None:
                 raise LookupError(f"no assignment lead {lead_id}")
             year, task = where
+            plan = await uow.plans.plan_by_year(year)
+            closes_on = plan.closes_on if plan is not None else None
+            if not plan_years.writable(year, now.date(), closes_on):
+                return AttachOutcome(AttachKind.CLOSED, "", 0, 0, year, closes_on or plan_years.default_closing(year))
             relative = f"{year}/{task}/{received.sha256}.{received.type.ext}"
             existing = await repo.find(lead_id, received.sha256)
             if existing is not None:
-                return AttachOutcome("duplicate", existing.path, existing.id, await self._count(uow, lead_id))
+                return AttachOutcome(AttachKind.DUPLICATE, existing.path, existing.id, await self._count(uow, lead_id))
             await asyncio.to_thread(self._place, self.root / relative, received)
             evidence_id = await repo.add(
                 lead_id=lead_id, user_id=user_id, channel=channel, caption=(caption or None) and caption[:1000],
@@ -239,7 +256,7 @@ class EvidenceService:
             await uow.commit()
         EVIDENCE_BYTES.inc(received.size)
         log.info("evidence stored: lead=%s path=%s size=%s", lead_id, relative, received.size)
-        return AttachOutcome("stored", relative, evidence_id, count)
+        return AttachOutcome(AttachKind.STORED, relative, evidence_id, count)
 
     @staticmethod
     async def _count(uow: UnitOfWork, lead_id: int) -> int:

@@ -24,16 +24,18 @@ import asyncio
 import datetime as dt
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from domain.projection import ShareState
+from domain.report_period import TITLES
 from domain.shares import NOT_UPDATED_NAME, REVIEW_NAMES, Status, Workdays
 from domain.units import UnitDirectory
-from services.projection_service import NoPlan, ProjectionService
+from services.errors import NoPlan
+from services.projection_service import ProjectionService
 from services.review_service import (
     ACCEPTED,
     PENDING,
@@ -53,7 +55,7 @@ PERIOD_RANGES = {
     "Q3": ((7, 1), (9, 30)),
     "Y": ((1, 1), (12, 31)),
 }
-PERIOD_TITLES = {"Q1": "Quý I", "Q2": "Quý II", "H1": "6 tháng đầu năm", "Q3": "Quý III", "Y": "cả năm"}
+PERIOD_TITLES = TITLES  # the months a period covers (domain.reporting.PERIOD_WORDS)
 APPENDIX_HEADERS = (
     ("STT", 6),
     ("Nhiệm vụ", 42),
@@ -168,6 +170,10 @@ class TaskRow:
     assignments: list[AssignmentRow]
 
 
+# A target figure reported in scope: (code, period, value, numerator, denominator, unit, who, at, channel).
+FigureRow = tuple[str, str, float | None, int | None, int | None, str | None, str, dt.datetime, str | None]
+
+
 @dataclass
 class ReportData:
     year: int
@@ -179,9 +185,9 @@ class ReportData:
     tasks: list[TaskRow]
     updates: list[UpdateRow]  # in scope, oldest first
     evidence: list[EvidenceView]  # in scope, oldest first
-    department_total: Counter = field(default_factory=Counter)  # always the whole department
+    department_total: Counter[str] = field(default_factory=Counter)  # always the whole department
     # Target figures reported in scope (code, period, value, numerator, denominator, unit, who, at, channel).
-    figures: list[tuple] = field(default_factory=list)
+    figures: list[FigureRow] = field(default_factory=list)
 
     def shares(self) -> Iterable[tuple[TaskRow, AssignmentRow, Share]]:
         for task in self.tasks:
@@ -206,7 +212,7 @@ def period_range(period: str, year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, m1, d1), dt.date(year, m2, d2)
 
 
-def tally(counter: Counter, share: Share) -> None:
+def tally(counter: Counter[str], share: Share) -> None:
     """Share counts (phần việc) of the summary sheet; «chưa thực hiện» only where the unit said so."""
     counter["total"] += 1
     counter[share.status] += 1
@@ -251,23 +257,25 @@ class ExportService:
         )
 
     async def export(
-        self, path: Path, *, now: dt.datetime, unit_id: str | None = None, period: str | None = None
+        self, path: Path, *, now: dt.datetime, unit_id: str | None = None, period: str | None = None,
+        year: int | None = None,
     ) -> ExportResult:
         started = time.perf_counter()
-        data = await self.load(now=now, unit_id=unit_id)
+        data = await self.load(now=now, unit_id=unit_id, year=year)
         loaded = time.perf_counter()
         result = await asyncio.to_thread(self.write, data, Path(path), self.units, period)
         result.load_seconds = loaded - started
         result.write_seconds = time.perf_counter() - loaded
         return result
 
-    async def load(self, *, now: dt.datetime, unit_id: str | None = None) -> ReportData:
+    async def load(self, *, now: dt.datetime, unit_id: str | None = None, year: int | None = None) -> ReportData:
+        """Everything the workbook shows of `year`'s plan (None: the current plan), as of `now`."""
         today = self.local(now).date()
-        states = (await self.projections.at(today)).by_lead()
+        states = (await self.projections.at(today, year=year)).by_lead()
         async with self.uow() as uow:
-            plan = await uow.plans.current_plan()
+            plan = await (uow.plans.plan_by_year(year) if year is not None else uow.plans.current_plan())
             if plan is None:
-                raise NoPlan("chưa có kế hoạch")
+                raise NoPlan(year)
             _, sections, tasks = await uow.plans.load_full(plan.id)
             updates = [
                 UpdateRow(
@@ -277,7 +285,7 @@ class ExportService:
                 for u, unit, number, who in await uow.statuses.plan_history(plan.id, unit_id=unit_id)
             ]
             codes = {t.id: t.code for t in await uow.targets.targets(plan.id)}
-            figures = [
+            figures: list[FigureRow] = [
                 (codes.get(f.target_id, "?"), f.period, f.value, f.numerator, f.denominator, f.unit_id, who or "?",
                  self.local(f.created_at), f.channel)
                 for f, who in await uow.targets.figures(plan.id)
@@ -294,7 +302,7 @@ class ExportService:
         files: dict[int, list[EvidenceView]] = defaultdict(list)
         for ev in evidence:
             files[ev.lead_id].append(ev)
-        department = Counter()
+        department: Counter[str] = Counter()
         task_rows: list[TaskRow] = []
         for task in tasks:
             rows = []
@@ -336,7 +344,7 @@ class ExportService:
 
 
 # -- texts of the cells -----------------------------------------------------------------------------------
-def unit_list(units: UnitDirectory, ids: list[str], external: list[str] = ()) -> str:
+def unit_list(units: UnitDirectory, ids: Sequence[str], external: Sequence[str] = ()) -> str:
     """Unit names as the plan writes them: a full collective becomes its phrase ("Các phòng, đơn vị
     thuộc Sở, đơn vị trực thuộc"), the rest are listed by name."""
     remaining = list(dict.fromkeys(ids))
@@ -422,7 +430,10 @@ def bullet_list(items: list[str]) -> str:
     return "\n".join(f"- {p}" for p in items) if len(items) > 1 else (items[0] if items else "")
 
 
-def clip(value: object) -> object:
+CellValue = str | int | float | dt.date | dt.datetime | None  # what a cell of the export holds
+
+
+def clip(value: CellValue) -> CellValue:
     if isinstance(value, str) and len(value) > CELL_LIMIT:
         return value[: CELL_LIMIT - 1] + "…"
     return value

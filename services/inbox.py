@@ -1,8 +1,8 @@
 """The durable inbox, per-chat conversation memory and inbound idempotency.
 
 Every messenger update is stored (raw payload, channel, key) before it is acknowledged; handling works
-from the stored row, and the row is marked done in the same transaction as the handling's effects
-(`storage.handling`). A redelivered update (same channel and key) is stored once, so it is handled once.
+from the stored row (the steps in order: bot/channels/pipeline.py), and the row is marked done in the
+same transaction as the handling's effects (`storage.handling`, `storage.uow`). A redelivered update (same channel and key) is stored once, so it is handled once.
 The console, which does not store its messages, keeps the older ledger: the first sighting
 of a channel message id is recorded with a unique constraint and later ones are dropped.
 
@@ -16,10 +16,10 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from domain.messages import Reply, reply_from_dict, reply_to_dict
 from domain.people import UserView
 from storage import handling
 from storage.handling import AlreadyHandled, Claim
@@ -40,7 +40,8 @@ class Arrival:
 
     new: bool  # False: this channel message was handled before (a redelivery)
     user: UserView | None
-    state: dict
+    state: dict[str, Any]
+    deactivated: bool = False  # the sender is a person the operator deactivated (docs/contracts.md §9)
 
 
 class Inbox:
@@ -48,15 +49,15 @@ class Inbox:
         self.uow = uow
 
     # -- the durable inbox -------------------------------------------------------------------------
-    async def store(self, channel: str, key: str, chat_key: str, payload: dict, now: dt.datetime) -> int | None:
+    async def store(self, channel: str, key: str, chat_key: str, payload: dict[str, Any], now: dt.datetime) -> int | None:
         """Store one update, committed; its row id, or None for a redelivery already stored."""
-        async with self.uow() as uow:
+        async with self.uow(bookkeeping=True) as uow:
             stored = await uow.inbox.store(channel, key, chat_key, payload, now)
             await uow.commit()
         return stored
 
     async def store_until_stored(
-        self, channel: str, key: str, chat_key: str, payload: dict, now: Callable[[], dt.datetime],
+        self, channel: str, key: str, chat_key: str, payload: dict[str, Any], now: Callable[[], dt.datetime],
         *, retry_max: float = STORE_RETRY_MAX,
     ) -> StoredUpdate | None:
         """`store`, tried again (0.5 s, doubling up to `retry_max`) while the database cannot be reached:
@@ -74,59 +75,40 @@ class Inbox:
         return StoredUpdate(row, channel, chat_key, payload, "new", None) if row is not None else None
 
     async def unfinished(self, channel: str, *, untouched_before: dt.datetime | None = None) -> list[StoredUpdate]:
-        async with self.uow() as uow:
+        async with self.uow(bookkeeping=True) as uow:
             return await uow.inbox.unfinished(channel, untouched_before=untouched_before)
 
     async def get(self, update_id: int) -> StoredUpdate | None:
-        async with self.uow() as uow:
+        async with self.uow(bookkeeping=True) as uow:
             return await uow.inbox.get(update_id)
 
-    async def set_replies(self, update_id: int, replies: list, now: dt.datetime, *, wrote_effects: bool = False) -> bool:
-        async with self.uow() as uow:
+    async def set_replies(
+        self, update_id: int, replies: list[dict[str, Any]], now: dt.datetime, *, wrote_effects: bool = False,
+        chat_states: dict[tuple[str, str], tuple[dict[str, Any], dt.datetime]] | None = None,
+    ) -> bool:
+        """Keep the replies with the row — and the chat memory the handling wrote (`Claim.chat_states`),
+        in the same transaction. False (nothing written) when another process kept its replies first."""
+        async with self.uow(bookkeeping=True) as uow:
             ok = await uow.inbox.set_replies(update_id, replies, now, wrote_effects=wrote_effects)
+            if not ok:
+                return False
+            for (channel, chat_id), (data, expires_at) in (chat_states or {}).items():
+                await uow.inbox.put_chat_state(channel, chat_id, data, expires_at)
             await uow.commit()
         return ok
 
     async def answered(self, update_id: int) -> None:
-        async with self.uow() as uow:
+        async with self.uow(bookkeeping=True) as uow:
             await uow.inbox.mark_answered(update_id)
             await uow.commit()
 
-    async def answer_once(
-        self,
-        row: StoredUpdate,
-        *,
-        handle: Callable[[], Awaitable[list[Reply]]],
-        deliver: Callable[[Reply], Awaitable[None]],
-        recovered: Callable[[], Reply],
-        now: Callable[[], dt.datetime],
-    ) -> bool:
-        """Handle one stored update of any channel and answer it once.
-
-        A `new` row: `handle()` runs inside `handling(Claim(row))`, so its effects commit together with
-        the row's `done` mark; the replies are stored with the row. A `done` row (a previous run died
-        after the effects): its stored replies, or `recovered()` when none were kept. Then every reply
-        goes through `deliver` and the row is marked answered. False when another process wrote the
-        effects or stored the replies first (it answers); `AlreadyHandled` from `handle()` propagates — the caller stays
-        silent and leaves the row to the process that committed first."""
-        if row.state == "new":
-            with handling.handling(Claim(row.id)) as claim:
-                replies = await handle()
-            stored = [reply_to_dict(r) for r in replies]
-            if not await self.set_replies(row.id, stored, now(), wrote_effects=claim.marked):
-                log.warning("%s update %s was answered elsewhere; not answering again", row.channel, row.id)
-                return False
-        elif row.replies is None:  # effects committed, then the process died before the answers were kept
-            replies = [recovered()]
-        else:
-            replies = [reply_from_dict(r) for r in row.replies]
-        for reply in replies:
-            await deliver(reply)
-        await self.answered(row.id)
-        return True
+    def handling(self, row: StoredUpdate) -> contextlib.AbstractContextManager[Claim]:
+        """`with inbox.handling(row) as claim:` — while the engine handles `row`, the first unit of work
+        that commits effects also marks the row `done` (storage/uow.py); `claim.marked` says it did."""
+        return handling.handling(Claim(row.id))
 
     async def counts(self, channel: str) -> dict[str, int]:
-        async with self.uow() as uow:
+        async with self.uow(bookkeeping=True) as uow:
             return await uow.inbox.counts(channel)
 
     # -- arrival of one message -------------------------------------------------------------------
@@ -136,39 +118,40 @@ class Inbox:
         """Find the sender and the chat's pending state — in one transaction, because on SQLite every
         separate session costs a round of thread hand-offs per message. A message handled from the
         durable inbox is already unique; others record their id here first."""
-        async with self.uow() as uow:
-            if key and handling.current() is None and not await uow.inbox.first_sighting(channel, key, now):
+        stored = handling.current() is not None  # from the durable inbox: unique already, nothing to write
+        async with self.uow(bookkeeping=True) as uow:
+            if key and not stored and not await uow.inbox.first_sighting(channel, key, now):
                 return Arrival(False, None, {})
             user = await uow.users.view_by_identity(channel, sender_id)
+            # only an unknown sender costs the second look-up: were they deactivated?
+            deactivated = user is None and await uow.people.deactivated(channel, sender_id)
             found = await uow.inbox.chat_state(channel, chat_id)
             state = found[0] if found is not None and _aware(found[1]) > now else {}
-            await uow.commit()
-            return Arrival(True, user, state)
+            if key and not stored:
+                await uow.commit()
+            return Arrival(True, user, state, deactivated)
 
-    async def get_state(self, channel: str, chat_id: str, now: dt.datetime) -> dict | None:
-        async with self.uow() as uow:
-            found = await uow.inbox.chat_state(channel, chat_id)
+    async def get_state(self, channel: str, chat_id: str, now: dt.datetime) -> dict[str, Any] | None:
+        claim = handling.current()
+        found = claim.chat_states.get((channel, chat_id)) if claim is not None and not claim.finished else None
+        if found is None:
+            async with self.uow(bookkeeping=True) as uow:
+                found = await uow.inbox.chat_state(channel, chat_id)
         if found is None:
             return None
         return found[0] if _aware(found[1]) > now else None
 
     async def set_state(
-        self, channel: str, chat_id: str, data: dict, now: dt.datetime, ttl: dt.timedelta = PENDING_TTL
+        self, channel: str, chat_id: str, data: dict[str, Any], now: dt.datetime, ttl: dt.timedelta = PENDING_TTL
     ) -> None:
-        async with self.uow() as uow:
+        """Store the chat's memory — while a stored update is handled, with its replies (`set_replies`)."""
+        claim = handling.current()
+        if claim is not None and not claim.finished:
+            claim.chat_states[(channel, chat_id)] = (data, now + ttl)
+            return
+        async with self.uow(bookkeeping=True) as uow:
             await uow.inbox.put_chat_state(channel, chat_id, data, now + ttl)
             await uow.commit()
-
-    async def update_state(self, channel: str, chat_id: str, now: dt.datetime, **changes) -> dict:
-        """Merge keys into the chat's state (None removes a key) and return the result."""
-        state = await self.get_state(channel, chat_id, now) or {}
-        for key, value in changes.items():
-            if value is None:
-                state.pop(key, None)
-            else:
-                state[key] = value
-        await self.set_state(channel, chat_id, state, now)
-        return state
 
 
 def _aware(value: dt.datetime) -> dt.datetime:

@@ -4,8 +4,8 @@ Telegram allows a bot about 30 messages a second overall and about one a second 
 minute in a group); past that it answers 429 with a `retry_after`. One `Pacer` per channel is shared by
 every sender of the process (the channel's rate limiter calls `acquire(chat)` before each request):
 
-- per chat: a grid of one send per `chat_interval` seconds (`group_interval` for groups) after a burst
-  of `chat_burst` (an answer split in parts goes at once), and a 429
+- per chat: one send per `chat_interval` seconds (`group_interval` for groups), counted from when the
+  previous send was answered (`turn`), and a 429
   for one chat (`pause(chat, seconds)`) moves only that chat's grid — other chats go on;
 - per bot: a grid of `rate` sends a second. With one process it lives in memory (`LocalBudget`);
   with several processes on one PostgreSQL every send reserves its slot in the `pacing_slots` row
@@ -22,10 +22,11 @@ everything stays in memory.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Protocol
 
 from storage.uow import UnitOfWorkFactory
@@ -35,7 +36,9 @@ log = logging.getLogger(__name__)
 BOT_RATE = 25.0  # sends a second per bot: under Telegram's 30, with room for clock jitter
 CHAT_INTERVAL = 1.0  # seconds between two sends to one private chat
 GROUP_INTERVAL = 3.0  # 20 a minute in a group
-CHAT_BURST = 3  # sends to one chat that may go at once before the interval applies
+# Sends to one chat that may go at once before the interval applies: none. Telegram counts one a second
+# per chat, and a two-part answer or a notice followed by an answer sent together earned 429s.
+CHAT_BURST = 1
 
 
 class Budget(Protocol):
@@ -74,7 +77,7 @@ class SharedBudget:
         self._reserved = 0
 
     async def slot(self) -> float:
-        async with self.uow() as uow:
+        async with self.uow(bookkeeping=True) as uow:
             at = await uow.pacing.reserve(self.name, self.clock(), self.interval)
             await uow.commit()
         return at
@@ -88,7 +91,7 @@ class SharedBudget:
     async def chat_slot(self, chat: str, interval: float, burst: int) -> tuple[float, bool]:
         """Reserve a send to `chat` (one transaction, one commit): when it may go, and whether the
         bot's slot is reserved with it (else the caller reserves it with `slot()` when the chat's turn comes)."""
-        async with self.uow() as uow:
+        async with self.uow(bookkeeping=True) as uow:
             reserved = await uow.pacing.reserve_send(
                 self.name, self.interval, self.chat_row(chat), interval, burst, self.clock()
             )
@@ -100,13 +103,13 @@ class SharedBudget:
 
     async def pause_chat(self, chat: str, until: float) -> None:
         """No send to `chat` from any process before `until` (a 429's retry_after)."""
-        async with self.uow() as uow:
+        async with self.uow(bookkeeping=True) as uow:
             await uow.pacing.push_back(self.chat_row(chat), until)
             await uow.commit()
 
     async def forget_quiet_chats(self) -> int:
         """Delete the rows of chats whose next turn is long past (their grid starts afresh anyway)."""
-        async with self.uow() as uow:
+        async with self.uow(bookkeeping=True) as uow:
             forgotten = await uow.pacing.forget(f"{self.name}:chat:", self.clock() - self.forget_after)
             await uow.commit()
         return forgotten
@@ -129,26 +132,40 @@ class Pacer:
 
     async def acquire(self, chat: str | int | None, *, group: bool = False) -> None:
         """Wait until one more message may go to `chat` (None: only the per-bot budget)."""
+        async with self.turn(chat, group=group):
+            pass
+
+    @contextlib.asynccontextmanager
+    async def turn(self, chat: str | int | None, *, group: bool = False) -> AsyncIterator[None]:
+        """`async with pacer.turn(chat): <send>` — wait for the chat's turn, send, and count the chat's
+        next turn from when the send was answered. Counting from the answer rather than from the turn
+        keeps a chat's messages an interval apart *as the messenger receives them* however late the
+        event loop sent each one (grid-spaced turns reached Telegram 0.9 s apart under load: 429)."""
         if chat is None:
             await self._wait_until(await self.budget.slot())
+            yield
             return
         key = str(chat)
         lock = self._locks.setdefault(key, asyncio.Lock())
-        async with lock:  # one chat's sends leave this process in order
-            interval = self.group_interval if group else self.chat_interval
+        interval = self.group_interval if group else self.chat_interval
+        async with lock:  # one chat's sends leave this process in order, one at a time
             if isinstance(self.budget, SharedBudget):  # several processes: the chat's grid is in the database
                 await self._wait_until(self._chats.get(key, 0.0) - (self.chat_burst - 1) * interval)  # own pauses
                 at, with_bot = await self.budget.chat_slot(key, interval, self.chat_burst)
                 await self._wait_until(at)
                 if not with_bot:
                     await self._wait_until(await self.budget.slot())
+                yield
             else:
                 # GCRA: `_chats[key]` is the chat's theoretical arrival time; up to `chat_burst` sends may
-                # run ahead of it (a long answer split in parts, a chart and its text), then one per interval.
+                # run ahead of it, then one per interval.
                 tat = self._chats.get(key, 0.0)
                 await self._wait_until(tat - (self.chat_burst - 1) * interval)
                 await self._wait_until(await self.budget.slot())
-                self._chats[key] = max(tat, self.clock()) + interval
+                try:
+                    yield
+                finally:
+                    self._chats[key] = max(tat, self.clock() - (self.chat_burst - 1) * interval) + interval
         self._forget_old()
 
     async def pause(self, chat: str | int, seconds: float, *, group: bool = False) -> None:

@@ -1,4 +1,4 @@
-"""Use cases on the plan: import a document, dump it (CONTRACTS §2), record a trigger date."""
+"""Use cases on the plan: import a document, dump it (docs/contracts.md §2), record a trigger date."""
 
 from __future__ import annotations
 
@@ -19,14 +19,16 @@ from domain.plan import (
     trigger_due,
 )
 from domain.plan_diff import PlanDiff, TaskOutline, diff_plans
+from domain.plan_years import default_closing
 from domain.reminders import before_plan
 from domain.reporting import ReportingCalendar
 from domain.targets import ParsedTarget, section_targets
 from domain.units import UnitDirectory
 from domain.workdays import WorkingCalendar
+from services.errors import NoPlan
 from services.views import MilestoneView
 from storage.importers import parse_plan_file
-from storage.uow import UnitOfWorkFactory
+from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 VERSION_TTL = 5.0  # seconds
 
@@ -63,6 +65,15 @@ class DeadlineOutcome:
     day: dt.date | None = None
 
 
+@dataclass(frozen=True)
+class PlanYear:
+    """One stored year's plan: until when it takes late updates, and whether it answers by default."""
+
+    year: int
+    closes_on: dt.date
+    current: bool
+
+
 def undated_phrases(parsed: ParsedPlan) -> list[tuple[int, str]]:
     """(task number, phrase) of each distinct milestone the grammar could not date, in plan order."""
     found: list[tuple[int, str]] = []
@@ -90,10 +101,6 @@ def plan_targets(parsed: ParsedPlan) -> list[ParsedTarget]:
     return [t for s in parsed.sections for t in section_targets(s.number, list(s.targets))]
 
 
-class PlanNotLoaded(LookupError):
-    pass
-
-
 class PlanService:
     def __init__(
         self,
@@ -108,7 +115,7 @@ class PlanService:
         self.workdays = workdays
         self._version: tuple[float, tuple[int, int, dt.datetime]] | None = None
         self._structure: tuple[float, int, dict[int, AssignmentShape]] | None = None
-        self._sections: tuple[tuple, list[tuple[int, str, list[str]]]] | None = None
+        self._sections: tuple[tuple[int, dt.datetime | None], list[tuple[int, str, list[str]]]] | None = None
 
     def trigger_due(self, milestone: TriggeredMilestone) -> dt.date | None:
         """The date a relative / after-event milestone falls on once its trigger date is known."""
@@ -206,7 +213,43 @@ class PlanService:
         self._version = (now, version) if version else None
         return version
 
-    async def structure(self, plan_id: int, *, fresh: bool = False) -> dict[int, AssignmentShape]:
+    async def version(self, year: int | None = None) -> tuple[int, int, dt.datetime] | None:
+        """(plan id, year, imported_at) of `year`'s plan, or of the current plan when no year is named."""
+        if year is None:
+            return await self.current_version()
+        async with self.uow() as uow:
+            plan = await uow.plans.plan_by_year(year)
+            return (plan.id, plan.year, plan.imported_at) if plan else None
+
+    async def stored_years(self) -> list[int]:
+        async with self.uow() as uow:
+            return await uow.plans.years()
+
+    async def years(self) -> list[PlanYear]:
+        """Every stored year's plan with its closing date, oldest first (`cchc-bot plan years`)."""
+        async with self.uow() as uow:
+            current = await uow.plans.current_plan()
+            return [
+                PlanYear(plan.year, plan.closes_on or default_closing(plan.year), current is not None and plan.id == current.id)
+                for plan in await uow.plans.all_plans()
+            ]
+
+    async def close(self, year: int, day: dt.date | None) -> PlanYear:
+        """The Văn phòng sets the day after which `year`'s plan only reads (None: back to 31 January of the
+        next year). NoPlan when there is no such plan."""
+        async with self.uow() as uow:
+            plan = await uow.plans.plan_by_year(year)
+            if plan is None:
+                raise NoPlan(year)
+            await uow.plans.set_closing(plan.id, day)
+            current = await uow.plans.current_plan()
+            closed = PlanYear(year, day or default_closing(year), current is not None and current.id == plan.id)
+            await uow.commit()
+        return closed
+
+    async def structure(
+        self, plan_id: int, *, fresh: bool = False, year: int | None = None
+    ) -> dict[int, AssignmentShape]:
         """Products, coordinating units and milestones of every assignment, remembered like the plan
         version: an import or a trigger date recorded here forgets it at once, elsewhere within
         VERSION_TTL."""
@@ -216,8 +259,9 @@ class PlanService:
             return cached[2]
         async with self.uow() as uow:
             rows = await uow.statuses.assignment_structure(plan_id)
-        version = await self.current_version()
-        year = version[1] if version and version[0] == plan_id else 0
+        if year is None:
+            version = await self.current_version()
+            year = version[1] if version and version[0] == plan_id else 0
 
         def milestone(values) -> MilestoneView:
             view = MilestoneView(*values)
@@ -253,12 +297,12 @@ class PlanService:
         async with self.uow() as uow:
             return await uow.plans.current_plan() is not None
 
-    async def dump(self, year: int | None = None) -> dict:
+    async def dump(self, year: int | None = None) -> dict[str, Any]:
         async with self.uow() as uow:
             repo = uow.plans
             plan = await (repo.plan_by_year(year) if year else repo.current_plan())
             if plan is None:
-                raise PlanNotLoaded("chưa có kế hoạch nào trong cơ sở dữ liệu — chạy `cchc-bot plan import TỆP`")
+                raise NoPlan(year)
             plan, sections, tasks = await repo.load_full(plan.id)
             return {
                 "plan": {"year": plan.year, "title": plan.title, "issuer": plan.issuer},
@@ -282,27 +326,36 @@ class PlanService:
         """The tasks of one year's plan as the diff compares them (lead units, deadline phrases, products
         of every assignment row together)."""
         async with self.uow() as uow:
-            plan = await uow.plans.plan_by_year(year)
-            if plan is None:
-                raise PlanNotLoaded(f"chưa có kế hoạch năm {year} — chạy `cchc-bot plan import TỆP`")
-            _plan, _sections, tasks = await uow.plans.load_full(plan.id)
-            return [
-                TaskOutline(
-                    number=t.number,
-                    title=t.title,
-                    leads=tuple(dict.fromkeys(u for a in t.assignments for u in a.lead)),
-                    deadlines=tuple(a.deadline_text for a in t.assignments if a.deadline_text),
-                    products=tuple(p for a in t.assignments for p in a.products),
-                )
-                for t in tasks
-            ]
+            found = await plan_outlines(uow, year)
+        if found is None:
+            raise NoPlan(year)
+        return found
 
     async def diff(self, from_year: int, to_year: int) -> PlanDiff:
         """What changed from one year's plan to another's (`domain.plan_diff`)."""
         return diff_plans(from_year, await self.outlines(from_year), to_year, await self.outlines(to_year))
 
 
-def _assignment_json(a) -> dict:
+async def plan_outlines(uow: UnitOfWork, year: int) -> list[TaskOutline] | None:
+    """The tasks of `year`'s plan as `domain.plan_diff` compares them (None: no such plan); also read by the
+    new year's first message (services/reminders/planning.py)."""
+    plan = await uow.plans.plan_by_year(year)
+    if plan is None:
+        return None
+    _plan, _sections, tasks = await uow.plans.load_full(plan.id)
+    return [
+        TaskOutline(
+            number=t.number,
+            title=t.title,
+            leads=tuple(dict.fromkeys(u for a in t.assignments for u in a.lead)),
+            deadlines=tuple(a.deadline_text for a in t.assignments if a.deadline_text),
+            products=tuple(p for a in t.assignments for p in a.products),
+        )
+        for t in tasks
+    ]
+
+
+def _assignment_json(a) -> dict[str, Any]:
     return {
         "lead": list(a.lead),
         "coordinating": list(a.coordinating),
@@ -313,8 +366,8 @@ def _assignment_json(a) -> dict:
     }
 
 
-def milestone_json(m) -> dict:
-    """CONTRACTS §2 shape of a stored milestone row."""
+def milestone_json(m) -> dict[str, Any]:
+    """docs/contracts.md §2 shape of a stored milestone row."""
     data = {"label": m.label, "kind": m.kind, "due": m.due.isoformat() if m.due else None, "text": m.text}
     if m.kind == RELATIVE:
         data.update(offset_days=m.offset_days, working_days=bool(m.working_days), trigger=m.trigger)

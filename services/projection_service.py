@@ -16,16 +16,13 @@ from typing import Any
 
 from domain.lateness import Workdays
 from domain.projection import PlanMilestone, PlanShare, Projection, RecordedUpdate, ShareState, project
+from services.errors import NoPlan
 from services.plan_service import AssignmentShape, PlanService
 from storage.repositories.statuses import HistoryRecord
 from storage.uow import UnitOfWorkFactory
 
 # Replaying «as of now» (no date asked): every recorded update is seen.
 EVERYTHING = dt.date.max
-
-
-class NoPlan(LookupError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -153,7 +150,7 @@ class ProjectionService:
         self.uow = uow
         self.plans = plans
         self.tz = tz
-        self._memory: _Memory | None = None
+        self._memories: dict[int, _Memory] = {}  # by plan id
         self._lock = asyncio.Lock()  # one refresh at a time: two would append the same new rows twice
 
     def day_of(self, at: dt.datetime) -> dt.date:
@@ -162,16 +159,19 @@ class ProjectionService:
         return at.astimezone(self.tz).date() if at.tzinfo else at.date()
 
     async def at(
-        self, day: dt.date, *, unit_ids: list[str] | None = None, task: int | None = None, fresh: bool = False
+        self, day: dt.date, *, unit_ids: list[str] | None = None, task: int | None = None, fresh: bool = False,
+        year: int | None = None,
     ) -> Projection:
-        """Every share (of the units / the task asked) at the end of `day`; NoPlan without a plan."""
-        return (await self.snapshot(day, unit_ids=unit_ids, task=task, fresh=fresh)).projection
+        """Every share (of the units / the task asked) of `year`'s plan (None: the current plan) at the end
+        of `day`; NoPlan without such a plan."""
+        return (await self.snapshot(day, unit_ids=unit_ids, task=task, fresh=fresh, year=year)).projection
 
     async def snapshot(
-        self, day: dt.date | None, *, unit_ids: list[str] | None = None, task: int | None = None, fresh: bool = False
+        self, day: dt.date | None, *, unit_ids: list[str] | None = None, task: int | None = None, fresh: bool = False,
+        year: int | None = None,
     ) -> Snapshot:
         """One read and the projection at the end of `day` (None: with every recorded update)."""
-        memory = await self._current(fresh)
+        memory = await self._current(fresh, year)
         at = day or EVERYTHING
         states = memory.states_at(at, self.plans.workdays)
         facts = tuple(memory.select(unit_ids, task))
@@ -179,11 +179,12 @@ class ProjectionService:
         return Snapshot(memory.plan_id, memory.year, facts, memory.shapes, projection)
 
     async def inputs(
-        self, *, unit_ids: list[str] | None = None, task: int | None = None, fresh: bool = False
+        self, *, unit_ids: list[str] | None = None, task: int | None = None, fresh: bool = False,
+        year: int | None = None,
     ) -> Inputs:
         """What `domain.projection.project` replays: the shares asked and all their recorded history
         (each share's rows in replay order)."""
-        memory = await self._current(fresh)
+        memory = await self._current(fresh, year)
         if memory.whole is None:
             memory.whole = Inputs(
                 memory.plan_id, memory.year, tuple(memory.facts.values()), memory.shapes,
@@ -191,24 +192,25 @@ class ProjectionService:
             )
         return memory.whole.narrowed(unit_ids, task)
 
-    async def _current(self, fresh: bool) -> _Memory:
+    async def _current(self, fresh: bool, year: int | None) -> _Memory:
         """The plan's inputs, up to date with the database.
 
         One cheap query (`history_mark`) tells whether the history changed since the last read. When it
-        did, and the rows between the two marks account for every row added (nothing was removed, nor
-        committed late with a smaller id), only those rows are read; anything else — a new plan version,
+        did, the rows read before are still there unchanged (`history_fingerprint`) and the rows between
+        the two marks account for every row added (none committed late with a smaller id), only those rows
+        are read; anything else — a new plan version,
         changed milestones, a history rewritten — reads everything again, as `fresh` does."""
-        version = await self.plans.current_version()
+        version = await self.plans.version(year)
         if version is None:
-            raise NoPlan("chưa có kế hoạch")
-        shapes = await self.plans.structure(version[0])
+            raise NoPlan(year)
+        shapes = await self.plans.structure(version[0], year=version[1])
         async with self._lock:
-            memory = self._memory
+            memory = self._memories.get(version[0])
             if fresh or memory is None or memory.version != version or (
                 memory.shapes is not shapes and memory.shapes != shapes
             ) or not await self._catch_up(memory):
                 memory = await self._load(version, shapes)
-            self._memory = memory
+            self._memories[version[0]] = memory  # one per plan (year) asked
             return memory
 
     async def _catch_up(self, memory: _Memory) -> bool:
@@ -248,7 +250,7 @@ class ProjectionService:
             rows = await uow.statuses.lead_rows(plan_id)
             history = await uow.statuses.replay_history(plan_id, upto_id=mark[0]) if mark[0] is not None else []
         if any(row[6] not in shapes for row in rows):  # the plan changed under a cached structure
-            shapes = await self.plans.structure(plan_id, fresh=True)
+            shapes = await self.plans.structure(plan_id, fresh=True, year=version[1])
         facts = {f.lead_id: f for f in map(_facts, rows)}
         memory = _Memory(
             version, shapes, mark, fingerprint, facts,
@@ -269,9 +271,12 @@ class ProjectionService:
         )
         return PlanShare(f.lead_id, f.task, f.unit_id, f.assignment_id, milestones, f.section, f.assignment_position)
 
-    async def status_json(self, day: dt.date, *, unit_id: str | None = None) -> dict[str, Any]:
-        """The `cchc-bot status --at DATE [--unit U] --json` document (docs/contracts.md §7)."""
-        projection = await self.at(day, unit_ids=[unit_id] if unit_id else None)
+    async def status_json(self, day: dt.date, *, unit_id: str | None = None, year: int | None = None) -> dict[str, Any]:
+        """The `cchc-bot status --at DATE [--unit U] [--year Y] --json` document (docs/contracts.md §7):
+        `year`'s plan, else the plan of the date's year when there is one, else the current plan."""
+        if year is None and day.year in await self.plans.stored_years():
+            year = day.year
+        projection = await self.at(day, unit_ids=[unit_id] if unit_id else None, year=year)
         return {
             "at": day.isoformat(),
             "plan_year": projection.plan_year,

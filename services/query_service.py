@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from typing import Any
 
 from domain.plan import AFTER_EVENT, NEEDS_DATE, RELATIVE, YEAR_ROUND
 from domain.projection import Counts, effective_due
 from domain.shares import OPEN_STATUSES, Status, Workdays
 from domain.units import UnitDirectory
+from services.errors import NoPlan
 from services.plan_service import AssignmentShape, PlanService
-from services.projection_service import NoPlan, ProjectionService
+from services.projection_service import ProjectionService
 from services.views import LeadView, ListItem, MilestoneView, StatusLine, TaskDetail, TaskList
 from storage.repositories.statuses import AssignmentRecord, ShareRecord, TaskRecord
 from storage.uow import UnitOfWorkFactory
@@ -44,28 +46,42 @@ class QueryService:
         self.plans = plans
         self.projections = projections
 
-    async def plan_info(self) -> tuple[int, int, int] | None:
-        """(plan id, year, number of tasks) of the current plan."""
-        version = await self.plans.current_version()
+    async def plan_info(self, year: int | None = None) -> tuple[int, int, int] | None:
+        """(plan id, year, number of tasks) of `year`'s plan (None: the current plan)."""
+        version = await self.plans.version(year)
         if version is None:
             return None
         async with self.uow() as uow:
             count = await uow.plans.task_count(version[0])
         return version[0], version[1], count
 
-    async def _plan_id(self) -> int:
-        version = await self.plans.current_version()
+    async def past_year(self, year: int | None) -> int | None:
+        """The year named in a question when it is not the current plan's (None: the current plan answers).
+        NoPlan when no plan of that year is stored."""
+        if year is None:
+            return None
+        current = await self.plans.current_version()
+        if current is not None and current[1] == year:
+            return None
+        if await self.plans.version(year) is None:
+            raise NoPlan(year)
+        return year
+
+    async def _plan_id(self, year: int | None = None) -> int:
+        version = await self.plans.version(year)
         if version is None:
-            raise NoPlan("chưa có kế hoạch")
+            raise NoPlan()
         return version[0]
 
     async def leads(
-        self, *, unit_ids: list[str] | None = None, task: int | None = None, today: dt.date | None = None
+        self, *, unit_ids: list[str] | None = None, task: int | None = None, today: dt.date | None = None,
+        year: int | None = None,
     ) -> list[LeadView]:
-        """Every share (of the units / the task asked) as the projection states it at the end of `today`
-        (no date: with every recorded update) — status, percent and milestones' completion all come from
-        `domain.projection`, so a list, a card and a count cannot disagree."""
-        snap = await self.projections.snapshot(today, unit_ids=unit_ids, task=task)
+        """Every share (of the units / the task asked) of `year`'s plan (None: the current plan) as the
+        projection states it at the end of `today` (no date: with every recorded update) — status, percent
+        and milestones' completion all come from `domain.projection`, so a list, a card and a count cannot
+        disagree."""
+        snap = await self.projections.snapshot(today, unit_ids=unit_ids, task=task, year=year)
         states = snap.states()
         empty = AssignmentShape((), (), (), ())
         views = []
@@ -90,11 +106,12 @@ class QueryService:
         period: tuple[dt.date, dt.date] | None,
         status: str | None,
         today: dt.date,
+        year: int | None = None,
     ) -> TaskList:
         """Milestones of the units' assignments: dated ones in the period first (by date), then
         year-round work, then those waiting for a trigger, then those without a fixed date."""
         items: list[ListItem] = []
-        for lead in await self.leads(unit_ids=unit_ids, today=today):
+        for lead in await self.leads(unit_ids=unit_ids, today=today, year=year):
             if not _status_matches(lead.status, status):
                 continue
             for m in lead.milestones:
@@ -105,17 +122,19 @@ class QueryService:
         items.sort(key=lambda i: (order[i.group], i.milestone.due or dt.date.max, i.lead.task_number, i.lead.unit_id))
         return TaskList(items=items, units=unit_ids, period=period, status=status)
 
-    async def task_detail(self, number: int, today: dt.date | None = None) -> TaskDetail | None:
-        views = await self.leads(task=number, today=today)
+    async def task_detail(
+        self, number: int, today: dt.date | None = None, year: int | None = None
+    ) -> TaskDetail | None:
+        views = await self.leads(task=number, today=today, year=year)
         if not views:
             return None
-        sections = await self.plans.sections(await self._plan_id())
+        sections = await self.plans.sections(await self._plan_id(year))
         lead_ids = [v.lead_id for v in views]
         async with self.uow() as uow:
             repo = uow.statuses
             latest = await repo.latest(lead_ids)
             evidence = await repo.evidence_counts(lead_ids)
-        assignments: list[dict] = []
+        assignments: list[dict[str, Any]] = []
         for v in views:
             if not assignments or assignments[-1]["id"] != v.assignment_id:
                 assignments.append({
@@ -137,17 +156,20 @@ class QueryService:
         section_title = next((title for n, title, _ in sections if n == first.section), "")
         return TaskDetail(number, first.task_title, first.section, section_title, views, statuses, assignments)
 
-    async def progress(self, unit_ids: list[str] | None, today: dt.date) -> dict[str, Counter[str]]:
-        """Counts of shares per status (plus 'overdue', 'total') per unit; key '*' holds the total — the
-        projection's counts (`domain.projection.count_shares`), per unit."""
-        projection = await self.projections.at(today, unit_ids=unit_ids)
+    async def progress(
+        self, unit_ids: list[str] | None, today: dt.date, year: int | None = None
+    ) -> dict[str, Counter[str]]:
+        """Counts of shares per status (plus 'overdue', 'total') per unit of `year`'s plan (None: the
+        current one); key '*' holds the total — the projection's counts (`domain.projection.count_shares`),
+        per unit."""
+        projection = await self.projections.at(today, unit_ids=unit_ids, year=year)
         result: dict[str, Counter[str]] = {"*": share_counter(projection.counts())}
         for unit in dict.fromkeys(s.unit_id for s in projection.shares):
             result[unit] = share_counter(projection.counts(unit))
         return result
 
-    async def targets(self) -> list[tuple[int, str, list[str]]]:
-        return await self.plans.sections(await self._plan_id())
+    async def targets(self, year: int | None = None) -> list[tuple[int, str, list[str]]]:
+        return await self.plans.sections(await self._plan_id(year))
 
 def share_counter(counts: Counts) -> Counter[str]:
     """The projection's share counts in the keys the chat's wording and charts read (status words,
@@ -179,12 +201,14 @@ def _classify(
         )
     if status == "open" and lead.milestone_done(m):
         return None
-    if m.kind == YEAR_ROUND:
+    if m.kind == YEAR_ROUND and m.due is not None:  # due: 31/12 of the plan's year
         if period is None or (period[0] <= m.due and period[1] >= m.due.replace(month=1, day=1)):
             return ListItem(lead, m, "year_round")
         return None
     if m.due is not None:
-        due = effective_due(m.due, workdays)  # the date the list prints: a deadline on a day off moves
+        # the period holds the deadline's effective due date — the working day it moves to when it falls on a
+        # day off, which is the date the list prints (docs/contracts.md §3, "Periods")
+        due = effective_due(m.due, workdays)
         if period is None or (due is not None and period[0] <= due <= period[1]):
             return ListItem(lead, m, "dated")
         return None

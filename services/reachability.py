@@ -17,7 +17,7 @@ class ReachabilityService:
 
     async def set_reachable(self, channel: str, chat_id: str, reachable: bool) -> int:
         """Mark every identity of `channel` whose private chat is `chat_id`; returns how many changed."""
-        async with self.uow() as uow:
+        async with self.uow(bookkeeping=True) as uow:
             changed = await uow.users.set_reachable(channel, str(chat_id), reachable)
             await uow.commit()
         return changed
@@ -25,5 +25,5 @@ class ReachabilityService:
     async def unreachable_chats(self, channel: str) -> set[str]:
         """Chats of `channel` currently marked unreachable (a channel loads them at start, so a message
         from such a chat can clear the mark without a database write on every message)."""
-        async with self.uow() as uow:
+        async with self.uow(bookkeeping=True) as uow:
             return await uow.users.unreachable_chats(channel)

@@ -1,16 +1,10 @@
-"""The periodic CCHC report drafted from what the units reported (issue 13, CONTRACTS §5).
+"""The periodic CCHC report drafted from what the units reported (docs/report.md, docs/contracts.md §5).
 
-`draft()` reads the plan, every status change, every evidence file and the target figures, and states
-them **as they stood at the period's cut-off** (`domain.report_period`): a change recorded after the
-cut-off is ignored, so a draft made late still reports the period as it was. The result is a tree of
-plain dataclasses shaped like the report's outline — the template (docxtpl, `services.report_writer`)
-words it; this module has no Word in it.
-
-Outline: I. Công tác chỉ đạo, điều hành (figures of the follow-up); II. Kết quả thực hiện, one area per
-reform area of the plan (targets with goal and figure, tasks completed in the period with unit and date,
-tasks in progress with percent, evidence by file name and date); III. Đánh giá chung (counts, and
-«tồn tại, hạn chế» from the blockers units reported); IV. Phương hướng, nhiệm vụ kỳ tới (what falls due
-in the next quarter, by unit); an appendix with every task and its status per lead unit.
+`draft()` reads the plan, the recorded status history, the accepted evidence and the target figures, and
+states them **as they stood at the period's cut-off** (`domain.report_period`): the shares' states and
+every count are the one projection (`domain.projection`) at the end of the cut-off day, so the report, the
+chat, the export, the web view and `cchc-bot status --at` agree. `services.report_build` sorts the shares
+into the outline; the template (docxtpl, `services.report_writer`) words it; this module has no Word in it.
 """
 
 from __future__ import annotations
@@ -18,188 +12,35 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import time
-from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from domain.plan import YEAR_ROUND, milestone_done
+from domain.projection import PlanMilestone, PlanShare, Projection, RecordedUpdate, project
 from domain.report_period import ReportPeriod, report_period
 from domain.reporting import ReportingCalendar
-from domain.shares import REVIEW_NAMES, STATUS_NAMES, Workdays, milestone_overdue
-from domain.targets import achieved, fmt_goal, fmt_value
+from domain.shares import ReviewState, Workdays
 from domain.units import UnitDirectory
-from services.review_service import evidence_view
-from services.target_service import NoPlan, TargetService
+from services.errors import NoPlan
+from services.evidence_annex import AnnexRow, write_annex
+from services.projection_service import ProjectionService, share_json
+from services.report_build import AcceptedEvidence, Blocked, PlanFacts, SectionFacts, build
+from services.report_model import ReportDraft
+from services.review_service import EvidenceView, evidence_view
+from services.target_service import TargetService
 from storage.uow import UnitOfWorkFactory
 
-VERDICTS = {True: "đạt", False: "chưa đạt", None: "chưa có số liệu"}
-
-
-@dataclass
-class TargetItem:
-    code: str
-    text: str
-    short_name: str
-    goal: str  # «≥ 60%», «100%», «không định lượng»
-    figure: str  # «57%» or ""
-    fraction: str  # «4/7» or ""
-    verdict: str  # đạt | chưa đạt | chưa có số liệu | "" (qualitative, no figure)
-    reported_by: str
-    reported_on: dt.date | None
-
-
-@dataclass
-class CompletedItem:
-    task: int
-    title: str
-    unit_id: str
-    unit: str
-    date: dt.date
-    milestone: str | None  # the one milestone completed, when later ones remain
-
-
-@dataclass
-class ProgressItem:
-    task: int
-    title: str
-    unit_id: str
-    unit: str
-    status: str
-    percent: int | None
-
-
-@dataclass
-class EvidenceItem:
-    task: int
-    unit_id: str
-    unit: str
-    file_name: str
-    date: dt.date
-    state: str
-
-
-@dataclass
-class Area:
-    number: int
-    roman: str
-    title: str
-    targets: list[TargetItem] = field(default_factory=list)
-    completed: list[CompletedItem] = field(default_factory=list)
-    in_progress: list[ProgressItem] = field(default_factory=list)
-    evidence: list[EvidenceItem] = field(default_factory=list)
-
-
-@dataclass
-class Blocker:
-    task: int
-    title: str
-    unit_id: str
-    unit: str
-    note: str
-    date: dt.date | None
-
-
-@dataclass
-class DueItem:
-    task: int
-    title: str
-    unit_id: str
-    milestone: str  # the plan's own words («Trước 20/12 hàng năm»)
-    due: dt.date
-
-
-@dataclass
-class UnitDue:
-    unit_id: str
-    unit: str
-    due: list[DueItem]
-
-
-@dataclass
-class ShareStatus:
-    unit_id: str
-    unit: str
-    status: str  # text at the cut-off («Hoàn thành», «Đang thực hiện 60%», …)
-    done_on: dt.date | None
-    overdue: bool
-
-
-@dataclass
-class AppendixTask:
-    number: int
-    title: str
-    leads: str
-    deadline: str
-    shares: list[ShareStatus]
-    uniform: str = ""  # the one status shared by every lead unit (several units, none done or late)
-
-
-@dataclass
-class AppendixSection:
-    roman: str
-    title: str
-    tasks: list[AppendixTask]
-
-
-@dataclass
-class Counts:
-    total: int = 0
-    done: int = 0
-    done_on_time: int = 0
-    done_late: int = 0
-    in_progress: int = 0
-    blocked: int = 0
-    not_started: int = 0
-    overdue: int = 0  # not done, a milestone due before the cut-off
-
-
-@dataclass
-class ReportDraft:
-    year: int
-    period: str
-    period_title: str
-    period_name: str  # «Quý III năm 2022», «6 tháng đầu năm 2022», «năm 2022»
-    plan_title: str
-    issuer: str
-    start: dt.date
-    cutoff: dt.date
-    due: dt.date | None
-    next_title: str
-    next_start: dt.date
-    next_end: dt.date
-    unit_id: str | None  # None: the whole department
-    areas: list[Area]
-    counts: Counts
-    blockers: list[Blocker]
-    next_due: list[UnitDue]
-    year_round: int  # shares «Cả năm» still open: carried on in the next period
-    appendix: list[AppendixSection]
-    updates_in_period: int
-    evidence_in_period: int
-    figures_in_period: int
-    units_reporting: int
-    load_seconds: float = 0.0
-
-
-@dataclass
-class _Share:
-    lead_id: int
-    unit_id: str
-    status: str = "not_started"
-    percent: int | None = None
-    done_through: dt.date | None = None
-    done_on: dt.date | None = None
-    blocked_note: str | None = None
-    blocked_on: dt.date | None = None
+__all__ = ["NoPlan", "ReportDraft", "ReportService"]
 
 
 class ReportService:
     def __init__(
         self, uow: UnitOfWorkFactory, units: UnitDirectory, reporting: ReportingCalendar, targets: TargetService,
-        tz: ZoneInfo, template: Path, workdays: Workdays,
+        tz: ZoneInfo, template: Path, workdays: Workdays, projections: ProjectionService | None = None,
     ) -> None:
-        self.workdays = workdays  # «trễ hạn» at the cut-off: the one overdue rule (domain.shares)
+        self.projections = projections  # the one projection (docs/contracts.md §7)
+        self.workdays = workdays
         self.uow = uow
         self.units = units
         self.reporting = reporting
@@ -214,10 +55,12 @@ class ReportService:
         async with self.uow() as uow:
             plan = await (uow.plans.plan_by_year(year) if year is not None else uow.plans.current_plan())
             if plan is None:
-                raise NoPlan(f"chưa có kế hoạch năm {year}" if year else "chưa có kế hoạch")
-            return plan.year
+                raise NoPlan(year)
+            return int(plan.year)
 
-    async def draft(self, period: str, year: int | None = None, *, unit_id: str | None = None) -> ReportDraft:
+    async def draft(
+        self, period: str, year: int | None = None, *, unit_id: str | None = None, signer: str = "deputy"
+    ) -> ReportDraft:
         started = time.perf_counter()
         year = await self.plan_year(year)
         rp = report_period(self.reporting, period, year)
@@ -225,190 +68,129 @@ class ReportService:
         _, _, target_rows = await self.targets.status(period=rp.period, today=rp.cutoff, until=until, year=year)
         async with self.uow() as uow:  # ORM rows are read inside the transaction that loaded them
             plan = await uow.plans.plan_by_year(year)
+            if plan is None:
+                raise NoPlan(year)
+            latest = await uow.plans.current_plan()
+            current = self.projections is not None and latest is not None and latest.id == plan.id
             _, sections, tasks = await uow.plans.load_full(plan.id)
             lead_ids = [lead.id for t in tasks for a in t.assignments for lead in a.leads]
-            history = await uow.statuses.history(lead_ids) if lead_ids else []
-            evidence_rows = await uow.review.evidence(plan.id)
-            draft = self._build(rp, plan, sections, tasks, history, evidence_rows, target_rows, until, unit_id)
+            history = [u for u, _user in await uow.statuses.history(lead_ids)] if lead_ids else []
+            evidence_rows = await uow.review.evidence(plan.id, state=ReviewState.ACCEPTED.value)
+            facts = self._facts(plan, sections, tasks)
+            inputs = self._inputs(tasks, history)
+            notes = self._notes(history, until)
+            accepted = self._accepted(evidence_rows, until)
+        evidence = [AcceptedEvidence(e.task_number, e.section, e.unit_id, e.label, self.local(e.created_at).date())
+                    for e in accepted]
+        projection = await self._projection(inputs, rp.cutoff, year, current=current)
+        order = {u.id: i for i, u in enumerate(self.units.units)}
+        draft = build(rp, facts, projection, notes=notes, evidence=evidence, targets=target_rows,
+                      unit_name=self.units.name, unit_order=order, unit_id=unit_id, signer=signer,
+                      department=self.units.department)
+        draft.projection = projection
         draft.load_seconds = time.perf_counter() - started
         return draft
 
-    def _build(self, rp, plan, sections, tasks, history, evidence_rows, target_rows, until, unit_id) -> ReportDraft:
-        year = rp.year
-        milestone_due = {m.id: (m.due, m.label) for t in tasks for a in t.assignments for m in a.milestones}
-        shares: dict[int, _Share] = {}
-        for t in tasks:
-            for a in t.assignments:
-                for lead in a.leads:
-                    shares[lead.id] = _Share(lead.id, lead.unit_id)
-        completed_at: dict[int, list[tuple[dt.date, str | None]]] = defaultdict(list)
-        updates_in_period = 0
-        reporting_units: set[str] = set()
-        for update, _user in history:
-            at = self.local(update.created_at)
-            if at >= until:
-                continue
-            day = at.date()
-            share = shares[update.lead_id]
-            in_period = rp.start <= day <= rp.cutoff
-            if in_period:
-                updates_in_period += 1
-                reporting_units.add(share.unit_id)
-            previous = share.status
-            share.status, share.percent = update.status, update.percent
-            if update.milestone_id is not None and update.milestone_id in milestone_due:
-                due, label = milestone_due[update.milestone_id]
-                share.done_through = due
-                if in_period:
-                    completed_at[update.lead_id].append((day, label))
-            elif update.status == "done":
-                if previous != "done":
-                    share.done_on = day
-                    if in_period:
-                        completed_at[update.lead_id].append((day, None))
-            elif update.status == "not_started":
-                share.done_through = None
-            if update.status == "blocked":
-                share.blocked_note = update.note or update.original_text
-                share.blocked_on = day
-        evidence = [evidence_view(row) for row in evidence_rows]
-
-        def wanted(unit: str) -> bool:
-            return unit_id is None or unit == unit_id
-
-        by_section: dict[int, Area] = {
-            s.number: Area(s.number, s.roman, s.title.capitalize()) for s in sections
+    async def summary_json(self, draft: ReportDraft) -> dict[str, Any]:
+        """What `report draft --json` prints besides the path (docs/contracts.md §5): the counts and shares
+        of the projection at the cut-off — the numbers the document states — and the targets' figures."""
+        projection = draft.projection
+        assert projection is not None
+        return {
+            "period": draft.period, "year": draft.year, "cut_off": draft.cutoff.isoformat(),
+            "counts": projection.counts().as_contract(),
+            "shares": [share_json(s) for s in projection.shares],
+            "targets": [{"code": t.code, "name": t.text, "goal": t.goal_value, "period": t.period,
+                         "value": t.value} for t in draft.targets],
         }
-        for row in target_rows:
-            t, f = row.target, row.figure
-            verdict = VERDICTS[row.verdict] if (t.goal is not None or f is not None) else ""
-            if t.goal is None and f is not None:
-                verdict = ""
-            area = by_section.get(t.section)
-            if area is None:
-                continue
-            area.targets.append(
-                TargetItem(
-                    t.code, t.text, t.short_name, fmt_goal(t.goal, t.direction), fmt_value(f.value) if f else "",
-                    f"{f.numerator}/{f.denominator}" if f and f.denominator else "", verdict,
-                    self.units.name(f.unit_id) if f and f.unit_id else "", f.at.date() if f else None,
-                )
-            )
-        counts = Counts()
-        blockers: list[Blocker] = []
-        due_items: dict[str, list[DueItem]] = defaultdict(list)
-        year_round = 0
-        appendix: dict[int, list[AppendixTask]] = defaultdict(list)
-        for t in tasks:
-            area = by_section.get(t.section_number)
-            task_shares: list[ShareStatus] = []
-            leads_of_task: list[str] = []
-            deadlines: list[str] = []
-            for a in t.assignments:
-                deadlines.append(a.deadline_text or "; ".join(m.text for m in a.milestones))
-                for lead in sorted(a.leads, key=lambda x: x.id):
-                    share = shares[lead.id]
-                    leads_of_task.append(lead.unit_id)
-                    dated = [m.due for m in a.milestones if m.due is not None]
-                    overdue = share.status != "done" and any(
-                        milestone_overdue(share.status, share.done_through, m.due, rp.cutoff, self.workdays)
-                        for m in a.milestones
-                    )
-                    if wanted(lead.unit_id):
-                        counts.total += 1
-                        if share.status == "done":
-                            counts.done += 1
-                            late = bool(dated) and share.done_on is not None and share.done_on > max(dated)
-                            counts.done_late += late
-                            counts.done_on_time += not late
-                        elif share.status == "in_progress":
-                            counts.in_progress += 1
-                        elif share.status == "blocked":
-                            counts.blocked += 1
-                        else:
-                            counts.not_started += 1
-                        counts.overdue += overdue
-                    name = self.units.name(lead.unit_id)
-                    text = STATUS_NAMES.get(share.status, share.status)
-                    if share.status == "in_progress" and share.percent is not None:
-                        text += f" {share.percent}%"
-                    task_shares.append(ShareStatus(lead.unit_id, name, text, share.done_on, overdue))
-                    if not wanted(lead.unit_id):
-                        continue
-                    if area is not None:
-                        for day, label in completed_at.get(lead.id, []):
-                            area.completed.append(CompletedItem(t.number, t.title, lead.unit_id, name, day, label))
-                        if share.status in ("in_progress", "blocked") and not completed_at.get(lead.id):
-                            area.in_progress.append(
-                                ProgressItem(t.number, t.title, lead.unit_id, name, text, share.percent)
-                            )
-                    if share.status == "blocked":
-                        blockers.append(
-                            Blocker(t.number, t.title, lead.unit_id, name, share.blocked_note or "", share.blocked_on)
-                        )
-                    if share.status == "done":
-                        continue
-                    for m in a.milestones:
-                        if m.due is None or milestone_done(share.status, share.done_through, m.due):
-                            continue
-                        if not (rp.next_start <= m.due <= rp.next_end):
-                            continue
-                        if m.kind == YEAR_ROUND:
-                            year_round += 1
-                            continue
-                        due_items[lead.unit_id].append(
-                            DueItem(t.number, t.title, lead.unit_id, m.text.strip().rstrip("."), m.due)
-                        )
-            statuses = {s.status for s in task_shares}
-            uniform = ""
-            if len(task_shares) > 1 and len(statuses) == 1 and not any(s.overdue or s.done_on for s in task_shares):
-                uniform = f"{task_shares[0].status} (cả {len(task_shares)} đơn vị)"
-            appendix[t.section_number].append(
-                AppendixTask(
-                    t.number, t.title, "; ".join(self.units.name(u) for u in dict.fromkeys(leads_of_task)),
-                    "\n".join(d for d in dict.fromkeys(deadlines) if d), task_shares, uniform,
-                )
-            )
-        evidence_in_period = 0
-        for ev in evidence:
-            day = self.local(ev.created_at).date()
-            if not (rp.start <= day <= rp.cutoff) or not wanted(ev.unit_id):
-                continue
-            evidence_in_period += 1
-            area = by_section.get(ev.section)
-            if area is not None:
-                area.evidence.append(
-                    EvidenceItem(ev.task_number, ev.unit_id, self.units.name(ev.unit_id), ev.label, day,
-                                 REVIEW_NAMES.get(ev.review_state, ev.review_state))
-                )
-        for area in by_section.values():
-            area.completed.sort(key=lambda c: (c.date, c.task))
-        order = {u.id: i for i, u in enumerate(self.units.units)}
-        next_due = [
-            UnitDue(u, self.units.name(u), sorted(items, key=lambda d: (d.due, d.task)))
-            for u, items in sorted(due_items.items(), key=lambda kv: (order.get(kv[0], 999), kv[0]))
+
+    async def write_evidence_annex(self, period: str, out: Path, year: int | None = None) -> Path:
+        """Every evidence file accepted by the period's cut-off, in an Excel workbook (services.evidence_annex)."""
+        year = await self.plan_year(year)
+        rp = report_period(self.reporting, period, year)
+        until = dt.datetime.combine(rp.cutoff + dt.timedelta(days=1), dt.time())
+        async with self.uow() as uow:
+            plan = await uow.plans.plan_by_year(year)
+            if plan is None:
+                raise NoPlan(year)
+            romans = {s.number: s.roman for s in await uow.plans.sections(plan.id)}
+            accepted = self._accepted(await uow.review.evidence(plan.id, state=ReviewState.ACCEPTED.value), until)
+        rows = [
+            AnnexRow(romans.get(e.section, ""), e.task_number, e.task_title, e.label, self.units.name(e.unit_id),
+                     self.local(e.created_at).date(), e.uploader or "",
+                     self.local(e.reviewed_at).date() if e.reviewed_at else None, e.reviewer or "", e.size, e.sha256)
+            for e in sorted(accepted, key=lambda e: (e.section, e.task_number, e.created_at))
         ]
-        figures_in_period = sum(1 for r in target_rows if r.figure is not None)
-        return ReportDraft(
-            year=year, period=rp.period, period_title=rp.title,
-            period_name=f"năm {year}" if rp.period == "Y" else f"{rp.title} năm {year}", plan_title=plan.title, issuer=plan.issuer,
-            start=rp.start, cutoff=rp.cutoff, due=rp.due, next_title=rp.next_title, next_start=rp.next_start,
-            next_end=rp.next_end, unit_id=unit_id, areas=[by_section[s.number] for s in sections], counts=counts,
-            blockers=sorted(blockers, key=lambda b: (b.task, order.get(b.unit_id, 999))), next_due=next_due,
-            year_round=year_round,
-            appendix=[AppendixSection(s.roman, s.title.capitalize(), appendix.get(s.number, [])) for s in sections],
-            updates_in_period=updates_in_period, evidence_in_period=evidence_in_period,
-            figures_in_period=figures_in_period, units_reporting=len(reporting_units),
+        title = f"Danh mục minh chứng — báo cáo CCHC {rp.title} năm {year}"
+        return await asyncio.to_thread(write_annex, rows, title, out)
+
+    @staticmethod
+    def _facts(plan: Any, sections: Sequence[Any], tasks: Sequence[Any]) -> PlanFacts:
+        return PlanFacts(
+            year=plan.year, title=plan.title, issuer=plan.issuer, number=plan.number,
+            date=plan.signed,
+            sections=tuple(SectionFacts(s.number, s.roman, s.title) for s in sections),
+            task_titles={t.number: t.title for t in tasks},
+            milestone_words={m.id: m.text for t in tasks for a in t.assignments for m in a.milestones},
         )
 
+    async def _projection(
+        self, inputs: tuple[list[PlanShare], list[RecordedUpdate]], at: dt.date, year: int, *, current: bool
+    ) -> Projection:
+        """The one projection at the end of `at`: the projection service's for the current plan; for
+        another (a past year's report), the same pure `project` fed from the rows this draft read."""
+        if current and self.projections is not None:
+            projection = await self.projections.at(at)
+            if projection.plan_year == year:
+                return projection
+        shares, updates = inputs
+        return project(shares, updates, at, self.workdays, plan_year=year)
+
+    def _inputs(self, tasks: Sequence[Any], history: Sequence[Any]) -> tuple[list[PlanShare], list[RecordedUpdate]]:
+        shares = [
+            PlanShare(
+                lead.id, t.number, lead.unit_id, a.id,
+                tuple(PlanMilestone(m.id, m.label, m.kind, m.due, i) for i, m in enumerate(a.milestones)),
+                t.section_number, a.position,
+            )
+            for t in tasks for a in t.assignments for lead in sorted(a.leads, key=lambda x: x.id)
+        ]
+        updates = [
+            RecordedUpdate(u.lead_id, u.status, u.percent, self.local(u.created_at).date(), u.milestone_id)
+            for u in history
+        ]
+        return shares, updates
+
+    def _notes(self, history: Sequence[Any], until: dt.datetime) -> dict[int, Blocked]:
+        """The words of each share's latest «vướng» report made by the cut-off (quoted in III and V)."""
+        notes: dict[int, Blocked] = {}
+        for u in history:
+            at = self.local(u.created_at)
+            if at < until and u.status == "blocked":
+                notes[u.lead_id] = Blocked((u.note or u.original_text or "").strip(), at.date())
+        return notes
+
+    def _accepted(self, rows: Sequence[Any], until: dt.datetime) -> list[EvidenceView]:
+        """Evidence accepted by the cut-off (sent and reviewed before its end); returned or pending files
+        never reach the report or its annex."""
+        out = []
+        for row in rows:
+            ev = evidence_view(row)
+            sent = self.local(ev.created_at)
+            reviewed = self.local(ev.reviewed_at) if ev.reviewed_at else sent
+            if ev.review_state == ReviewState.ACCEPTED and sent < until and reviewed < until:
+                out.append(ev)
+        return out
+
     async def write(
-        self, period: str, out: Path, year: int | None = None, *, template: Path | None = None
+        self, period: str, out: Path, year: int | None = None, *, template: Path | None = None,
+        signer: str = "deputy",
     ) -> tuple[ReportDraft, Path, float]:
         """Draft the whole department's report and render it into `out` (a worker thread renders, so
         the bot's event loop never waits on Word); returns (draft, path, render seconds)."""
         from services.report_writer import render
 
-        draft = await self.draft(period, year)
+        draft = await self.draft(period, year, signer=signer)
         started = time.perf_counter()
         path = await asyncio.to_thread(render, draft, template or self.template, out)
         return draft, path, time.perf_counter() - started
@@ -416,6 +198,3 @@ class ReportService:
     def period_of(self, period: str, year: int) -> ReportPeriod:
         return report_period(self.reporting, period, year)
 
-
-def verdict_text(goal: float | None, direction: str | None, value: float | None) -> str:
-    return VERDICTS[achieved(goal, direction, value)]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
 
@@ -26,8 +27,9 @@ from domain.people import UserView
 from domain.shares import ReviewState, Status, verified
 from domain.units import UnitDirectory
 from domain.workdays import WorkingCalendar
+from services.access import Permission, coordinating
 from services.broadcast_service import BroadcastService, PushReport
-from services.reminder_service import ReminderService
+from services.reminders import ReminderService
 from services.status_service import StatusService
 from services.views import status_text
 from storage.uow import UnitOfWork, UnitOfWorkFactory
@@ -114,12 +116,32 @@ class PendingPage:
     remaining: int  # after this page
 
 
+class ReviewKind(StrEnum):
+    """What became of the request (`ReviewOutcome.kind`)."""
+
+    ACCEPTED = "accepted"
+    RETURNED = "returned"
+    FORBIDDEN = "forbidden"
+    READ_ONLY = "read_only"
+    NOT_FOUND = "not_found"
+    ALREADY_REVIEWED = "already_reviewed"
+    EMPTY_COMMENT = "empty_comment"
+
+
 @dataclass
 class ReviewOutcome:
-    kind: str  # accepted | returned | forbidden | read_only | not_found | already_reviewed | empty_comment
+    kind: ReviewKind
     evidence: EvidenceView | None = None
     verified: bool = False  # the unit's share is now done and verified
     notify: list[int] = field(default_factory=list)
+
+    @property
+    def file(self) -> EvidenceView:
+        """The file reviewed: every kind but the refusals (forbidden, read_only, not_found, empty_comment)
+        carries it."""
+        if self.evidence is None:
+            raise LookupError(f"a {self.kind} review outcome carries no file")
+        return self.evidence
 
 
 class ReviewService:
@@ -154,7 +176,7 @@ class ReviewService:
         self, user: UserView, *, task: int | None = None, after_id: int | None = None, limit: int = PAGE
     ) -> PendingPage:
         """Files waiting for review, oldest first (coordinators, admins and, read-only, leaders)."""
-        if not user.sees_all_units:
+        if coordinating(user) is Permission.FORBIDDEN:  # leaders read the queue
             raise ReviewForbidden(user.role)
         async with self.uow() as uow:
             plan_id = await self._plan_id(uow)
@@ -196,13 +218,6 @@ class ReviewService:
         async with self.uow() as uow:
             return await uow.review.count(plan_id, state=PENDING)
 
-    async def new_since(self, since: dt.datetime) -> int:
-        async with self.uow() as uow:
-            plan_id = await self._plan_id(uow)
-            if plan_id is None:
-                return 0
-            return await uow.review.count(plan_id, state=PENDING, since=since)
-
     def file_path(self, evidence: EvidenceView) -> Path | None:
         """The stored file, if it is still on disk (paths are absolute or relative to EVIDENCE_DIR)."""
         path = Path(evidence.path)
@@ -217,21 +232,22 @@ class ReviewService:
     async def return_(self, user: UserView, evidence_id: int, comment: str, *, now: dt.datetime) -> ReviewOutcome:
         comment = (comment or "").strip()[:MAX_COMMENT_CHARS]
         if not comment:
-            return ReviewOutcome("empty_comment")
+            return ReviewOutcome(ReviewKind.EMPTY_COMMENT)
         return await self._review(user, evidence_id, RETURNED, comment, now)
 
     async def _review(
         self, user: UserView, evidence_id: int, state: str, comment: str | None, now: dt.datetime
     ) -> ReviewOutcome:
-        if not user.is_coordinator:
-            return ReviewOutcome("read_only" if user.sees_all_units else "forbidden")
+        permission = coordinating(user)
+        if permission is not Permission.ALLOWED:
+            return ReviewOutcome(ReviewKind(permission.value))
         async with self.uow() as uow:
             repo = uow.review
             row = await repo.one(evidence_id)
             if row is None:
-                return ReviewOutcome("not_found")
+                return ReviewOutcome(ReviewKind.NOT_FOUND)
             if not await repo.review(evidence_id, state=state, comment=comment, user_id=user.id, at=now):
-                return ReviewOutcome("already_reviewed", evidence_view(row))
+                return ReviewOutcome(ReviewKind.ALREADY_REVIEWED, evidence_view(row))
             view = evidence_view(await repo.one(evidence_id, fresh=True))
             tally = (await repo.tallies([view.lead_id])).get(view.lead_id, {})
             verification = Verification(tally.get(ACCEPTED, 0), tally.get(PENDING, 0), tally.get(RETURNED, 0))
@@ -239,7 +255,7 @@ class ReviewService:
             await uow.commit()
         notify = [uid for uid in notify if uid != user.id]
         return ReviewOutcome(
-            "accepted" if state == ACCEPTED else "returned", view, verification.verified(view.lead_status), notify
+            ReviewKind.ACCEPTED if state == ACCEPTED else ReviewKind.RETURNED, view, verification.verified(view.lead_status), notify
         )
 
     # -- the audit trail ------------------------------------------------------------------------------
@@ -322,7 +338,7 @@ class AuditLine:
     channel: str | None
 
 
-def _wall(at: dt.datetime, tz) -> dt.datetime:
+def _wall(at: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
     """Sort key: SQLite gives naive local wall times, PostgreSQL aware ones; compare as local wall time."""
     return at if at.tzinfo is None else at.astimezone(tz).replace(tzinfo=None)
 

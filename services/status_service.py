@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from enum import StrEnum
 
+from domain import plan_years
 from domain.people import UserView
 from domain.plan import TRIGGERED
 from domain.shares import (
@@ -17,37 +19,67 @@ from domain.shares import (
     PercentOutOfRange,
     UnknownStatus,
     apply_update,
-    may_write,
     parse_status,
     share_percent,
-    writable,
 )
+from services.access import Permission, coordinating, may_write, writable
+from services.errors import NoPlan
 from services.plan_service import PlanService
 from services.query_service import lead_view
 from services.views import LeadView
 from storage.repositories.statuses import AssignmentRecord
 from storage.uow import Conflict, UnitOfWorkFactory
 
-__all__ = ["STATUSES", "StatusService", "TriggerOutcome", "UpdateOutcome"]
+__all__ = ["STATUSES", "StatusService", "TriggerKind", "TriggerOutcome", "UpdateKind", "UpdateOutcome", "UpdateRecorded"]
+
+
+class UpdateKind(StrEnum):
+    RECORDED = "recorded"
+    DUPLICATE = "duplicate"  # this message was recorded before
+    UNKNOWN_TASK = "unknown_task"
+    FORBIDDEN = "forbidden"  # not a share this person may write (`lead_units`: whose it is)
+    READ_ONLY = "read_only"  # a leader
+    CHOOSE = "choose"  # several shares fit: ask which (`options`)
+    BAD_STATUS = "bad_status"
+    BAD_PERCENT = "bad_percent"  # outside `percent_range`
+    CLOSED = "closed"  # a past year's plan after its closing date (`year`, `closed_on`)
 
 
 @dataclass
 class UpdateOutcome:
-    """What happened to a status update request; handlers turn it into words."""
+    """A status update request that wrote nothing, and why; handlers turn it into words."""
 
-    kind: str  # recorded | duplicate | unknown_task | forbidden | read_only | choose | bad_status | bad_percent | no_plan
-    lead: LeadView | None = None
-    previous: str | None = None
+    kind: UpdateKind
     options: list[LeadView] = field(default_factory=list)
     lead_units: list[str] = field(default_factory=list)
+    percent_range: tuple[int, int] = (PERCENT_MIN, PERCENT_MAX)
+    # the plan's year when it is not the current one (the answer says so), and for `closed` its closing day
+    year: int | None = None
+    closed_on: dt.date | None = None
+
+
+@dataclass
+class UpdateRecorded:
+    """A status update written: the share as it now stands."""
+
+    lead: LeadView
+    previous: str | None  # None: nobody had reported on this share
     completed: str | None = None  # the one milestone this "done" completed, when later ones remain
     remaining: list[tuple[str, dt.date]] = field(default_factory=list)
-    percent_range: tuple[int, int] = (PERCENT_MIN, PERCENT_MAX)
+    kind: UpdateKind = UpdateKind.RECORDED
+    year: int | None = None  # the plan's year when it is not the current one (the answer says so)
+
+
+class TriggerKind(StrEnum):
+    RECORDED = "recorded"
+    UNKNOWN_TASK = "unknown_task"
+    FORBIDDEN = "forbidden"
+    NO_TRIGGER = "no_trigger"  # the task has no milestone waiting for an event
 
 
 @dataclass
 class TriggerOutcome:
-    kind: str  # recorded | unknown_task | forbidden | no_trigger
+    kind: TriggerKind
     milestones: list[tuple[str, dt.date | None]] = field(default_factory=list)
 
 
@@ -73,46 +105,56 @@ class StatusService:
         key: str | None,
         now: dt.datetime,
         lead_id: int | None = None,
-    ) -> UpdateOutcome:
-        """Write one unit's share of a task, by the rules of `domain.shares`; a refused request (bad
-        status, percent out of range, not allowed, unknown task) changes nothing."""
+        year: int | None = None,
+    ) -> UpdateRecorded | UpdateOutcome:
+        """Write one unit's share of a task of `year`'s plan (None: the plan of the share pressed, else the
+        current plan), by the rules of `domain.shares`; a refused request (bad status, percent out of range,
+        not allowed, unknown task, a past year's plan after its closing date) changes nothing."""
         try:  # refused before anything is read
             requested = parse_status(status)
             share_percent(requested, percent)
         except UnknownStatus:
-            return UpdateOutcome("bad_status")
+            return UpdateOutcome(UpdateKind.BAD_STATUS)
         except PercentOutOfRange:
-            return UpdateOutcome("bad_percent")
+            return UpdateOutcome(UpdateKind.BAD_PERCENT)
         if not user.can_write:
-            return UpdateOutcome("read_only")
+            return UpdateOutcome(UpdateKind.READ_ONLY)
         try:
             async with self.uow() as uow:
-                plan = await uow.plans.current_plan()
+                if year is None and lead_id is not None:  # a button of a past year's card writes that year
+                    where = await uow.evidence.plan_year_of_lead(lead_id)
+                    year = where[0] if where else None
+                current = await uow.plans.current_plan()
+                plan = await uow.plans.plan_by_year(year) if year is not None else current
                 if plan is None:
-                    return UpdateOutcome("no_plan")
+                    raise NoPlan(year)
+                past = None if current is not None and plan.id == current.id else plan.year
+                if not plan_years.writable(plan.year, now.date(), plan.closes_on):
+                    closed_on = plan.closes_on or plan_years.default_closing(plan.year)
+                    return UpdateOutcome(UpdateKind.CLOSED, year=plan.year, closed_on=closed_on)
                 repo = uow.statuses
                 if key and await repo.key_seen(key):
-                    return UpdateOutcome("duplicate")
+                    return UpdateOutcome(UpdateKind.DUPLICATE)
                 rows = await repo.leads(plan.id, task_number=task)
                 if not rows:
                     exists = await uow.plans.task(plan.id, task)
-                    return UpdateOutcome("forbidden" if exists else "unknown_task")
+                    return UpdateOutcome(UpdateKind.FORBIDDEN if exists else UpdateKind.UNKNOWN_TASK)
                 lead_units = list(dict.fromkeys(lead.unit_id for lead, _, _ in rows))
                 allowed = writable(
                     user, rows, lambda r: r[0].unit_id,
                     chosen=(lambda r: r[0].id == lead_id) if lead_id is not None else None,
                 )
                 if not allowed:
-                    return UpdateOutcome("forbidden", lead_units=lead_units)
+                    return UpdateOutcome(UpdateKind.FORBIDDEN, lead_units=lead_units)
                 if len(allowed) > 1:
-                    return UpdateOutcome("choose", options=[lead_view(*r) for r in allowed], lead_units=lead_units)
+                    return UpdateOutcome(UpdateKind.CHOOSE, options=[lead_view(*r) for r in allowed], lead_units=lead_units)
                 lead, assignment, task_row = allowed[0]
                 previous = lead.status if lead.status_at is not None else None  # None: nobody reported yet
                 change = apply_update(
                     requested, percent, done_through=lead.done_through,
                     milestones=dated_milestones(assignment), today=now.date(),
                 )
-                if change.partial and not note:
+                if change.completed is not None and not note:
                     note = f"hoàn thành mốc «{change.completed.label}»"
                 await repo.record(
                     lead.id, status=change.recorded, percent=change.recorded_percent, note=note, user_id=user.id,
@@ -123,13 +165,13 @@ class StatusService:
                     lead.id, status=change.status, percent=change.percent, done_through=change.done_through
                 )
                 await uow.commit()
-                return UpdateOutcome(
-                    "recorded", lead=lead_view(lead, assignment, task_row), previous=previous,
+                return UpdateRecorded(
+                    lead_view(lead, assignment, task_row), previous,
                     completed=change.completed.label if change.completed else None,
-                    remaining=[(m.label, m.due) for m in change.remaining],
+                    remaining=[(m.label, m.due) for m in change.remaining], year=past,
                 )
         except Conflict:  # the same message raced in twice: the unique key kept one
-            return UpdateOutcome("duplicate")
+            return UpdateOutcome(UpdateKind.DUPLICATE)
 
     async def can_update(self, user: UserView, lead_id: int) -> LeadView | None:
         """The lead if this user may change it (re-authorises every button press)."""
@@ -141,18 +183,18 @@ class StatusService:
 
     async def record_trigger(self, user: UserView, *, task: int, day: dt.date) -> TriggerOutcome:
         """A coordinator records when the event a milestone waits for happened; its due date follows."""
-        if not user.is_coordinator:
-            return TriggerOutcome("forbidden")
+        if coordinating(user) is not Permission.ALLOWED:
+            return TriggerOutcome(TriggerKind.FORBIDDEN)
         async with self.uow() as uow:
             plan = await uow.plans.current_plan()
             task_row = await uow.plans.task(plan.id, task) if plan else None
             if task_row is None:
-                return TriggerOutcome("unknown_task")
+                return TriggerOutcome(TriggerKind.UNKNOWN_TASK)
             waiting = [m for a in task_row.assignments for m in a.milestones if m.kind in TRIGGERED]
             if not waiting:
-                return TriggerOutcome("no_trigger")
+                return TriggerOutcome(TriggerKind.NO_TRIGGER)
             await uow.plans.record_trigger(waiting, day, user.id, self.plans.trigger_due)
-            outcome = TriggerOutcome("recorded", [(m.label, m.due) for m in waiting])
+            outcome = TriggerOutcome(TriggerKind.RECORDED, [(m.label, m.due) for m in waiting])
             await uow.commit()
         self.plans.forget()
         return outcome

@@ -21,14 +21,17 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Protocol
+from enum import StrEnum
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from domain import plan_years
 from domain.people import UserView
 from domain.report_period import current_period, normalise_period
 from domain.targets import achieved, section_targets
 from domain.text import fold
-from storage.uow import Conflict, UnitOfWorkFactory
+from services.errors import NoPlan
+from storage.uow import Conflict, UnitOfWork, UnitOfWorkFactory
 
 # Words that say «a figure» rather than which target (the topic is matched on what is left).
 STOPWORDS = frozenset(
@@ -36,10 +39,6 @@ STOPWORDS = frozenset(
 )
 CODE = re.compile(r"\b([1-9])\s*[.,]\s*(\d{1,2})\b")
 CONFIDENT_MARGIN = 0.8  # the runner-up must score below this share of the best
-
-
-class NoPlan(LookupError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -72,6 +71,8 @@ class TargetStatus:
     target: TargetView
     figure: FigureView | None
     verdict: bool | None  # True đạt, False chưa đạt, None chưa có số liệu / không định lượng
+    # the period's latest figure recorded after `until` (a report's cut-off): stated as such, not dropped
+    late: FigureView | None = None
 
 
 @dataclass
@@ -81,13 +82,26 @@ class Match:
     alternatives: list[TargetView] = field(default_factory=list)
 
 
+class FigureKind(StrEnum):
+    """What became of the request (`FigureOutcome.kind`)."""
+
+    RECORDED = "recorded"
+    DUPLICATE = "duplicate"
+    READ_ONLY = "read_only"
+    UNKNOWN_TARGET = "unknown_target"
+    BAD_VALUE = "bad_value"
+    CLOSED = "closed"  # a past year's plan after its closing date (`year`, `closed_on`)
+
+
 @dataclass
 class FigureOutcome:
-    kind: str  # recorded | duplicate | read_only | unknown_target | bad_value | no_plan
+    kind: FigureKind
     target: TargetView | None = None
     figure: FigureView | None = None
     previous: FigureView | None = None
     verdict: bool | None = None
+    year: int | None = None  # closed: a past year's plan after its closing day
+    closed_on: dt.date | None = None
 
 
 class TargetRow(Protocol):
@@ -147,10 +161,10 @@ class TargetService:
     def local(self, at: dt.datetime) -> dt.datetime:
         return at.astimezone(self.tz).replace(tzinfo=None) if at.tzinfo else at
 
-    async def _plan(self, uow, year: int | None = None):
+    async def _plan(self, uow: UnitOfWork, year: int | None = None) -> Any:
         plan = await (uow.plans.plan_by_year(year) if year is not None else uow.plans.current_plan())
         if plan is None:
-            raise NoPlan("chưa có kế hoạch")
+            raise NoPlan()
         if not await uow.targets.has_targets(plan.id):
             # a plan imported before targets were stored: derive them from its sections once
             sections = await uow.plans.sections(plan.id)
@@ -187,7 +201,7 @@ class TargetService:
         _, targets = await self.targets()
         return next((t for t in targets if t.id == target_id), None)
 
-    def _figure(self, f, who: str | None, code: str) -> FigureView:
+    def _figure(self, f: Any, who: str | None, code: str) -> FigureView:
         return FigureView(
             code, f.period, f.value, f.numerator, f.denominator, f.unit_id, who, self.local(f.created_at),
             f.channel, f.original_text,
@@ -198,19 +212,22 @@ class TargetService:
         denominator: int | None = None, channel: str, text: str | None, key: str | None, now: dt.datetime,
     ) -> FigureOutcome:
         if user.role not in ("head", "coordinator", "admin"):
-            return FigureOutcome("read_only")
+            return FigureOutcome(FigureKind.READ_ONLY)
         period = normalise_period(period)
         if not (0 <= value <= 100) or (denominator is not None and (denominator <= 0 or (numerator or 0) > denominator)):
-            return FigureOutcome("bad_value")
+            return FigureOutcome(FigureKind.BAD_VALUE)
         try:
             async with self.uow() as uow:
                 plan = await self._plan(uow)
+                if not plan_years.writable(plan.year, now.date(), plan.closes_on):
+                    closed_on = plan.closes_on or plan_years.default_closing(plan.year)
+                    return FigureOutcome(FigureKind.CLOSED, year=plan.year, closed_on=closed_on)
                 targets = {t.id: t for t in await uow.targets.targets(plan.id)}
                 row = targets.get(target_id)
                 if row is None:
-                    return FigureOutcome("unknown_target")
+                    return FigureOutcome(FigureKind.UNKNOWN_TARGET)
                 if key and await uow.targets.figure_by_key(key):
-                    return FigureOutcome("duplicate", target=view(row))
+                    return FigureOutcome(FigureKind.DUPLICATE, target=view(row))
                 history = await uow.targets.figures(plan.id, period=period, target_id=target_id)
                 previous = self._figure(history[-1][0], history[-1][1], row.code) if history else None
                 figure = await uow.targets.add_figure(
@@ -221,33 +238,47 @@ class TargetService:
                 result = self._figure(figure, user.display_name or None, row.code)
                 await uow.commit()
         except Conflict:  # the same message recorded twice at once: the unique key kept one
-            return FigureOutcome("duplicate")
+            return FigureOutcome(FigureKind.DUPLICATE)
         t = view(row)
-        return FigureOutcome("recorded", t, result, previous, achieved(t.goal, t.direction, value))
+        return FigureOutcome(FigureKind.RECORDED, t, result, previous, achieved(t.goal, t.direction, value))
 
     async def status(
         self, *, period: str | None = None, today: dt.date, section: int | None = None,
-        until: dt.datetime | None = None, year: int | None = None,
+        until: dt.datetime | None = None, year: int | None = None, fallback: bool = True,
     ) -> tuple[int, str, list[TargetStatus]]:
         """(plan year, period, goal vs the period's latest figure for each target). `until` (local wall
-        time) ignores figures recorded after it — a report states figures as they stood at its cut-off."""
+        time) leaves figures recorded after it out of the judgement — a report states figures as they stood
+        at its cut-off — but the latest such figure is kept in `late`, so that it is reported as typed
+        after the cut-off instead of silently missing. The annual view (`Y`) of a target without a figure
+        for the year falls back, with `fallback`, to its latest figure of any period of the year (its
+        `period` says which)."""
         period = normalise_period(period) if period else current_period(today)
         async with self.uow() as uow:
             plan = await self._plan(uow, year)
             plan_year = plan.year
             targets = [view(t) for t in await uow.targets.targets(plan.id)]
-            rows = [(self._figure(f, who, "?"), f.target_id) for f, who in await uow.targets.figures(plan.id, period=period)]
+            asked = None if period == "Y" and fallback else period
+            rows = [(self._figure(f, who, "?"), f.target_id) for f, who in await uow.targets.figures(plan.id, period=asked)]
         codes = {t.id: t.code for t in targets}
         latest: dict[int, FigureView] = {}
+        earlier: dict[int, FigureView] = {}
+        late: dict[int, FigureView] = {}
         for fv, target_id in rows:
-            if until is None or fv.at < until:
-                latest[target_id] = dataclasses.replace(fv, target_code=codes.get(target_id, "?"))
+            fv = dataclasses.replace(fv, target_code=codes.get(target_id, "?"))
+            if until is not None and fv.at >= until:
+                if fv.period == period:
+                    late[target_id] = fv
+            elif fv.period == period:
+                latest[target_id] = fv
+            elif earlier.get(target_id) is None or earlier[target_id].at <= fv.at:
+                earlier[target_id] = fv
         out = []
         for t in targets:
             if section is not None and t.section != section:
                 continue
-            fv = latest.get(t.id)
-            out.append(TargetStatus(t, fv, achieved(t.goal, t.direction, fv.value if fv else None)))
+            shown = latest.get(t.id) or earlier.get(t.id)
+            out.append(TargetStatus(t, shown, achieved(t.goal, t.direction, shown.value if shown else None),
+                                    late.get(t.id)))
         return plan_year, period, out
 
     async def missing(self, *, period: str | None = None, today: dt.date) -> tuple[str, list[TargetView]]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from enum import StrEnum
 
 from domain.invite_codes import new_code
 from domain.people import ROLES, UserView
@@ -30,17 +31,31 @@ class InviteInfo:
     expires_at: dt.datetime
 
 
+class RegisterKind(StrEnum):
+    """What became of the request (`RegisterOutcome.message_key`)."""
+
+    REGISTERED = "registered"
+    LINKED = "linked"
+    ALREADY = "already"
+    UNKNOWN_CODE = "unknown_code"
+    EXPIRED = "expired"
+    USED = "used"
+    THROTTLED = "throttled"
+
+
 @dataclass(frozen=True)
 class RegisterOutcome:
     ok: bool
-    message_key: str  # registered | linked | already | unknown_code | expired | used | throttled
+    message_key: RegisterKind
     user: UserView | None = None
     wait_seconds: int = 0  # throttled: how long before the next attempt
 
-
-def view(user) -> UserView:
-    """The person as the conversation sees them (from a repository's user row)."""
-    return UserView(id=user.id, unit_id=user.unit_id, role=user.role, display_name=user.display_name or "")
+    @property
+    def person(self) -> UserView:
+        """Who registered or linked (`ok`): such an outcome always names them."""
+        if self.user is None:
+            raise LookupError(f"a {self.message_key} registration outcome names nobody")
+        return self.user
 
 
 class UserService:
@@ -93,7 +108,7 @@ class UserService:
         async with self.uow() as uow:
             wait = await uow.attempts.wait(sender, now, self.guess_limit, self.guess_window)
         if wait > dt.timedelta(0):
-            return RegisterOutcome(False, "throttled", wait_seconds=math.ceil(wait.total_seconds()))
+            return RegisterOutcome(False, RegisterKind.THROTTLED, wait_seconds=math.ceil(wait.total_seconds()))
         outcome = await self._register(channel, external_id, chat_id, code, display_name, now)
         if outcome.message_key in ("unknown_code", "used", "expired"):
             await self._count_guess(sender, now)
@@ -116,28 +131,30 @@ class UserService:
         try:
             async with self.uow() as uow:
                 repo = uow.users
-                existing = await repo.by_identity(channel, external_id)
+                existing = await repo.view_by_identity(channel, external_id)
                 if existing:
-                    return RegisterOutcome(False, "already", view(existing[0]))
+                    return RegisterOutcome(False, RegisterKind.ALREADY, existing)
                 invite = await repo.invite(code, for_update=True)
                 if invite is None:
-                    return RegisterOutcome(False, "unknown_code")
+                    return RegisterOutcome(False, RegisterKind.UNKNOWN_CODE)
                 if invite.used_at is not None:
-                    return RegisterOutcome(False, "used")
+                    return RegisterOutcome(False, RegisterKind.USED)
                 if _aware(invite.expires_at) < now:
-                    return RegisterOutcome(False, "expired")
+                    return RegisterOutcome(False, RegisterKind.EXPIRED)
                 if invite.for_user_id:
-                    user = await repo.get(invite.for_user_id)
-                    key = "linked"
+                    linked = await repo.get(invite.for_user_id)
+                    if linked is None:  # the account the code was made for is gone: the code is void
+                        return RegisterOutcome(False, RegisterKind.UNKNOWN_CODE)
+                    user, key = linked, RegisterKind.LINKED
                 else:
                     user = await repo.add_user(invite.unit_id, invite.role, display_name)
-                    key = "registered"
-                await repo.add_identity(user, channel, external_id, chat_id)
-                repo.mark_used(invite, user, now)
+                    key = RegisterKind.REGISTERED
+                await repo.add_identity(user.id, channel, external_id, chat_id)
+                await repo.mark_used(invite.code, user.id, now)
                 await uow.commit()
-                return RegisterOutcome(True, key, view(user))
+                return RegisterOutcome(True, key, user)
         except Conflict:  # the same account registering twice at once
-            return RegisterOutcome(False, "already")
+            return RegisterOutcome(False, RegisterKind.ALREADY)
 
     async def ensure_local_user(self, channel: str, external_id: str, unit_id: str, role: str, name: str) -> UserView:
         """The console's user: created on first use, no invite needed (it is the operator's terminal)."""
@@ -145,15 +162,15 @@ class UserService:
         async with self.uow() as uow:
             repo = uow.users
             await uow.plans.sync_units(self.units)
-            found = await repo.by_identity(channel, external_id)
+            found = await repo.view_by_identity(channel, external_id)
             if found:
-                user = found[0]
-                await repo.set_unit_and_role(user, unit_id, role)
+                await repo.set_unit_and_role(found.id, unit_id, role)
+                user = replace(found, unit_id=unit_id, role=role)
             else:
                 user = await repo.add_user(unit_id, role, name)
-                await repo.add_identity(user, channel, external_id, external_id)
+                await repo.add_identity(user.id, channel, external_id, external_id)
             await uow.commit()
-            return view(user)
+            return user
 
     async def link_invite(self, user: UserView, now: dt.datetime) -> InviteInfo:
         """A code that links another messenger account to the same person."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from domain.projection import ShareState, milestone_overdue
 from domain.shares import NOT_UPDATED_NAME, STATUS_NAMES, Status, Workdays, milestone_done
@@ -78,7 +79,7 @@ class LeadView:
 @dataclass(frozen=True)
 class ListItem:
     lead: LeadView
-    milestone: MilestoneView | None
+    milestone: MilestoneView
     group: str  # dated | year_round | waiting | needs_date | undated
 
 
@@ -110,4 +111,4 @@ class TaskDetail:
     section_title: str
     leads: list[LeadView]
     statuses: list[StatusLine] = field(default_factory=list)
-    assignments: list[dict] = field(default_factory=list)
+    assignments: list[dict[str, Any]] = field(default_factory=list)

@@ -21,12 +21,14 @@ import hmac
 import json
 import secrets
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qsl
 
 from domain.people import ROLE_NAMES, ROLES, UserView
 from domain.units import UnitDirectory
+from services.access import may_see_unit
 from storage.repositories.web import Holder
-from storage.uow import UnitOfWorkFactory
+from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 LINK_TTL = dt.timedelta(minutes=10)
 INIT_DATA_MAX_AGE = dt.timedelta(days=1)
@@ -58,7 +60,7 @@ class WebUser:
         return self.user.sees_all_units
 
     def may_see_unit(self, unit_id: str) -> bool:
-        return self.user.sees_all_units or self.user.unit_id == unit_id
+        return may_see_unit(self.user, unit_id)
 
 
 def _hash(token: str) -> str:
@@ -71,7 +73,7 @@ def _aware(at: dt.datetime) -> dt.datetime:
 
 
 def verify_init_data(init_data: str, bot_token: str, *, now: dt.datetime,
-                     max_age: dt.timedelta = INIT_DATA_MAX_AGE) -> dict | None:
+                     max_age: dt.timedelta = INIT_DATA_MAX_AGE) -> dict[str, Any] | None:
     """The Telegram user of a Mini App's `initData` (a dict with at least `id`), or None when the hash is
     wrong, `auth_date` is missing, in the future or older than `max_age`."""
     if not init_data or not bot_token:
@@ -175,7 +177,7 @@ class WebAuthService:
             await uow.commit()
         return session
 
-    async def _open(self, uow, view: UserView, now: dt.datetime) -> WebUser:
+    async def _open(self, uow: UnitOfWork, view: UserView, now: dt.datetime) -> WebUser:
         token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
         await uow.web.purge(now)
         await uow.web.add_session(_hash(token), Holder(view.id or None, view.unit_id, view.role),

@@ -66,7 +66,11 @@ def create_engine(url: str, **kwargs) -> AsyncEngine:
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker:
-    return async_sessionmaker(engine, expire_on_commit=False)
+    from storage.uow import (
+        WriteAwareSession,  # it knows whether a commit carries effects (storage/handling.py)
+    )
+
+    return async_sessionmaker(engine, expire_on_commit=False, class_=WriteAwareSession)
 
 
 def alembic_config() -> Config:

@@ -43,7 +43,13 @@ class Plan(Base):
     title: Mapped[str] = mapped_column(Text)
     issuer: Mapped[str] = mapped_column(String(200))
     source: Mapped[str | None] = mapped_column(Text)
+    # «Kế hoạch số …/KH-SCT ngày …/12/2021» as the plan file states them (parts left blank stay out)
+    number: Mapped[str | None] = mapped_column(String(100))
+    signed: Mapped[str | None] = mapped_column(String(40))
     imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The day after which a past year's plan only reads (None: 31 January of the next year,
+    # domain.plan_years.default_closing); the Văn phòng sets it with `cchc-bot plan close`.
+    closes_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
 
     sections: Mapped[list[Section]] = relationship(back_populates="plan", order_by="Section.number")
     tasks: Mapped[list[Task]] = relationship(back_populates="plan", order_by="Task.number")
@@ -175,6 +181,20 @@ class User(Base):
     preferred_channel: Mapped[str | None] = mapped_column(String(16))
 
     identities: Mapped[list[Identity]] = relationship(back_populates="user")
+
+
+class UserChange(Base):
+    """The audit history of `cchc-bot users set-role / deactivate / activate` (docs/contracts.md §9): who
+    (the operator's OS user or `--by NAME`) changed what, when."""
+
+    __tablename__ = "user_changes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    field: Mapped[str] = mapped_column(String(16))  # role | active
+    old_value: Mapped[str | None] = mapped_column(String(32))
+    new_value: Mapped[str] = mapped_column(String(32))
+    changed_by: Mapped[str] = mapped_column(String(100))
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class Identity(Base):

@@ -10,6 +10,11 @@ Services never open sessions or write SQL; they say what they need in one block:
 Leaving the block without `commit()` rolls back, so an exception half-way never leaves half a change.
 Objects read inside the block stay readable afterwards (detached, never expired).
 Repositories are created lazily: a read that needs one repository builds only that one.
+
+While the message pipeline handles a stored update (`storage.handling`), `commit()` of a unit of work
+that wrote something also marks that update `done` — an explicit `inbox.mark_done` in the same
+transaction. Units of work that only keep bookkeeping (the inbox, chat memory, reachability, pacing)
+are opened with `uow(bookkeeping=True)` and never carry the mark.
 """
 
 from __future__ import annotations
@@ -18,13 +23,16 @@ import datetime as dt
 from collections.abc import Callable
 from functools import cached_property
 from types import TracebackType
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage import handling
 from storage.repositories.attempts import AttemptRepository
 from storage.repositories.evidence import EvidenceRepository
 from storage.repositories.inbox import InboxRepository, PacingRepository
+from storage.repositories.people import PeopleRepository
 from storage.repositories.plans import PlanRepository
 from storage.repositories.reminders import ReminderRepository
 from storage.repositories.review import ReviewRepository
@@ -40,10 +48,46 @@ class Conflict(Exception):
     catch this instead of the driver's or SQLAlchemy's own error."""
 
 
+class WriteAwareSession(AsyncSession):
+    """An `AsyncSession` that knows whether it wrote anything: ORM changes (pending before a flush or
+    an autoflush) or an INSERT/UPDATE/DELETE statement. The unit of work asks it whether a commit
+    carries effects (the inbox's `done` mark rides on the first one)."""
+
+    wrote = False
+
+    def _note(self, statement: Any = None) -> None:
+        if self.new or self.dirty or self.deleted or getattr(statement, "is_dml", False):
+            self.wrote = True
+
+    async def execute(self, statement: Any, *args: Any, **kwargs: Any) -> Any:
+        self._note(statement)
+        return await super().execute(statement, *args, **kwargs)
+
+    async def scalar(self, statement: Any, *args: Any, **kwargs: Any) -> Any:
+        self._note(statement)
+        return await super().scalar(statement, *args, **kwargs)
+
+    async def scalars(self, statement: Any, *args: Any, **kwargs: Any) -> Any:
+        self._note(statement)
+        return await super().scalars(statement, *args, **kwargs)
+
+    async def get(self, *args: Any, **kwargs: Any) -> Any:
+        self._note()
+        return await super().get(*args, **kwargs)
+
+    async def flush(self, objects: Any = None) -> None:
+        self._note()
+        await super().flush(objects)
+
+
 class UnitOfWork:
-    def __init__(self, sessions: async_sessionmaker, today: Callable[[], dt.date] | None = None) -> None:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], today: Callable[[], dt.date] | None = None, *,
+        bookkeeping: bool = False,
+    ) -> None:
         self._sessions = sessions
         self._today = today
+        self.bookkeeping = bookkeeping
         self.session: AsyncSession | None = None
 
     async def __aenter__(self) -> UnitOfWork:
@@ -66,8 +110,25 @@ class UnitOfWork:
             raise Conflict(str(exc.orig)) from exc
 
     async def commit(self) -> None:
+        """Commit — and when this is the first write of a stored update being handled, mark the update
+        `done` in the same transaction (`AlreadyHandled`, nothing written, when another process did)."""
         assert self.session is not None, "commit() outside «async with»"
+        claim = handling.current()
+        if claim is not None and claim.open and not self.bookkeeping and self._wrote():
+            if not await self.inbox.mark_done(claim.update_id, dt.datetime.now(dt.UTC)):
+                await self.session.rollback()
+                raise handling.AlreadyHandled(f"inbox update {claim.update_id} was handled elsewhere")
+            await self.session.commit()
+            claim.marked = True
+            return
         await self.session.commit()
+
+    def _wrote(self) -> bool:
+        session = self.session
+        assert session is not None
+        if session.new or session.dirty or session.deleted:
+            return True
+        return isinstance(session, WriteAwareSession) and session.wrote
 
     async def flush(self) -> None:
         assert self.session is not None
@@ -84,6 +145,10 @@ class UnitOfWork:
     @cached_property
     def users(self) -> UserRepository:
         return UserRepository(self._live())
+
+    @cached_property
+    def people(self) -> PeopleRepository:
+        return PeopleRepository(self._live())
 
     @cached_property
     def evidence(self) -> EvidenceRepository:
@@ -123,13 +188,14 @@ class UnitOfWork:
 
 
 class UnitOfWorkFactory:
-    """What services receive from the bootstrap: `uow()` opens a fresh unit of work."""
+    """What services receive from the bootstrap: `uow()` opens a fresh unit of work;
+    `uow(bookkeeping=True)` one whose writes are not an update's effects (never marks it done)."""
 
-    def __init__(self, sessions: async_sessionmaker, today: Callable[[], dt.date] | None = None) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], today: Callable[[], dt.date] | None = None) -> None:
         self.sessions = sessions
         # Which year's plan is current depends on the day (`domain.plan_years.current_year`); without a
         # clock (tools, the throw-away copies of a simulation) the latest plan is current.
         self.today = today
 
-    def __call__(self) -> UnitOfWork:
-        return UnitOfWork(self.sessions, self.today)
+    def __call__(self, *, bookkeeping: bool = False) -> UnitOfWork:
+        return UnitOfWork(self.sessions, self.today, bookkeeping=bookkeeping)

@@ -9,6 +9,7 @@ from markupsafe import Markup, escape
 
 from domain import shares
 from domain.people import ROLE_NAMES
+from domain.reporting import PERIOD_WORDS
 from domain.targets import fmt_goal
 from presentation.format import status_text
 from presentation.targets import figure_text
@@ -22,10 +23,9 @@ STATUS_COLOURS = {
     "late": "#c62828",
 }
 REVIEW_NAMES = {state: name.capitalize() for state, name in shares.REVIEW_NAMES.items()}
-PERIOD_NAMES = {
-    "Q1": "Quý I", "Q2": "Quý II", "Q3": "Quý III", "Q4": "Quý IV",
-    "H1": "6 tháng đầu năm", "H2": "6 tháng cuối năm", "Y": "Cả năm",
-}
+# the dashboard's filter: the quarters, the halves and the year, in the order of the calendar
+PERIOD_NAMES = {p: PERIOD_WORDS[p].span[:1].upper() + PERIOD_WORDS[p].span[1:]
+                for p in ("Q1", "Q2", "Q3", "Q4", "H1", "H2", "Y")}
 EXPORT_PERIODS = ("Q1", "Q2", "H1", "Q3", "Y")
 VERDICT_NAMES = {True: "đạt", False: "chưa đạt", None: "chưa có số liệu"}
 CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo", "console": "console", "web": "web"}

@@ -1,6 +1,6 @@
 """The Starlette application: routes, sign-in, roles, webhooks, health and metrics.
 
-Security rules (issue 14, CONTRACTS §6):
+Security rules (issue 14, docs/contracts.md §6):
 - Webhooks: the secret header is compared in constant time and a wrong one is answered 403 before the
   body is read; the body is capped (Content-Length checked first, then the bytes actually streamed);
   malformed JSON is a 400 without a traceback. Nothing reaches a channel unless all of that passed.
@@ -13,12 +13,15 @@ Security rules (issue 14, CONTRACTS §6):
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import json
 import logging
 import tempfile
+from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -33,21 +36,26 @@ from domain.messages import Sender, Webhook
 from domain.report_period import UnknownPeriod, current_period, normalise_period
 from domain.reporting import PERIODS as REPORT_PERIODS
 from domain.units import UnitDirectory
+from presentation.common import NO_PLAN
 from presentation.format import file_size, fmt_date
 from presentation.review import review_notice
 from services import metrics
+from services.access import may_draft_department_report, unit_in_view, visible_units
 from services.dashboard_service import PERIODS, STATUS_FILTERS, DashboardService, Filters
+from services.errors import NoPlan
 from services.export_service import XLSX_MIME, ExportService
 from services.plan_service import PlanService
-from services.query_service import NoPlan, QueryService
+from services.query_service import QueryService
 from services.report_service import ReportService
-from services.review_service import ReviewForbidden, ReviewService
+from services.review_service import ReviewForbidden, ReviewKind, ReviewService
 from services.status_service import StatusService
-from services.target_service import NoPlan as NoTargetPlan
 from services.target_service import TargetService
 from services.web_auth import WebAuthService, WebUser
 from storage.db import ping
 from web import present
+
+if TYPE_CHECKING:
+    import uvicorn  # imported when serving only
 
 log = logging.getLogger(__name__)
 
@@ -82,28 +90,46 @@ def _environment(units, tz) -> Environment:
 
 
 class WebSettings(Protocol):
-    web_public_url: str
+    @property
+    def web_public_url(self) -> str: ...
 
 
 class WebApp(Protocol):
-    """What the web server uses of `bot.bootstrap.App` (`web` sits below `bot` and does not import it)."""
+    """What the web server uses of `bot.bootstrap.App` (`web` sits below `bot` and does not import it).
+    Read-only members, so that the App's fields (of these types or narrower ones) satisfy it."""
 
-    settings: WebSettings
-    engine: AsyncEngine
-    clock: Clock
-    units: UnitDirectory
-    plans: PlanService
-    queries: QueryService
-    statuses: StatusService
-    review: ReviewService
-    exports: ExportService
-    dashboard: DashboardService
-    targets: TargetService
-    reports: ReportService
-    web_auth: WebAuthService
-    senders: dict[str, Sender]
-    webhooks: dict[str, Webhook]
-    channel_errors: dict[str, str]
+    @property
+    def settings(self) -> WebSettings: ...
+    @property
+    def engine(self) -> AsyncEngine: ...
+    @property
+    def clock(self) -> Clock: ...
+    @property
+    def units(self) -> UnitDirectory: ...
+    @property
+    def plans(self) -> PlanService: ...
+    @property
+    def queries(self) -> QueryService: ...
+    @property
+    def statuses(self) -> StatusService: ...
+    @property
+    def review(self) -> ReviewService: ...
+    @property
+    def exports(self) -> ExportService: ...
+    @property
+    def dashboard(self) -> DashboardService: ...
+    @property
+    def targets(self) -> TargetService: ...
+    @property
+    def reports(self) -> ReportService: ...
+    @property
+    def web_auth(self) -> WebAuthService: ...
+    @property
+    def senders(self) -> dict[str, Sender]: ...
+    @property
+    def webhooks(self) -> dict[str, Webhook]: ...
+    @property
+    def channel_errors(self) -> dict[str, str]: ...
 
 
 class WebServer:
@@ -127,6 +153,9 @@ class WebServer:
 
     def problem(self, request: Request, status: int, title: str, text: str, user: WebUser | None = None) -> HTMLResponse:
         return self.render("message.html", request, status, title=title, text=text, user=user)
+
+    def no_plan(self, request: Request, user: WebUser) -> HTMLResponse:
+        return self.problem(request, 503, "Chưa có kế hoạch", NO_PLAN, user)
 
     def forbidden(self, request: Request, user: WebUser, text: str | None = None) -> HTMLResponse:
         unit = self.app.units.name(user.user.unit_id)
@@ -171,9 +200,9 @@ class WebServer:
         scheduler = None if self.scheduler_alive is None else bool(self.scheduler_alive())
         channels = sorted(self.app.senders)
         missing = sorted(set(self.channels) - set(channels))
-        down = dict(sorted(getattr(self.app, "channel_errors", {}).items()))
+        down = dict(sorted(self.app.channel_errors.items()))
         ok = database and scheduler is not False and not missing and not down
-        body = {
+        body: dict[str, object] = {
             "status": "ok" if ok else "error",
             "database": "ok" if database else "unreachable",
             "scheduler": "not running here" if scheduler is None else ("ok" if scheduler else "stopped"),
@@ -273,20 +302,20 @@ class WebServer:
         area = int(q["area"]) if q.get("area", "").isdigit() else None
         status = q.get("status") if q.get("status") in STATUS_FILTERS else None
         period = q.get("period") if q.get("period") in PERIODS else None
-        if not user.sees_all_units:
-            unit = user.user.unit_id
-        return Filters(unit, area, status, period)
+        year = int(q["year"]) if q.get("year", "").isdigit() else None  # a year without a plan: the current one
+        return Filters(unit_in_view(user.user, unit).unit_id, area, status, period, year)
 
     async def overview(self, request: Request) -> Response:
         user = await self.user(request)
         if user is None:
             return self.sign_in_needed(request)
         filters = self.filters(request, user)
-        only = None if user.sees_all_units else user.user.unit_id
+        only = unit_in_view(user.user, None).unit_id
         data = await self.app.dashboard.overview(self.app.clock.now().date(), filters, only_unit=only)
+        if data is None and filters.year is not None:
+            data = await self.app.dashboard.overview(self.app.clock.now().date(), replace(filters, year=None), only_unit=only)
         if data is None:
-            return self.problem(request, 503, "Chưa có kế hoạch",
-                                "Chưa có kế hoạch CCHC nào được nạp. Văn phòng Sở chạy «cchc-bot plan import».", user)
+            return self.no_plan(request, user)
         units = [(u.id, u.name) for u in self.app.units.member_units]
         pending = None
         if user.sees_all_units:
@@ -296,8 +325,10 @@ class WebServer:
         # report period, e.g. Q4) — one read of the targets and their figures
         report = data.period if data.period in REPORT_PERIODS else current_period(data.today)
         try:
-            _, _, rows = await self.app.targets.status(period=report, today=data.today)
-        except NoTargetPlan:
+            _, _, rows = await self.app.targets.status(
+                period=report, today=data.today, year=None if data.current else data.year
+            )
+        except NoPlan:
             rows = []
         figures: dict[int, list] = {}
         for row in rows:
@@ -317,7 +348,7 @@ class WebServer:
         try:
             page = await self.app.dashboard.unit_page(unit_id, self.app.clock.now().date())
         except NoPlan:
-            return self.problem(request, 503, "Chưa có kế hoạch", "Văn phòng Sở cần nạp kế hoạch trước.", user)
+            return self.no_plan(request, user)
         return self.render("unit.html", request, user=user, page=page)
 
     async def task(self, request: Request) -> Response:
@@ -332,7 +363,7 @@ class WebServer:
         if detail is None:
             return self.problem(request, 404, f"Không có nhiệm vụ {number}",
                                 "Kế hoạch không có nhiệm vụ số này. Bấm «Tổng quan» để xem danh sách.", user)
-        units = None if user.sees_all_units else [user.user.unit_id]
+        units = visible_units(user.user)
         if units is not None and not any(lead.unit_id in units for lead in detail.leads):
             return self.forbidden(
                 request, user,
@@ -374,10 +405,10 @@ class WebServer:
             outcome = await self.app.review.return_(user.user, evidence_id, form.get("comment", ""), now=now)
         else:
             return self.problem(request, 404, "Không có thao tác này", "Tải lại trang «Minh chứng».", user)
-        if outcome.kind in ("forbidden", "read_only"):
+        if outcome.kind in (ReviewKind.FORBIDDEN, ReviewKind.READ_ONLY):
             return self.forbidden(request, user, "Chỉ Văn phòng Sở (điều phối) duyệt minh chứng; "
                                                  "Lãnh đạo Sở xem hàng chờ, không duyệt.")
-        if outcome.kind in ("accepted", "returned"):
+        if outcome.kind in (ReviewKind.ACCEPTED, ReviewKind.RETURNED):
             task = asyncio.get_running_loop().create_task(self._notify(outcome))
             self._notices.add(task)  # keep a reference until it is done (the loop holds only weak ones)
             task.add_done_callback(self._notices.discard)
@@ -423,18 +454,21 @@ class WebServer:
         unit = request.query_params.get("unit") or None
         if unit and self.app.units.get(unit) is None:
             unit = None
-        if not user.sees_all_units:
-            if unit and unit != user.user.unit_id:
-                return self.forbidden(request, user)
-            unit = user.user.unit_id
+        asked_year = request.query_params.get("year", "")
+        year = int(asked_year) if asked_year.isdigit() else None
+        scope = unit_in_view(user.user, unit)
+        if scope.refused:  # an export of another unit is refused, not narrowed
+            return self.forbidden(request, user)
+        unit = scope.unit_id
         folder = Path(tempfile.mkdtemp(prefix="cchc-web-export-"))
         path = folder / "bao-cao.xlsx"
         now = self.app.clock.now()
         try:
-            await self.app.exports.export(path, now=now, unit_id=unit, period=period)
+            await self.app.exports.export(path, now=now, unit_id=unit, period=period, year=year)
         except NoPlan:
-            return self.problem(request, 503, "Chưa có kế hoạch", "Văn phòng Sở cần nạp kế hoạch trước.", user)
-        name = f"bao-cao-cchc-{unit or 'toan-so'}" + (f"-{period.lower()}" if period else "") + f"-{now:%Y%m%d}.xlsx"
+            return self.no_plan(request, user)
+        name = (f"bao-cao-cchc-{unit or 'toan-so'}" + (f"-{year}" if year else "") + (f"-{period.lower()}" if period else "")
+                + f"-{now:%Y%m%d}.xlsx")
         return FileResponse(path, media_type=XLSX_MIME, filename=name,
                             background=BackgroundTask(_remove, folder))
 
@@ -446,7 +480,7 @@ class WebServer:
         user = await self.user(request)
         if user is None:
             return self.sign_in_needed(request)
-        if not user.sees_all_units:
+        if not may_draft_department_report(user.user):
             return self.forbidden(request, user, "Dự thảo báo cáo CCHC của cả Sở chỉ dành cho Văn phòng Sở và "
                                                  "Lãnh đạo Sở. Bấm «Tổng quan» để quay lại.")
         now = self.app.clock.now()
@@ -460,9 +494,9 @@ class WebServer:
         folder = Path(tempfile.mkdtemp(prefix="cchc-web-report-"))
         try:
             draft, path, _ = await self.app.reports.write(period, folder / "bao-cao.docx")
-        except NoTargetPlan:
+        except NoPlan:
             _remove(folder)
-            return self.problem(request, 503, "Chưa có kế hoạch", "Văn phòng Sở cần nạp kế hoạch trước.", user)
+            return self.no_plan(request, user)
         except ReportTemplateError as exc:
             _remove(folder)
             log.warning("report draft: %s", exc)
@@ -515,7 +549,7 @@ async def serve(asgi: Starlette, host: str, port: int, stop: asyncio.Event, *, s
 
     config = uvicorn.Config(asgi, host=host, port=port, log_level="warning", lifespan="off",
                             proxy_headers=True, access_log=False)
-    server = _QuietServer(config)
+    server = _quiet_server(config)
     task = asyncio.create_task(server.serve())
     try:
         while not server.started:
@@ -536,20 +570,16 @@ async def serve(asgi: Starlette, host: str, port: int, stop: asyncio.Event, *, s
         await asyncio.gather(task, return_exceptions=True)
 
 
-class _QuietServer:
+def _quiet_server(config: uvicorn.Config) -> uvicorn.Server:
     """uvicorn's Server without its own signal handling (the command's handlers stop it)."""
+    import uvicorn
 
-    def __new__(cls, config):
-        import contextlib
+    class Server(uvicorn.Server):
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            yield
 
-        import uvicorn
+        def install_signal_handlers(self) -> None:  # older uvicorn
+            pass
 
-        class Server(uvicorn.Server):
-            @contextlib.contextmanager
-            def capture_signals(self):
-                yield
-
-            def install_signal_handlers(self) -> None:  # older uvicorn
-                pass
-
-        return Server(config)
+    return Server(config)

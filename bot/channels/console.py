@@ -10,6 +10,8 @@ import asyncio
 import contextlib
 import itertools
 import sys
+import threading
+from collections.abc import Callable
 from typing import TextIO
 
 from domain.messages import CONSOLE, Engine, Incoming, Reply
@@ -49,10 +51,10 @@ async def run_console(
         with contextlib.suppress(ImportError):  # line editing and history for input(); absent on Windows
             import readline  # noqa: F401
     counter = itertools.count(1)
+    lines = _LineReader(asyncio.get_running_loop(), (lambda: input("> ")) if interactive else stdin.readline)
     while True:
-        try:
-            line = await asyncio.to_thread(input, "> ") if interactive else await asyncio.to_thread(stdin.readline)
-        except EOFError:
+        line = await lines.next()
+        if line is None:
             break
         if not interactive:
             if line == "":
@@ -71,3 +73,41 @@ async def run_console(
         for reply in await engine.handle(message):
             print(render(reply), file=stdout, flush=True)
         print(file=stdout, flush=True)
+
+
+class _LineReader:
+    """Reads the terminal in a daemon thread of its own, one line when asked. Ctrl-C then ends the console at
+    once: the event loop is never left waiting for a thread blocked in `input()` (asyncio.run's default executor
+    would be joined at exit, so the console used to close only after the next Enter)."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, read: Callable[[], str]) -> None:
+        self._loop = loop
+        self._read = read
+        self._asked = threading.Semaphore(0)
+        self._lines: asyncio.Queue[str | None] = asyncio.Queue()
+        threading.Thread(target=self._run, name="console-input", daemon=True).start()
+
+    def _run(self) -> None:
+        while True:
+            self._asked.acquire()
+            try:
+                line: str | None = self._read()
+            except (EOFError, OSError, ValueError):
+                line = None
+            try:
+                self._loop.call_soon_threadsafe(self._lines.put_nowait, line)
+            except RuntimeError:  # the console ended (its loop is closed) while a line was being typed
+                return
+            if line is None:
+                return
+
+    async def next(self) -> str | None:
+        self._asked.release()
+        return await self._lines.get()
+
+
+async def ask(prompt: str, stdin: TextIO | None = None) -> str | None:
+    """One line from the terminal (None at end of input), Ctrl-C ending the program at once like the console."""
+    stdin = stdin or sys.stdin
+    read: Callable[[], str] = (lambda: input(prompt)) if stdin.isatty() else stdin.readline
+    return await _LineReader(asyncio.get_running_loop(), read).next()

@@ -8,7 +8,7 @@ chats), fed first with what a previous run left unfinished (`services.inbox.Reco
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
 from typing import TYPE_CHECKING
 
 from services.dispatch import FairDispatcher
@@ -28,12 +28,22 @@ STOP_GRACE = 1.0  # seconds the updates in hand may take to finish at stop; the 
 def stored_update_workers(
     app: App, channel: str, process: Callable[[StoredUpdate], Awaitable[None]], *,
     on_throttled: Callable[[object, StoredUpdate], Awaitable[None]], others_may_run: bool,
+    is_group: Callable[[Hashable], bool] = lambda _chat: False,
 ) -> tuple[FairDispatcher, Recovery]:
     """The dispatcher that runs `process` for each stored update, and the recovery that feeds it.
-    `others_may_run`: other processes may be handling this channel's rows (webhook workers)."""
+    `others_may_run`: other processes may be handling this channel's rows (webhook workers);
+    `is_group(chat_key)`: a group chat, served at the group rate."""
     settings = app.settings
+
+    async def run(row: StoredUpdate) -> None:
+        try:
+            await process(row)
+        finally:
+            recovery.release(row.id)  # a later sweep may queue it again if it is still unfinished
+
     dispatcher = FairDispatcher(
-        process, workers=MAX_CONCURRENT_UPDATES, rate_per_minute=settings.sender_rate_per_minute,
+        run, workers=MAX_CONCURRENT_UPDATES, rate_per_minute=settings.sender_rate_per_minute,
+        group_rate_per_minute=settings.sender_group_rate_per_minute, is_group=is_group,
         burst=settings.sender_burst, on_throttled=on_throttled,
     )
     recovery = Recovery(

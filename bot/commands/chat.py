@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from bot.bootstrap import App
-from bot.channels.console import run_console
+from bot.channels.console import ask, run_console
 from bot.cli import CliError, register
 from conversation.router import Router
 from domain.people import ROLE_NAMES
@@ -48,6 +48,26 @@ async def open_console(app: App, unit: str, role: str) -> int:
     )
     await run_console(Router(app), sender_id=f"{unit}:{role}", name=f"Console {unit}", stdout=sys.stdout)
     return 0
+
+
+# Who the demo can make you (`./scripts/run` with no token): the three people the plan is run by.
+PERSONAS = (
+    ("van-phong", "head", "trưởng phòng (Văn phòng Sở)"),
+    ("van-phong", "coordinator", "điều phối — Văn phòng Sở theo dõi cả Sở"),
+    ("lanh-dao-so", "leader", "Lãnh đạo Sở (chỉ xem)"),
+)
+
+
+async def choose_persona() -> tuple[str, str]:
+    """The console demo's one-line menu; Enter (or no terminal) keeps the first."""
+    if not sys.stdin.isatty():
+        return PERSONAS[0][0], PERSONAS[0][1]
+    menu = "   ".join(f"[{n}] {label}" for n, (_u, _r, label) in enumerate(PERSONAS, 1))
+    print(f"Anh/chị muốn thử với vai trò nào? {menu}", flush=True)
+    answer = (await ask("Chọn 1–3 (Enter = 1): ") or "").strip()
+    chosen = PERSONAS[int(answer) - 1] if answer in {"1", "2", "3"} else PERSONAS[0]
+    print(f"(Lần sau: `./scripts/cchc chat --as {chosen[0]} --role {chosen[1]}`.)", flush=True)
+    return chosen[0], chosen[1]
 
 
 @register("chat")

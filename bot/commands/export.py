@@ -1,4 +1,4 @@
-"""`cchc-bot export xlsx PATH [--period Q1|Q2|H1|Q3|Y]`: the whole department's report workbook.
+"""`cchc-bot export xlsx PATH [--period Q1|Q2|H1|Q3|Q4|Y]`: the whole department's report workbook.
 
 The operator on the server is trusted with every unit's detail (the chat command limits heads and
 officers to their own unit; the CLI has no such person).
@@ -6,27 +6,21 @@ officers to their own unit; the CLI has no such person).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from bot.bootstrap import App
-from bot.cli import CliError, register
+from bot.cli import CliError, output_path, register, writing
+from presentation.common import no_plan
+from services.errors import NoPlan
 from services.export_service import PERIOD_TITLES
-from services.query_service import NoPlan
 
 
 @register("export xlsx")
 async def cmd_export_xlsx(app: App, args) -> int:
-    path = Path(args.path).expanduser()
-    if path.suffix.lower() != ".xlsx":
-        raise CliError(f"tệp xuất phải có đuôi .xlsx: {path}")
-    if path.is_dir():
-        raise CliError(f"{path} là một thư mục; cần tên tệp .xlsx")
-    if not path.parent.exists():
-        raise CliError(f"thư mục {path.parent} không tồn tại")
+    path = output_path(args.path, ".xlsx")
     try:
-        result = await app.exports.export(path, now=app.clock.now(), period=args.period)
+        with writing(args.path):
+            result = await app.exports.export(path, now=app.clock.now(), period=args.period, year=args.year)
     except NoPlan:
-        raise CliError("chưa có kế hoạch trong cơ sở dữ liệu — chạy `cchc-bot plan import PATH` trước") from None
+        raise CliError(no_plan(args.year)) from None
     period = f", kỳ {PERIOD_TITLES[args.period]}: {result.period_rows} phần việc hoàn thành" if args.period else ""
     print(
         f"Đã xuất {path}: {result.tasks} nhiệm vụ, {result.rows} dòng phụ lục{period}; "

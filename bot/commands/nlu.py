@@ -1,4 +1,7 @@
-"""`cchc-bot nlu --today YYYY-MM-DD` (CONTRACTS §1, §3): JSON lines in, one JSON line out per input.
+"""`cchc-bot nlu --today YYYY-MM-DD` (docs/contracts.md §3): JSON lines in, one JSON line out per input.
+
+`cchc-bot nlu --eval FILE [--noise SEED] [--failures N]` measures the understanding on a labelled corpus
+instead (conversation/nlu/evaluation.py) and prints accuracy by intent and by slot; exit status 0.
 
 Each input line is an object with a string "text"; each output line has exactly the nine contract keys.
 Blank lines are skipped. A malformed line (not JSON, not an object, no string "text") gets no output
@@ -15,12 +18,20 @@ import sys
 
 from bot.cli import register
 from conversation.nlu import Understander
+from conversation.nlu.evaluation import evaluate, format_report, load_cases
 from conversation.task_index import load_task_index
 
 
 @register("nlu")
 async def cmd_nlu(app, args) -> int:
-    understander = Understander(app.units, await load_task_index(app))
+    understander = Understander(app.units, await load_task_index(app), workdays=app.workdays)
+    if args.eval_file:
+        report = evaluate(understander, load_cases(args.eval_file), noise_seed=args.noise)
+        print(format_report(report, failures=args.failures))
+        return 0
+    if args.today is None:
+        print("cchc-bot nlu: cần --today YYYY-MM-DD (hoặc --eval FILE)", file=sys.stderr)
+        return 2
     today = args.today
     stdin = open(sys.stdin.fileno(), encoding="utf-8", errors="replace", closefd=False)  # noqa: SIM115
     bad = 0

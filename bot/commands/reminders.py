@@ -1,5 +1,6 @@
-"""`cchc-bot reminders due --at ISO [--json]`: the dry run of CONTRACTS §4, and
-`cchc-bot reminders simulate --from DATE --to DATE [--staff-all] --json`: the simulator of §4b.
+"""`cchc-bot reminders due --at ISO [--json]`: the dry run, and
+`cchc-bot reminders simulate --from DATE --to DATE [--staff-all] [--texts] [--json]`: the simulator of §4b
+(docs/contracts.md §4).
 
 Neither sends nor writes anything to the real database: operators use them to see who would be reminded
 of what at a given instant — including units where nobody would receive it (no registered head,
@@ -13,8 +14,8 @@ from collections import Counter
 
 from bot.bootstrap import App
 from bot.cli import CliError, register
-from domain.reminder_policy import PolicyError
-from services.reminder_service import as_contract
+from domain.reminders.policy import PolicyError
+from services.reminders import as_contract
 
 KIND_NAMES = {
     "before_due": "trước hạn",
@@ -43,8 +44,11 @@ async def cmd_reminders_simulate(app: App, args) -> int:
         raise CliError("khoảng mô phỏng tối đa khoảng hai năm (800 ngày)")
     messages = await app.reminders.simulate(args.start, args.end, staff_all=args.staff_all)
     if args.json:
-        print(json.dumps([m.as_contract() for m in messages], ensure_ascii=False, indent=2))
+        print(json.dumps([m.as_contract(texts=args.texts) for m in messages], ensure_ascii=False, indent=2))
         return 0
+    if args.texts:  # each message as the person reads it, in time order
+        for m in messages:
+            print(f"── {m.at:%H:%M %d/%m/%Y} → #{m.to_user} {app.units.name(m.to_unit)} ({m.role}), {m.kind}\n{m.text}\n")
     per = Counter((m.to_unit, m.role) for m in messages)
     days = Counter((m.to_user, m.at.date()) for m in messages)
     print(f"{len(messages)} tin nhắn từ {args.start:%d/%m/%Y} đến {args.end:%d/%m/%Y}"

@@ -9,12 +9,15 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from bot.bootstrap import App
 from bot.channels.console import ConsoleSender
 from bot.cli import CliError, register
-from bot.commands.chat import ensure_plan, open_console
+from bot.commands.chat import choose_persona, ensure_plan, open_console
 from conversation.router import Router
+from domain.messages import Engine
 
 log = logging.getLogger(__name__)
 
@@ -54,9 +57,11 @@ async def _serve_web(app: App, scheduler, stop: asyncio.Event) -> None:
     expected = tuple(name for name, token in (("telegram", settings.telegram_bot_token),
                                               ("zalo", settings.zalo_bot_token)) if token)
     asgi = create_web_app(app, scheduler_alive=(lambda: bool(scheduler and scheduler.running)), channels=expected)
+    app.web_running = True
     try:
         await serve(asgi, app.settings.web_listen, app.settings.web_port or 0, stop)
     except OSError as exc:
+        app.web_running = False
         stop.set()
         raise CliError(f"không mở được cổng web {app.settings.web_listen}:{app.settings.web_port} "
                        f"({exc.strerror or exc})") from None
@@ -65,7 +70,7 @@ async def _serve_web(app: App, scheduler, stop: asyncio.Event) -> None:
 @register("run")
 async def cmd_run(app: App, args) -> int:
     settings = app.settings
-    channels = []
+    channels: list[Callable[[App, Engine, asyncio.Event], Coroutine[Any, Any, None]]] = []
     if settings.telegram_bot_token:
         from bot.channels.telegram import serve as serve_telegram
 
@@ -89,7 +94,8 @@ async def cmd_run(app: App, args) -> int:
         stop = asyncio.Event()
         web = asyncio.create_task(_serve_web(app, scheduler, stop)) if settings.web_port else None
         try:
-            return await open_console(app, "van-phong", "head")
+            unit, role = await choose_persona()
+            return await open_console(app, unit, role)
         finally:
             if web is not None:
                 stop.set()
@@ -115,12 +121,13 @@ async def cmd_run(app: App, args) -> int:
         loop.add_signal_handler(sig, request_stop)
     scheduler = None
     try:
+        warm = asyncio.create_task(router.prepare(), name="nlu-warm-up")  # while the channels start
         tasks = [asyncio.create_task(serve(app, router, stop)) for serve in channels]
         await asyncio.sleep(0)
         scheduler = await _start_scheduler(app)
         if settings.web_port:  # the dashboard, the webhooks, /healthz and /metrics on one port
             tasks.append(asyncio.create_task(_serve_web(app, scheduler, stop)))
-        await asyncio.gather(*tasks)
+        await asyncio.gather(warm, *tasks)
     finally:
         if scheduler:
             await _stop_scheduler(scheduler)

@@ -1,5 +1,5 @@
 """`cchc-bot web serve` (the web server alone, e.g. on another host than the bot) and
-`cchc-bot web link --unit U --role R [--json]` (a one-time sign-in link, CONTRACTS §6)."""
+`cchc-bot web link --unit U --role R [--json]` (a one-time sign-in link, docs/contracts.md §6)."""
 
 from __future__ import annotations
 
@@ -45,6 +45,7 @@ async def cmd_web_serve(app: App, args) -> int:
     settings = app.settings
     port = settings.web_port or DEFAULT_PORT
     try:
+        app.web_running = True
         await serve(create_web_app(app), settings.web_listen, port, stop)
     except OSError as exc:
         raise CliError(f"không mở được cổng web {settings.web_listen}:{port} ({exc.strerror or exc})") from None

@@ -1,4 +1,4 @@
-"""Understanding a Vietnamese chat message (CONTRACTS §3): rule-based, fuzzy, no model, no network.
+"""Understanding a Vietnamese chat message (docs/contracts.md §3): rule-based, fuzzy, no model, no network.
 
     understander = Understander(units, TaskIndex.from_tasks(tasks))
     result = understander.parse("nv 17 dang lam duoc 60%", today)   # → NluResult

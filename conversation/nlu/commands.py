@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Protocol
+from typing import Any, Protocol
 
 from conversation.intents import SLASH
 from conversation.nlu.normalize import Normalized
@@ -153,7 +153,7 @@ def _section(nlu: Understander, s: str) -> int | None:
     return nlu.find_section(s) if s else None
 
 
-def _reminder(s: str) -> dict | None:
+def _reminder(s: str) -> dict[str, Any] | None:
     if not s:
         return None
     if re.search(r"\b(?:tat|off|ngung|dung|huy)\b", s):

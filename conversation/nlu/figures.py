@@ -10,6 +10,7 @@ not know the targets, so it only says «a figure about this topic».
 from __future__ import annotations
 
 import re
+from typing import Any
 
 _PERCENT = re.compile(r"(?<![\d.,])(\d{1,3}(?:[.,]\d{1,2})?)\s*(?:%|phần trăm|phan tram)", re.IGNORECASE)
 # «4/7 phòng»: a fraction followed by what was counted (a bare «4/7» is a date)
@@ -27,7 +28,7 @@ _CODE = re.compile(r"(?:chỉ tiêu|chi tieu|ct)\s*(?:số\s*|so\s*)?([1-9])\.(\
 _FILLER = re.compile(r"\b(?:dat|duoc|la|da|dat duoc|hien|hien nay|hien tai|den nay|ket qua|so lieu|bao cao)\b")
 
 
-def find_figure(original: str, folded: str) -> dict | None:
+def find_figure(original: str, folded: str) -> dict[str, Any] | None:
     """{"value", "numerator", "denominator", "topic"} or None. `folded` is the normalised text."""
     from domain.text import fold
 

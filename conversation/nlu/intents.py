@@ -29,8 +29,20 @@ from conversation.nlu import commands
 from conversation.nlu.accounts import parse_account
 from conversation.nlu.figures import CUE as FIGURE_CUE
 from conversation.nlu.figures import find_figure
-from conversation.nlu.normalize import ABBREVIATIONS, Normalized, Normalizer, fold_canonical
-from conversation.nlu.periods import RULES, find_dates, find_period, find_report_period, period_spans
+from conversation.nlu.howto import help_question
+from conversation.nlu.lexicon import COMMON_WORDS, REPLY_WORDS, build_lexicon, periodic_report_tasks
+from conversation.nlu.normalize import Normalized, Normalizer, fold_canonical
+from conversation.nlu.periods import (
+    RULES,
+    Workdays,
+    find_dates,
+    find_period,
+    find_report_period,
+    impossible_dates,
+    named_year,
+    period_spans,
+)
+from conversation.nlu.replies import short_reply
 from conversation.nlu.result import NluResult, Period
 from conversation.nlu.slots import (
     LIST_STATUS,
@@ -45,8 +57,10 @@ from conversation.nlu.slots import (
     find_status,
     find_task_number,
     mask,
+    percent_out_of_range,
     percent_spans,
 )
+from conversation.nlu.spans import Glossary, SpanGrammar, load_glossary, spans_of
 from conversation.nlu.tasks import TaskIndex
 from domain.invite_codes import is_code_shaped
 from domain.units import UnitDirectory
@@ -58,7 +72,6 @@ PHRASED: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (spec.name, re.compile(spec.phrases)) for spec in INTENTS if spec.phrases
 )
 CONFIDENT = 0.75
-PERIODIC_REPORT_TASKS = frozenset({5, 7})  # the tasks of the periodic reports (the reporting calendar)
 
 # Which slots each intent keeps (the contract's "slots that matter", plus what internal intents need).
 KEEP: dict[str, frozenset[str]] = {
@@ -69,7 +82,7 @@ KEEP: dict[str, frozenset[str]] = {
     "targets": frozenset({"section"}),
     "progress": frozenset({"unit"}),
     "register": frozenset({"code"}),
-    "record_trigger": frozenset({"task", "trigger_date"}),
+    "record_trigger": frozenset({"task", "trigger_date", "note"}),
     "set_deadline": frozenset({"task", "due_date"}),
     "reminder_settings": frozenset({"reminder"}),
     "evidence": frozenset({"task"}),
@@ -79,6 +92,7 @@ KEEP: dict[str, frozenset[str]] = {
     "choice": frozenset({"choice"}),
     "target_figure": frozenset({"report", "note", "figure"}),
     "report_draft": frozenset({"report"}),
+    "help": frozenset({"note"}),  # the intent whose help section was asked about (conversation/nlu/howto.py)
 }
 SLOTS = ("task", "unit", "period", "status", "percent", "report", "section", "code", "note", "trigger_date",
          "due_date", "choice", "reminder", "scope", "report_kind", "target_unit", "figure")
@@ -106,11 +120,19 @@ CANCEL = _re(
     r"huy di|thoi bo di|thoi khoi|bo di)" + FILLERS + "$"
 )
 GREETING = _re(
-    r"^(?:xin chao|chao|hello|helo|hi|hey|alo|a lo|chao buoi sang|chao buoi chieu|good morning|chao ca nha|"
-    r"cam on|thank|thanks|thank you|tks|thanks you|cam on nhieu|xin cam on)"
+    r"^(?:xin chao|chao|hello|helo|hi|hey|alo|a lo|chao buoi sang|chao buoi chieu|good morning|chao ca nha)"
     r"(?:\s+(?:ban|bot|anh|chi|em|a|oi|nhe|nha|moi nguoi|tro ly|buoi sang|buoi chieu|buoi toi|sang|chieu|"
     r"toi|cchc|so|ad|admin|ca nha|nhe|nhe|nhieu|xin chao|chao|hello|hi))*$"
 )
+# Courtesy is answered as a person would (handlers/help.py): thanks are not greeted back, a goodbye is not
+# asked «cần gì ạ?».
+_POLITE_TAIL = (r"(?:\s+(?:ban|bot|anh|chi|em|a|oi|nhe|nha|moi nguoi|tro ly|nhieu|lam|rat nhieu|ca nha|ad|admin|"
+                r"nhe|nhe ban|vay nhe|roi|nhe a|a nhe|so|cchc|you|so much|a lot))*$")
+THANKS = _re(r"^(?:(?:xin |cam |rat |cam on va |ok |oke |okay |vang |da |duoc roi |tot qua |hay qua )?"
+             r"(?:cam on|thank|thanks|thank you|thanks you|tks|thks|thx|ty|many thanks))" + _POLITE_TAIL)
+GOODBYE = _re(r"^(?:tam biet|bye|bye bye|goodbye|good bye|hen gap lai|chao tam biet|chao nhe|chao nha|"
+              r"see you|cya|toi di day|em di day|minh di day|thoi chao)" + _POLITE_TAIL)
+THANKS_EMOJI = "👍🙏❤️💯👌😊🥰🤝"
 GREETING_WORD = _re(r"^(?:xin chao|chao|hello|hi|alo)\b")
 REGISTER_CUE = _re(
     r"\b(?:dang ky|ma moi|ma dang ky|ma kich hoat|kich hoat|ma cua (?:toi|em|minh)|ma (?:toi|em|minh)? ?la|"
@@ -169,10 +191,10 @@ QUESTION = _re(
     r"phai khong|dung khong|co phai|lam sao|tai sao|vi sao|ai)\b|\b(?:chua|khong|chang|nhi|sao)\s*$"
     r"|(?<!chua lam )\bgi\b"
 )
-REPORT = _re(r"\bbao cao\b")
+REPORT = _re(r"\bbao cao\b|\breport\b|\breports\b")  # short English questions about report dates too
 REPORT_WHEN = _re(
     r"\b(?:han|khi nao|bao gio|ngay nao|ngay may|hom nao|nop|lich|thoi han|deadline|truoc ngay|dinh ky|"
-    r"cham nhat|moc|thoi gian|gui|ky bao cao|luc nao|thang may|the nao)\b"
+    r"cham nhat|moc|thoi gian|gui|ky bao cao|luc nao|thang may|the nao|due|deadline|when|submit|date)\b"
 )
 NOT_REPORT = _re(r"\bbao cao tien do\b|\bbao cao\s+(?:xong|hoan thanh)\b")
 TARGETS = _re(
@@ -206,55 +228,34 @@ INFO_CUE = _re(
 TRAILING_PARTICLES = frozenset({"a", "nhe", "nha", "roi", "ha", "vay", "day"})
 PARTICLES = TRAILING_PARTICLES | {"nhen", "oi", "nhi", "ad", "luon", "di", "yep", "oc", "u", "y"}
 
-# A few hundred everyday syllables: typo correction must not "fix" an ordinary word into a keyword.
-COMMON_WORDS = words(
-    """
-    anh chi em toi ban minh chung ta ho no ai gi nao dau sao the nay kia do day vay roi nhe nha a oi
-    co khong chua da dang se sap van con cung deu rat qua lam hon nhat nua moi cac nhung mot hai ba bon nam
-    sau bay tam chin muoi tram nghin trieu ngay tuan thang quy nam gio phut sang trua chieu toi dem hom mai
-    qua truoc sau tren duoi trong ngoai giua ben canh cho voi cua ve tu den toi tai vi nen neu thi ma nhung
-    hay hoac va la o bi duoc phai can muon nen biet hieu nghi thay xem nghe noi hoi tra loi gui nhan lay
-    dua lam viec hoc choi an uong ngu di ve den gap goi nhan tin nhan tin nhac nho quen nho xin cam on
-    chao tam biet vui buon met khoe om dau benh nha cua xe duong pho cho tien gia xang dau dien nuoc troi
-    mua nang gio bao lanh nong thoi tiet song bien nui rung dat nuoc viet nam tinh huyen xa thanh pho
-    nguoi dan doanh nghiep cong ty truong hoc benh vien so phong ban nganh cap tren duoi lanh dao can bo
-    nhan vien chuyen vien truong pho giam doc chu tich bi thu dang uy ban hoi dong quoc hoi chinh phu
-    bo nganh dia phuong trung uong van ban giay to tai lieu file anh hinh video link trang web mang
-    dien thoai may tinh email zalo telegram facebook nhanh cham som muon dung sai tot xau dep lon nho
-    cao thap dai ngan moi cu nhieu it du thieu het con them bot tang giam mo dong bat tat chay dung xong
-    duyet ky trinh soan sua xoa them tao dat dat gui nop chuyen phat hanh luu tru in chup quet tai
-    """
-)
-
-
 class Understander:
     """Parses one chat message into an `NluResult`. Build it once per plan (it precomputes the folded
     aliases, vocabularies and indices); `parse` is then pure and takes well under a millisecond."""
 
-    def __init__(self, units: UnitDirectory, tasks: TaskIndex | None, sections: dict[int, str] | None = None) -> None:
+    def __init__(
+        self,
+        units: UnitDirectory,
+        tasks: TaskIndex | None,
+        sections: dict[int, str] | None = None,
+        workdays: Workdays | None = None,
+        glossary: Glossary | None = None,
+    ) -> None:
+        """`workdays`: the working calendar, for periods anchored on holidays («trước Tết»); without it
+        those phrases name no period. `glossary`: unit chat aliases and system names (the bundled file
+        by default)."""
         self.units = units
         self.tasks = tasks
-        self.unit_finder = UnitFinder(units)
+        self.workdays = workdays
+        glossary = glossary or load_glossary()
+        self.grammar = SpanGrammar(glossary)
+        self.unit_finder = UnitFinder(units, glossary.unit_aliases)
         self.section_finder = SectionFinder(sections if sections is not None else (tasks.section_titles if tasks else None))
-        keywords: set[str] = set()
-        for pattern in _cue_patterns():
-            keywords.update(re.findall(r"[a-z]{2,}", pattern.pattern))
-        for unit in units.units:
-            for name in (unit.name, *unit.aliases):
-                keywords.update(fold_canonical(name).split())
-        keywords -= PARTICLES  # "hna" is "hạn" mistyped far more often than "nha"
-        vocabulary: set[str] = set(COMMON_WORDS) | keywords | PARTICLES
-        for expansion in ABBREVIATIONS.values():
-            vocabulary.update(expansion.split())
-        vocabulary.update(ABBREVIATIONS)
-        for unit in units.units:
-            for name in (unit.name, *unit.aliases):
-                vocabulary.update(fold_canonical(name).split())
-        if tasks is not None:
-            vocabulary.update(tasks.vocabulary)
-        self.vocabulary = frozenset(vocabulary)
+        vocabulary, keywords, bigrams, phrases = build_lexicon(_cue_patterns(), units, tasks, glossary, PARTICLES)
+        self.vocabulary = vocabulary
         self._task_text = {n: fold_canonical(t) for n, t in tasks.titles.items()} if tasks is not None else {}
-        self.normalizer = Normalizer(self.vocabulary, keywords)
+        # the tasks that are the periodic reports themselves: a report question names the calendar, not them
+        self.periodic_reports = periodic_report_tasks(self._task_text)
+        self.normalizer = Normalizer(vocabulary, keywords, bigrams, phrases)
 
     # -- entry point -------------------------------------------------------------------------------
     def parse(self, text: str, today: dt.date) -> NluResult:
@@ -278,7 +279,9 @@ class Understander:
         n = self.normalizer.normalize(text)
         s = n.text
         if not s:
-            if n.emoji_only and any(ch in n.original for ch in "👋🙋🤝🙏"):
+            if n.emoji_only and any(ch in n.original for ch in THANKS_EMOJI):
+                return NluResult("thanks", confidence=0.8)
+            if n.emoji_only and any(ch in n.original for ch in "👋🙋"):
                 return NluResult("greeting", confidence=0.8)
             return NluResult("unknown", confidence=1.0 if not n.original else 0.5)
         short = self._short_reply(s)
@@ -321,26 +324,53 @@ class Understander:
         m = CHOICE.match(s)
         if m:
             return NluResult("choice", choice=int(m.group("n")))
+        kind = short_reply(s) or short_reply(self._reply_words(s))
+        if kind is not None:
+            return NluResult(kind)
         if CONFIRM.match(s):
             return NluResult("confirm")
         if CANCEL.match(s):
             return NluResult("cancel")
         if DENY.match(s):
             return NluResult("deny")
+        if THANKS.match(s):
+            return NluResult("thanks")
+        if GOODBYE.match(s):
+            return NluResult("goodbye")
         if GREETING.match(s):
             return NluResult("greeting")
         return None
 
+    def _reply_words(self, s: str) -> str:
+        """A reply of three words or fewer with each unknown word replaced by the one reply word near it
+        («chuẩ» → «chuan», «khôg» → «khong»); other text unchanged."""
+        tokens = s.split()
+        if len(tokens) > 3:
+            return s
+        fixed = []
+        for token in tokens:
+            near = [w for w in self.normalizer.near(token) if w in REPLY_WORDS] if token not in self.vocabulary else []
+            fixed.append(near[0] if len(set(near)) == 1 else token)
+        return " ".join(fixed)
+
     def _classify(self, n: Normalized, today: dt.date) -> NluResult:
+        """The cascade's reading, with the plan year the period phrase names (the `year` slot)."""
+        found_period = find_period(n.text, today, n.original, self.workdays)
+        result = self._cascade(n, today, found_period)
+        result.year = named_year(found_period, n.text)
+        return result
+
+    def _cascade(self, n: Normalized, today: dt.date, found_period: tuple[Period, Span] | None) -> NluResult:
         s = n.text
         tokens = s.split()
-        found_period = find_period(s, today, n.original)
-        time_spans = period_spans(s)
-        spans = time_spans + percent_spans(s)
-        taskref = find_task_number(mask(s, spans))
+        # span ownership (conversation/nlu/spans.py): percents, periods, levels and system names first
+        claims = self.grammar.resolve(s, percent_spans(s), period_spans(s))
+        spans = spans_of(claims, "period", "percent", "level", "bare_level")
+        taskref = find_task_number(mask(s, spans_of(claims)))
         # "được 60" counts as a percentage only next to a task number, and never inside a date or period
-        percent = find_percent(mask(s, time_spans), bare=taskref is not None)
-        unit_found = self.unit_finder.find(s, fuzzy=n.unknown_words > 0)
+        percent = find_percent(mask(s, spans_of(claims, "period", "level", "bare_level")), bare=taskref is not None)
+        unit_found = self.unit_finder.find(mask(s, spans_of(claims, "system", "level", "bare_level")),
+                                           fuzzy=n.unknown_words > 0)
         upd = find_status(s, UPDATE_STATUS)
         lst = find_status(s, LIST_STATUS)
         question = n.has_question_mark or bool(QUESTION.search(s))
@@ -368,6 +398,9 @@ class Understander:
             for name, pattern in PHRASED:
                 if pattern.search(s):
                     return NluResult(name)
+        asks_help, help_topic = help_question(s) if taskref is None else (False, None)
+        if asks_help:
+            return NluResult("help", note=help_topic)
         if taskref is None and (HELP_STRONG.search(s) or HELP_ONLY.match(s)):
             return NluResult("help")
         if BROADCAST.match(s):
@@ -389,6 +422,10 @@ class Understander:
         if EVIDENCE.search(s) and not EVIDENCE_BLOCK.search(s):
             return NluResult("evidence", task=task)
         dates = find_dates(s, today)
+        bad_dates = impossible_dates(s, today)
+        if bad_dates and not dates and taskref is not None and TRIGGER_CUE.search(s):
+            # «nv 18: nhận văn bản ngày 31/2»: the handler says which date does not exist
+            return NluResult("record_trigger", task=task, note=bad_dates[0])
         if dates and taskref is not None and not question and SET_DEADLINE.search(s):
             return NluResult("set_deadline", task=task, due_date=dates[-1][0])
         if (
@@ -401,7 +438,8 @@ class Understander:
 
         # 3. a statement about one task
         is_listing = bool(LIST_CUE.search(s))
-        if taskref is not None and not question and (upd or percent or UPDATE_VERB.search(s)):
+        # «nv 17 đạt 120%» is an update the handler refuses with the reason, not a question about task 17
+        if taskref is not None and not question and (upd or percent or UPDATE_VERB.search(s) or percent_out_of_range(s)):
             result = self._update(n, task, upd, percent, confidence=0.95 if taskref.marked else 0.8)
             result.target_unit = unit  # «cập nhật giúp phòng X: nv 17 đạt 70%»
             return result
@@ -429,23 +467,26 @@ class Understander:
             and not strong_listing
         ):
             report = find_report_period(s, today)
-            kind = "kiem-soat-tthc" if REPORT_TTHC.search(s) else "cchc" if REPORT_CCHC.search(s) else None
+            kinds = [k for k, cue in (("kiem-soat-tthc", REPORT_TTHC), ("cchc", REPORT_CCHC)) if cue.search(s)]
+            # both reports named («báo cáo CCHC và báo cáo kiểm soát TTHC»): no kind, the answer shows both
+            kind = kinds[0] if len(kinds) == 1 else None
             if kind is None and report is None:
                 # a report that is not in the periodic calendar («báo cáo đánh giá công chức»): its task
                 named = _content(REPORT_WORDS.sub(" ", s), spans)
                 match = self.best_task(named) if self._specific(named) else None
-                if match and match[1] >= 0.6 and match[0] not in PERIODIC_REPORT_TASKS:
+                if match and match[1] >= 0.6 and match[0] not in self.periodic_reports:
                     return NluResult("task_info", task=match[0], confidence=match[1], task_source="description")
             # a named report period, or a "when/deadline" cue (or a bare "báo cáo") and no period shorter than
             # the year: "tháng 9 có báo cáo gì phải nộp" asks for a listing of that month
             short_period = period is not None and (period.end - period.start).days < 300
-            if report or kind or (not short_period and (REPORT_WHEN.search(s) or len(tokens) <= 4)):
+            if report or kinds or (not short_period and (REPORT_WHEN.search(s) or len(tokens) <= 4)):
                 return NluResult("report_schedule", report=report, report_kind=kind)
         if taskref is None and TARGETS.search(s) and not (unit and PROGRESS.search(s)):
             return NluResult("targets", section=self.find_section(s))
         progress_cue = PROGRESS.search(s) if taskref is None else None
         if progress_cue and not LATE_PROGRESS.search(s):
-            # "Theo dõi tình hình thi hành pháp luật" is task 16's title, not a progress question
+            # «theo dõi tình hình thi hành pháp luật» is a task's title, not a progress question: the cue is
+            # one of the title's own words (derived from the plan, whatever its numbering)
             match = self.best_task(_content(s, spans))
             if not (match and match[1] >= 0.8 and progress_cue.group(0) in self._task_text.get(match[0], "")):
                 return NluResult("progress", unit=unit)
@@ -551,12 +592,13 @@ def _finish(result: NluResult) -> NluResult:
 
 
 def _cue_patterns() -> list[re.Pattern[str]]:
-    from conversation.nlu import slots
+    from conversation.nlu import howto, slots
 
     patterns = [value for value in globals().values() if isinstance(value, re.Pattern)]
     patterns += [p for _, p in slots.UPDATE_STATUS + slots.LIST_STATUS]
     patterns += [p for p, _ in RULES]
     patterns += [slots._REMINDER_OFF, slots._REMINDER_ON, slots._REMINDER_DAYS, slots._NOTE_TASK, slots._NOTE_STATUS]
+    patterns += [howto._HOW, howto._USE_THEN_ASK, howto._CAN_DO] + [p for _, p in howto._ACTIONS]
     for topics in slots.SECTION_TOPICS.values():
         patterns += [re.compile(re.escape(t)) for t in topics]
     return patterns

@@ -80,6 +80,10 @@ _TELEX_TONE = re.compile(r"([a-z]{2,})[sfrxj]$")
 _DIGIT_SEP = re.compile(r"(?<=\d)[./-](?=\d)")
 
 
+def _digit_class(token: str) -> str:
+    return "#" if token.isdigit() else token
+
+
 @dataclass(frozen=True)
 class Normalized:
     original: str
@@ -151,15 +155,73 @@ class Normalizer:
     away (three letters or more): short Vietnamese syllables are too close to each other for more.
     """
 
-    def __init__(self, vocabulary: Iterable[str], keywords: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        vocabulary: Iterable[str],
+        keywords: Iterable[str] = (),
+        bigrams: Iterable[tuple[str, str]] = (),
+        phrases: Iterable[tuple[str, str]] = (),
+    ) -> None:
+        """`bigrams`: word pairs of the domain («nhiem vu», «hoan thanh», «thang dau»). A short token one
+        edit away from several words is corrected to the one that forms a known pair with a neighbour:
+        «nhieh vu» is «nhiem vu», «hoan thnh» is «hoan thanh». `phrases`: the glossary's curated pairs,
+        strong enough to correct a known word that pairs with neither neighbour («nhien vu»)."""
         self.keywords = frozenset(keywords)
         self.vocabulary = frozenset(w for w in vocabulary if w) | self.keywords
+        self.bigrams = frozenset(bigrams)
+        self.phrases = frozenset(phrases)
         by_length: dict[int, list[str]] = {}
         for word in sorted(self.vocabulary):
-            if len(word) >= 4 and word.isalpha():
+            if len(word) >= 2 and word.isalpha():
                 by_length.setdefault(len(word), []).append(word)
         self._by_length = {n: tuple(words) for n, words in by_length.items()}
+        # typo correction without context considers words of four letters or more only
+        self._long_by_length = {n: words for n, words in self._by_length.items() if n >= 4}
         self._cache: dict[str, str] = {}
+        self._near_cache: dict[str, tuple[str, ...]] = {}
+
+    def near(self, token: str) -> tuple[str, ...]:
+        """Vocabulary words one edit (or one adjacent swap) away from `token`."""
+        cached = self._near_cache.get(token)
+        if cached is None:
+            n = len(token)
+            cached = tuple(
+                word
+                for length in (n - 1, n, n + 1)
+                if length >= 2
+                for word, _, _ in process.extract(
+                    token, self._by_length.get(length, ()), scorer=OSA.distance, score_cutoff=1, limit=12
+                )
+            )
+            if len(self._near_cache) < 20000:
+                self._near_cache[token] = cached
+        return cached
+
+    def in_context(self, tokens: list[str]) -> list[str]:
+        """Second pass: an unknown token of three letters or more becomes the one near word that forms a
+        known pair with the word before or after it."""
+        if not self.bigrams:
+            return tokens
+        out = list(tokens)
+        for i, token in enumerate(out):
+            if not token.isalpha() or len(token) < 3:
+                continue
+            before = _digit_class(out[i - 1]) if i > 0 else None
+            after = _digit_class(out[i + 1]) if i + 1 < len(out) else None
+
+            def pairs(word: str, table: frozenset[tuple[str, str]], before: str | None = before,
+                      after: str | None = after) -> bool:
+                return (before, word) in table or (word, after) in table
+
+            known = token in self.vocabulary
+            # a known word stays unless it pairs with neither neighbour while a near word forms one of the
+            # glossary's phrases («nhien vu» → «nhiem vu»); only words of four letters or more
+            if known and (len(token) < 4 or pairs(token, self.bigrams)):
+                continue
+            fits = [w for w in self.near(token) if pairs(w, self.phrases if known else self.bigrams)]
+            if len(set(fits)) == 1:
+                out[i] = fits[0]
+        return out
 
     def correct(self, token: str) -> str:
         if token in self.vocabulary or not token.isalpha() or len(token) < 3:
@@ -174,6 +236,7 @@ class Normalizer:
 
     def _correct(self, token: str) -> str:
         candidates: list[str] = []
+        by_length = self._long_by_length
         decoded = telex_decode(token)
         if decoded != token and decoded in self.vocabulary:
             candidates.append(decoded)
@@ -186,7 +249,7 @@ class Normalizer:
                 word
                 for n in (len(token) - 1, len(token), len(token) + 1)
                 for word, _, _ in process.extract(
-                    token, self._by_length.get(n, ()), scorer=OSA.distance, score_cutoff=1, limit=2
+                    token, by_length.get(n, ()), scorer=OSA.distance, score_cutoff=1, limit=2
                 )
             ]
             if len(close) == 1:  # two equally close words: do not guess
@@ -202,7 +265,7 @@ class Normalizer:
         aligned = align(head)
         text = canonical(aligned)
         raw_tokens = text.split()
-        tokens = [self.correct(t) for t in raw_tokens]
+        tokens = self.in_context([self.correct(t) for t in raw_tokens])
         text = " ".join(tokens)
         text = _apply_phrases(text)
         return Normalized(

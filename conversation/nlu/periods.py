@@ -1,4 +1,4 @@
-"""Periods and dates named in a message, resolved against the bot's today (CONTRACTS §3).
+"""Periods and dates named in a message, resolved against the bot's today (docs/contracts.md §3).
 
 Weeks start on Monday and every range is inclusive. Rules run in a fixed order — the more specific
 phrase first ("6 tháng cuối năm" before "năm", "quý 3 năm sau" before "năm sau") — and the first rule
@@ -14,6 +14,7 @@ import calendar
 import datetime as dt
 import re
 from collections.abc import Callable
+from typing import Protocol
 
 from conversation.nlu.result import Period
 
@@ -79,7 +80,7 @@ def _count(word: str) -> int | None:
     return NUMBER_WORDS.get(word)
 
 
-def _year(match: re.Match, today: dt.date) -> int | None:
+def _year(match: re.Match[str], today: dt.date) -> int | None:
     groups = match.groupdict()
     if groups.get("y4"):
         return int(groups["y4"])
@@ -148,11 +149,21 @@ def find_dates(text: str, today: dt.date) -> list[tuple[dt.date, Span]]:
     return found
 
 
+def impossible_dates(text: str, today: dt.date) -> list[str]:
+    """Dates written in a date's shape that no calendar has («31/2», «30/02/2023»), as written (folded)."""
+    return [
+        m.group(0).strip()
+        for pattern in _DATE_PATTERNS
+        for m in pattern.finditer(text)
+        if _safe_date(_full_year(m.group("y"), today), int(m.group("m")), int(m.group("d"))) is None
+    ]
+
+
 # -- periods -----------------------------------------------------------------------------------------
-Rule = tuple[re.Pattern[str], Callable[[re.Match, dt.date], Period | None]]
+Rule = tuple[re.Pattern[str], Callable[[re.Match[str], dt.date], Period | None]]
 
 
-def _range_dates(m: re.Match, today: dt.date) -> Period | None:
+def _range_dates(m: re.Match[str], today: dt.date) -> Period | None:
     a = _safe_date(_full_year(m.group("y1"), today), int(m.group("m1")), int(m.group("d1")))
     b = _safe_date(_full_year(m.group("y2"), today), int(m.group("m2")), int(m.group("d2")))
     if not a or not b:
@@ -160,15 +171,15 @@ def _range_dates(m: re.Match, today: dt.date) -> Period | None:
     return Period(min(a, b), max(a, b))
 
 
-def _until_date(m: re.Match, today: dt.date) -> Period | None:
+def _until_date(m: re.Match[str], today: dt.date) -> Period | None:
     day = _safe_date(_full_year(m.group("y"), today), int(m.group("m")), int(m.group("d")))
     if not day:
         return None
     return Period(min(today, day), max(today, day))
 
 
-def _half(first: bool) -> Callable[[re.Match, dt.date], Period]:
-    def resolve(m: re.Match, today: dt.date) -> Period:
+def _half(first: bool) -> Callable[[re.Match[str], dt.date], Period]:
+    def resolve(m: re.Match[str], today: dt.date) -> Period:
         year = _year(m, today) or today.year
         return Period(dt.date(year, 1, 1), dt.date(year, 6, 30)) if first else Period(
             dt.date(year, 7, 1), dt.date(year, 12, 31)
@@ -177,7 +188,7 @@ def _half(first: bool) -> Callable[[re.Match, dt.date], Period]:
     return resolve
 
 
-def _months_of_year(m: re.Match, today: dt.date) -> Period | None:
+def _months_of_year(m: re.Match[str], today: dt.date) -> Period | None:
     n = _count(m.group("n"))
     if n is None or not 1 <= n <= 12:
         return None
@@ -187,7 +198,7 @@ def _months_of_year(m: re.Match, today: dt.date) -> Period | None:
     return Period(dt.date(year, 13 - n, 1), dt.date(year, 12, 31))
 
 
-def _next_n(m: re.Match, today: dt.date) -> Period | None:
+def _next_n(m: re.Match[str], today: dt.date) -> Period | None:
     n = _count(m.group("n"))
     if n is None or n <= 0 or n > 366:
         return None
@@ -201,15 +212,15 @@ def _next_n(m: re.Match, today: dt.date) -> Period | None:
     return Period(today, end)
 
 
-def _quarter_relative(by: int) -> Callable[[re.Match, dt.date], Period]:
-    def resolve(m: re.Match, today: dt.date) -> Period:
+def _quarter_relative(by: int) -> Callable[[re.Match[str], dt.date], Period]:
+    def resolve(m: re.Match[str], today: dt.date) -> Period:
         year, quarter = shift_quarter(today.year, quarter_of(today), by)
         return quarter_range(year, quarter)
 
     return resolve
 
 
-def _quarter_named(m: re.Match, today: dt.date) -> Period | None:
+def _quarter_named(m: re.Match[str], today: dt.date) -> Period | None:
     word = m.group("q")
     quarter = int(word) if word.isdigit() else ROMAN.get(word) or QUARTER_WORDS.get(word)
     if not quarter or not 1 <= quarter <= 4:
@@ -217,15 +228,15 @@ def _quarter_named(m: re.Match, today: dt.date) -> Period | None:
     return quarter_range(_year(m, today) or today.year, quarter)
 
 
-def _month_relative(by: int) -> Callable[[re.Match, dt.date], Period]:
-    def resolve(m: re.Match, today: dt.date) -> Period:
+def _month_relative(by: int) -> Callable[[re.Match[str], dt.date], Period]:
+    def resolve(m: re.Match[str], today: dt.date) -> Period:
         year, month = shift_month(today.year, today.month, by)
         return month_range(year, month)
 
     return resolve
 
 
-def _month_named(m: re.Match, today: dt.date) -> Period | None:
+def _month_named(m: re.Match[str], today: dt.date) -> Period | None:
     word = m.group("mo")
     month = int(word) if word.isdigit() else MONTH_WORDS.get(word)
     if not month or not 1 <= month <= 12:
@@ -233,33 +244,33 @@ def _month_named(m: re.Match, today: dt.date) -> Period | None:
     return month_range(_year(m, today) or today.year, month)
 
 
-def _month_slash_year(m: re.Match, today: dt.date) -> Period | None:
+def _month_slash_year(m: re.Match[str], today: dt.date) -> Period | None:
     month = int(m.group("mo"))
     return month_range(int(m.group("y4")), month) if 1 <= month <= 12 else None
 
 
-def _year_relative(by: int) -> Callable[[re.Match, dt.date], Period]:
+def _year_relative(by: int) -> Callable[[re.Match[str], dt.date], Period]:
     return lambda m, today: year_range(today.year + by)
 
 
-def _year_named(m: re.Match, today: dt.date) -> Period:
+def _year_named(m: re.Match[str], today: dt.date) -> Period:
     return year_range(int(m.group("y")))
 
 
-def _days(offset: int) -> Callable[[re.Match, dt.date], Period]:
-    def resolve(m: re.Match, today: dt.date) -> Period:
+def _days(offset: int) -> Callable[[re.Match[str], dt.date], Period]:
+    def resolve(m: re.Match[str], today: dt.date) -> Period:
         day = today + dt.timedelta(days=offset)
         return Period(day, day)
 
     return resolve
 
 
-def _single_date(m: re.Match, today: dt.date) -> Period | None:
+def _single_date(m: re.Match[str], today: dt.date) -> Period | None:
     day = _safe_date(_full_year(m.group("y"), today), int(m.group("m")), int(m.group("d")))
     return Period(day, day) if day else None
 
 
-def _until_end(m: re.Match, today: dt.date) -> Period:
+def _until_end(m: re.Match[str], today: dt.date) -> Period:
     what = m.group("what")
     if what == "thang":
         end = month_range(today.year, today.month).end
@@ -316,10 +327,64 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def find_period(text: str, today: dt.date, original: str = "") -> tuple[Period, Span] | None:
-    """The period a message names (first rule in priority order), with its span in `text`."""
+class Workdays(Protocol):
+    """The working calendar (`domain.workdays.WorkingCalendar`): holidays, weekends and swapped days."""
+
+    def is_working_day(self, day: dt.date) -> bool: ...
+
+
+# «trước Tết», «từ nay đến Tết», «tới Tết»: until the Lunar New Year break
+_TET = re.compile(r"\b(?:truoc|den|toi|tu nay (?:den|toi)|tu gio (?:den|toi)|tu bay gio (?:den|toi))\s+(?:ky nghi\s+|nghi\s+)?tet\b")
+# the Lunar New Year break is the longest run of days off in this window of its year (at least four days)
+_TET_WINDOW = ((1, 10), (2, 28))
+_TET_MIN_DAYS = 4
+
+
+def tet_break(year: int, workdays: Workdays) -> Period | None:
+    """The Tết break of `year` as the working calendar has it (holidays and swapped days included)."""
+    day = dt.date(year, *_TET_WINDOW[0])
+    last = dt.date(year, *_TET_WINDOW[1])
+    best: Period | None = None
+    start: dt.date | None = None
+    while day <= last + dt.timedelta(days=1):
+        off = day <= last and not workdays.is_working_day(day)
+        if off and start is None:
+            start = day
+        elif not off and start is not None:
+            run = Period(start, day - dt.timedelta(days=1))
+            if (run.end - run.start).days + 1 >= _TET_MIN_DAYS and (
+                best is None or (run.end - run.start) > (best.end - best.start)
+            ):
+                best = run
+            start = None
+        day += dt.timedelta(days=1)
+    return best
+
+
+def until_tet(today: dt.date, workdays: Workdays) -> Period | None:
+    """From today to the last working day before the coming Tết break."""
+    for year in (today.year, today.year + 1):
+        brk = tet_break(year, workdays)
+        if brk is not None and brk.start > today:
+            end = brk.start - dt.timedelta(days=1)
+            while end > today and not workdays.is_working_day(end):
+                end -= dt.timedelta(days=1)
+            return Period(today, end)
+    return None
+
+
+def find_period(
+    text: str, today: dt.date, original: str = "", workdays: Workdays | None = None
+) -> tuple[Period, Span] | None:
+    """The period a message names (first rule in priority order), with its span in `text`. Periods
+    anchored on the working calendar («trước Tết») need `workdays`."""
     if "thang sau" in text and "tháng sáu" in original.lower():  # June written in words, not "next month"
         text = text.replace("thang sau", "thang 6", 1)
+    if workdays is not None:
+        m = _TET.search(text)
+        tet = until_tet(today, workdays) if m else None
+        if m and tet is not None:
+            return tet, m.span()
     vague: tuple[Period, Span] | None = None
     for pattern, resolve in RULES:
         m = pattern.search(text)
@@ -339,18 +404,39 @@ _VAGUE = frozenset(
 )
 
 
+# The words of a period that name its year: «năm 2022», «năm ngoái», «năm trước», «năm sau», «6/2022».
+_YEAR_WORDS = re.compile(r"\bnam\s+(?:truoc|ngoai|sau|toi|20\d\d)\b|/\s*20\d\d\b")
+
+
+def named_year(found: tuple[Period, Span] | None, text: str) -> int | None:
+    """The plan year a message asks about (the NLU's `year` slot), read from the period phrase that owns
+    its span (`find_period`): that period's year, when it lies within one calendar year and its words name
+    the year — «năm 2022 nv 3 đã xong chưa», «nv 5 năm ngoái xong», «kế hoạch năm trước», «tháng 6/2022».
+    «Năm nay» or a bare month names no year: the current plan answers."""
+    if found is None:
+        return None
+    period, (start, end) = found
+    if period.start.year != period.end.year or not _YEAR_WORDS.search(text[start:end]):
+        return None
+    return period.start.year
+
+
 def period_spans(text: str) -> list[Span]:
     """Spans of every period or date phrase: numbers inside them are not task numbers."""
     spans = [m.span() for pattern, _ in RULES for m in pattern.finditer(text)]
     spans += [m.span() for pattern in _DATE_PATTERNS for m in pattern.finditer(text)]
+    spans += [m.span() for m in _TET.finditer(text)]
     return spans
 
 
 # -- report periods ----------------------------------------------------------------------------------
-_REPORT_RULES: tuple[tuple[re.Pattern[str], Callable[[re.Match, dt.date], str | None]], ...] = (
+_REPORT_RULES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str], dt.date], str | None]], ...] = (
     (re.compile(r"\b(?:6|sau) thang cuoi\b|\bnua cuoi nam\b"), lambda m, t: "Y"),
     (re.compile(r"\b(?:6|sau) thang\b|\bnua nam\b|\bgiua nam\b|\bso ket\b|\bh1\b|\bban nien\b"), lambda m, t: "H1"),
-    (re.compile(r"\b(?:9|chin) thang\b"), lambda m, t: "Q3"),  # the nine-month report is the Q3 one
+    (re.compile(r"\b(?:9|chin) thang\b"), lambda m, t: "Q3"),
+    # short English questions: «half-year report», «annual report» (quarters arrive as «quy 2» from «Q2»)
+    (re.compile(r"\bhalf year\b|\b(?:6|six) months?\b|\bmid year\b"), lambda m, t: "H1"),
+    (re.compile(r"\b(?:annual|yearly|year end|full year)\b"), lambda m, t: "Y"),  # the nine-month report is the Q3 one
     (re.compile(r"\bquy\s+(?P<q>[1-4]|iv|iii|ii|i|mot|hai|ba|bon|tu|dau|cuoi)\b"), lambda m, t: _report_of_quarter(m.group("q"))),
     (re.compile(rf"\bquy\s+{_THIS}\b"), lambda m, t: _report_of_quarter(str(quarter_of(t)))),
     (re.compile(rf"\bquy\s+{_NEXT}\b"), lambda m, t: _report_of_quarter(str(shift_quarter(t.year, quarter_of(t), 1)[1]))),

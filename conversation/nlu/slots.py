@@ -9,9 +9,12 @@ not reuse the same characters (the "3" of "quý 3" is not task 3).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from conversation.nlu.normalize import Normalized, fold_canonical
+from conversation.nlu.spans import load_glossary
 from domain.invite_codes import is_code_shaped
 from domain.units import MEMBER_KINDS, UnitDirectory
 
@@ -151,24 +154,6 @@ def find_status(text: str, table: tuple[tuple[str, re.Pattern[str]], ...]) -> tu
 
 
 # -- units -------------------------------------------------------------------------------------------
-# How people name units in chat beyond the directory's own aliases. Keyed by unit id and used only for
-# ids the directory has, so a department with other units simply gets none of these.
-CHAT_ALIASES: dict[str, tuple[str, ...]] = {
-    "van-phong": ("van phong", "vp so", "vps", "phong van phong", "van phong so", "vanphong"),
-    "thanh-tra": ("thanh tra so", "tts", "ttr", "thanh tra", "phong thanh tra", "thanhtra"),
-    "khtcth": ("phong ke hoach tai chinh", "ke hoach tai chinh", "ke hoach tai chinh tong hop", "khtc", "kh tc th",
-               "kh tc", "phong khtc", "phong kh tc th", "phong tong hop", "tai chinh tong hop", "phong kh tc",
-               "phong ke hoach tai chinh tong hop", "p khtc", "p kh tc th"),
-    "qlcn": ("quan ly cong nghiep", "ql cong nghiep", "phong ql cong nghiep", "cong nghiep", "p qlcn", "phong qlcn"),
-    "qltm": ("quan ly thuong mai", "ql thuong mai", "phong ql thuong mai", "thuong mai", "p qltm", "phong qltm"),
-    "qlnl": ("quan ly nang luong", "ql nang luong", "phong ql nang luong", "nang luong", "p qlnl", "phong qlnl"),
-    "ttkc": ("trung tam khuyen cong", "khuyen cong", "tt khuyen cong", "trung tam kc", "tt kc", "tt kc xttm",
-             "kcxttm", "kc xttm", "xttm", "trung tam xuc tien", "xuc tien thuong mai", "trung tam kc xttm",
-             "khuyen cong xuc tien thuong mai", "trung tam khuyen cong xuc tien thuong mai", "tt kcxttm"),
-    "lanh-dao-so": ("ban lanh dao", "bgd", "giam doc", "pho giam doc", "lanh dao so", "ban giam doc so"),
-    "mot-cua": ("bo phan mot cua", "mot cua", "trung tam hanh chinh cong", "bo phan tiep nhan va tra ket qua",
-                "trung tam phuc vu hcc", "ttpv hcc"),
-}
 _GENERIC_PREFIXES = ("phong ", "trung tam ", "bo phan ")
 FUZZY_WINDOW_TOKENS = 30
 
@@ -178,8 +163,10 @@ class UnitFinder:
     directory's own fuzzy matcher for typos. External bodies (UBND tỉnh, Sở Nội vụ) are never returned:
     they do not have tasks to list or progress to show."""
 
-    def __init__(self, units: UnitDirectory) -> None:
+    def __init__(self, units: UnitDirectory, chat_aliases: Mapping[str, tuple[str, ...]] | None = None) -> None:
+        """`chat_aliases`: how people name units in chat, by unit id (the glossary's `unit_aliases`)."""
         self.units = units
+        chat_aliases = load_glossary().unit_aliases if chat_aliases is None else chat_aliases
         names: dict[str, str] = {}
         members = [u for u in units.units if u.kind in MEMBER_KINDS]
         for unit in members:
@@ -191,7 +178,7 @@ class UnitFinder:
                 for prefix in _GENERIC_PREFIXES:
                     if folded.startswith(prefix) and len(folded[len(prefix):].split()) >= 3:
                         names.setdefault(folded[len(prefix):], unit.id)
-            for alias in CHAT_ALIASES.get(unit.id, ()):
+            for alias in chat_aliases.get(unit.id, ()):
                 names.setdefault(fold_canonical(alias), unit.id)
         affiliated = [u.id for u in members if u.kind == "affiliated"]
         if len(affiliated) == 1:  # "trung tâm" alone can only mean the one affiliated centre
@@ -205,7 +192,7 @@ class UnitFinder:
 
         Callers pass `fuzzy=False` when every word of the text is known: typo correction has then
         already turned a misspelt unit name into its exact alias, and the fuzzy scan would find nothing."""
-        best: re.Match | None = None
+        best: re.Match[str] | None = None
         for m in self._pattern.finditer(text):
             if best is None or len(m.group(0)) > len(best.group(0)):
                 best = m
@@ -274,7 +261,7 @@ _SCOPE_ASSIGN = re.compile(
 _SMALL_NUMBERS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "nam": 5, "sau": 6, "bay": 7, "muoi": 10}
 
 
-def find_reminder(text: str) -> dict | None:
+def find_reminder(text: str) -> dict[str, Any] | None:
     """{"action": "off" | "on" | "days_before", "days": N} for a reminder-settings request, {"action":
     "preview", "month": M} for «xem trước nhắc nhở tháng 12», {"action": "assign_scope", "task": N, "units":
     "qltm, qlnl"} for «nv 54 giao QLTM, QLNL» (issue 11), else None."""

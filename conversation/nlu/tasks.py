@@ -72,21 +72,23 @@ class TaskIndex:
         cls, tasks: Iterable[tuple[int, str, list[str]]], sections: dict[int, str] | None = None
     ) -> TaskIndex:
         """(number, title, products) per task — the shape every plan source can give."""
-        docs: dict[int, Counter[str]] = {}
+        docs: dict[int, dict[str, float]] = {}
         titles: dict[int, str] = {}
         vocabulary: set[str] = set()
         for number, title, products in tasks:
             title_tokens = fold_canonical(title).split()
-            weights: Counter[str] = Counter()
+            weights: dict[str, float] = {}
             for term in _terms(title_tokens):
-                weights[term] += TITLE_WEIGHT * (BIGRAM_WEIGHT if "_" in term else 1.0)
+                weights[term] = weights.get(term, 0.0) + TITLE_WEIGHT * (BIGRAM_WEIGHT if "_" in term else 1.0)
             for product in products:
                 product_tokens = fold_canonical(product).split()
                 vocabulary.update(product_tokens)
                 for term in _terms(product_tokens):
-                    weights[term] += BIGRAM_WEIGHT if "_" in term else 1.0
+                    weights[term] = weights.get(term, 0.0) + (BIGRAM_WEIGHT if "_" in term else 1.0)
             vocabulary.update(title_tokens)
-            docs[number] = docs.get(number, Counter()) + weights
+            merged = docs.setdefault(number, {})  # a task may come in several rows
+            for term, weight in weights.items():
+                merged[term] = merged.get(term, 0.0) + weight
             titles[number] = title
         index = cls(numbers=sorted(docs), titles=titles, section_titles=dict(sections or {}))
         index.vocabulary = frozenset(w for w in vocabulary if w.isalpha())
@@ -118,7 +120,7 @@ class TaskIndex:
         if not unigrams or not self.numbers:
             return []
         avg = sum(self._lengths.values()) / len(self._lengths)
-        scores: Counter[int] = Counter()
+        scores: dict[int, float] = {}
         found: dict[int, float] = {}
         for term in set(terms):
             idf = self._idf.get(term)
@@ -126,12 +128,12 @@ class TaskIndex:
                 continue
             for number, tf in self._postings[term]:
                 length = self._lengths[number]
-                scores[number] += idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / avg))
+                scores[number] = scores.get(number, 0.0) + idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / avg))
                 # bigrams count too: two words found side by side are strong evidence of the topic
                 found[number] = found.get(number, 0.0) + idf
         max_idf = self._max_idf
         total = max(MIN_QUERY_MASS, sum(self._idf.get(t, max_idf) for t in set(unigrams)))
-        ranked = scores.most_common(limit)
+        ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)[:limit]
         return [(number, score, min(1.0, found.get(number, 0.0) / total)) for number, score in ranked]
 
     def best(self, text: str) -> tuple[int, float] | None:

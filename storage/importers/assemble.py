@@ -53,7 +53,9 @@ def build_plan(source: PlanSource, units: UnitDirectory, calendar: ReportingCale
         section.targets = targets.get(section.number, [])
     tasks = [_build_task(group, units, calendar, year) for group in grouped]
     _check_numbering(tasks, grouped, source)
-    return ParsedPlan(year=year, title=title, issuer=issuer, sections=sections, tasks=tasks)
+    number, signed = find_reference(source.narrative)
+    return ParsedPlan(year=year, title=title, issuer=issuer, sections=sections, tasks=tasks, number=number,
+                      signed=signed)
 
 
 # -- narrative ------------------------------------------------------------------------------------
@@ -66,6 +68,23 @@ def find_title(narrative: list[str]) -> str | None:
         if fold(line).startswith("ke hoach "):
             return line[0].upper() + line[1:]
     return None
+
+
+_REFERENCE = re.compile(
+    r"Kế hoạch số\s*(?P<number>[^\s,;()]*/\s*KH[-\w.Đđ]*)(?:\s*ngày\s*(?P<date>(?:\d{1,2})?\s*/\s*\d{1,2}\s*/\s*\d{4}))?",
+    re.IGNORECASE,
+)
+
+
+def find_reference(narrative: list[str]) -> tuple[str | None, str | None]:
+    """The plan's own number and date («(Kèm theo Kế hoạch số /KH-SCT ngày /12/2021 …)»), as far as the
+    file states them: a number or day left blank in the document stays out («/KH-SCT», «/12/2021»)."""
+    for line in narrative:
+        m = _REFERENCE.search(nfc(line))
+        if m:
+            date = re.sub(r"\s+", "", m.group("date")) if m.group("date") else None
+            return re.sub(r"\s+", "", m.group("number")), date
+    return None, None
 
 
 def _read_title(source: PlanSource) -> tuple[str, str, int]:

@@ -75,9 +75,10 @@ def header_map(cells: list[str], where: str) -> list[int | None]:
         column = column_of(cell)
         if column is None or column < 0:
             continue
-        if mapping[column] is not None:
+        taken = mapping[column]
+        if taken is not None:
             raise PlanFormatError(
-                f"dòng tiêu đề bảng có hai cột «{COLUMNS[column]}» («{cells[mapping[column]].strip()}» và "
+                f"dòng tiêu đề bảng có hai cột «{COLUMNS[column]}» («{cells[taken].strip()}» và "
                 f"«{cell.strip()}»); hãy giữ một cột",
                 where=where,
             )

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.attempts import failure_wait, recent_failures
 from storage.models import FailedAttempts
-from storage.repositories.dialect import insert
+from storage.repositories.dialect import insert, rowcount
 
 
 class AttemptRepository:
@@ -44,7 +44,7 @@ class AttemptRepository:
         """Delete the keys whose last failure is older than `before` (run in a transaction of its own,
         holding no other row, so that it cannot deadlock with a recording)."""
         result = await self.session.execute(delete(FailedAttempts).where(FailedAttempts.last_at < before.timestamp()))
-        return int(result.rowcount or 0)
+        return rowcount(result)
 
 
 def _times(stored: list | None) -> list[dt.datetime]:

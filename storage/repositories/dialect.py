@@ -6,11 +6,27 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
 
+def dialect_name(session: AsyncSession) -> str:
+    bind = session.bind
+    if bind is None:
+        raise RuntimeError("a repository's session is bound to the unit of work's engine")
+    return bind.dialect.name
+
+
 def is_postgres(session: AsyncSession) -> bool:
-    return session.bind.dialect.name == "postgresql"
+    return dialect_name(session) == "postgresql"
+
+
+def rowcount(result: object) -> int:
+    """The rows an INSERT, UPDATE or DELETE matched. `Session.execute` is typed as returning a plain
+    `Result`; for those statements it is a `CursorResult`, which alone counts rows."""
+    if not isinstance(result, CursorResult):
+        raise TypeError(f"rowcount of a {type(result).__name__}: not the result of INSERT, UPDATE or DELETE")
+    return int(result.rowcount or 0)
 
 
 def insert(session: AsyncSession):

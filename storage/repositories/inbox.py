@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ChatState, InboxUpdate, PacingSlot, ProcessedMessage
-from storage.repositories.dialect import greatest, insert, is_postgres
+from storage.repositories.dialect import greatest, insert, is_postgres, rowcount
 
 UNFINISHED = ("new", "done")
 
@@ -77,7 +77,7 @@ class InboxRepository:
             update(InboxUpdate).where(InboxUpdate.id == update_id, InboxUpdate.state == "new")
             .values(state="done", handled_at=now)
         )
-        return result.rowcount == 1
+        return rowcount(result) == 1
 
     async def set_replies(self, update_id: int, replies: list, now: dt.datetime, *, wrote_effects: bool = False) -> bool:
         """Record what to answer. Only the handler whose effects carry the `done` mark may answer a `done`
@@ -90,7 +90,7 @@ class InboxRepository:
                                       InboxUpdate.replies.is_(None))
             .values(state="done", replies=replies, handled_at=now)
         )
-        return result.rowcount == 1
+        return rowcount(result) == 1
 
     async def mark_answered(self, update_id: int) -> None:
         await self.session.execute(
@@ -110,7 +110,7 @@ class InboxRepository:
             .values(channel=channel, message_key=key[:200], created_at=now)
             .on_conflict_do_nothing(index_elements=["channel", "message_key"])
         )
-        return result.rowcount != 0
+        return rowcount(result) != 0
 
     # -- chat states ------------------------------------------------------------------------------
     async def chat_state(self, channel: str, chat_id: str) -> tuple[dict, dt.datetime] | None:
@@ -183,4 +183,4 @@ class PacingRepository:
         result = await self.session.execute(
             delete(PacingSlot).where(PacingSlot.name.startswith(prefix, autoescape=True), PacingSlot.next_at < before)
         )
-        return int(result.rowcount or 0)
+        return rowcount(result)

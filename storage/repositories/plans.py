@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,6 +29,8 @@ from storage.models import (
     WebSession,
     WebSignIn,
 )
+
+PlanTable = Section | Task | Assignment | AssignmentLead | Milestone  # what `_write` batches
 
 TriggerDue = Callable[[Milestone], dt.date | None]
 
@@ -89,11 +92,20 @@ class PlanRepository:
     async def years(self) -> list[int]:
         return list((await self.session.scalars(select(Plan.year).order_by(Plan.year))).all())
 
+    async def all_plans(self) -> list[Plan]:
+        return list((await self.session.scalars(select(Plan).order_by(Plan.year))).all())
+
+    async def set_closing(self, plan_id: int, day: dt.date | None) -> None:
+        """The day after which a past year's plan only reads (None: the default, domain.plan_years)."""
+        await self.session.execute(update(Plan).where(Plan.id == plan_id).values(closes_on=day))
+
     async def plan_by_year(self, year: int) -> Plan | None:
         return await self.session.scalar(select(Plan).where(Plan.year == year))
 
     async def load_full(self, plan_id: int) -> tuple[Plan, list[Section], list[Task]]:
         plan = await self.session.get(Plan, plan_id)
+        if plan is None:
+            raise LookupError(f"no plan {plan_id}")
         sections = await self.sections(plan_id)
         tasks = (
             await self.session.scalars(
@@ -119,7 +131,7 @@ class PlanRepository:
         )
 
     async def task_count(self, plan_id: int) -> int:
-        return await self.session.scalar(select(func.count()).select_from(Task).where(Task.plan_id == plan_id))
+        return await self.session.scalar(select(func.count()).select_from(Task).where(Task.plan_id == plan_id)) or 0
 
     async def sections(self, plan_id: int) -> list[Section]:
         query = select(Section).where(Section.plan_id == plan_id).order_by(Section.number)
@@ -171,10 +183,12 @@ class PlanRepository:
         plan = await self.plan_by_year(parsed.year)
         created = plan is None
         if plan is None:
-            plan = Plan(year=parsed.year, title=parsed.title, issuer=parsed.issuer, source=source)
+            plan = Plan(year=parsed.year, title=parsed.title, issuer=parsed.issuer, source=source,
+                        number=parsed.number, signed=parsed.signed)
             self.session.add(plan)
         else:
             plan.title, plan.issuer, plan.source = parsed.title, parsed.issuer, source
+            plan.number, plan.signed = parsed.number, parsed.signed
             plan.imported_at = dt.datetime.now(dt.UTC)
         await self.session.flush()
         await self._sync_sections(plan.id, parsed)
@@ -310,7 +324,9 @@ class PlanRepository:
                         updates.append({"id": row.id, **values})
         await self._write(Milestone, inserts, updates, [r.id for r in existing.values()])
 
-    async def _write(self, model: type, inserts: list[dict], updates: list[dict], delete_ids: list[int]) -> None:
+    async def _write(
+        self, model: type[PlanTable], inserts: list[dict[str, Any]], updates: list[dict[str, Any]], delete_ids: list[int]
+    ) -> None:
         """Batched writes of one table: executemany INSERT, UPDATE by primary key, one DELETE."""
         if delete_ids:
             await self.session.execute(delete(model).where(model.id.in_(delete_ids)))

@@ -1,4 +1,6 @@
-"""SQL of the reminder engine: candidates by date window, recipients, and the delivery ledger.
+"""SQL of the reminder engine: it fetches rows — milestones by date window or plan, people with their
+identities, scoped shares — as plain frozen records, and decides nothing (what is open, overdue, whom to
+remind and through which channel are rules of `domain.reminders`). And the delivery ledger.
 
 The ledger (`reminder_deliveries`) is what makes delivery exactly-once across processes: a row is
 inserted (unique `key`) in its own committed transaction BEFORE the message is sent, and every later
@@ -10,16 +12,15 @@ RETURNING exists in SQLite ≥ 3.35).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ARRAY, String, and_, any_, bindparam, case, delete, extract, func, or_, select, update
+from sqlalchemy import ARRAY, Select, String, and_, any_, bindparam, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.plan import PERIODIC_REPORT, YEAR_ROUND, milestone_done
-from domain.reminders import LATE, REPORTS, ROUTINE, WEEK, Candidate, Recipient, WeekSummary
-from domain.shares import Status
-from domain.units import UnitDirectory
+from domain.reminders.model import MilestoneRow, PersonRow
+from domain.reminders.scopes import ScopedLead
 from storage.models import (
     Assignment,
     AssignmentLead,
@@ -31,8 +32,8 @@ from storage.models import (
     Task,
     User,
 )
+from storage.repositories.dialect import dialect_name, rowcount
 from storage.repositories.dialect import insert as dialect_insert
-from storage.repositories.plans import PlanRepository
 
 CHUNK = 2000  # keys per IN (...) lookup on SQLite; well under its variable limit
 
@@ -46,13 +47,6 @@ class LedgerRow:
     claimed_by: str | None
     claimed_at: dt.datetime | None
     next_attempt_at: dt.datetime | None
-
-
-@dataclass(frozen=True)
-class Channel:
-    identity_id: int
-    channel: str
-    chat_id: str
 
 
 @dataclass(frozen=True)
@@ -77,15 +71,6 @@ class PersonSettings:
 SETTINGS = ("reminders_enabled", "remind_days_before", "snoozed_until")
 
 
-def open_milestone() -> tuple:
-    """SQL for «this (share, milestone) is not done»: the share is not done, and it has not been done
-    up to the milestone's date (services.views.milestone_done says the same in Python)."""
-    return (
-        AssignmentLead.status != Status.DONE,
-        or_(AssignmentLead.done_through.is_(None), Milestone.due > AssignmentLead.done_through),
-    )
-
-
 def _settings(user: User) -> PersonSettings:
     return PersonSettings(user.id, user.unit_id, user.role, user.reminders_enabled, user.remind_days_before,
                           user.snoozed_until)
@@ -97,13 +82,11 @@ class ReminderRepository:
 
     @property
     def _dialect(self) -> str:
-        return self.session.bind.dialect.name
+        return dialect_name(self.session)
 
     # -- scoped collective shares -----------------------------------------------------------------------
-    async def unassigned_scoped_leads(self) -> set[int]:
-        """Shares of a scoped collective lead («Các phòng, đơn vị … được giao») whose unit no coordinator
-        has assigned: they are not reminded (issue 11). A scoped assignment with one lead (task 5's
-        «Trung tâm KC&XTTM: thực hiện báo cáo năm») is a restriction, reminded as usual."""
+    async def scoped_leads(self) -> list[ScopedLead]:
+        """Every unit's share of an assignment that has a scope, with the assignment's lead units."""
         rows = (
             await self.session.execute(
                 select(AssignmentLead.id, AssignmentLead.unit_id, Assignment.id, Assignment.lead)
@@ -111,29 +94,23 @@ class ReminderRepository:
                 .where(Assignment.scope.is_not(None))
             )
         ).all()
-        collective = [r for r in rows if len(r[3] or []) > 1]
-        if not collective:
-            return set()
-        assigned = set(
-            tuple(r) for r in (await self.session.execute(select(ReminderScope.assignment_id, ReminderScope.unit_id))).all()
-        )
-        return {r[0] for r in collective if (r[2], r[1]) not in assigned}
+        return [ScopedLead(r[0], r[1], r[2], tuple(r[3] or ())) for r in rows]
 
-    async def scoped_assignments(self, task_number: int, year: int | None = None) -> list[tuple[int, list[str], str]]:
-        """(assignment id, lead units, scope) of the task's scoped collective rows (latest plan by default)."""
+    async def scope_assignments(self) -> set[tuple[int, str]]:
+        """(assignment id, unit) pairs a coordinator assigned a scoped share to."""
+        rows = await self.session.execute(select(ReminderScope.assignment_id, ReminderScope.unit_id))
+        return {(r[0], r[1]) for r in rows.all()}
+
+    async def scoped_assignments(self, task_number: int) -> list[tuple[int, int, list[str], str]]:
+        """(plan year, assignment id, lead units, scope) of the task's scoped rows, newest plan first."""
         query = (
-            select(Assignment.id, Assignment.lead, Assignment.scope, Plan.year)
+            select(Plan.year, Assignment.id, Assignment.lead, Assignment.scope)
             .join(Task, Task.id == Assignment.task_id)
             .join(Plan, Plan.id == Task.plan_id)
             .where(Task.number == task_number, Assignment.scope.is_not(None))
             .order_by(Plan.year.desc(), Assignment.position)
         )
-        if year is not None:
-            query = query.where(Plan.year == year)
-        rows = [r for r in (await self.session.execute(query)).all() if len(r[1] or []) > 1]
-        if rows and year is None:
-            rows = [r for r in rows if r[3] == rows[0][3]]
-        return [(r[0], list(r[1]), r[2]) for r in rows]
+        return [(r[0], r[1], list(r[2] or []), r[3]) for r in (await self.session.execute(query)).all()]
 
     async def assign_scope(self, assignment_id: int, unit_ids: Sequence[str], user_id: int | None) -> None:
         """Replace which units a scoped share concerns."""
@@ -152,9 +129,13 @@ class ReminderRepository:
     async def plan_years(self) -> list[int]:
         return sorted((await self.session.scalars(select(Plan.year))).all())
 
+    async def plan_imports(self) -> dict[int, dt.datetime]:
+        """When each year's plan was (last) imported."""
+        return {year: at for year, at in (await self.session.execute(select(Plan.year, Plan.imported_at))).all()}
+
     async def section_leads(self, year: int) -> list[tuple[int, list[str]]]:
         """(reform area, lead units) of every appendix row of the plan of `year` (who answers for an
-        area's targets: `domain.reminders.responsible_units`)."""
+        area's targets: `domain.reminders.targets.responsible_units`)."""
         query = (
             select(Task.section_number, Assignment.lead)
             .select_from(Assignment)
@@ -165,234 +146,126 @@ class ReminderRepository:
         )
         return [(section, list(lead or [])) for section, lead in (await self.session.execute(query)).all()]
 
-    # -- what could be due ----------------------------------------------------------------------------
-    async def candidates(self, lo: dt.date, hi: dt.date, excluded: Sequence[int] = ()) -> list[Candidate]:
-        """Not-done (lead, milestone) pairs whose deadline lies in [lo, hi] — the index on
-        `milestones.due` narrows 100,000 rows to the few thousand a tick can act on. Only what planning
-        needs (no text): what a message says is read by `details` for the few that go out.
-        `excluded`: lead ids not to remind (unassigned scoped shares)."""
+    # -- milestones ----------------------------------------------------------------------------------
+    async def milestones_due(self, lo: dt.date, hi: dt.date) -> list[MilestoneRow]:
+        """Every (lead, milestone) pair whose deadline lies in [lo, hi] — the index on `milestones.due`
+        narrows 100,000 rows to the few thousand a tick can act on. Only what planning needs (no text, no
+        coordinating units: `coordinating` reads those for the few reports that need them); what a message
+        says is read by `current` for the few that go out."""
         query = (
             select(AssignmentLead.id, AssignmentLead.unit_id, Milestone.id, Milestone.kind, Milestone.due,
-                   Task.plan_id, Milestone.report, Milestone.period,
-                   # contributors of a consolidated report: its coordinating units (not for a unit's own
-                   # restricted share, such as the Trung tâm's annual report of task 5)
-                   case((and_(Milestone.kind == PERIODIC_REPORT, Assignment.scope.is_(None)), Assignment.coordinating),
-                        else_=None))
-            .select_from(Milestone)
-            .join(AssignmentLead, AssignmentLead.assignment_id == Milestone.assignment_id)
-            .join(Assignment, Assignment.id == Milestone.assignment_id)
-            .join(Task, Task.id == Assignment.task_id)
-            .where(Milestone.due >= lo, Milestone.due <= hi, *open_milestone())
-        )
-        if excluded:
-            query = query.where(AssignmentLead.id.not_in(list(excluded)))
-        rows = (await self.session.execute(query)).all()
-        years = {r[0]: r[1] for r in (await self.session.execute(select(Plan.id, Plan.year))).all()}
-        return [Candidate(lead_id=r[0], unit_id=r[1], milestone_id=r[2], milestone_kind=r[3], label="", due=r[4],
-                          task_number=0, plan_year=years.get(r[5], 0), report=r[6], period=r[7],
-                          contributors=tuple(r[8] or ()))
-                for r in rows]
-
-    async def open_shares(
-        self, year: int, excluded: Sequence[int] = (), *, kinds: Sequence[str] | None = None, dated: bool = False
-    ) -> dict[str, list[Candidate]]:
-        """Per unit, the not-done milestones of the plan of `year` (check-ins: year-round ones; year-end
-        summary: everything the plan still had open), ordered by task. Milestones due before the plan year
-        (what the plan itself fulfils) are left out."""
-        query = (
-            select(
-                AssignmentLead.id, AssignmentLead.unit_id, Milestone.id, Milestone.kind, Milestone.label,
-                Milestone.due, Task.number, Task.title, AssignmentLead.status, AssignmentLead.percent,
-                Assignment.scope,
-            )
+                   AssignmentLead.status, AssignmentLead.done_through, Plan.year, Assignment.scope,
+                   Milestone.report, Milestone.period, Assignment.id)
             .select_from(Milestone)
             .join(AssignmentLead, AssignmentLead.assignment_id == Milestone.assignment_id)
             .join(Assignment, Assignment.id == Milestone.assignment_id)
             .join(Task, Task.id == Assignment.task_id)
             .join(Plan, Plan.id == Task.plan_id)
-            .where(Plan.year == year, *open_milestone(),
-                   or_(Milestone.due.is_(None), extract("year", Milestone.due) >= year))
-            .order_by(Task.number, Assignment.position, Milestone.position, AssignmentLead.id)
+            .where(Milestone.due >= lo, Milestone.due <= hi)
         )
+        return [MilestoneRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], 0, r[7], "", "", None, r[8], r[9], r[10], (),
+                             r[11])
+                for r in (await self.session.execute(query)).all()]
+
+    async def coordinating(self, assignment_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+        """The coordinating units of these assignments."""
+        if not assignment_ids:
+            return {}
+        rows = await self.session.execute(
+            select(Assignment.id, Assignment.coordinating).where(Assignment.id.in_(list(assignment_ids))))
+        return {r[0]: tuple(r[1] or ()) for r in rows.all()}
+
+    def _listed(self) -> Select[*tuple[Any, ...]]:
+        """The columns a listed milestone needs, in the order `_row` reads them."""
+        return (
+            select(AssignmentLead.id, AssignmentLead.unit_id, Milestone.id, Milestone.kind, Milestone.due,
+                   AssignmentLead.status, AssignmentLead.done_through, Task.number, Plan.year, Milestone.label,
+                   Task.title, AssignmentLead.percent, Assignment.scope, Milestone.report, Milestone.period)
+            .select_from(Milestone)
+            .join(AssignmentLead, AssignmentLead.assignment_id == Milestone.assignment_id)
+            .join(Assignment, Assignment.id == Milestone.assignment_id)
+            .join(Task, Task.id == Assignment.task_id)
+            .join(Plan, Plan.id == Task.plan_id)
+        )
+
+    @staticmethod
+    def _row(r: Any) -> MilestoneRow:
+        return MilestoneRow(*r)
+
+    async def plan_milestones(self, year: int, *, kinds: Sequence[str] | None = None,
+                              dated: bool = False) -> list[MilestoneRow]:
+        """Every (lead, milestone) pair of the plan of `year` (`kinds`: only those; `dated`: only dated
+        ones), in the plan's order."""
+        query = self._listed().where(Plan.year == year).order_by(
+            Task.number, Assignment.position, Milestone.position, AssignmentLead.id)
         if kinds is not None:
             query = query.where(Milestone.kind.in_(list(kinds)))
         if dated:
             query = query.where(Milestone.due.is_not(None))
-        if excluded:
-            query = query.where(AssignmentLead.id.not_in(list(excluded)))
-        result: dict[str, list[Candidate]] = {}
-        for r in (await self.session.execute(query)).all():
-            result.setdefault(r[1], []).append(Candidate(
-                lead_id=r[0], unit_id=r[1], milestone_id=r[2], milestone_kind=r[3], label=r[4],
-                due=r[5] or dt.date(year, 12, 31), task_number=r[6], task_title=r[7], status=r[8], percent=r[9],
-                plan_year=year, scope=r[10],
-            ))
-        return result
+        return [self._row(r) for r in (await self.session.execute(query)).all()]
 
-    async def details(self, pairs: Sequence[tuple[int, int]]) -> dict[tuple[int, int], Candidate]:
-        """Task number and title, milestone label, current status of (lead id, milestone id) pairs."""
-        found: dict[tuple[int, int], Candidate] = {}
+    async def milestone_states(self, since: dt.date, until: dt.date, units: Sequence[str] | None = None, *,
+                               kinds: Sequence[str] = (), other_kinds: bool = False) -> list[MilestoneRow]:
+        """Every (lead, milestone) pair due in [since, until], without text (counting needs none):
+        `units`: of those units only; `kinds`: of those kinds only, or with `other_kinds` of any other."""
+        query = (
+            select(AssignmentLead.id, AssignmentLead.unit_id, Milestone.id, Milestone.kind, Milestone.due,
+                   AssignmentLead.status, AssignmentLead.done_through, Task.number)
+            .select_from(Milestone)
+            .join(AssignmentLead, AssignmentLead.assignment_id == Milestone.assignment_id)
+            .join(Assignment, Assignment.id == Milestone.assignment_id)
+            .join(Task, Task.id == Assignment.task_id)
+            .where(Milestone.due >= since, Milestone.due <= until)
+        )
+        if units is not None:
+            query = query.where(AssignmentLead.unit_id.in_(list(units)))
+        if kinds:
+            query = query.where(Milestone.kind.not_in(list(kinds)) if other_kinds else Milestone.kind.in_(list(kinds)))
+        return [MilestoneRow(*r) for r in (await self.session.execute(query)).all()]
+
+    async def current(self, pairs: Sequence[tuple[int, int]]) -> dict[tuple[int, int], MilestoneRow]:
+        """(lead id, milestone id) pairs as they stand now, with their text (dated milestones only)."""
+        found: dict[tuple[int, int], MilestoneRow] = {}
         wanted = set(pairs)
         leads = sorted({lead for lead, _ in wanted})
-        query = (
-            select(
-                AssignmentLead.id, AssignmentLead.unit_id, Milestone.id, Milestone.kind, Milestone.label,
-                Milestone.due, Task.number, AssignmentLead.status, AssignmentLead.percent, Task.title,
-                AssignmentLead.done_through, Plan.year, Assignment.scope, Milestone.report, Milestone.period,
-            )
-            .select_from(AssignmentLead)
-            .join(Milestone, Milestone.assignment_id == AssignmentLead.assignment_id)
-            .join(Assignment, Assignment.id == AssignmentLead.assignment_id)
-            .join(Task, Task.id == Assignment.task_id)
-            .join(Plan, Plan.id == Task.plan_id)
-            .where(AssignmentLead.id.in_(bindparam("leads", expanding=True)), Milestone.due.is_not(None))
-        )
+        query = self._listed().where(AssignmentLead.id.in_(bindparam("leads", expanding=True)),
+                                     Milestone.due.is_not(None))
         for start in range(0, len(leads), CHUNK):  # a share has a handful of milestones: filter in Python
             for r in (await self.session.execute(query, {"leads": leads[start : start + CHUNK]})).all():
                 if (r[0], r[2]) in wanted:
-                    found[(r[0], r[2])] = Candidate(
-                        lead_id=r[0], unit_id=r[1], milestone_id=r[2], milestone_kind=r[3], label=r[4],
-                        due=r[5], task_number=r[6], status=Status.DONE if milestone_done(r[7], r[10], r[5]) else r[7],
-                        percent=r[8], task_title=r[9], plan_year=r[11], scope=r[12], report=r[13], period=r[14],
-                    )
+                    found[(r[0], r[2])] = self._row(r)
         return found
 
-    async def done_leads(self, lead_ids: Sequence[int]) -> set[int]:
+    async def lead_statuses(self, lead_ids: Sequence[int]) -> dict[int, str]:
+        """The current status of each share."""
         if not lead_ids:
-            return set()
-        rows = await self.session.scalars(
-            select(AssignmentLead.id).where(AssignmentLead.id.in_(list(lead_ids)), AssignmentLead.status == Status.DONE)
-        )
-        return set(rows.all())
+            return {}
+        rows = await self.session.execute(
+            select(AssignmentLead.id, AssignmentLead.status).where(AssignmentLead.id.in_(list(lead_ids))))
+        return {r[0]: r[1] for r in rows.all()}
 
     async def units_with_leads(self) -> list[str]:
         return list((await self.session.scalars(select(AssignmentLead.unit_id).distinct())).all())
 
     # -- who ------------------------------------------------------------------------------------------
-    async def recipients(self, channels: Iterable[str] | None = None) -> tuple[list[Recipient], dict[int, list[Channel]]]:
-        """Every active person with their reachable channels (preferred channel first). `channels`
-        limits to the senders actually running; None = any channel (dry run)."""
+    async def people(self) -> list[PersonRow]:
+        """Every person (active or not) with each of their identities, by person and identity."""
         rows = (
             await self.session.execute(
                 select(
-                    User.id, User.unit_id, User.role, User.reminders_enabled, User.remind_days_before,
+                    User.id, User.unit_id, User.role, User.active, User.reminders_enabled, User.remind_days_before,
                     User.snoozed_until, User.preferred_channel, Identity.id, Identity.channel, Identity.chat_id,
                     Identity.reachable,
                 )
                 .outerjoin(Identity, Identity.user_id == User.id)
-                .where(User.active.is_(True))
                 .order_by(User.id, Identity.id)
             )
         ).all()
-        allowed = set(channels) if channels is not None else None
-        people: dict[int, tuple] = {}
-        routes: dict[int, list[Channel]] = {}
-        for r in rows:
-            people.setdefault(r[0], r)
-            ok = r[7] is not None and r[10] and r[9] and (allowed is None or r[8] in allowed)
-            if ok:
-                routes.setdefault(r[0], []).append(Channel(r[7], r[8], r[9]))
-        order = {"telegram": 0, "zalo": 1, "console": 2}
-        recipients = []
-        for uid, r in people.items():
-            mine = routes.get(uid, [])
-            mine.sort(key=lambda c, pref=r[6]: (c.channel != pref, order.get(c.channel, 9), c.identity_id))
-            recipients.append(
-                Recipient(
-                    user_id=uid, unit_id=r[1], role=r[2], enabled=r[3], days_before=r[4], snoozed_until=r[5],
-                    channels=tuple(c.channel for c in mine),
-                )
-            )
-        return recipients, routes
+        return [PersonRow(r[0], r[1], r[2], bool(r[3]), r[4], r[5], r[6], r[7], r[8], r[9], r[10], bool(r[11]))
+                for r in rows]
 
     async def mark_unreachable(self, identity_id: int) -> None:
         await self.session.execute(update(Identity).where(Identity.id == identity_id).values(reachable=False))
-
-    # -- digests --------------------------------------------------------------------------------------
-    async def week_summaries(
-        self, week: dt.date, report_until: dt.date, units: Sequence[str] | None, *, limit: int,
-        today: dt.date | None = None, excluded: Sequence[int] = (), late_before: dt.date | None = None,
-    ) -> dict[str, WeekSummary]:
-        """Per unit: not-done milestones due this week, overdue (before this week; newest first) and
-        periodic reports due after this week up to `report_until`, and the count of year-round work
-        («việc thường xuyên») — counted in SQL, the first `limit` of each listed (ROW_NUMBER), so a
-        national-scale Monday never loads every open row. limit=0: counts only.
-
-        Only plans whose year has not ended by `today` count (the plan year closes), and milestones due
-        before their plan's year are what the plan itself fulfils: never overdue.
-
-        `late_before`: the week's first working day (default: `week`). A deadline on a day off before it
-        (a Monday holiday) was really due the working day before the week: overdue, as the one overdue
-        rule (`domain.shares.milestone_overdue`) counts it."""
-        end = week + dt.timedelta(days=6)
-        today = today or week
-        late_before = late_before or week
-        section = case(
-            (Milestone.kind == YEAR_ROUND, ROUTINE), (Milestone.due < late_before, LATE), (Milestone.due <= end, WEEK),
-            else_=REPORTS,
-        )
-        # Plans are yearly: from 1 January of today's year on, what is due belongs to an open plan year,
-        # and what lies before it is either a closed year's or what the current plan itself fulfilled
-        # (its «Tháng 12» of the year before). One date bound says both, with no join to the plan.
-        year_start = dt.date(today.year, 1, 1)
-        where = [
-            *open_milestone(), Milestone.due.is_not(None), Milestone.due >= year_start,
-            or_(
-                and_(Milestone.kind != YEAR_ROUND, Milestone.due <= end),
-                and_(Milestone.kind == PERIODIC_REPORT, Milestone.due <= report_until),
-                and_(Milestone.kind == YEAR_ROUND, Milestone.due <= dt.date(today.year, 12, 31)),
-            ),
-        ]
-        if units is not None:
-            where.append(AssignmentLead.unit_id.in_(list(units)))
-        if excluded:
-            where.append(AssignmentLead.id.not_in(list(excluded)))
-        joined = (
-            select(AssignmentLead.unit_id, section.label("section"), func.count())
-            .select_from(Milestone)
-            .join(AssignmentLead, AssignmentLead.assignment_id == Milestone.assignment_id)
-            .where(*where)
-            .group_by(AssignmentLead.unit_id, section)
-        )
-        result: dict[str, WeekSummary] = {}
-        for unit_id, name, count in (await self.session.execute(joined)).all():
-            result.setdefault(unit_id, WeekSummary(week)).counts[name] = count
-        if limit <= 0 or not result:
-            return result
-        newest_late = case((Milestone.due < late_before, Milestone.due), else_=None)  # overdue: newest first
-        rank = func.row_number().over(
-            partition_by=(AssignmentLead.unit_id, section),
-            order_by=(newest_late.desc(), Milestone.due, Task.number, AssignmentLead.id),
-        )
-        inner = (
-            select(
-                AssignmentLead.id.label("lead_id"), AssignmentLead.unit_id, Milestone.id.label("milestone_id"),
-                Milestone.kind, Milestone.label, Milestone.due, Task.number, Task.title, AssignmentLead.status,
-                AssignmentLead.percent, Assignment.scope.label("scope"), Plan.year.label("plan_year"),
-                section.label("section"), rank.label("rank"),
-            )
-            .select_from(Milestone)
-            .join(AssignmentLead, AssignmentLead.assignment_id == Milestone.assignment_id)
-            .join(Assignment, Assignment.id == Milestone.assignment_id)
-            .join(Task, Task.id == Assignment.task_id)
-            .join(Plan, Plan.id == Task.plan_id)
-            .where(*where)
-            .subquery()
-        )
-        rows = (await self.session.execute(select(inner).where(inner.c.rank <= limit))).all()
-        for r in rows:
-            candidate = Candidate(
-                lead_id=r.lead_id, unit_id=r.unit_id, milestone_id=r.milestone_id, milestone_kind=r.kind,
-                label=r.label, due=r.due, task_number=r.number, task_title=r.title, status=r.status,
-                percent=r.percent, scope=r.scope, plan_year=r.plan_year,
-            )
-            result[r.unit_id].items.setdefault(r.section, []).append(candidate)
-        for summary in result.values():
-            for name, items in summary.items.items():
-                items.sort(key=lambda c: (c.due, c.task_number, c.lead_id))
-                if name == LATE:
-                    items.sort(key=lambda c: c.due, reverse=True)
-        return result
 
     # -- the ledger -----------------------------------------------------------------------------------
     async def ledger(self, keys: Sequence[str]) -> dict[str, LedgerRow]:
@@ -458,7 +331,7 @@ class ReminderRepository:
             .values(state="claimed", claimed_by=token, claimed_at=now, attempts=row.attempts + 1,
                     next_attempt_at=None)
         )
-        return Claimed(row.id, row.key, row.attempts + 1) if result.rowcount == 1 else None
+        return Claimed(row.id, row.key, row.attempts + 1) if rowcount(result) == 1 else None
 
     async def finish(
         self, delivery_id: int, token: str, *, state: str, now: dt.datetime,
@@ -474,7 +347,7 @@ class ReminderRepository:
                    ReminderDelivery.state == "claimed")
             .values(**values)
         )
-        return result.rowcount == 1
+        return rowcount(result) == 1
 
     async def mark_sent(self, ids: Sequence[int], token: str, now: dt.datetime) -> set[int]:
         """Mark a group of claims sent; returns the ids that were still ours."""
@@ -515,21 +388,15 @@ class ReminderRepository:
     async def channel_names(self) -> list[str]:
         return sorted((await self.session.scalars(select(Identity.channel).distinct())).all())
 
-    async def staff_all(self, units: UnitDirectory) -> None:
-        """Give every member unit a registered, reachable person where it has none of that role: a head
-        (a leader for the leadership, an officer for a desk) and the Văn phòng a coordinator."""
-        await PlanRepository(self.session).sync_units(units)
-        have = {tuple(r) for r in (await self.session.execute(select(User.unit_id, User.role).where(User.active.is_(True)))).all()}
-        wanted = [(u.id, {"leadership": "leader", "desk": "officer"}.get(u.kind, "head")) for u in units.member_units]
-        office = next((u.id for u in units.member_units if u.id == "van-phong"), None)
-        if office:
-            wanted.append((office, "coordinator"))
-        for unit_id, role in wanted:
-            if (unit_id, role) in have:
-                continue
-            user = User(unit_id=unit_id, role=role, display_name=f"({role} {unit_id})")
-            self.session.add(user)
-            await self.session.flush()
-            chat = f"sim-{unit_id}-{role}"
-            self.session.add(Identity(user_id=user.id, channel="telegram", external_id=chat, chat_id=chat))
+    async def active_roles(self) -> set[tuple[str, str]]:
+        """(unit, role) pairs some active person holds."""
+        rows = await self.session.execute(select(User.unit_id, User.role).where(User.active.is_(True)))
+        return {(r[0], r[1]) for r in rows.all()}
+
+    async def add_reachable_person(self, unit_id: str, role: str, name: str, chat: str) -> None:
+        """A registered person with one reachable Telegram identity (the simulator's `--staff-all`)."""
+        user = User(unit_id=unit_id, role=role, display_name=name)
+        self.session.add(user)
+        await self.session.flush()
+        self.session.add(Identity(user_id=user.id, channel="telegram", external_id=chat, chat_id=chat))
         await self.session.flush()

@@ -18,6 +18,7 @@ from sqlalchemy.orm import aliased
 
 from domain.shares import ReviewState
 from storage.models import Assignment, AssignmentLead, Evidence, Task, User
+from storage.repositories.dialect import rowcount
 
 PENDING, ACCEPTED, RETURNED = ReviewState.PENDING, ReviewState.ACCEPTED, ReviewState.RETURNED
 REVIEW_STATES = tuple(ReviewState)
@@ -115,7 +116,7 @@ class ReviewRepository:
             .values(review_state=state, review_comment=comment, reviewed_by=user_id, reviewed_at=at)
             .execution_options(synchronize_session=False)
         )
-        return result.rowcount == 1
+        return rowcount(result) == 1
 
     async def tallies(self, lead_ids: Sequence[int] | None = None) -> dict[int, dict[str, int]]:
         """lead id → {review state → number of files}."""

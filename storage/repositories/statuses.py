@@ -251,7 +251,7 @@ class StatusRepository:
         )
         if unit_id is not None:
             query = query.where(AssignmentLead.unit_id == unit_id)
-        return [tuple(row) for row in (await self.session.execute(query)).all()]
+        return [(update, unit, number, user) for update, unit, number, user in await self.session.execute(query)]
 
     async def history_mark(self) -> tuple[int | None, int]:
         """(newest id, number) of the status history rows: changes whenever the history does."""

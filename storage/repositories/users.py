@@ -3,27 +3,33 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.people import UserView
 from storage.models import Identity, Invite, User
+from storage.repositories.dialect import rowcount
+
+
+@dataclass(frozen=True)
+class InviteRecord:
+    code: str
+    unit_id: str
+    role: str
+    expires_at: dt.datetime
+    used_at: dt.datetime | None
+    for_user_id: int | None  # a link code: a second messenger for this person
+
+
+def _view(user: User) -> UserView:
+    return UserView(id=user.id, unit_id=user.unit_id, role=user.role, display_name=user.display_name or "")
 
 
 class UserRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
-
-    async def by_identity(self, channel: str, external_id: str) -> tuple[User, Identity] | None:
-        row = (
-            await self.session.execute(
-                select(User, Identity)
-                .join(Identity, Identity.user_id == User.id)
-                .where(Identity.channel == channel, Identity.external_id == external_id, User.active.is_(True))
-            )
-        ).first()
-        return (row[0], row[1]) if row else None
 
     async def view_by_identity(self, channel: str, external_id: str) -> UserView | None:
         """The active user behind a channel account — columns only, because every incoming message asks."""
@@ -36,37 +42,22 @@ class UserRepository:
         ).first()
         return UserView(id=row[0], unit_id=row[1], role=row[2], display_name=row[3] or "") if row else None
 
-    async def get(self, user_id: int) -> User | None:
-        return await self.session.get(User, user_id)
+    async def get(self, user_id: int) -> UserView | None:
+        user = await self.session.get(User, user_id)
+        return _view(user) if user is not None else None
 
-    async def add_user(self, unit_id: str, role: str, display_name: str) -> User:
+    async def add_user(self, unit_id: str, role: str, display_name: str) -> UserView:
         user = User(unit_id=unit_id, role=role, display_name=display_name)
         self.session.add(user)
         await self.session.flush()
-        return user
+        return _view(user)
 
-    async def set_unit_and_role(self, user: User, unit_id: str, role: str) -> None:
-        user.unit_id, user.role = unit_id, role
+    async def set_unit_and_role(self, user_id: int, unit_id: str, role: str) -> None:
+        await self.session.execute(update(User).where(User.id == user_id).values(unit_id=unit_id, role=role))
+
+    async def add_identity(self, user_id: int, channel: str, external_id: str, chat_id: str | None) -> None:
+        self.session.add(Identity(user_id=user_id, channel=channel, external_id=external_id, chat_id=chat_id))
         await self.session.flush()
-
-    async def add_identity(self, user: User, channel: str, external_id: str, chat_id: str | None) -> Identity:
-        identity = Identity(user_id=user.id, channel=channel, external_id=external_id, chat_id=chat_id)
-        self.session.add(identity)
-        await self.session.flush()
-        return identity
-
-    async def identities_of(self, user_id: int) -> list[Identity]:
-        return list((await self.session.scalars(select(Identity).where(Identity.user_id == user_id))).all())
-
-    async def users_of_unit(self, unit_id: str, roles: tuple[str, ...] | None = None) -> list[User]:
-        query = select(User).where(User.unit_id == unit_id, User.active.is_(True))
-        if roles:
-            query = query.where(User.role.in_(roles))
-        return list((await self.session.scalars(query.order_by(User.id))).all())
-
-    async def users_with_roles(self, roles: tuple[str, ...]) -> list[User]:
-        query = select(User).where(User.role.in_(roles), User.active.is_(True)).order_by(User.id)
-        return list((await self.session.scalars(query)).all())
 
     # -- invites ----------------------------------------------------------------------------------
     async def add_invite(
@@ -81,18 +72,20 @@ class UserRepository:
         )
         await self.session.flush()
 
-    async def invite(self, code: str, *, for_update: bool = False) -> Invite | None:
+    async def invite(self, code: str, *, for_update: bool = False) -> InviteRecord | None:
         query = select(Invite).where(Invite.code == code)
         if for_update:
             query = query.with_for_update()
-        return await self.session.scalar(query)
+        found = await self.session.scalar(query)
+        if found is None:
+            return None
+        return InviteRecord(found.code, found.unit_id, found.role, found.expires_at, found.used_at, found.for_user_id)
 
     async def code_exists(self, code: str) -> bool:
         return await self.session.get(Invite, code) is not None
 
-    @staticmethod
-    def mark_used(invite: Invite, user: User, at: dt.datetime) -> None:
-        invite.used_at, invite.used_by = at, user.id
+    async def mark_used(self, code: str, user_id: int, at: dt.datetime) -> None:
+        await self.session.execute(update(Invite).where(Invite.code == code).values(used_at=at, used_by=user_id))
 
     # -- reachability and reminder channel ----------------------------------------------------------
     async def set_reachable(self, channel: str, chat_id: str, reachable: bool) -> int:
@@ -102,7 +95,7 @@ class UserRepository:
             .where(Identity.channel == channel, Identity.chat_id == chat_id, Identity.reachable.isnot(reachable))
             .values(reachable=reachable)
         )
-        return result.rowcount or 0
+        return rowcount(result)
 
     async def unreachable_chats(self, channel: str) -> set[str]:
         rows = await self.session.scalars(

@@ -9,6 +9,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import User, WebSession, WebSignIn
+from storage.repositories.dialect import rowcount
 
 
 @dataclass(frozen=True)
@@ -38,8 +39,12 @@ class SessionRecord:
     expires_at: dt.datetime
 
 
+def _record(row: User) -> WebUserRecord:
+    return WebUserRecord(row.id, row.unit_id, row.role, row.active, row.display_name or "")
+
+
 def _user(row: User | None) -> WebUserRecord | None:
-    return WebUserRecord(row.id, row.unit_id, row.role, row.active, row.display_name or "") if row else None
+    return _record(row) if row else None
 
 
 class WebRepository:
@@ -61,7 +66,7 @@ class WebRepository:
             .values(used_at=now)
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1:
+        if rowcount(result) != 1:
             return None
         link = await self.session.get(WebSignIn, token_hash)
         return Holder(link.user_id, link.unit_id, link.role) if link else None
@@ -123,4 +128,4 @@ class WebRepository:
         user = User(unit_id=unit_id, role=role, active=False, display_name=display_name)
         self.session.add(user)
         await self.session.flush()
-        return _user(user)
+        return _record(user)

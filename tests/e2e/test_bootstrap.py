@@ -33,9 +33,9 @@ async def test_every_field_of_the_container_is_built_with_its_type(app):
     assert app.broadcasts.senders is app.senders  # a channel registered later is used by the next push
 
 
-# The one deliberate exception: the reminder simulator (CONTRACTS §4b) runs a second reminder service on a
+# The one deliberate exception: the reminder simulator (docs/contracts.md §4) runs a second reminder service on a
 # throw-away copy of the database, built from the running service's own parts.
-ALLOWED = {((ROOT / "services" / "reminder_service.py").as_posix(), "ReminderService")}
+ALLOWED = {((ROOT / "services" / "reminders" / "service.py").as_posix(), "ReminderService")}
 
 
 def test_no_service_is_constructed_outside_the_bootstrap():

@@ -63,3 +63,23 @@ def test_cli_rejects_a_bad_date_in_one_line(tmp_path):
     proc = run_nlu(tmp_path, "", today="15/08/2022")
     assert proc.returncode == 2
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_cli_eval_prints_accuracy_by_intent_and_slot(tmp_path):
+    corpus = tmp_path / "corpus.yaml"
+    corpus.write_text(
+        "- family: f\n  today: 2022-08-15\n  expect: {intent: task_info, task: \"{n}\"}\n"
+        "  fill: [{n: 17}, {n: 42}]\n  variants: [\"nv {n} hạn khi nào\", \"nhiệm vụ {n} là gì\"]\n",
+        encoding="utf-8",
+    )
+    result = cli(tmp_path, "nlu", "--eval", str(corpus), "--noise", "1", stdin="")
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("cases 4  intent ")
+    assert any(line.startswith("task_info") for line in lines)
+    assert any(line.startswith("task ") for line in lines)
+
+
+def test_cli_needs_today_without_eval(tmp_path):
+    result = cli(tmp_path, "nlu", stdin="")
+    assert result.returncode == 2 and "--today" in result.stderr

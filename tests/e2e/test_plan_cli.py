@@ -1,4 +1,4 @@
-"""`cchc-bot plan import` / `plan dump --json` as an operator runs them (CONTRACTS §1, §2), on SQLite and
+"""`cchc-bot plan import` / `plan dump --json` as an operator runs them (docs/contracts.md §1, §2), on SQLite and
 on PostgreSQL; bad input gives one line on stderr and a non-zero exit.
 
 Most cases call the CLI's `main(argv)` in this process with its own environment, working directory and

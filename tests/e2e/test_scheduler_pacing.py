@@ -10,7 +10,7 @@ import pytest
 
 from benchmarks.synthetic import populate
 from domain.clock import FixedClock
-from services.delivery import TokenBucket
+from services.reminders.delivery import TokenBucket
 from tests.fake_telegram import BotApiSender, FakeTelegramProcess
 from tests.fakes.reminders import fast_service
 from tests.waiting import VirtualTime

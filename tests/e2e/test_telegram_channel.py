@@ -12,7 +12,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from bot.channels.telegram.app import COMMANDS, ChatOrderedProcessor
+from bot.channels.telegram.app import COMMANDS
 from bot.channels.telegram.render import CAPTION_LIMIT, TEXT_LIMIT
 from domain.messages import TELEGRAM, Button, Incoming, OutgoingFile, Reply, Unreachable
 from storage.models import Identity
@@ -251,16 +251,6 @@ async def test_updates_of_one_chat_keep_their_order_while_other_chats_go_on(tmp_
         fake.message(BINH, "người khác")
         await fake.wait_sent(AN.id, 2)
     assert order == ["người khác", "chậm", "sau đó"]
-
-
-async def test_chat_ordered_processor_forgets_idle_chats():
-    processor = ChatOrderedProcessor(4)
-
-    async def work():
-        return None
-
-    await processor.do_process_update(object(), work())
-    assert processor._locks == {}
 
 
 async def test_webhook_mode_checks_the_secret_token(tmp_path):

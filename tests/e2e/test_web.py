@@ -4,6 +4,7 @@ sign-in links, sessions, roles, evidence review and files, the Excel download, T
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import re
 
@@ -423,7 +424,7 @@ async def test_overview_shows_each_target_with_its_figure_and_verdict(web_app):
         assert match, f"target {code} not on the overview"
         return match.group(1)
 
-    assert met.short_name in item(met.code) and f"mục tiêu {fmt_goal(met.goal, met.direction)}" in item(met.code)
+    assert html.escape(met.text, quote=False) in item(met.code) and f"mục tiêu {fmt_goal(met.goal, met.direction)}" in item(met.code)
     assert "số liệu 100%" in item(met.code) and "chưa đạt" not in item(met.code) and ">đạt<" in item(met.code)
     assert "số liệu 5%" in item(missed.code) and ">chưa đạt<" in item(missed.code)
     assert ">chưa có số liệu<" in item(empty.code) and "số liệu " not in item(empty.code).split("mục tiêu")[1]
@@ -533,6 +534,7 @@ async def test_web_in_chat_gives_a_link_without_a_button_outside_telegram(web_ap
     from conversation.router import Router
 
     await person(web_app, "qltm", "officer", "Chị Hoa", chat="web-chat")
+    web_app.web_running = True  # this process serves the web view (as `run` with WEB_PORT does)
     [reply] = await Router(web_app).handle(Incoming(CHANNEL, "web-chat", "web-chat", "/web", message_id="w1"))
     url = re.search(r"http://127\.0\.0\.1:8080/dang-nhap/\S+", reply.text).group(0)
     assert reply.buttons == [] and reply.private_only

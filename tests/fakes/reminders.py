@@ -75,15 +75,15 @@ def fast_service(app, *, wall=None, worker: str | None = None, **delivery):
     """The app's reminder service with pacing lifted (tests send thousands of simulated messages)."""
     from dataclasses import replace
 
-    from domain.reminder_policy import ReminderPolicy
-    from services.delivery import utc_now
-    from services.reminder_service import ReminderService
+    from domain.reminders.policy import ReminderPolicy
+    from services.reminders import ReminderService
+    from services.reminders.delivery import utc_now
 
     policy = ReminderPolicy.load(app.settings.reminder_policy_file)
     policy = replace(policy, delivery=replace(policy.delivery, **{"rate_per_second": 1e6, **delivery}))
     service = ReminderService(
         app.reminders.uow, app.units, app.reporting, app.workdays, app.clock, policy, compose=app.reminders.compose,
-        sandbox=app.reminders.sandbox, wall=wall or utc_now, worker=worker,
+        labels=app.reminders.labels, sandbox=app.reminders.sandbox, wall=wall or utc_now, worker=worker,
     )
     app.reminders = service
     return service

@@ -29,7 +29,7 @@ from bot.bootstrap import build_app
 from bot.settings import Settings
 from domain.clock import FixedClock
 from domain.messages import Reply
-from services.reminder_service import ReminderService
+from services.reminders import ReminderService
 from tests.fakes.reminders import fast_service
 from tests.waiting import eventually
 

@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from conversation.router import APOLOGY, NOT_REGISTERED, Router
+from conversation.router import Router
+from presentation.common import APOLOGY, NOT_REGISTERED
 from storage.models import AssignmentLead, StatusUpdate
 from tests.conversation_kit import AUG_15_2022, Chat, registered
 

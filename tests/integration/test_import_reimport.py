@@ -1,5 +1,5 @@
 """Importing the same plan again updates it in place: ids, statuses, history, evidence and recorded
-trigger dates survive (CONTRACTS §1 `plan import`)."""
+trigger dates survive (docs/contracts.md §1 `plan import`)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 The expected values below were read off the document by eye, not produced by the importer: a task lost
 at a page break, a unit missed in a collective phrase or a row merged into the wrong task shows up here
-as a named difference. Everything is checked on the stored plan's dump (CONTRACTS §2), i.e. after the
+as a named difference. Everything is checked on the stored plan's dump (docs/contracts.md §2), i.e. after the
 round trip through the database.
 """
 

@@ -1,6 +1,7 @@
-"""The durable inbox: stored once per (channel, key); the `done` mark rides on the first transaction
-that writes an effect, so effects and mark commit (or roll back) together; bookkeeping writes do not
-count; a second handler of the same update cannot commit its effects."""
+"""The durable inbox: stored once per (channel, key); the `done` mark rides on the first unit of work
+that commits an effect (`UnitOfWork.commit` writes it), so effects and mark commit (or roll back)
+together; bookkeeping units of work (chat memory) do not count; a second handler of the same update
+cannot commit its effects."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from conversation.router import Router
 from domain.clock import FixedClock
 from storage.handling import AlreadyHandled, Claim, handling
 from storage.models import InboxUpdate, StatusUpdate, User
+from storage.uow import UnitOfWorkFactory
 from tests.conversation_kit import Chat, registered
 
 
@@ -42,7 +44,7 @@ async def test_the_done_mark_commits_with_the_effects_and_only_with_them(plan_ap
     claim = Claim(row)
     before = await _statuses(plan_app)
     with handling(claim):
-        await plan_app.inbox.update_state("test", "u1", now, note="x")  # bookkeeping: not an effect
+        await plan_app.inbox.set_state("test", "u1", {"note": "x"}, now)  # bookkeeping: not an effect
         assert await _state(plan_app, row) == "new" and not claim.marked
         await chat.say("nv 4 đang làm 30%")
     assert claim.marked
@@ -56,16 +58,17 @@ async def test_a_failed_transaction_leaves_the_update_new_and_nothing_written(pl
     row = await plan_app.inbox.store("test", "k2", "u1", {}, plan_app.clock.now())
     claim = Claim(row)
     with handling(claim), pytest.raises(RuntimeError):
-        async with plan_app.sessions() as session, session.begin():
-            await session.execute(update(User).values(display_name="changed"))
+        async with UnitOfWorkFactory(plan_app.sessions)() as uow:
+            await uow.session.execute(update(User).values(display_name="changed"))
             raise RuntimeError("the handler failed after its write")
     assert not claim.marked and await _state(plan_app, row) == "new"
     async with plan_app.sessions() as session:
         assert "changed" not in set(await session.scalars(select(User.display_name)))
     again = Claim(row)
     with handling(again):  # handled again after the restart: now it commits, with its mark
-        async with plan_app.sessions() as session, session.begin():
-            await session.execute(update(User).values(display_name="changed"))
+        async with UnitOfWorkFactory(plan_app.sessions)() as uow:
+            await uow.session.execute(update(User).values(display_name="changed"))
+            await uow.commit()
     assert again.marked and await _state(plan_app, row) == "done"
 
 
@@ -132,3 +135,15 @@ async def test_tz_name_sets_the_reminder_window_unless_the_calendar_names_a_zone
         assert app.reminders.tz == ZoneInfo("Asia/Ho_Chi_Minh")  # the explicit override wins
     finally:
         await app.close()
+
+
+async def test_a_unit_of_work_that_only_reads_carries_no_mark(plan_app):
+    """Only a commit that wrote something is an effect: a read that commits leaves the update `new`
+    (were it marked, a crash before the real effects would lose them)."""
+    row = await plan_app.inbox.store("test", "k4", "u1", {}, plan_app.clock.now())
+    claim = Claim(row)
+    with handling(claim):
+        async with UnitOfWorkFactory(plan_app.sessions)() as uow:
+            await uow.session.scalar(select(func.count()).select_from(User))
+            await uow.commit()
+    assert not claim.marked and await _state(plan_app, row) == "new"

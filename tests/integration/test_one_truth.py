@@ -168,3 +168,38 @@ async def outputs_agree(world: World, day: dt.date) -> None:
 def test_every_output_states_the_projections_numbers(world: World, updates, day: dt.date) -> None:
     world.run(world.write_history(history_rows(world, updates)))
     world.run(outputs_agree(world, day))
+
+
+PERIODS = st.sampled_from(("Q1", "Q2", "H1", "Q3", "Y"))
+# A draft reads the whole plan (~0.3 s here): 100 examples through the database; the pure property test
+# (tests/unit/test_report_agrees_with_projection.py) runs 200 on the report's own sorting.
+REPORT_EXAMPLES = 100
+
+
+async def report_agrees(world: World, period: str) -> None:
+    """The report draft of a period states the projection at its cut-off: the counts (III, Biểu 1 and
+    `report draft --json`), each area's counts, the overdue shares of III.2 and the blocked ones."""
+    app = world.app
+    draft = await app.reports.draft(period, YEAR)
+    projection = await app.projections.at(draft.cutoff)
+    assert draft.counts == projection.counts(), (period, draft.cutoff)
+    summary = await app.reports.summary_json(draft)
+    assert summary["counts"] == (await app.projections.status_json(draft.cutoff))["counts"]
+    by_section = {row.roman: row.counts for row in draft.stats}
+    sections = {s.section for s in projection.shares}
+    assert sum(c.shares for c in by_section.values()) == projection.counts().shares and len(by_section) == len(sections)
+    names = {u.id: u.name for u in app.units.units}
+    listed = {(o.task, u.unit) for o in draft.overdue for u in o.units}
+    assert listed == {(s.task, names[s.unit_id]) for s in projection.shares if s.overdue}, (period, draft.cutoff)
+    assert sorted((b.task, b.unit_id) for b in draft.blockers) == sorted(
+        (s.task, s.unit_id) for s in projection.shares if s.status.value == "blocked")
+
+
+@pytest.mark.heavy
+@pytest.mark.timeout(600)
+@settings(max_examples=REPORT_EXAMPLES, derandomize=True, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture])
+@given(updates=st.lists(UPDATE, max_size=40), period=PERIODS)
+def test_the_report_draft_states_the_projections_numbers(world: World, updates, period: str) -> None:
+    world.run(world.write_history(history_rows(world, updates)))
+    world.run(report_agrees(world, period))

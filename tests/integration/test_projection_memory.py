@@ -80,8 +80,8 @@ async def interleaved(settings: Settings) -> None:
             await agree(reader, rng.choice(DAYS), unit_ids=[rng.choice(units)])
         for day in DAYS:
             await agree(reader, day)
-        memory = reader.projections._memory
-        assert memory is not None and len(memory.states) == len(DAYS)  # remembered dates were kept up to date
+        (memory,) = reader.projections._memories.values()  # one plan asked: one memory
+        assert len(memory.states) == len(DAYS)  # the dates asked were remembered and kept up to date
     finally:
         await writer.close()
         await reader.close()

@@ -166,9 +166,9 @@ async def test_through_the_router_with_the_real_nlu(seeded_app):
 
 
 async def test_the_dry_run_composes_a_message_only_when_its_text_is_asked_for_and_once(seeded_app):
-    """`reminders due` lists items; only `--json` (CONTRACTS §4 `message`) needs the texts, composed
+    """`reminders due` lists items; only `--json` (docs/contracts.md §4 `message`) needs the texts, composed
     once per message — not per item, and not at all for the table."""
-    from services.reminder_service import as_contract
+    from services.reminders import as_contract
 
     app = seeded_app
     app.clock = FixedClock(dt.datetime(2022, 9, 21, 9, tzinfo=TZ))

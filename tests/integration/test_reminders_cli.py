@@ -1,4 +1,4 @@
-"""`cchc-bot reminders due --at T [--json]` (CONTRACTS §1, §4): a dry run that sends and writes nothing."""
+"""`cchc-bot reminders due --at T [--json]` (docs/contracts.md §1, §4): a dry run that sends and writes nothing."""
 
 from __future__ import annotations
 

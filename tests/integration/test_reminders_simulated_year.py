@@ -203,8 +203,8 @@ async def test_delegates_and_why_nobody_is_reached(seeded_app):
 
 def test_planner_rules_without_a_database():
     from bot.settings import DEFAULTS
-    from domain.reminder_policy import ReminderPolicy
     from domain.reminders import Candidate, before_plan
+    from domain.reminders.policy import ReminderPolicy
     from domain.workdays import WorkingCalendar
 
     planner = Planner(ReminderPolicy(), WorkingCalendar.load(DEFAULTS / "calendar_overrides.yaml"), TZ)

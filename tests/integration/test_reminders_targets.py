@@ -14,7 +14,7 @@ import pytest
 
 from conversation.router import Router
 from domain.reminders import TARGETS, responsible_units
-from services.reminder_service import as_contract
+from services.reminders import as_contract
 from tests.conversation_kit import registered
 from tests.fakes.reminders import RecordingSender, fast_service
 

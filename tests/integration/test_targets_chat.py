@@ -105,7 +105,9 @@ async def test_goal_vs_latest_figure_and_what_is_missing(app, router):
     line71 = next(line for line in lines if "**7.1**" in line)
     line72 = next(line for line in lines if "**7.2**" in line)
     line74 = next(line for line in lines if "**7.4**" in line)
-    assert ": 100%" in line71 and "97%" in line71 and "chưa đạt" in line71
+    assert "mục tiêu 100%" in line71 and "97%" in line71 and "chưa đạt" in line71
+    # the plan's full wording, not a few words of it
+    assert "100% văn bản hành chính (trừ văn bản mật) được ký số và lưu chuyển dưới dạng điện tử" in line71
     assert "✅ đạt" in line72 and "chưa có số liệu" in line74
     assert not any("**3.6**" in line for line in lines)  # only area 7
     assert "Chưa có số liệu" not in reply  # heads do not get the chase list
@@ -138,7 +140,8 @@ async def test_targets_parsed_from_the_plan(app):
     assert by_code["1.1"].goal is None and by_code["7.3"].goal is None  # qualitative
     assert "ký số" in by_code["7.1"].text and by_code["7.1"].short_name.startswith("Văn bản hành chính")
     # a bullet with two measures («…; trong đó, tỷ lệ giao dịch … từ 30% trở lên») gives two targets
-    assert by_code["3.7"].goal == 80.0 and by_code["3.8"].text.startswith("Trong đó, tỷ lệ giao dịch")
+    assert by_code["3.7"].goal == 80.0 and by_code["3.8"].goal == 30.0
+    assert by_code["3.8"].text.startswith("Tối thiểu 80% TTHC") and "; trong đó, tỷ lệ giao dịch" in by_code["3.8"].text
     assert {t.section for t in targets} == set(range(1, 8))
 
 
@@ -157,7 +160,7 @@ async def test_report_draft_in_chat(app, router):
         assert all(r.private_only for r in replies)
         assert "Quý III năm 2022" in replies[0].text
         lines = [p.text for p in docx.Document(str(files[0].path)).paragraphs]
-        assert any("Nhiệm vụ 4:" in line and "Thanh tra Sở" in line for line in lines)
+        assert any("Nhiệm vụ 4 «" in line and "Thanh tra Sở" in line for line in lines)
 
     head = await registered(app, router, "h2", "thanh-tra")
     replies = await head.say("soạn báo cáo cchc quý 3")
@@ -249,3 +252,59 @@ async def test_a_figure_raced_in_twice_is_recorded_once(app, router, monkeypatch
     assert (await app.targets.record(user, **kwargs)).kind == "recorded"
     assert (await app.targets.record(user, **kwargs)).kind == "duplicate"
     assert [f.value for f in await figures(app, "7.1")] == [97.0]
+
+
+async def test_targets_keep_the_plans_wording_and_a_question_lists_every_match(app, router):
+    head = await registered(app, router, "h1", "van-phong")
+    # «thanh toán trực tuyến»: one sentence of the plan, two targets — both answered, each with its measure
+    reply = await head.text("chỉ tiêu thanh toán trực tuyến là bao nhiêu")
+    assert reply.startswith("Có 2 chỉ tiêu khớp câu hỏi")
+    assert "**3.7** Tối thiểu 80% TTHC có yêu cầu nghĩa vụ tài chính được triển khai thanh toán trực tuyến" in reply
+    assert "**3.8**" in reply and "trong đó, tỷ lệ giao dịch thanh toán trực tuyến đạt từ 30% trở lên" in reply
+    assert "mục tiêu ≥ 30%" in reply and "mục tiêu ≥ 80%" in reply
+    # 6.1 and 4.1 read as the plan writes them, whole
+    reply = await head.text("chỉ tiêu lĩnh vực 6")
+    assert "Quy chế chi tiêu nội bộ của cơ quan, đơn vị — mục tiêu 100%" in reply
+
+
+async def test_annual_view_falls_back_to_the_years_latest_figure_with_its_period(app, router):
+    head = await registered(app, router, "h1", "van-phong")
+    await head.say("chỉ tiêu ký số quý 3 đạt 97%")
+    _year, period, rows = await app.targets.status(period="Y", today=app.clock.now().date())
+    row = next(r for r in rows if r.target.code == "7.1")
+    assert (period, row.figure.period, row.figure.value) == ("Y", "Q3", 97)
+    from presentation.targets import target_line
+
+    assert "đạt 97% (số liệu Quý III)" in target_line(row, "Y")
+
+
+async def test_a_figure_after_the_cut_off_is_said_to_be_late(app, router):
+    head = await registered(app, router, "h1", "van-phong")
+    # the clock stands at 15/08/2022: the Q1 report's cut-off (14/03) is past
+    reply = await head.text("chỉ tiêu 7.1 quý 1 đạt 90%")
+    assert "sau ngày chốt 14/03/2022" in reply
+    detail = await head.text("chỉ tiêu 7.1")
+    assert "báo sau ngày chốt 14/03" in detail
+    reply = await head.text("chỉ tiêu 7.1 quý 3 đạt 95%")
+    assert "sau ngày chốt" not in reply
+
+
+async def test_an_areas_targets_in_full_wording_are_paged(app, router):
+    import re
+
+    from conversation.callbacks import TargetsPage, encode
+
+    head = await registered(app, router, "h1", "van-phong")
+    replies = await head.say("chỉ tiêu lĩnh vực 3")
+    first = replies[0]
+    assert "(trang 1/" in first.text and len(first.text) <= 1500
+    assert "**3.1** 100% TTHC thuộc phạm vi, thẩm quyền giải quyết của Sở Công Thương" in first.text
+    following = [b for row in first.buttons for b in row if b.text.startswith("Sau")]
+    assert following
+    page2 = (await head.press(following[0].data))[0]
+    assert "(trang 2/" in page2.text and page2.edit and len(page2.text) <= 1500
+    shown = first.text + page2.text
+    pages = int(re.search(r"trang 1/(\d+)", first.text).group(1))
+    for n in range(3, pages + 1):
+        shown += (await head.press(encode(TargetsPage(3, n - 1))))[0].text
+    assert all(f"**3.{i}**" in shown for i in range(1, 12))

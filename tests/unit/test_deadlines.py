@@ -1,4 +1,4 @@
-"""Deadline phrases → milestones (CONTRACTS §2): every distinct deadline cell of the seed, plus the
+"""Deadline phrases → milestones (docs/contracts.md §2): every distinct deadline cell of the seed, plus the
 phrase shapes the parser promises beyond the seed, and re-basing with `--year`."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Period and date resolution (CONTRACTS §3) tested on the resolver itself, with fixed `today`s chosen to
+"""Period and date resolution (docs/contracts.md §3) tested on the resolver itself, with fixed `today`s chosen to
 cross months, years, leap days and week boundaries (weeks start on Monday, ranges are inclusive)."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """NLU rules behind issue 12: reports by type and period, explicit beats vague, no task from common
-words, who-leads questions, help phrasings — and the contract output unchanged (CONTRACTS §3)."""
+words, who-leads questions, help phrasings — and the contract output unchanged (docs/contracts.md §3)."""
 
 from __future__ import annotations
 

@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.settings import DEFAULTS
-from domain.reminder_policy import PolicyError, ReminderPolicy
 from domain.reminders import (
     BEFORE_DUE,
     DUE_TODAY,
@@ -20,6 +19,7 @@ from domain.reminders import (
     Planner,
     Recipient,
 )
+from domain.reminders.policy import PolicyError, ReminderPolicy
 from domain.reporting import ReportingCalendar
 from domain.workdays import WorkingCalendar
 
@@ -221,7 +221,7 @@ def test_plan_follows_each_persons_days_before(planner):
 
 
 def test_a_misspelt_policy_key_is_an_error_not_a_silent_default(tmp_path):
-    from domain.reminder_policy import PolicyError, ReminderPolicy
+    from domain.reminders.policy import PolicyError, ReminderPolicy
 
     path = tmp_path / "policy.yaml"
     path.write_text("before_due: [5]\n", encoding="utf-8")

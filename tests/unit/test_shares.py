@@ -1,5 +1,4 @@
-"""The rules of a lead unit's share, without a database: status values, who may write which share,
-percent, the overdue rule and milestone-by-milestone completion."""
+"""The rules of a lead unit's share, without a database: status values, percent, the overdue rule and milestone-by-milestone completion."""
 
 from __future__ import annotations
 
@@ -23,14 +22,12 @@ from domain.shares import (
     UnknownStatus,
     apply_update,
     due_working_day,
-    may_write,
     milestone_done,
     milestone_overdue,
     parse_status,
     share_overdue,
     share_percent,
     verified,
-    writable,
 )
 from domain.workdays import WorkingCalendar
 
@@ -77,28 +74,6 @@ def test_a_percent_out_of_range_is_refused_with_the_range(percent):
     assert (refused.value.low, refused.value.high, refused.value.value) == (PERCENT_MIN, PERCENT_MAX, percent)
     with pytest.raises(PercentOutOfRange):
         apply_update(Status.IN_PROGRESS, percent, done_through=None, milestones=REPORTS, today=D(2022, 8, 15))
-
-
-# -- who writes which share -----------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    ("role", "own", "other"),
-    [("head", True, False), ("officer", True, False), ("coordinator", True, True), ("admin", True, True),
-     ("leader", False, False)],
-)
-def test_who_may_write_which_share(role, own, other):
-    assert may_write(user(role), "qltm") is own
-    assert may_write(user(role), "thanh-tra") is other
-
-
-def test_a_coordinator_facing_several_shares_gets_their_own_units():
-    shares = [("qltm", 1), ("van-phong", 2), ("thanh-tra", 3)]
-    unit = lambda s: s[0]  # noqa: E731
-    assert writable(user("coordinator", "van-phong"), shares, unit) == [("van-phong", 2)]
-    assert writable(user("coordinator", "ttkc"), shares, unit) == shares  # none of their own: ask which
-    assert writable(user("head"), shares, unit) == [("qltm", 1)]
-    assert writable(user("leader"), shares, unit) == []
-    assert writable(user("coordinator", "van-phong"), shares, unit, chosen=lambda s: s[1] == 3) == [("thanh-tra", 3)]
-    assert writable(user("head"), shares, unit, chosen=lambda s: s[1] == 3) == []  # not theirs to choose
 
 
 # -- overdue ---------------------------------------------------------------------------------------------

@@ -40,6 +40,10 @@ def test_a_bullet_with_two_measures_gives_two_targets():
     assert split_measures(one) == [one]  # only one measure: the sentence before it is context
     targets = section_targets(3, [bullet, "100% hồ sơ TTHC được giải quyết đúng hạn."])
     assert [(t.code, t.goal) for t in targets] == [("3.1", 80), ("3.2", 30), ("3.3", 100)]
+    # each keeps the plan's full wording of its measure: «trong đó» with the sentence it qualifies
+    assert targets[0].text == ("Tối thiểu 80% TTHC có yêu cầu nghĩa vụ tài chính được triển khai thanh toán trực "
+                               "tuyến")
+    assert targets[1].text == bullet and targets[1].short_name == "Tỷ lệ giao dịch thanh toán trực tuyến"
 
 
 @given(st.floats(0, 100), st.floats(0, 100))
@@ -65,6 +69,7 @@ def test_report_periods_follow_the_reporting_calendar():
     assert (year.next_start, year.next_end) == (dt.date(2023, 1, 1), dt.date(2023, 3, 31))
     q2 = report_period(calendar, "Q2", 2022)  # no CCHC cut-off for Q2: the quarter's end
     assert (q2.start, q2.cutoff) == (dt.date(2022, 3, 15), dt.date(2022, 6, 30))
+    assert normalise_period("q4") == normalise_period("Y") == "Y"  # no Q4 report: the annual one covers it
     with pytest.raises(UnknownPeriod):
-        normalise_period("Q4")
+        normalise_period("Q5")
     assert [current_period(dt.date(2022, m, 1)) for m in (1, 5, 8, 11)] == ["Q1", "H1", "Q3", "Y"]

@@ -15,7 +15,7 @@ import re
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from telegram import Bot, Message, Update
+from telegram import Bot, CallbackQuery, Message, Update, User
 from telegram.constants import ChatType
 from telegram.error import BadRequest
 
@@ -50,6 +50,20 @@ class Parsed:
     source_message_id: int | None = None  # the message carrying a pressed button (for edits)
     blocked: bool | None = None
 
+    @property
+    def chat(self) -> int:
+        """The chat to answer: every kind but "ignored" has one."""
+        if self.chat_id is None:
+            raise ValueError(f"a {self.kind!r} update has no chat")
+        return self.chat_id
+
+    @property
+    def user(self) -> int:
+        """The person who sent it (for a private answer to a group message)."""
+        if self.user_id is None:
+            raise ValueError(f"a {self.kind!r} update has no sender")
+        return self.user_id
+
 
 class UpdateAdapter:
     """Turns updates into `Parsed`; keeps the little memory albums need."""
@@ -68,7 +82,7 @@ class UpdateAdapter:
             return Parsed("membership", chat_id=member.chat.id, user_id=member.from_user.id,
                           blocked=status in ("kicked", "left"))
         if update.callback_query is not None:
-            return self._callback(update)
+            return self._callback(update, update.callback_query)
         edited = update.edited_message
         if edited is not None and edited.from_user is not None and not edited.from_user.is_bot:
             if edited.chat.type in GROUP_TYPES:
@@ -77,10 +91,9 @@ class UpdateAdapter:
         message = update.message
         if message is None or message.from_user is None or message.from_user.is_bot:
             return Parsed("ignored")  # channel posts, service messages: nothing to answer
-        return self._message(update, message)
+        return self._message(update, message, message.from_user)
 
-    def _callback(self, update: Update) -> Parsed:
-        query = update.callback_query
+    def _callback(self, update: Update, query: CallbackQuery) -> Parsed:
         source = query.message if isinstance(query.message, Message) else None
         chat = source.chat if source else None
         chat_id = chat.id if chat else query.from_user.id
@@ -93,28 +106,29 @@ class UpdateAdapter:
         return Parsed("message", incoming, chat_id=chat_id, user_id=query.from_user.id, is_group=is_group,
                       callback_id=query.id, source_message_id=source.message_id if source else None)
 
-    def _message(self, update: Update, message: Message) -> Parsed:
+    def _message(self, update: Update, message: Message, user: User) -> Parsed:
         chat = message.chat
-        user = message.from_user
         is_group = chat.type in GROUP_TYPES
         attachments = self._attachments(message)
         text = message.text if message.text is not None else (message.caption or "")
         if message.media_group_id:
             text = self._album_caption(message.media_group_id, text)
-        base = {"chat_id": chat.id, "user_id": user.id, "is_group": is_group}
+        def parsed(kind: str, incoming: Incoming | None = None) -> Parsed:
+            return Parsed(kind, incoming, chat_id=chat.id, user_id=user.id, is_group=is_group)
+
         if is_group:
             addressed, text = self._addressed(message, text)
             if not addressed:
-                return Parsed("ignored", **base)
+                return parsed("ignored")
             if _registers(text):
-                return Parsed("start_in_group", **base)
+                return parsed("start_in_group")
         if not text and not attachments:
-            return Parsed("ignored" if is_group else "unsupported", **base)
+            return parsed("ignored" if is_group else "unsupported")
         incoming = Incoming(
             channel=TELEGRAM, sender_id=str(user.id), chat_id=str(chat.id), text=text,
             message_id=str(update.update_id), attachments=attachments, sender_name=_name(user), is_group=is_group,
         )
-        return Parsed("message", incoming, **base)
+        return parsed("message", incoming)
 
     def _addressed(self, message: Message, text: str) -> tuple[bool, str]:
         """In a group: commands (for us or for every bot), mentions of the bot, replies to the bot.

@@ -10,9 +10,10 @@ Design choices, and why:
   only after `put` returned. Updates are then handled from the stored rows by a `FairDispatcher`
   (services/dispatch.py): in order within a chat, one worker at most per chat, chats round-robin, a
   flooding chat served at a sustained rate. At start the unfinished rows are handled first.
-- Exactly-once: the row is marked done in the same transaction as the handling's effects
-  (storage/handling.py); the answers are stored with the row and the row is marked answered once
-  they are sent (a crash in between re-sends them at the next start).
+- Exactly-once: each stored row goes through the message pipeline (bot/channels/pipeline.py): marked
+  done in the same transaction as the handling's effects (storage/uow.py); the answers are stored with
+  the row and the row is marked answered once they are sent (a crash in between re-sends them at the
+  next start). This module is the pipeline's Telegram side (`incoming`, `deliver`, `apologise`).
 - `PacedRateLimiter` paces every send per chat and per bot (services/pacing.py; the per-bot budget is
   shared through PostgreSQL when several processes run) and retries a 429 after Telegram's
   `retry_after`, pausing only that chat.
@@ -26,22 +27,15 @@ import asyncio
 import contextlib
 import logging
 import urllib.parse
-from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any
 
 from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
-from telegram.ext import (
-    Application,
-    BaseRateLimiter,
-    BaseUpdateProcessor,
-    ContextTypes,
-    TypeHandler,
-    Updater,
-)
+from telegram.ext import Application, BaseRateLimiter, Updater
 
+from bot.channels.pipeline import Pipeline
 from bot.channels.startup import until_reachable
-from bot.channels.stored_updates import MAX_CONCURRENT_UPDATES, STOP_GRACE, stored_update_workers
+from bot.channels.stored_updates import STOP_GRACE, stored_update_workers
 from bot.channels.telegram.adapter import Parsed, UpdateAdapter
 from bot.channels.telegram.pacing import PacedRateLimiter
 from bot.channels.telegram.sender import TelegramSender
@@ -58,7 +52,7 @@ from domain.messages import (
 from presentation import channels as texts
 from presentation import inbox as inbox_texts
 from presentation.common import APOLOGY
-from services.inbox import AlreadyHandled, StoredUpdate
+from services.inbox import StoredUpdate
 
 if TYPE_CHECKING:
     from bot.bootstrap import App
@@ -112,36 +106,6 @@ def _redacting_factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
     return record
 
 
-# -- ordering ---------------------------------------------------------------------------------------
-class ChatOrderedProcessor(BaseUpdateProcessor):
-    """Concurrent across chats, sequential within one chat (arrival order: asyncio locks are FIFO)."""
-
-    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
-        super().__init__(max_concurrent_updates)
-        self._locks: dict[int | None, tuple[asyncio.Lock, int]] = {}
-
-    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        chat = update.effective_chat if isinstance(update, Update) else None
-        key = chat.id if chat else None
-        lock, users = self._locks.get(key) or (asyncio.Lock(), 0)
-        self._locks[key] = (lock, users + 1)
-        try:
-            async with lock:
-                await coroutine
-        finally:
-            lock, users = self._locks[key]
-            if users <= 1:
-                del self._locks[key]  # nobody waits: no lock kept per chat forever
-            else:
-                self._locks[key] = (lock, users - 1)
-
-    async def initialize(self) -> None:
-        """Nothing to allocate."""
-
-    async def shutdown(self) -> None:
-        """Nothing to free."""
-
-
 # -- the channel ------------------------------------------------------------------------------------
 class TelegramChannel:
     """Telegram updates in, engine replies out."""
@@ -155,9 +119,12 @@ class TelegramChannel:
         self.adapter: UpdateAdapter | None = None
         self.username = ""
         self._unreachable: set[str] = set()
+        self.channel = TELEGRAM
+        self.pipeline = Pipeline(app.inbox, engine, self, app.clock.now)
         self.dispatcher, self.recovery = stored_update_workers(
             app, TELEGRAM, self.process, on_throttled=self._too_fast,
             others_may_run=bool(app.settings.telegram_webhook_url),  # long polling has one consumer per bot
+            is_group=lambda chat_key: str(chat_key).startswith("-"),  # Telegram's group chat ids are negative
         )
 
     async def start(self) -> None:
@@ -192,70 +159,41 @@ class TelegramChannel:
         return await self.recovery.take()
 
     async def process(self, row: StoredUpdate) -> None:
-        """Handle one stored update: effects and the `done` mark in one transaction, then the answers
-        are stored with the row, sent, and the row marked answered."""
-        assert self.adapter is not None, "TelegramChannel.start() not called"
-        update = Update.de_json(row.payload, self.bot)
-        parsed = self.adapter.parse(update)
-        try:
-            await self._process(row, parsed)
-        except AlreadyHandled:
-            # Another process (a webhook worker, or one that started and took over the unfinished rows)
-            # committed this update's effects first: that one stores and sends the answer. An apology
-            # from here would win the race for the reply and the user would lose the real answer.
-            log.info("telegram update %s is handled by another process", row.id)
-        except Exception as exc:  # logged with where it happened; the user is not left waiting
-            log.error("telegram update failed: update_id=%s chat=%s user=%s", update.update_id, parsed.chat_id,
-                      parsed.user_id, exc_info=exc)
-            if parsed.chat_id is not None:
-                try:
-                    await self.bot.send_message(parsed.chat_id, APOLOGY)
-                except TelegramError:
-                    log.warning("apology to chat %s not delivered", parsed.chat_id)
-            await self.app.inbox.answered(row.id)
-        finally:
-            self.recovery.release(row.id)
+        """Handle one stored update (bot/channels/pipeline.py)."""
+        await self.pipeline.process(row)
 
-    async def _process(self, row: StoredUpdate, parsed: Parsed) -> None:
+    # -- the pipeline's port: understanding and replying the Telegram way ----------------------------
+    async def incoming(self, row: StoredUpdate) -> Incoming | None:
+        """The stored update as a message for the engine; what the engine does not see (membership
+        changes, edits, stickers) is answered here, and None returned."""
+        assert self.adapter is not None, "TelegramChannel.start() not called"
+        parsed = self.adapter.parse(Update.de_json(row.payload, self.bot))
         if parsed.kind != "message":
             await self._simple(parsed)
-            await self.app.inbox.answered(row.id)
-            return
-        message = parsed.incoming
-        assert message is not None
+            return None
         if row.state == "new":
             if parsed.callback_id is not None:
                 await self._answer_callback(parsed.callback_id)
             await self._reachable_again(parsed)
+        return parsed.incoming
 
-        async def deliver(reply: Reply) -> None:
-            await self.deliver(parsed, message, reply)
+    def busy(self, message: Incoming) -> contextlib.AbstractAsyncContextManager[object]:
+        return contextlib.nullcontext()
 
-        await self.app.inbox.answer_once(
-            row, handle=lambda: self.engine.handle(message), deliver=deliver,
-            recovered=lambda: Reply(inbox_texts.recovered(message.text)), now=self.app.clock.now,
-        )
+    async def apologise(self, row: StoredUpdate) -> None:
+        assert self.adapter is not None, "TelegramChannel.start() not called"
+        chat_id = self.adapter.parse(Update.de_json(row.payload, self.bot)).chat_id
+        if chat_id is not None:
+            try:
+                await self.bot.send_message(chat_id, APOLOGY)
+            except TelegramError:
+                log.warning("apology to chat %s not delivered", chat_id)
 
     async def _too_fast(self, chat_key: object, row: StoredUpdate) -> None:
         with contextlib.suppress(Unreachable):
             await self.sender.deliver(str(chat_key), Reply(inbox_texts.TOO_FAST))
 
-    # -- updates -----------------------------------------------------------------------------------
-    async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Handle an update straight away (no inbox): for an `Application` run without `serve()`."""
-        assert self.adapter is not None, "TelegramChannel.start() not called"
-        parsed = self.adapter.parse(update)
-        if parsed.kind != "message":
-            await self._simple(parsed)
-            return
-        if parsed.callback_id is not None:
-            await self._answer_callback(parsed.callback_id)
-        await self._reachable_again(parsed)
-        message = parsed.incoming
-        assert message is not None
-        for reply in await self.engine.handle(message):
-            await self.deliver(parsed, message, reply)
-
+    # -- updates the engine does not see ------------------------------------------------------------
     async def _reachable_again(self, parsed: Parsed) -> None:
         if not parsed.is_group and parsed.chat_id is not None and str(parsed.chat_id) in self._unreachable:
             await self._mark_reachable(str(parsed.chat_id))  # they write again: they unblocked the bot
@@ -269,47 +207,48 @@ class TelegramChannel:
             return
         await self._reachable_again(parsed)
         if parsed.kind == "unsupported":
-            await self.sender.deliver(parsed.chat_id, Reply(texts.TELEGRAM_UNSUPPORTED))
+            await self.sender.deliver(parsed.chat, Reply(texts.TELEGRAM_UNSUPPORTED))
         elif parsed.kind == "edited":
-            await self.sender.deliver(parsed.chat_id, Reply(inbox_texts.EDITED))
+            await self.sender.deliver(parsed.chat, Reply(inbox_texts.EDITED))
         elif parsed.kind == "start_in_group":
-            await self.sender.deliver(parsed.chat_id, Reply(texts.TELEGRAM_START_IN_GROUP), markup=self._private_button())
+            await self.sender.deliver(parsed.chat, Reply(texts.TELEGRAM_START_IN_GROUP), markup=self._private_button())
 
-    async def deliver(self, parsed: Parsed, message: Incoming, reply: Reply) -> None:
+    async def deliver(self, message: Incoming, reply: Reply) -> None:
         """One reply: to another chat when it says so (notifications), privately when it holds unit
-        data and the question came from a group, else where the question came from."""
+        data and the question came from a group, else where the question came from (a pressed
+        button's answer replaces the message that carried it)."""
         if reply.chat_id is not None:
-            await self._push(reply)
+            await self._push(reply.chat_id, reply)
             return
-        if parsed.is_group and reply.private_only:
-            await self._send_privately(parsed, message, reply)
+        if message.is_group and reply.private_only:
+            await self._send_privately(message, reply)
             return
-        edit = parsed.source_message_id if parsed.callback_id is not None else None
+        edit = int(message.source_id) if message.callback_data is not None and message.source_id else None
         try:
-            await self.sender.deliver(parsed.chat_id, reply, edit_message_id=edit)
+            await self.sender.deliver(message.chat_id, reply, edit_message_id=edit)
         except Unreachable:
-            log.info("reply to chat %s not delivered: the bot cannot write there", parsed.chat_id)
+            log.info("reply to chat %s not delivered: the bot cannot write there", message.chat_id)
 
-    async def _push(self, reply: Reply) -> None:
+    async def _push(self, chat_id: str, reply: Reply) -> None:
         sender = self.app.senders.get(reply.channel or TELEGRAM) or (self.sender if reply.channel in (None, TELEGRAM) else None)
         if sender is None:
             log.warning("no running sender for channel %s; notification dropped", reply.channel)
             return
         try:
-            await sender.send(reply.chat_id, reply)
+            await sender.send(chat_id, reply)
         except (Unreachable, RetryLater) as exc:
             log.info("notification to %s:%s not delivered: %s", reply.channel or TELEGRAM, reply.chat_id, exc)
 
-    async def _send_privately(self, parsed: Parsed, message: Incoming, reply: Reply) -> None:
+    async def _send_privately(self, message: Incoming, reply: Reply) -> None:
         name = message.sender_name or texts.SOMEONE
         try:
-            await self.sender.deliver(parsed.user_id, reply)
+            await self.sender.deliver(message.sender_id, reply)
         except Unreachable:  # never started the bot (or blocked it): say so in the group, with the way out
             await self.sender.deliver(
-                parsed.chat_id, Reply(texts.TELEGRAM_OPEN_PRIVATE_CHAT.format(name=name)), markup=self._private_button()
+                message.chat_id, Reply(texts.TELEGRAM_OPEN_PRIVATE_CHAT.format(name=name)), markup=self._private_button()
             )
             return
-        await self.sender.deliver(parsed.chat_id, Reply(texts.TELEGRAM_SENT_PRIVATELY.format(name=name)))
+        await self.sender.deliver(message.chat_id, Reply(texts.TELEGRAM_SENT_PRIVATELY.format(name=name)))
 
     def _private_button(self) -> InlineKeyboardMarkup:
         return InlineKeyboardMarkup([[InlineKeyboardButton(texts.OPEN_PRIVATE_CHAT_BUTTON, url=self.private_link)]])
@@ -337,35 +276,15 @@ class TelegramChannel:
         self._unreachable.discard(chat_id)
         await self.app.reachability.set_reachable(TELEGRAM, chat_id, True)
 
-    # -- errors ----------------------------------------------------------------------------------------
-    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Anything the engine did not already turn into an apology: log it with where it happened,
-        and tell the user something went wrong rather than leave them waiting."""
-        error = context.error
-        if isinstance(update, Update):
-            chat = update.effective_chat
-            log.error(
-                "telegram update failed: update_id=%s chat=%s user=%s", update.update_id,
-                chat.id if chat else None, update.effective_user.id if update.effective_user else None,
-                exc_info=error,
-            )
-            if chat is not None:
-                try:
-                    await self.bot.send_message(chat.id, APOLOGY)
-                except TelegramError:
-                    log.warning("apology to chat %s not delivered", chat.id)
-        else:
-            log.error("telegram channel error: %s", type(error).__name__, exc_info=error)
-
 
 def build_application(
     app: App,
     engine: Engine,
     *,
     rate_limiter: BaseRateLimiter | None = None,
-    max_concurrent_updates: int = MAX_CONCURRENT_UPDATES,
 ) -> tuple[Application, TelegramChannel]:
-    """The PTB `Application` wired to the engine (not started)."""
+    """PTB's `Application` — used for its `Bot` (requests, the rate limiter), never started: updates
+    reach the channel through the durable inbox, not through PTB's handlers — and the channel."""
     settings = app.settings
     if not settings.telegram_bot_token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
@@ -378,14 +297,10 @@ def build_application(
         .base_file_url(settings.telegram_base_file_url)
         .rate_limiter(rate_limiter or PacedRateLimiter(app.pacer, max_retries=MAX_RETRIES))
         .updater(None)
-        .concurrent_updates(ChatOrderedProcessor(max_concurrent_updates))
         .media_write_timeout(60)
         .build()
     )
-    channel = TelegramChannel(app, engine, application)
-    application.add_handler(TypeHandler(Update, channel.on_update))
-    application.add_error_handler(channel.on_error)
-    return application, channel
+    return application, TelegramChannel(app, engine, application)
 
 
 async def bot_username(settings: Settings) -> str | None:

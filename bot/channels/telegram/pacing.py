@@ -53,10 +53,11 @@ class PacedRateLimiter(BaseRateLimiter[int]):
             group = int(chat) < 0  # type: ignore[arg-type]
         retries = rate_limit_args if rate_limit_args is not None else self.max_retries
         for attempt in range(retries + 1):
-            if paced:
-                await self.pacer.acquire(chat, group=group)
             try:
-                return await callback(*args, **kwargs)
+                if not paced:
+                    return await callback(*args, **kwargs)
+                async with self.pacer.turn(chat, group=group):
+                    return await callback(*args, **kwargs)
             except RetryAfter as exc:
                 seconds = retry_seconds(exc)
                 if chat is not None:

@@ -101,17 +101,21 @@ async def _edit(bot: Bot, chat_id: int | str, message_id: int, html: str, markup
 async def _send_file(bot: Bot, chat_id: int | str, reply: Reply, markup) -> list[Message]:
     """A file with its caption (≤ 1,024 visible characters); a longer text follows as messages."""
     outgoing = reply.file
+    if outgoing is None:
+        raise ValueError("a reply without a file")
     caption = outgoing.caption or reply.text
     caption_parts = split_text(caption.strip(), CAPTION_LIMIT) if caption.strip() else []
     fits = len(caption_parts) <= 1
     caption_html = to_html(caption_parts[0]) if caption_parts and fits else None
     data = await asyncio.to_thread(outgoing.path.read_bytes)  # up to 20 MB: not on the event loop
     as_photo = outgoing.as_photo and outgoing.mime_type in IMAGE_TYPES
-    common = {"caption": caption_html, "parse_mode": ParseMode.HTML, "reply_markup": markup if fits else None}
+    file, button_row = InputFile(data, filename=outgoing.name), markup if fits else None
     if as_photo:
-        message = await bot.send_photo(chat_id, InputFile(data, filename=outgoing.name), **common)
+        message = await bot.send_photo(chat_id, file, caption=caption_html, parse_mode=ParseMode.HTML,
+                                       reply_markup=button_row)
     else:
-        message = await bot.send_document(chat_id, InputFile(data, filename=outgoing.name), **common)
+        message = await bot.send_document(chat_id, file, caption=caption_html, parse_mode=ParseMode.HTML,
+                                          reply_markup=button_row)
     sent = [message]
     if not fits:
         sent += await render(bot, chat_id, Reply(caption, buttons=reply.buttons))

@@ -55,8 +55,8 @@ def parse_update(update: dict[str, Any], fetch: Fetcher) -> Parsed:
     event = str(update.get("event_name") or "")
     if not isinstance(message, dict):
         return Parsed("ignored", None)
-    sender = message.get("from") if isinstance(message.get("from"), dict) else {}
-    chat = message.get("chat") if isinstance(message.get("chat"), dict) else {}
+    sender = _object(message.get("from"))
+    chat = _object(message.get("chat"))
     sender_id = _str(sender.get("id"))
     chat_id = _str(chat.get("id")) or sender_id
     if not sender_id or not chat_id:
@@ -65,23 +65,24 @@ def parse_update(update: dict[str, Any], fetch: Fetcher) -> Parsed:
     if sender.get("is_bot"):
         return Parsed("ignored", None, chat_id)
     is_group = str(chat.get("chat_type") or "PRIVATE").upper() == "GROUP"
-    base = {
-        "channel": ZALO,
-        "sender_id": sender_id,
-        "chat_id": chat_id,
-        "message_id": _str(message.get("message_id")) or None,
-        "sender_name": _str(sender.get("display_name") or sender.get("name")),
-        "is_group": is_group,
-    }
+    message_id = _str(message.get("message_id")) or None
+    sender_name = _str(sender.get("display_name") or sender.get("name"))
+
+    def incoming(text: str, attachments: list[Attachment] | None = None) -> Incoming:
+        return Incoming(
+            channel=ZALO, sender_id=sender_id, chat_id=chat_id, text=text, message_id=message_id,
+            attachments=attachments or [], sender_name=sender_name, is_group=is_group,
+        )
+
     image_url = photo_url(message) or (_url(message.get("url")) if event == IMAGE else None)
     if event == IMAGE or (image_url and event != STICKER):
         if not image_url:
             log.warning("Zalo image update without a recognisable URL (keys: %s)", sorted(message))
             return Parsed("unsupported", None, chat_id, is_group)
-        attachment = Attachment(kind="photo", url=image_url, file_id=base["message_id"], mime_type="image/jpeg")
+        attachment = Attachment(kind="photo", url=image_url, file_id=message_id, mime_type="image/jpeg")
         attachment.fetch = _bind(fetch, image_url, attachment)
         text = _str(message.get("caption") or message.get("text"))
-        return Parsed("image", Incoming(text=text, attachments=[attachment], **base), chat_id, is_group)
+        return Parsed("image", incoming(text, [attachment]), chat_id, is_group)
     if event == STICKER:
         return Parsed("sticker", None, chat_id, is_group)
     if event == UNSUPPORTED:  # documented: the content is withheld from the bot (a protected user)
@@ -90,7 +91,7 @@ def parse_update(update: dict[str, Any], fetch: Fetcher) -> Parsed:
     if event == TEXT or text:
         if not text.strip():
             return Parsed("ignored", None, chat_id, is_group)
-        return Parsed("text", Incoming(text=text, **base), chat_id, is_group)
+        return Parsed("text", incoming(text), chat_id, is_group)
     return Parsed("unsupported", None, chat_id, is_group)
 
 
@@ -139,6 +140,11 @@ def _url(value: Any) -> str | None:
     if isinstance(value, str) and value.strip().lower().startswith(("http://", "https://")):
         return value.strip()
     return None
+
+
+def _object(value: object) -> dict[str, Any]:
+    """A JSON object of the update, or an empty one when the field is missing or of another type."""
+    return value if isinstance(value, dict) else {}
 
 
 def _str(value: Any) -> str:

@@ -5,8 +5,8 @@ durable inbox — committed — before the poller asks for the next one or the w
 stored rows are handled by a `FairDispatcher` (services/dispatch.py): in arrival order within a chat
 ("nv 3" and the "1" that answers it must not overtake each other), one worker at most per chat,
 chats round-robin, a flooding chat served at a sustained rate with one «bạn gửi nhanh quá» notice.
-Each row is answered once (`Inbox.answer_once`: effects and the `done` mark in one transaction, the
-replies stored with the row, sent, the row marked answered); at start the unfinished rows of the
+Each row goes through the message pipeline (bot/channels/pipeline.py: effects and the `done` mark in
+one transaction, the replies stored with the row, sent, the row marked answered); at start the unfinished rows of the
 previous run are handled first.
 """
 
@@ -17,18 +17,19 @@ import contextlib
 import hashlib
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from bot.channels.pipeline import Pipeline
 from bot.channels.stored_updates import STOP_GRACE, stored_update_workers
 from domain.messages import ZALO, Attachment, Engine, Incoming, Reply
 from domain.text import fold
 from presentation import channels as texts
 from presentation import inbox as inbox_texts
 from presentation.common import APOLOGY
-from services.inbox import AlreadyHandled, StoredUpdate
+from services.inbox import StoredUpdate
 
 from .adapter import Parsed, parse_update, unwrap
 from .client import ZaloApiError, ZaloClient
@@ -76,6 +77,8 @@ class ZaloChannel:
         self._owns_media_http = media_http is None
         # Longest first, so "@Trợ lý CCHC" is stripped whole before "@Trợ lý".
         self.mentions = sorted({f"@{n.strip()}".lower() for n in bot_names if n and n.strip()}, key=len, reverse=True)
+        self.channel = ZALO
+        self.pipeline = Pipeline(app.inbox, engine, self, app.clock.now)
         self.dispatcher, self.recovery = stored_update_workers(
             app, ZALO, self.process, on_throttled=self._too_fast,
             others_may_run=bool(app.settings.zalo_webhook_url),  # polling has one consumer per bot
@@ -119,49 +122,35 @@ class ZaloChannel:
 
     # -- one stored update -------------------------------------------------------------------------
     async def process(self, row: StoredUpdate) -> None:
-        """Handle one stored update and answer it once. An update whose effects another process
-        committed first (`AlreadyHandled`) is left to that process, silently."""
-        parsed = parse_update(row.payload, self._fetch)
-        try:
-            await self._process(row, parsed)
-        except AlreadyHandled:
-            # That process stores and sends the answer; an apology from here would win the race for
-            # the reply and the user would lose the real answer.
-            log.info("zalo update %s is handled by another process", row.id)
-        except Exception as exc:  # logged with where it happened; the user is not left waiting
-            log.error("zalo update failed: row=%s chat=%s", row.id, parsed.chat_id, exc_info=exc)
-            if parsed.chat_id is not None:
-                await self._say(parsed.chat_id, APOLOGY, group=parsed.is_group)
-            await self.app.inbox.answered(row.id)
-        finally:
-            self.recovery.release(row.id)
+        """Handle one stored update and answer it once (bot/channels/pipeline.py)."""
+        await self.pipeline.process(row)
 
-    async def _process(self, row: StoredUpdate, parsed: Parsed) -> None:
+    # -- the pipeline's port: understanding and replying the Zalo way --------------------------------
+    async def incoming(self, row: StoredUpdate) -> Incoming | None:
+        """The stored update as a message for the engine, once screened (`_screen`); None when the
+        engine has nothing to do with it."""
+        parsed = parse_update(row.payload, self._fetch)
         message = parsed.incoming
         if row.state == "new" and not await self._screen(parsed):
-            await self.app.inbox.answered(row.id)  # answered with a hint, or not for the bot
-            return
+            return None  # answered with a hint, or not for the bot
         if message is None or parsed.chat_id is None:
-            await self.app.inbox.answered(row.id)
-            return
+            return None
         if row.state != "new" and message.is_group:
             self._addressed(message)  # the question without the mention, for the recovered notice
-        chat_id = parsed.chat_id
+        return message
 
-        async def handle() -> list[Reply]:
-            typing = asyncio.create_task(self._typing(chat_id))
-            try:
-                return await self.engine.handle(message)
-            finally:
-                typing.cancel()
+    @contextlib.asynccontextmanager
+    async def busy(self, message: Incoming) -> AsyncIterator[object]:
+        typing = asyncio.create_task(self._typing(message.chat_id))
+        try:
+            yield typing
+        finally:
+            typing.cancel()
 
-        async def deliver(reply: Reply) -> None:
-            await self.deliver(message, reply)
-
-        await self.app.inbox.answer_once(
-            row, handle=handle, deliver=deliver, recovered=lambda: Reply(inbox_texts.recovered(message.text)),
-            now=self.app.clock.now,
-        )
+    async def apologise(self, row: StoredUpdate) -> None:
+        parsed = parse_update(row.payload, self._fetch)
+        if parsed.chat_id is not None:
+            await self._say(parsed.chat_id, APOLOGY, group=parsed.is_group)
 
     async def _screen(self, parsed: Parsed) -> bool:
         """Before the engine: True when it should see the message. Group chatter is dropped, account

@@ -162,8 +162,8 @@ class ZaloClient:
             raise ZaloApiError(method, code, f"HTTP {response.status_code}, not a JSON object", retry_after)
         if response.status_code >= 400 or not body.get("ok", False):
             code = _int(body.get("error_code")) or (response.status_code if response.status_code >= 400 else None)
-            params = body.get("parameters") if isinstance(body.get("parameters"), dict) else {}
-            retry_after = retry_after or _float(params.get("retry_after"))
+            params = body.get("parameters")
+            retry_after = retry_after or (_float(params.get("retry_after")) if isinstance(params, dict) else None)
             raise ZaloApiError(method, code, str(body.get("description") or body.get("message") or ""), retry_after)
         return body.get("result")
 
@@ -194,9 +194,6 @@ class ZaloClient:
 
     async def delete_webhook(self) -> Any:
         return await self.call("deleteWebhook")
-
-    async def get_webhook_info(self) -> dict[str, Any]:
-        return await self.call("getWebhookInfo") or {}
 
     async def send_message(self, chat_id: str, text: str) -> Any:
         if not 1 <= len(text) <= MESSAGE_LIMIT:

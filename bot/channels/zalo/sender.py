@@ -15,6 +15,7 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING
 
+from conversation.state import change_for
 from domain.messages import ZALO, Reply, RetryLater, Unreachable
 from services.pacing import Pacer
 
@@ -90,6 +91,6 @@ class ZaloSender:
         if app is None or not choices:
             return
         try:
-            await app.inbox.update_state(ZALO, chat_id, app.clock.now(), choices=choices)
+            await change_for(app.inbox, ZALO, chat_id, app.clock.now(), choices=choices)
         except Exception:  # the message is out; losing the numbers only costs a retyped command
             log.exception("could not remember the choices of a push to a Zalo chat")

@@ -38,15 +38,18 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from domain.messages import Reply, RetryLater, Sender, Unreachable
-from domain.reminder_policy import DeliveryPolicy
-from domain.reminders import aware
+from domain.reminders.model import Route, aware
+from domain.reminders.policy import DeliveryPolicy
 from services.metrics import RATE_LIMITED, REMINDERS
-from storage.repositories.reminders import Channel, Claimed, LedgerRow
+from storage.repositories.reminders import Claimed, LedgerRow
 from storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
+# A ledger row to write: key, kind, unit_id, user_id, lead_id, milestone_id, due.
+Record = dict[str, Any]
 
 
 def utc_now() -> dt.datetime:
@@ -98,11 +101,11 @@ class Outgoing:
     lead_id: int | None
     milestone_id: int | None
     due: dt.date | None
-    routes: Sequence[Channel]
+    routes: Sequence[Route]
     render: Callable[[int], Reply]
     # Ledger rows recorded as `sent` together with this message: the items a grouped reminder carried
     # (issue 11: one message per person per day), so that they are not reminded again.
-    records: Sequence[dict] = ()
+    records: Sequence[Record] = ()
 
 
 @dataclass
@@ -197,7 +200,7 @@ class DeliveryEngine:
         cutoff = now - dt.timedelta(seconds=self.policy.lease_seconds)
         return {k for k, row in rows.items() if row is None or self.retryable(row, now, cutoff)}
 
-    async def settle_quietly(self, rows: Sequence[dict], reason: str) -> None:
+    async def settle_quietly(self, rows: Sequence[Record], reason: str) -> None:
         """Record deliveries that need no message (an empty digest) as `skipped`, once."""
         token = f"{self.worker}:{next(self._tokens)}"
         async with self._write, self.uow() as uow:
@@ -220,15 +223,16 @@ class DeliveryEngine:
         cutoff = now - dt.timedelta(seconds=self.policy.lease_seconds)
         work: list[tuple[Outgoing, LedgerRow | None]] = []
         for o in outgoing:
-            if o.key in rows and (rows[o.key] is None or self.retryable(rows[o.key], now, cutoff)):
-                work.append((o, rows[o.key]))
+            row = rows.get(o.key)
+            if o.key in rows and (row is None or self.retryable(row, now, cutoff)):
+                work.append((o, row))
             else:
                 report.held_elsewhere += 1
         if not work:
             return report
         semaphore = asyncio.Semaphore(max(1, self.policy.concurrency))
         marks = _SentMarks(self, report)
-        tasks: list[asyncio.Task] = []
+        tasks: list[asyncio.Task[None]] = []
         try:
             for start in range(0, len(work), max(1, self.policy.claim_batch)):
                 batch = work[start : start + self.policy.claim_batch]
@@ -274,12 +278,12 @@ class DeliveryEngine:
             for o, row in batch:
                 if row is None:
                     continue
-                claim = await repo.reclaim(row, token, now, cutoff)
-                if claim is not None:
-                    claimed.append((o, claim, token))
+                taken = await repo.reclaim(row, token, now, cutoff)
+                if taken is not None:
+                    claimed.append((o, taken, token))
                     report.reclaimed += 1
                     REMINDERS.labels("retried").inc()
-                    log.info("reminder %s: retry %d (was %s)", o.key, claim.attempts, row.state)
+                    log.info("reminder %s: retry %d (was %s)", o.key, taken.attempts, row.state)
             await uow.commit()  # the claims exist in the database before any send
         report.held_elsewhere += len(batch) - len(claimed)
         return claimed
@@ -334,7 +338,7 @@ class DeliveryEngine:
         retry_at = self.wall() + dt.timedelta(seconds=max(wait, 0.0))
         await self._finish(claim, token, report, state="failed", error=error, next_attempt_at=retry_at)
 
-    async def _finish(self, claim: Claimed, token: str, report: DeliveryReport, **values) -> bool:
+    async def _finish(self, claim: Claimed, token: str, report: DeliveryReport, **values: Any) -> bool:
         async with self._write, self.uow() as uow:
             ok = await uow.reminders.finish(claim.id, token, now=self.wall(), **values)
             await uow.commit()
@@ -357,11 +361,11 @@ class _SentMarks:
     def __init__(self, engine: DeliveryEngine, report: DeliveryReport) -> None:
         self.engine = engine
         self.report = report
-        self.pending: list[tuple[Claimed, str, Sequence[dict]]] = []
-        self.timer: asyncio.Task | None = None  # set only while it sleeps, so cancelling never cuts a flush
+        self.pending: list[tuple[Claimed, str, Sequence[Record]]] = []
+        self.timer: asyncio.Task[None] | None = None  # set only while it sleeps, so cancelling never cuts a flush
         self.lock = asyncio.Lock()
 
-    async def add(self, claim: Claimed, token: str, records: Sequence[dict] = ()) -> None:
+    async def add(self, claim: Claimed, token: str, records: Sequence[Record] = ()) -> None:
         self.pending.append((claim, token, records))
         if len(self.pending) >= max(1, self.engine.policy.claim_batch):
             await self.flush()
@@ -380,7 +384,7 @@ class _SentMarks:
         async with self.lock:
             pending, self.pending = self.pending, []
             by_token: dict[str, list[Claimed]] = {}
-            records: dict[int, Sequence[dict]] = {}
+            records: dict[int, Sequence[Record]] = {}
             for claim, token, carried in pending:
                 by_token.setdefault(token, []).append(claim)
                 records[claim.id] = carried

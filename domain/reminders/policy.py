@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-DEFAULT_POLICY_FILE = Path(__file__).resolve().parents[1] / "bot" / "defaults" / "reminder_policy.yaml"
+DEFAULT_POLICY_FILE = Path(__file__).resolve().parents[2] / "bot" / "defaults" / "reminder_policy.yaml"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -130,17 +130,8 @@ class ReminderPolicy:
                           ("coordinator_overview", "coordinator_overview")):
             if key in recipients:
                 values[attr] = bool(recipients[key])
-        digest = data.get("digest") or {}
-        if digest:
-            d = policy.digest
-            values["digest"] = DigestPolicy(
-                weekday=WEEKDAYS.index(str(digest.get("weekday", WEEKDAYS[d.weekday])).lower()),
-                time=_time(digest["time"]) if "time" in digest else d.time,
-                upcoming_report_days=int(digest.get("upcoming_report_days", d.upcoming_report_days)),
-                max_items=int(digest.get("max_items", d.max_items)),
-                max_overdue=int(digest.get("max_overdue", d.max_overdue)),
-                skip_empty=bool(digest.get("skip_empty", d.skip_empty)),
-            )
+        if data.get("digest"):
+            values["digest"] = _digest(data["digest"], policy.digest)
         year_round = data.get("year_round") or {}
         if "checkin_report" in year_round:
             values["checkin_report"] = str(year_round["checkin_report"])
@@ -152,16 +143,8 @@ class ReminderPolicy:
         year_end = data.get("year_end") or {}
         if "summary" in year_end:
             values["year_end_summary"] = bool(year_end["summary"])
-        delivery = data.get("delivery") or {}
-        if delivery:
-            known = {f.name for f in fields(DeliveryPolicy)}
-            unknown = set(delivery) - known
-            if unknown:
-                raise ValueError(f"delivery: khóa không biết {sorted(unknown)}")
-            converted = dict(delivery)
-            if "backoff_seconds" in converted:
-                converted["backoff_seconds"] = tuple(float(x) for x in converted["backoff_seconds"])
-            values["delivery"] = replace(policy.delivery, **converted)
+        if data.get("delivery"):
+            values["delivery"] = _delivery(data["delivery"], policy.delivery)
         result = replace(policy, **values)
         if result.window_start >= result.window_end:
             raise ValueError("window: start phải trước end")
@@ -175,6 +158,27 @@ class ReminderPolicy:
             return self.before_due_working_days
         closer = [d for d in self.before_due_working_days if d < days_before]
         return tuple(sorted({days_before, *closer} - {0}, reverse=True))
+
+
+def _digest(digest: dict[str, Any], d: DigestPolicy) -> DigestPolicy:
+    return DigestPolicy(
+        weekday=WEEKDAYS.index(str(digest.get("weekday", WEEKDAYS[d.weekday])).lower()),
+        time=_time(digest["time"]) if "time" in digest else d.time,
+        upcoming_report_days=int(digest.get("upcoming_report_days", d.upcoming_report_days)),
+        max_items=int(digest.get("max_items", d.max_items)),
+        max_overdue=int(digest.get("max_overdue", d.max_overdue)),
+        skip_empty=bool(digest.get("skip_empty", d.skip_empty)),
+    )
+
+
+def _delivery(delivery: dict[str, Any], default: DeliveryPolicy) -> DeliveryPolicy:
+    unknown = set(delivery) - {f.name for f in fields(DeliveryPolicy)}
+    if unknown:
+        raise ValueError(f"delivery: khóa không biết {sorted(unknown)}")
+    converted = dict(delivery)
+    if "backoff_seconds" in converted:
+        converted["backoff_seconds"] = tuple(float(x) for x in converted["backoff_seconds"])
+    return replace(default, **converted)
 
 
 def _time(value: Any) -> dt.time:

@@ -17,332 +17,39 @@ are what the plan itself fulfils (never reminded), and units that feed a consoli
 for their input before its cut-off.
 """
 
+
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from domain.plan import PERIODIC_REPORT, YEAR_ROUND
-from domain.reminder_policy import ReminderPolicy
+from domain.reminders.model import (
+    BEFORE_DUE,
+    DUE_TODAY,
+    NO_DELEGATE,
+    NO_HEAD,
+    OPTED_OUT,
+    OVERDUE,
+    REPORT_BEFORE_DUE,
+    REPORT_INPUT,
+    SNOOZED,
+    UNREACHABLE,
+    Candidate,
+    DueItem,
+    Recipient,
+    Step,
+    aware,
+    input_key,
+    item_key,
+)
+from domain.reminders.policy import ReminderPolicy
 from domain.workdays import WorkingCalendar
 
-BEFORE_DUE = "before_due"
-DUE_TODAY = "due_today"
-OVERDUE = "overdue"
-REPORT_BEFORE_DUE = "report_before_due"
-REPORT_INPUT = "report_input"
-CHECKIN = "checkin"
-DIGEST = "digest"
-YEAR_END = "year_end"
-# The plan's targets with no figure for the period of a check-in's cut-off; it rides in that day's message
-# and is reported as kind «checkin» (CONTRACTS §4 keeps its list of kinds).
-TARGETS = "targets"
-KINDS = (OVERDUE, DUE_TODAY, REPORT_INPUT, BEFORE_DUE, REPORT_BEFORE_DUE, CHECKIN, DIGEST, YEAR_END)
-OVERVIEW = "overview"  # the coordinators' weekly overview; reported as kind «digest» (CONTRACTS §4)
-# Most urgent first inside one grouped message.
-URGENCY = {OVERDUE: 0, DUE_TODAY: 1, REPORT_INPUT: 2, BEFORE_DUE: 3, REPORT_BEFORE_DUE: 3, CHECKIN: 4, TARGETS: 5}
-
-# Kinds of a whole message (CONTRACTS §4b).
-MSG_DAILY, MSG_DIGEST, MSG_OVERVIEW, MSG_CHECKIN, MSG_YEAR_END = "daily", "digest", "overview", "checkin", "year_end"
-SNOOZE_CODES = ("1d", "3d", "mon")
-
-# Why an item reaches nobody (CONTRACTS §4 `unreachable_reason`).
-NO_HEAD = "no_registered_head"
-NO_DELEGATE = "no_delegate_registered"
-OPTED_OUT = "all_opted_out"
-SNOOZED = "all_snoozed"
-UNREACHABLE = "all_identities_unreachable"
-
-
-def before_plan(due: dt.date | None, plan_year: int) -> bool:
-    """A milestone due before its plan's year began (task 1's «Tháng 12/2021» in the 2022 plan) is what
-    the plan itself fulfils: never reminded, never counted overdue."""
-    return bool(plan_year) and due is not None and due < dt.date(plan_year, 1, 1)
-
-
-def year_closed(plan_year: int, today: dt.date) -> bool:
-    return bool(plan_year) and today > dt.date(plan_year, 12, 31)
-
-
-@dataclass(slots=True)
-class Candidate:
-    """One not-done (lead unit, milestone) pair with a known deadline, as the repository reads it."""
-
-    lead_id: int
-    unit_id: str
-    milestone_id: int
-    milestone_kind: str
-    label: str
-    due: dt.date
-    task_number: int
-    task_title: str = ""
-    status: str = "not_started"
-    percent: int | None = None
-    plan_year: int = 0
-    report: str | None = None
-    period: str | None = None
-    # Periodic reports: the data cut-off and the units that feed the report (its coordinating units).
-    cutoff: dt.date | None = None
-    contributors: tuple[str, ...] = ()
-    scope: str | None = None
-
-    @property
-    def is_report(self) -> bool:
-        return self.milestone_kind == PERIODIC_REPORT
-
-    @property
-    def year_round(self) -> bool:
-        return self.milestone_kind == YEAR_ROUND
-
-    @property
-    def remindable(self) -> bool:
-        """Counted down and reminded: not year-round work, not fulfilled by the plan itself."""
-        return not self.year_round and not before_plan(self.due, self.plan_year)
-
-
-@dataclass(frozen=True)
-class Recipient:
-    """A registered person as the policy sees them; `channels` are the reachable (channel, chat) pairs."""
-
-    user_id: int
-    unit_id: str
-    role: str
-    enabled: bool | None = None  # None: the role's default
-    days_before: int | None = None
-    snoozed_until: dt.datetime | None = None
-    channels: tuple[str, ...] = ()
-
-    def wants_items(self, policy: ReminderPolicy) -> bool:
-        if self.role == "head":
-            default = policy.head_reminders
-        elif self.role == "officer":
-            default = policy.officer_reminders
-        else:
-            return False  # coordinators, leaders, admins follow the plan through the overview
-        return default if self.enabled is None else self.enabled
-
-    def wants_digest(self, policy: ReminderPolicy) -> bool:
-        return self.role == "head" and (policy.head_reminders if self.enabled is None else self.enabled)
-
-    def wants_overview(self, policy: ReminderPolicy) -> bool:
-        return self.role == "coordinator" and (
-            policy.coordinator_overview if self.enabled is None else self.enabled
-        )
-
-    def paused(self, now: dt.datetime) -> bool:
-        return self.snoozed_until is not None and aware(self.snoozed_until) > now
-
-    def wants_delegated(self) -> bool:
-        """A delegate (units.yaml `reminders_to`) receives the unit's reminders unless turned off."""
-        return self.enabled is not False
-
-
-@dataclass(frozen=True)
-class MissingTargets:
-    """What a check-in asks about the plan's targets: those with a numeric goal and no figure yet for the
-    period whose cut-off is coming (`period`: Q1, H1, Q3, Y), as (code, short name) in the plan's order.
-    A unit's item lists its areas' targets; the coordinators' item counts all of them (`of` quantified)."""
-
-    period: str
-    targets: tuple[tuple[str, str], ...]
-    of: int = 0
-
-
-def responsible_units(rows: Iterable[tuple[int, Sequence[str]]], everyone: Iterable[str],
-                      readers: Iterable[str] = ()) -> dict[int, list[str]]:
-    """Reform area (section) → the units asked for its targets' figures.
-
-    The plan names no unit per target. A department asks the units that lead the area's tasks by name:
-    they run that work and hold its numbers (in the 2022 plan: Thanh tra the legal texts of area II and
-    the citizens' feedback of area III, Văn phòng most areas, Phòng KH-TC-TH with the Văn phòng area VI).
-    A row led by the whole department («Các phòng, đơn vị thuộc Sở»: its leads include every unit
-    of `everyone`) makes nobody answerable for an area — were it counted, every phòng would be asked for
-    nearly every target. Units in `readers` report no figures: Lãnh đạo Sở, and the one-stop desk, whose
-    staff are officers (the Văn phòng records the desk's figures). The Văn phòng's coordinators, who
-    compile the report, get the count of everything missing instead."""
-    whole = set(everyone)
-    skip = set(readers)
-    out: dict[int, list[str]] = {}
-    for section, leads in rows:
-        if len(leads) > 1 and whole and whole <= set(leads):
-            continue
-        mine = out.setdefault(section, [])
-        mine.extend(u for u in leads if u not in skip and u not in mine)
-    return {s: us for s, us in out.items() if us}
-
-
-WEEK, LATE, REPORTS, ROUTINE = "week", "overdue", "reports", "routine"  # the sections of a weekly digest
-
-
-@dataclass
-class WeekSummary:
-    """One unit's week for its digest: milestones due this week, overdue ones (before this week),
-    periodic reports coming up — the first few of each, and how many there are in all."""
-
-    week: dt.date
-    items: dict[str, list[Candidate]] = field(default_factory=dict)
-    counts: dict[str, int] = field(default_factory=dict)
-
-    def section(self, name: str) -> list[Candidate]:
-        return self.items.get(name, [])
-
-    def total(self, name: str) -> int:
-        return self.counts.get(name, 0)
-
-    @property
-    def empty(self) -> bool:
-        """Nothing dated to say (year-round work alone is not worth a Monday message)."""
-        return not any(self.counts.get(name) for name in (WEEK, LATE, REPORTS))
-
-
-@dataclass(frozen=True, order=True)
-class Step:
-    """One reminder of a milestone. Ordered by (slot, rank): the greater is the more recent."""
-
-    slot: dt.date
-    rank: int
-    kind: str = field(compare=False)
-    offset: int = field(compare=False)  # days before the deadline; negative once overdue
-
-
-@dataclass(slots=True)
-class DueItem:
-    """A unit-level reminder due now (CONTRACTS §4) and the people it would reach."""
-
-    key: str
-    kind: str  # one of KINDS, or OVERVIEW
-    unit_id: str | None
-    offset: int | None
-    due: dt.date | None
-    task_number: int | None = None
-    label: str = ""
-    candidate: Candidate | None = None
-    recipients: list[int] = field(default_factory=list)
-    unreachable: list[int] = field(default_factory=list)
-    content: object | None = None  # digests, check-ins, year-end: what the message will list
-    unreachable_reason: str | None = None
-    _message: str | None = field(default=None, repr=False)
-    # dry run: composes the message's text on first need (shared by the items of one message: composed once)
-    compose_message: Callable[[], str] | None = field(default=None, repr=False, compare=False)
-
-    @property
-    def message(self) -> str | None:
-        """Dry run: the text of the message this item goes out in, composed when first read."""
-        if self._message is None and self.compose_message is not None:
-            self._message = self.compose_message()
-        return self._message
-
-    @message.setter
-    def message(self, text: str | None) -> None:
-        self._message = text
-
-    @property
-    def contract_kind(self) -> str:
-        return {OVERVIEW: DIGEST, TARGETS: CHECKIN}.get(self.kind, self.kind)
-
-    @property
-    def urgency(self) -> tuple:
-        return (URGENCY.get(self.kind, 9), self.due or dt.date.max, self.task_number or 0, self.key)
-
-    def delivery_key(self, user_id: int) -> str:
-        return person_key(self.key, user_id)
-
-
-def person_key(item: str, user_id: int) -> str:
-    """The idempotency key of one delivery: the unit-level item's key — (unit, lead, milestone, kind,
-    offset, due date) or (unit, digest, week) — plus the person it goes to."""
-    return f"{item}:u{user_id}"
-
-
-def item_key(c: Candidate, step: Step) -> str:
-    return f"{c.unit_id}:{c.lead_id}:{c.milestone_id}:{step.kind}:{step.offset}:{c.due.isoformat()}"
-
-
-def digest_key(unit_id: str, week: dt.date) -> str:
-    return f"{unit_id}:digest:{week.isoformat()}"
-
-
-def overview_key(week: dt.date) -> str:
-    return f"*:overview:{week.isoformat()}"
-
-
-def input_key(unit_id: str, c: Candidate) -> str:
-    return f"{unit_id}:input:{c.lead_id}:{c.milestone_id}:{(c.cutoff or c.due).isoformat()}"
-
-
-def checkin_key(unit_id: str, cutoff: dt.date) -> str:
-    return f"{unit_id}:checkin:{cutoff.isoformat()}"
-
-
-def targets_key(unit_id: str | None, cutoff: dt.date) -> str:
-    return f"{unit_id or '*'}:targets:{cutoff.isoformat()}"
-
-
-def year_end_key(unit_id: str | None, year: int) -> str:
-    return f"{unit_id or '*'}:year_end:{year}"
-
-
-def message_key(day: dt.date, user_id: int) -> str:
-    """One reminder message per person per working day: the ledger key of that message."""
-    return f"msg:{day.isoformat()}:u{user_id}"
-
-
-@dataclass
-class PersonMessage:
-    """Everything due for one person on one day, as one chat message (CONTRACTS §4b)."""
-
-    key: str
-    user_id: int | None
-    unit_id: str
-    role: str
-    day: dt.date
-    items: list[DueItem]
-
-    @property
-    def kind(self) -> str:
-        kinds = {i.kind for i in self.items}
-        if YEAR_END in kinds:
-            return MSG_YEAR_END
-        if OVERVIEW in kinds:
-            return MSG_OVERVIEW
-        if DIGEST in kinds:
-            return MSG_DIGEST
-        if kinds <= {CHECKIN, TARGETS}:
-            return MSG_CHECKIN
-        return MSG_DAILY
-
-
-def group_messages(items: Iterable[DueItem], day: dt.date, people: dict[int, Recipient]) -> list[PersonMessage]:
-    """Each person's items of the day → one message, most urgent first."""
-    by_person: dict[int, list[DueItem]] = defaultdict(list)
-    for item in items:
-        for uid in item.recipients:
-            by_person[uid].append(item)
-    messages = []
-    for uid, mine in sorted(by_person.items()):
-        person = people.get(uid)
-        mine.sort(key=lambda i: i.urgency)
-        messages.append(PersonMessage(
-            key=message_key(day, uid), user_id=uid, unit_id=person.unit_id if person else "",
-            role=person.role if person else "", day=day, items=mine,
-        ))
-    return messages
-
-
-@dataclass(frozen=True)
-class SettingsView:
-    """A person's reminder settings as the service reports them."""
-
-    role: str
-    enabled: bool  # effective, after the role default
-    explicit: bool | None
-    days_before: int | None
-    offsets: tuple[int, ...]
-    snoozed_until: dt.datetime | None
+# unit → before-due offsets → (reachable user ids, unreachable user ids)
+Groups = dict[str, dict[tuple[int, ...], tuple[list[int], list[int]]]]
 
 
 class Planner:
@@ -440,6 +147,21 @@ class Planner:
         """The first working day after the plan year: the day of its year-end summary."""
         return self.workdays.next_working_day(dt.date(year + 1, 1, 1))
 
+    def new_year_day(self, year: int, imported: dt.date) -> dt.date:
+        """The day of a plan year's first message: the first working day after its plan was imported, and
+        not before the year itself begins (a plan imported in December waits for January)."""
+        after_import = self.workdays.next_working_day(imported + dt.timedelta(days=1))
+        return max(after_import, self.workdays.next_working_day(dt.date(year, 1, 1)))
+
+    def new_years_due(self, today: dt.date, imports: dict[int, dt.date]) -> list[int]:
+        """Plan years whose first message is due today (from its day, within the catch-up floor): those with
+        last year's plan stored, to compare with."""
+        floor = self.catch_up_floor(today)
+        return [
+            y for y, imported in sorted(imports.items())
+            if y - 1 in imports and floor <= self.new_year_day(y, imported) <= today
+        ]
+
     def year_ends_due(self, today: dt.date, years: Iterable[int]) -> list[int]:
         if not self.policy.year_end_summary:
             return []
@@ -518,7 +240,7 @@ class Planner:
         groups = self._groups(now, people)
         default = self.policy.before_due_working_days
         items: dict[str, DueItem] = {}
-        inputs: set[tuple] = set()  # one «send your figures» per unit, report and period
+        inputs: set[tuple[str, str | None, str | None, dt.date | None]] = set()  # one «send your figures» per unit, report and period
         for c in candidates:
             if c.is_report and c.cutoff and c.contributors:
                 step = self.input_step(c.cutoff, today, floor)
@@ -546,7 +268,7 @@ class Planner:
         self.explain(result, people, now)
         return result
 
-    def _input(self, items: dict[str, DueItem], c: Candidate, unit_id: str, step: Step, groups) -> None:
+    def _input(self, items: dict[str, DueItem], c: Candidate, unit_id: str, step: Step, groups: Groups) -> None:
         key = input_key(unit_id, c)
         if key in items:
             return
@@ -569,7 +291,7 @@ class Planner:
         return item
 
     @staticmethod
-    def everyone(groups, unit_id: str) -> tuple[list[int], list[int]]:
+    def everyone(groups: Groups, unit_id: str) -> tuple[list[int], list[int]]:
         """Everyone who receives a unit's items, whatever their own schedule."""
         reachable: list[int] = []
         unreachable: list[int] = []
@@ -585,7 +307,7 @@ class Planner:
 
     def _groups(
         self, now: dt.datetime, recipients: Iterable[Recipient]
-    ) -> dict[str, dict[tuple[int, ...], tuple[list[int], list[int]]]]:
+    ) -> Groups:
         """unit → offsets → (reachable user ids, unreachable user ids) of the people who want items now;
         a unit with a delegate (units.yaml `reminders_to`) is also served by the delegate's people."""
         groups: dict[str, dict[tuple[int, ...], tuple[list[int], list[int]]]] = defaultdict(dict)
@@ -639,7 +361,3 @@ class Planner:
             return SNOOZED
         return UNREACHABLE
 
-
-def aware(value: dt.datetime) -> dt.datetime:
-    """SQLite hands back naive datetimes for timezone-aware columns; they were written in UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
