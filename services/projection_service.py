@@ -95,7 +95,7 @@ class _Memory:
     version: tuple[int, int, dt.datetime]
     shapes: dict[int, AssignmentShape]
     mark: Mark
-    fingerprint: tuple[int, ...]  # `history_fingerprint` of every row up to the mark's newest id
+    fingerprint: tuple[int, int]  # `history_fingerprint` of every row up to the mark's newest id
     facts: dict[int, LeadFacts]  # by lead, in plan order
     shares: dict[int, PlanShare]
     keys: dict[int, list[RowKey]]
@@ -219,9 +219,10 @@ class ProjectionService:
             mark = await uow.statuses.history_mark()
             if mark == memory.mark:
                 return True
-            if await uow.statuses.history_fingerprint(None, memory.mark[0]) != memory.fingerprint:
+            sums = await uow.statuses.history_fingerprint(memory.mark[0], mark[0])
+            if sums[:2] != memory.fingerprint:
                 return False  # rows removed or replaced (SQLite reuses the ids of removed newest rows)
-            added = await uow.statuses.history_fingerprint(memory.mark[0], mark[0])
+            added = sums[2:]
             if memory.mark[1] + added[0] != mark[1]:
                 return False
             rows = await uow.statuses.replay_history(memory.plan_id, after_id=memory.mark[0], upto_id=mark[0])
@@ -235,7 +236,7 @@ class ProjectionService:
         for h in rows:
             memory.add((h.created_at, h.id), self._update(h))
         memory.mark = mark
-        memory.fingerprint = tuple(a + b for a, b in zip(memory.fingerprint, added, strict=True))
+        memory.fingerprint = (memory.fingerprint[0] + added[0], memory.fingerprint[1] + added[1])
         if leads:
             memory.reproject(set(leads), self.plans.workdays)
         return True
@@ -246,7 +247,7 @@ class ProjectionService:
         plan_id = version[0]
         async with self.uow() as uow:
             mark = await uow.statuses.history_mark()
-            fingerprint = await uow.statuses.history_fingerprint(None, mark[0])
+            fingerprint = (await uow.statuses.history_fingerprint(None, mark[0]))[2:]
             rows = await uow.statuses.lead_rows(plan_id)
             history = await uow.statuses.replay_history(plan_id, upto_id=mark[0]) if mark[0] is not None else []
         if any(row[6] not in shapes for row in rows):  # the plan changed under a cached structure

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import BigInteger, Integer, cast, func, select
+from sqlalchemy import BigInteger, Integer, case, cast, false, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -258,11 +258,12 @@ class StatusRepository:
         row = (await self.session.execute(select(func.max(StatusUpdate.id), func.count(StatusUpdate.id)))).one()
         return row[0], int(row[1])
 
-    async def history_fingerprint(self, after_id: int | None, upto_id: int | None) -> tuple[int, ...]:
-        """Sums over the history rows (of any plan) with after_id < id ≤ upto_id (None: no bound): their
-        number, and one weighted sum of their ids, shares, statuses, percents, milestones and recorded
-        times (milliseconds). Sums add up over consecutive ranges, so a reader that remembers the sums up to an id can tell, without
-        reading the rows again, that they are still the rows it read (docs/contracts.md §7)."""
+    async def history_fingerprint(self, split_id: int | None, upto_id: int | None) -> tuple[int, int, int, int]:
+        """Sums over the history rows (of any plan) with id ≤ split_id, then over those with split_id < id ≤
+        upto_id (None: no bound), in one scan: each time their number and one weighted sum of their ids,
+        shares, statuses, percents, milestones and recorded times (milliseconds). Sums add up over
+        consecutive ranges, so a reader that remembers the sums up to an id can tell, without reading the
+        rows again, that they are still the rows it read (docs/contracts.md §7)."""
         if self.session.get_bind().dialect.name == "sqlite":  # milliseconds, as an exact integer
             millis = cast((func.julianday(StatusUpdate.created_at) - 2_440_000) * 86_400_000, Integer)
         else:
@@ -270,13 +271,16 @@ class StatusRepository:
         row = StatusUpdate.id * (
             StatusUpdate.lead_id * 7 + func.length(StatusUpdate.status) * 131
             + func.coalesce(StatusUpdate.percent, -1) * 1009 + func.coalesce(StatusUpdate.milestone_id, -1) * 7919
+        ) + millis
+        early = StatusUpdate.id <= split_id if split_id is not None else false()
+        query = select(
+            func.sum(case((early, 1), else_=0)), func.sum(case((early, row), else_=0)),
+            func.sum(case((early, 0), else_=1)), func.sum(case((early, 0), else_=row)),
         )
-        query = select(func.count(StatusUpdate.id), func.sum(row + millis))  # one scan, two sums: cheap
-        if after_id is not None:
-            query = query.where(StatusUpdate.id > after_id)
         if upto_id is not None:
             query = query.where(StatusUpdate.id <= upto_id)
-        return tuple(int(value or 0) for value in (await self.session.execute(query)).one())
+        a, b, c, d = (int(value or 0) for value in (await self.session.execute(query)).one())
+        return a, b, c, d
 
     async def replay_history(
         self, plan_id: int, *, unit_ids: list[str] | None = None, task_number: int | None = None,
