@@ -3,7 +3,11 @@
 Runs a fixed corpus of real questions and updates from three registered users on the seed plan and
 prints p50/p95/p99. Goal (issue 3): p95 ≤ 20 ms on SQLite.
 
-    .venv/bin/python benchmarks/bench_engine.py [--rounds 20] [--db URL] [--cpu]
+    .venv/bin/python benchmarks/bench_engine.py [--rounds 20] [--db URL] [--cpu] [--history N]
+
+`--history N` first records N status updates spread from January to the clock's day (what a plan holds
+after some months of use); the corpus interleaves updates with questions, as users do, so most questions
+come right after the history changed.
 
 `--cpu` measures the process's CPU time per message (all threads, aiosqlite's included) instead of wall
 time: on a machine shared with other jobs the wall-clock figures mostly measure the others' load.
@@ -21,6 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.fixtures import populate
 from benchmarks.synthetic import FreshPostgres
 from bot.bootstrap import build_app
 from bot.settings import DEFAULTS, Settings
@@ -53,20 +58,22 @@ CORPUS = [
 ]
 
 
-async def main(rounds: int, db: str | None, verbose: bool = False, cpu: bool = False) -> None:
+async def main(rounds: int, db: str | None, verbose: bool = False, cpu: bool = False, history: int = 0) -> None:
     clock = time.process_time if cpu else time.perf_counter
     if db and db.startswith("postgres"):
         async with FreshPostgres(db) as scratch:  # a throw-away database, never the server's own
-            await run(rounds, scratch, verbose, clock)
+            await run(rounds, scratch, verbose, clock, history)
     else:
-        await run(rounds, db, verbose, clock)
+        await run(rounds, db, verbose, clock, history)
 
 
-async def run(rounds: int, db: str | None, verbose: bool, clock=time.perf_counter) -> None:
+async def run(rounds: int, db: str | None, verbose: bool, clock=time.perf_counter, history: int = 0) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(_env_file=None, cchc_data_dir=Path(tmp), database_url=db or f"sqlite:///{tmp}/bench.db")
         app = await build_app(settings, clock=FixedClock(AUG_15_2022))
         await app.plans.import_plan(DEFAULTS / "ke-hoach-cchc-2022.txt")
+        if history:
+            await populate(app, history, 0, end=AUG_15_2022)
         router = Router(app)
         senders = []
         for n, (unit, role) in enumerate([("van-phong", "head"), ("thanh-tra", "head"), ("van-phong", "coordinator")]):
@@ -96,7 +103,8 @@ async def run(rounds: int, db: str | None, verbose: bool, clock=time.perf_counte
 
     backend = "PostgreSQL" if db and db.startswith("postgres") else "SQLite"
     what = "CPU time" if clock is time.process_time else "latency"
-    print(f"engine {what} on {backend}, {len(samples)} messages ({len(CORPUS)} kinds × 3 users × {rounds} rounds)")
+    print(f"engine {what} on {backend}, {len(samples)} messages ({len(CORPUS)} kinds × 3 users × {rounds} rounds)"
+          f", {history} status updates recorded before")
     print("| p50 ms | p95 ms | p99 ms | mean ms | msg/s (sequential) |")
     print("|---|---|---|---|---|")
     mean = statistics.fmean(samples)
@@ -114,5 +122,6 @@ if __name__ == "__main__":
     parser.add_argument("--db")
     parser.add_argument("--verbose", action="store_true", help="also print figures per message kind")
     parser.add_argument("--cpu", action="store_true", help="CPU time per message instead of wall time")
+    parser.add_argument("--history", type=int, default=0, help="status updates recorded before the run")
     options = parser.parse_args()
-    asyncio.run(main(options.rounds, options.db, options.verbose, options.cpu))
+    asyncio.run(main(options.rounds, options.db, options.verbose, options.cpu, options.history))

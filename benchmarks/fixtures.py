@@ -31,7 +31,8 @@ NOW = dt.datetime(2022, 10, 3, 9, 0, tzinfo=TZ)
 STATUSES = ("in_progress", "in_progress", "blocked", "done", "done")
 
 
-async def populate(app, updates: int, evidence: int, seed: int = 7) -> None:
+async def populate(app, updates: int, evidence: int, seed: int = 7, end: dt.datetime = NOW) -> None:
+    """N status updates between 4 January and `end` and M evidence rows, written straight to the database."""
     rng = random.Random(seed)
     async with app.sessions() as session, session.begin():
         await PlanRepository(session).sync_units(app.units)
@@ -45,7 +46,7 @@ async def populate(app, updates: int, evidence: int, seed: int = 7) -> None:
         await session.flush()
         repo = StatusRepository(session)
         start = dt.datetime(2022, 1, 4, 8, 0, tzinfo=TZ)
-        span = (NOW - start).total_seconds()
+        span = (end - start).total_seconds()
         moments = sorted(start + dt.timedelta(seconds=rng.uniform(0, span)) for _ in range(updates))
         for at in moments:
             lead = rng.choice(leads)

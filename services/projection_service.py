@@ -6,10 +6,15 @@ every share at the end of a date. Every read of a status, a lateness or a count 
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
-from dataclasses import dataclass
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
+from domain.lateness import Workdays
 from domain.projection import PlanMilestone, PlanShare, Projection, RecordedUpdate, ShareState, project
 from services.errors import NoPlan
 from services.plan_service import AssignmentShape, PlanService
@@ -76,7 +81,68 @@ class Inputs:
         )
 
 
-HistoryKey = tuple[int, dt.datetime, tuple[int | None, int]]
+Mark = tuple[int | None, int]  # `history_mark()`: (newest id, number of rows) of the status history
+RowKey = tuple[dt.datetime, int]  # the replay order of a share's rows: recorded time, then id
+KEEP_DATES = 16  # dates whose projected states are remembered (today, «as of now», a few asked with --at)
+
+
+@dataclass
+class _Memory:
+    """The whole plan as last read — its shares, each share's history in replay order — and the states
+    projected from it, per date. Kept while the plan's version and milestones stay the same; rows appended
+    to the history since are read alone and only their shares are projected again."""
+
+    version: tuple[int, int, dt.datetime]
+    shapes: dict[int, AssignmentShape]
+    mark: Mark
+    fingerprint: tuple[int, int]  # `history_fingerprint` of every row up to the mark's newest id
+    facts: dict[int, LeadFacts]  # by lead, in plan order
+    shares: dict[int, PlanShare]
+    keys: dict[int, list[RowKey]]
+    history: dict[int, list[RecordedUpdate]]  # by lead, sorted like `keys`
+    states: dict[dt.date, dict[int, ShareState]] = field(default_factory=dict)
+    whole: Inputs | None = None
+
+    @property
+    def plan_id(self) -> int:
+        return self.version[0]
+
+    @property
+    def year(self) -> int:
+        return self.version[1]
+
+    def add(self, key: RowKey, update: RecordedUpdate) -> None:
+        """Put a row in its share's history at its place in the replay order (nearly always the end)."""
+        keys, rows = self.keys.setdefault(update.lead_id, []), self.history.setdefault(update.lead_id, [])
+        at = bisect_right(keys, key)
+        keys.insert(at, key)
+        rows.insert(at, update)
+
+    def updates(self, leads: Iterable[int]) -> Iterator[RecordedUpdate]:
+        return chain.from_iterable(self.history.get(lead, ()) for lead in leads)
+
+    def states_at(self, day: dt.date, workdays: Workdays) -> dict[int, ShareState]:
+        states = self.states.get(day)
+        if states is None:
+            projection = project(self.shares.values(), self.updates(self.shares), day, workdays, plan_year=self.year)
+            states = self.states[day] = projection.by_lead()
+            while len(self.states) > KEEP_DATES:
+                del self.states[next(iter(self.states))]
+        return states
+
+    def reproject(self, leads: set[int], workdays: Workdays) -> None:
+        """Project again the shares whose history changed, at every remembered date."""
+        self.whole = None
+        shares = [self.shares[lead] for lead in leads]
+        for day, states in self.states.items():
+            states.update(project(shares, self.updates(leads), day, workdays, plan_year=self.year).by_lead())
+
+    def select(self, unit_ids: list[str] | None, task: int | None) -> list[LeadFacts]:
+        units = set(unit_ids) if unit_ids is not None else None
+        return [
+            f for f in self.facts.values()
+            if (units is None or f.unit_id in units) and (task is None or f.task == task)
+        ]
 
 
 class ProjectionService:
@@ -84,7 +150,8 @@ class ProjectionService:
         self.uow = uow
         self.plans = plans
         self.tz = tz
-        self._cached: tuple[HistoryKey, dict[int, AssignmentShape], Inputs] | None = None
+        self._memories: dict[int, _Memory] = {}  # by plan id
+        self._lock = asyncio.Lock()  # one refresh at a time: two would append the same new rows twice
 
     def day_of(self, at: dt.datetime) -> dt.date:
         """The local day of a recorded time (aware times are converted; naive ones — SQLite drops the
@@ -104,44 +171,99 @@ class ProjectionService:
         year: int | None = None,
     ) -> Snapshot:
         """One read and the projection at the end of `day` (None: with every recorded update)."""
-        data = await self.inputs(unit_ids=unit_ids, task=task, fresh=fresh, year=year)
-        projection = project(data.shares, data.updates, day or EVERYTHING, self.plans.workdays, plan_year=data.year)
-        return Snapshot(data.plan_id, data.year, data.facts, data.shapes, projection)
+        memory = await self._current(fresh, year)
+        at = day or EVERYTHING
+        states = memory.states_at(at, self.plans.workdays)
+        facts = tuple(memory.select(unit_ids, task))
+        projection = Projection(at, memory.year, tuple(states[f.lead_id] for f in facts))
+        return Snapshot(memory.plan_id, memory.year, facts, memory.shapes, projection)
 
     async def inputs(
         self, *, unit_ids: list[str] | None = None, task: int | None = None, fresh: bool = False,
         year: int | None = None,
     ) -> Inputs:
-        """What `domain.projection.project` replays: the shares asked and all their recorded history.
+        """What `domain.projection.project` replays: the shares asked and all their recorded history
+        (each share's rows in replay order)."""
+        memory = await self._current(fresh, year)
+        if memory.whole is None:
+            memory.whole = Inputs(
+                memory.plan_id, memory.year, tuple(memory.facts.values()), memory.shapes,
+                tuple(memory.shares.values()), tuple(memory.updates(memory.shares)),
+            )
+        return memory.whole.narrowed(unit_ids, task)
 
-        The whole plan's inputs are remembered while the history (its newest id and size), the plan's
-        version and its milestones stay the same — one cheap query tells — so that the questions
-        between two updates do not read the history again."""
+    async def _current(self, fresh: bool, year: int | None) -> _Memory:
+        """The plan's inputs, up to date with the database.
+
+        One cheap query (`history_mark`) tells whether the history changed since the last read. When it
+        did, the rows read before are still there unchanged (`history_fingerprint`) and the rows between
+        the two marks account for every row added (none committed late with a smaller id), only those rows
+        are read; anything else — a new plan version,
+        changed milestones, a history rewritten — reads everything again, as `fresh` does."""
         version = await self.plans.version(year)
         if version is None:
             raise NoPlan(year)
-        plan_id, year = version[0], version[1]
-        shapes = await self.plans.structure(plan_id, year=year)
-        async with self.uow() as uow:
-            key = (plan_id, version[2], await uow.statuses.history_mark())
-            cached = self._cached
-            if not fresh and cached is not None and cached[0] == key and cached[1] == shapes:
-                return cached[2].narrowed(unit_ids, task)
-            rows = await uow.statuses.lead_rows(plan_id)
-            history = await uow.statuses.replay_history(plan_id)
-        if any(row[6] not in shapes for row in rows):  # the plan changed under a cached structure
-            shapes = await self.plans.structure(plan_id, fresh=True, year=year)
-        facts = tuple(
-            LeadFacts(lid, unit, aid, position, scope, number, title, section, status_at)
-            for lid, unit, _s, _p, status_at, _d, aid, position, scope, number, title, section in rows
-        )
-        shares = tuple(self._plan_share(f, shapes.get(f.assignment_id)) for f in facts)
-        whole = Inputs(plan_id, year, facts, shapes, shares, self._updates(history))
-        self._cached = (key, shapes, whole)
-        return whole.narrowed(unit_ids, task)
+        shapes = await self.plans.structure(version[0], year=version[1])
+        async with self._lock:
+            memory = self._memories.get(version[0])
+            if fresh or memory is None or memory.version != version or (
+                memory.shapes is not shapes and memory.shapes != shapes
+            ) or not await self._catch_up(memory):
+                memory = await self._load(version, shapes)
+            self._memories[version[0]] = memory  # one per plan (year) asked
+            return memory
 
-    def _updates(self, history: list[HistoryRecord]) -> tuple[RecordedUpdate, ...]:
-        return tuple(RecordedUpdate(h.lead_id, h.status, h.percent, self.day_of(h.created_at), h.milestone_id) for h in history)
+    async def _catch_up(self, memory: _Memory) -> bool:
+        """Add the rows appended since `memory.mark`; False when the history changed otherwise."""
+        async with self.uow() as uow:
+            mark = await uow.statuses.history_mark()
+            if mark == memory.mark:
+                return True
+            sums = await uow.statuses.history_fingerprint(memory.mark[0], mark[0])
+            if sums[:2] != memory.fingerprint:
+                return False  # rows removed or replaced (SQLite reuses the ids of removed newest rows)
+            added = sums[2:]
+            if memory.mark[1] + added[0] != mark[1]:
+                return False
+            rows = await uow.statuses.replay_history(memory.plan_id, after_id=memory.mark[0], upto_id=mark[0])
+            leads = sorted({h.lead_id for h in rows})
+            changed = await uow.statuses.lead_rows(memory.plan_id, lead_ids=leads) if leads else []
+        if len(changed) != len(leads) or any(lead not in memory.facts for lead in leads):
+            return False
+        for row in changed:
+            fact = _facts(row)
+            memory.facts[fact.lead_id] = fact
+        for h in rows:
+            memory.add((h.created_at, h.id), self._update(h))
+        memory.mark = mark
+        memory.fingerprint = (memory.fingerprint[0] + added[0], memory.fingerprint[1] + added[1])
+        if leads:
+            memory.reproject(set(leads), self.plans.workdays)
+        return True
+
+    async def _load(self, version: tuple[int, int, dt.datetime], shapes: dict[int, AssignmentShape]) -> _Memory:
+        """Read the plan's shares and whole history (rows up to the mark read first: later ones are
+        read by the next catch-up)."""
+        plan_id = version[0]
+        async with self.uow() as uow:
+            mark = await uow.statuses.history_mark()
+            fingerprint = (await uow.statuses.history_fingerprint(None, mark[0]))[2:]
+            rows = await uow.statuses.lead_rows(plan_id)
+            history = await uow.statuses.replay_history(plan_id, upto_id=mark[0]) if mark[0] is not None else []
+        if any(row[6] not in shapes for row in rows):  # the plan changed under a cached structure
+            shapes = await self.plans.structure(plan_id, fresh=True, year=version[1])
+        facts = {f.lead_id: f for f in map(_facts, rows)}
+        memory = _Memory(
+            version, shapes, mark, fingerprint, facts,
+            {lead: self._plan_share(f, shapes.get(f.assignment_id)) for lead, f in facts.items()}, {}, {},
+        )
+        for h in history:  # already in replay order: appending keeps it
+            memory.keys.setdefault(h.lead_id, []).append((h.created_at, h.id))
+            memory.history.setdefault(h.lead_id, []).append(self._update(h))
+        return memory
+
+    def _update(self, h: HistoryRecord) -> RecordedUpdate:
+        return RecordedUpdate(h.lead_id, h.status, h.percent, self.day_of(h.created_at), h.milestone_id)
 
     @staticmethod
     def _plan_share(f: LeadFacts, shape: AssignmentShape | None) -> PlanShare:
@@ -162,6 +284,12 @@ class ProjectionService:
             "counts": projection.counts().as_contract(),
             "shares": [share_json(s) for s in projection.shares],
         }
+
+
+def _facts(row: Any) -> LeadFacts:
+    """A share's facts from one `lead_rows` row."""
+    lid, unit, _s, _p, status_at, _d, aid, position, scope, number, title, section = row
+    return LeadFacts(lid, unit, aid, position, scope, number, title, section, status_at)
 
 
 def _iso(day: dt.date | None) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import BigInteger, Integer, case, cast, false, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -105,7 +105,8 @@ class StatusRepository:
         return [self._keep(row) for row in (await self.session.execute(query)).all()]
 
     async def lead_rows(
-        self, plan_id: int, *, unit_ids: list[str] | None = None, task_number: int | None = None
+        self, plan_id: int, *, unit_ids: list[str] | None = None, task_number: int | None = None,
+        lead_ids: list[int] | None = None,
     ) -> list:
         """Plain rows (no ORM identity map) of the leads of a plan with their current status.
 
@@ -127,6 +128,8 @@ class StatusRepository:
             query = query.where(AssignmentLead.unit_id.in_(unit_ids))
         if task_number is not None:
             query = query.where(Task.number == task_number)
+        if lead_ids is not None:
+            query = query.where(AssignmentLead.id.in_(lead_ids))
         return list((await self.session.execute(query)).all())
 
     async def assignment_structure(self, plan_id: int) -> dict[int, list]:
@@ -255,10 +258,37 @@ class StatusRepository:
         row = (await self.session.execute(select(func.max(StatusUpdate.id), func.count(StatusUpdate.id)))).one()
         return row[0], int(row[1])
 
+    async def history_fingerprint(self, split_id: int | None, upto_id: int | None) -> tuple[int, int, int, int]:
+        """Sums over the history rows (of any plan) with id ≤ split_id, then over those with split_id < id ≤
+        upto_id (None: no bound), in one scan: each time their number and one weighted sum of their ids,
+        shares, statuses, percents, milestones and recorded times (milliseconds). Sums add up over
+        consecutive ranges, so a reader that remembers the sums up to an id can tell, without reading the
+        rows again, that they are still the rows it read (docs/contracts.md §7)."""
+        if self.session.get_bind().dialect.name == "sqlite":  # milliseconds, as an exact integer
+            millis = cast((func.julianday(StatusUpdate.created_at) - 2_440_000) * 86_400_000, Integer)
+        else:
+            millis = cast(func.extract("epoch", StatusUpdate.created_at) * 1000, BigInteger)
+        row = StatusUpdate.id * (
+            StatusUpdate.lead_id * 7 + func.length(StatusUpdate.status) * 131
+            + func.coalesce(StatusUpdate.percent, -1) * 1009 + func.coalesce(StatusUpdate.milestone_id, -1) * 7919
+        ) + millis
+        early = StatusUpdate.id <= split_id if split_id is not None else false()
+        query = select(
+            func.sum(case((early, 1), else_=0)), func.sum(case((early, row), else_=0)),
+            func.sum(case((early, 0), else_=1)), func.sum(case((early, 0), else_=row)),
+        )
+        if upto_id is not None:
+            query = query.where(StatusUpdate.id <= upto_id)
+        a, b, c, d = (int(value or 0) for value in (await self.session.execute(query)).one())
+        return a, b, c, d
+
     async def replay_history(
-        self, plan_id: int, *, unit_ids: list[str] | None = None, task_number: int | None = None
+        self, plan_id: int, *, unit_ids: list[str] | None = None, task_number: int | None = None,
+        after_id: int | None = None, upto_id: int | None = None,
     ) -> list[HistoryRecord]:
-        return await replay_history(self.session, plan_id, unit_ids=unit_ids, task_number=task_number)
+        return await replay_history(
+            self.session, plan_id, unit_ids=unit_ids, task_number=task_number, after_id=after_id, upto_id=upto_id
+        )
 
     async def evidence_counts(self, lead_ids: list[int]) -> dict[int, int]:
         if not lead_ids:
@@ -282,9 +312,11 @@ class HistoryRecord:
 
 
 async def replay_history(
-    session: AsyncSession, plan_id: int, *, unit_ids: list[str] | None = None, task_number: int | None = None
+    session: AsyncSession, plan_id: int, *, unit_ids: list[str] | None = None, task_number: int | None = None,
+    after_id: int | None = None, upto_id: int | None = None,
 ) -> list[HistoryRecord]:
-    """Every status row of a plan's shares (narrowed to units / one task), oldest first: columns only."""
+    """Every status row of a plan's shares (narrowed to units / one task, to ids in (after_id, upto_id]),
+    oldest first: columns only."""
     query = (
         select(
             StatusUpdate.id, StatusUpdate.lead_id, StatusUpdate.status, StatusUpdate.percent,
@@ -300,4 +332,8 @@ async def replay_history(
         query = query.where(AssignmentLead.unit_id.in_(unit_ids))
     if task_number is not None:
         query = query.where(Task.number == task_number)
+    if after_id is not None:
+        query = query.where(StatusUpdate.id > after_id)
+    if upto_id is not None:
+        query = query.where(StatusUpdate.id <= upto_id)
     return [HistoryRecord(*row) for row in (await session.execute(query)).all()]
