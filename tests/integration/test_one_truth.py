@@ -126,6 +126,9 @@ def chat_counts(text: str) -> dict[str, int]:
 async def outputs_agree(world: World, day: dt.date) -> None:
     app = world.app
     projection = await app.projections.at(day)
+    # every output reads this projection, so it must also be right: what the service keeps in memory between
+    # examples equals a reading of the whole history from scratch
+    assert projection == await app.projections.at(day, fresh=True), day
     counts = projection.counts()
     states = projection.by_lead()
     # cchc-bot status --at DAY --json
