@@ -47,6 +47,7 @@ class World:
         special = [lead.lead_id for lead in leads if lead.task_number in (1, 36, 3, 8, 17)]
         self.lead_ids = sorted(set(several + special + [lead.lead_id for lead in leads[::15]]))
         self.run(self._scramble_current_columns())
+        self.next_id = 1_000_000  # above any id the seed's template holds
 
     def run(self, coroutine):
         return self.loop.run_until_complete(coroutine)
@@ -62,10 +63,15 @@ class World:
             await session.execute(update(AssignmentLead).values(status="blocked", percent=7, done_through=None))
 
     async def write_history(self, rows: list[dict]) -> None:
+        """Replace the history with `rows`. Their ids continue after every id used before, as in the product,
+        where history rows are never deleted and ids never come back (SQLite would reuse the ids of deleted
+        newest rows: a rewrite with as many rows would then look like no change at all)."""
         async with self.app.sessions() as session, session.begin():
             await session.execute(delete(StatusUpdate))
             if rows:
-                await session.execute(insert(StatusUpdate), rows)
+                numbered = [{**row, "id": self.next_id + i} for i, row in enumerate(rows)]
+                self.next_id += len(rows)
+                await session.execute(insert(StatusUpdate), numbered)
 
     def close(self) -> None:
         self.run(self.app.close())
