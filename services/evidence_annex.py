@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from services.report_files import save_atomically
+
 HEADERS = ("STT", "Lĩnh vực", "Nhiệm vụ", "Tên nhiệm vụ", "Tệp minh chứng", "Đơn vị", "Ngày gửi", "Người gửi",
            "Ngày xác nhận", "Người xác nhận", "Dung lượng (byte)", "SHA-256")
 WIDTHS = (6, 9, 9, 50, 40, 30, 12, 22, 13, 22, 12, 66)
@@ -59,11 +61,4 @@ def write_annex(rows: Sequence[AnnexRow], title: str, out: Path) -> Path:
     sheet.print_title_rows = "1:1"
     sheet.auto_filter.ref = sheet.dimensions
     book.properties.title = title
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp")
-    try:
-        book.save(str(tmp))
-        tmp.replace(out)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return out
+    return save_atomically(out, book.save)

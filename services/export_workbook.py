@@ -51,6 +51,7 @@ from services.export_service import (
     tally,
     unit_list,
 )
+from services.report_files import save_atomically
 from services.review_service import ACCEPTED, RETURNED
 from services.views import status_text
 
@@ -355,8 +356,5 @@ def write_workbook(data: ReportData, path: Path, units: UnitDirectory, period: s
         period_rows = write_period(wb.create_sheet(f"Hoàn thành {PERIOD_TITLES[period]}"[:31]), data, units, period)
     wb.properties.title = f"Kế hoạch CCHC năm {data.year} — tình trạng thực hiện"
     wb.properties.creator = data.issuer or "Trợ lý CCHC"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    wb.save(tmp)
-    tmp.replace(path)
+    save_atomically(path, wb.save)
     return ExportResult(path, len(data.tasks), rows, wb.sheetnames, period_rows, 0.0, 0.0)

@@ -23,7 +23,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from docxtpl import DocxTemplate
 
 from domain.projection import Counts
-from services.report_files import DOCX_MIME, ReportTemplateError
+from services.report_files import DOCX_MIME, ReportTemplateError, save_atomically
 from services.report_model import ReportDraft
 
 __all__ = ["DOCX_MIME", "ReportTemplateError", "context", "render"]
@@ -101,12 +101,4 @@ def render(draft: ReportDraft, template: Path, out: Path) -> Path:
         raise ReportTemplateError(f"mẫu báo cáo {template.name} dùng tên không có trong dữ liệu: {exc.message}") from None
     except (jinja2.TemplateError, TypeError, AttributeError) as exc:
         raise ReportTemplateError(f"mẫu báo cáo {template.name} không dùng được: {exc}") from None
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp")
-    try:
-        doc.save(str(tmp))
-        tmp.replace(out)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return out
+    return save_atomically(Path(out), doc.save)
