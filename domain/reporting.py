@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
+from domain.yaml_text import parse_yaml
 
 PERIODS = ("Q1", "Q2", "H1", "Q3", "Y")
 
@@ -57,7 +57,7 @@ class ReportingCalendar:
 
     @classmethod
     def load(cls, path: str | Path) -> ReportingCalendar:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        data = parse_yaml(Path(path).read_text(encoding="utf-8"))
         reports = {
             name: {period: (str(v["due"]), str(v["cutoff"]) if v.get("cutoff") else None) for period, v in periods.items()}
             for name, periods in data["reports"].items()

@@ -11,10 +11,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from rapidfuzz import fuzz, process
 
 from domain.text import fold, nfc
+from domain.yaml_text import parse_yaml
 
 _UNIT_ID = re.compile(r"[a-z0-9][a-z0-9-]*")  # `formerly` entries of this shape are ids, the rest names
 MEMBER_KINDS = ("leadership", "internal", "affiliated", "desk")
@@ -65,7 +65,7 @@ class UnitDirectory:
     # -- loading -----------------------------------------------------------------------------------
     @classmethod
     def load(cls, path: str | Path) -> UnitDirectory:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        data = parse_yaml(Path(path).read_text(encoding="utf-8"))
         units = [
             Unit(id=u["id"], name=nfc(u["name"]), kind=u["kind"], aliases=tuple(nfc(a) for a in u.get("aliases", [])),
                  reminders_to=_delegate(u), formerly=tuple(nfc(str(f)) for f in u.get("formerly", []) or []))

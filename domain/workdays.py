@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import holidays
-import yaml
+
+from domain.yaml_text import parse_yaml
 
 
 @dataclass
@@ -29,7 +30,7 @@ class WorkingCalendar:
     def load(cls, path: str | Path | None) -> WorkingCalendar:
         if path is None or not Path(path).exists():
             return cls()
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        data = parse_yaml(Path(path).read_text(encoding="utf-8")) or {}
 
         def dates(key: str) -> dict[dt.date, str]:
             return {dt.date.fromisoformat(str(item["date"])): item.get("note", "") for item in data.get(key) or []}

@@ -103,6 +103,18 @@ def postgres_url():
 
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--thorough", type=int, default=1, metavar="N",
+                     help="draw N times the everyday number of examples in the costly property tests "
+                          "(tests/property_budget.py)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from tests import property_budget
+
+    property_budget.SCALE = max(1, config.getoption("--thorough"))
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Start every worker on its share of the `heavy` tests (tests/scheduling.py). pytest-randomly has

@@ -22,10 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-import yaml
-
 from conversation.nlu.noise import phone_noise
 from conversation.nlu.result import CONTRACT_KEYS, NluResult
+from domain.yaml_text import parse_yaml
 
 
 class Parser(Protocol):
@@ -107,7 +106,7 @@ def load_cases(path: str | Path) -> list[Case]:
     path = Path(path)
     text = path.read_text(encoding="utf-8")
     if path.suffix in (".yaml", ".yml"):
-        return family_cases(yaml.safe_load(text) or [])
+        return family_cases(parse_yaml(text) or [])
     cases = []
     for number, line in enumerate(text.splitlines(), start=1):
         if line.strip():

@@ -19,9 +19,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from conversation.nlu.normalize import fold_canonical
+from domain.yaml_text import parse_yaml
 
 Span = tuple[int, int]
 GLOSSARY_FILE = Path(__file__).with_name("data") / "glossary.yaml"
@@ -61,7 +60,7 @@ class Glossary:
 def load_glossary(path: str | None = None) -> Glossary:
     """The glossary file (the bundled one by default); read once per process."""
     text = Path(path or GLOSSARY_FILE).read_text(encoding="utf-8")
-    return Glossary.from_data(yaml.safe_load(text) or {})
+    return Glossary.from_data(parse_yaml(text) or {})
 
 
 @dataclass(frozen=True)

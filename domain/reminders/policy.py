@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from domain.yaml_text import parse_yaml
+
 DEFAULT_POLICY_FILE = Path(__file__).resolve().parents[2] / "bot" / "defaults" / "reminder_policy.yaml"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
@@ -83,7 +85,7 @@ class ReminderPolicy:
     def load(cls, path: str | Path | None = None) -> ReminderPolicy:
         path = Path(path) if path else DEFAULT_POLICY_FILE
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = parse_yaml(path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f" (dòng {mark.line + 1})" if mark else ""

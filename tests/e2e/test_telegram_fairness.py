@@ -28,7 +28,7 @@ class Echo:
 
 async def test_a_flooding_sender_gets_one_notice_and_waits_while_a_colleague_is_answered_at_once(tmp_path):
     engine = Echo()
-    async with telegram_bot(tmp_path, engine=engine, seed=False, sender_rate_per_minute=30, sender_burst=3) as bot:
+    async with telegram_bot(tmp_path, engine=engine, seed=False, sender_rate_per_minute=30, sender_burst=3, pacing="real") as bot:
         fake = bot.fake
         for n in range(12):
             fake.message(FLOOD, f"tin {n}")
@@ -50,7 +50,7 @@ async def test_a_flooding_sender_gets_one_notice_and_waits_while_a_colleague_is_
 @pytest.mark.heavy
 async def test_a_429_for_one_chat_delays_only_that_chat(tmp_path):
     engine = Echo()
-    async with telegram_bot(tmp_path, engine=engine, seed=False) as bot:
+    async with telegram_bot(tmp_path, engine=engine, seed=False, pacing="real") as bot:
         fake = bot.fake
         fake.fail("sendMessage", status=429, retry_after=3, chat_id=FLOOD.id)
         fake.message(FLOOD, "một")
@@ -67,7 +67,7 @@ async def test_a_429_for_one_chat_delays_only_that_chat(tmp_path):
 
 async def test_an_edited_message_is_answered_not_dropped(tmp_path):
     engine = Echo()
-    async with telegram_bot(tmp_path, engine=engine, seed=False) as bot:
+    async with telegram_bot(tmp_path, engine=engine, seed=False, pacing="real") as bot:
         fake = bot.fake
         await bot.ask(CALM, "nv 17 đang làm 60%")
         before = len(fake.sent(CALM.id))

@@ -45,7 +45,7 @@ async def test_a_colleague_asking_once_a_second_is_answered_in_order_and_never_t
     questions = 17
     fake = await FakeTelegram(limits=TELEGRAM_LIMITS).start()
     try:
-        async with telegram_bot(tmp_path, fake=fake, engine=Echo(), seed=False):
+        async with telegram_bot(tmp_path, fake=fake, engine=Echo(), seed=False, pacing="real"):
             for n in range(120):
                 fake.message(FLOOD, f"lụt {n}")
             begin = time.monotonic()
@@ -65,7 +65,7 @@ async def test_a_colleague_asking_once_a_second_is_answered_in_order_and_never_t
 async def test_two_part_answers_to_one_chat_keep_to_one_message_a_second(tmp_path):
     fake = await FakeTelegram(limits=TELEGRAM_LIMITS).start()
     try:
-        async with telegram_bot(tmp_path, fake=fake, engine=TwoParts(), seed=False) as bot:
+        async with telegram_bot(tmp_path, fake=fake, engine=TwoParts(), seed=False, pacing="real") as bot:
             fake.message(TALKER, "một")
             fake.message(TALKER, "hai")
             sent = await fake.wait_sent(TALKER.id, count=4, timeout=20)
@@ -80,7 +80,7 @@ async def test_two_part_answers_to_one_chat_keep_to_one_message_a_second(tmp_pat
 async def test_a_notice_and_the_answers_to_a_throttled_chat_keep_to_one_message_a_second(tmp_path):
     fake = await FakeTelegram(limits=TELEGRAM_LIMITS).start()
     try:
-        async with telegram_bot(tmp_path, fake=fake, engine=Echo(), seed=False, sender_burst=1) as bot:
+        async with telegram_bot(tmp_path, fake=fake, engine=Echo(), seed=False, sender_burst=1, pacing="real") as bot:
             for n in range(3):
                 fake.message(FLOOD, f"tin {n}")
             await fake.wait_for(lambda c: c.ok and c.chat_id == FLOOD.id and TOO_FAST in (c.text or ""))

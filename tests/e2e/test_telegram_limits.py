@@ -40,7 +40,7 @@ async def scenario(tmp_path, engine: str, users: int, per_user: int) -> tuple[Co
     # Telegram's limits with room for one late arrival per chat (the pacer: a burst of 3, then one a second)
     limits = Limits(per_bot=30, per_chat=4, window=1.0, chat_window=1.0)
     async with FakeTelegram(limits=limits) as fake, telegram_bot(
-        tmp_path, fake=fake, seed=False, engine=chosen, sender_rate_per_minute=100_000
+        tmp_path, fake=fake, seed=False, engine=chosen, sender_rate_per_minute=100_000, pacing="real"
     ) as bot:
         begun = time.monotonic()
         for round_ in range(per_user):

@@ -4,7 +4,8 @@
         replies = await bot.ask(user, "quý này có việc gì đến hạn?")
 
 `engine=` replaces the Router by any `Engine` (or a factory taking the App) — channel tests that must not
-depend on the NLU.
+depend on the NLU. Sends to one chat are paced at a twentieth of Telegram's per-chat pace (tests/pacing_kit.py);
+tests about pacing pass `pacing="real"`.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from zoneinfo import ZoneInfo
 from bot.bootstrap import App, build_app
 from domain.clock import FixedClock
 from domain.messages import Engine
-from tests import db_templates
+from tests import db_templates, pacing_kit
 from tests.conftest import make_settings
 from tests.fake_telegram.server import Call, FakeTelegram, TgUser
 
@@ -76,9 +77,11 @@ async def telegram_bot(
     clock: FixedClock | None = None,
     seed: bool = True,
     fake: FakeTelegram | None = None,
+    pacing: str = "quick",
     **settings: Any,
 ) -> AsyncIterator[RunningBot]:
-    """The channel's `serve()` running in the background until the block ends."""
+    """The channel's `serve()` running in the background until the block ends; `pacing="real"` keeps
+    Telegram's per-chat pace, "quick" shortens it (tests/pacing_kit.py)."""
     from bot.channels.telegram import serve
     from conversation.router import Router
 
@@ -93,6 +96,10 @@ async def telegram_bot(
     else:
         await db_templates.prepare(app_settings, clock=clock)
         app = await build_app(app_settings, clock=clock)
+    if pacing == "quick":
+        app.pacer = pacing_kit.quick(app.pacer)
+    else:
+        assert pacing == "real", pacing
     try:
         if engine is None or not hasattr(engine, "handle"):
             engine = (engine or Router)(app)

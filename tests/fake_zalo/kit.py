@@ -9,15 +9,24 @@ from collections.abc import AsyncIterator
 from bot.channels.zalo import serve
 from bot.channels.zalo.channel import ZaloChannel
 from bot.channels.zalo.client import ZaloClient
+from tests import pacing_kit
 from tests.fake_zalo.server import FakeZalo
 
 
 @contextlib.asynccontextmanager
-async def running_zalo(app, engine, fake: FakeZalo, *, backoff: float = 0.02) -> AsyncIterator[asyncio.Task]:
-    """`serve(app, engine, stop)` in the background until the block ends; fast retries for tests.
+async def running_zalo(
+    app, engine, fake: FakeZalo, *, backoff: float = 0.02, pacing: str = "quick"
+) -> AsyncIterator[asyncio.Task]:
+    """`serve(app, engine, stop)` in the background until the block ends; fast retries for tests, and
+    the per-chat pace at a twentieth unless `pacing="real"`, which keeps the app's own pacer (Zalo's pace,
+    or the one the test put there; tests/pacing_kit.py).
     `fake.settled()` waits until the channel's dispatcher has handled every update it stored."""
     app.settings.zalo_bot_token = fake.token
     app.settings.zalo_base_url = fake.base_url
+    if pacing == "quick":
+        app.zalo_pacer = pacing_kit.quick(app.zalo_pacer)
+    else:
+        assert pacing == "real", pacing
     stop = asyncio.Event()
     client = ZaloClient(fake.token, fake.base_url, backoff=backoff)
     original_start = ZaloChannel.start

@@ -6,7 +6,8 @@ The database (seed plan) is built once for the module; each example replaces the
 generated one (whole tasks, single milestones of multi-milestone tasks, blocked, percents, late and
 early completions, some after the date asked). The shares' denormalised «current» columns are set to
 nonsense first: an output that still read them instead of the projection would disagree at once.
-Hypothesis runs derandomized (a fixed seed), so a failure reproduces as it is.
+Hypothesis runs derandomized (a fixed seed), so a failure reproduces as it is; `--thorough N` draws N
+times as many examples (tests/property_budget.py).
 """
 
 from __future__ import annotations
@@ -28,9 +29,10 @@ from storage.models import AssignmentLead, StatusUpdate
 from tests import db_templates
 from tests.conftest import make_settings
 from tests.conversation_kit import TZ, Chat
+from tests.property_budget import examples
 
 YEAR = 2022
-EXAMPLES = 200
+EXAMPLES = examples(100)
 
 
 class World:
@@ -180,9 +182,9 @@ def test_every_output_states_the_projections_numbers(world: World, updates, day:
 
 
 PERIODS = st.sampled_from(("Q1", "Q2", "H1", "Q3", "Y"))
-# A draft reads the whole plan (~0.3 s here): 100 examples through the database; the pure property test
+# A draft reads the whole plan (~0.1 s here): 50 examples through the database; the pure property test
 # (tests/unit/test_report_agrees_with_projection.py) runs 200 on the report's own sorting.
-REPORT_EXAMPLES = 100
+REPORT_EXAMPLES = examples(50)
 
 
 async def report_agrees(world: World, period: str) -> None:
