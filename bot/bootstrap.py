@@ -172,6 +172,6 @@ async def running_app(settings: Settings, **kwargs):
 def write_workbook(data, path, units, period=None):
     """The export's writer, imported on first use: openpyxl (and the numpy it loads) cost every bot
     process ~0.25 s and ~15 MB at start, and most processes never write a workbook."""
-    from services.export_workbook import write_workbook as write
+    from presentation.export_workbook import write_workbook as write
 
     return write(data, path, units, period)

@@ -1,5 +1,7 @@
-"""The Excel workbook of the export (`services/export_service.py` reads, this writes): the appendix
-sheet, the summary, the audit trail and a period's completions, styled once per workbook.
+"""The Excel workbook of the export (`services/export_service.py` reads, this writes, the cells' words
+are `presentation/export_cells.py`): the appendix sheet, the summary, the audit trail and a period's
+completions, styled once per workbook. It stands in presentation because every title, sheet name and
+event name in it is wording; the bootstrap hands `write_workbook` to the export service.
 
 Imported only when a file is written: openpyxl (and numpy, which it loads when installed) would cost
 every bot process a quarter of a second and ~15 MB at start.
@@ -25,20 +27,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 from domain.shares import Status
 from domain.targets import fmt_value
 from domain.units import UnitDirectory
-from services.export_service import (
+from presentation.export_cells import (
     APPENDIX_HEADERS,
     AUDIT_HEADERS,
     PERIOD_HEADERS,
-    PERIOD_RANGES,
     PERIOD_TITLES,
     SUMMARY_HEADERS,
-    AssignmentRow,
     CellValue,
-    ExportResult,
-    ReportData,
-    Share,
-    TaskRow,
-    UpdateRow,
     _per_share,
     bullet_list,
     clip,
@@ -46,14 +41,23 @@ from services.export_service import (
     fmt_time,
     latest_text,
     notes_text,
-    period_range,
     status_phrase,
-    tally,
     unit_list,
+)
+from presentation.names import status_text
+from services.export_service import (
+    PERIOD_RANGES,
+    AssignmentRow,
+    ExportResult,
+    ReportData,
+    Share,
+    TaskRow,
+    UpdateRow,
+    period_range,
+    tally,
 )
 from services.report_files import save_atomically
 from services.review_service import ACCEPTED, RETURNED
-from services.views import status_text
 
 SECTION_FILL = PatternFill("solid", fgColor="DDEBF7")
 HEADER_FILL = PatternFill("solid", fgColor="BDD7EE")
