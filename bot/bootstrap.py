@@ -23,7 +23,9 @@ from domain.reminders.policy import ReminderPolicy
 from domain.reporting import ReportingCalendar
 from domain.units import UnitDirectory
 from domain.workdays import WorkingCalendar
+from presentation.evidence_annex import write_annex
 from presentation.reminders import compose_message, item_label
+from presentation.report_words import REPORT_WORDS
 from services import container
 from services.account_service import AccountService
 from services.broadcast_service import BroadcastService
@@ -129,7 +131,7 @@ async def build_app(settings: Settings, *, clock: Clock | None = None, migrate: 
         reachability=ReachabilityService(uow),
         targets=targets,
         reports=ReportService(uow, units, reporting, targets, clock.tz, settings.report_template_file, workdays,
-                              projections),
+                              projections, words=REPORT_WORDS, render=render_report, write_annex=write_annex),
         dashboard=DashboardService(queries, plans, units),
         web_auth=WebAuthService(
             uow, units, base_url=settings.web_public_url,
@@ -175,3 +177,11 @@ def write_workbook(data, path, units, period=None):
     from presentation.export_workbook import write_workbook as write
 
     return write(data, path, units, period)
+
+
+def render_report(draft, template, out):
+    """The report's Word renderer, imported on first use: docxtpl, python-docx, jinja2 and lxml are not
+    loaded by a process that never drafts a report."""
+    from presentation.report_document import render
+
+    return render(draft, template, out)

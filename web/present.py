@@ -10,8 +10,7 @@ from markupsafe import Markup, escape
 from domain import shares
 from domain.people import ROLE_NAMES
 from domain.reporting import PERIOD_WORDS
-from domain.targets import fmt_goal
-from presentation.format import status_text
+from presentation.format import fmt_goal, status_text
 from presentation.targets import figure_text
 
 STATUS_NAMES = {**shares.STATUS_NAMES, "late": "Phần việc trễ hạn"}
