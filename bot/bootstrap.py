@@ -24,8 +24,10 @@ from domain.reporting import ReportingCalendar
 from domain.units import UnitDirectory
 from domain.workdays import WorkingCalendar
 from presentation.evidence_annex import write_annex
+from presentation.people import virtual_web_user
 from presentation.reminders import compose_message, item_label
 from presentation.report_words import REPORT_WORDS
+from presentation.status import milestone_completed_note
 from services import container
 from services.account_service import AccountService
 from services.broadcast_service import BroadcastService
@@ -106,7 +108,7 @@ async def build_app(settings: Settings, *, clock: Clock | None = None, migrate: 
         labels=item_label, sandbox=partial(throwaway_uow, settings.db_url),
     )
     broadcasts = BroadcastService(uow, units, reminders, senders)
-    statuses = StatusService(uow, plans)
+    statuses = StatusService(uow, plans, milestone_note=milestone_completed_note)
     targets = TargetService(uow, clock.tz)
     projections = ProjectionService(uow, plans, clock.tz)
     queries = QueryService(uow, units, plans, projections)
@@ -136,6 +138,7 @@ async def build_app(settings: Settings, *, clock: Clock | None = None, migrate: 
         web_auth=WebAuthService(
             uow, units, base_url=settings.web_public_url,
             idle=dt.timedelta(minutes=settings.web_session_idle_minutes), bot_token=settings.telegram_bot_token,
+            virtual_name=virtual_web_user,
         ),
         pacer=Pacer(_bot_budget(settings, engine, uow)),
         zalo_pacer=Pacer(_zalo_budget(settings, engine, uow)),

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from domain.report_period import TITLES
 from domain.shares import Status
 from domain.units import UnitDirectory
-from presentation.names import NOT_UPDATED_NAME, REVIEW_NAMES, status_text
+from presentation.names import NOT_UPDATED_NAME, REVIEW_NAMES, file_label, status_text
 from services.export_service import AssignmentRow, Share
 from services.review_service import RETURNED, EvidenceView
 
@@ -125,7 +125,7 @@ def evidence_text(files: list[EvidenceView]) -> str:
     if not files:
         return ""
     lines = [f"{len(files)} tệp"]
-    lines.extend(f"• {ev.label} — {REVIEW_NAMES.get(ev.review_state, ev.review_state)}" for ev in files)
+    lines.extend(f"• {file_label(ev)} — {REVIEW_NAMES.get(ev.review_state, ev.review_state)}" for ev in files)
     return "\n".join(lines)
 
 
@@ -144,7 +144,7 @@ def notes_text(units: UnitDirectory, a: AssignmentRow) -> str:
             notes.append(f"{prefix}{share.latest.note}")
         for ev in share.evidence:
             if ev.review_state == RETURNED and ev.review_comment:
-                notes.append(f"{prefix}Trả lại «{ev.label}»: {ev.review_comment}")
+                notes.append(f"{prefix}Trả lại «{file_label(ev)}»: {ev.review_comment}")
     return "\n".join(notes)
 
 

@@ -44,7 +44,7 @@ from presentation.export_cells import (
     status_phrase,
     unit_list,
 )
-from presentation.names import status_text
+from presentation.names import file_label, status_text
 from services.export_service import (
     PERIOD_RANGES,
     AssignmentRow,
@@ -265,17 +265,17 @@ def audit_events(data: ReportData) -> list[AuditEvent]:
             what += f" — {u.note}"
         events.append((u.at, 0, u.id, u.task_number, u.unit_id, "Cập nhật tình trạng", what, u.who, u.channel))
     for ev in data.evidence:
-        content = ev.label + (f" — {ev.caption}" if ev.caption and ev.caption != ev.label else "")
+        content = file_label(ev) + (f" — {ev.caption}" if ev.caption and ev.caption != file_label(ev) else "")
         content += f" (sha256 {ev.sha256[:12]}…)"
         events.append((ev.created_at, 1, ev.id, ev.task_number, ev.unit_id, "Gửi minh chứng", content,
                        ev.uploader or "?", ev.channel))
         if ev.review_state in (ACCEPTED, RETURNED) and ev.reviewed_at is not None:
             if ev.review_state == ACCEPTED:
-                events.append((ev.reviewed_at, 2, ev.id, ev.task_number, ev.unit_id, "Xác nhận minh chứng", ev.label,
+                events.append((ev.reviewed_at, 2, ev.id, ev.task_number, ev.unit_id, "Xác nhận minh chứng", file_label(ev),
                                ev.reviewer or "?", None))
             else:
                 events.append((ev.reviewed_at, 2, ev.id, ev.task_number, ev.unit_id, "Trả lại minh chứng",
-                               f"{ev.label}: {ev.review_comment or ''}", ev.reviewer or "?", None))
+                               f"{file_label(ev)}: {ev.review_comment or ''}", ev.reviewer or "?", None))
     for i, (code, period, value, numerator, denominator, unit, who, at, channel) in enumerate(data.figures):
         what = f"Chỉ tiêu {code} ({PERIOD_TITLES.get(period, period)}): {fmt_value(value)}"
         if denominator:

@@ -4,6 +4,8 @@ review, a person's role. Its documents, the chat, the web view and the exports a
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from domain.shares import ReviewState, Status
 
 STATUS_NAMES: dict[str, str] = {  # keyed by Status (a str)
@@ -33,6 +35,24 @@ def status_text(status: str, percent: int | None, updated: bool = True) -> str:
         return NOT_UPDATED_NAME
     name = STATUS_NAMES.get(status, status)
     return f"{name} {percent}%" if status == Status.IN_PROGRESS and percent is not None else name
+
+
+class NamedFile(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def file_name(self) -> str | None: ...
+    @property
+    def caption(self) -> str | None: ...
+
+
+def file_label(ev: NamedFile) -> str:
+    """How people recognise an evidence file: its name, else its caption, else its number."""
+    return file_name_label(ev.file_name, ev.caption, ev.id)
+
+
+def file_name_label(name: str | None, caption: str | None, number: int) -> str:
+    return name or (caption or "").strip()[:60] or f"tệp #{number}"
 
 
 def role_name(role: str) -> str:

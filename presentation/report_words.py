@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from domain.report_period import ReportPeriod
 from presentation.format import fmt_goal
+from presentation.names import file_name_label
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,9 @@ class ReportWords:
 
     def goal(self, goal: float | None, direction: str | None) -> str:
         return fmt_goal(goal, direction)
+
+    def file_label(self, name: str | None, caption: str | None, number: int) -> str:
+        return file_name_label(name, caption, number)
 
 
 REPORT_WORDS = ReportWords()

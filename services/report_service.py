@@ -97,7 +97,8 @@ class ReportService:
             inputs = self._inputs(tasks, history)
             notes = self._notes(history, until)
             accepted = self._accepted(evidence_rows, until)
-        evidence = [AcceptedEvidence(e.task_number, e.section, e.unit_id, e.label, self.local(e.created_at).date())
+        evidence = [AcceptedEvidence(e.task_number, e.section, e.unit_id, self._label(e),
+                                     self.local(e.created_at).date())
                     for e in accepted]
         projection = await self._projection(inputs, rp.cutoff, year, current=current)
         order = {u.id: i for i, u in enumerate(self.units.units)}
@@ -133,12 +134,15 @@ class ReportService:
             romans = {s.number: s.roman for s in await uow.plans.sections(plan.id)}
             accepted = self._accepted(await uow.review.evidence(plan.id, state=ReviewState.ACCEPTED.value), until)
         rows = [
-            AnnexRow(romans.get(e.section, ""), e.task_number, e.task_title, e.label, self.units.name(e.unit_id),
+            AnnexRow(romans.get(e.section, ""), e.task_number, e.task_title, self._label(e), self.units.name(e.unit_id),
                      self.local(e.created_at).date(), e.uploader or "",
                      self.local(e.reviewed_at).date() if e.reviewed_at else None, e.reviewer or "", e.size, e.sha256)
             for e in sorted(accepted, key=lambda e: (e.section, e.task_number, e.created_at))
         ]
         return await asyncio.to_thread(self.write_annex, rows, rp, out)
+
+    def _label(self, ev: EvidenceView) -> str:
+        return self.words.file_label(ev.file_name, ev.caption, ev.id)
 
     @staticmethod
     def _facts(plan: Any, sections: Sequence[Any], tasks: Sequence[Any]) -> PlanFacts:
