@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from domain.report_period import ReportPeriod
+from presentation.periods import TITLES
 from services.report_files import save_atomically
 from services.report_model import AnnexRow
 
@@ -48,5 +49,5 @@ def write_annex(rows: Sequence[AnnexRow], rp: ReportPeriod, out: Path) -> Path:
     sheet.freeze_panes = "A2"
     sheet.print_title_rows = "1:1"
     sheet.auto_filter.ref = sheet.dimensions
-    book.properties.title = f"Danh mục minh chứng — báo cáo CCHC {rp.title} năm {rp.year}"
+    book.properties.title = f"Danh mục minh chứng — báo cáo CCHC {TITLES[rp.period]} năm {rp.year}"
     return save_atomically(out, book.save)

@@ -7,14 +7,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
-from domain.report_period import TITLES
 from domain.shares import Status
 from domain.units import UnitDirectory
 from presentation.names import NOT_UPDATED_NAME, REVIEW_NAMES, file_label, status_text
+from presentation.periods import TITLES
 from services.export_service import AssignmentRow, Share
 from services.review_service import RETURNED, EvidenceView
 
-PERIOD_TITLES = TITLES  # the months a period covers (domain.reporting.PERIOD_WORDS)
+PERIOD_TITLES = TITLES  # the months a period covers (presentation.periods.PERIOD_WORDS)
 APPENDIX_HEADERS = (
     ("STT", 6),
     ("Nhiệm vụ", 42),

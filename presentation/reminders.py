@@ -39,10 +39,10 @@ from domain.reminders import (
     WeekSummary,
     before_plan,
 )
-from domain.reporting import PERIOD_NAMES
 from domain.units import UnitDirectory
 from domain.workdays import WorkingCalendar
 from presentation.format import deadline, due_day, fmt_date, short, status_text
+from presentation.periods import PERIOD_NAMES
 from presentation.plan_diff import new_year_text
 from presentation.targets import gaps_count_line, gaps_line
 from services.reminders.delivery import SettleNote

@@ -48,7 +48,11 @@ class OutlineWords(Protocol):
     def verdict(self, met: bool | None) -> str: ...
     def figure_period(self, period: str) -> str: ...
     def period_name(self, rp: ReportPeriod) -> str: ...
+    def period_title(self, period: str) -> str: ...
+    def next_title(self, period: str) -> str: ...
     def goal(self, goal: float | None, direction: str | None) -> str: ...
+    def cause(self, code: str) -> str: ...
+    def indicator(self, code: str) -> str: ...
     def file_label(self, name: str | None, caption: str | None, number: int) -> str: ...
 
 
@@ -237,24 +241,24 @@ def build(
     for ind in INDICATORS:
         code = indicator_target(ind, pairs)
         figure = by_code[code].figure if code else ""
-        indicators.append(IndicatorRow(ind.name, code, figure))
+        indicators.append(IndicatorRow(words.indicator(ind.code), code, figure))
     counts: Counts = count_shares(b.shares)
     tasks_done, tasks_total = projection.tasks_done(unit_id)
     number, number_blank = reference(facts.number)
     date, date_blank = reference(facts.date)
     sections = facts.sections
     return ReportDraft(
-        year=rp.year, period=rp.period, period_title=rp.title,
+        year=rp.year, period=rp.period, period_title=words.period_title(rp.period),
         period_name=words.period_name(rp),
         plan_title=facts.title, issuer=facts.issuer, province=province_of(department), plan_number=number, plan_number_blank=number_blank,
         plan_date=date, plan_date_blank=date_blank, signer=signer, start=rp.start, cutoff=rp.cutoff, due=rp.due,
-        next_title=rp.next_title, carry_start=rp.cutoff + dt.timedelta(days=1), next_start=rp.next_start,
+        next_title=words.next_title(rp.period), carry_start=rp.cutoff + dt.timedelta(days=1), next_start=rp.next_start,
         next_end=rp.next_end, unit_id=unit_id, counts=counts, tasks_done=tasks_done, tasks_total=tasks_total,
         direction=parts.get(1),
         areas=[parts[s.number] for s in sections if s.number != 1],
         achieved=[t for t, row in zip(lines, targets, strict=True) if met(row) is True], overdue=overdue, blockers=blockers,
         carry_tasks=sorted({o.task for o in overdue} | {x.task for x in blockers}),
-        causes=[CauseGroup(reason, items) for reason, items in causes.items()], due_next=due_next,
+        causes=[CauseGroup(words.cause(reason), items) for reason, items in causes.items()], due_next=due_next,
         year_round=year_round, proposals=[x for x in blockers if needs_province(x.note)],
         stats=[StatRow(s.roman, s.title.capitalize(), parts[s.number].counts) for s in sections],
         targets=lines, indicators=indicators, evidence_accepted=len(wanted), blank=words.blank,

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup, escape
 
 from domain import shares
-from domain.reporting import PERIOD_WORDS
 from presentation import names
 from presentation.format import fmt_goal, status_text
+from presentation.periods import PERIOD_WORDS
 from presentation.targets import figure_text
 
 STATUS_NAMES = {**names.STATUS_NAMES, "late": "Phần việc trễ hạn"}
