@@ -107,7 +107,7 @@ def status_phrase(share: Share) -> str:
     return name
 
 
-def _per_share(
+def per_share(
     units: UnitDirectory, shares: list[Share], text: Callable[[Share], str], *, skip_empty: bool = True
 ) -> str:
     """One line (or block) per unit; the unit's name is only written when several units lead."""
