@@ -23,7 +23,11 @@ from domain.reminders.policy import ReminderPolicy
 from domain.reporting import ReportingCalendar
 from domain.units import UnitDirectory
 from domain.workdays import WorkingCalendar
+from presentation.evidence_annex import write_annex
+from presentation.people import virtual_web_user
 from presentation.reminders import compose_message, item_label
+from presentation.report_words import REPORT_WORDS
+from presentation.status import milestone_completed_note
 from services import container
 from services.account_service import AccountService
 from services.broadcast_service import BroadcastService
@@ -104,7 +108,7 @@ async def build_app(settings: Settings, *, clock: Clock | None = None, migrate: 
         labels=item_label, sandbox=partial(throwaway_uow, settings.db_url),
     )
     broadcasts = BroadcastService(uow, units, reminders, senders)
-    statuses = StatusService(uow, plans)
+    statuses = StatusService(uow, plans, milestone_note=milestone_completed_note)
     targets = TargetService(uow, clock.tz)
     projections = ProjectionService(uow, plans, clock.tz)
     queries = QueryService(uow, units, plans, projections)
@@ -129,11 +133,12 @@ async def build_app(settings: Settings, *, clock: Clock | None = None, migrate: 
         reachability=ReachabilityService(uow),
         targets=targets,
         reports=ReportService(uow, units, reporting, targets, clock.tz, settings.report_template_file, workdays,
-                              projections),
+                              projections, words=REPORT_WORDS, render=render_report, write_annex=write_annex),
         dashboard=DashboardService(queries, plans, units),
         web_auth=WebAuthService(
             uow, units, base_url=settings.web_public_url,
             idle=dt.timedelta(minutes=settings.web_session_idle_minutes), bot_token=settings.telegram_bot_token,
+            virtual_name=virtual_web_user,
         ),
         pacer=Pacer(_bot_budget(settings, engine, uow)),
         zalo_pacer=Pacer(_zalo_budget(settings, engine, uow)),
@@ -172,6 +177,14 @@ async def running_app(settings: Settings, **kwargs):
 def write_workbook(data, path, units, period=None):
     """The export's writer, imported on first use: openpyxl (and the numpy it loads) cost every bot
     process ~0.25 s and ~15 MB at start, and most processes never write a workbook."""
-    from services.export_workbook import write_workbook as write
+    from presentation.export_workbook import write_workbook as write
 
     return write(data, path, units, period)
+
+
+def render_report(draft, template, out):
+    """The report's Word renderer, imported on first use: docxtpl, python-docx, jinja2 and lxml are not
+    loaded by a process that never drafts a report."""
+    from presentation.report_document import render
+
+    return render(draft, template, out)

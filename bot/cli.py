@@ -171,11 +171,12 @@ YEARS_AROUND_PLAN = 5
 def _period(value: str) -> str:
     """Q1 Q2 H1 Q3 Q4 Y in any case (docs/contracts.md §1); Q4 is the annual report's period, Y."""
     from domain.report_period import UnknownPeriod, normalise_period
+    from presentation.periods import unknown_period
 
     try:
         period = normalise_period(value)
     except UnknownPeriod as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+        raise argparse.ArgumentTypeError(unknown_period(exc.text)) from None
     if value.strip().upper() == "Q4":
         print(f"cchc-bot: {PERIOD_Q4_NOTE}", file=sys.stderr)
     return period

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from conversation.state import ChatState
 from domain.messages import Incoming, Reply
-from domain.people import ROLE_NAMES, ROLES, UserView
+from domain.people import ROLES, UserView
 
 if TYPE_CHECKING:
     from conversation.callbacks import ButtonData
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 B = TypeVar("B", bound="ButtonData")
 
-__all__ = ["ROLES", "ROLE_NAMES", "Context", "UserView"]
+__all__ = ["ROLES", "Context", "UserView"]
 
 
 @dataclass

@@ -13,8 +13,15 @@ from dataclasses import replace
 
 from domain.deadline_grammar import ROMAN, Due, month_end, quarter_end, read_phrase
 from domain.plan import NEEDS_DATE, PER_AUTHORITY, PERIODIC_REPORT, ParsedMilestone
-from domain.reporting import PERIOD_NAMES, ReportingCalendar
+from domain.reporting import ReportingCalendar
 from domain.text import fold, nfc
+
+# The label a periodic-report milestone is stored under when a plan is imported: the plan's own way of
+# naming the report («Báo cáo 6 tháng»), kept with the plan as data (how periods read in chat and
+# documents is presentation's, `presentation.periods`).
+REPORT_MILESTONE_LABELS = {
+    "Q1": "Báo cáo Quý I", "Q2": "Báo cáo Quý II", "H1": "Báo cáo 6 tháng", "Q3": "Báo cáo Quý III", "Y": "Báo cáo năm",
+}
 
 __all__ = [
     "ROMAN", "month_end", "parse_deadline", "parse_phrase", "parse_phrases", "quarter_end", "restrict_to_scope",
@@ -117,7 +124,7 @@ def periodic_milestones(
                 raise ValueError(f"lịch báo cáo không có kỳ {period} cho «{report}»")
             milestones.append(
                 ParsedMilestone(
-                    label=f"Báo cáo {PERIOD_NAMES[period]}", kind=PERIODIC_REPORT, text=text,
+                    label=REPORT_MILESTONE_LABELS[period], kind=PERIODIC_REPORT, text=text,
                     due=date.due, period=period, report=report,
                 )
             )

@@ -6,13 +6,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 ROLES = ("head", "officer", "coordinator", "leader", "admin")
-ROLE_NAMES = {
-    "head": "trưởng đơn vị",
-    "officer": "công chức",
-    "coordinator": "điều phối (Văn phòng)",
-    "leader": "Lãnh đạo Sở",
-    "admin": "quản trị",
-}
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from domain.reporting import PERIOD_WORDS, PERIODS, ReportingCalendar
+from domain.reporting import PERIODS, ReportingCalendar
 
 REPORT = "cchc"
 CALENDAR_RANGES = {
@@ -26,12 +26,15 @@ CALENDAR_RANGES = {
 }
 # The report whose cut-off opens this one's window (None: the previous year's annual report).
 PREVIOUS = {"Q1": None, "Q2": "Q1", "H1": None, "Q3": "H1", "Y": None}
-TITLES = {p: PERIOD_WORDS[p].span for p in PERIODS}
-ORDINALS = {p: PERIOD_WORDS[p].following for p in PERIODS}
 
 
 class UnknownPeriod(ValueError):
-    pass
+    """A period that is not one of the report's; `text` is what was given (the words of the refusal are
+    `presentation.periods.unknown_period`)."""
+
+    def __init__(self, text: str | None) -> None:
+        super().__init__(f"unknown report period: {text!r}")
+        self.text = text
 
 
 # The fourth quarter has no report of its own: the annual report (due in December) covers it, so «Q4» is
@@ -53,8 +56,7 @@ def normalise_period(text: str | None) -> str:
     value = (text or "").strip().upper()
     value = ALIASES.get(value, value)
     if value not in PERIODS:
-        raise UnknownPeriod(
-            f"kỳ báo cáo «{text}» không hợp lệ; dùng Q1, Q2, H1 (6 tháng), Q3, Q4 hoặc Y (cả năm, gồm quý IV)")
+        raise UnknownPeriod(text)
     return value
 
 
@@ -67,14 +69,6 @@ class ReportPeriod:
     due: dt.date | None
     next_start: dt.date  # part IV: the calendar quarter after the period
     next_end: dt.date
-
-    @property
-    def title(self) -> str:
-        return TITLES[self.period]
-
-    @property
-    def next_title(self) -> str:
-        return ORDINALS[self.period]
 
 
 def cutoff_of(calendar: ReportingCalendar, period: str, year: int) -> dt.date:

@@ -2,7 +2,7 @@
 «Nguyên nhân»), which blockers need the province (part V «Kiến nghị, đề xuất»), and which periodic counts
 the statistics annex asks for and which target measures each (docs/report.md).
 
-Pure: words in, groups out. Matching is on folded text (no diacritics, lower case), so «chờ hướng dẫn»,
+Pure: words in, codes out (the report's headings for them are presentation's). Matching is on folded text (no diacritics, lower case), so «chờ hướng dẫn»,
 «cho huong dan» and «Chờ Hướng Dẫn» are one reason.
 """
 
@@ -12,17 +12,18 @@ from dataclasses import dataclass
 
 from domain.text import fold
 
-# (reason heading, folded words that name it) — the first group whose word is in the note wins.
+# (reason code, folded words that name it) — the first group whose word is in the note wins. The headings
+# the report gives each reason are presentation's (`presentation.report_words.CAUSE_NAMES`).
 CAUSES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Chờ văn bản, hướng dẫn của cơ quan cấp trên", ("huong dan", "cho van ban", "chua co van ban", "quyet dinh",
-                                                       "cap tren", "ubnd", "so noi vu", "bo ")),
-    ("Thiếu kinh phí, cơ sở vật chất", ("kinh phi", "ngan sach", "du toan", "thiet bi", "may moc", "co so vat chat")),
-    ("Thiếu nhân lực hoặc nhân sự thay đổi", ("nhan luc", "nhan su", "can bo", "cong chuc", "vien chuc", "nghi",
-                                              "thieu nguoi", "chuyen cong tac")),
-    ("Vướng mắc về hệ thống, phần mềm", ("phan mem", "he thong", "mang", "loi", "cong dich vu", "chu ky so", "ky so")),
-    ("Phụ thuộc sự phối hợp của đơn vị khác", ("phoi hop", "don vi khac", "lien thong", "cho y kien", "gop y")),
+    ("guidance", ("huong dan", "cho van ban", "chua co van ban", "quyet dinh", "cap tren", "ubnd", "so noi vu",
+                  "bo ")),
+    ("funding", ("kinh phi", "ngan sach", "du toan", "thiet bi", "may moc", "co so vat chat")),
+    ("staff", ("nhan luc", "nhan su", "can bo", "cong chuc", "vien chuc", "nghi", "thieu nguoi",
+               "chuyen cong tac")),
+    ("systems", ("phan mem", "he thong", "mang", "loi", "cong dich vu", "chu ky so", "ky so")),
+    ("coordination", ("phoi hop", "don vi khac", "lien thong", "cho y kien", "gop y")),
 )
-OTHER_CAUSE = "Nguyên nhân khác"
+OTHER_CAUSE = "other"
 
 # A blocker needs the province when its words name a body above the department or a missing instruction.
 PROVINCE = ("ubnd", "tinh", "so noi vu", "bo ", "trung uong", "cap tren", "huong dan", "kinh phi", "bien che")
@@ -43,27 +44,28 @@ def needs_province(note: str) -> bool:
 
 @dataclass(frozen=True)
 class Indicator:
-    """A count every periodic CCHC report states; `words` find the plan's target measuring it."""
+    """A count every periodic CCHC report states; `words` find the plan's target measuring it. Its name in
+    the report is presentation's (`presentation.report_words.INDICATOR_NAMES`)."""
 
-    name: str
+    code: str
     words: tuple[str, ...]  # every folded phrase must be in the target's text; () = never a target
 
 
 # The periodic counts of the statistics annex (Biểu số liệu), in the order reports give them.
 INDICATORS: tuple[Indicator, ...] = (
-    Indicator("Số hồ sơ TTHC tiếp nhận trong kỳ", ()),
-    Indicator("Tỷ lệ hồ sơ TTHC giải quyết đúng hạn, trước hạn", ("ho so tthc", "dung", "han")),
-    Indicator("Số hồ sơ TTHC giải quyết trễ hạn (đã có văn bản xin lỗi)", ()),
-    Indicator("Tỷ lệ TTHC cung cấp dịch vụ công trực tuyến mức độ 4", ("dich vu cong truc tuyen", "muc do 4")),
-    Indicator("Tỷ lệ hồ sơ giải quyết trực tuyến mức độ 3, 4", ("ho so giai quyet truc tuyen",)),
-    Indicator("Tỷ lệ TTHC triển khai thanh toán trực tuyến", ("nghia vu tai chinh", "thanh toan truc tuyen")),
-    Indicator("Tỷ lệ giao dịch thanh toán trực tuyến", ("ty le giao dich thanh toan truc tuyen",)),
-    Indicator("Tỷ lệ số hóa kết quả giải quyết TTHC", ("so hoa", "ket qua giai quyet")),
-    Indicator("Tỷ lệ hồ sơ TTHC cập nhật trên Hệ thống một cửa điện tử", ("cap nhat", "mot cua")),
-    Indicator("Tỷ lệ văn bản hành chính được ký số, gửi nhận dạng điện tử", ("ky so",)),
-    Indicator("Mức độ hài lòng của người dân, doanh nghiệp", ("hai long",)),
-    Indicator("Số phản ánh, kiến nghị về TTHC tiếp nhận / đã xử lý", ()),
-    Indicator("Tỷ lệ phòng, đơn vị được kiểm tra công tác CCHC", ("kiem tra cong tac cai cach hanh chinh",)),
+    Indicator("cases_received", ()),
+    Indicator("cases_on_time", ("ho so tthc", "dung", "han")),
+    Indicator("cases_late", ()),
+    Indicator("online_services_level4", ("dich vu cong truc tuyen", "muc do 4")),
+    Indicator("online_cases", ("ho so giai quyet truc tuyen",)),
+    Indicator("online_payment_procedures", ("nghia vu tai chinh", "thanh toan truc tuyen")),
+    Indicator("online_payment_transactions", ("ty le giao dich thanh toan truc tuyen",)),
+    Indicator("digitised_results", ("so hoa", "ket qua giai quyet")),
+    Indicator("one_stop_updates", ("cap nhat", "mot cua")),
+    Indicator("signed_documents", ("ky so",)),
+    Indicator("satisfaction", ("hai long",)),
+    Indicator("feedback", ()),
+    Indicator("units_inspected", ("kiem tra cong tac cai cach hanh chinh",)),
 )
 
 

@@ -12,39 +12,11 @@ PERIODS = ("Q1", "Q2", "H1", "Q3", "Y")
 
 
 @dataclass(frozen=True)
-class PeriodWords:
-    """How the department names one period. The one table of these words: every other table of period
-    names (the report's, the export's, the dashboard's) is derived from `PERIOD_WORDS`."""
-
-    name: str  # in a report's name, as the plan writes it: «Báo cáo 6 tháng», «Báo cáo năm»
-    span: str  # the months it covers, standing alone: «6 tháng đầu năm», «cả năm»
-    following: str  # the quarter after its cut-off (part IV of the report: «nhiệm vụ quý IV»)
-
-
-PERIOD_WORDS: dict[str, PeriodWords] = {
-    "Q1": PeriodWords("Quý I", "Quý I", "quý I"),
-    "Q2": PeriodWords("Quý II", "Quý II", "quý II"),
-    "H1": PeriodWords("6 tháng", "6 tháng đầu năm", "6 tháng cuối năm"),
-    "Q3": PeriodWords("Quý III", "Quý III", "quý IV"),
-    "Y": PeriodWords("năm", "cả năm", "quý I năm sau"),
-    # not report periods, but periods the dashboard filters by
-    "Q4": PeriodWords("Quý IV", "Quý IV", "quý I năm sau"),
-    "H2": PeriodWords("6 tháng cuối năm", "6 tháng cuối năm", "quý I năm sau"),
-}
-PERIOD_NAMES = {p: PERIOD_WORDS[p].name for p in PERIODS}
-REPORT_NAMES = {"cchc": "Báo cáo CCHC", "kiem-soat-tthc": "Báo cáo kiểm soát TTHC"}
-
-
-@dataclass(frozen=True)
 class ReportDate:
     report: str
     period: str
     due: dt.date
     cutoff: dt.date | None
-
-    @property
-    def title(self) -> str:
-        return f"{REPORT_NAMES.get(self.report, self.report)} {PERIOD_NAMES[self.period]}"
 
 
 @dataclass

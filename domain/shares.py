@@ -78,19 +78,6 @@ class ReviewState(StrEnum):
     RETURNED = "returned"
 
 
-# The department's words for a share's status and for an evidence file's review: its documents, the chat
-# and the web view all write them this way (the web capitalises the review words).
-STATUS_NAMES: dict[str, str] = {  # keyed by Status (a str)
-    Status.NOT_STARTED: "Chưa thực hiện",
-    Status.IN_PROGRESS: "Đang thực hiện",
-    Status.BLOCKED: "Vướng mắc",
-    Status.DONE: "Hoàn thành",
-}
-# A share nobody has reported on yet: not «chưa thực hiện», which only the unit itself says.
-NOT_UPDATED_NAME = "Chưa cập nhật"
-REVIEW_NAMES: dict[str, str] = {ReviewState.PENDING: "chờ duyệt", ReviewState.ACCEPTED: "đã xác nhận", ReviewState.RETURNED: "bị trả lại"}
-
-
 def verified(status: str, accepted: int, pending: int) -> bool:
     """A share is «done and verified» when it is done, at least one of its files was accepted and none
     still waits for review (returned files do not count against it)."""

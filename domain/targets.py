@@ -166,10 +166,3 @@ def fmt_value(value: float | None) -> str:
     text = f"{value:.1f}".rstrip("0").rstrip(".")
     return text.replace(".", ",") + "%"
 
-
-def fmt_goal(goal: float | None, direction: str | None) -> str:
-    if goal is None:
-        return "không định lượng"
-    if goal == 100 and direction in (GE, None):
-        return "100%"
-    return f"{DIRECTION_SIGNS.get(direction or GE, '≥')} {fmt_value(goal)}"

@@ -14,9 +14,10 @@ from conversation.registry import intent
 from domain.messages import OutgoingFile, Reply
 from presentation import records as texts
 from presentation.common import NO_PLAN, unit_name
+from presentation.export_cells import PERIOD_TITLES
 from services.access import unit_in_view
 from services.errors import NoPlan
-from services.export_service import PERIOD_RANGES, PERIOD_TITLES, XLSX_MIME
+from services.export_service import PERIOD_RANGES, XLSX_MIME
 from services.outbox_files import prune
 
 

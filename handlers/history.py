@@ -20,7 +20,7 @@ async def history(ctx: Context) -> list[Reply]:
         return ctx.reply(texts.history_empty(ctx.nlu.task))
     tz = ctx.app.clock.tz
     rows = [
-        (line.at.astimezone(tz) if line.at.tzinfo else line.at, ctx.app.units.name(line.unit_id), line.text, line.who,
+        (line.at.astimezone(tz) if line.at.tzinfo else line.at, ctx.app.units.name(line.unit_id), texts.audit_text(line), line.who,
          line.channel)
         for line in lines
     ]

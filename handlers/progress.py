@@ -17,11 +17,12 @@ from conversation.registry import intent
 from domain.messages import Reply
 from handlers.plan_year import asked_year
 from presentation import progress as texts
+from presentation.charts import area_label, cached_progress_chart, chart_dir
 from presentation.common import DEPARTMENT_BAR, NO_PLAN, unit_name
 from presentation.years import with_year
 from services.access import unit_in_view
-from services.charts import area_label, cached_progress_chart, chart_dir, tally_leads
 from services.errors import NoPlan
+from services.progress_counts import tally_leads
 
 log = logging.getLogger(__name__)
 summary = texts.summary

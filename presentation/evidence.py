@@ -6,8 +6,8 @@ import datetime as dt
 
 from conversation.callbacks import AttachEvidence, encode
 from domain.messages import Button, Reply
-from domain.shares import REVIEW_NAMES
 from presentation.format import file_size, fmt_date, short
+from presentation.names import REVIEW_NAMES
 from services.evidence_service import EvidenceRefused
 from services.views import LeadView
 

@@ -10,8 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Protocol
 
-from domain.shares import STATUS_NAMES, due_working_day
-from services.views import status_text  # the one wording of a status, shared with the exports
+from domain.shares import due_working_day
+from domain.targets import DIRECTION_SIGNS, GE, fmt_value
+from presentation.names import (  # the one wording of a status, shared with the exports
+    STATUS_NAMES,
+    status_text,
+)
 
 STATUS_ICONS = {"not_started": "⬜", "in_progress": "🔄", "blocked": "⚠️", "done": "✅"}
 SHORT_TITLE = 70
@@ -20,13 +24,22 @@ WEEKDAY_SHORT = ("T2", "T3", "T4", "T5", "T6", "T7", "CN")
 
 __all__ = [
     "STATUS_ICONS", "STATUS_NAMES", "Workdays", "days_left", "deadline", "due_day", "file_size", "fmt_date", "fmt_day",
-    "short", "status_icon", "status_text",
+    "fmt_goal", "short", "status_icon", "status_text",
 ]
 
 
 class Workdays(Protocol):
     def is_working_day(self, day: dt.date) -> bool: ...
     def previous_working_day(self, day: dt.date) -> dt.date: ...
+
+
+def fmt_goal(goal: float | None, direction: str | None) -> str:
+    """A target's goal: «≥ 60%», «100%», «không định lượng» (a qualitative target)."""
+    if goal is None:
+        return "không định lượng"
+    if goal == 100 and direction in (GE, None):
+        return "100%"
+    return f"{DIRECTION_SIGNS.get(direction or GE, '≥')} {fmt_value(goal)}"
 
 
 def fmt_date(day: dt.date | None) -> str:

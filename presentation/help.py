@@ -10,8 +10,9 @@ import datetime as dt
 from pathlib import Path
 
 from conversation.intents import INTENTS, help_sections
-from domain.people import ROLE_NAMES, UserView
+from domain.people import UserView
 from domain.units import UnitDirectory
+from presentation.names import ROLE_NAMES
 
 INTRO_STRANGER = (
     "Trợ lý Kế hoạch CCHC của Sở giúp tra cứu nhiệm vụ, hạn hoàn thành, báo cáo tiến độ và nhắc việc.\n"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from presentation.format import Workdays, days_left, deadline, fmt_date
+from presentation.names import file_label, status_text
+from services.review_service import AuditLine
 
 TRIGGER_HOW = "Ghi ngày sự kiện theo mẫu: «nv 18: đã nhận văn bản UBND ngày 10/5»."
 TRIGGER_FORBIDDEN = "Chỉ Văn phòng Sở (điều phối) ghi nhận ngày sự kiện. Không có gì thay đổi."
@@ -28,6 +30,18 @@ def trigger_recorded(task: int, day: dt.date, milestones: list[tuple[str, dt.dat
         for label, due in milestones
     )
     return "\n".join(lines)
+
+
+def audit_text(line: AuditLine) -> str:
+    """What one event of a task's history says («Đang thực hiện 90% — bổ sung biên bản», «gửi minh chứng …»)."""
+    if line.evidence is None:
+        return status_text(line.status or "", line.percent) + (f" — {line.note}" if line.note else "")
+    name = file_label(line.evidence)
+    if line.event == "accepted":
+        return f"xác nhận minh chứng «{name}»"
+    if line.event == "returned":
+        return f"trả lại minh chứng «{name}»: {line.evidence.review_comment}"
+    return f"gửi minh chứng «{name}»"
 
 
 def history_empty(task: int) -> str:

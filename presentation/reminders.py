@@ -39,12 +39,13 @@ from domain.reminders import (
     WeekSummary,
     before_plan,
 )
-from domain.reporting import PERIOD_NAMES
 from domain.units import UnitDirectory
 from domain.workdays import WorkingCalendar
 from presentation.format import deadline, due_day, fmt_date, short, status_text
+from presentation.periods import PERIOD_NAMES
 from presentation.plan_diff import new_year_text
 from presentation.targets import gaps_count_line, gaps_line
+from services.reminders.delivery import SettleNote
 
 WEEKDAY_NAMES = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
 SHORT_TITLE = 48
@@ -413,6 +414,31 @@ def preview_text(month_label: str, messages: Sequence, units: UnitDirectory, *, 
     return "\n".join(lines)
 
 
+# The §4 kinds and the reasons nobody receives an item, as `cchc-bot reminders due` lists them.
+DUE_KIND_NAMES = {
+    "before_due": "trước hạn",
+    "due_today": "đến hạn",
+    "overdue": "quá hạn",
+    "report_before_due": "báo cáo sắp đến hạn",
+    "report_input": "gửi số liệu báo cáo",
+    "checkin": "việc thường xuyên",
+    "digest": "tổng hợp tuần",
+    "year_end": "tổng kết năm",
+}
+NOBODY_REASONS = {
+    "no_registered_head": "chưa có ai đăng ký",
+    "no_delegate_registered": "chưa có người nhận thay",
+    "all_opted_out": "đã tắt nhắc nhở",
+    "all_snoozed": "đang tạm hoãn",
+    "all_identities_unreachable": "không liên lạc được",
+}
+# The words of a delivery ledger row settled without a message (`services.reminders.delivery.SettleNote`).
+SETTLE_NOTES = {
+    SettleNote.NO_LONGER_DUE: "không còn đến hạn",
+    SettleNote.UNREACHABLE: "không liên lạc được",
+    SettleNote.RENDER_FAILED: "lỗi nội bộ khi dựng tin nhắn",
+    SettleNote.NOTHING_THIS_WEEK: "không có gì để báo trong tuần",
+}
 KIND_WORDS = {"daily": "nhắc hằng ngày", "digest": "tổng hợp tuần", "overview": "tổng quan",
               "checkin": "hỏi kết quả trước kỳ báo cáo", "year_end": "tổng kết năm"}
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 from domain.reporting import ReportDate
 from presentation.format import Workdays, days_left, deadline, due_day, fmt_day
+from presentation.periods import report_title
 
 NOT_IN_CALENDAR = (
     "Lịch báo cáo không có kỳ này. Các kỳ: Quý I, Quý II (kiểm soát TTHC), 6 tháng, Quý III, năm. "
@@ -27,7 +28,7 @@ def report_line(d: ReportDate, today: dt.date, workdays: Workdays | None, done: 
     else:
         state = days_left(d.due, today, workdays)
     cutoff = f"; chốt số liệu {fmt_day(d.cutoff, today.year)}" if d.cutoff and d.due >= today else ""
-    return f"• {d.title}: {when} — {state}{cutoff}"
+    return f"• {report_title(d)}: {when} — {state}{cutoff}"
 
 
 def targets_overview(sections: list[tuple[int, str, list[str]]]) -> str:

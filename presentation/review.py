@@ -7,9 +7,9 @@ import datetime as dt
 
 from conversation.callbacks import AttachEvidence, Review, encode
 from domain.messages import Button, OutgoingFile, Reply
-from domain.shares import REVIEW_NAMES
 from domain.units import UnitDirectory
 from presentation.format import STATUS_NAMES, file_size, fmt_date, short
+from presentation.names import REVIEW_NAMES, file_label
 from services.broadcast_service import PushReport
 from services.review_service import PENDING, EvidenceView, ReviewKind, ReviewOutcome
 
@@ -47,9 +47,9 @@ def card(ev: EvidenceView, units: UnitDirectory, *, buttons: bool, attached: Out
     lines = [
         f"**NV {ev.task_number}** — {short(ev.task_title)}",
         f"Đơn vị: {units.name(ev.unit_id)} · tình trạng: {STATUS_NAMES.get(ev.lead_status, ev.lead_status)}",
-        f"Tệp: {ev.label} ({file_size(ev.size)}) — {ev.uploader or 'không rõ người gửi'}, {fmt_date(ev.created_at.date())}",
+        f"Tệp: {file_label(ev)} ({file_size(ev.size)}) — {ev.uploader or 'không rõ người gửi'}, {fmt_date(ev.created_at.date())}",
     ]
-    if ev.caption and ev.caption != ev.label:
+    if ev.caption and ev.caption != file_label(ev):
         lines.append(f"Chú thích: {short(ev.caption, 200)}")
     if ev.review_state != PENDING:
         lines.append(f"Trạng thái: {REVIEW_NAMES[ev.review_state]}")
@@ -63,7 +63,7 @@ def card(ev: EvidenceView, units: UnitDirectory, *, buttons: bool, attached: Out
 
 def ask_comment(ev: EvidenceView, units: UnitDirectory) -> Reply:
     return Reply(
-        f"Anh/chị nhập **lý do trả lại** minh chứng «{ev.label}» (NV {ev.task_number}, "
+        f"Anh/chị nhập **lý do trả lại** minh chứng «{file_label(ev)}» (NV {ev.task_number}, "
         f"{units.name(ev.unit_id)}). Đơn vị sẽ nhận được nguyên văn ý kiến này.",
         buttons=[[Button("✖️ Hủy", encode(Review("x", ev.id)))]],
     )
@@ -71,17 +71,17 @@ def ask_comment(ev: EvidenceView, units: UnitDirectory) -> Reply:
 
 def already(ev: EvidenceView) -> str:
     who = f" bởi {ev.reviewer}" if ev.reviewer else ""
-    return f"Minh chứng «{ev.label}» (NV {ev.task_number}) đã được duyệt trước đó{who}: {REVIEW_NAMES[ev.review_state]}."
+    return f"Minh chứng «{file_label(ev)}» (NV {ev.task_number}) đã được duyệt trước đó{who}: {REVIEW_NAMES[ev.review_state]}."
 
 
 def reviewed(outcome: ReviewOutcome, unit: str) -> str:
     ev = outcome.file
     if outcome.kind is ReviewKind.ACCEPTED:
-        text = f"✅ Đã xác nhận minh chứng «{ev.label}» — NV {ev.task_number}, {unit}."
+        text = f"✅ Đã xác nhận minh chứng «{file_label(ev)}» — NV {ev.task_number}, {unit}."
         if outcome.verified:
             text += "\nPhần việc này nay được tính là **hoàn thành và đã xác nhận**."
         return text
-    return f"↩️ Đã trả lại minh chứng «{ev.label}» — NV {ev.task_number}, {unit}.\nÝ kiến: {ev.review_comment}"
+    return f"↩️ Đã trả lại minh chứng «{file_label(ev)}» — NV {ev.task_number}, {unit}.\nÝ kiến: {ev.review_comment}"
 
 
 def notice_line(report: PushReport, unit: str) -> str:
@@ -100,12 +100,12 @@ def review_notice(outcome: ReviewOutcome, units: UnitDirectory) -> Reply:
     assert ev is not None
     title = f"nhiệm vụ {ev.task_number} — {short(ev.task_title)}"
     if outcome.kind is ReviewKind.ACCEPTED:
-        text = f"✅ Minh chứng «{ev.label}» của {title} đã được Văn phòng Sở **xác nhận**."
+        text = f"✅ Minh chứng «{file_label(ev)}» của {title} đã được Văn phòng Sở **xác nhận**."
         if outcome.verified:
             text += f"\nPhần việc của {units.name(ev.unit_id)} đã hoàn thành và được xác nhận."
         return Reply(text, private_only=True)
     text = (
-        f"↩️ Minh chứng «{ev.label}» của {title} bị Văn phòng Sở **trả lại**.\n"
+        f"↩️ Minh chứng «{file_label(ev)}» của {title} bị Văn phòng Sở **trả lại**.\n"
         f"Ý kiến: {ev.review_comment}\n"
         f"Anh/chị gửi lại minh chứng đã bổ sung: ảnh hoặc tệp kèm chú thích «nv {ev.task_number} ...»."
     )

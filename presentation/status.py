@@ -134,3 +134,9 @@ def too_many_guesses(wait_seconds: int) -> str:
         f"Anh/chị đã nhập sai mã mời nhiều lần. Vui lòng chờ {wait_seconds} giây rồi gửi lại «đăng ký MÃ»; "
         "nếu chưa có mã đúng, xin Văn phòng Sở cấp mã mới."
     )
+
+
+def milestone_completed_note(label: str) -> str:
+    """The note kept in the history with an update that completed a milestone and gave no note of its own
+    (the history, the export and the report show it)."""
+    return f"hoàn thành mốc «{label}»"

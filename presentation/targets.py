@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from conversation.callbacks import Confirm, PickTarget, TargetsPage, encode
 from domain.messages import Button, Reply
-from domain.report_period import TITLES
-from domain.targets import fmt_goal, fmt_value
+from domain.targets import fmt_value
+from presentation.format import fmt_goal
+from presentation.periods import TITLES
 
 VERDICT_ICONS = {True: "✅ đạt", False: "⚠️ chưa đạt", None: "▫️ chưa có số liệu"}
 READ_ONLY = (

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 
 from domain.people import ROLES, PersonRecord
 from domain.units import UnitDirectory
+from services.errors import Unknown, UnknownName
 from storage.uow import UnitOfWorkFactory
 
 
-class PeopleError(ValueError):
-    """A request the operator must correct (an unknown person, unit or role)."""
+class PeopleError(UnknownName):
+    """A request the operator must correct (an unknown person, unit or role). The words are presentation's (`presentation.people`)."""
 
 
 @dataclass(frozen=True)
@@ -35,14 +36,13 @@ class PeopleService:
 
     async def people(self, unit_id: str | None = None) -> list[PersonRecord]:
         if unit_id is not None and self.units.get(unit_id) is None:
-            known = ", ".join(unit.id for unit in self.units.member_units)
-            raise PeopleError(f"không có đơn vị «{unit_id}» (các đơn vị: {known})")
+            raise PeopleError(Unknown.UNIT, unit_id, [unit.id for unit in self.units.member_units])
         async with self.uow() as uow:
             return await uow.people.people(unit_id)
 
     async def set_role(self, user_id: int, role: str, *, by: str, now: dt.datetime) -> PersonChange:
         if role not in ROLES:
-            raise PeopleError(f"vai trò «{role}» không hợp lệ (chọn: {', '.join(ROLES)})")
+            raise PeopleError(Unknown.ROLE, role, ROLES)
         return await self._change(user_id, "role", role, by, now)
 
     async def set_active(self, user_id: int, active: bool, *, by: str, now: dt.datetime) -> PersonChange:
@@ -60,7 +60,7 @@ class PeopleService:
         async with self.uow() as uow:
             person = await uow.people.person(user_id)
             if person is None:
-                raise PeopleError(f"không có người dùng số {user_id} (xem `cchc-bot users list`)")
+                raise PeopleError(Unknown.PERSON, user_id)
             current = person.role if field == "role" else ("true" if person.active else "false")
             if current == value:
                 return PersonChange(person, field, current, value, changed=False)

@@ -13,13 +13,14 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from domain.plan import PERIODIC_REPORT, YEAR_ROUND
 from domain.projection import Counts, Projection, ShareState, count_shares
 from domain.report_period import ReportPeriod
 from domain.report_rules import INDICATORS, cause_of, indicator_target, needs_province
 from domain.shares import Status
-from domain.targets import fmt_goal, fmt_value
+from domain.targets import fmt_value
 from domain.text import fold
 from services.report_model import (
     AreaPart,
@@ -35,9 +36,24 @@ from services.report_model import (
 )
 from services.target_service import TargetStatus
 
-VERDICTS = {True: "đạt", False: "chưa đạt", None: "chưa có số liệu"}
-PERIOD_LABELS = {"Q1": "Quý I", "Q2": "Quý II", "H1": "6 tháng", "Q3": "Quý III", "Y": "năm"}
 EVIDENCE_SHOWN = 5
+
+
+class OutlineWords(Protocol):
+    """The words the outline's text fields are filled with (`presentation.report_words.ReportWords`,
+    handed in by the bootstrap): this module decides what the report says, never how it is worded."""
+
+    @property
+    def blank(self) -> str: ...
+    def verdict(self, met: bool | None) -> str: ...
+    def figure_period(self, period: str) -> str: ...
+    def period_name(self, rp: ReportPeriod) -> str: ...
+    def period_title(self, period: str) -> str: ...
+    def next_title(self, period: str) -> str: ...
+    def goal(self, goal: float | None, direction: str | None) -> str: ...
+    def cause(self, code: str) -> str: ...
+    def indicator(self, code: str) -> str: ...
+    def file_label(self, name: str | None, caption: str | None, number: int) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -90,13 +106,18 @@ def reference(value: str | None) -> tuple[str, bool]:
     return value, value.startswith("/")
 
 
-def target_line(row: TargetStatus, period: str) -> TargetLine:
+def met(row: TargetStatus) -> bool | None:
+    """Whether a quantified target's figure reaches its goal (None: no figure yet, or qualitative)."""
+    return row.verdict if row.target.goal is not None else None
+
+
+def target_line(row: TargetStatus, period: str, words: OutlineWords) -> TargetLine:
     t, f = row.target, row.figure
-    verdict = VERDICTS[row.verdict] if t.goal is not None else ""
-    label = f"số liệu {PERIOD_LABELS.get(f.period, f.period)}" if f is not None and f.period != period else ""
+    verdict = words.verdict(row.verdict) if t.goal is not None else ""
+    label = words.figure_period(f.period) if f is not None and f.period != period else ""
     late = row.late
     return TargetLine(
-        code=t.code, text=t.text, goal=fmt_goal(t.goal, t.direction), figure=fmt_value(f.value) if f else "",
+        code=t.code, text=t.text, goal=words.goal(t.goal, t.direction), figure=fmt_value(f.value) if f else "",
         fraction=f"{f.numerator}/{f.denominator}" if f and f.denominator else "", period_label=label,
         verdict=verdict, reported_by=(f.who or "") if f else "", reported_on=f.at.date() if f else None,
         late_figure=fmt_value(late.value) if late else "", late_on=late.at.date() if late else None,
@@ -194,11 +215,12 @@ def _evidence_top(items: Sequence[AcceptedEvidence], done_tasks: set[int], unit_
 def build(
     rp: ReportPeriod, facts: PlanFacts, projection: Projection, *, notes: dict[int, Blocked],
     evidence: Sequence[AcceptedEvidence], targets: Sequence[TargetStatus], unit_name: Callable[[str], str],
-    unit_order: dict[str, int], unit_id: str | None = None, signer: str = "deputy", department: str = "",
+    unit_order: dict[str, int], words: OutlineWords, unit_id: str | None = None, signer: str = "deputy",
+    department: str = "",
 ) -> ReportDraft:
     b = _Builder(rp, facts, projection, unit_name, unit_order, unit_id)
     parts = {s.number: b.area(s, 0 if s.number == 1 else s.number - 1, notes) for s in facts.sections}
-    lines = [target_line(r, rp.period) for r in targets]
+    lines = [target_line(r, rp.period, words) for r in targets]
     for line, row in zip(lines, targets, strict=True):
         if row.target.section in parts:
             parts[row.target.section].targets.append(line)
@@ -219,25 +241,25 @@ def build(
     for ind in INDICATORS:
         code = indicator_target(ind, pairs)
         figure = by_code[code].figure if code else ""
-        indicators.append(IndicatorRow(ind.name, code, figure))
+        indicators.append(IndicatorRow(words.indicator(ind.code), code, figure))
     counts: Counts = count_shares(b.shares)
     tasks_done, tasks_total = projection.tasks_done(unit_id)
     number, number_blank = reference(facts.number)
     date, date_blank = reference(facts.date)
     sections = facts.sections
     return ReportDraft(
-        year=rp.year, period=rp.period, period_title=rp.title,
-        period_name=f"năm {rp.year}" if rp.period == "Y" else f"{rp.title} năm {rp.year}",
+        year=rp.year, period=rp.period, period_title=words.period_title(rp.period),
+        period_name=words.period_name(rp),
         plan_title=facts.title, issuer=facts.issuer, province=province_of(department), plan_number=number, plan_number_blank=number_blank,
         plan_date=date, plan_date_blank=date_blank, signer=signer, start=rp.start, cutoff=rp.cutoff, due=rp.due,
-        next_title=rp.next_title, carry_start=rp.cutoff + dt.timedelta(days=1), next_start=rp.next_start,
+        next_title=words.next_title(rp.period), carry_start=rp.cutoff + dt.timedelta(days=1), next_start=rp.next_start,
         next_end=rp.next_end, unit_id=unit_id, counts=counts, tasks_done=tasks_done, tasks_total=tasks_total,
         direction=parts.get(1),
         areas=[parts[s.number] for s in sections if s.number != 1],
-        achieved=[t for t in lines if t.verdict == "đạt"], overdue=overdue, blockers=blockers,
+        achieved=[t for t, row in zip(lines, targets, strict=True) if met(row) is True], overdue=overdue, blockers=blockers,
         carry_tasks=sorted({o.task for o in overdue} | {x.task for x in blockers}),
-        causes=[CauseGroup(reason, items) for reason, items in causes.items()], due_next=due_next,
+        causes=[CauseGroup(words.cause(reason), items) for reason, items in causes.items()], due_next=due_next,
         year_round=year_round, proposals=[x for x in blockers if needs_province(x.note)],
         stats=[StatRow(s.roman, s.title.capitalize(), parts[s.number].counts) for s in sections],
-        targets=lines, indicators=indicators, evidence_accepted=len(wanted),
+        targets=lines, indicators=indicators, evidence_accepted=len(wanted), blank=words.blank,
     )

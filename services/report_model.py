@@ -1,8 +1,9 @@
 """The periodic CCHC report's content, shaped like the outline the province expects (docs/report.md).
 
 Plain dataclasses only: `services.report_build` fills them from the one projection (`domain.projection`)
-at the period's cut-off, the template (docxtpl, `services.report_writer`) words them. Every count here is
-a `domain.projection.Counts` — nothing in the report counts shares itself.
+at the period's cut-off, with the words of their text fields handed in (`presentation.report_words`); the
+template (docxtpl, `presentation.report_document`) lays them out. Every count here is a
+`domain.projection.Counts` — nothing in the report counts shares itself.
 """
 
 from __future__ import annotations
@@ -11,9 +12,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from domain.projection import Counts, Projection
-
-# The one marker for every blank a person must fill in (docs/report.md: «Form»).
-BLANK = "[…cần bổ sung…]"
 
 
 @dataclass(frozen=True)
@@ -32,6 +30,23 @@ class TargetLine:
     period: str  # the period the figure belongs to (Q1 … Y)
     value: float | None  # the number (the JSON's `value`)
     goal_value: float | None
+
+
+@dataclass(frozen=True)
+class AnnexRow:
+    """One accepted evidence file in the report's evidence annex (`presentation.evidence_annex`)."""
+
+    area: str  # the area's Roman numeral
+    task: int
+    title: str
+    name: str
+    unit: str
+    sent: dt.date
+    sender: str
+    accepted: dt.date | None
+    reviewer: str
+    size: int
+    sha256: str
 
 
 @dataclass(frozen=True)
@@ -153,7 +168,7 @@ class ReportDraft:
     targets: list[TargetLine]
     indicators: list[IndicatorRow]
     evidence_accepted: int
-    blank: str = BLANK
+    blank: str  # the one marker of a blank a person fills in («[…cần bổ sung…]», presentation.report_words)
     load_seconds: float = 0.0
     # the projection the draft was filled from (`report draft --json`); not a template value
     projection: Projection | None = field(default=None, repr=False, metadata={"template": False})

@@ -4,7 +4,9 @@
 states them **as they stood at the period's cut-off** (`domain.report_period`): the shares' states and
 every count are the one projection (`domain.projection`) at the end of the cut-off day, so the report, the
 chat, the export, the web view and `cchc-bot status --at` agree. `services.report_build` sorts the shares
-into the outline; the template (docxtpl, `services.report_writer`) words it; this module has no Word in it.
+into the outline. The words and the documents are presentation's, handed in by the bootstrap: the outline's
+words (`presentation.report_words`), the Word renderer (`presentation.report_document`, docxtpl) and the
+evidence annex (`presentation.evidence_annex`); this module has neither Word nor wording in it.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import datetime as dt
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from domain.projection import PlanMilestone, PlanShare, Projection, RecordedUpdate, project
@@ -23,10 +25,9 @@ from domain.reporting import ReportingCalendar
 from domain.shares import ReviewState, Workdays
 from domain.units import UnitDirectory
 from services.errors import NoPlan
-from services.evidence_annex import AnnexRow, write_annex
 from services.projection_service import ProjectionService, share_json
-from services.report_build import AcceptedEvidence, Blocked, PlanFacts, SectionFacts, build
-from services.report_model import ReportDraft
+from services.report_build import AcceptedEvidence, Blocked, OutlineWords, PlanFacts, SectionFacts, build
+from services.report_model import AnnexRow, ReportDraft
 from services.review_service import EvidenceView, evidence_view
 from services.target_service import TargetService
 from storage.uow import UnitOfWorkFactory
@@ -34,11 +35,27 @@ from storage.uow import UnitOfWorkFactory
 __all__ = ["NoPlan", "ReportDraft", "ReportService"]
 
 
+class DraftRenderer(Protocol):
+    def __call__(self, draft: ReportDraft, template: Path, out: Path) -> Path:
+        """Render `draft` through the Word `template` into `out` (atomically)."""
+        ...
+
+
+class AnnexWriter(Protocol):
+    def __call__(self, rows: Sequence[AnnexRow], rp: ReportPeriod, out: Path) -> Path:
+        """Write the evidence annex of the report of `rp` into `out` (atomically)."""
+        ...
+
+
 class ReportService:
     def __init__(
         self, uow: UnitOfWorkFactory, units: UnitDirectory, reporting: ReportingCalendar, targets: TargetService,
-        tz: ZoneInfo, template: Path, workdays: Workdays, projections: ProjectionService | None = None,
+        tz: ZoneInfo, template: Path, workdays: Workdays, projections: ProjectionService | None = None, *,
+        words: OutlineWords, render: DraftRenderer, write_annex: AnnexWriter,
     ) -> None:
+        self.words = words  # presentation.report_words.REPORT_WORDS
+        self.render = render  # presentation.report_document.render, imported on first use
+        self.write_annex = write_annex  # presentation.evidence_annex.write_annex
         self.projections = projections  # the one projection (docs/contracts.md §7)
         self.workdays = workdays
         self.uow = uow
@@ -80,13 +97,14 @@ class ReportService:
             inputs = self._inputs(tasks, history)
             notes = self._notes(history, until)
             accepted = self._accepted(evidence_rows, until)
-        evidence = [AcceptedEvidence(e.task_number, e.section, e.unit_id, e.label, self.local(e.created_at).date())
+        evidence = [AcceptedEvidence(e.task_number, e.section, e.unit_id, self._label(e),
+                                     self.local(e.created_at).date())
                     for e in accepted]
         projection = await self._projection(inputs, rp.cutoff, year, current=current)
         order = {u.id: i for i, u in enumerate(self.units.units)}
         draft = build(rp, facts, projection, notes=notes, evidence=evidence, targets=target_rows,
-                      unit_name=self.units.name, unit_order=order, unit_id=unit_id, signer=signer,
-                      department=self.units.department)
+                      unit_name=self.units.name, unit_order=order, words=self.words, unit_id=unit_id,
+                      signer=signer, department=self.units.department)
         draft.projection = projection
         draft.load_seconds = time.perf_counter() - started
         return draft
@@ -105,7 +123,7 @@ class ReportService:
         }
 
     async def write_evidence_annex(self, period: str, out: Path, year: int | None = None) -> Path:
-        """Every evidence file accepted by the period's cut-off, in an Excel workbook (services.evidence_annex)."""
+        """Every evidence file accepted by the period's cut-off, in an Excel workbook (presentation.evidence_annex)."""
         year = await self.plan_year(year)
         rp = report_period(self.reporting, period, year)
         until = dt.datetime.combine(rp.cutoff + dt.timedelta(days=1), dt.time())
@@ -116,13 +134,15 @@ class ReportService:
             romans = {s.number: s.roman for s in await uow.plans.sections(plan.id)}
             accepted = self._accepted(await uow.review.evidence(plan.id, state=ReviewState.ACCEPTED.value), until)
         rows = [
-            AnnexRow(romans.get(e.section, ""), e.task_number, e.task_title, e.label, self.units.name(e.unit_id),
+            AnnexRow(romans.get(e.section, ""), e.task_number, e.task_title, self._label(e), self.units.name(e.unit_id),
                      self.local(e.created_at).date(), e.uploader or "",
                      self.local(e.reviewed_at).date() if e.reviewed_at else None, e.reviewer or "", e.size, e.sha256)
             for e in sorted(accepted, key=lambda e: (e.section, e.task_number, e.created_at))
         ]
-        title = f"Danh mục minh chứng — báo cáo CCHC {rp.title} năm {year}"
-        return await asyncio.to_thread(write_annex, rows, title, out)
+        return await asyncio.to_thread(self.write_annex, rows, rp, out)
+
+    def _label(self, ev: EvidenceView) -> str:
+        return self.words.file_label(ev.file_name, ev.caption, ev.id)
 
     @staticmethod
     def _facts(plan: Any, sections: Sequence[Any], tasks: Sequence[Any]) -> PlanFacts:
@@ -188,11 +208,9 @@ class ReportService:
     ) -> tuple[ReportDraft, Path, float]:
         """Draft the whole department's report and render it into `out` (a worker thread renders, so
         the bot's event loop never waits on Word); returns (draft, path, render seconds)."""
-        from services.report_writer import render
-
         draft = await self.draft(period, year, signer=signer)
         started = time.perf_counter()
-        path = await asyncio.to_thread(render, draft, template or self.template, out)
+        path = await asyncio.to_thread(self.render, draft, template or self.template, out)
         return draft, path, time.perf_counter() - started
 
     def period_of(self, period: str, year: int) -> ReportPeriod:

@@ -31,7 +31,6 @@ from services.access import Permission, coordinating
 from services.broadcast_service import BroadcastService, PushReport
 from services.reminders import ReminderService
 from services.status_service import StatusService
-from services.views import status_text
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 PENDING, ACCEPTED, RETURNED = ReviewState.PENDING, ReviewState.ACCEPTED, ReviewState.RETURNED
@@ -66,11 +65,6 @@ class EvidenceView:
     reviewer: str | None
     reviewed_at: dt.datetime | None
     lead_status: str = Status.NOT_STARTED
-
-    @property
-    def label(self) -> str:
-        """How people recognise the file: its name, else its caption, else its number."""
-        return self.file_name or (self.caption or "").strip()[:60] or f"tệp #{self.id}"
 
     @property
     def is_image(self) -> bool:
@@ -266,7 +260,7 @@ class ReviewService:
         if rows is None:
             return None
         lines = [
-            AuditLine(at, unit, "status", status_text(status, percent) + (f" — {note}" if note else ""), who, channel)
+            AuditLine(at, unit, "status", who, channel, status=status, percent=percent, note=note)
             for unit, status, percent, note, at, who, channel in rows
             if unit_ids is None or unit in unit_ids
         ]
@@ -276,14 +270,11 @@ class ReviewService:
                 evidence_view(r) for r in await uow.review.evidence(plan_id, task_number=task, unit_ids=unit_ids)
             ] if plan_id is not None else []
         for ev in files:
-            lines.append(AuditLine(ev.created_at, ev.unit_id, "evidence", f"gửi minh chứng «{ev.label}»",
-                                   ev.uploader or "?", ev.channel))
+            lines.append(AuditLine(ev.created_at, ev.unit_id, "evidence", ev.uploader or "?", ev.channel, evidence=ev))
             if ev.review_state == ACCEPTED and ev.reviewed_at:
-                lines.append(AuditLine(ev.reviewed_at, ev.unit_id, "accepted", f"xác nhận minh chứng «{ev.label}»",
-                                       ev.reviewer or "?", None))
+                lines.append(AuditLine(ev.reviewed_at, ev.unit_id, "accepted", ev.reviewer or "?", None, evidence=ev))
             elif ev.review_state == RETURNED and ev.reviewed_at:
-                lines.append(AuditLine(ev.reviewed_at, ev.unit_id, "returned",
-                                       f"trả lại minh chứng «{ev.label}»: {ev.review_comment}", ev.reviewer or "?", None))
+                lines.append(AuditLine(ev.reviewed_at, ev.unit_id, "returned", ev.reviewer or "?", None, evidence=ev))
         order = {"status": 0, "evidence": 1, "accepted": 2, "returned": 2}
         tz = self.clock.tz
         lines.sort(key=lambda line: (_wall(line.at, tz), order[line.event]))
@@ -330,12 +321,17 @@ class ReviewService:
 
 @dataclass(frozen=True)
 class AuditLine:
+    """One event of a task's history; its words are presentation's (`presentation.records.audit_text`)."""
+
     at: dt.datetime
     unit_id: str
     event: str  # status | evidence | accepted | returned
-    text: str
     who: str
     channel: str | None
+    status: str | None = None  # a status change: what was reported
+    percent: int | None = None
+    note: str | None = None
+    evidence: EvidenceView | None = None  # an upload or a review: the file
 
 
 def _wall(at: dt.datetime, tz: dt.tzinfo) -> dt.datetime:

@@ -5,6 +5,7 @@ dates for milestones that wait for an event."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -88,9 +89,12 @@ def dated_milestones(assignment: AssignmentRecord) -> list[DatedMilestone]:
 
 
 class StatusService:
-    def __init__(self, uow: UnitOfWorkFactory, plans: PlanService) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, plans: PlanService, *, milestone_note: Callable[[str], str]) -> None:
         self.uow = uow
         self.plans = plans
+        # a milestone's label → the note kept with an update that completed it and said nothing else
+        # (presentation.status.milestone_completed_note, handed in by the bootstrap)
+        self.milestone_note = milestone_note
 
     async def update(
         self,
@@ -155,7 +159,7 @@ class StatusService:
                     milestones=dated_milestones(assignment), today=now.date(),
                 )
                 if change.completed is not None and not note:
-                    note = f"hoàn thành mốc «{change.completed.label}»"
+                    note = self.milestone_note(change.completed.label)
                 await repo.record(
                     lead.id, status=change.recorded, percent=change.recorded_percent, note=note, user_id=user.id,
                     channel=channel, text=text, key=key, at=now,

@@ -11,6 +11,7 @@ from enum import StrEnum
 from domain.invite_codes import new_code
 from domain.people import ROLES, UserView
 from domain.units import UnitDirectory
+from services.errors import Unknown, UnknownName
 from storage.uow import Conflict, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -19,8 +20,8 @@ GUESS_LIMIT = 5  # wrong invite codes a sender may try…
 GUESS_WINDOW = dt.timedelta(minutes=1)  # …in any such window; then it waits
 
 
-class InviteError(ValueError):
-    pass
+class InviteError(UnknownName):
+    """An invite for a unit or role that does not exist. The words are presentation's (`presentation.people`)."""
 
 
 @dataclass(frozen=True)
@@ -72,10 +73,9 @@ class UserService:
         """A person belongs to one of the department's own units, with one of the known roles."""
         unit = self.units.get(unit_id)
         if unit is None or unit.is_external:
-            known = ", ".join(u.id for u in self.units.member_units)
-            raise InviteError(f"không có đơn vị «{unit_id}» (các đơn vị: {known})")
+            raise InviteError(Unknown.UNIT, unit_id, [u.id for u in self.units.member_units])
         if role not in ROLES:
-            raise InviteError(f"vai trò «{role}» không hợp lệ (chọn: {', '.join(ROLES)})")
+            raise InviteError(Unknown.ROLE, role, ROLES)
 
     async def identify(self, channel: str, external_id: str) -> UserView | None:
         async with self.uow() as uow:

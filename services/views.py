@@ -7,16 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from domain.projection import ShareState, milestone_overdue
-from domain.shares import NOT_UPDATED_NAME, STATUS_NAMES, Status, Workdays, milestone_done
-
-
-def status_text(status: str, percent: int | None, updated: bool = True) -> str:
-    """A share's status as the plan's documents write it («Đang thực hiện 60%»); a share nobody has
-    reported on is «Chưa cập nhật» — «chưa thực hiện» is only what a unit itself said."""
-    if status == Status.NOT_STARTED and not updated:
-        return NOT_UPDATED_NAME
-    name = STATUS_NAMES.get(status, status)
-    return f"{name} {percent}%" if status == Status.IN_PROGRESS and percent is not None else name
+from domain.shares import Status, Workdays, milestone_done
 
 
 @dataclass(frozen=True)

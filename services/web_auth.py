@@ -20,13 +20,15 @@ import hashlib
 import hmac
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
-from domain.people import ROLE_NAMES, ROLES, UserView
+from domain.people import ROLES, UserView
 from domain.units import UnitDirectory
 from services.access import may_see_unit
+from services.errors import Unknown, UnknownName
 from storage.repositories.web import Holder
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
@@ -35,8 +37,8 @@ INIT_DATA_MAX_AGE = dt.timedelta(days=1)
 SIGN_IN_PATH = "/dang-nhap/"
 
 
-class WebAuthError(ValueError):
-    """Bad input to `issue_link` (unknown unit or role): the message says what to do."""
+class WebAuthError(UnknownName):
+    """Bad input to `issue_link` (unknown unit or role). The words are presentation's (`presentation.people`)."""
 
 
 @dataclass(frozen=True)
@@ -112,8 +114,10 @@ def sign_init_data(fields: dict[str, str], bot_token: str) -> str:
 
 class WebAuthService:
     def __init__(self, uow: UnitOfWorkFactory, units: UnitDirectory, *, base_url: str,
-                 idle: dt.timedelta, bot_token: str | None) -> None:
+                 idle: dt.timedelta, bot_token: str | None, virtual_name: Callable[[str, str], str]) -> None:
         self.uow = uow
+        # (unit name, role) → the name a virtual web user is stored under (presentation.people)
+        self.name_virtual = virtual_name
         self.units = units
         self.base_url = base_url.rstrip("/")
         self.idle = idle
@@ -130,9 +134,9 @@ class WebAuthService:
         async with self.uow() as uow:
             if user is None:
                 if role not in ROLES:
-                    raise WebAuthError(f"vai trò «{role}» không có; dùng một trong: {', '.join(ROLES)}")
+                    raise WebAuthError(Unknown.ROLE, role, ROLES)
                 if unit_id is None or self.units.get(unit_id) is None:
-                    raise WebAuthError(f"không có đơn vị «{unit_id}» (xem danh sách trong units.yaml)")
+                    raise WebAuthError(Unknown.UNIT, unit_id)
                 found = await uow.web.first_user(unit_id, role) or await uow.web.virtual_user(unit_id, role)
                 if found is None:
                     await uow.plans.sync_units(self.units)  # a fresh database has no unit rows yet
@@ -146,7 +150,7 @@ class WebAuthService:
         return SignInLink(f"{self.base_url}{SIGN_IN_PATH}{token}", token, now + LINK_TTL, virtual)
 
     def virtual_name(self, unit_id: str, role: str) -> str:
-        return f"Người dùng web ({ROLE_NAMES.get(role, role)}, {self.units.name(unit_id)})"
+        return self.name_virtual(self.units.name(unit_id), role)
 
     async def redeem(self, token: str, *, now: dt.datetime) -> WebUser | None:
         """A new session from a link, or None when the link is unknown, used or expired."""

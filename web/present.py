@@ -8,13 +8,12 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup, escape
 
 from domain import shares
-from domain.people import ROLE_NAMES
-from domain.reporting import PERIOD_WORDS
-from domain.targets import fmt_goal
-from presentation.format import status_text
+from presentation import names
+from presentation.format import fmt_goal, status_text
+from presentation.periods import PERIOD_WORDS
 from presentation.targets import figure_text
 
-STATUS_NAMES = {**shares.STATUS_NAMES, "late": "Phần việc trễ hạn"}
+STATUS_NAMES = {**names.STATUS_NAMES, "late": "Phần việc trễ hạn"}
 STATUS_COLOURS = {
     "done": "#2e7d32",
     "in_progress": "#1565c0",
@@ -22,7 +21,7 @@ STATUS_COLOURS = {
     "not_started": "#9e9e9e",
     "late": "#c62828",
 }
-REVIEW_NAMES = {state: name.capitalize() for state, name in shares.REVIEW_NAMES.items()}
+REVIEW_NAMES = {state: name.capitalize() for state, name in names.REVIEW_NAMES.items()}
 # the dashboard's filter: the quarters, the halves and the year, in the order of the calendar
 PERIOD_NAMES = {p: PERIOD_WORDS[p].span[:1].upper() + PERIOD_WORDS[p].span[1:]
                 for p in ("Q1", "Q2", "Q3", "Q4", "H1", "H2", "Y")}
@@ -47,12 +46,12 @@ def status_label(status: str, percent: int | None = None, updated: bool = True) 
     if status == "late":
         return STATUS_NAMES["late"]
     if status == shares.Status.NOT_STARTED and not updated:
-        return shares.NOT_UPDATED_NAME
+        return names.NOT_UPDATED_NAME
     return status_text(status, percent)
 
 
 def role_label(role: str) -> str:
-    return ROLE_NAMES.get(role, role)
+    return names.role_name(role)
 
 
 def goal_label(target) -> str:

@@ -38,6 +38,7 @@ from domain.reporting import PERIODS as REPORT_PERIODS
 from domain.units import UnitDirectory
 from presentation.common import NO_PLAN
 from presentation.format import file_size, fmt_date
+from presentation.names import file_label
 from presentation.review import review_notice
 from services import metrics
 from services.access import may_draft_department_report, unit_in_view, visible_units
@@ -80,6 +81,7 @@ def _environment(units, tz) -> Environment:
         d=fmt_date, t=lambda at: present.fmt_time(at, tz), status=present.status_label,
         role=present.role_label, size=file_size, bar=present.bar, unit=units.name,
         goal=present.goal_label, figure=present.figure_label, verdict=present.verdict_label,
+        file_label=file_label,
     )
     env.globals.update(
         STATUS_NAMES=present.STATUS_NAMES, STATUS_COLOURS=present.STATUS_COLOURS,

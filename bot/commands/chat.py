@@ -8,8 +8,9 @@ from bot.bootstrap import App
 from bot.channels.console import ask, run_console
 from bot.cli import CliError, register
 from conversation.router import Router
-from domain.people import ROLE_NAMES
 from presentation.help import plan_year_warning
+from presentation.names import ROLE_NAMES
+from presentation.people import refusal
 from services.user_service import InviteError
 
 
@@ -33,7 +34,7 @@ async def open_console(app: App, unit: str, role: str) -> int:
     try:
         user = await app.users.ensure_local_user("console", f"{unit}:{role}", unit, role, f"Console {unit}")
     except InviteError as exc:
-        raise CliError(str(exc)) from exc
+        raise CliError(refusal(exc)) from exc
     today = app.clock.today()
     print(f"Trợ lý Kế hoạch CCHC — chat console (hôm nay {today:%d/%m/%Y}).")
     if note:

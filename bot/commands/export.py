@@ -9,8 +9,8 @@ from __future__ import annotations
 from bot.bootstrap import App
 from bot.cli import CliError, output_path, register, writing
 from presentation.common import no_plan
+from presentation.export_cells import PERIOD_TITLES
 from services.errors import NoPlan
-from services.export_service import PERIOD_TITLES
 
 
 @register("export xlsx")

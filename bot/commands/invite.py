@@ -6,6 +6,7 @@ import json
 
 from bot.bootstrap import App
 from bot.cli import CliError, register
+from presentation.people import refusal
 from services.user_service import InviteError
 
 
@@ -22,7 +23,7 @@ async def cmd_invite(app: App, args) -> int:
     try:
         invite = await app.users.create_invite(args.unit, args.role, now=app.clock.now())
     except InviteError as exc:
-        raise CliError(str(exc)) from exc
+        raise CliError(refusal(exc)) from exc
     username = await bot_username(app)
     link = f"https://t.me/{username}?start={invite.code}" if username else None
     if args.json:

@@ -15,25 +15,8 @@ from collections import Counter
 from bot.bootstrap import App
 from bot.cli import CliError, register
 from domain.reminders.policy import PolicyError
+from presentation.reminders import DUE_KIND_NAMES, NOBODY_REASONS
 from services.reminders import as_contract
-
-KIND_NAMES = {
-    "before_due": "trước hạn",
-    "due_today": "đến hạn",
-    "overdue": "quá hạn",
-    "report_before_due": "báo cáo sắp đến hạn",
-    "report_input": "gửi số liệu báo cáo",
-    "checkin": "việc thường xuyên",
-    "digest": "tổng hợp tuần",
-    "year_end": "tổng kết năm",
-}
-REASONS = {
-    "no_registered_head": "chưa có ai đăng ký",
-    "no_delegate_registered": "chưa có người nhận thay",
-    "all_opted_out": "đã tắt nhắc nhở",
-    "all_snoozed": "đang tạm hoãn",
-    "all_identities_unreachable": "không liên lạc được",
-}
 
 
 @register("reminders simulate")
@@ -96,10 +79,10 @@ def _table(items: list[dict]) -> str:
             str(item["task"] or "—"),
             _clip(item["milestone"], 40),
             _date(item["due"]),
-            KIND_NAMES.get(item["kind"], item["kind"]),
+            DUE_KIND_NAMES.get(item["kind"], item["kind"]),
             "—" if item["days_before"] is None else str(item["days_before"]),
             ", ".join(f"#{uid}" for uid in item["recipients"])
-            or f"(không ai: {REASONS.get(item['unreachable_reason'] or '', item['unreachable_reason'] or '?')})",
+            or f"(không ai: {NOBODY_REASONS.get(item['unreachable_reason'] or '', item['unreachable_reason'] or '?')})",
         )
         for item in items
     ]

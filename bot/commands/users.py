@@ -10,7 +10,9 @@ import json
 
 from bot.bootstrap import App
 from bot.cli import CliError, register, register_parser
-from domain.people import ROLE_NAMES, ROLES, PersonRecord
+from domain.people import ROLES, PersonRecord
+from presentation.names import ROLE_NAMES
+from presentation.people import refusal
 from services.people_service import PeopleError, PersonChange
 
 
@@ -58,7 +60,7 @@ async def cmd_users_list(app: App, args: argparse.Namespace) -> int:
     try:
         people = await app.people.people(args.unit)
     except PeopleError as exc:
-        raise CliError(str(exc)) from None
+        raise CliError(refusal(exc)) from None
     if args.json:
         print(json.dumps([person_json(p, app.clock.tz) for p in people], ensure_ascii=False, indent=2))
         return 0
@@ -88,7 +90,7 @@ async def cmd_users_set_role(app: App, args: argparse.Namespace) -> int:
     try:
         change = await app.people.set_role(args.user, args.role, by=_operator(args), now=app.clock.now())
     except PeopleError as exc:
-        raise CliError(str(exc)) from None
+        raise CliError(refusal(exc)) from None
     print(_said(change))
     return 0
 
@@ -107,6 +109,6 @@ async def _set_active(app: App, args: argparse.Namespace, active: bool) -> int:
     try:
         change = await app.people.set_active(args.user, active, by=_operator(args), now=app.clock.now())
     except PeopleError as exc:
-        raise CliError(str(exc)) from None
+        raise CliError(refusal(exc)) from None
     print(_said(change))
     return 0

@@ -10,6 +10,7 @@ import signal
 
 from bot.bootstrap import App
 from bot.cli import CliError, register
+from presentation.people import refusal
 from services.web_auth import WebAuthError
 
 log = logging.getLogger(__name__)
@@ -21,7 +22,7 @@ async def cmd_web_link(app: App, args) -> int:
     try:
         link = await app.web_auth.issue_link(now=app.clock.now(), unit_id=args.unit, role=args.role)
     except WebAuthError as exc:
-        raise CliError(str(exc)) from exc
+        raise CliError(refusal(exc)) from exc
     expires = link.expires_at.astimezone(app.clock.tz)
     if args.json:
         print(json.dumps({"url": link.url, "expires_at": expires.isoformat()}))

@@ -38,6 +38,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from domain.messages import Reply, RetryLater, Sender, Unreachable
@@ -54,6 +55,17 @@ Record = dict[str, Any]
 
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+class SettleNote(StrEnum):
+    """Why a delivery row was settled without a message: a stable code in the ledger's `error` column (its
+    words, for whoever lists the ledger, are `presentation.reminders.SETTLE_NOTES`). Failures keep the
+    sender's own technical text there (`RetryLater`, an exception)."""
+
+    NO_LONGER_DUE = "no_longer_due"  # the data changed between planning and sending
+    UNREACHABLE = "unreachable"  # no channel of the person could take it
+    RENDER_FAILED = "render_failed"  # building the message raised
+    NOTHING_THIS_WEEK = "nothing_this_week"  # an empty weekly digest
 
 
 class TokenBucket:
@@ -200,7 +212,7 @@ class DeliveryEngine:
         cutoff = now - dt.timedelta(seconds=self.policy.lease_seconds)
         return {k for k, row in rows.items() if row is None or self.retryable(row, now, cutoff)}
 
-    async def settle_quietly(self, rows: Sequence[Record], reason: str) -> None:
+    async def settle_quietly(self, rows: Sequence[Record], reason: SettleNote) -> None:
         """Record deliveries that need no message (an empty digest) as `skipped`, once."""
         token = f"{self.worker}:{next(self._tokens)}"
         async with self._write, self.uow() as uow:
@@ -242,7 +254,7 @@ class DeliveryEngine:
                         pass
                     gone = await recheck([o for o, _, _ in claimed])
                     for _o, claim, token in [c for c in claimed if c[0].key in gone]:
-                        await self._finish(claim, token, report, state="skipped", error="không còn đến hạn")
+                        await self._finish(claim, token, report, state="skipped", error=SettleNote.NO_LONGER_DUE)
                         report.skipped += 1
                     claimed = [c for c in claimed if c[0].key not in gone]
                 for o, claim, token in claimed:
@@ -317,14 +329,14 @@ class DeliveryEngine:
                     return
                 await marks.add(claim, token, o.records)
                 return
-            await self._finish(claim, token, report, state="skipped", error="không liên lạc được")
+            await self._finish(claim, token, report, state="skipped", error=SettleNote.UNREACHABLE)
             report.skipped += 1
         except asyncio.CancelledError:
             raise
         except Exception:  # a rendering bug must not leave the claim hanging until the lease expires
             log.exception("reminder %s: unexpected error", o.key)
             with contextlib.suppress(Exception):
-                await self._failed(claim, token, report, "lỗi nội bộ khi dựng tin nhắn", None)
+                await self._failed(claim, token, report, SettleNote.RENDER_FAILED, None)
 
     async def _failed(
         self, claim: Claimed, token: str, report: DeliveryReport, error: str, retry_after: float | None

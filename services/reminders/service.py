@@ -35,7 +35,7 @@ from domain.reporting import ReportingCalendar
 from domain.shares import Status
 from domain.units import UnitDirectory
 from domain.workdays import WorkingCalendar
-from services.reminders.delivery import DeliveryEngine, Outgoing, Record, utc_now
+from services.reminders.delivery import DeliveryEngine, Outgoing, Record, SettleNote, utc_now
 from services.reminders.planning import Labels, ReminderPlanning
 from services.reminders.settings import ReminderSettings, ScopeAssigned
 from services.reminders.simulator import Sandbox, SimulatedMessage, simulate
@@ -141,7 +141,7 @@ class ReminderService:
             return report
         planned = await self.planning.plan(now, channels=list(senders), dry_run=False)
         if planned.quiet:  # empty digests: settle them so the week's later ticks do not look again
-            await self.engine.settle_quietly(planned.quiet, "không có gì để báo trong tuần")
+            await self.engine.settle_quietly(planned.quiet, SettleNote.NOTHING_THIS_WEEK)
         today = self.planner.local(now).date()
         settled = self.engine.is_settled
         keys = [k for item in planned.items for uid in item.recipients if not settled(k := item.delivery_key(uid))]

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from conversation.router import Router
-from services.charts import render_progress_chart, tally_leads
+from presentation.charts import render_progress_chart
+from services.progress_counts import tally_leads
 from tests.conversation_kit import registered
 from tests.coordinator_kit import at, person, set_status
 
@@ -46,7 +47,7 @@ def test_chart_is_drawn_without_a_display_and_without_pyplot(tmp_path):
         "import sys\n"
         "from collections import Counter\n"
         "from pathlib import Path\n"
-        "from services.charts import render_progress_chart\n"
+        "from presentation.charts import render_progress_chart\n"
         "c = Counter(done=3, in_progress=2, blocked=1, not_started=9, overdue=4, total=15)\n"
         f"render_progress_chart(Path({str(tmp_path / 'c.png')!r}), title='Tiến độ — toàn Sở',\n"
         "    by_unit=[('Văn phòng Sở', c), ('Thanh tra Sở', Counter(total=3, not_started=3))],\n"
@@ -123,7 +124,7 @@ async def test_a_head_sees_own_unit_and_the_total_only(app):
 
 
 def test_identical_figures_reuse_the_drawn_chart(tmp_path, monkeypatch):
-    import services.charts as charts
+    import presentation.charts as charts
 
     drawn: list[Path] = []
     real = charts.render_progress_chart

@@ -402,7 +402,7 @@ async def test_excel_export_downloads(web_app):
 async def test_overview_shows_each_target_with_its_figure_and_verdict(web_app):
     """15/08/2022 is in the Q3 report's period: the overview shows code, short name, goal, the latest
     Q3 figure and đạt / chưa đạt / chưa có số liệu."""
-    from domain.targets import fmt_goal
+    from presentation.format import fmt_goal
 
     coord = await person(web_app, "van-phong", "coordinator", "Trần Thị B")
     _, targets = await web_app.targets.targets()
@@ -431,7 +431,7 @@ async def test_overview_shows_each_target_with_its_figure_and_verdict(web_app):
 
 
 async def test_report_draft_downloads_for_coordinators_and_leaders_only(web_app):
-    from services.report_writer import DOCX_MIME
+    from services.report_files import DOCX_MIME
 
     async with web_client(web_app) as client:
         await sign_in(client, web_app, "van-phong", "coordinator")

@@ -8,7 +8,7 @@ from benchmarks.bench_answers import DATES, PEOPLE, QUESTIONS, build, collect, f
 
 
 async def test_answers_fit_a_phone(tmp_path, monkeypatch):
-    from services import charts
+    from presentation import charts
 
     def no_drawing(path, **_figures):  # the texts are measured here; drawing is tests/e2e/test_charts.py's
         path.write_bytes(b"\x89PNG")

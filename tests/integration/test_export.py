@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from bot.bootstrap import build_app
 from bot.cli import main as cli_main
 from domain.clock import FixedClock
-from services.export_service import APPENDIX_HEADERS
+from presentation.export_cells import APPENDIX_HEADERS
 from tests.conftest import SEED
 from tests.coordinator_kit import add_evidence, at, person, set_status
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from domain.messages import Unreachable
 from handlers import review as review_handlers
+from presentation.records import audit_text
 from presentation.review import review_digest, review_notice
 from services.review_service import (
     ReviewForbidden,
@@ -227,8 +228,8 @@ async def test_task_audit_merges_status_changes_evidence_and_reviews(app, people
         ("returned", "Trần Thị B"),
         ("status", "Nguyễn Văn A"),
     ]
-    assert lines[-2].text == "trả lại minh chứng «anh-hop.jpg»: Ảnh mờ"
-    assert lines[-1].text == "Đang thực hiện 90% — bổ sung biên bản"
+    assert audit_text(lines[-2]) == "trả lại minh chứng «anh-hop.jpg»: Ảnh mờ"
+    assert audit_text(lines[-1]) == "Đang thực hiện 90% — bổ sung biên bản"
     assert await app.review.audit(3, unit_ids=["thanh-tra"]) == []
     assert await app.review.audit(999) is None
 

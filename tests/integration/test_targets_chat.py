@@ -9,7 +9,7 @@ import pytest
 
 from conversation.nlu import Understander
 from conversation.router import Router
-from services.report_writer import DOCX_MIME
+from services.report_files import DOCX_MIME
 from tests.conftest import SEED
 from tests.conversation_kit import registered
 from tests.coordinator_kit import at, person, set_status

@@ -16,6 +16,7 @@ from domain.report_period import report_period
 from domain.reporting import ReportingCalendar
 from domain.shares import Status
 from domain.workdays import WorkingCalendar
+from presentation.report_words import REPORT_WORDS
 from services.report_build import Blocked, PlanFacts, SectionFacts, build
 
 D = dt.date
@@ -81,7 +82,7 @@ def test_the_draft_states_the_projections_numbers(raw, period, unit):
     projection = project(SHARES, history, rp.cutoff, CAL, plan_year=YEAR)
     notes = {u.lead_id: Blocked("chờ hướng dẫn", u.day) for u in history if u.status == "blocked" and u.day <= rp.cutoff}
     draft = build(rp, FACTS, projection, notes=notes, evidence=[], targets=[], unit_name=str,
-                  unit_order={u: i for i, u in enumerate(UNITS)}, unit_id=unit)
+                  unit_order={u: i for i, u in enumerate(UNITS)}, words=REPORT_WORDS, unit_id=unit)
     mine = [s for s in projection.shares if unit is None or s.unit_id == unit]
 
     assert draft.counts == projection.counts(unit)

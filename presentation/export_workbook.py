@@ -1,5 +1,7 @@
-"""The Excel workbook of the export (`services/export_service.py` reads, this writes): the appendix
-sheet, the summary, the audit trail and a period's completions, styled once per workbook.
+"""The Excel workbook of the export (`services/export_service.py` reads, this writes, the cells' words
+are `presentation/export_cells.py`): the appendix sheet, the summary, the audit trail and a period's
+completions, styled once per workbook. It stands in presentation because every title, sheet name and
+event name in it is wording; the bootstrap hands `write_workbook` to the export service.
 
 Imported only when a file is written: openpyxl (and numpy, which it loads when installed) would cost
 every bot process a quarter of a second and ~15 MB at start.
@@ -25,35 +27,37 @@ from openpyxl.worksheet.worksheet import Worksheet
 from domain.shares import Status
 from domain.targets import fmt_value
 from domain.units import UnitDirectory
-from services.export_service import (
+from presentation.export_cells import (
     APPENDIX_HEADERS,
     AUDIT_HEADERS,
     PERIOD_HEADERS,
-    PERIOD_RANGES,
     PERIOD_TITLES,
     SUMMARY_HEADERS,
-    AssignmentRow,
     CellValue,
-    ExportResult,
-    ReportData,
-    Share,
-    TaskRow,
-    UpdateRow,
-    _per_share,
     bullet_list,
     clip,
     evidence_text,
     fmt_time,
     latest_text,
     notes_text,
-    period_range,
+    per_share,
     status_phrase,
-    tally,
     unit_list,
+)
+from presentation.names import file_label, status_text
+from services.export_service import (
+    PERIOD_RANGES,
+    AssignmentRow,
+    ExportResult,
+    ReportData,
+    Share,
+    TaskRow,
+    UpdateRow,
+    period_range,
+    tally,
 )
 from services.report_files import save_atomically
 from services.review_service import ACCEPTED, RETURNED
-from services.views import status_text
 
 SECTION_FILL = PatternFill("solid", fgColor="DDEBF7")
 HEADER_FILL = PatternFill("solid", fgColor="BDD7EE")
@@ -194,9 +198,9 @@ def write_appendix(ws: Worksheet, data: ReportData, units: UnitDirectory) -> int
                         unit_list(units, a.lead),
                         unit_list(units, a.coordinating, a.external),
                         a.deadline_text,
-                        _per_share(units, a.shares, status_phrase, skip_empty=False),
-                        _per_share(units, a.shares, latest_text),
-                        _per_share(units, a.shares, lambda s: evidence_text(s.evidence)),
+                        per_share(units, a.shares, status_phrase, skip_empty=False),
+                        per_share(units, a.shares, latest_text),
+                        per_share(units, a.shares, lambda s: evidence_text(s.evidence)),
                         notes_text(units, a),
                     ],
                 )
@@ -261,17 +265,17 @@ def audit_events(data: ReportData) -> list[AuditEvent]:
             what += f" — {u.note}"
         events.append((u.at, 0, u.id, u.task_number, u.unit_id, "Cập nhật tình trạng", what, u.who, u.channel))
     for ev in data.evidence:
-        content = ev.label + (f" — {ev.caption}" if ev.caption and ev.caption != ev.label else "")
+        content = file_label(ev) + (f" — {ev.caption}" if ev.caption and ev.caption != file_label(ev) else "")
         content += f" (sha256 {ev.sha256[:12]}…)"
         events.append((ev.created_at, 1, ev.id, ev.task_number, ev.unit_id, "Gửi minh chứng", content,
                        ev.uploader or "?", ev.channel))
         if ev.review_state in (ACCEPTED, RETURNED) and ev.reviewed_at is not None:
             if ev.review_state == ACCEPTED:
-                events.append((ev.reviewed_at, 2, ev.id, ev.task_number, ev.unit_id, "Xác nhận minh chứng", ev.label,
+                events.append((ev.reviewed_at, 2, ev.id, ev.task_number, ev.unit_id, "Xác nhận minh chứng", file_label(ev),
                                ev.reviewer or "?", None))
             else:
                 events.append((ev.reviewed_at, 2, ev.id, ev.task_number, ev.unit_id, "Trả lại minh chứng",
-                               f"{ev.label}: {ev.review_comment or ''}", ev.reviewer or "?", None))
+                               f"{file_label(ev)}: {ev.review_comment or ''}", ev.reviewer or "?", None))
     for i, (code, period, value, numerator, denominator, unit, who, at, channel) in enumerate(data.figures):
         what = f"Chỉ tiêu {code} ({PERIOD_TITLES.get(period, period)}): {fmt_value(value)}"
         if denominator:

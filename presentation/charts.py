@@ -7,7 +7,8 @@ display and when two chats ask for a chart at once (rendering runs in worker thr
 One PNG holds two views, stacked for a phone screen: a horizontal stacked bar per unit (done / in
 progress / blocked / not started, the number overdue written in red beside each bar) and the same per
 reform area (the plan's sections I–VII). Counts are of *shares* — one lead unit's part of one row of
-the appendix — like the text answer and the Excel summary.
+the appendix — like the text answer and the Excel summary (`services.progress_counts.tally_leads`).
+It stands in presentation because every title, legend and note drawn is wording.
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ import hashlib
 import os
 import textwrap
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from domain.shares import STATUS_NAMES, Status, Workdays
+from domain.shares import Status
+from presentation.names import STATUS_NAMES
 from services.outbox_files import prune
-from services.views import LeadView
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -38,29 +39,6 @@ OVERDUE_COLOR = "#c62828"
 WIDTH_IN = 10.0
 DPI = 110
 KEEP_CHARTS = dt.timedelta(hours=6)
-
-
-def tally_leads(
-    leads: Iterable[LeadView], today: dt.date, workdays: Workdays,
-) -> tuple[dict[str, Counter[str]], dict[int, Counter[str]], Counter[str]]:
-    """Counts of shares per unit, per section and in total (status keys, plus 'overdue', 'total',
-    'not_updated', 'done_late') — the projection's counts (`domain.projection.count_shares`) when the
-    leads were read through it on `today`, as `QueryService.leads(today=…)` reads them."""
-    by_unit: dict[str, Counter[str]] = {}
-    by_section: dict[int, Counter[str]] = {}
-    total: Counter[str] = Counter()
-    for lead in leads:
-        keys = [lead.status, "total"]
-        if lead.is_overdue(today, workdays):
-            keys.append("overdue")
-        if lead.status == Status.NOT_STARTED and not lead.updated:
-            keys.append("not_updated")
-        if lead.state is not None and lead.state.done_late:
-            keys.append("done_late")
-        for bucket in (by_unit.setdefault(lead.unit_id, Counter()), by_section.setdefault(lead.section, Counter()), total):
-            for key in keys:
-                bucket[key] += 1
-    return by_unit, by_section, total
 
 
 def _panel(ax: Axes, title: str, rows: Sequence[tuple[str, Counter[str]]]) -> None:

@@ -1,6 +1,8 @@
 """Writing the report draft into Word through a template the department can edit (docxtpl: Jinja2 in
 Word). The bundled template is `bot/defaults/report_template.docx`, built by
-`scripts/make_report_template.py`; `REPORT_TEMPLATE_FILE` replaces it.
+`scripts/make_report_template.py`; `REPORT_TEMPLATE_FILE` replaces it. It stands in presentation because
+it chooses what a reader of the document sees (and the words of a broken template's error); the bootstrap
+hands `render` to the report service, importing this module only when a draft is written.
 
 The template receives the draft (`services.report_model.ReportDraft`) as plain values — `direction`,
 `areas`, `counts`, `overdue`, `blockers`, `causes`, `due_next`, `stats`, `targets`, `indicators`, … (docs/report.md

@@ -3,39 +3,28 @@
 list is what the province's PAR-index self-assessment asks for: every file the Văn phòng accepted by the
 cut-off, with its task, unit, dates, people and checksum. Returned and pending files are never in it.
 
-openpyxl is imported here only, and the workbook is written in a worker thread by the caller.
+It stands in presentation because its column titles and sheet name are wording; the report service reads
+the rows (`services.report_model.AnnexRow`) and is handed `write_annex` by the bootstrap. openpyxl is
+imported here only, and the workbook is written in a worker thread by the caller.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
+from domain.report_period import ReportPeriod
+from presentation.periods import TITLES
 from services.report_files import save_atomically
+from services.report_model import AnnexRow
 
 HEADERS = ("STT", "Lĩnh vực", "Nhiệm vụ", "Tên nhiệm vụ", "Tệp minh chứng", "Đơn vị", "Ngày gửi", "Người gửi",
            "Ngày xác nhận", "Người xác nhận", "Dung lượng (byte)", "SHA-256")
 WIDTHS = (6, 9, 9, 50, 40, 30, 12, 22, 13, 22, 12, 66)
 
 
-@dataclass(frozen=True)
-class AnnexRow:
-    area: str  # the area's Roman numeral
-    task: int
-    title: str
-    name: str
-    unit: str
-    sent: dt.date
-    sender: str
-    accepted: dt.date | None
-    reviewer: str
-    size: int
-    sha256: str
-
-
-def write_annex(rows: Sequence[AnnexRow], title: str, out: Path) -> Path:
+def write_annex(rows: Sequence[AnnexRow], rp: ReportPeriod, out: Path) -> Path:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -60,5 +49,5 @@ def write_annex(rows: Sequence[AnnexRow], title: str, out: Path) -> Path:
     sheet.freeze_panes = "A2"
     sheet.print_title_rows = "1:1"
     sheet.auto_filter.ref = sheet.dimensions
-    book.properties.title = title
+    book.properties.title = f"Danh mục minh chứng — báo cáo CCHC {TITLES[rp.period]} năm {rp.year}"
     return save_atomically(out, book.save)
