@@ -56,11 +56,8 @@ async def _done(ctx: Context, dates: list[ReportDate]) -> dict[tuple[str, str], 
         return {}
     unit_ids = visible_units(ctx.sender)
     wanted = sorted({REPORT_TASKS[d.report] for d in past if d.report in REPORT_TASKS})
-    try:  # a unit's shares in one query; everyone's, task by task
-        if unit_ids is not None and len(wanted) > 1:
-            found = await ctx.app.queries.leads(unit_ids=unit_ids)
-        else:
-            found = [lead for task in wanted for lead in await ctx.app.queries.leads(unit_ids=unit_ids, task=task)]
+    try:  # the report tasks' shares (the asker's unit's, or everyone's) in one read
+        found = await ctx.app.queries.leads(unit_ids=unit_ids, tasks=wanted)
     except NoPlan:
         return {}
     out: dict[tuple[str, str], bool] = {}

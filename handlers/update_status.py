@@ -11,6 +11,7 @@ several lead units and none is named.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from conversation import state
@@ -28,7 +29,7 @@ from presentation.status import percent_range_reply
 from services.access import ShareChoiceKind, chooses_share, share_to_write
 from services.errors import NoPlan
 from services.status_service import UpdateKind, UpdateOutcome, UpdateRecorded
-from services.views import LeadView
+from services.views import ShareRef
 
 CONFIDENT = 0.75
 
@@ -75,7 +76,7 @@ async def update_status(ctx: Context) -> list[Reply]:
 async def _not_a_lead(ctx: Context, task: int) -> list[Reply] | None:
     """The refusal the status service would give when the sender's unit leads no share of `task`."""
     try:
-        leads = await ctx.app.queries.leads(task=task, year=ctx.nlu.year)
+        leads = await ctx.app.queries.shares(task=task, year=ctx.nlu.year)
     except NoPlan:
         return None
     lead_units = list(dict.fromkeys(lead.unit_id for lead in leads))
@@ -87,12 +88,13 @@ async def _not_a_lead(ctx: Context, task: int) -> list[Reply] | None:
 async def _target(ctx: Context, task: int, named: str | None) -> int | list[Reply] | None:
     """The share a coordinator writes (`services.access.share_to_write`): the named unit's, or a question
     when the task has several lead units and none is named. None: the status service decides (the
-    sender's own unit)."""
+    sender's own unit). Only who leads the task is read — not its history, which the status service's
+    write and the next reader's catch-up deal with."""
     user, units = ctx.sender, ctx.app.units
-    leads: list[LeadView] = []
+    leads: Sequence[ShareRef] = []
     if chooses_share(user):
         try:
-            leads = await ctx.app.queries.leads(task=task, year=ctx.nlu.year)
+            leads = await ctx.app.queries.shares(task=task, year=ctx.nlu.year)
         except NoPlan:
             return ctx.reply(NO_PLAN)
     choice = share_to_write(user, named, leads)

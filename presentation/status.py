@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from conversation.callbacks import Confirm, PickShare, encode
 from domain.messages import Button, Reply
 from domain.units import UnitDirectory
 from presentation.format import fmt_date, short, status_text
-from services.views import LeadView
+from services.views import LeadView, ShareRef
 
 ASK_TASK = "Anh/chị cập nhật nhiệm vụ số mấy? Ví dụ: «nv 17 đang làm 60%» hoặc «xong nhiệm vụ 3»."
 ASK_TASK_AFTER_GUESS = (
@@ -100,7 +101,7 @@ def not_a_lead(task: int, named: str, lead_units: list[str], units: UnitDirector
     return f"{named} không chủ trì nhiệm vụ {task} (chủ trì: {leads}). Không có gì thay đổi."
 
 
-def choose_share(task: int, options: list[LeadView], units: UnitDirectory, *, units_differ: bool) -> Reply:
+def choose_share(task: int, options: Sequence[ShareRef], units: UnitDirectory, *, units_differ: bool) -> Reply:
     question = (
         f"Nhiệm vụ {task} có nhiều đơn vị chủ trì. Anh/chị cập nhật cho đơn vị nào?"
         if units_differ

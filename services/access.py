@@ -14,7 +14,7 @@ from enum import Enum
 from typing import TypeVar
 
 from domain.people import UserView
-from services.views import LeadView
+from services.views import ShareRef
 
 T = TypeVar("T")
 
@@ -99,7 +99,7 @@ class ShareChoiceKind(Enum):
 class ShareChoice:
     kind: ShareChoiceKind
     lead_id: int | None = None
-    options: list[LeadView] = field(default_factory=list)
+    options: list[ShareRef] = field(default_factory=list)
     lead_units: list[str] = field(default_factory=list)
 
 
@@ -108,7 +108,7 @@ def chooses_share(user: UserView) -> bool:
     return user.is_coordinator and user.can_write
 
 
-def share_to_write(user: UserView, named: str | None, leads: Sequence[LeadView]) -> ShareChoice:
+def share_to_write(user: UserView, named: str | None, leads: Sequence[ShareRef]) -> ShareChoice:
     """Which unit's share of one task a status update writes. `named`: the unit the sender named
     («cập nhật giúp phòng X: …»); `leads`: the task's shares (read only when `chooses_share`)."""
     if named and not user.is_coordinator and named != user.unit_id:

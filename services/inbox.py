@@ -122,14 +122,12 @@ class Inbox:
         async with self.uow(bookkeeping=True) as uow:
             if key and not stored and not await uow.inbox.first_sighting(channel, key, now):
                 return Arrival(False, None, {})
-            user = await uow.users.view_by_identity(channel, sender_id)
-            # only an unknown sender costs the second look-up: were they deactivated?
-            deactivated = user is None and await uow.people.deactivated(channel, sender_id)
-            found = await uow.inbox.chat_state(channel, chat_id)
+            arrived = await uow.inbox.arrival(channel, sender_id, chat_id)  # user and chat memory at once
+            found = arrived.chat_state
             state = found[0] if found is not None and _aware(found[1]) > now else {}
             if key and not stored:
                 await uow.commit()
-            return Arrival(True, user, state, deactivated)
+            return Arrival(True, arrived.user, state, arrived.deactivated)
 
     async def get_state(self, channel: str, chat_id: str, now: dt.datetime) -> dict[str, Any] | None:
         claim = handling.current()

@@ -114,6 +114,10 @@ class PlanService:
         self.reporting = reporting
         self.workdays = workdays
         self._version: tuple[float, tuple[int, int, dt.datetime]] | None = None
+        # per year named in a question («năm 2022 …»): (when read, version), like the current plan's
+        self._years: dict[int, tuple[float, tuple[int, int, dt.datetime]]] = {}
+        # tasks per plan version: only an import changes them, and it gives the plan a new version
+        self._task_counts: dict[tuple[int, int, dt.datetime], int] = {}
         self._structure: tuple[float, int, dict[int, AssignmentShape]] | None = None
         self._sections: tuple[tuple[int, dt.datetime | None], list[tuple[int, str, list[str]]]] | None = None
 
@@ -214,12 +218,36 @@ class PlanService:
         return version
 
     async def version(self, year: int | None = None) -> tuple[int, int, dt.datetime] | None:
-        """(plan id, year, imported_at) of `year`'s plan, or of the current plan when no year is named."""
+        """(plan id, year, imported_at) of `year`'s plan, or of the current plan when no year is named.
+
+        Remembered per year like the current plan's (`current_version`): an import or a closing in this
+        process forgets it at once, one in another process is seen within VERSION_TTL. A year without a
+        plan is not remembered — its import answers at once."""
         if year is None:
             return await self.current_version()
+        now = time.monotonic()
+        cached = self._years.get(year)
+        if cached is not None and now - cached[0] < VERSION_TTL:
+            return cached[1]
         async with self.uow() as uow:
             plan = await uow.plans.plan_by_year(year)
-            return (plan.id, plan.year, plan.imported_at) if plan else None
+            version = (plan.id, plan.year, plan.imported_at) if plan else None
+        if version is None:
+            self._years.pop(year, None)
+        else:
+            self._years[year] = (now, version)
+        return version
+
+    async def task_count(self, version: tuple[int, int, dt.datetime]) -> int:
+        """How many tasks the plan of this version (`version()`) has: read once per version."""
+        count = self._task_counts.get(version)
+        if count is None:
+            async with self.uow() as uow:
+                count = await uow.plans.task_count(version[0])
+            if len(self._task_counts) >= 8:  # a few years' plans, re-imported now and then
+                self._task_counts.clear()
+            self._task_counts[version] = count
+        return count
 
     async def stored_years(self) -> list[int]:
         async with self.uow() as uow:
@@ -245,6 +273,7 @@ class PlanService:
             current = await uow.plans.current_plan()
             closed = PlanYear(year, day or default_closing(year), current is not None and current.id == plan.id)
             await uow.commit()
+        self.forget()
         return closed
 
     async def structure(
@@ -290,6 +319,8 @@ class PlanService:
     def forget(self) -> None:
         """Drop cached plan data after a change made in this process."""
         self._version = None
+        self._years.clear()
+        self._task_counts.clear()
         self._structure = None
         self._sections = None
 

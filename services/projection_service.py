@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any
@@ -137,11 +137,11 @@ class _Memory:
         for day, states in self.states.items():
             states.update(project(shares, self.updates(leads), day, workdays, plan_year=self.year).by_lead())
 
-    def select(self, unit_ids: list[str] | None, task: int | None) -> list[LeadFacts]:
+    def select(self, unit_ids: list[str] | None, tasks: Collection[int] | None) -> list[LeadFacts]:
         units = set(unit_ids) if unit_ids is not None else None
         return [
             f for f in self.facts.values()
-            if (units is None or f.unit_id in units) and (task is None or f.task == task)
+            if (units is None or f.unit_id in units) and (tasks is None or f.task in tasks)
         ]
 
 
@@ -168,15 +168,29 @@ class ProjectionService:
 
     async def snapshot(
         self, day: dt.date | None, *, unit_ids: list[str] | None = None, task: int | None = None, fresh: bool = False,
-        year: int | None = None,
+        year: int | None = None, tasks: Collection[int] | None = None,
     ) -> Snapshot:
-        """One read and the projection at the end of `day` (None: with every recorded update)."""
+        """One read and the projection at the end of `day` (None: with every recorded update), of the
+        units' shares, of one task's (`task`) or of several tasks' (`tasks`)."""
         memory = await self._current(fresh, year)
         at = day or EVERYTHING
         states = memory.states_at(at, self.plans.workdays)
-        facts = tuple(memory.select(unit_ids, task))
+        facts = tuple(memory.select(unit_ids, {task} if task is not None else tasks))
         projection = Projection(at, memory.year, tuple(states[f.lead_id] for f in facts))
         return Snapshot(memory.plan_id, memory.year, facts, memory.shapes, projection)
+
+    async def shares(self, *, task: int, year: int | None = None) -> list[LeadFacts]:
+        """The shares of one task of `year`'s plan (None: the current plan) as the plan was last read,
+        without asking whether the history grew: which units lead a task, and which share is which,
+        change only with an import — a new plan version, which reads the plan again. What a coordinator's
+        update needs to choose the share to write; its status is then written and read by others."""
+        version = await self.plans.version(year)
+        if version is None:
+            raise NoPlan(year)
+        memory = self._memories.get(version[0])
+        if memory is None or memory.version != version:
+            memory = await self._current(False, year)
+        return memory.select(None, {task})
 
     async def inputs(
         self, *, unit_ids: list[str] | None = None, task: int | None = None, fresh: bool = False,
@@ -225,20 +239,18 @@ class ProjectionService:
             added = sums[2:]
             if memory.mark[1] + added[0] != mark[1]:
                 return False
-            rows = await uow.statuses.replay_history(memory.plan_id, after_id=memory.mark[0], upto_id=mark[0])
-            leads = sorted({h.lead_id for h in rows})
-            changed = await uow.statuses.lead_rows(memory.plan_id, lead_ids=leads) if leads else []
-        if len(changed) != len(leads) or any(lead not in memory.facts for lead in leads):
+            # the new rows with their shares' current values, in one statement
+            appended = await uow.statuses.appended(memory.plan_id, after_id=memory.mark[0], upto_id=mark[0])
+        leads = {h.lead_id for h, _ in appended}
+        if any(lead not in memory.facts for lead in leads):
             return False
-        for row in changed:
-            fact = _facts(row)
-            memory.facts[fact.lead_id] = fact
-        for h in rows:
+        for h, row in appended:
+            memory.facts[h.lead_id] = _facts(row)
             memory.add((h.created_at, h.id), self._update(h))
         memory.mark = mark
         memory.fingerprint = (memory.fingerprint[0] + added[0], memory.fingerprint[1] + added[1])
         if leads:
-            memory.reproject(set(leads), self.plans.workdays)
+            memory.reproject(leads, self.plans.workdays)
         return True
 
     async def _load(self, version: tuple[int, int, dt.datetime], shapes: dict[int, AssignmentShape]) -> _Memory:

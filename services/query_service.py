@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Collection
 from typing import Any
 
 from domain.plan import AFTER_EVENT, NEEDS_DATE, RELATIVE, YEAR_ROUND
@@ -12,7 +13,7 @@ from domain.shares import OPEN_STATUSES, Status, Workdays
 from domain.units import UnitDirectory
 from services.errors import NoPlan
 from services.plan_service import AssignmentShape, PlanService
-from services.projection_service import ProjectionService
+from services.projection_service import LeadFacts, ProjectionService
 from services.views import LeadView, ListItem, MilestoneView, StatusLine, TaskDetail, TaskList
 from storage.repositories.statuses import AssignmentRecord, ShareRecord, TaskRecord
 from storage.uow import UnitOfWorkFactory
@@ -51,9 +52,7 @@ class QueryService:
         version = await self.plans.version(year)
         if version is None:
             return None
-        async with self.uow() as uow:
-            count = await uow.plans.task_count(version[0])
-        return version[0], version[1], count
+        return version[0], version[1], await self.plans.task_count(version)
 
     async def past_year(self, year: int | None) -> int | None:
         """The year named in a question when it is not the current plan's (None: the current plan answers).
@@ -75,13 +74,13 @@ class QueryService:
 
     async def leads(
         self, *, unit_ids: list[str] | None = None, task: int | None = None, today: dt.date | None = None,
-        year: int | None = None,
+        year: int | None = None, tasks: Collection[int] | None = None,
     ) -> list[LeadView]:
-        """Every share (of the units / the task asked) of `year`'s plan (None: the current plan) as the
+        """Every share (of the units, the task or the tasks asked) of `year`'s plan (None: the current plan) as the
         projection states it at the end of `today` (no date: with every recorded update) — status, percent
         and milestones' completion all come from `domain.projection`, so a list, a card and a count cannot
         disagree."""
-        snap = await self.projections.snapshot(today, unit_ids=unit_ids, task=task, year=year)
+        snap = await self.projections.snapshot(today, unit_ids=unit_ids, task=task, year=year, tasks=tasks)
         states = snap.states()
         empty = AssignmentShape((), (), (), ())
         views = []
@@ -98,6 +97,11 @@ class QueryService:
                 )
             )
         return views
+
+    async def shares(self, *, task: int, year: int | None = None) -> list[LeadFacts]:
+        """The shares of one task (who leads it, which part of the row), without their status: the
+        projection's plan as last read (`ProjectionService.shares`)."""
+        return await self.projections.shares(task=task, year=year)
 
     async def list_tasks(
         self,
@@ -131,9 +135,7 @@ class QueryService:
         sections = await self.plans.sections(await self._plan_id(year))
         lead_ids = [v.lead_id for v in views]
         async with self.uow() as uow:
-            repo = uow.statuses
-            latest = await repo.latest(lead_ids)
-            evidence = await repo.evidence_counts(lead_ids)
+            latest, evidence = await uow.statuses.card_notes(lead_ids)
         assignments: list[dict[str, Any]] = []
         for v in views:
             if not assignments or assignments[-1]["id"] != v.assignment_id:

@@ -157,6 +157,8 @@ class TargetService:
     def __init__(self, uow: UnitOfWorkFactory, tz: ZoneInfo) -> None:
         self.uow = uow
         self.tz = tz
+        # the targets of each plan version (id, imported_at) read: only an import changes them
+        self._views: dict[tuple[int, dt.datetime], list[TargetView]] = {}
 
     def local(self, at: dt.datetime) -> dt.datetime:
         return at.astimezone(self.tz).replace(tzinfo=None) if at.tzinfo else at
@@ -165,19 +167,32 @@ class TargetService:
         plan = await (uow.plans.plan_by_year(year) if year is not None else uow.plans.current_plan())
         if plan is None:
             raise NoPlan()
-        if not await uow.targets.has_targets(plan.id):
+        if (plan.id, plan.imported_at) not in self._views and not await uow.targets.has_targets(plan.id):
             # a plan imported before targets were stored: derive them from its sections once
             sections = await uow.plans.sections(plan.id)
             await uow.targets.sync(plan.id, [t for s in sections for t in section_targets(s.number, list(s.targets or []))])
             await uow.commit()
         return plan
 
+    async def _targets(self, uow: UnitOfWork, plan: Any) -> list[TargetView]:
+        """The targets of `plan` (as `_plan` returned it) in order, read once per plan version (id,
+        imported_at): an import is what changes them (`PlanService.store` syncs them in its transaction,
+        with the plan's new imported_at), so a re-import by any process is seen at the next question —
+        the version is read with the plan each time, never remembered."""
+        key = (plan.id, plan.imported_at)
+        found = self._views.get(key)
+        if found is None:
+            found = [view(t) for t in await uow.targets.targets(plan.id)]
+            if len(self._views) >= 8:  # a few years' plans, re-imported now and then
+                self._views.clear()
+            self._views[key] = found
+        return list(found)
+
     async def targets(self, year: int | None = None) -> tuple[int, list[TargetView]]:
         """(plan year, the plan's targets in order)."""
         async with self.uow() as uow:
             plan = await self._plan(uow, year)
-            plan_year = plan.year
-            return plan_year, [view(t) for t in await uow.targets.targets(plan.id)]
+            return plan.year, await self._targets(uow, plan)
 
     async def match(self, topic: str) -> Match | None:
         _, targets = await self.targets()
@@ -256,7 +271,7 @@ class TargetService:
         async with self.uow() as uow:
             plan = await self._plan(uow, year)
             plan_year = plan.year
-            targets = [view(t) for t in await uow.targets.targets(plan.id)]
+            targets = await self._targets(uow, plan)
             asked = None if period == "Y" and fallback else period
             rows = [(self._figure(f, who, "?"), f.target_id) for f, who in await uow.targets.figures(plan.id, period=asked)]
         codes = {t.id: t.code for t in targets}
@@ -291,5 +306,5 @@ class TargetService:
         async with self.uow() as uow:
             plan = await self._plan(uow)
             rows = await uow.targets.figures(plan.id, target_id=target_id)
-            code = next((t.code for t in await uow.targets.targets(plan.id) if t.id == target_id), "?")
+            code = next((t.code for t in await self._targets(uow, plan) if t.id == target_id), "?")
             return [self._figure(f, who, code) for f, who in rows]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from domain.projection import ShareState, milestone_overdue
 from domain.shares import Status, Workdays, milestone_done
@@ -65,6 +65,21 @@ class LeadView:
     def is_overdue(self, today: dt.date, workdays: Workdays) -> bool:
         """Any of the share's milestones overdue (the projection's rule)."""
         return self.status != Status.DONE and any(self.overdue(m, today, workdays) for m in self.milestones)
+
+
+class ShareRef(Protocol):
+    """What choosing which share to write needs of one: which it is, whose, and which part of the row —
+    a `LeadView`, or the projection's facts of a share read without its history
+    (`QueryService.shares`)."""
+
+    @property
+    def lead_id(self) -> int: ...
+
+    @property
+    def unit_id(self) -> str: ...
+
+    @property
+    def scope(self) -> str | None: ...
 
 
 @dataclass(frozen=True)

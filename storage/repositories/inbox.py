@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import delete, func, literal, select, text, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import ChatState, InboxUpdate, PacingSlot, ProcessedMessage
+from domain.people import UserView
+from storage.models import ChatState, Identity, InboxUpdate, PacingSlot, ProcessedMessage, User
 from storage.repositories.dialect import greatest, insert, is_postgres, rowcount
 
 UNFINISHED = ("new", "done")
@@ -24,6 +25,16 @@ class StoredUpdate:
     payload: dict
     state: str  # "new" | "done"
     replies: list | None
+
+
+@dataclass(frozen=True)
+class Arrived:
+    """`InboxRepository.arrival`: the active user behind the sender (None: unknown or deactivated),
+    whether the sender is a deactivated person, and the chat's stored state with its expiry."""
+
+    user: UserView | None
+    deactivated: bool
+    chat_state: tuple[dict, dt.datetime] | None
 
 
 class InboxRepository:
@@ -113,6 +124,32 @@ class InboxRepository:
         return rowcount(result) != 0
 
     # -- chat states ------------------------------------------------------------------------------
+    async def arrival(self, channel: str, sender_id: str, chat_id: str) -> Arrived:
+        """Who sent a message and what the chat remembers, in one statement — every message asks, and
+        on SQLite each statement is a round of thread hand-offs. One row always: the sender's user (if
+        any, active or not: the identity is unique) and the chat's state (if any) are each joined to a
+        row of one constant."""
+        sender = (
+            select(User.id, User.unit_id, User.role, User.display_name, User.active)
+            .join(Identity, Identity.user_id == User.id)
+            .where(Identity.channel == channel, Identity.external_id == sender_id)
+            .subquery()
+        )
+        state = (
+            select(ChatState.data, ChatState.expires_at)
+            .where(ChatState.channel == channel, ChatState.chat_id == chat_id)
+            .subquery()
+        )
+        one = select(literal(1).label("one")).subquery()
+        query = (
+            select(*sender.c, state.c.data, state.c.expires_at)
+            .select_from(one).outerjoin(sender, true()).outerjoin(state, true())
+        )
+        uid, unit, role, name, active, data, expires_at = (await self.session.execute(query)).one()
+        user = UserView(id=uid, unit_id=unit, role=role, display_name=name or "") if uid is not None and active else None
+        memory = (dict(data or {}), expires_at) if expires_at is not None else None
+        return Arrived(user, uid is not None and not active, memory)
+
     async def chat_state(self, channel: str, chat_id: str) -> tuple[dict, dt.datetime] | None:
         row = (
             await self.session.execute(

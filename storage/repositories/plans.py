@@ -6,12 +6,11 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import case, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from domain.plan import DATE, NEEDS_DATE, ParsedAssignment, ParsedPlan
-from domain.plan_years import current_year
 from domain.units import UnitDirectory
 from storage.models import (
     Assignment,
@@ -83,11 +82,9 @@ class PlanRepository:
     # -- reading ----------------------------------------------------------------------------------
     async def current_plan(self) -> Plan | None:
         """The plan the bot talks about when no year is named: today's year's, else the latest
-        (`domain.plan_years.current_year`)."""
-        if self.today is None:
-            return await self.session.scalar(select(Plan).order_by(Plan.year.desc()).limit(1))
-        year = current_year(await self.years(), self.today())
-        return None if year is None else await self.plan_by_year(year)
+        (`domain.plan_years.current_year`), in one statement — every status update asks."""
+        today_first = [case((Plan.year == self.today().year, 0), else_=1)] if self.today is not None else []
+        return await self.session.scalar(select(Plan).order_by(*today_first, Plan.year.desc()).limit(1))
 
     async def years(self) -> list[int]:
         return list((await self.session.scalars(select(Plan.year).order_by(Plan.year))).all())

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import BigInteger, Integer, case, cast, false, func, select
+from sqlalchemy import BigInteger, Integer, Select, case, cast, false, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, joinedload
 
 from storage.models import Assignment, AssignmentLead, Evidence, Milestone, StatusUpdate, Task, User
 
@@ -59,6 +60,13 @@ class ShareRecord:
 
 LeadRecord = tuple[ShareRecord, AssignmentRecord, TaskRecord]
 
+# The columns of a `lead_rows` row: the share's current values, its assignment's and its task's.
+_LEAD_COLUMNS = (
+    AssignmentLead.id, AssignmentLead.unit_id, AssignmentLead.status, AssignmentLead.percent,
+    AssignmentLead.status_at, AssignmentLead.done_through, Assignment.id, Assignment.position,
+    Assignment.scope, Task.number, Task.title, Task.section_number,
+)
+
 
 def _record(lead: AssignmentLead, assignment: Assignment, task: Task) -> LeadRecord:
     return (
@@ -89,20 +97,21 @@ class StatusRepository:
     async def leads(
         self, plan_id: int, *, unit_ids: list[str] | None = None, task_number: int | None = None
     ) -> list[LeadRecord]:
-        """(share, assignment, task) records of a plan with their milestones, in plan order."""
+        """(share, assignment, task) records of a plan with their milestones, in plan order — one
+        statement (milestones joined in): a status update reads its task's shares this way."""
         query = (
             select(AssignmentLead, Assignment, Task)
             .join(Assignment, AssignmentLead.assignment_id == Assignment.id)
             .join(Task, Assignment.task_id == Task.id)
             .where(Task.plan_id == plan_id)
-            .options(selectinload(Assignment.milestones))
+            .options(joinedload(Assignment.milestones))
             .order_by(Task.number, Assignment.position, AssignmentLead.id)
         )
         if unit_ids is not None:
             query = query.where(AssignmentLead.unit_id.in_(unit_ids))
         if task_number is not None:
             query = query.where(Task.number == task_number)
-        return [self._keep(row) for row in (await self.session.execute(query)).all()]
+        return [self._keep(row) for row in (await self.session.execute(query)).unique().all()]
 
     async def lead_rows(
         self, plan_id: int, *, unit_ids: list[str] | None = None, task_number: int | None = None,
@@ -114,11 +123,7 @@ class StatusRepository:
         building ORM objects for every share of every task cost more than the whole rest of an answer.
         """
         query = (
-            select(
-                AssignmentLead.id, AssignmentLead.unit_id, AssignmentLead.status, AssignmentLead.percent,
-                AssignmentLead.status_at, AssignmentLead.done_through, Assignment.id, Assignment.position,
-                Assignment.scope, Task.number, Task.title, Task.section_number,
-            )
+            select(*_LEAD_COLUMNS)
             .join(Assignment, AssignmentLead.assignment_id == Assignment.id)
             .join(Task, Assignment.task_id == Task.id)
             .where(Task.plan_id == plan_id)
@@ -161,13 +166,10 @@ class StatusRepository:
             .join(Assignment, AssignmentLead.assignment_id == Assignment.id)
             .join(Task, Assignment.task_id == Task.id)
             .where(AssignmentLead.id == lead_id)
-            .options(selectinload(Assignment.milestones))
+            .options(joinedload(Assignment.milestones))
         )
-        row = (await self.session.execute(query)).first()
+        row = (await self.session.execute(query)).unique().first()
         return self._keep(row) if row is not None else None
-
-    async def key_seen(self, key: str) -> bool:
-        return await self.session.scalar(select(StatusUpdate.id).where(StatusUpdate.idempotency_key == key)) is not None
 
     async def record(
         self,
@@ -182,24 +184,28 @@ class StatusRepository:
         key: str | None,
         at: dt.datetime,
         milestone_id: int | None = None,
+        current: tuple[str, int | None, dt.date | None] | None = None,
     ) -> int:
-        """Append a history row and make it the share's current status; returns the row's id."""
+        """Append a history row and make it the share's current status — or, with `current`, set the
+        share's (status, percent, done through) to those (a «done» that completed one milestone of
+        several); returns the row's id. One flush: the share's row is updated once."""
         lead = await self._share(lead_id)
         update = StatusUpdate(
             lead_id=lead_id, status=status, percent=percent, note=note, user_id=user_id, channel=channel,
             original_text=text, idempotency_key=key, created_at=at, milestone_id=milestone_id,
         )
         self.session.add(update)
-        lead.status, lead.percent, lead.status_at = status, percent, at
+        if current is None:
+            lead.status, lead.percent = status, percent
+        else:
+            lead.status, lead.percent, lead.done_through = current
+        lead.status_at = at
         await self.session.flush()
         return update.id
 
-    async def set_current(
-        self, lead_id: int, *, status: str, percent: int | None, done_through: dt.date | None
-    ) -> ShareRecord:
-        """The share's current values after an update (written with the unit of work's commit)."""
+    async def share(self, lead_id: int) -> ShareRecord:
+        """The share's current values as this unit of work holds them (after `record`: as written)."""
         lead = await self._share(lead_id)
-        lead.status, lead.percent, lead.done_through = status, percent, done_through
         return ShareRecord(lead.id, lead.unit_id, lead.status, lead.percent, lead.status_at, lead.done_through)
 
     async def _share(self, lead_id: int) -> AssignmentLead:
@@ -208,24 +214,38 @@ class StatusRepository:
             raise LookupError(f"no share {lead_id}")
         return lead
 
-    async def latest(self, lead_ids: list[int]) -> dict[int, tuple[str | None, str | None]]:
-        """(note, author's name or '#id') of the newest history row per lead."""
+    async def card_notes(
+        self, lead_ids: list[int]
+    ) -> tuple[dict[int, tuple[str | None, str | None]], dict[int, int]]:
+        """What a task's card shows of its shares besides the projection, in one statement: (note,
+        author's name or '#id') of each share's newest history row, and each share's number of files
+        (shares without either are left out of that dict)."""
         if not lead_ids:
-            return {}
+            return {}, {}
+        newer = aliased(StatusUpdate)
         newest = (
-            select(func.max(StatusUpdate.id))
-            .where(StatusUpdate.lead_id.in_(lead_ids))
-            .group_by(StatusUpdate.lead_id)
+            select(func.max(newer.id)).where(newer.lead_id == AssignmentLead.id).correlate(AssignmentLead)
+            .scalar_subquery()
+        )
+        files = (
+            select(func.count()).select_from(Evidence).where(Evidence.lead_id == AssignmentLead.id)
+            .correlate(AssignmentLead).scalar_subquery()
         )
         rows = await self.session.execute(
-            select(StatusUpdate.lead_id, StatusUpdate.note, User.id, User.display_name)
+            select(AssignmentLead.id, StatusUpdate.id, StatusUpdate.note, User.id, User.display_name, files)
+            .select_from(AssignmentLead)
+            .outerjoin(StatusUpdate, StatusUpdate.id == newest)
             .outerjoin(User, User.id == StatusUpdate.user_id)
-            .where(StatusUpdate.id.in_(newest))
+            .where(AssignmentLead.id.in_(lead_ids))
         )
-        return {
-            lead_id: (note, (name or f"#{uid}") if uid is not None else None)
-            for lead_id, note, uid, name in rows.all()
-        }
+        latest: dict[int, tuple[str | None, str | None]] = {}
+        counts: dict[int, int] = {}
+        for lead_id, update_id, note, uid, name, n in rows.all():
+            if update_id is not None:
+                latest[lead_id] = (note, (name or f"#{uid}") if uid is not None else None)
+            if n:
+                counts[lead_id] = int(n)
+        return latest, counts
 
     async def history(self, lead_ids: list[int]) -> list[tuple[StatusUpdate, User | None]]:
         rows = await self.session.execute(
@@ -254,8 +274,15 @@ class StatusRepository:
         return [(update, unit, number, user) for update, unit, number, user in await self.session.execute(query)]
 
     async def history_mark(self) -> tuple[int | None, int]:
-        """(newest id, number) of the status history rows: changes whenever the history does."""
-        row = (await self.session.execute(select(func.max(StatusUpdate.id), func.count(StatusUpdate.id)))).one()
+        """(newest id, number) of the status history rows: changes whenever the history does.
+
+        Asked before every read of the projection, so each figure is its own subquery: the newest id is
+        then one look-up in the primary key and the number the database's own row count, where
+        `max(id), count(id)` in one SELECT scanned the whole table (1.3 ms at 10,000 rows on SQLite,
+        against 0.02 ms). One statement still: both figures are of one snapshot."""
+        newest = select(func.max(StatusUpdate.id)).scalar_subquery()
+        number = select(func.count()).select_from(StatusUpdate).scalar_subquery()
+        row = (await self.session.execute(select(newest, number))).one()
         return row[0], int(row[1])
 
     async def history_fingerprint(self, split_id: int | None, upto_id: int | None) -> tuple[int, int, int, int]:
@@ -290,6 +317,13 @@ class StatusRepository:
             self.session, plan_id, unit_ids=unit_ids, task_number=task_number, after_id=after_id, upto_id=upto_id
         )
 
+    async def appended(self, plan_id: int, *, after_id: int | None, upto_id: int | None) -> list[tuple[HistoryRecord, Any]]:
+        """The plan's history rows with ids in (after_id, upto_id], in replay order, each with its share's
+        `lead_rows` row — what a reader that remembers the plan catches up with, in one statement."""
+        query = _history_query(select(*_HISTORY_COLUMNS, *_LEAD_COLUMNS), plan_id, after_id=after_id, upto_id=upto_id)
+        width = len(_HISTORY_COLUMNS)
+        return [(HistoryRecord(*row[:width]), row[width:]) for row in (await self.session.execute(query)).all()]
+
     async def evidence_counts(self, lead_ids: list[int]) -> dict[int, int]:
         if not lead_ids:
             return {}
@@ -317,23 +351,34 @@ async def replay_history(
 ) -> list[HistoryRecord]:
     """Every status row of a plan's shares (narrowed to units / one task, to ids in (after_id, upto_id]),
     oldest first: columns only."""
+    query = _history_query(select(*_HISTORY_COLUMNS), plan_id, after_id=after_id, upto_id=upto_id)
+    if unit_ids is not None:
+        query = query.where(AssignmentLead.unit_id.in_(unit_ids))
+    if task_number is not None:
+        query = query.where(Task.number == task_number)
+    return [HistoryRecord(*row) for row in (await session.execute(query)).all()]
+
+
+_HISTORY_COLUMNS = (
+    StatusUpdate.id, StatusUpdate.lead_id, StatusUpdate.status, StatusUpdate.percent, StatusUpdate.milestone_id,
+    StatusUpdate.created_at,
+)
+
+
+def _history_query(
+    query: Select[*tuple[Any, ...]], plan_id: int, *, after_id: int | None, upto_id: int | None
+) -> Select[*tuple[Any, ...]]:
+    """`query` over the status rows of the plan's shares with ids in (after_id, upto_id], in replay order."""
     query = (
-        select(
-            StatusUpdate.id, StatusUpdate.lead_id, StatusUpdate.status, StatusUpdate.percent,
-            StatusUpdate.milestone_id, StatusUpdate.created_at,
-        )
+        query.select_from(StatusUpdate)
         .join(AssignmentLead, AssignmentLead.id == StatusUpdate.lead_id)
         .join(Assignment, Assignment.id == AssignmentLead.assignment_id)
         .join(Task, Task.id == Assignment.task_id)
         .where(Task.plan_id == plan_id)
         .order_by(StatusUpdate.created_at, StatusUpdate.id)
     )
-    if unit_ids is not None:
-        query = query.where(AssignmentLead.unit_id.in_(unit_ids))
-    if task_number is not None:
-        query = query.where(Task.number == task_number)
     if after_id is not None:
         query = query.where(StatusUpdate.id > after_id)
     if upto_id is not None:
         query = query.where(StatusUpdate.id <= upto_id)
-    return [HistoryRecord(*row) for row in (await session.execute(query)).all()]
+    return query
