@@ -147,3 +147,42 @@ async def test_a_unit_of_work_that_only_reads_carries_no_mark(plan_app):
             await uow.session.scalar(select(func.count()).select_from(User))
             await uow.commit()
     assert not claim.marked and await _state(plan_app, row) == "new"
+
+
+async def test_the_sender_and_the_chat_memory_arrive_in_one_statement(plan_app):
+    """`Inbox.receive` records the message's key, then reads who sent it — active, deactivated or
+    unknown — and what the chat remembers (kept only until it expires) in one SELECT."""
+    await arrivals(plan_app)
+
+
+async def test_arrivals_on_postgresql(tmp_path, postgres_url):
+    from bot.bootstrap import build_app
+    from tests.conftest import make_settings
+    from tests.conversation_kit import AUG_15_2022
+
+    app = await build_app(make_settings(tmp_path, database_url=postgres_url), clock=FixedClock(AUG_15_2022))
+    try:
+        await arrivals(app)
+    finally:
+        await app.close()
+
+
+async def arrivals(plan_app) -> None:
+    from tests.coordinator_kit import person
+    from tests.statements import statements
+
+    now = plan_app.clock.now()
+    head = await person(plan_app, "van-phong", "head", "Chị Hoa", chat="c-head")
+    gone = await person(plan_app, "thanh-tra", "head", "Anh Tú", chat="c-gone")
+    await plan_app.people.set_active(gone.id, False, by="test", now=now)
+    await plan_app.inbox.set_state("test", "c-head", {"task": 17}, now)
+    await plan_app.inbox.set_state("test", "c-old", {"task": 3}, now - dt.timedelta(days=30))
+    with statements(plan_app) as sent:
+        known = await plan_app.inbox.receive("test", "m1", "c-head", "c-head", now)
+    assert [s.split()[0] for s in sent] == ["INSERT", "SELECT"], sent
+    assert (known.new, known.user, known.state, known.deactivated) == (True, head, {"task": 17}, False)
+    deactivated = await plan_app.inbox.receive("test", "m2", "c-gone", "c-gone", now)
+    assert (deactivated.user, deactivated.state, deactivated.deactivated) == (None, {}, True)
+    stranger = await plan_app.inbox.receive("test", "m3", "c-old", "c-old", now)
+    assert (stranger.user, stranger.state, stranger.deactivated) == (None, {}, False)  # its memory expired
+    assert not (await plan_app.inbox.receive("test", "m1", "c-head", "c-head", now)).new
