@@ -43,9 +43,12 @@ async def progress(ctx: Context) -> list[Reply]:
         sections = await app.queries.targets(year)
     except NoPlan:
         return ctx.reply(NO_PLAN)
-    by_unit, _, total = tally_leads(leads, ctx.today, ctx.app.workdays)
+    by_unit, all_areas, total = tally_leads(leads, ctx.today, ctx.app.workdays)
     subject = [lead for lead in leads if unit is None or lead.unit_id == unit]
-    _, subject_areas, subject_total = tally_leads(subject, ctx.today, ctx.app.workdays)
+    if unit is None:  # the whole department: its tally is the one just made
+        subject_areas, subject_total = all_areas, total
+    else:
+        _, subject_areas, subject_total = tally_leads(subject, ctx.today, ctx.app.workdays)
     checks = await app.review.verification([lead.lead_id for lead in subject])
     verified = sum(1 for lead in subject if lead.lead_id in checks and checks[lead.lead_id].verified(lead.status))
     order = {u.id: i for i, u in enumerate(units.units)}

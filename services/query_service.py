@@ -8,7 +8,7 @@ from collections.abc import Collection
 from typing import Any
 
 from domain.plan import AFTER_EVENT, NEEDS_DATE, RELATIVE, YEAR_ROUND
-from domain.projection import Counts, effective_due
+from domain.projection import Counts, ShareState, effective_due
 from domain.shares import OPEN_STATUSES, Status, Workdays
 from domain.units import UnitDirectory
 from services.errors import NoPlan
@@ -38,6 +38,10 @@ def is_overdue(milestone: MilestoneView, lead: LeadView, today: dt.date, workday
     return lead.overdue(milestone, today, workdays)
 
 
+NO_SHAPE = AssignmentShape((), (), (), ())  # a share whose assignment the structure does not hold
+VIEWS_KEPT = 20_000  # share views remembered (a few plans' shares at a few dates)
+
+
 class QueryService:
     def __init__(
         self, uow: UnitOfWorkFactory, units: UnitDirectory, plans: PlanService, projections: ProjectionService
@@ -46,6 +50,10 @@ class QueryService:
         self.units = units
         self.plans = plans
         self.projections = projections
+        # The view of each share last built, per (share, date of the projection), with the facts, state
+        # and shape it was built from: the projection keeps those objects while they hold (a catch-up
+        # replaces the ones that changed), so the same three objects mean the same view.
+        self._views: dict[tuple[int, dt.date], tuple[LeadFacts, ShareState, AssignmentShape, LeadView]] = {}
 
     async def plan_info(self, year: int | None = None) -> tuple[int, int, int] | None:
         """(plan id, year, number of tasks) of `year`'s plan (None: the current plan)."""
@@ -81,21 +89,25 @@ class QueryService:
         and milestones' completion all come from `domain.projection`, so a list, a card and a count cannot
         disagree."""
         snap = await self.projections.snapshot(today, unit_ids=unit_ids, task=task, year=year, tasks=tasks)
-        states = snap.states()
-        empty = AssignmentShape((), (), (), ())
+        at = snap.projection.at
+        if len(self._views) > VIEWS_KEPT:
+            self._views.clear()
         views = []
-        for f in snap.facts:
-            shape = snap.shapes.get(f.assignment_id, empty)
-            state = states[f.lead_id]
-            views.append(
-                LeadView(
-                    lead_id=f.lead_id, unit_id=f.unit_id, task_number=f.task, task_title=f.title, section=f.section,
-                    assignment_id=f.assignment_id, assignment_position=f.assignment_position, scope=f.scope,
-                    status=state.status.value, percent=state.percent, status_at=f.status_at if state.updated else None,
-                    milestones=shape.milestones, products=shape.products, coordinating=shape.coordinating,
-                    external_coordinating=shape.external, done_through=state.done_through, state=state,
-                )
+        for f, state in zip(snap.facts, snap.projection.shares, strict=True):
+            shape = snap.shapes.get(f.assignment_id, NO_SHAPE)
+            kept = self._views.get((f.lead_id, at))
+            if kept is not None and kept[0] is f and kept[1] is state and kept[2] is shape:
+                views.append(kept[3])
+                continue
+            view = LeadView(
+                lead_id=f.lead_id, unit_id=f.unit_id, task_number=f.task, task_title=f.title, section=f.section,
+                assignment_id=f.assignment_id, assignment_position=f.assignment_position, scope=f.scope,
+                status=state.status.value, percent=state.percent, status_at=f.status_at if state.updated else None,
+                milestones=shape.milestones, products=shape.products, coordinating=shape.coordinating,
+                external_coordinating=shape.external, done_through=state.done_through, state=state,
             )
+            self._views[(f.lead_id, at)] = (f, state, shape, view)
+            views.append(view)
         return views
 
     async def shares(self, *, task: int, year: int | None = None) -> list[LeadFacts]:

@@ -31,7 +31,12 @@ def rowcount(result: object) -> int:
 
 def insert(session: AsyncSession):
     """The dialect's INSERT, which has ON CONFLICT on both."""
-    return pg_insert if is_postgres(session) else sqlite_insert
+    return insert_of(dialect_name(session))
+
+
+def insert_of(dialect: str):
+    """The INSERT of the dialect named (`dialect_name`): for statements built once per dialect."""
+    return pg_insert if dialect == "postgresql" else sqlite_insert
 
 
 def greatest(session: AsyncSession):

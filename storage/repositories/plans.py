@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import case, delete, func, insert, select, update
+from sqlalchemy import Select, bindparam, case, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -83,8 +84,9 @@ class PlanRepository:
     async def current_plan(self) -> Plan | None:
         """The plan the bot talks about when no year is named: today's year's, else the latest
         (`domain.plan_years.current_year`), in one statement — every status update asks."""
-        today_first = [case((Plan.year == self.today().year, 0), else_=1)] if self.today is not None else []
-        return await self.session.scalar(select(Plan).order_by(*today_first, Plan.year.desc()).limit(1))
+        if self.today is None:
+            return await self.session.scalar(_current_plan_query(False))
+        return await self.session.scalar(_current_plan_query(True), {"year": self.today().year})
 
     async def years(self) -> list[int]:
         return list((await self.session.scalars(select(Plan.year).order_by(Plan.year))).all())
@@ -331,6 +333,13 @@ class PlanRepository:
             await self.session.execute(update(model), updates)
         if inserts:
             await self.session.execute(insert(model), inserts)
+
+
+@functools.cache
+def _current_plan_query(by_day: bool) -> Select[Plan]:
+    """`current_plan`, built once (parameter: year, today's): today's year's plan first, then the latest."""
+    today_first = [case((Plan.year == bindparam("year"), 0), else_=1)] if by_day else []
+    return select(Plan).order_by(*today_first, Plan.year.desc()).limit(1)
 
 
 _MILESTONE = (

@@ -10,9 +10,11 @@ replaced by a new upload, never re-reviewed).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -119,16 +121,13 @@ class ReviewRepository:
         return rowcount(result) == 1
 
     async def tallies(self, lead_ids: Sequence[int] | None = None) -> dict[int, dict[str, int]]:
-        """lead id → {review state → number of files}."""
-        query = select(Evidence.lead_id, Evidence.review_state, func.count()).group_by(
-            Evidence.lead_id, Evidence.review_state
-        )
-        if lead_ids is not None:
-            if not lead_ids:
-                return {}
-            query = query.where(Evidence.lead_id.in_(list(lead_ids)))
+        """lead id → {review state → number of files} (of the shares asked: the progress answer asks for
+        every share of the plan, so the statement is built once, their ids bound)."""
+        if lead_ids is not None and not lead_ids:
+            return {}
+        query = _tallies_query(lead_ids is not None)
         result: dict[int, dict[str, int]] = {}
-        for lead_id, state, n in (await self.session.execute(query)).all():
+        for lead_id, state, n in (await self.session.execute(query, {"lead_ids": list(lead_ids or ())})).all():
             result.setdefault(lead_id, {})[state] = int(n)
         return result
 
@@ -144,3 +143,10 @@ class ReviewRepository:
             select(User.id, User.unit_id).where(User.role.in_(list(roles)), User.active.is_(True)).order_by(User.id)
         )
         return [(r[0], r[1]) for r in rows.all()]
+
+
+@functools.cache
+def _tallies_query(of_leads: bool) -> Select[*tuple[Any, ...]]:
+    """`ReviewRepository.tallies` (parameter: lead_ids, when `of_leads`)."""
+    query = select(Evidence.lead_id, Evidence.review_state, func.count()).group_by(Evidence.lead_id, Evidence.review_state)
+    return query.where(Evidence.lead_id.in_(bindparam("lead_ids", expanding=True))) if of_leads else query

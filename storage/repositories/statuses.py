@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import BigInteger, Integer, Select, case, cast, false, func, select
+from sqlalchemy import BigInteger, Integer, Select, bindparam, case, cast, false, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, joinedload
 
 from storage.models import Assignment, AssignmentLead, Evidence, Milestone, StatusUpdate, Task, User
+from storage.repositories.dialect import dialect_name
 
 
 # The read model of a share: what `leads()` and `lead()` hand to services (no ORM object leaves).
@@ -99,19 +101,9 @@ class StatusRepository:
     ) -> list[LeadRecord]:
         """(share, assignment, task) records of a plan with their milestones, in plan order — one
         statement (milestones joined in): a status update reads its task's shares this way."""
-        query = (
-            select(AssignmentLead, Assignment, Task)
-            .join(Assignment, AssignmentLead.assignment_id == Assignment.id)
-            .join(Task, Assignment.task_id == Task.id)
-            .where(Task.plan_id == plan_id)
-            .options(joinedload(Assignment.milestones))
-            .order_by(Task.number, Assignment.position, AssignmentLead.id)
-        )
-        if unit_ids is not None:
-            query = query.where(AssignmentLead.unit_id.in_(unit_ids))
-        if task_number is not None:
-            query = query.where(Task.number == task_number)
-        return [self._keep(row) for row in (await self.session.execute(query)).unique().all()]
+        query = _leads_query(unit_ids is not None, task_number is not None)
+        values = {"plan_id": plan_id, "unit_ids": unit_ids, "task_number": task_number}
+        return [self._keep(row) for row in (await self.session.execute(query, values)).unique().all()]
 
     async def lead_rows(
         self, plan_id: int, *, unit_ids: list[str] | None = None, task_number: int | None = None,
@@ -222,22 +214,7 @@ class StatusRepository:
         (shares without either are left out of that dict)."""
         if not lead_ids:
             return {}, {}
-        newer = aliased(StatusUpdate)
-        newest = (
-            select(func.max(newer.id)).where(newer.lead_id == AssignmentLead.id).correlate(AssignmentLead)
-            .scalar_subquery()
-        )
-        files = (
-            select(func.count()).select_from(Evidence).where(Evidence.lead_id == AssignmentLead.id)
-            .correlate(AssignmentLead).scalar_subquery()
-        )
-        rows = await self.session.execute(
-            select(AssignmentLead.id, StatusUpdate.id, StatusUpdate.note, User.id, User.display_name, files)
-            .select_from(AssignmentLead)
-            .outerjoin(StatusUpdate, StatusUpdate.id == newest)
-            .outerjoin(User, User.id == StatusUpdate.user_id)
-            .where(AssignmentLead.id.in_(lead_ids))
-        )
+        rows = await self.session.execute(_card_notes_query(), {"lead_ids": lead_ids})
         latest: dict[int, tuple[str | None, str | None]] = {}
         counts: dict[int, int] = {}
         for lead_id, update_id, note, uid, name, n in rows.all():
@@ -280,9 +257,7 @@ class StatusRepository:
         then one look-up in the primary key and the number the database's own row count, where
         `max(id), count(id)` in one SELECT scanned the whole table (1.3 ms at 10,000 rows on SQLite,
         against 0.02 ms). One statement still: both figures are of one snapshot."""
-        newest = select(func.max(StatusUpdate.id)).scalar_subquery()
-        number = select(func.count()).select_from(StatusUpdate).scalar_subquery()
-        row = (await self.session.execute(select(newest, number))).one()
+        row = (await self.session.execute(_history_mark_query())).one()
         return row[0], int(row[1])
 
     async def history_fingerprint(self, split_id: int | None, upto_id: int | None) -> tuple[int, int, int, int]:
@@ -291,22 +266,9 @@ class StatusRepository:
         shares, statuses, percents, milestones and recorded times (milliseconds). Sums add up over
         consecutive ranges, so a reader that remembers the sums up to an id can tell, without reading the
         rows again, that they are still the rows it read (docs/contracts.md §7)."""
-        if self.session.get_bind().dialect.name == "sqlite":  # milliseconds, as an exact integer
-            millis = cast((func.julianday(StatusUpdate.created_at) - 2_440_000) * 86_400_000, Integer)
-        else:
-            millis = cast(func.extract("epoch", StatusUpdate.created_at) * 1000, BigInteger)
-        row = StatusUpdate.id * (
-            StatusUpdate.lead_id * 7 + func.length(StatusUpdate.status) * 131
-            + func.coalesce(StatusUpdate.percent, -1) * 1009 + func.coalesce(StatusUpdate.milestone_id, -1) * 7919
-        ) + millis
-        early = StatusUpdate.id <= split_id if split_id is not None else false()
-        query = select(
-            func.sum(case((early, 1), else_=0)), func.sum(case((early, row), else_=0)),
-            func.sum(case((early, 0), else_=1)), func.sum(case((early, 0), else_=row)),
-        )
-        if upto_id is not None:
-            query = query.where(StatusUpdate.id <= upto_id)
-        a, b, c, d = (int(value or 0) for value in (await self.session.execute(query)).one())
+        query = _fingerprint_query(dialect_name(self.session), split_id is not None, upto_id is not None)
+        values = {"split_id": split_id, "upto_id": upto_id}
+        a, b, c, d = (int(value or 0) for value in (await self.session.execute(query, values)).one())
         return a, b, c, d
 
     async def replay_history(
@@ -320,9 +282,10 @@ class StatusRepository:
     async def appended(self, plan_id: int, *, after_id: int | None, upto_id: int | None) -> list[tuple[HistoryRecord, Any]]:
         """The plan's history rows with ids in (after_id, upto_id], in replay order, each with its share's
         `lead_rows` row — what a reader that remembers the plan catches up with, in one statement."""
-        query = _history_query(select(*_HISTORY_COLUMNS, *_LEAD_COLUMNS), plan_id, after_id=after_id, upto_id=upto_id)
+        query = _appended_query(after_id is not None, upto_id is not None)
+        values = {"plan_id": plan_id, "after_id": after_id, "upto_id": upto_id}
         width = len(_HISTORY_COLUMNS)
-        return [(HistoryRecord(*row[:width]), row[width:]) for row in (await self.session.execute(query)).all()]
+        return [(HistoryRecord(*row[:width]), row[width:]) for row in (await self.session.execute(query, values)).all()]
 
     async def evidence_counts(self, lead_ids: list[int]) -> dict[int, int]:
         if not lead_ids:
@@ -359,6 +322,82 @@ async def replay_history(
     return [HistoryRecord(*row) for row in (await session.execute(query)).all()]
 
 
+# The statements of a status update and of the projection's catch-up, built once with bound parameters
+# (one per shape): building a statement and its cache key anew costs about as much CPU as running it.
+@functools.cache
+def _leads_query(by_units: bool, by_task: bool) -> Select[*tuple[Any, ...]]:
+    """`leads` (parameters: plan_id, unit_ids, task_number)."""
+    query = (
+        select(AssignmentLead, Assignment, Task)
+        .join(Assignment, AssignmentLead.assignment_id == Assignment.id)
+        .join(Task, Assignment.task_id == Task.id)
+        .where(Task.plan_id == bindparam("plan_id"))
+        .options(joinedload(Assignment.milestones))
+        .order_by(Task.number, Assignment.position, AssignmentLead.id)
+    )
+    if by_units:
+        query = query.where(AssignmentLead.unit_id.in_(bindparam("unit_ids", expanding=True)))
+    if by_task:
+        query = query.where(Task.number == bindparam("task_number"))
+    return query
+
+
+@functools.cache
+def _card_notes_query() -> Select[*tuple[Any, ...]]:
+    """`card_notes` (parameter: lead_ids)."""
+    newer = aliased(StatusUpdate)
+    newest = (
+        select(func.max(newer.id)).where(newer.lead_id == AssignmentLead.id).correlate(AssignmentLead)
+        .scalar_subquery()
+    )
+    files = (
+        select(func.count()).select_from(Evidence).where(Evidence.lead_id == AssignmentLead.id)
+        .correlate(AssignmentLead).scalar_subquery()
+    )
+    return (
+        select(AssignmentLead.id, StatusUpdate.id, StatusUpdate.note, User.id, User.display_name, files)
+        .select_from(AssignmentLead)
+        .outerjoin(StatusUpdate, StatusUpdate.id == newest)
+        .outerjoin(User, User.id == StatusUpdate.user_id)
+        .where(AssignmentLead.id.in_(bindparam("lead_ids", expanding=True)))
+    )
+
+
+@functools.cache
+def _history_mark_query() -> Select[*tuple[Any, ...]]:
+    newest = select(func.max(StatusUpdate.id)).scalar_subquery()
+    number = select(func.count()).select_from(StatusUpdate).scalar_subquery()
+    return select(newest, number)
+
+
+@functools.cache
+def _fingerprint_query(dialect: str, split: bool, upto: bool) -> Select[*tuple[Any, ...]]:
+    """`history_fingerprint` (parameters: split_id, upto_id, used when `split` / `upto`)."""
+    if dialect == "sqlite":  # milliseconds, as an exact integer
+        millis = cast((func.julianday(StatusUpdate.created_at) - 2_440_000) * 86_400_000, Integer)
+    else:
+        millis = cast(func.extract("epoch", StatusUpdate.created_at) * 1000, BigInteger)
+    row = StatusUpdate.id * (
+        StatusUpdate.lead_id * 7 + func.length(StatusUpdate.status) * 131
+        + func.coalesce(StatusUpdate.percent, -1) * 1009 + func.coalesce(StatusUpdate.milestone_id, -1) * 7919
+    ) + millis
+    early = StatusUpdate.id <= bindparam("split_id") if split else false()
+    query = select(
+        func.sum(case((early, 1), else_=0)), func.sum(case((early, row), else_=0)),
+        func.sum(case((early, 0), else_=1)), func.sum(case((early, 0), else_=row)),
+    )
+    return query.where(StatusUpdate.id <= bindparam("upto_id")) if upto else query
+
+
+@functools.cache
+def _appended_query(after: bool, upto: bool) -> Select[*tuple[Any, ...]]:
+    """`appended` (parameters: plan_id, after_id, upto_id)."""
+    query = _history_query(select(*_HISTORY_COLUMNS, *_LEAD_COLUMNS), bindparam("plan_id"), after_id=None, upto_id=None)
+    if after:
+        query = query.where(StatusUpdate.id > bindparam("after_id"))
+    return query.where(StatusUpdate.id <= bindparam("upto_id")) if upto else query
+
+
 _HISTORY_COLUMNS = (
     StatusUpdate.id, StatusUpdate.lead_id, StatusUpdate.status, StatusUpdate.percent, StatusUpdate.milestone_id,
     StatusUpdate.created_at,
@@ -366,7 +405,7 @@ _HISTORY_COLUMNS = (
 
 
 def _history_query(
-    query: Select[*tuple[Any, ...]], plan_id: int, *, after_id: int | None, upto_id: int | None
+    query: Select[*tuple[Any, ...]], plan_id: Any, *, after_id: int | None, upto_id: int | None
 ) -> Select[*tuple[Any, ...]]:
     """`query` over the status rows of the plan's shares with ids in (after_id, upto_id], in replay order."""
     query = (
