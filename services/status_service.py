@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from domain import plan_years
 from domain.people import UserView
@@ -29,7 +30,7 @@ from services.plan_service import PlanService
 from services.query_service import lead_view
 from services.views import LeadView
 from storage.repositories.statuses import AssignmentRecord
-from storage.uow import Conflict, UnitOfWorkFactory
+from storage.uow import Conflict, UnitOfWork, UnitOfWorkFactory
 
 __all__ = ["STATUSES", "StatusService", "TriggerKind", "TriggerOutcome", "UpdateKind", "UpdateOutcome", "UpdateRecorded"]
 
@@ -84,6 +85,29 @@ class TriggerOutcome:
     milestones: list[tuple[str, dt.date | None]] = field(default_factory=list)
 
 
+async def _refused(
+    uow: UnitOfWork, task: int, year: int | None, lead_id: int | None, now: dt.datetime
+) -> UpdateOutcome:
+    """Why the plan an update writes has no share of the task: no such plan (NoPlan), a past year's plan
+    after its closing date, a task nobody may write, or no such task."""
+    if year is None and lead_id is not None:  # a button of a past year's card writes that year
+        where = await uow.evidence.plan_year_of_lead(lead_id)
+        year = where[0] if where else None
+    plan = await (uow.plans.plan_by_year(year) if year is not None else uow.plans.current_plan())
+    if plan is None:
+        raise NoPlan(year)
+    if not plan_years.writable(plan.year, now.date(), plan.closes_on):
+        return _closed(plan)
+    exists = await uow.plans.task(plan.id, task)
+    return UpdateOutcome(UpdateKind.FORBIDDEN if exists else UpdateKind.UNKNOWN_TASK)
+
+
+def _closed(plan: Any) -> UpdateOutcome:
+    return UpdateOutcome(
+        UpdateKind.CLOSED, year=plan.year, closed_on=plan.closes_on or plan_years.default_closing(plan.year)
+    )
+
+
 def dated_milestones(assignment: AssignmentRecord) -> list[DatedMilestone]:
     return [DatedMilestone(m.id, m.label, m.due, m.position) for m in assignment.milestones if m.due is not None]
 
@@ -125,24 +149,17 @@ class StatusService:
             return UpdateOutcome(UpdateKind.READ_ONLY)
         try:
             async with self.uow() as uow:
-                if year is None and lead_id is not None:  # a button of a past year's card writes that year
-                    where = await uow.evidence.plan_year_of_lead(lead_id)
-                    year = where[0] if where else None
-                current = await uow.plans.current_plan()
-                plan = await uow.plans.plan_by_year(year) if year is not None else current
-                if plan is None:
-                    raise NoPlan(year)
-                past = None if current is not None and plan.id == current.id else plan.year
-                if not plan_years.writable(plan.year, now.date(), plan.closes_on):
-                    closed_on = plan.closes_on or plan_years.default_closing(plan.year)
-                    return UpdateOutcome(UpdateKind.CLOSED, year=plan.year, closed_on=closed_on)
-                # A message recorded before is refused by the unique idempotency key when its row is
-                # written (`Conflict` below): no look-up of the key first, one statement less per update.
+                # The plan and the task's shares in one statement; a plan without a share of the task
+                # (or no plan) is told apart by the reads of `_refused`. A message recorded before is
+                # refused by the unique idempotency key when its row is written (`Conflict` below).
                 repo = uow.statuses
-                rows = await repo.leads(plan.id, task_number=task)
-                if not rows:
-                    exists = await uow.plans.task(plan.id, task)
-                    return UpdateOutcome(UpdateKind.FORBIDDEN if exists else UpdateKind.UNKNOWN_TASK)
+                found = await repo.task_shares(task, year=year, lead_id=lead_id, today=uow.today)
+                if found is None:
+                    return await _refused(uow, task, year, lead_id, now)
+                plan, is_current, rows = found
+                past = None if is_current else plan.year
+                if not plan_years.writable(plan.year, now.date(), plan.closes_on):
+                    return _closed(plan)
                 lead_units = list(dict.fromkeys(lead.unit_id for lead, _, _ in rows))
                 allowed = writable(
                     user, rows, lambda r: r[0].unit_id,

@@ -134,6 +134,11 @@ class UnitOfWork:
         assert self.session is not None
         await self.session.flush()
 
+    @property
+    def today(self) -> dt.date | None:
+        """The clock's day (which year's plan is current depends on it); None without a clock."""
+        return self._today() if self._today is not None else None
+
     @cached_property
     def plans(self) -> PlanRepository:
         return PlanRepository(self._live(), self._today)

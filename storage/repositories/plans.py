@@ -7,7 +7,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Select, bindparam, case, delete, func, insert, select, update
+from sqlalchemy import ScalarSelect, Select, bindparam, case, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -338,8 +338,18 @@ class PlanRepository:
 @functools.cache
 def _current_plan_query(by_day: bool) -> Select[Plan]:
     """`current_plan`, built once (parameter: year, today's): today's year's plan first, then the latest."""
-    today_first = [case((Plan.year == bindparam("year"), 0), else_=1)] if by_day else []
-    return select(Plan).order_by(*today_first, Plan.year.desc()).limit(1)
+    return _current_order(select(Plan), by_day)
+
+
+def current_plan_id(by_day: bool) -> ScalarSelect[int]:
+    """The current plan's id as a subquery (parameter: today_year, when `by_day`), for statements that
+    read the current plan's rows and the plan at once."""
+    return _current_order(select(Plan.id), by_day, "today_year").scalar_subquery()
+
+
+def _current_order(query: Select[Any], by_day: bool, name: str = "year") -> Select[Any]:
+    today_first = [case((Plan.year == bindparam(name), 0), else_=1)] if by_day else []
+    return query.order_by(*today_first, Plan.year.desc()).limit(1)
 
 
 _MILESTONE = (

@@ -11,8 +11,9 @@ from sqlalchemy import BigInteger, Integer, Select, bindparam, cast, false, func
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, joinedload
 
-from storage.models import Assignment, AssignmentLead, Evidence, Milestone, StatusUpdate, Task, User
+from storage.models import Assignment, AssignmentLead, Evidence, Milestone, Plan, StatusUpdate, Task, User
 from storage.repositories.dialect import dialect_name
+from storage.repositories.plans import current_plan_id
 
 
 # The read model of a share: what `leads()` and `lead()` hand to services (no ORM object leaves).
@@ -104,6 +105,21 @@ class StatusRepository:
         query = _leads_query(unit_ids is not None, task_number is not None)
         values = {"plan_id": plan_id, "unit_ids": unit_ids, "task_number": task_number}
         return [self._keep(row) for row in (await self.session.execute(query, values)).unique().all()]
+
+    async def task_shares(
+        self, task_number: int, *, year: int | None, lead_id: int | None, today: dt.date | None
+    ) -> tuple[Any, bool, list[LeadRecord]] | None:
+        """(plan, whether it is the current plan, the task's share records) of the plan a status update
+        writes — `year`'s, else the plan of the share `lead_id` (a button of a past year's card), else the
+        current plan (`PlanRepository.current_plan`'s order on `today`) — in one statement. None when
+        that plan has no share of the task (or there is no such plan): the caller says why."""
+        query = _task_shares_query(year is not None, lead_id is not None, today is not None)
+        values = {"task_number": task_number, "year": year, "lead_id": lead_id,
+                  "today_year": today.year if today else None}
+        rows = (await self.session.execute(query, values)).unique().all()
+        if not rows:
+            return None
+        return rows[0][3], bool(rows[0][4]), [self._keep(row[:3]) for row in rows]
 
     async def lead_rows(
         self, plan_id: int, *, unit_ids: list[str] | None = None, task_number: int | None = None,
@@ -340,6 +356,31 @@ def _leads_query(by_units: bool, by_task: bool) -> Select[*tuple[Any, ...]]:
     if by_task:
         query = query.where(Task.number == bindparam("task_number"))
     return query
+
+
+@functools.cache
+def _task_shares_query(by_year: bool, by_lead: bool, by_day: bool) -> Select[*tuple[Any, ...]]:
+    """`task_shares` (parameters: task_number, year, lead_id, today_year)."""
+    current = current_plan_id(by_day)
+    if by_year:
+        which = Plan.year == bindparam("year")
+    elif by_lead:
+        which = Plan.id == (
+            select(Task.plan_id).join(Assignment, Assignment.task_id == Task.id)
+            .join(AssignmentLead, AssignmentLead.assignment_id == Assignment.id)
+            .where(AssignmentLead.id == bindparam("lead_id")).scalar_subquery()
+        )
+    else:
+        which = Plan.id == current
+    return (
+        select(AssignmentLead, Assignment, Task, Plan, (Plan.id == current).label("is_current"))
+        .join(Assignment, AssignmentLead.assignment_id == Assignment.id)
+        .join(Task, Assignment.task_id == Task.id)
+        .join(Plan, Plan.id == Task.plan_id)
+        .where(which, Task.number == bindparam("task_number"))
+        .options(joinedload(Assignment.milestones))
+        .order_by(Assignment.position, AssignmentLead.id)
+    )
 
 
 @functools.cache
