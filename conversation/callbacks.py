@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import re
 import types
 import typing
@@ -169,8 +170,7 @@ def decode(text: str) -> ButtonData:
     kind = KINDS.get(prefix)
     if kind is None:
         raise UnknownButton(prefix)
-    fields = dataclasses.fields(kind)
-    hints = typing.get_type_hints(kind)
+    fields, hints = _shape(prefix)
     if len(raw) > len(fields):
         raise InvalidButton(text)
     values = {}
@@ -182,6 +182,14 @@ def decode(text: str) -> ButtonData:
         else:
             raise InvalidButton(text)
     return kind(**values)
+
+
+@functools.cache
+def _shape(prefix: str) -> tuple[tuple[dataclasses.Field[Any], ...], dict[str, Any]]:
+    """The fields of a kind of button (by its prefix) and their types, read once: every button sent is
+    decoded back, and reading the type hints was most of a decode."""
+    kind = KINDS[prefix]
+    return dataclasses.fields(kind), typing.get_type_hints(kind)
 
 
 class UnknownButton(InvalidButton):
