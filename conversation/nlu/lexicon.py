@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from conversation.nlu.normalize import ABBREVIATIONS, fold_canonical
 from conversation.nlu.replies import KINDS as REPLY_KINDS
@@ -87,9 +88,14 @@ def periodic_report_tasks(titles: dict[int, str]) -> frozenset[int]:
     return frozenset(number for number, title in titles.items() if _PERIODIC.search(title))
 
 
+_NUMBER = re.compile(r"\b\d+\b")
+
+
+@lru_cache(maxsize=16384)
 def _digit_class(text: str) -> str:
-    """Numbers as one class «#»: «tháng 12» and «tháng #» are the same pair."""
-    return re.sub(r"\b\d+\b", "#", text)
+    """Numbers as one class «#»: «tháng 12» and «tháng #» are the same pair. Remembered, like
+    `fold_canonical`: every build of the lexicon classes the same phrases again."""
+    return _NUMBER.sub("#", text)
 
 
 
