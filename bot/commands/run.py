@@ -27,11 +27,17 @@ log = logging.getLogger(__name__)
 HARD_STOP_SECONDS = 3.5
 
 
-def _hard_exit() -> None:
+def _hard_exit(code: int = 0) -> None:
     log.warning("graceful stop took over %.1f s; exiting now (unfinished updates stay in the inbox)",
                 HARD_STOP_SECONDS)
     logging.shutdown()
-    os._exit(0)
+    os._exit(code)
+
+
+def _arm_hard_exit(code: int) -> None:
+    deadline = threading.Timer(HARD_STOP_SECONDS, _hard_exit, args=(code,))
+    deadline.daemon = True
+    deadline.start()
 
 
 async def _stop_scheduler(scheduler) -> None:
@@ -67,6 +73,24 @@ async def _serve_web(app: App, scheduler, stop: asyncio.Event) -> None:
                        f"({exc.strerror or exc})") from None
 
 
+def _end_console_on_signals() -> asyncio.Event:
+    """Ctrl-C and SIGTERM cancel the console (whatever the handler inherited: a terminal's, or none when
+    started in the background) and arm the hard stop, so the console never stays after them; the event
+    tells a cancellation by signal from any other."""
+    loop, console, interrupted = asyncio.get_running_loop(), asyncio.current_task(), asyncio.Event()
+
+    def interrupt() -> None:
+        if not interrupted.is_set():
+            interrupted.set()
+            _arm_hard_exit(130)
+            if console is not None:
+                console.cancel()
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, interrupt)
+    return interrupted
+
+
 @register("run")
 async def cmd_run(app: App, args) -> int:
     settings = app.settings
@@ -93,9 +117,14 @@ async def cmd_run(app: App, args) -> int:
         scheduler = await _start_scheduler(app)
         stop = asyncio.Event()
         web = asyncio.create_task(_serve_web(app, scheduler, stop)) if settings.web_port else None
+        interrupted = _end_console_on_signals()
         try:
             unit, role = await choose_persona()
             return await open_console(app, unit, role)
+        except asyncio.CancelledError:
+            if interrupted.is_set():  # Ctrl-C (or SIGTERM): the console ends at once, as a shell command does
+                return 130
+            raise
         finally:
             if web is not None:
                 stop.set()
@@ -113,9 +142,7 @@ async def cmd_run(app: App, args) -> int:
     def request_stop() -> None:
         if not stop.is_set():
             stop.set()
-            deadline = threading.Timer(HARD_STOP_SECONDS, _hard_exit)
-            deadline.daemon = True
-            deadline.start()
+            _arm_hard_exit(0)
 
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, request_stop)

@@ -24,8 +24,11 @@ class Terminal:
         self.master, slave = pty.openpty()
         env = {k: v for k, v in os.environ.items() if not _isolated(k)}
         env.update(CCHC_DATA_DIR=str(tmp_path), PYTHONPATH=str(ROOT), CCHC_TODAY="2022-08-15")
+        # Started with Ctrl-C ignored, as a shell starts a job in the background: the console must end on
+        # it by its own handler, not by whatever handler it inherited.
         self.process = subprocess.Popen([sys.executable, "-m", "bot", *args], stdin=slave, stdout=slave,
-                                        stderr=slave, cwd=tmp_path, env=env)
+                                        stderr=slave, cwd=tmp_path, env=env,
+                                        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
         os.close(slave)
         self.screen = ""
         self.seen = 0  # what `expect` has matched so far: the next match is looked for after it
