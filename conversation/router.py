@@ -54,10 +54,10 @@ class Router:
             return self._understander[1]
         async with self._building:
             if self._understander is None or self._understander[0] != version:
-                from conversation.task_index import load_task_index
+                from conversation.task_index import load_task_index, understander_for
 
                 index = await load_task_index(self.app)
-                self._understander = (version, Understander(self.app.units, index, workdays=self.app.workdays))
+                self._understander = (version, understander_for(self.app.units, index, self.app.workdays))
             return self._understander[1]
 
     async def prepare(self) -> None:

@@ -81,6 +81,23 @@ class ParsedSection:
     targets: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class PlanTexts:
+    """A plan's words and nothing else: (number, title, products) per assignment row and (number, title) per
+    reform area. Hashable, so that what is derived from the words alone (the NLU's task index) is built
+    once for equal words."""
+
+    tasks: tuple[tuple[int, str, tuple[str, ...]], ...]
+    sections: tuple[tuple[int, str], ...]
+
+    @classmethod
+    def of(cls, plan: ParsedPlan) -> PlanTexts:
+        return cls(
+            tuple((t.number, t.title, tuple(p for a in t.assignments for p in a.products)) for t in plan.tasks),
+            tuple((s.number, s.title) for s in plan.sections),
+        )
+
+
 @dataclass
 class ParsedPlan:
     year: int

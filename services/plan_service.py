@@ -15,6 +15,7 @@ from domain.plan import (
     PERIODIC_REPORT,
     RELATIVE,
     ParsedPlan,
+    PlanTexts,
     TriggeredMilestone,
     trigger_due,
 )
@@ -327,6 +328,17 @@ class PlanService:
     async def has_plan(self) -> bool:
         async with self.uow() as uow:
             return await uow.plans.current_plan() is not None
+
+    async def texts(self) -> PlanTexts:
+        """The current plan's task and area words (what the NLU's task index is built from), in two
+        light statements instead of the whole dump. NoPlan when there is none."""
+        async with self.uow() as uow:
+            plan = await uow.plans.current_plan()
+            if plan is None:
+                raise NoPlan(None)
+            tasks = await uow.plans.task_texts(plan.id)
+        sections = await self.sections(plan.id)
+        return PlanTexts(tuple(tasks), tuple((number, title) for number, title, _ in sections))
 
     async def dump(self, year: int | None = None) -> dict[str, Any]:
         async with self.uow() as uow:

@@ -110,8 +110,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    from tests import property_budget
+    from tests import property_budget, shared_sql_cache
 
+    shared_sql_cache.install()
     property_budget.SCALE = max(1, config.getoption("--thorough"))
 
 

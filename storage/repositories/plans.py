@@ -119,6 +119,20 @@ class PlanRepository:
         ).all()
         return plan, list(sections), list(tasks)
 
+    async def task_texts(self, plan_id: int) -> list[tuple[int, str, tuple[str, ...]]]:
+        """(number, title, products of all its assignment rows) per task, in plan order: the words the NLU
+        matches a task's description against, read without loading the plan's objects."""
+        rows = await self.session.execute(
+            select(Task.id, Task.number, Task.title, Assignment.products)
+            .outerjoin(Assignment, Assignment.task_id == Task.id)
+            .where(Task.plan_id == plan_id)
+            .order_by(Task.number, Task.id, Assignment.position)
+        )
+        texts: dict[int, tuple[int, str, list[str]]] = {}
+        for task_id, number, title, products in rows:
+            texts.setdefault(task_id, (number, title, []))[2].extend(products or ())
+        return [(number, title, tuple(products)) for number, title, products in texts.values()]
+
     async def task(self, plan_id: int, number: int) -> Task | None:
         return await self.session.scalar(
             select(Task)

@@ -108,3 +108,31 @@ async def test_the_targets_follow_a_reimport_by_another_process_at_once(two_proc
     await there.plans.store(dataclasses.replace(parsed, sections=sections))  # the current plan, re-imported
     _, after = await here.targets.targets()  # no time passes
     assert after and {t.section for t in after} == {t.section for t in targets} - {first.number}
+
+
+async def test_apps_over_equal_plans_share_one_nlu_and_a_reworded_plan_gets_its_own(tmp_path):
+    """The NLU depends on the plan's words, the units and the working days only: a second app over the
+    same plan (the web view beside the bot, a restart) reuses the first one's, while a plan whose words
+    changed is understood with its new words."""
+    from conversation.router import Router
+
+    clock = FixedClock(dt.datetime(2022, 8, 15, 9, 0, tzinfo=TZ))
+    first = await build_app(make_settings(tmp_path / "a"), clock=clock)
+    second = await build_app(make_settings(tmp_path / "b"), clock=clock)
+    try:
+        for app in (first, second):
+            await app.plans.import_plan(SEED)
+        one, two = await Router(first).understander(), await Router(second).understander()
+        assert one is two
+        parsed = second.plans.parse(SEED)
+        task = next(t for t in parsed.tasks if t.number == 17)
+        renamed = dataclasses.replace(task, title="Khảo sát mức độ hài lòng về dịch vụ đo lường chất lượng nước")
+        await second.plans.store(dataclasses.replace(parsed, tasks=[renamed if t is task else t for t in parsed.tasks]))
+        reworded = await Router(second).understander()
+        assert reworded is not one
+        today = dt.date(2022, 8, 15)
+        assert reworded.parse("việc đo lường chất lượng nước là gì", today).task == 17
+        assert one.parse("việc đo lường chất lượng nước là gì", today).task != 17
+    finally:
+        await second.close()
+        await first.close()
