@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from conversation.nlu import TaskIndex, Understander
 from domain.plan import ParsedPlan, PlanTexts
@@ -22,15 +22,6 @@ if TYPE_CHECKING:
     from domain.units import UnitDirectory
     from domain.workdays import WorkingCalendar
     from services.container import App
-
-
-def task_index_from_dump(plan: dict[str, Any]) -> TaskIndex:
-    """From the docs/contracts.md §2 dump shape."""
-    tasks = [
-        (t["number"], t["title"], [p for a in t.get("assignments", []) for p in a.get("products", [])])
-        for t in plan.get("tasks", [])
-    ]
-    return TaskIndex.from_tasks(tasks, {s["number"]: s["title"] for s in plan.get("sections", [])})
 
 
 def task_index_from_parsed(plan: ParsedPlan) -> TaskIndex:
