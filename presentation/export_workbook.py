@@ -165,16 +165,23 @@ def _page_setup(ws: Worksheet, header_row: int) -> None:
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
 
 
+def _sheet_head(ws: Worksheet, title: str, headers: Sequence[tuple[str, float]], data: ReportData,
+                units: UnitDirectory) -> int:
+    """Every sheet's head: the title and the scope (rows 1–2), the column headers (row 3, kept on every
+    printed page). Returns the number of columns."""
+    _title(ws, title, scope_text(data, units), len(headers))
+    _headers(ws, 3, headers)
+    _page_setup(ws, 3)
+    return len(headers)
+
+
 def scope_text(data: ReportData, units: UnitDirectory) -> str:
     who = units.name(data.unit_id) if data.unit_id else "toàn Sở"
     return f"Phạm vi: {who} — tình trạng cập nhật đến {fmt_time(data.generated_at)}"
 
 
 def write_appendix(ws: Worksheet, data: ReportData, units: UnitDirectory) -> int:
-    ncol = len(APPENDIX_HEADERS)
-    _title(ws, f"PHỤ LỤC — CÁC NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH NĂM {data.year}", scope_text(data, units), ncol)
-    _headers(ws, 3, APPENDIX_HEADERS)
-    _page_setup(ws, 3)
+    ncol = _sheet_head(ws, f"PHỤ LỤC — CÁC NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH NĂM {data.year}", APPENDIX_HEADERS, data, units)
     row = 4
     by_section: dict[int, list[TaskRow]] = defaultdict(list)
     for task in data.tasks:
@@ -225,10 +232,7 @@ def _summary_row(ws: Worksheet, row: int, stt: int | str | None, name: str, coun
 
 
 def write_summary(ws: Worksheet, data: ReportData, units: UnitDirectory) -> None:
-    ncol = len(SUMMARY_HEADERS)
-    _title(ws, f"TỔNG HỢP TIẾN ĐỘ KẾ HOẠCH CCHC NĂM {data.year}", scope_text(data, units), ncol)
-    _headers(ws, 3, SUMMARY_HEADERS)
-    _page_setup(ws, 3)
+    _sheet_head(ws, f"TỔNG HỢP TIẾN ĐỘ KẾ HOẠCH CCHC NĂM {data.year}", SUMMARY_HEADERS, data, units)
     by_unit: dict[str, Counter[str]] = defaultdict(Counter)
     by_section: dict[int, Counter[str]] = defaultdict(Counter)
     for task, _a, share in data.shares():
@@ -286,10 +290,7 @@ def audit_events(data: ReportData) -> list[AuditEvent]:
 
 
 def write_audit(ws: Worksheet, data: ReportData, units: UnitDirectory) -> int:
-    ncol = len(AUDIT_HEADERS)
-    _title(ws, f"LỊCH SỬ CẬP NHẬT KẾ HOẠCH CCHC NĂM {data.year}", scope_text(data, units), ncol)
-    _headers(ws, 3, AUDIT_HEADERS)
-    _page_setup(ws, 3)
+    ncol = _sheet_head(ws, f"LỊCH SỬ CẬP NHẬT KẾ HOẠCH CCHC NĂM {data.year}", AUDIT_HEADERS, data, units)
     row = 4
     for at, task, unit, kind, content, who, channel in audit_events(data):
         _put(ws, row, [at, task, units.name(unit) if unit else None, kind, content, who, channel], center=(2,),
@@ -318,14 +319,8 @@ def completed_in(data: ReportData, start: dt.date, end: dt.date) -> list[tuple[T
 
 def write_period(ws: Worksheet, data: ReportData, units: UnitDirectory, period: str) -> int:
     start, end = period_range(period, data.year)
-    ncol = len(PERIOD_HEADERS)
-    _title(
-        ws,
-        f"KẾT QUẢ HOÀN THÀNH {PERIOD_TITLES[period].upper()} NĂM {data.year} ({start:%d/%m}–{end:%d/%m/%Y})",
-        scope_text(data, units), ncol,
-    )
-    _headers(ws, 3, PERIOD_HEADERS)
-    _page_setup(ws, 3)
+    title = f"KẾT QUẢ HOÀN THÀNH {PERIOD_TITLES[period].upper()} NĂM {data.year} ({start:%d/%m}–{end:%d/%m/%Y})"
+    ncol = _sheet_head(ws, title, PERIOD_HEADERS, data, units)
     row = 4
     for i, (task, a, share, done) in enumerate(completed_in(data, start, end), start=1):
         notes = [n for n in (f"Phạm vi: {a.scope}" if a.scope else "", done.note or "") if n]
