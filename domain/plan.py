@@ -83,8 +83,8 @@ class ParsedSection:
 
 @dataclass(frozen=True)
 class PlanTexts:
-    """A plan's words and nothing else: (number, title, products) per assignment row and (number, title) per
-    reform area. Hashable, so that what is derived from the words alone (the NLU's task index) is built
+    """A plan's words and nothing else: (number, title, the products of all its assignment rows) per task
+    and (number, title) per reform area. Hashable, so that what is derived from the words alone (the NLU's task index) is built
     once for equal words."""
 
     tasks: tuple[tuple[int, str, tuple[str, ...]], ...]
