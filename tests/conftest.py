@@ -1,5 +1,5 @@
-"""Shared fixtures: an App on a fresh SQLite file, and (when CCHC_TEST_POSTGRES_URL is set) on a
-fresh PostgreSQL schema."""
+"""Shared fixtures: an App on a fresh SQLite file, and (when CCHC_TEST_POSTGRES_URL is set) a fresh
+PostgreSQL database, migrated (`postgres_url`) or empty (`empty_postgres_url`)."""
 
 from __future__ import annotations
 
@@ -78,30 +78,74 @@ async def seeded_app(settings):
     await application.close()
 
 
-@pytest.fixture
-def postgres_url():
-    """A fresh, empty database on the test PostgreSQL server; dropped afterwards."""
+def _admin_url():
+    from sqlalchemy.engine import make_url
+
+    return make_url(POSTGRES_URL).set(drivername="postgresql")
+
+
+def _run_sql(*statements: str) -> None:
+    """Run statements outside a transaction (CREATE/DROP DATABASE) on the test server's admin database."""
+    import asyncio
+
+    import asyncpg
+
+    async def run() -> None:
+        conn = await asyncpg.connect(_admin_url().render_as_string(hide_password=False))
+        try:
+            for sql in statements:
+                await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(run())
+
+
+@pytest.fixture(scope="session")
+def postgres_template():
+    """A database migrated to the newest revision, once per test process: each test's database is a copy
+    of it (`CREATE DATABASE … TEMPLATE`), which the server makes in a few milliseconds, where running the
+    migrations took ~0.45 s of client and server CPU for each of the ~45 PostgreSQL tests."""
     if not POSTGRES_URL:
         pytest.skip("CCHC_TEST_POSTGRES_URL is not set (e.g. postgresql://postgres@127.0.0.1:5432/test)")
     import asyncio
 
-    import asyncpg
-    from sqlalchemy.engine import make_url
+    from storage.db import create_engine, upgrade
 
-    name = f"cchc_test_{uuid.uuid4().hex[:12]}"
-    admin = make_url(POSTGRES_URL).set(drivername="postgresql")
+    name = f"cchc_template_{uuid.uuid4().hex[:12]}"
+    _run_sql(f'CREATE DATABASE "{name}"')
 
-    async def run(sql: str) -> None:
-        conn = await asyncpg.connect(admin.render_as_string(hide_password=False))
+    async def migrate() -> None:
+        engine = create_engine(_admin_url().set(database=name).render_as_string(hide_password=False))
         try:
-            await conn.execute(sql)
+            await upgrade(engine)
         finally:
-            await conn.close()
+            await engine.dispose()  # a template must have no open connection when it is copied
 
-    asyncio.run(run(f'CREATE DATABASE "{name}"'))
-    yield admin.set(database=name).render_as_string(hide_password=False)
-    asyncio.run(run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    asyncio.run(migrate())
+    yield name
+    _run_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
+
+@pytest.fixture
+def postgres_url(postgres_template):
+    """A fresh database on the test PostgreSQL server, migrated to the newest revision and holding no
+    rows (the tests' SQLite files start the same way, tests/db_templates.py); dropped afterwards."""
+    name = f"cchc_test_{uuid.uuid4().hex[:12]}"
+    _run_sql(f'CREATE DATABASE "{name}" TEMPLATE "{postgres_template}"')
+    yield _admin_url().set(database=name).render_as_string(hide_password=False)
+    _run_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def empty_postgres_url():
+    """A fresh database with no tables at all, for the tests of the migrations themselves; dropped afterwards."""
+    if not POSTGRES_URL:
+        pytest.skip("CCHC_TEST_POSTGRES_URL is not set (e.g. postgresql://postgres@127.0.0.1:5432/test)")
+    name = f"cchc_test_{uuid.uuid4().hex[:12]}"
+    _run_sql(f'CREATE DATABASE "{name}"')
+    yield _admin_url().set(database=name).render_as_string(hide_password=False)
+    _run_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

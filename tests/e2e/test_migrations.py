@@ -32,8 +32,8 @@ async def test_sqlite_schema_matches_models(tmp_path):
     assert await _diff(f"sqlite:///{tmp_path / 'm.db'}") == []
 
 
-async def test_postgres_schema_matches_models(postgres_url):
-    assert await _diff(postgres_url) == []
+async def test_postgres_schema_matches_models(empty_postgres_url):
+    assert await _diff(empty_postgres_url) == []
 
 
 async def test_upgrade_from_the_first_release_keeps_statuses(tmp_path):
