@@ -95,6 +95,7 @@ class ListPage(ButtonData):
     status: str | None
     page: int
     scope: str | None = None  # "all": the year-round work folded out of the first answer
+    year: int | None = None  # a past year's plan («năm 2022 …»); None: the plan in use
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from conversation.callbacks import ListPage
 from conversation.context import Context
 from conversation.registry import callback, intent
 from domain.messages import Reply
-from handlers.plan_year import asked_year
+from handlers.plan_year import asked_year, year_to_answer
 from presentation.common import NO_PLAN, unit_name
 from presentation.tasks import list_title, task_list
 from presentation.years import with_year
@@ -29,10 +29,13 @@ async def list_tasks(ctx: Context) -> list[Reply]:
 
 @callback(ListPage)
 async def turn_page(ctx: Context) -> list[Reply]:
-    """ls:<unit|->:<yyyymmdd|->:<yyyymmdd|->:<status|->:<page>[:all]"""
+    """ls:<unit|->:<yyyymmdd|->:<yyyymmdd|->:<status|->:<page>[:<all|->[:<year>]]"""
     b = ctx.pressed(ListPage)
     period = (b.start, b.end) if b.start and b.end else None
-    replies = await _page(ctx, b.unit, period, b.status, b.page, routine=b.scope == "all")
+    year, refused = await year_to_answer(ctx, b.year)  # a past year's list stays that year's
+    if refused is not None:
+        return refused
+    replies = await _page(ctx, b.unit, period, b.status, b.page, routine=b.scope == "all", year=year)
     for reply in replies:
         reply.edit = True
     return replies
@@ -49,8 +52,9 @@ async def _page(
         return ctx.reply(NO_PLAN)
     who = unit_name(ctx.app.units, unit)
     title = with_year(list_title(who, period, status, routine=routine), year)
-    code = (unit, period[0] if period else None, period[1] if period else None, status)
+    question = ListPage(unit, period[0] if period else None, period[1] if period else None, status, page,
+                        "all" if routine else None, year)
     return [task_list(
         result.items, title=title, today=ctx.today, workdays=ctx.app.workdays, units=ctx.app.units,
-        all_units=unit is None, page=page, routine=routine, code=code,
+        all_units=unit is None, routine=routine, question=question,
     )]

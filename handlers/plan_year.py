@@ -11,7 +11,11 @@ from services.errors import NoPlan
 
 async def asked_year(ctx: Context) -> tuple[int | None, list[Reply] | None]:
     """(the past year to answer from or None for the current plan, the reply when there is no such plan)."""
-    named = getattr(ctx.nlu, "year", None)
+    return await year_to_answer(ctx, getattr(ctx.nlu, "year", None))
+
+
+async def year_to_answer(ctx: Context, named: int | None) -> tuple[int | None, list[Reply] | None]:
+    """The same for a year a message or a button names."""
     if named is None:
         return None, None
     try:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 
 from conversation.callbacks import ListPage, encode
 from domain.messages import Button, Reply
@@ -209,23 +210,24 @@ def _group(items: list[ListItem], *, all_units: bool) -> list[tuple[ListItem, li
 
 def task_list(
     items: list[ListItem], *, title: str, today: dt.date, workdays: Workdays | None, units: UnitDirectory,
-    all_units: bool, page: int, routine: bool, code: tuple[str | None, dt.date | None, dt.date | None, str | None],
+    all_units: bool, routine: bool, question: ListPage,
 ) -> Reply:
-    """A page of a list. `routine`: the folded groups themselves (after «việc thường xuyên»)."""
+    """The page `question.page` of a list; its ◀ ▶ buttons ask the same question (unit, period, status,
+    scope, year) for another page. `routine`: the folded groups themselves (after «việc thường xuyên»)."""
     dated = [i for i in items if i.group not in FOLDED]
     folded = [i for i in items if i.group in FOLDED]
     entries = _group(folded if routine else dated, all_units=all_units)
     folded_count = len(_group(folded, all_units=all_units))
     if routine:
         head = f"{len(entries)} việc thường xuyên / chờ sự kiện / theo quy định"
-    elif code[3] == "overdue" and entries:
+    elif question.status == "overdue" and entries:
         head = f"{len(entries)} mốc trễ hạn"  # one line per milestone (mốc), not per task or share
     elif entries:
         head = f"{len(entries)} việc có hạn trong kỳ"
     else:
         head = "Không có việc nào có hạn trong kỳ. ✅"
     pages = max(1, -(-len(entries) // PAGE_SIZE))
-    page = max(0, min(page, pages - 1))
+    page = max(0, min(question.page, pages - 1))
     shown = entries[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     lines = [title, head + (f" (trang {page + 1}/{pages})" if pages > 1 else "")]
     previous_group = None
@@ -239,11 +241,9 @@ def task_list(
     if not entries and not folded_count:
         lines[1] = "Không có việc nào. ✅"
         lines.append("Gõ «hướng dẫn» để xem các cách hỏi khác.")
-    unit, start, end, status = code
-    scope = "all" if routine else None
     buttons: list[Button] = []
     if page > 0:
-        buttons.append(Button("◀ Trước", encode(ListPage(unit, start, end, status, page - 1, scope))))
+        buttons.append(Button("◀ Trước", encode(replace(question, page=page - 1))))
     if page < pages - 1:
-        buttons.append(Button("Sau ▶", encode(ListPage(unit, start, end, status, page + 1, scope))))
+        buttons.append(Button("Sau ▶", encode(replace(question, page=page + 1))))
     return Reply("\n".join(lines), buttons=[buttons] if buttons else [])

@@ -98,6 +98,25 @@ async def test_the_chat_answers_the_year_a_message_names(two_years):
     assert progress.startswith("🗓 Kế hoạch năm 2022"), progress
 
 
+async def test_a_past_years_list_keeps_its_year_on_every_page(two_years):
+    app, _clock = two_years
+    chat = await registered(app, Router(app), "vp-coord", "van-phong", role="coordinator")
+    [first] = await chat.say("năm 2022 việc nào chưa xong")
+    assert first.text.startswith("🗓 Kế hoạch năm 2022") and "(trang 1/" in first.text, first.text
+    pages, reply = [first], first
+    while (turn := [b.data for row in reply.buttons for b in row if b.text.startswith("Sau")]):
+        [reply] = await chat.press(turn[0])
+        pages.append(reply)
+    assert len(pages) > 1
+    for page in pages:
+        assert page.text.startswith("🗓 Kế hoạch năm 2022"), page.text
+        assert "việc có hạn trong kỳ (trang" in page.text, page.text  # 2022's open milestones, not 2023's none
+    [back] = await chat.press(next(b.data for row in pages[-1].buttons for b in row if b.text.startswith("◀")))
+    assert back.text.startswith("🗓 Kế hoạch năm 2022") and f"(trang {len(pages) - 1}/" in back.text, back.text
+    [forged] = await chat.press(pages[0].buttons[0][0].data.replace(":2022", ":2019"))
+    assert "Chưa có kế hoạch năm 2019" in forged.text, forged.text
+
+
 async def test_status_at_a_date_follows_the_dates_year(two_years):
     app, _clock = two_years
     chat = await registered(app, Router(app), "vp-head", "van-phong")

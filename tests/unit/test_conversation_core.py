@@ -73,10 +73,16 @@ def test_every_button_kind_round_trips_within_64_bytes(kind, data):
 
 
 def test_the_largest_buttons_the_bot_builds_fit_telegram():
+    from bot.settings import DEFAULTS
+    from domain.units import UnitDirectory
+
+    units = UnitDirectory.load(DEFAULTS / "units.yaml").units
     biggest = [
         SetStatus(MAX_INT, "in_progress"),
         AttachEvidence(MAX_INT),
-        ListPage("khtcth", dt.date(2022, 7, 1), dt.date(2022, 9, 30), "not_started", MAX_INT, "all"),
+        # a past year's list of any bundled unit on page 10,000 (a 5,000-task plan lists at most 500 pages)
+        *(ListPage(unit.id, dt.date(2022, 7, 1), dt.date(2022, 9, 30), "not_started", 9_999, "all", 2022)
+          for unit in units),
         Review("n", MAX_INT, MAX_INT),
         Snooze(str(MAX_INT), "mon"),
     ]
