@@ -49,7 +49,9 @@ from services.status_service import StatusService
 from services.target_service import TargetService
 from services.user_service import UserService
 from services.web_auth import WebAuthService
+from storage import in_use
 from storage.db import create_engine, session_factory, upgrade
+from storage.in_use import Hold
 from storage.leader import SchedulerLease
 from storage.sandbox import throwaway_uow
 from storage.uow import UnitOfWorkFactory
@@ -66,10 +68,13 @@ class App(container.App):
     settings: Settings
     engine: AsyncEngine
     sessions: async_sessionmaker
+    in_use: Hold | None = None  # SQLite: a restore is refused while this app is open
 
     async def close(self) -> None:
         await self.scheduler_lease.release()
         await self.engine.dispose()
+        if self.in_use is not None:
+            self.in_use.release()
 
 
 def load_config(settings: Settings) -> tuple[UnitDirectory, ReportingCalendar, WorkingCalendar]:
@@ -89,6 +94,20 @@ def app_config(settings: Settings) -> AppConfig:
 
 
 async def build_app(settings: Settings, *, clock: Clock | None = None, migrate: bool = True) -> App:
+    """The app over `settings`' database, held as in use until `App.close` (storage/in_use.py): from before
+    the migrations, so that neither they nor the app run while a restore replaces the database."""
+    held = await in_use.hold(settings.db_url)
+    try:
+        app = await _compose(settings, clock=clock, migrate=migrate)
+    except BaseException:
+        if held is not None:
+            held.release()
+        raise
+    app.in_use = held
+    return app
+
+
+async def _compose(settings: Settings, *, clock: Clock | None, migrate: bool) -> App:
     """Build every service once, in dependency order; the only place that constructs services."""
     handlers.load_all()
     units, reporting, workdays = load_config(settings)

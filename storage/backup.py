@@ -31,6 +31,7 @@ from typing import IO, Any
 from sqlalchemy import Connection, Date, DateTime, LargeBinary, MetaData, Table, func, select, text
 from sqlalchemy.engine import make_url
 
+from storage import in_use
 from storage.archive import FORMAT, Archive, ArchiveError, Writer, safe_relative, spool, verify
 from storage.db import alembic_config, create_engine, current_revision, head_revision
 
@@ -200,7 +201,8 @@ def _add_evidence(writer: Writer, root: Path, paths: list[str]) -> tuple[int, in
 async def restore(path: Path, url: str, evidence_root: Path, *, force: bool = False) -> Archive:
     """Verify the archive at `path` completely, then load it into the (empty, or with `force` emptied)
     database at `url` and put its evidence files under `evidence_root`. Nothing is written when the archive
-    is damaged or the target is refused. SQLite: built in a new file beside the target, renamed over it at
+    is damaged or the target is refused (it holds data and `force` is not given, or another process uses it:
+    storage/in_use.py). SQLite: built in a new file beside the target, renamed over it at
     the end; PostgreSQL: one transaction (its DDL is transactional)."""
     archive = await asyncio.to_thread(verify, path)
     if archive.revision not in _known_revisions():
@@ -209,10 +211,15 @@ async def restore(path: Path, url: str, evidence_root: Path, *, force: bool = Fa
             "hãy nâng cấp cchc-bot rồi khôi phục lại")
     parsed = make_url(url)
     try:
-        if parsed.get_backend_name() == "sqlite":
-            await _restore_sqlite(archive, Path(parsed.database or "").expanduser(), evidence_root, force)
-        else:
-            await _restore_into(archive, url, evidence_root, force, commit_hook=None)
+        async with in_use.exclusive(url) as user:
+            if user is not None:
+                raise RestoreRefused(
+                    f"cơ sở dữ liệu đích đang được dùng ({user}: bot, máy chủ web hoặc một lệnh cchc-bot khác): "
+                    "dừng chúng trước (ví dụ sudo systemctl stop 'cchc-bot@*'), rồi khôi phục lại")
+            if parsed.get_backend_name() == "sqlite":
+                await _restore_sqlite(archive, Path(parsed.database or "").expanduser(), evidence_root, force)
+            else:
+                await _restore_into(archive, url, evidence_root, force, commit_hook=None)
     finally:
         archive.close()
     return archive

@@ -62,13 +62,18 @@ def cli(data_dir: Path, *args: str, stdin: str = "", **env: str) -> Result:
     return Result(code, out.getvalue(), err.getvalue())
 
 
-def process(data_dir: Path, *args: str, stdin: str = "", **env: str) -> Result:
-    """`python -m bot ARGS` as a real subprocess, isolated the same way."""
+def isolated_environment(data_dir: Path, **env: str) -> dict[str, str]:
+    """The environment of a `python -m bot` subprocess on `data_dir`, isolated like `cli`."""
     environment = {k: v for k, v in os.environ.items() if not _isolated(k)}
     environment.update(CCHC_DATA_DIR=str(data_dir), PYTHONPATH=str(ROOT), **env)
+    return environment
+
+
+def process(data_dir: Path, *args: str, stdin: str = "", **env: str) -> Result:
+    """`python -m bot ARGS` as a real subprocess, isolated the same way."""
     data_dir.mkdir(parents=True, exist_ok=True)
     done = subprocess.run(
-        [sys.executable, "-m", "bot", *args], input=stdin, cwd=data_dir, env=environment, capture_output=True,
-        text=True, timeout=110,
+        [sys.executable, "-m", "bot", *args], input=stdin, cwd=data_dir, env=isolated_environment(data_dir, **env),
+        capture_output=True, text=True, timeout=110,
     )
     return Result(done.returncode, done.stdout, done.stderr)

@@ -1,6 +1,6 @@
 """Backup and restore (docs/contracts.md §8): consistent while updates are written, portable between SQLite and
-PostgreSQL with every row and file back, a damaged archive and a non-empty target refused with nothing
-written."""
+PostgreSQL with every row and file back, a damaged archive, a non-empty target and a database in use refused
+with nothing written."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ import hashlib
 import io
 import json
 import sqlite3
+import subprocess
+import sys
 import tarfile
 import threading
 from pathlib import Path
@@ -19,12 +21,15 @@ from typing import Any
 import pytest
 from sqlalchemy import DateTime, insert, select
 
+from bot.bootstrap import build_app
 from storage.archive import ArchiveError
 from storage.backup import RestoreRefused, backup, restore
 from storage.db import create_engine
+from storage.in_use import exclusive
 from storage.models import AssignmentLead, Base, Evidence, StatusUpdate
-from tests.cli_kit import cli
-from tests.conftest import SEED
+from tests.cli_kit import cli, isolated_environment
+from tests.conftest import SEED, make_settings
+from tests.waiting import eventually
 
 run = asyncio.run
 
@@ -220,6 +225,74 @@ def test_a_target_with_data_is_refused_unless_forced(tmp_path: Path) -> None:
     dumped = json.loads(cli(other, "plan", "dump", "--json").stdout)
     assert dumped["plan"]["year"] == 2026  # the archive's plan replaced the 2025 one
     assert _files(other / "evidence") == _files(evidence)
+
+
+def test_a_database_an_app_has_open_is_not_restored_even_with_force(tmp_path: Path) -> None:
+    url, evidence = _seeded(tmp_path)
+    archive = run(backup(url, evidence, tmp_path / "a.tar.gz", NOW)).path
+    other = tmp_path / "other"
+    assert cli(other, "plan", "import", str(SEED), "--year", "2025").returncode == 0
+    target = f"sqlite:///{other / 'cchc.db'}"
+    before = (other / "cchc.db").read_bytes()
+
+    async def while_open() -> None:
+        app = await build_app(make_settings(other, database_url=target))
+        try:
+            with pytest.raises(RestoreRefused, match="đang được dùng"):
+                await restore(archive, target, other / "evidence", force=True)
+        finally:
+            await app.close()
+        await restore(archive, target, other / "evidence", force=True)  # closed: nothing holds it any more
+
+    run(while_open())
+    assert (other / "cchc.db").read_bytes() != before
+    assert _files(other / "evidence") == _files(evidence)
+
+
+def test_a_running_bot_keeps_its_database_from_a_restore_until_it_ends(tmp_path: Path) -> None:
+    url, evidence = _seeded(tmp_path)
+    archive = run(backup(url, evidence, tmp_path / "a.tar.gz", NOW)).path
+    data = tmp_path / "running"
+    data.mkdir()
+    console = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=data, env=isolated_environment(data),
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert console.stdout is not None
+        for line in console.stdout:  # the console chat is up once it greets
+            if "Gõ câu hỏi" in line:
+                break
+        refused = cli(data, "restore", str(archive), "--force")
+        assert refused.returncode == 1, refused
+        assert "đang được dùng" in refused.stderr and "dừng" in refused.stderr, refused.stderr
+        assert not (data / "evidence").exists() or _files(data / "evidence") == {}
+    finally:
+        console.kill()  # as kill -9: the kernel drops the process's hold with it
+        console.wait()
+    forced = cli(data, "restore", str(archive), "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert _files(data / "evidence") == _files(evidence)
+
+
+def test_a_postgresql_database_with_other_sessions_is_not_restored(tmp_path: Path, postgres_url: str) -> None:
+    url, evidence = _seeded(tmp_path)
+    archive = run(backup(url, evidence, tmp_path / "a.tar.gz", NOW)).path
+
+    async def scenario() -> None:
+        engine = create_engine(postgres_url)
+        async with engine.connect():  # a running bot's connection
+            with pytest.raises(RestoreRefused, match="1 kết nối khác"):
+                await restore(archive, postgres_url, tmp_path / "pg-evidence", force=True)
+        await engine.dispose()
+
+        async def alone() -> bool:  # a closed session's server process ends a moment later
+            async with exclusive(postgres_url) as user:
+                return user is None
+
+        await eventually(alone, what="the closed session is gone")
+        await restore(archive, postgres_url, tmp_path / "pg-evidence")
+
+    run(scenario())
+    assert _files(tmp_path / "pg-evidence") == _files(evidence)
 
 
 def test_backup_cli_prints_the_path_and_names_an_unwritable_one(tmp_path: Path) -> None:
