@@ -22,7 +22,7 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from storage.db import create_engine
+from storage.db import async_url, create_engine
 
 
 class Hold:
@@ -38,16 +38,16 @@ class Hold:
 
 
 def lock_file(url: str) -> Path | None:
-    """The lock file of a SQLite database file; None for PostgreSQL or an in-memory database."""
-    parsed = make_url(url)
+    """The lock file of a SQLite database file; None for PostgreSQL or an in-memory database. A URL the
+    program cannot use raises `DatabaseUrlError`, worded for the operator (as `create_engine` does)."""
+    parsed = make_url(async_url(url))
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
     return Path(f"{Path(parsed.database).expanduser()}.in-use")
 
 
 def _open(path: Path) -> int:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    return os.open(path, os.O_RDWR | os.O_CREAT, 0o644)  # async_url made the database's folder
 
 
 async def hold(url: str) -> Hold | None:
