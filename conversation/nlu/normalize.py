@@ -131,6 +131,20 @@ def align(text: str) -> str:
     return "".join(chars)
 
 
+# «mức» (a level) and «mục» (an item of the plan) both fold to «muc». Written with its diacritics, «mức N» is a
+# level («mức độ N» of a public service), never an item: the folded text says «muc do» there, which the span
+# grammar owns as a level (conversation/nlu/spans.py). Without diacritics «muc N» stays ambiguous.
+_LEVEL_WORD = re.compile(r"\bmức\b(?!\s+(?:độ|do)\b)", re.IGNORECASE)
+
+
+def mark_levels(original: str, aligned: str) -> str:
+    """`aligned` (the same length as `original`) with « do» after each «mức» that `original` writes with its
+    diacritics; `Normalized.aligned` itself stays aligned with the original."""
+    for end in reversed([m.end() for m in _LEVEL_WORD.finditer(original)]):
+        aligned = f"{aligned[:end]} do{aligned[end:]}"
+    return aligned
+
+
 def has_meaningful_chars(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
@@ -264,7 +278,7 @@ class Normalizer:
         original = nfc(raw or "")
         head = original[:MAX_ANALYSED_CHARS]
         aligned = align(head)
-        text = canonical(aligned)
+        text = canonical(mark_levels(head, aligned))
         raw_tokens = text.split()
         tokens = self.in_context([self.correct(t) for t in raw_tokens])
         text = " ".join(tokens)

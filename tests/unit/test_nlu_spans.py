@@ -35,6 +35,17 @@ def test_levels_are_owned_by_the_level_not_by_a_task():
     assert parse("dịch vụ công trực tuyến cấp độ 3 hạn chót")["task"] == 55
 
 
+def test_a_level_written_with_its_diacritics_is_never_a_task():
+    for text in ("đã đạt mức 3 chưa", "có bao nhiêu thủ tục mức 4", "MỨC 2 thì sao", "mức 3"):
+        assert parse(text)["task"] is None, text
+    assert parse("mục 3 là gì")["task"] == 3  # «mục»: an item of the plan
+    assert parse("muc 3 la gi")["task"] == 3  # without diacritics the two words are one: read as the item
+    assert parse("nv 55 mức 3 đã xong") == parse("nv 55 mức độ 3 đã xong")
+    assert parse("nv 17 đạt mức 30%")["percent"] == 30  # a level is 1 to 4
+    normalized = bundled_understander().normalizer.normalize("đạt Mức 3 chưa")
+    assert len(normalized.aligned) == len(normalized.original)  # notes are cut from the original by position
+
+
 def test_a_system_name_is_never_the_unit_whose_word_it_contains():
     assert parse("nhiệm vụ 53 văn phòng điện tử đã hoàn thành")["intent"] == "update_status"
     got = parse("hồ sơ công việc trên VPĐT là nhiệm vụ nào")
