@@ -49,6 +49,15 @@ class CrashResult:
     stop_seconds: float = 0.0
     first_exit: int | None = None
     peak_rss_kb: int = 0
+    # (chat, percent) → when each of its answers arrived, in seconds from the stop signal to the first process
+    # (negative: before it), and the inbox rows by state as that process left them: which window a double came from
+    answer_times: dict[tuple[int, int], list[float]] = field(default_factory=dict)
+    states_at_stop: dict[str, int] = field(default_factory=dict)
+
+    def doubles(self) -> str:
+        """The answers sent twice, with their timing, for the failure message."""
+        twice = {key: self.answer_times.get(key) for key, n in self.answered.items() if n > 1}
+        return f"answered twice (s after the stop): {twice}; inbox at the stop: {self.states_at_stop}"
 
 
 async def prepare(url: str, tmp_path: Path, users: int) -> list[tuple[TgUser, int]]:
@@ -115,6 +124,16 @@ async def settled(url: str, tmp_path: Path, delivered, timeout: float) -> None:
         await app.close()
 
 
+async def inbox_states(url: str, tmp_path: Path) -> dict[str, int]:
+    app = await build_app(make_settings(tmp_path, database_url=url), migrate=False)
+    try:
+        async with app.sessions() as session:
+            return dict((await session.execute(
+                select(InboxUpdate.state, func.count()).group_by(InboxUpdate.state))).all())
+    finally:
+        await app.close()
+
+
 async def run(url: str, tmp_path: Path, *, users: int = 30, per_user: int = 10, kill_after: int = 40,
               timeout: float = 120, stop: signal.Signals = signal.SIGKILL, **env: str) -> CrashResult:
     """`stop=SIGTERM`: a graceful stop instead of the kill; `stop_seconds` says how long it took. `env`
@@ -141,6 +160,7 @@ async def run(url: str, tmp_path: Path, *, users: int = 30, per_user: int = 10, 
             await asyncio.to_thread(first.wait, 30)
             result.stop_seconds = time.monotonic() - stopped_at
             result.first_exit = first.returncode
+            result.states_at_stop = await inbox_states(url, tmp_path)  # as the first process left them
         finally:
             if first.poll() is None:
                 first.kill()
@@ -170,7 +190,9 @@ async def run(url: str, tmp_path: Path, *, users: int = 30, per_user: int = 10, 
                 second.kill()
         for call in recorded_answers(fake):
             match = RECORDED.search(call.text)
-            result.answered[(call.chat_id, int(match.group(1) or match.group(2)))] += 1
+            key = (call.chat_id, int(match.group(1) or match.group(2)))
+            result.answered[key] += 1
+            result.answer_times.setdefault(key, []).append(round(call.at - stopped_at, 3))
     app = await build_app(make_settings(tmp_path, database_url=url), migrate=False)
     try:
         async with app.sessions() as session:
