@@ -204,8 +204,7 @@ async def run(url: str, tmp_path: Path, *, users: int = 30, per_user: int = 10, 
             )
             for chat, percent in rows:
                 result.recorded[(int(chat), percent)] += 1
-            result.inbox = dict((await session.execute(
-                select(InboxUpdate.state, func.count()).group_by(InboxUpdate.state))).all())
     finally:
         await app.close()
+    result.inbox = await inbox_states(url, tmp_path)
     return result
