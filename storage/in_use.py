@@ -77,10 +77,10 @@ async def exclusive(url: str) -> AsyncIterator[str | None]:
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            user = None
         except BlockingIOError:
-            yield "một tiến trình khác"
-            return
-        yield None
+            user = "một tiến trình khác"
+        yield user
     finally:
         os.close(fd)
 
