@@ -23,7 +23,7 @@ async def main(postgres: str, users: int, per_user: int) -> None:
     url, name = await fresh_postgres(postgres)
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            statuses, answered, seconds, expected = await scenario(url, Path(tmp), users, per_user)
+            statuses, answered, seconds, expected, _refusals = await scenario(url, Path(tmp), users, per_user)
     finally:
         await drop_postgres(postgres, name)
     once = sum(1 for key in expected if answered.get(key) == 1)

@@ -182,6 +182,7 @@ class FakeTelegram:
         self.accepted: list[float] = []  # monotonic times of sends answered 200
         self.arrivals: list[float] = []  # of every send (limited methods), accepted or not
         self.rejected = 0  # sends answered 429 by the limits
+        self.refusals: list[str] = []  # why each was: which limit, the chat, how many sends that window held
         self._recent: collections.deque[float] = collections.deque()
         self._recent_by_chat: dict[Any, collections.deque[float]] = collections.defaultdict(collections.deque)
         self._closing = False
@@ -510,6 +511,9 @@ class FakeTelegram:
                 recent.popleft()
         if len(self._recent) >= limits.per_bot or (limits.per_chat is not None and len(chat_recent) >= limits.per_chat):
             self.rejected += 1
+            which = "per bot" if len(self._recent) >= limits.per_bot else "per chat"
+            self.refusals.append(f"{which}: chat {chat_id}, {len(self._recent)} sends of the bot and "
+                                 f"{len(chat_recent)} of the chat in the window before it")
             return 429, {"ok": False, "error_code": 429,
                          "description": f"Too Many Requests: retry after {limits.retry_after}",
                          "parameters": {"retry_after": limits.retry_after}}
